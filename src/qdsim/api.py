@@ -1,0 +1,149 @@
+"""The one library API that the command line, the batch runner and the app call.
+
+>>> from qdsim.api import load_scenario, run
+>>> result = run(load_scenario("scenarios/baseline.yaml"), replicates=2, scale=0.005)
+>>> result.write("out/baseline")
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from qdsim.metrics import METRIC_IDS
+from qdsim.provenance import run_id as make_run_id
+from qdsim.provenance import versions
+from qdsim.registry import ParameterSet, load_registry
+from qdsim.runner import Progress, ReplicateTask, default_workers, run_replicates
+from qdsim.scenario import Scenario, ScenarioError, load_scenario, loads_scenario, validate_file
+from qdsim.summary import replicate_table, summarise
+
+__all__ = ["RunResult", "Scenario", "ScenarioError", "load_scenario", "loads_scenario", "parameters_for", "run", "validate_file"]
+
+
+def parameters_for(scenario: Scenario) -> ParameterSet:
+    """The registry's values with the scenario's overrides."""
+    return load_registry(scenario.region).defaults().with_overrides(scenario.overrides)
+
+
+@dataclass
+class RunResult:
+    """What a run produced, ready to be summarised, shown or written."""
+
+    scenario: Scenario
+    params: ParameterSet
+    run_id: str
+    years: list[int]
+    county_ids: list[str]
+    with_coop: np.ndarray  # (replicate, metric, year, county+all)
+    without: np.ndarray
+    manifest: dict
+    summary: pd.DataFrame = field(repr=False)
+
+    def metric(self, metric: str, county: str = "all", counterfactual: bool = False) -> np.ndarray:
+        """Replicate values (replicate, year) of one metric."""
+        arr = self.without if counterfactual else self.with_coop
+        return arr[:, METRIC_IDS.index(metric), :, self.county_ids.index(county)]
+
+    def write(self, out_dir: str | os.PathLike) -> Path:
+        """Write summary.csv, manifest.json, replicates.parquet and scenario.yaml.
+
+        Files are written to a temporary folder and moved into place, so a
+        crash never leaves a half-written output directory.
+        """
+        out = Path(out_dir)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        try:
+            self.summary.to_csv(tmp / "summary.csv", index=False, float_format="%.10g", lineterminator="\n")
+            replicate_table(self.scenario.id, self.with_coop, self.without, self.years, self.county_ids).to_parquet(
+                tmp / "replicates.parquet", index=False
+            )
+            (tmp / "scenario.yaml").write_text(self.scenario.to_yaml(), encoding="utf-8")
+            (tmp / "manifest.json").write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+            if out.exists():
+                shutil.rmtree(out)
+            os.replace(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return out
+
+
+def run(
+    scenario: Scenario,
+    *,
+    replicates: int | None = None,
+    seed: int | None = None,
+    scale: float | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Run a scenario and its no-cooperation counterfactual on common random numbers.
+
+    Arguments left as None take the scenario's own values (workers: all cores,
+    at most 8). The result does not depend on ``workers``.
+    """
+    updates = {k: v for k, v in {"replicates": replicates, "seed": seed, "scale": scale}.items() if v is not None}
+    if updates:
+        scenario = Scenario.model_validate({**scenario.model_dump(), **updates})
+    params = parameters_for(scenario)
+    reg = load_registry(scenario.region)
+    workers = default_workers() if workers is None else max(1, int(workers))
+    started = time.perf_counter()
+    tasks = [
+        ReplicateTask(scenario, params.as_dict(), scenario.region, scenario.seed, r, scenario.replicates, scenario.scale)
+        for r in range(scenario.replicates)
+    ]
+    with_coop, without = run_replicates(tasks, workers, progress)
+    years = scenario.period.years
+    county_ids = ["all"] + [c["id"] for c in reg.counties]
+    summary = summarise(scenario.id, with_coop, without, years, county_ids)
+    rid = make_run_id(scenario_sha=scenario.sha256(), params_sha=params.sha256(), seed=scenario.seed, replicates=scenario.replicates, scale=scenario.scale)
+    manifest = build_manifest(scenario, params, rid, time.perf_counter() - started, workers)
+    return RunResult(scenario, params, rid, years, county_ids, with_coop, without, manifest, summary)
+
+
+def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: float, workers: int) -> dict:
+    reg = params.registry
+    figures_used = [
+        {
+            "id": f.id,
+            "value": f.value,
+            "unit": f.unit,
+            "period": f.period,
+            "kind": f.kind,
+            "source": reg.sources[f.source].__dict__,
+        }
+        for f in reg.figures.values()
+        if f.kind in ("input", "target", "structure")
+    ]
+    return {
+        "run_id": rid,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        **{f"{k}_version" if k not in ("commit",) else k: v for k, v in versions().items()},
+        "scenario": scenario.model_dump(mode="json"),
+        "scenario_sha256": scenario.sha256(),
+        "counterfactual": "the same scenario with every cooperation lever at zero from the first year (conditions and overrides kept)",
+        "parameters": params.provenance(),
+        "parameters_sha256": params.sha256(),
+        "calibration": reg.calibration.get("provenance", {}),
+        "seed": scenario.seed,
+        "seeds": {"root": scenario.seed, "replicates": f"SeedSequence({scenario.seed}).spawn({scenario.replicates}); one child per replicate, shared by scenario and counterfactual"},
+        "replicates": scenario.replicates,
+        "scale": scenario.scale,
+        "interval_method": "chance: 5th and 95th percentiles across replicates (different seeds); impact: percentiles of the paired per-replicate differences",
+        "sources": figures_used,
+        "workers": workers,
+        "seconds": round(seconds, 2),
+        "rerun": f"qdsim run scenario.yaml --replicates {scenario.replicates} --seed {scenario.seed} --scale {scenario.scale}",
+    }

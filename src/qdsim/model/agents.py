@@ -1,0 +1,72 @@
+"""Villages and enterprises: Mesa agents (thousands, not millions).
+
+Their yearly bookkeeping is their own ``step``; what they do to households
+(hiring, buying, paying dividends) goes through the mechanism modules, which
+work on the household arrays.
+"""
+
+from __future__ import annotations
+
+import mesa
+
+
+class Village(mesa.Agent):
+    """An administrative village (行政村)."""
+
+    def __init__(self, model, *, index: int, county: int, township: int, formerly_poor: bool, pairing_rank: int):
+        super().__init__(model)
+        self.index = index
+        self.county = county
+        self.township = township
+        self.formerly_poor = formerly_poor
+        self.pairing_rank = pairing_rank  # paired when rank < paired-villages lever
+        self.paired = False
+        self.demo = False  # demonstration village (乡村振兴示范村)
+        self.assets = 0.0  # 元 of funded collective assets (greenhouses, cold storage)
+        self.collective_income = 0.0  # 元 this year
+        self.hail = False  # hit by hail this year
+
+    def step(self) -> None:
+        """Year-end collective income: base, returns on funded assets, demonstration and pairing."""
+        p = self.model.params
+        self.collective_income = (
+            p.collective_income_base
+            + p.asset_return * self.assets
+            + (p.demo_collective_boost if self.demo else 0.0)
+            + (p.pairing_income if self.paired else 0.0)
+        )
+
+
+class Enterprise(mesa.Agent):
+    """A firm, cooperative or aid workshop (帮扶车间) in Dingxi."""
+
+    SECTORS = ("potato", "herbs", "livestock", "vegetables", "logistics", "workshop", "tech")
+
+    def __init__(self, model, *, slot: int, county: int, sector: str, capital: float, coop: bool, village: int = -1):
+        super().__init__(model)
+        self.slot = slot  # index into the model's firm arrays (positions, hired)
+        self.county = county
+        self.sector = sector
+        self.capital = capital  # 元, productive
+        self.pending: list[tuple[int, float]] = []  # (month when productive, capital) from projects under way
+        self.coop = coop  # funded by or brought in through the cooperation
+        self.village = village
+        self.profit = 0.0
+        self.cumulative_loss = 0.0
+        self.age = 0
+
+    @property
+    def jobs_target(self) -> float:
+        """Jobs at full scale that the firm's capital supports."""
+        return self.capital / self.model.params.capital_per_job * self.model.params.fill_rate
+
+    def step(self) -> None:
+        """Year-end accounts: profit from a stochastic return on capital; exit after heavy losses."""
+        p = self.model.params
+        rng = self.model.streams["enterprises"]
+        r = p.enterprise_return + p.enterprise_return_sd * rng.standard_normal()
+        self.profit = r * self.capital
+        self.cumulative_loss = max(0.0, self.cumulative_loss - self.profit)
+        self.age += 1
+        if self.cumulative_loss > p.exit_loss_threshold * self.capital:
+            self.model.close_firm(self)

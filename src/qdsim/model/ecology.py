@@ -1,0 +1,40 @@
+"""Ecology: the Qingdao ecological forest (青岛生态林).
+
+Each spring the county's ecology pot plants forest at a cost per 亩 (with a
+±10% yearly variation); planting employs workers at home for
+``forest_labour_days`` a 亩 at the day wage, paid into their households.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qdsim.model.households import HOME
+
+PLANTING_MONTH = 4
+DAYS_PER_WORKER = 60
+
+
+def plant(model, t: int) -> None:
+    p = model.params
+    rng = model.streams["ecology"]
+    cost_factor = np.exp(rng.normal(0, 0.1, model.n_counties))
+    w = model.workers
+    home = np.flatnonzero(w.state == HOME)
+    u = rng.random(len(home))
+    for c in range(model.n_counties):
+        money = model.funds.spend_all("ecology", c)
+        if money <= 0:
+            continue
+        area = money / (p.forest_cost_per_mu * cost_factor[c])
+        model.forest_area[c] += area
+        model.book.add("projects_started", c, 1)
+        # wages: labour days at the day wage, to workers at home in the county
+        days = area * p.forest_labour_days * model.scale
+        wage_bill = days * p.day_wage
+        in_c = home[w.county[home] == c]
+        k = min(len(in_c), max(1, int(days // DAYS_PER_WORKER)))
+        if k == 0:
+            continue
+        chosen = in_c[np.argsort(u[w.county[home] == c])[:k]]
+        np.add.at(model.households.income[:, 1], w.household[chosen], wage_bill / k)

@@ -1,0 +1,133 @@
+"""Farming: technology adoption, the demonstration plots, and the harvest.
+
+Crops: potato, medicinal herbs, grain, greenhouse vegetables, forage and
+livestock. Potato yields depend on technology (traditional 2,300 斤/亩 as
+reported before the demonstration; improved practice; the high-yield package
+of the demonstration plots), the household's productivity, drought (by crop
+sensitivity), hail (by village) and idiosyncratic noise. Technology diffuses
+from demonstration plots in the county and from extension technicians.
+Demonstration greenhouses grow two crops a year instead of one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qdsim.model.households import CROPS
+
+POTATO, HERBS, GRAIN, GREENHOUSE, FORAGE = range(len(CROPS))
+ADOPTION_MONTH = 3
+HARVEST_MONTH = 9
+
+
+def assign_demonstrations(model, t: int) -> None:
+    """Place the demonstration areas on households' land, county by county in a fixed order."""
+    hh = model.households
+    for lever, target, crop in (
+        ("technology.potato_demo_area", hh.demo_potato, POTATO),
+        ("technology.greenhouse_demo_area", hh.demo_greenhouse, GREENHOUSE),
+    ):
+        total = model.levers.at(lever, t) * model.scale
+        target[:] = 0.0
+        if total <= 0:
+            continue
+        crop_area = hh.area[:, crop]
+        by_county = np.bincount(hh.county, weights=crop_area, minlength=model.n_counties)
+        share = by_county / max(by_county.sum(), 1e-12)
+        for c in range(model.n_counties):
+            need = total * share[c]
+            order = model.demo_order[c]
+            areas = crop_area[order]
+            cum = np.cumsum(areas)
+            k = int(np.searchsorted(cum, need))
+            target[order[:k]] = areas[:k]
+            if k < len(order):
+                target[order[k]] = max(0.0, need - (cum[k - 1] if k else 0.0))
+        hh.tech[target > 0] = 2  # demonstration households learn the package
+
+
+def adopt_technology(model, t: int) -> None:
+    """Diffusion: traditional → improved (base rate, demonstrations, technicians); improved → high-yield practice."""
+    p = model.params
+    hh = model.households
+    rng = model.streams["farming"]
+    u = rng.random(hh.n)
+    potato = hh.area[:, POTATO]
+    demo_by_c = np.bincount(hh.county, weights=hh.demo_potato, minlength=model.n_counties)
+    potato_by_c = np.bincount(hh.county, weights=potato, minlength=model.n_counties)
+    exposure = demo_by_c / np.maximum(potato_by_c, 1e-12)
+    technicians = model.levers.at("people.technicians_q2d", t) * model.county_weights
+    p_up = np.clip(p.adoption_base_rate + p.diffusion_coef * exposure + p.extension_effect * technicians, 0, 1)
+    p_high = np.clip(p.diffusion_coef * exposure * 0.5, 0, 1)
+    prob = np.where(hh.tech == 0, p_up[hh.county], np.where(hh.tech == 1, p_high[hh.county], 0.0))
+    hh.tech[u < prob] += 1
+
+
+def potato_yields(p, tech: np.ndarray) -> np.ndarray:
+    base = np.array(
+        [
+            p.potato_yield_traditional,
+            p.potato_yield_improved,
+            p.potato_yield_improved + p.high_yield_attainment * (p.potato_yield_high - p.potato_yield_improved),
+        ]
+    )
+    return base[tech]
+
+
+def harvest(model, t: int) -> None:
+    """September: outputs, revenue at local farm-gate prices, costs; records yields."""
+    p = model.params
+    hh = model.households
+    rng = model.streams["farming"]
+    n = hh.n
+    noise = np.exp(rng.normal(-p.yield_noise_sd**2 / 2, p.yield_noise_sd, (n, len(CROPS))))
+    hail_u = rng.random(len(model.village_list))
+    demo_noise = np.exp(rng.normal(-0.0025, 0.05, n))
+
+    drought = model.levers.at("conditions.drought", t)
+    sens = np.array([p.drought_sensitivity_potato, p.drought_sensitivity_herbs, p.drought_sensitivity_grain,
+                     p.drought_sensitivity_greenhouse, p.drought_sensitivity_forage])
+    weather = 1.0 - np.clip(drought * sens, 0, 1)
+    hail_v = hail_u < p.hail_probability * model.levers.at("conditions.hail_multiplier", t)
+    for v in model.village_list:
+        v.hail = bool(hail_v[v.index])
+    hail = np.where(hail_v[hh.village], 1.0 - p.hail_loss, 1.0)
+    factor = noise * weather[None, :] * hail[:, None] * hh.productivity[:, None]
+
+    growth = (1 + p.farm_price_growth) ** t
+    price_potato = p.potato_price * growth * model.levers.at("conditions.potato_price_index", t)
+    price_herbs = p.herbs_price * growth * model.levers.at("conditions.herbs_price_index", t)
+
+    area = hh.area
+    ordinary = area[:, POTATO] - hh.demo_potato
+    y_ord = potato_yields(p, hh.tech) * factor[:, POTATO]
+    y_demo = p.potato_yield_high * weather[POTATO] * hail * demo_noise
+    potato_out = ordinary * y_ord + hh.demo_potato * y_demo
+    herbs_out = area[:, HERBS] * p.herbs_yield * factor[:, HERBS]
+    grain_out = area[:, GRAIN] * p.grain_yield * factor[:, GRAIN]
+    gh_cycles_area = area[:, GREENHOUSE] + hh.demo_greenhouse  # demonstration area grows a second crop
+    gh_revenue = gh_cycles_area * p.greenhouse_revenue_per_cycle * growth * factor[:, GREENHOUSE]
+    forage_net = area[:, FORAGE] * p.forage_net * growth * factor[:, FORAGE]
+
+    revenue = potato_out * price_potato + herbs_out * price_herbs + grain_out * p.grain_price * growth + gh_revenue
+    extra = np.where(hh.tech == 2, p.high_yield_extra_cost, 0.0) * ordinary  # the programme pays on demo plots
+    cost = (
+        area[:, POTATO] * p.potato_cost
+        + extra
+        + area[:, HERBS] * p.herbs_cost
+        + area[:, GRAIN] * p.grain_cost
+        + gh_cycles_area * p.greenhouse_cost_per_cycle
+    ) * growth
+    hh.income[:, 0] += revenue - cost + forage_net
+
+    # what can be sold beyond the village: potato, herbs, vegetables (farm-gate 元)
+    model.marketable = potato_out * price_potato + herbs_out * price_herbs + gh_revenue
+
+    c, wgt = hh.county, hh.weight
+    book = model.book
+    book.add_by_county("potato_output", c, potato_out * wgt)
+    book.add_by_county("potato_area", c, area[:, POTATO] * wgt)
+    book.add_by_county("demo_output", c, hh.demo_potato * y_demo * wgt)
+    book.add_by_county("demo_area", c, hh.demo_potato * wgt)
+    book.add_by_county("gh_demo_cycles_area", c, hh.demo_greenhouse * 2 * wgt)
+    book.add_by_county("gh_demo_area", c, hh.demo_greenhouse * wgt)

@@ -1,0 +1,58 @@
+"""Shocks and protection: illness, transfers, assistance, the monitoring line, relapse.
+
+Each household may suffer a serious illness in the year; its out-of-pocket
+cost falls where the county's hospitals are paired with Qingdao's. Public
+transfers are paid per person. Donations pay living assistance to households
+under the monitoring line at the last assessment. At year end every household
+whose per-capita income net of out-of-pocket medical cost is below the line
+is monitored; a household monitored now but not a year ago has relapsed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def monitoring_line(p, t: int) -> float:
+    return p.monitoring_line_2021 * (1 + p.monitoring_line_growth) ** t
+
+
+def illness(model, t: int) -> None:
+    p = model.params
+    hh = model.households
+    rng = model.streams["shocks"]
+    u = rng.random(hh.n)
+    mu = np.log(p.medical_cost_mean) - p.medical_cost_sigma**2 / 2
+    cost = rng.lognormal(mu, p.medical_cost_sigma, hh.n)
+    coverage = min(1.0, model.levers.at("pairings.hospitals", t) / p.hospitals_total)
+    oop = p.oop_share * (1 - p.paired_hospital_oop_reduction * coverage)
+    hh.oop_medical += np.where(u < p.illness_probability, cost * oop, 0.0)
+
+
+def transfers(model, t: int) -> None:
+    p = model.params
+    hh = model.households
+    hh.income[:, 3] += hh.size * p.transfer_per_capita * (1 + p.transfer_growth) ** t
+    # living assistance from donations, to households monitored at the last assessment
+    for c in range(model.n_counties):
+        pot = model.funds.balance("donations", c)
+        if pot <= 0:
+            continue
+        assist = model.funds.spend("donations", c, pot * p.donation_assistance_share)
+        target = (hh.county == c) & hh.monitored
+        if not target.any():
+            target = (hh.county == c) & hh.formerly_poor
+        persons = hh.size[target].sum() * hh.weight
+        if persons > 0:
+            hh.income[target, 3] += hh.size[target] * assist / persons
+        model.funds.spend_all("donations", c)  # the rest funds social projects
+
+
+def assess(model, t: int) -> None:
+    hh = model.households
+    per_capita = (hh.total_income() - hh.oop_medical) / hh.size
+    now = per_capita < monitoring_line(model.params, t)
+    relapse = now & ~hh.monitored
+    model.book.add_by_county("monitored", hh.county, now * hh.weight)
+    model.book.add_by_county("relapse_households", hh.county, relapse * hh.weight)
+    hh.monitored = now

@@ -1,0 +1,57 @@
+"""Villages: pairing, demonstration-village upgrades, collective income and dividends.
+
+Villages are paired with Qingdao in a fixed order (formerly poor first) up to
+the scenario's number of paired villages. The village programme (百村振兴)
+upgrades villages to demonstration villages, paired ones first, while the
+county's pot covers the cost of the next one; each gets a workshop with
+``demo_jobs`` jobs and a gain in collective income. Collective income (base,
+returns on funded assets, demonstration and pairing) is partly paid out to the
+village's households as dividends.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qdsim.model.agents import Village
+from qdsim.model.enterprises import create_firm
+
+COST_DRAWS = 64  # cost draws per county and year, fixed for common random numbers
+
+
+def update_pairing(model, t: int) -> None:
+    n_paired = model.levers.at("pairings.villages", t)
+    for v in model.village_list:
+        v.paired = v.pairing_rank < n_paired
+        model.village_paired[v.index] = v.paired
+
+
+def upgrade_demo_villages(model, t: int) -> None:
+    p = model.params
+    rng = model.streams["villages"]
+    for c in range(model.n_counties):
+        costs = p.demo_village_cost * np.clip(rng.normal(1.0, 0.15, COST_DRAWS), 0.5, 1.5)
+        candidates = sorted((v for v in model.villages_by_county[c] if not v.demo), key=lambda v: (not v.paired, v.pairing_rank))
+        for cost, v in zip(costs, candidates, strict=False):
+            if model.funds.balance("village", c) < cost:
+                break
+            model.funds.spend("village", c, cost)
+            model.book.add("projects_started", c, 1)
+            v.demo = True
+            capital = p.demo_jobs * p.capital_per_job / p.fill_rate
+            create_firm(model, county=c, sector="workshop", capital=capital, coop=True, village=v.index)
+
+
+def year_end(model, t: int) -> None:
+    """Collective income for every village; dividends to the village's simulated households."""
+    p = model.params
+    hh = model.households
+    model.agents_by_type[Village].do("step")
+    income = np.array([v.collective_income for v in model.village_list])
+    for v in model.village_list:
+        model.book.add("village_collective_income", v.county, v.collective_income)
+        model.book.add("demo_villages_stock", v.county, float(v.demo))
+    # dividends: a share of collective income, split among the households each simulated one represents
+    n_hh_v = np.bincount(hh.village, minlength=len(income)) * hh.weight
+    per_household = np.divide(p.dividend_share * income, n_hh_v, out=np.zeros_like(income), where=n_hh_v > 0)
+    hh.income[:, 4] += per_household[hh.village]

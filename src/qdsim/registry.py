@@ -1,0 +1,198 @@
+"""The parameter registry: every parameter and reported figure, declared once.
+
+Parameters are data (``data/regions/<region>/parameters.yaml``), in the
+PolicyEngine manner: each has a value, a unit, a plausible range, a status
+(reported / statistic / literature / assumption / calibrated), a source and
+zh/en labels. Code reads values only through :class:`ParameterSet`.
+Calibrated values live in ``calibrated.yaml`` beside the parameters, written
+by ``qdsim calibrate`` with their provenance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+STATUSES = ("reported", "statistic", "literature", "assumption", "calibrated")
+DEFAULT_REGION = "dingxi"
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    title: str
+    outlet: str
+    date: str
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declared number with its provenance."""
+
+    id: str
+    group: str
+    value: float
+    unit: str
+    range: tuple[float, float]
+    status: str
+    source: str
+    label_zh: str
+    label_en: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A reported programme figure (figures.md part A)."""
+
+    id: str
+    value: float
+    unit: str
+    period: str
+    kind: str
+    source: str
+    label_zh: str
+    label_en: str
+
+
+def region_dir(region: str = DEFAULT_REGION) -> Path:
+    return Path(str(resources.files("qdsim") / "data" / "regions" / region))
+
+
+def _read_yaml(path: Path) -> Any:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Everything a region declares: parameters, figures, sources, counties."""
+
+    region: str
+    parameters: dict[str, Parameter]
+    figures: dict[str, Figure]
+    sources: dict[str, Source]
+    counties: tuple[dict, ...]
+    calibration: dict = field(default_factory=dict)
+
+    def defaults(self) -> ParameterSet:
+        return ParameterSet({k: p.value for k, p in self.parameters.items()}, self)
+
+    def source_of(self, key: str) -> Source:
+        return self.sources[key]
+
+
+@cache
+def load_registry(region: str = DEFAULT_REGION) -> Registry:
+    """Read and check a region's data files (cached; the files are package data)."""
+    d = region_dir(region)
+    sources = {k: Source(k, v["title"], v["outlet"], str(v["date"])) for k, v in _read_yaml(d / "sources.yaml").items()}
+    params: dict[str, Parameter] = {}
+    for group, entries in _read_yaml(d / "parameters.yaml").items():
+        for pid, e in entries.items():
+            if pid in params:
+                raise ValueError(f"parameter {pid} declared twice")
+            params[pid] = Parameter(
+                id=pid,
+                group=group,
+                value=float(e["value"]),
+                unit=str(e["unit"]),
+                range=(float(e["range"][0]), float(e["range"][1])),
+                status=str(e["status"]),
+                source=str(e["source"]),
+                label_zh=e["label"]["zh"],
+                label_en=e["label"]["en"],
+                note=str(e.get("note", "")),
+            )
+    calibration: dict = {}
+    cal_path = d / "calibrated.yaml"
+    if cal_path.exists():
+        calibration = _read_yaml(cal_path) or {}
+        for pid, value in (calibration.get("values") or {}).items():
+            p = params[pid]
+            if p.status != "calibrated":
+                raise ValueError(f"calibrated.yaml sets {pid}, which is not a calibrated parameter")
+            params[pid] = Parameter(**{**p.__dict__, "value": float(value)})
+    figures = {
+        fid: Figure(
+            id=fid,
+            value=float(e["value"]),
+            unit=str(e["unit"]),
+            period=str(e["period"]),
+            kind=str(e["kind"]),
+            source="article_2025",
+            label_zh=e["label"]["zh"],
+            label_en=e["label"]["en"],
+        )
+        for fid, e in _read_yaml(d / "figures.yaml").items()
+    }
+    counties = tuple(_read_yaml(d / "counties.yaml"))
+    return Registry(region, params, figures, sources, counties, calibration)
+
+
+class ParameterSet:
+    """Parameter values for one run: the registry's defaults plus overrides.
+
+    Attribute access (``p.wage_qingdao``) keeps mechanism code readable; an
+    unknown name is an error, never a silent default.
+    """
+
+    __slots__ = ("_values", "registry")
+
+    def __init__(self, values: dict[str, float], registry: Registry):
+        object.__setattr__(self, "_values", dict(values))
+        object.__setattr__(self, "registry", registry)
+
+    def __getattr__(self, name: str) -> float:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"no parameter named {name!r} in the registry") from None
+
+    def __setattr__(self, name, value):  # pragma: no cover - guard
+        raise AttributeError("ParameterSet is immutable; use with_overrides()")
+
+    def __getstate__(self):
+        return {"values": self._values, "region": self.registry.region}
+
+    def __setstate__(self, state):
+        object.__setattr__(self, "_values", state["values"])
+        object.__setattr__(self, "registry", load_registry(state["region"]))
+
+    def with_overrides(self, overrides: dict[str, float]) -> ParameterSet:
+        unknown = set(overrides) - set(self._values)
+        if unknown:
+            raise KeyError(f"unknown parameters: {sorted(unknown)}")
+        return ParameterSet({**self._values, **{k: float(v) for k, v in overrides.items()}}, self.registry)
+
+    def as_dict(self) -> dict[str, float]:
+        return dict(sorted(self._values.items()))
+
+    def sha256(self) -> str:
+        blob = json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":")).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+    def provenance(self) -> list[dict]:
+        """Each value with the registry's unit, range, status and source."""
+        out = []
+        for pid, value in self.as_dict().items():
+            p = self.registry.parameters[pid]
+            out.append(
+                {
+                    "id": pid,
+                    "value": value,
+                    "default": p.value,
+                    "unit": p.unit,
+                    "range": list(p.range),
+                    "status": p.status,
+                    "source": p.source,
+                }
+            )
+        return out

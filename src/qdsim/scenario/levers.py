@@ -1,0 +1,98 @@
+"""Resolve a scenario into per-year lever values, with the programme horizon applied.
+
+The model never reads the scenario object: it reads a :class:`LeverTable`,
+arrays indexed by year offset, so that a lever's meaning (step function,
+event, taper) is decided here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from qdsim.scenario.schema import ALL_YEARS, PROGRAMMES, Scenario, Shares
+
+#: levers that the cooperation provides (zeroed by `stop`, scaled by `taper`)
+COOPERATION_GROUPS = ("funds", "labour", "consumption", "technology", "people", "pairings")
+#: levers that are not amounts but conditions of the channel; not tapered
+NOT_TAPERED = {("consumption", "price_premium"), ("consumption", "logistics_loss")}
+
+
+def step_series(series: dict[int, float], years: list[int], before: float = 0.0) -> np.ndarray:
+    """Step function: each given value holds until the next given year."""
+    if ALL_YEARS in series:
+        return np.full(len(years), series[ALL_YEARS], dtype=float)
+    out = np.full(len(years), before, dtype=float)
+    for i, y in enumerate(years):
+        given = [k for k in series if k <= y]
+        if given:
+            out[i] = series[max(given)]
+    return out
+
+
+def event_series(series: dict[int, float], years: list[int]) -> np.ndarray:
+    """Only the years given (a scalar means every year)."""
+    if ALL_YEARS in series:
+        return np.full(len(years), series[ALL_YEARS], dtype=float)
+    return np.array([series.get(y, 0.0) for y in years], dtype=float)
+
+
+def horizon_factor(scenario: Scenario) -> np.ndarray:
+    """Strength of the cooperation by year: 1, tapering, or 0 after the horizon."""
+    years = scenario.period.years
+    h = scenario.horizon
+    f = np.ones(len(years))
+    if h.mode == "continue":
+        return f
+    for i, y in enumerate(years):
+        if y > h.after:
+            f[i] = 0.0 if h.mode == "stop" else max(0.0, 1.0 - (y - h.after) / h.taper_years)
+    return f
+
+
+@dataclass
+class LeverTable:
+    """Lever values by year (index 0 = period start). Money in 元, areas in 亩."""
+
+    years: list[int]
+    values: dict[str, np.ndarray]  # "group.name" -> array
+    shares: np.ndarray  # (n_years, n_programmes) in PROGRAMMES order
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self.values[key]
+
+    def at(self, key: str, year_index: int) -> float:
+        return float(self.values[key][year_index])
+
+    def share(self, programme: str, year_index: int) -> float:
+        return float(self.shares[year_index, PROGRAMMES.index(programme)])
+
+
+def resolve(scenario: Scenario) -> LeverTable:
+    years = scenario.period.years
+    factor = horizon_factor(scenario)
+    values: dict[str, np.ndarray] = {}
+    for path, series in scenario.iter_series():
+        if path[0] == "levers":
+            arr = step_series(series, years)
+            if (path[1], path[2]) not in NOT_TAPERED:
+                arr = arr * factor
+            values[f"{path[1]}.{path[2]}"] = arr
+        elif path[1] == "drought":
+            values["conditions.drought"] = event_series(series, years)
+        else:
+            values[f"conditions.{path[1]}"] = step_series(series, years, before=1.0)
+    values["conditions.hail_multiplier"] = np.full(len(years), scenario.conditions.hail_multiplier)
+    g = scenario.conditions.qingdao_wage_growth
+    values["conditions.qingdao_wage_index"] = (1.0 + g) ** np.arange(len(years))
+    shares = scenario.levers.funds.shares
+    table = np.zeros((len(years), len(PROGRAMMES)))
+    for i, y in enumerate(years):
+        if isinstance(shares, Shares):
+            s = shares
+        else:
+            given = [k for k in shares if k <= y]
+            s = shares[max(given)] if given else shares[min(shares)]
+        table[i] = [getattr(s, p) for p in PROGRAMMES]
+    return LeverTable(years, values, table)

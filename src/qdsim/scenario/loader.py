@@ -1,0 +1,210 @@
+"""Load scenario files and report every problem as ``file:line: field: message``.
+
+YAML is parsed with the safe loader only (no tags that build objects), with
+duplicate keys treated as errors, and each pydantic error is mapped back to
+the line of the field it concerns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from qdsim.scenario.schema import Scenario
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """A scenario or batch file with one or more problems."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader that records each node's line and rejects duplicate keys."""
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False):
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain value", key_node.start_mark)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {seen[key] + 1})", key_node.start_mark
+            )
+        seen[key] = key_node.start_mark.line
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_index(node: yaml.Node, path: tuple = (), out: dict | None = None, depth: int = 0) -> dict[tuple, int]:
+    """Map each key path to its 1-based line."""
+    out = {} if out is None else out
+    if depth > MAX_DEPTH:
+        return out
+    out.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = _scalar_key(k)
+            out[path + (key,)] = k.start_mark.line + 1
+            _line_index(v, path + (key,), out, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            _line_index(v, path + (i,), out, depth + 1)
+    return out
+
+
+def _scalar_key(node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            return yaml.safe_load(node.value) if node.tag.endswith(":int") else node.value
+        except yaml.YAMLError:
+            return node.value
+    return repr(node)
+
+
+def _depth(obj: Any, d: int = 0) -> int:
+    if d > MAX_DEPTH:
+        return d
+    if isinstance(obj, dict):
+        return max([_depth(v, d + 1) for v in obj.values()], default=d + 1)
+    if isinstance(obj, list):
+        return max([_depth(v, d + 1) for v in obj], default=d + 1)
+    return d
+
+
+def parse_yaml(text: str | bytes, filename: str) -> tuple[Any, dict[tuple, int]]:
+    """Parse YAML text safely; return the data and its line index, or raise ScenarioError."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_FILE_BYTES:
+            raise ScenarioError([Problem(filename, 1, "(file)", f"file is larger than {MAX_FILE_BYTES // 1000} kB")])
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = text[: e.start].count(b"\n") + 1
+            raise ScenarioError([Problem(filename, line, "(file)", "not valid UTF-8 text")]) from None
+    if len(text) > MAX_FILE_BYTES:
+        raise ScenarioError([Problem(filename, 1, "(file)", f"file is larger than {MAX_FILE_BYTES // 1000} kB")])
+    if not text.strip():
+        raise ScenarioError([Problem(filename, 1, "(file)", "the file is empty")])
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 1
+        msg = (e.problem or str(e)).strip()
+        if "could not determine a constructor" in msg or "tag" in msg:
+            msg = f"YAML tags are not allowed ({msg})"
+        raise ScenarioError([Problem(filename, line, "(yaml)", msg)]) from None
+    except (yaml.YAMLError, RecursionError) as e:
+        raise ScenarioError([Problem(filename, 1, "(yaml)", f"cannot parse: {type(e).__name__}")]) from None
+    if node is None or data is None:
+        raise ScenarioError([Problem(filename, 1, "(file)", "the file is empty")])
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(filename, node.start_mark.line + 1, "(file)", "expected a mapping of fields at the top level")])
+    if _depth(data) > MAX_DEPTH:
+        raise ScenarioError([Problem(filename, 1, "(file)", f"nested deeper than {MAX_DEPTH} levels")])
+    return data, _line_index(node)
+
+
+def _line_for(loc: tuple, lines: dict[tuple, int]) -> int:
+    loc = tuple(loc)
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return lines.get((), 1)
+
+
+def problems_from_validation(err: ValidationError, filename: str, lines: dict[tuple, int], prefix: tuple = ()) -> list[Problem]:
+    out = []
+    for e in err.errors():
+        # drop pydantic's union/type tags from the location
+        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p in {"function-before", "function-after"})))
+        loc = tuple(int(p) if isinstance(p, str) and p.isdigit() else p for p in loc)
+        full = prefix + loc
+        field = ".".join(str(p) for p in full) or "(file)"
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            msg = "unknown field"
+        elif e["type"] == "missing":
+            msg = "required field is missing"
+        out.append(Problem(filename, _line_for(full, lines), field, msg))
+    # one line per (field, message)
+    seen, unique = set(), []
+    for p in out:
+        if (p.field, p.message) not in seen:
+            seen.add((p.field, p.message))
+            unique.append(p)
+    return unique
+
+
+def loads_scenario(text: str | bytes, filename: str = "<scenario>") -> Scenario:
+    """Parse and validate scenario text; raise ScenarioError listing every problem."""
+    data, lines = parse_yaml(text, filename)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as e:
+        raise ScenarioError(problems_from_validation(e, filename, lines)) from None
+
+
+def read_bytes(path: str | Path) -> bytes:
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise ScenarioError([Problem(str(path), 1, "(file)", f"file is larger than {MAX_FILE_BYTES // 1000} kB")])
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError([Problem(str(path), 0, "(file)", "no such file")]) from None
+    except IsADirectoryError:
+        raise ScenarioError([Problem(str(path), 0, "(file)", "is a directory, not a file")]) from None
+    except PermissionError:
+        raise ScenarioError([Problem(str(path), 0, "(file)", "permission denied")]) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    return loads_scenario(read_bytes(path), str(path))
+
+
+def validate_file(path: str | Path) -> list[Problem]:
+    """Every problem in a scenario or batch file (empty list when it is valid)."""
+    try:
+        raw = read_bytes(path)
+        data, _ = parse_yaml(raw, str(path))
+        if isinstance(data, dict) and "batch" in data:
+            try:
+                from qdsim.batch import load_batch  # batch files have their own schema
+            except ImportError:
+                return [Problem(str(path), 1, "batch", "batch files are not supported by this version")]
+            load_batch(path)
+        else:
+            loads_scenario(raw, str(path))
+    except ScenarioError as e:
+        return e.problems
+    return []

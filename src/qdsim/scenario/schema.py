@@ -1,0 +1,293 @@
+"""The scenario schema (pydantic): what a scenario file may say, and its units.
+
+A *series* is a lever's value by year. Written as a single value it holds for
+the whole period; written as ``{2021: x, 2024: y}`` it is a step function that
+holds each value until the next given year and is 0 before the first one.
+Exogenous *events* (drought) apply only in the years given.
+Money is in 元 unless a unit is written (``"4.05 亿元"``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
+
+from qdsim.units import UnitError, parse_quantity
+
+FIRST_YEAR = 2021
+LAST_YEAR = 2035
+ALL_YEARS = 0  # key of a series given as one value for every year
+
+
+def _series(dimension: str, lo: float, hi: float):
+    def parse(v: Any) -> dict[int, float]:
+        if isinstance(v, dict):
+            if not v:
+                raise ValueError("give at least one year")
+            out = {}
+            for k, x in v.items():
+                if isinstance(k, bool) or not isinstance(k, int):
+                    raise ValueError(f"year keys must be whole years like 2024, got {k!r}")
+                out[k] = _check(parse_quantity(x, dimension), k)
+            return dict(sorted(out.items()))
+        return {ALL_YEARS: _check(parse_quantity(v, dimension), None)}
+
+    def _check(x: float, year: int | None) -> float:
+        if not lo <= x <= hi:
+            where = f" in {year}" if year else ""
+            raise ValueError(f"{x:g}{where} is outside the allowed range [{lo:g}, {hi:g}]")
+        return x
+
+    def dump(v: dict[int, float]) -> Any:
+        if set(v) == {ALL_YEARS}:
+            return _num(v[ALL_YEARS])
+        return {k: _num(x) for k, x in v.items()}
+
+    return Annotated[dict[int, float], BeforeValidator(parse), PlainSerializer(dump)]
+
+
+def _num(x: float) -> float | int:
+    return int(x) if float(x).is_integer() and abs(x) < 2**53 else x
+
+
+def _scalar(dimension: str, lo: float, hi: float):
+    def parse(v: Any) -> float:
+        x = parse_quantity(v, dimension)
+        if not lo <= x <= hi:
+            raise ValueError(f"{x:g} is outside the allowed range [{lo:g}, {hi:g}]")
+        return x
+
+    return Annotated[float, BeforeValidator(parse), PlainSerializer(_num)]
+
+
+Money = _series("money", 0, 1e11)
+Count = _series("count", 0, 1e7)
+Share = _series("share", 0, 1)
+Area = _series("area", 0, 1e8)
+PerWorker = _series("money_per_worker", 0, 1e5)
+Severity = _series("share", 0, 1)
+Index = _series("index", 0.1, 10)
+Rate = _scalar("share", -0.2, 0.3)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Title(Strict):
+    zh: str = Field(min_length=1, max_length=200)
+    en: str = Field(min_length=1, max_length=200)
+
+
+class Period(Strict):
+    start: int = Field(FIRST_YEAR, ge=FIRST_YEAR, le=LAST_YEAR)
+    end: int = Field(2030, ge=FIRST_YEAR, le=LAST_YEAR)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start, self.end + 1))
+
+
+PROGRAMMES = ("industry", "labour", "consumption", "village", "ecology", "social", "talent")
+
+
+class Shares(Strict):
+    """Split of fiscal funds across programmes; must add up to 1."""
+
+    industry: float = Field(0.64, ge=0, le=1)
+    labour: float = Field(0.08, ge=0, le=1)
+    consumption: float = Field(0.05, ge=0, le=1)
+    village: float = Field(0.14, ge=0, le=1)
+    ecology: float = Field(0.06, ge=0, le=1)
+    social: float = Field(0.02, ge=0, le=1)
+    talent: float = Field(0.01, ge=0, le=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _percent(cls, data: Any):
+        if isinstance(data, dict):
+            out = {}
+            for k, v in data.items():
+                try:
+                    out[k] = parse_quantity(v, "share")
+                except UnitError:
+                    out[k] = v  # let the field report it
+            return out
+        return data
+
+    @model_validator(mode="after")
+    def _sum_to_one(self):
+        total = sum(getattr(self, p) for p in PROGRAMMES)
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"programme shares add up to {total:.4f}, not 1")
+        return self
+
+
+class FundsLevers(Strict):
+    fiscal: Money = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Qingdao fiscal assistance funds, 元/年")
+    donations: Money = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Social donations, 元/年")
+    shares: Shares | dict[int, Shares] = Field(default_factory=Shares, description="Split across programmes (one split, or by year)")
+
+
+class LabourLevers(Strict):
+    subsidy_per_worker: PerWorker = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Transport + stabilisation subsidy per stable worker, 元")
+    training_places: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Order-based training places a year")
+    free_train: Share = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Free train after Spring Festival (1 = runs, 0 = not)")
+    qingdao_job_quota: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Jobs Qingdao offers through the channel (people at a time)")
+
+
+class ConsumptionLevers(Strict):
+    canteen_share: Share = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Share of Qingdao canteens' farm purchases reserved for Dingxi")
+    showrooms: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Showrooms and e-commerce halls in Qingdao")
+    warehouses: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Forward warehouses in Qingdao")
+    price_premium: Share = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Price premium paid through the channel")
+    logistics_loss: Share = Field(default_factory=lambda: {ALL_YEARS: 0.05}, description="Share lost in transport")
+
+
+class TechnologyLevers(Strict):
+    potato_demo_area: Area = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Potato high-yield demonstration area, 亩")
+    greenhouse_demo_area: Area = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Greenhouse double-crop demonstration area, 亩")
+
+
+class PeopleLevers(Strict):
+    cadres_q2d: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Qingdao cadres in Dingxi (people at a time)")
+    technicians_q2d: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Qingdao professionals sent to Dingxi in the year")
+    cadres_d2q: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Dingxi cadres in Qingdao (people at a time)")
+    technicians_d2q: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Dingxi professionals trained in Qingdao in the year")
+    incubator_firms: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Firms entering the joint incubator in the year")
+
+
+class PairingLevers(Strict):
+    towns: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0})
+    villages: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0})
+    hospitals: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0})
+    schools: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0})
+
+
+class Levers(Strict):
+    funds: FundsLevers = Field(default_factory=FundsLevers)
+    labour: LabourLevers = Field(default_factory=LabourLevers)
+    consumption: ConsumptionLevers = Field(default_factory=ConsumptionLevers)
+    technology: TechnologyLevers = Field(default_factory=TechnologyLevers)
+    people: PeopleLevers = Field(default_factory=PeopleLevers)
+    pairings: PairingLevers = Field(default_factory=PairingLevers)
+
+
+class Horizon(Strict):
+    """What happens to the cooperation after a year: continue, taper to zero, or stop."""
+
+    mode: Literal["continue", "taper", "stop"] = "continue"
+    after: int = Field(2025, ge=FIRST_YEAR, le=LAST_YEAR, description="Last year at full strength")
+    taper_years: int = Field(3, ge=1, le=10)
+
+
+class Conditions(Strict):
+    """Exogenous conditions; the counterfactual shares them."""
+
+    drought: Severity = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Drought severity 0–1, only in the years given")
+    hail_multiplier: _scalar("index", 0, 10) = 1.0
+    potato_price_index: Index = Field(default_factory=lambda: {ALL_YEARS: 1.0}, description="Potato price relative to 2021")
+    herbs_price_index: Index = Field(default_factory=lambda: {ALL_YEARS: 1.0}, description="Herb price relative to 2021")
+    qingdao_wage_growth: Rate = 0.05
+
+
+MAX_REPLICATES = 1000
+
+
+class Scenario(Strict):
+    """One scenario: levers by year, conditions, overrides, and how to run it."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$", description="Short identifier (lower case, digits, - and _)")
+    title: Title
+    description: str = ""
+    period: Period = Field(default_factory=Period)
+    levers: Levers = Field(default_factory=Levers)
+    horizon: Horizon = Field(default_factory=Horizon)
+    conditions: Conditions = Field(default_factory=Conditions)
+    overrides: dict[str, float] = Field(default_factory=dict, description="Behavioural parameters replaced for this scenario")
+    scale: float = Field(0.02, ge=0.001, le=1.0, description="Share of households simulated (1.0 = every household)")
+    replicates: int = Field(10, ge=1, le=MAX_REPLICATES)
+    seed: int = Field(20210414, ge=0, le=2**63 - 1)
+    region: Literal["dingxi"] = "dingxi"
+
+    @model_validator(mode="after")
+    def _years_in_period(self):
+        problems = []
+        for path, series in self.iter_series():
+            for y in series:
+                if y != ALL_YEARS and not self.period.start <= y <= self.period.end:
+                    problems.append(f"{'.'.join(path)}: year {y} is outside the period {self.period.start}–{self.period.end}")
+        if isinstance(self.levers.funds.shares, dict):
+            for y in self.levers.funds.shares:
+                if not self.period.start <= y <= self.period.end:
+                    problems.append(f"levers.funds.shares: year {y} is outside the period {self.period.start}–{self.period.end}")
+        if self.horizon.mode != "continue" and not self.period.start <= self.horizon.after <= self.period.end:
+            problems.append(f"horizon.after: {self.horizon.after} is outside the period")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _known_overrides(self):
+        from qdsim.registry import load_registry
+
+        reg = load_registry(self.region)
+        bad = [k for k in self.overrides if k not in reg.parameters]
+        if bad:
+            raise ValueError(f"overrides: unknown parameter(s) {', '.join(sorted(bad))}")
+        for k, v in self.overrides.items():
+            lo, hi = reg.parameters[k].range
+            span = hi - lo
+            if not (lo - 10 * span - abs(lo) <= v <= hi + 10 * span + abs(hi)):
+                raise ValueError(f"overrides.{k}: {v:g} is far outside the plausible range [{lo:g}, {hi:g}]")
+        return self
+
+    def iter_series(self):
+        for group in ("funds", "labour", "consumption", "technology", "people", "pairings"):
+            gm = getattr(self.levers, group)
+            for name in type(gm).model_fields:
+                v = getattr(gm, name)
+                if isinstance(v, dict) and name != "shares":
+                    yield ("levers", group, name), v
+        for name in ("drought", "potato_price_index", "herbs_price_index"):
+            yield ("conditions", name), getattr(self.conditions, name)
+
+    # -- identity -------------------------------------------------------
+    def to_yaml(self) -> str:
+        data = self.model_dump(mode="json", exclude_defaults=False)
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+    def sha256(self) -> str:
+        """Hash of the resolved scenario (run settings included)."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+
+    def model_sha256(self) -> str:
+        """Hash of what determines results apart from replicates/seed/scale."""
+        return hashlib.sha256(
+            self.model_dump_json(exclude={"replicates", "seed", "scale", "title", "description"}).encode()
+        ).hexdigest()
+
+    def counterfactual(self) -> Scenario:
+        """The same scenario with no cooperation at all (conditions and overrides kept)."""
+        return Scenario(
+            id=f"{self.id}-counterfactual"[:64],
+            title=Title(zh=f"{self.title.zh}（无协作对照）", en=f"{self.title.en} (no cooperation)"),
+            period=self.period,
+            levers=Levers(),
+            horizon=Horizon(),
+            conditions=self.conditions,
+            overrides=self.overrides,
+            scale=self.scale,
+            replicates=self.replicates,
+            seed=self.seed,
+            region=self.region,
+        )
