@@ -63,6 +63,7 @@ class RunResult:
         out = Path(out_dir)
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        tmp.chmod(0o755)
         try:
             self.summary.to_csv(tmp / "summary.csv", index=False, float_format="%.10g", lineterminator="\n")
             replicate_table(self.scenario.id, self.with_coop, self.without, self.years, self.county_ids).to_parquet(

@@ -142,36 +142,82 @@ def _line_for(loc: tuple, lines: dict[tuple, int]) -> int:
     return lines.get((), 1)
 
 
-def problems_from_validation(err: ValidationError, filename: str, lines: dict[tuple, int], prefix: tuple = ()) -> list[Problem]:
-    out = []
+def line_lookup(filename: str, lines: dict[tuple, int]):
+    """A function mapping a field location to (file, line) within one file."""
+    return lambda loc: (filename, _line_for(loc, lines))
+
+
+def _clean(e: dict) -> tuple[tuple, str]:
+    """Location without pydantic's internal tags, and a plain message."""
+    loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p in {"function-before", "function-after"})))
+    loc = tuple(int(p) if isinstance(p, str) and p.isdigit() else p for p in loc)
+    msg = e["msg"].removeprefix("Value error, ")
+    if e["type"] == "extra_forbidden":
+        msg = "unknown field"
+    elif e["type"] == "missing":
+        msg = "required field is missing"
+    return loc, msg
+
+
+def problems_from_validation(err: ValidationError, lookup, prefix: tuple = ()) -> list[Problem]:
+    """One Problem per (field, message), each at the file and line that hold the field."""
+    out, seen = [], set()
     for e in err.errors():
-        # drop pydantic's union/type tags from the location
-        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p in {"function-before", "function-after"})))
-        loc = tuple(int(p) if isinstance(p, str) and p.isdigit() else p for p in loc)
+        loc, msg = _clean(e)
         full = prefix + loc
         field = ".".join(str(p) for p in full) or "(file)"
-        msg = e["msg"].removeprefix("Value error, ")
-        if e["type"] == "extra_forbidden":
-            msg = "unknown field"
-        elif e["type"] == "missing":
-            msg = "required field is missing"
-        out.append(Problem(filename, _line_for(full, lines), field, msg))
-    # one line per (field, message)
-    seen, unique = set(), []
-    for p in out:
-        if (p.field, p.message) not in seen:
-            seen.add((p.field, p.message))
-            unique.append(p)
-    return unique
+        if (field, msg) in seen:
+            continue
+        seen.add((field, msg))
+        f, line = lookup(full)
+        out.append(Problem(f, line, field, msg))
+    return out
+
+
+def _merge(base: dict, child: dict) -> dict:
+    """Child values over base values; mappings merge key by key, except year series (replaced whole)."""
+    out = dict(base)
+    for k, v in child.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict) and not any(isinstance(x, int) for x in v):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _resolve_extends(data: dict, lines: dict, filename: str, depth: int = 0) -> tuple[dict, object]:
+    """Follow ``extends: other.yaml`` (relative to the file); return merged data and a line lookup."""
+    if "extends" not in data:
+        return data, line_lookup(filename, lines)
+    ref = data.pop("extends")
+    if not isinstance(ref, str) or depth > 5:
+        raise ScenarioError([Problem(filename, lines.get(("extends",), 1), "extends", "must name one scenario file, at most 5 levels deep")])
+    base_path = (Path(filename).parent / ref) if filename and not filename.startswith("<") else Path(ref)
+    if not base_path.is_file():
+        raise ScenarioError([Problem(filename, lines.get(("extends",), 1), "extends", f"no scenario file {ref!r} next to this one")])
+    base_data, base_lines = parse_yaml(read_bytes(base_path), str(base_path))
+    base_data, base_lookup = _resolve_extends(base_data, base_lines, str(base_path), depth + 1)
+    merged = _merge(base_data, data)
+
+    def lookup(loc):
+        probe = tuple(loc)
+        while probe:
+            if probe in lines:
+                return filename, lines[probe]
+            probe = probe[:-1]
+        return base_lookup(loc)
+
+    return merged, lookup
 
 
 def loads_scenario(text: str | bytes, filename: str = "<scenario>") -> Scenario:
     """Parse and validate scenario text; raise ScenarioError listing every problem."""
     data, lines = parse_yaml(text, filename)
+    data, lookup = _resolve_extends(data, lines, filename)
     try:
         return Scenario.model_validate(data)
     except ValidationError as e:
-        raise ScenarioError(problems_from_validation(e, filename, lines)) from None
+        raise ScenarioError(problems_from_validation(e, lookup)) from None
 
 
 def read_bytes(path: str | Path) -> bytes:

@@ -1,0 +1,154 @@
+"""The ``qdsim`` command line: thin over :mod:`qdsim.api` and the feature modules.
+
+Exit codes: 0 done, 1 the work failed, 2 bad input (nothing run or written),
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from qdsim import __version__
+from qdsim.console import BAD_INPUT, FAILED, INTERRUPTED, OK, err, out, print_problems, progress_bar
+
+app = typer.Typer(
+    name="qdsim",
+    help="qdsim — 青岛—定西东西部协作模拟 / Qingdao–Dingxi East–West cooperation simulator.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or tables (for scripts).")]
+
+
+def _version(value: bool):
+    if value:
+        out.print(f"qdsim {__version__}")
+        raise typer.Exit(OK)
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False):
+    """qdsim: scenarios, runs, batches, calibration, briefs and the web app."""
+
+
+@app.command()
+def validate(files: Annotated[list[Path], typer.Argument(help="Scenario or batch YAML files.")], quiet: Quiet = False):
+    """Check scenario or batch files; print every problem as file:line: field: message."""
+    from qdsim.scenario import validate_file
+
+    bad = 0
+    for f in files:
+        problems = validate_file(f)
+        if problems:
+            bad += 1
+            print_problems(problems)
+        elif not quiet:
+            out.print(f"{f}: ok")
+    raise typer.Exit(BAD_INPUT if bad else OK)
+
+
+KEY_METRICS = ("rural_income_per_capita", "consumption_sales", "stable_employment", "migrant_workers_qingdao", "monitored_share")
+
+
+def key_table(result, year: int | None = None) -> Table:
+    from qdsim.metrics import catalogue
+
+    df = result.summary
+    year = year or result.years[-1]
+    rows = df[(df.scenario == result.scenario.id) & (df.county == "all") & (df.year == year)].set_index("metric")
+    table = Table(title=f"{result.scenario.title.en} — {year} (run {result.run_id})")
+    for col in ("metric", "unit", "mean", "5–95%", "impact", "impact 5–95%"):
+        table.add_column(col, justify="left" if col in ("metric", "unit") else "right")
+    cat = catalogue()
+    for m in KEY_METRICS:
+        r = rows.loc[m]
+        table.add_row(
+            cat[m].en, r.unit, f"{r['mean']:,.4g}", f"{r.p05:,.4g} – {r.p95:,.4g}",
+            f"{r.impact_mean:+,.4g}", f"{r.impact_p05:+,.4g} – {r.impact_p95:+,.4g}",
+        )
+    return table
+
+
+@app.command()
+def run(
+    file: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Output directory (default: runs/<scenario id>).")] = None,
+    replicates: Annotated[int | None, typer.Option(help="Replicates (default: the scenario's).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Root seed (default: the scenario's).")] = None,
+    scale: Annotated[float | None, typer.Option(help="Share of households simulated, 0.001–1.0 (default: the scenario's).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes (default: all cores). Results do not depend on it.")] = None,
+    quiet: Quiet = False,
+):
+    """Run a scenario and its no-cooperation counterfactual; write summary.csv, manifest.json, replicates.parquet."""
+    from pydantic import ValidationError
+
+    from qdsim import api
+
+    try:
+        scenario = api.load_scenario(file)
+        overrides = {k: v for k, v in {"replicates": replicates, "seed": seed, "scale": scale}.items() if v is not None}
+        if overrides:
+            scenario = api.Scenario.model_validate({**scenario.model_dump(), **overrides})
+    except api.ScenarioError as e:
+        print_problems(e.problems)
+        raise typer.Exit(BAD_INPUT) from None
+    except ValidationError as e:
+        for x in e.errors():
+            err.print(f"--{x['loc'][0]}: {x['msg']}", markup=False)
+        raise typer.Exit(BAD_INPUT) from None
+    if workers is not None and workers < 1:
+        err.print("--workers: must be at least 1")
+        raise typer.Exit(BAD_INPUT)
+    out_dir = out_dir or Path("runs") / scenario.id
+    try:
+        with progress_bar(f"{scenario.id}", scenario.replicates, quiet) as cb:
+            result = api.run(scenario, workers=workers, progress=cb)
+        path = result.write(out_dir)
+    except KeyboardInterrupt:
+        err.print("interrupted: nothing was written")
+        raise typer.Exit(INTERRUPTED) from None
+    except Exception as e:  # a crash in the model: say so plainly, keep the exit code meaningful
+        err.print(f"run failed: {type(e).__name__}: {e}", markup=False)
+        raise typer.Exit(FAILED) from None
+    if not quiet:
+        out.print(key_table(result))
+        out.print(f"wrote {path}/summary.csv, manifest.json, replicates.parquet (run {result.run_id})")
+    raise typer.Exit(OK)
+
+
+@app.command("app")
+def app_cmd(port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501):
+    """Start the web app (Streamlit)."""
+    script = Path(__file__).resolve().parents[2] / "streamlit_app.py"
+    if not script.exists():
+        err.print(f"cannot find the app at {script}")
+        raise typer.Exit(FAILED)
+    raise typer.Exit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.headless", "true"]))
+
+
+# Feature commands live in qdsim.commands.<name>, each defining `command`.
+for _name in ("batch", "runs", "calibrate", "sensitivity", "brief"):
+    try:
+        _mod = importlib.import_module(f"qdsim.commands.{_name}")
+    except ModuleNotFoundError as _e:
+        if _e.name != f"qdsim.commands.{_name}":
+            raise
+        continue
+    app.command(_name)(_mod.command)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Terminal helpers shared by the commands: progress bars, problem lists, exit codes."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+# exit codes that mean something
+OK = 0
+FAILED = 1  # the work failed (a run crashed, a target missed)
+BAD_INPUT = 2  # a file or option is wrong; nothing was run or written
+INTERRUPTED = 130
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+def print_problems(problems) -> None:
+    for p in problems:
+        err.print(str(p), markup=False)
+
+
+@contextlib.contextmanager
+def progress_bar(description: str, total: int, quiet: bool = False) -> Iterator:
+    """Yield a callback ``(done, total, message)``; draws a bar on stderr unless quiet."""
+    if quiet:
+        yield lambda done, total, message="": None
+        return
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[message]}"),
+        console=err,
+        transient=False,
+    ) as bar:
+        task = bar.add_task(description, total=total, message="")
+
+        def update(done: int, total_: int, message: str = "") -> None:
+            bar.update(task, completed=done, total=total_, message=message)
+
+        yield update

@@ -1,0 +1,68 @@
+"""Numbers as planners write them: 19.55亿元, 12.3万人次, 13,131元/人, 4.2%.
+
+One function for the app, the brief and the command line, so that the same
+number reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+
+_EN_UNITS = {"元": "CNY", "元/人": "CNY/person", "人次": "person-times", "人": "people", "户": "households",
+             "个": "", "岗": "jobs", "亩": "mu", "斤/亩": "jin/mu", "茬/年": "crops/yr", "index": "", "share": ""}
+
+
+def planner_number(value: float, unit: str, lang: str = "zh", signed: bool = False, digits: int = 4) -> str:
+    """Format ``value`` (in ``unit``) for a planner.
+
+    >>> planner_number(1.955e9, "元")
+    '19.55亿元'
+    >>> planner_number(123000, "人次", "en")
+    '123,000 person-times'
+    >>> planner_number(0.042, "share")
+    '4.2%'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    sign = "+" if signed and value > 0 else ""
+    if unit == "share":
+        return f"{sign}{value * 100:.1f}%"
+    if unit == "index":
+        return f"{sign}{value:.3f}"
+    if lang == "zh":
+        a = abs(value)
+        if unit == "元" and a >= 1e8:
+            return f"{sign}{_sig(value / 1e8, digits)}亿元"
+        if unit == "元" and a >= 1e4:
+            return f"{sign}{_sig(value / 1e4, digits)}万元"
+        if unit in ("人次", "人", "户", "岗", "亩") and a >= 1e4:
+            return f"{sign}{_sig(value / 1e4, digits)}万{unit}"
+        return f"{sign}{_grouped(value)}{unit}"
+    en_unit = _EN_UNITS.get(unit, unit)
+    a = abs(value)
+    if unit == "元" and a >= 1e8:
+        return f"{sign}CNY {_sig(value / 1e9, digits)} bn" if a >= 1e9 else f"{sign}CNY {_sig(value / 1e6, digits)} m"
+    if unit == "元" and a >= 1e6:
+        return f"{sign}CNY {_sig(value / 1e6, digits)} m"
+    text = _grouped(value)
+    return f"{sign}{text} {en_unit}".rstrip()
+
+
+def _sig(x: float, digits: int) -> str:
+    if x == 0:
+        return "0"
+    decimals = max(0, digits - 1 - int(math.floor(math.log10(abs(x)))))
+    return f"{x:,.{decimals}f}"
+
+
+def _grouped(x: float) -> str:
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 1:
+        return f"{x:,.1f}".rstrip("0").rstrip(".")
+    return f"{x:.3g}"
+
+
+def interval(lo: float, hi: float, unit: str, lang: str = "zh", signed: bool = False) -> str:
+    sep = "–"
+    return f"{planner_number(lo, unit, lang, signed)}{sep}{planner_number(hi, unit, lang, signed)}"
