@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal, InvalidOperation
 
 #: base unit and accepted units (factor to the base unit) per dimension
 DIMENSIONS: dict[str, tuple[str, dict[str, float]]] = {
@@ -48,7 +49,10 @@ def parse_quantity(value: object, dimension: str) -> float:
         if unit not in units:
             accepted = ", ".join(u for u in units if u) or "no unit"
             raise UnitError(f"wrong unit {unit!r} for a {dimension} value (use {accepted})")
-        x = float(m.group(1)) * units[unit]
+        try:  # decimal arithmetic, so "35%" is exactly 0.35 and "4.05 亿元" exactly 405000000
+            x = float(Decimal(m.group(1)) * Decimal(repr(units[unit])))
+        except InvalidOperation:
+            raise UnitError(f"cannot read {value!r} as a number") from None
     else:
         raise UnitError(f"expected a number, got {type(value).__name__}")
     if not math.isfinite(x):

@@ -58,9 +58,12 @@ class Workers:
     trained: np.ndarray  # bool, had order-based training
     subsidised: np.ndarray  # bool, received the subsidy this year
     coop_months: np.ndarray  # int8 months this year in a cooperation-supported job
+    skill: np.ndarray = field(default=None)  # float, earnings factor (household productivity × own draw)
     stable_counted: np.ndarray = field(default=None)  # bool, counted as stable this year
 
     def __post_init__(self):
+        if self.skill is None:
+            self.skill = np.ones(len(self.household))
         if self.stable_counted is None:
             self.stable_counted = np.zeros(len(self.household), dtype=bool)
 

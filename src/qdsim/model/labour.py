@@ -184,5 +184,5 @@ def accrue_wages(model, t: int) -> None:
     migrant = p.remittance_share * np.array(
         [0.0, max(0.0, p.wage_elsewhere * idx - p.living_cost_elsewhere), max(0.0, p.wage_qingdao * q_idx - p.living_cost_qingdao), 0.0]
     )
-    hh.income[:, 1] += np.bincount(w.household, weights=local[w.state], minlength=hh.n)
-    hh.income[:, 2] += np.bincount(w.household, weights=migrant[w.state], minlength=hh.n)
+    hh.income[:, 1] += np.bincount(w.household, weights=local[w.state] * w.skill, minlength=hh.n)
+    hh.income[:, 2] += np.bincount(w.household, weights=migrant[w.state] * w.skill, minlength=hh.n)

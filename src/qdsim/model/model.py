@@ -113,7 +113,7 @@ class DingxiModel(mesa.Model):
             + hh.area[:, 4] * p.forage_net
         ) * hh.productivity
         wages = 12 * (home * p.casual_work_share * p.wage_local + away * p.remittance_share * e["away"])
-        per_capita = (farm + wages) / hh.size + p.transfer_per_capita
+        per_capita = (farm + wages) / hh.size + p.transfer_per_capita + np.where(hh.formerly_poor, p.poor_household_transfer, 0.0)
         hh.monitored = per_capita < shocks.monitoring_line(p, 0)
 
     # -- helpers used by the mechanisms ------------------------------------

@@ -108,6 +108,8 @@ def build_workers(hh: Households, p: ParameterSet, rng: np.random.Generator) -> 
     household = np.repeat(np.arange(hh.n, dtype=np.int32), n_work)
     m = len(household)
     away = rng.random(m) < p.migrant_share_2021
+    sd = p.income_heterogeneity_sd
+    skill = np.sqrt(hh.productivity[household]) * np.exp(rng.normal(-sd * sd / 2, sd, m))
     return Workers(
         household=household,
         county=hh.county[household],
@@ -117,4 +119,5 @@ def build_workers(hh: Households, p: ParameterSet, rng: np.random.Generator) -> 
         trained=np.zeros(m, dtype=bool),
         subsidised=np.zeros(m, dtype=bool),
         coop_months=np.zeros(m, dtype=np.int8),
+        skill=skill,
     )

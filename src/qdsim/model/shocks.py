@@ -5,7 +5,11 @@ cost falls where the county's hospitals are paired with Qingdao's. Public
 transfers are paid per person. Donations pay living assistance to households
 under the monitoring line at the last assessment. At year end every household
 whose per-capita income net of out-of-pocket medical cost is below the line
-is monitored; a household monitored now but not a year ago has relapsed.
+is monitored; a household monitored now but not a year ago has relapsed (from
+the second year on: the first year has no previous assessment). Households
+lifted out of poverty receive extra transfers (pension top-ups, subsidies),
+and the minimum living guarantee (低保) fills part of the gap between a
+household's per-capita income and its standard.
 """
 
 from __future__ import annotations
@@ -32,7 +36,12 @@ def illness(model, t: int) -> None:
 def transfers(model, t: int) -> None:
     p = model.params
     hh = model.households
-    hh.income[:, 3] += hh.size * p.transfer_per_capita * (1 + p.transfer_growth) ** t
+    growth = (1 + p.transfer_growth) ** t
+    per_person = p.transfer_per_capita + np.where(hh.formerly_poor, p.poor_household_transfer, 0.0)
+    hh.income[:, 3] += hh.size * per_person * growth
+    # minimum living guarantee (低保): tops incomes up towards the standard
+    gap = np.maximum(0.0, p.dibao_standard * growth - hh.total_income() / hh.size)
+    hh.income[:, 3] += p.dibao_coverage * gap * hh.size
     # living assistance from donations, to households monitored at the last assessment
     for c in range(model.n_counties):
         pot = model.funds.balance("donations", c)
@@ -52,7 +61,9 @@ def assess(model, t: int) -> None:
     hh = model.households
     per_capita = (hh.total_income() - hh.oop_medical) / hh.size
     now = per_capita < monitoring_line(model.params, t)
-    relapse = now & ~hh.monitored
     model.book.add_by_county("monitored", hh.county, now * hh.weight)
-    model.book.add_by_county("relapse_households", hh.county, relapse * hh.weight)
+    if t == 0:  # relapse needs a previous assessment: none before the first year
+        model.book.data["relapse_households"][0, :] = np.nan
+    else:
+        model.book.add_by_county("relapse_households", hh.county, (now & ~hh.monitored) * hh.weight)
     hh.monitored = now

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qdsim.scenario.schema import ALL_YEARS, PROGRAMMES, Scenario, Shares
+from qdsim.scenario.schema import ALL_YEARS, PROGRAMMES, Scenario
 
 #: levers that the cooperation provides (zeroed by `stop`, scaled by `taper`)
 COOPERATION_GROUPS = ("funds", "labour", "consumption", "technology", "people", "pairings")
@@ -89,10 +89,7 @@ def resolve(scenario: Scenario) -> LeverTable:
     shares = scenario.levers.funds.shares
     table = np.zeros((len(years), len(PROGRAMMES)))
     for i, y in enumerate(years):
-        if isinstance(shares, Shares):
-            s = shares
-        else:
-            given = [k for k in shares if k <= y]
-            s = shares[max(given)] if given else shares[min(shares)]
+        given = [k for k in shares if k <= y]  # ALL_YEARS (0) is always given
+        s = shares[max(given)] if given else shares[min(shares)]
         table[i] = [getattr(s, p) for p in PROGRAMMES]
     return LeverTable(years, values, table)

@@ -151,6 +151,10 @@ def _clean(e: dict) -> tuple[tuple, str]:
     """Location without pydantic's internal tags, and a plain message."""
     loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p in {"function-before", "function-after"})))
     loc = tuple(int(p) if isinstance(p, str) and p.isdigit() else p for p in loc)
+    if "shares" in loc:  # a single split is stored under the all-years key 0
+        i = loc.index("shares")
+        if i + 1 < len(loc) and loc[i + 1] == 0:
+            loc = loc[: i + 1] + loc[i + 2 :]
     msg = e["msg"].removeprefix("Value error, ")
     if e["type"] == "extra_forbidden":
         msg = "unknown field"

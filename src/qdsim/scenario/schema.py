@@ -132,10 +132,26 @@ class Shares(Strict):
         return self
 
 
+def _shares_by_year(v: Any) -> Any:
+    """One split for every year, or a split by year from which it holds."""
+    if isinstance(v, dict) and v and all(isinstance(k, int) and not isinstance(k, bool) for k in v):
+        return v
+    return {ALL_YEARS: v}
+
+
+def _dump_shares(v: dict[int, Shares]) -> Any:
+    if set(v) == {ALL_YEARS}:
+        return v[ALL_YEARS].model_dump()
+    return {k: s.model_dump() for k, s in v.items()}
+
+
+SharesByYear = Annotated[dict[int, Shares], BeforeValidator(_shares_by_year), PlainSerializer(_dump_shares)]
+
+
 class FundsLevers(Strict):
     fiscal: Money = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Qingdao fiscal assistance funds, 元/年")
     donations: Money = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Social donations, 元/年")
-    shares: Shares | dict[int, Shares] = Field(default_factory=Shares, description="Split across programmes (one split, or by year)")
+    shares: SharesByYear = Field(default_factory=lambda: {ALL_YEARS: Shares()}, description="Split across programmes (one split, or by year)")
 
 
 class LabourLevers(Strict):
@@ -226,10 +242,9 @@ class Scenario(Strict):
             for y in series:
                 if y != ALL_YEARS and not self.period.start <= y <= self.period.end:
                     problems.append(f"{'.'.join(path)}: year {y} is outside the period {self.period.start}–{self.period.end}")
-        if isinstance(self.levers.funds.shares, dict):
-            for y in self.levers.funds.shares:
-                if not self.period.start <= y <= self.period.end:
-                    problems.append(f"levers.funds.shares: year {y} is outside the period {self.period.start}–{self.period.end}")
+        for y in self.levers.funds.shares:
+            if y != ALL_YEARS and not self.period.start <= y <= self.period.end:
+                problems.append(f"levers.funds.shares: year {y} is outside the period {self.period.start}–{self.period.end}")
         if self.horizon.mode != "continue" and not self.period.start <= self.horizon.after <= self.period.end:
             problems.append(f"horizon.after: {self.horizon.after} is outside the period")
         if problems:
@@ -263,7 +278,7 @@ class Scenario(Strict):
 
     # -- identity -------------------------------------------------------
     def to_yaml(self) -> str:
-        data = self.model_dump(mode="json", exclude_defaults=False)
+        data = self.model_dump(mode="python")
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
     def sha256(self) -> str:

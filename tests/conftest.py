@@ -1,0 +1,29 @@
+"""Shared fixtures: tiny runs that many tests read (computed once per session)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qdsim import api
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+TINY = {"replicates": 2, "scale": 0.004, "workers": 1}
+
+
+@pytest.fixture(scope="session")
+def baseline() -> api.Scenario:
+    return api.load_scenario(SCENARIOS / "baseline.yaml")
+
+
+@pytest.fixture(scope="session")
+def tiny_run(baseline) -> api.RunResult:
+    """The baseline at 0.4% of households, 2 replicates."""
+    return api.run(baseline, **TINY)
+
+
+@pytest.fixture(scope="session")
+def tiny_run_dir(tiny_run, tmp_path_factory) -> Path:
+    return tiny_run.write(tmp_path_factory.mktemp("runs") / "baseline")

@@ -1,0 +1,147 @@
+"""Scenario files: good ones load, bad ones name file, line and field."""
+
+from __future__ import annotations
+
+import pytest
+
+from qdsim.scenario import ScenarioError, load_scenario, loads_scenario
+from qdsim.scenario.levers import horizon_factor, resolve, step_series
+from qdsim.scenario.schema import ALL_YEARS
+
+from ..conftest import SCENARIOS
+
+GOOD = """\
+id: t
+title: {zh: 测试, en: Test}
+period: {start: 2021, end: 2025}
+levers:
+  funds:
+    fiscal: {2021: 4 亿元, 2023: 500 万元}
+"""
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.name)
+def test_shipped_scenarios_are_valid(path):
+    s = load_scenario(path)
+    assert s.period.start == 2021 and s.title.zh and s.title.en
+
+
+def test_units_are_converted():
+    s = loads_scenario(GOOD)
+    assert s.levers.funds.fiscal == {2021: 4e8, 2023: 5e6}
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(ScenarioError) as e:
+        loads_scenario(text, "f.yaml")
+    return [str(p) for p in e.value.problems]
+
+
+def test_unknown_key_names_line_and_field():
+    out = problems(GOOD + "  labour:\n    subsidy_per_workr: 900\n")
+    assert out == ["f.yaml:8: levers.labour.subsidy_per_workr: unknown field"]
+
+
+def test_wrong_unit():
+    out = problems(GOOD.replace("500 万元", "500 亩"))
+    assert len(out) == 1 and out[0].startswith("f.yaml:6: levers.funds.fiscal:") and "wrong unit" in out[0]
+
+
+def test_shares_must_add_up():
+    text = GOOD + "    shares: {industry: 0.8, labour: 0.1, consumption: 0.1, village: 0.1, ecology: 0, social: 0, talent: 0}\n"
+    out = problems(text)
+    assert len(out) == 1 and "f.yaml:7: levers.funds.shares" in out[0] and "add up to 1.1000" in out[0]
+
+
+def test_year_outside_period():
+    out = problems(GOOD.replace("2023: 500 万元", "2027: 500 万元"))
+    assert any("year 2027 is outside the period 2021–2025" in o for o in out)
+
+
+def test_negative_money_and_share_above_one():
+    text = GOOD + "  consumption:\n    canteen_share: 1.5\n"
+    out = problems(text.replace("4 亿元", "-4 亿元"))
+    fields = {o.split(": ")[1] for o in out}
+    assert fields == {"levers.funds.fiscal", "levers.consumption.canteen_share"}
+
+
+def test_every_problem_is_reported_at_once():
+    text = "id: Bad Id\ntitle: {zh: x}\nscale: 7\nreplicates: 0\n"
+    out = problems(text)
+    assert {o.split(": ")[1] for o in out} == {"id", "title.en", "scale", "replicates"}
+    assert all(o.startswith("f.yaml:") for o in out)
+
+
+def test_yaml_errors_are_located():
+    out = problems("id: x\ntitle: [unclosed\n")
+    assert out[0].startswith("f.yaml:") and "(yaml)" in out[0]
+
+
+def test_python_tags_are_refused():
+    out = problems("id: !!python/object/apply:os.system ['echo hi']\n")
+    assert "YAML tags are not allowed" in out[0]
+
+
+def test_duplicate_keys_are_errors():
+    out = problems("id: a\nid: b\ntitle: {zh: x, en: y}\n")
+    assert out[0].startswith("f.yaml:2: (yaml)") and "duplicate key 'id'" in out[0]
+
+
+def test_empty_and_non_mapping_files():
+    assert "empty" in problems("")[0]
+    assert "mapping" in problems("- a\n- b\n")[0]
+    assert "UTF-8" in problems(b"id: \xff\xfe\n")[0]
+
+
+def test_unknown_override():
+    out = problems(GOOD + "overrides: {no_such_param: 1}\n")
+    assert "unknown parameter(s) no_such_param" in out[0]
+
+
+def test_extends_reports_the_child_line(tmp_path):
+    (tmp_path / "base.yaml").write_text(GOOD, encoding="utf-8")
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: base.yaml\nid: c\nscale: 3\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as e:
+        load_scenario(child)
+    assert [str(p) for p in e.value.problems] == [f"{child}:3: scale: Input should be less than or equal to 1"]
+
+
+def test_extends_inherits_and_overrides():
+    stop = load_scenario(SCENARIOS / "stop-after-2025.yaml")
+    base = load_scenario(SCENARIOS / "baseline.yaml")
+    assert stop.levers == base.levers and stop.horizon.mode == "stop"
+
+
+def test_yaml_round_trip_is_exact():
+    base = load_scenario(SCENARIOS / "consumption-first.yaml")
+    again = loads_scenario(base.to_yaml())
+    assert again == base and again.sha256() == base.sha256()
+
+
+def test_step_series_holds_values_and_is_zero_before():
+    years = [2021, 2022, 2023, 2024]
+    assert step_series({2022: 5.0, 2024: 7.0}, years).tolist() == [0, 5, 5, 7]
+    assert step_series({ALL_YEARS: 3.0}, years).tolist() == [3, 3, 3, 3]
+
+
+def test_horizon_stop_and_taper():
+    base = load_scenario(SCENARIOS / "baseline.yaml")
+    stop = load_scenario(SCENARIOS / "stop-after-2025.yaml")
+    taper = load_scenario(SCENARIOS / "taper-after-2025.yaml")
+    assert horizon_factor(base).tolist() == [1] * 10
+    assert horizon_factor(stop).tolist() == [1] * 5 + [0] * 5
+    assert [round(x, 3) for x in horizon_factor(taper)] == [1, 1, 1, 1, 1, 0.667, 0.333, 0, 0, 0]
+    t = resolve(stop)
+    assert t.at("funds.fiscal", 4) == 5e8 and t.at("funds.fiscal", 5) == 0
+    assert t.at("consumption.price_premium", 9) == 0.35  # a condition of the channel, not an amount
+
+
+def test_counterfactual_has_no_cooperation_but_keeps_conditions():
+    d = load_scenario(SCENARIOS / "drought-2026.yaml")
+    cf = d.counterfactual()
+    t = resolve(cf)
+    for key, arr in t.values.items():
+        if key.startswith(("funds.", "labour.", "technology.", "people.", "pairings.")) or key in ("consumption.showrooms", "consumption.canteen_share", "consumption.warehouses"):
+            assert not arr.any(), key
+    assert t.at("conditions.drought", 5) == 0.6
