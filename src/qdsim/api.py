@@ -27,7 +27,7 @@ from qdsim.runner import Progress, ReplicateTask, default_workers, run_replicate
 from qdsim.scenario import Scenario, ScenarioError, load_scenario, loads_scenario, validate_file
 from qdsim.summary import replicate_table, summarise
 
-__all__ = ["RunResult", "Scenario", "ScenarioError", "load_scenario", "loads_scenario", "parameters_for", "run", "validate_file"]
+__all__ = ["RunResult", "Scenario", "ScenarioError", "assemble", "load_scenario", "loads_scenario", "parameters_for", "run", "validate_file"]
 
 
 def parameters_for(scenario: Scenario) -> ParameterSet:
@@ -98,7 +98,6 @@ def run(
     if updates:
         scenario = Scenario.model_validate({**scenario.model_dump(), **updates})
     params = parameters_for(scenario)
-    reg = load_registry(scenario.region)
     workers = default_workers() if workers is None else max(1, int(workers))
     started = time.perf_counter()
     tasks = [
@@ -106,11 +105,23 @@ def run(
         for r in range(scenario.replicates)
     ]
     with_coop, without = run_replicates(tasks, workers, progress)
+    return assemble(scenario, with_coop, without, seconds=time.perf_counter() - started, workers=workers)
+
+
+def assemble(scenario: Scenario, with_coop: np.ndarray, without: np.ndarray, *, seconds: float, workers: int) -> RunResult:
+    """A RunResult from the replicate arrays of a scenario and its counterfactual.
+
+    What :func:`run` does once the replicates are computed; the batch runner,
+    which computes replicates of many scenarios on its own executors, calls it
+    too, so that its outputs are byte-identical to ``qdsim run``'s.
+    """
+    params = parameters_for(scenario)
+    reg = load_registry(scenario.region)
     years = scenario.period.years
     county_ids = ["all"] + [c["id"] for c in reg.counties]
     summary = summarise(scenario.id, with_coop, without, years, county_ids)
     rid = make_run_id(scenario_sha=scenario.sha256(), params_sha=params.sha256(), seed=scenario.seed, replicates=scenario.replicates, scale=scenario.scale)
-    manifest = build_manifest(scenario, params, rid, time.perf_counter() - started, workers)
+    manifest = build_manifest(scenario, params, rid, seconds, workers)
     return RunResult(scenario, params, rid, years, county_ids, with_coop, without, manifest, summary)
 
 
