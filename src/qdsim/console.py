@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterator
 
 from rich.console import Console
@@ -14,13 +15,14 @@ FAILED = 1  # the work failed (a run crashed, a target missed)
 BAD_INPUT = 2  # a file or option is wrong; nothing was run or written
 INTERRUPTED = 130
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # never wrap: scripts parse these lines
+out = Console(highlight=False, soft_wrap=True)
 
 
 def print_problems(problems) -> None:
+    """One ``file:line: field: message`` per line, unwrapped."""
     for p in problems:
-        err.print(str(p), markup=False)
+        print(str(p), file=sys.stderr)
 
 
 @contextlib.contextmanager
