@@ -1,0 +1,60 @@
+"""Generate the reference tables of docs/ from the registry, so the docs cannot drift.
+
+``python -m qdsim.docs`` rewrites docs/parameters.md; a test fails when the
+committed file differs from what the registry says.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from qdsim.metrics import catalogue
+from qdsim.registry import load_registry
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.6g}"
+
+
+def parameters_markdown(region: str = "dingxi") -> str:
+    reg = load_registry(region)
+    lines = [
+        "# Parameters and reported figures / 参数与公开数据",
+        "",
+        "Generated from `src/qdsim/data/regions/dingxi/` by `python -m qdsim.docs`; do not edit by hand.",
+        "Status: **reported** (the source article), **statistic** (public statistics), **literature**,",
+        "**assumption** (no published figure; reasoning in the note, range explored in the assumption interval),",
+        "**calibrated** (fitted by `qdsim calibrate` to the reported figures; see docs/calibration.md).",
+        "",
+    ]
+    groups: dict[str, list] = {}
+    for p in reg.parameters.values():
+        groups.setdefault(p.group, []).append(p)
+    for group, params in groups.items():
+        lines += [f"## {group}", "", "| id | value | unit | range | status | source | label | note |", "|---|---|---|---|---|---|---|---|"]
+        for p in params:
+            src = reg.sources[p.source]
+            lines.append(
+                f"| <a id=\"{p.id}\"></a>`{p.id}` | {_fmt(p.value)} | {p.unit} | {_fmt(p.range[0])} – {_fmt(p.range[1])} | {p.status} "
+                f"| {src.title} ({src.outlet}, {src.date}) | {p.label_zh} / {p.label_en} | {p.note} |"
+            )
+        lines.append("")
+    lines += ["## Reported figures (calibration targets and inputs)", "", "| id | value | unit | period | kind | label |", "|---|---|---|---|---|---|"]
+    for f in reg.figures.values():
+        lines.append(f"| `{f.id}` | {_fmt(f.value)} | {f.unit} | {f.period} | {f.kind} | {f.label_zh} / {f.label_en} |")
+    lines += ["", "## Metrics", "", "| id | unit | kind | 中文 | English | definition |", "|---|---|---|---|---|---|"]
+    for m in catalogue().values():
+        lines.append(f"| `{m.id}` | {m.unit} | {m.kind} | {m.zh} | {m.en} | {m.definition} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    out = Path(argv[0]) if argv else Path("docs/parameters.md")
+    out.write_text(parameters_markdown(), encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
