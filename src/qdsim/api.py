@@ -26,6 +26,7 @@ from qdsim.registry import ParameterSet, load_registry
 from qdsim.runner import Progress, ReplicateTask, default_workers, run_replicates
 from qdsim.scenario import Scenario, ScenarioError, load_scenario, loads_scenario, validate_file
 from qdsim.summary import replicate_table, summarise
+from qdsim.uncertainty import draw_parameter_sets, varied_parameters
 
 __all__ = ["RunResult", "Scenario", "ScenarioError", "assemble", "load_scenario", "loads_scenario", "parameters_for", "run", "validate_file"]
 
@@ -87,14 +88,21 @@ def run(
     seed: int | None = None,
     scale: float | None = None,
     workers: int | None = None,
+    assumption_draws: int | None = None,
     progress: Progress | None = None,
 ) -> RunResult:
     """Run a scenario and its no-cooperation counterfactual on common random numbers.
 
     Arguments left as None take the scenario's own values (workers: all cores,
-    at most 8). The result does not depend on ``workers``.
+    at most 8). The result does not depend on ``workers``. With assumption
+    draws, each draw is a parameter set from the assumptions' plausible ranges
+    run on replicate 0's seed (see :mod:`qdsim.uncertainty`).
     """
-    updates = {k: v for k, v in {"replicates": replicates, "seed": seed, "scale": scale}.items() if v is not None}
+    updates = {
+        k: v
+        for k, v in {"replicates": replicates, "seed": seed, "scale": scale, "assumption_draws": assumption_draws}.items()
+        if v is not None
+    }
     if updates:
         scenario = Scenario.model_validate({**scenario.model_dump(), **updates})
     params = parameters_for(scenario)
@@ -104,11 +112,23 @@ def run(
         ReplicateTask(scenario, params.as_dict(), scenario.region, scenario.seed, r, scenario.replicates, scenario.scale)
         for r in range(scenario.replicates)
     ]
+    draws = draw_parameter_sets(params, scenario.assumption_draws, scenario.seed, fixed=set(scenario.overrides))
+    tasks += [ReplicateTask(scenario, d.as_dict(), scenario.region, scenario.seed, 0, 1, scenario.scale) for d in draws]
     with_coop, without = run_replicates(tasks, workers, progress)
-    return assemble(scenario, with_coop, without, seconds=time.perf_counter() - started, workers=workers)
+    n = scenario.replicates
+    assumptions = (with_coop[n:], without[n:]) if draws else None
+    return assemble(scenario, with_coop[:n], without[:n], seconds=time.perf_counter() - started, workers=workers, assumptions=assumptions)
 
 
-def assemble(scenario: Scenario, with_coop: np.ndarray, without: np.ndarray, *, seconds: float, workers: int) -> RunResult:
+def assemble(
+    scenario: Scenario,
+    with_coop: np.ndarray,
+    without: np.ndarray,
+    *,
+    seconds: float,
+    workers: int,
+    assumptions: tuple[np.ndarray, np.ndarray] | None = None,
+) -> RunResult:
     """A RunResult from the replicate arrays of a scenario and its counterfactual.
 
     What :func:`run` does once the replicates are computed; the batch runner,
@@ -119,7 +139,7 @@ def assemble(scenario: Scenario, with_coop: np.ndarray, without: np.ndarray, *, 
     reg = load_registry(scenario.region)
     years = scenario.period.years
     county_ids = ["all"] + [c["id"] for c in reg.counties]
-    summary = summarise(scenario.id, with_coop, without, years, county_ids)
+    summary = summarise(scenario.id, with_coop, without, years, county_ids, assumptions=assumptions)
     rid = make_run_id(scenario_sha=scenario.sha256(), params_sha=params.sha256(), seed=scenario.seed, replicates=scenario.replicates, scale=scenario.scale)
     manifest = build_manifest(scenario, params, rid, seconds, workers)
     return RunResult(scenario, params, rid, years, county_ids, with_coop, without, manifest, summary)
@@ -153,7 +173,15 @@ def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: 
         "seeds": {"root": scenario.seed, "replicates": f"SeedSequence({scenario.seed}).spawn({scenario.replicates}); one child per replicate, shared by scenario and counterfactual"},
         "replicates": scenario.replicates,
         "scale": scenario.scale,
-        "interval_method": "chance: 5th and 95th percentiles across replicates (different seeds); impact: percentiles of the paired per-replicate differences",
+        "interval_method": (
+            "chance (p05, p95, impact_p05, impact_p95): 5th and 95th percentiles across replicates with different seeds; "
+            "impact intervals are percentiles of the paired per-replicate differences (common random numbers). "
+            "assumptions (assumption_p05, assumption_p95, impact_assumption_p05, impact_assumption_p95): percentiles across "
+            "parameter sets drawn by Latin hypercube from the plausible ranges of the parameters with status 'assumption', "
+            "all on replicate 0's seed"
+        ),
+        "assumption_draws": scenario.assumption_draws,
+        "assumption_parameters": varied_parameters(params, set(scenario.overrides)) if scenario.assumption_draws else [],
         "sources": figures_used,
         "workers": workers,
         "seconds": round(seconds, 2),

@@ -86,6 +86,7 @@ def run(
     seed: Annotated[int | None, typer.Option(help="Root seed (default: the scenario's).")] = None,
     scale: Annotated[float | None, typer.Option(help="Share of households simulated, 0.001–1.0 (default: the scenario's).")] = None,
     workers: Annotated[int | None, typer.Option(help="Processes (default: all cores). Results do not depend on it.")] = None,
+    assumptions: Annotated[int | None, typer.Option("--assumptions", help="Parameter sets drawn from the assumptions' ranges, for the assumption interval (default: the scenario's, usually 0).")] = None,
     quiet: Quiet = False,
 ):
     """Run a scenario and its no-cooperation counterfactual; write summary.csv, manifest.json, replicates.parquet."""
@@ -95,22 +96,25 @@ def run(
 
     try:
         scenario = api.load_scenario(file)
-        overrides = {k: v for k, v in {"replicates": replicates, "seed": seed, "scale": scale}.items() if v is not None}
+        overrides = {
+            k: v for k, v in {"replicates": replicates, "seed": seed, "scale": scale, "assumption_draws": assumptions}.items() if v is not None
+        }
         if overrides:
             scenario = api.Scenario.model_validate({**scenario.model_dump(), **overrides})
     except api.ScenarioError as e:
         print_problems(e.problems)
         raise typer.Exit(BAD_INPUT) from None
     except ValidationError as e:
+        flags = {"assumption_draws": "assumptions"}
         for x in e.errors():
-            err.print(f"--{x['loc'][0]}: {x['msg']}", markup=False)
+            err.print(f"--{flags.get(x['loc'][0], x['loc'][0])}: {x['msg']}", markup=False)
         raise typer.Exit(BAD_INPUT) from None
     if workers is not None and workers < 1:
         err.print("--workers: must be at least 1")
         raise typer.Exit(BAD_INPUT)
     out_dir = out_dir or Path("runs") / scenario.id
     try:
-        with progress_bar(f"{scenario.id}", scenario.replicates, quiet) as cb:
+        with progress_bar(f"{scenario.id}", scenario.replicates + scenario.assumption_draws, quiet) as cb:
             result = api.run(scenario, workers=workers, progress=cb)
         path = result.write(out_dir)
     except KeyboardInterrupt:

@@ -58,23 +58,23 @@ def default_workers() -> int:
 
 
 def run_replicates(tasks: list[ReplicateTask], workers: int, progress: Progress | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Run the tasks; return (scenario, counterfactual) arrays of shape (replicate, metric, year, county+1)."""
+    """Run the tasks; return (scenario, counterfactual) arrays of shape (task, metric, year, county+1), in task order."""
     results: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     total = len(tasks)
     if workers <= 1 or total == 1:
         for i, task in enumerate(tasks):
-            r, a, b = run_task(task)
-            results[r] = (a, b)
+            _, a, b = run_task(task)
+            results[i] = (a, b)
             if progress:
-                progress(i + 1, total, f"replicate {r + 1}/{total}")
+                progress(i + 1, total, f"{i + 1}/{total}")
     else:
         ctx = multiprocessing.get_context("forkserver")
         with ProcessPoolExecutor(max_workers=min(workers, total), mp_context=ctx) as pool:
-            futures = [pool.submit(run_task, t) for t in tasks]
+            futures = {pool.submit(run_task, t): i for i, t in enumerate(tasks)}
             for done, fut in enumerate(as_completed(futures), start=1):
-                r, a, b = fut.result()
-                results[r] = (a, b)
+                _, a, b = fut.result()
+                results[futures[fut]] = (a, b)
                 if progress:
-                    progress(done, total, f"replicate {r + 1}/{total}")
-    order = sorted(results)
-    return np.stack([results[r][0] for r in order]), np.stack([results[r][1] for r in order])
+                    progress(done, total, f"{done}/{total}")
+    order = range(total)
+    return np.stack([results[i][0] for i in order]), np.stack([results[i][1] for i in order])

@@ -14,7 +14,8 @@ from qdsim.metrics import METRIC_IDS, catalogue
 
 COLUMNS = [
     "scenario", "metric", "county", "year", "unit", "mean", "p05", "p50", "p95", "n_replicates",
-    "impact_mean", "impact_p05", "impact_p95", "interval",
+    "impact_mean", "impact_p05", "impact_p95",
+    "assumption_p05", "assumption_p95", "impact_assumption_p05", "impact_assumption_p95", "n_assumption_draws",
 ]
 
 
@@ -31,8 +32,19 @@ def _stats(a: np.ndarray) -> tuple[np.ndarray, ...]:
     return mean, p05, p50, p95, n
 
 
-def summarise(scenario_id: str, with_coop: np.ndarray, without: np.ndarray, years: list[int], county_ids: list[str]) -> pd.DataFrame:
-    """Rows for the scenario (with impact) and its counterfactual (impact empty)."""
+def summarise(
+    scenario_id: str,
+    with_coop: np.ndarray,
+    without: np.ndarray,
+    years: list[int],
+    county_ids: list[str],
+    assumptions: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """Rows for the scenario (with impact) and its counterfactual (impact empty).
+
+    ``p05``/``p95`` are the chance interval (replicates); ``assumption_*`` the
+    assumption interval (parameter draws), empty when none were drawn.
+    """
     cat = catalogue()
     frames = []
     impact = with_coop - without
@@ -57,9 +69,18 @@ def summarise(scenario_id: str, with_coop: np.ndarray, without: np.ndarray, year
                 "impact_mean": i_mean.ravel() if imp is not None else np.nan,
                 "impact_p05": i05.ravel() if imp is not None else np.nan,
                 "impact_p95": i95.ravel() if imp is not None else np.nan,
-                "interval": "chance",
             }
         )
+        for col in COLUMNS[13:]:
+            df[col] = np.nan
+        if assumptions is not None:
+            a_with, a_without = assumptions
+            a_arr = a_with if imp is not None else a_without
+            _, a05, _, a95, a_n = _stats(a_arr)
+            df["assumption_p05"], df["assumption_p95"], df["n_assumption_draws"] = a05.ravel(), a95.ravel(), a_n.ravel()
+            if imp is not None:
+                _, ia05, _, ia95, _ = _stats(a_with - a_without)
+                df["impact_assumption_p05"], df["impact_assumption_p95"] = ia05.ravel(), ia95.ravel()
         frames.append(df)
     out = pd.concat(frames, ignore_index=True)
     return out[COLUMNS]

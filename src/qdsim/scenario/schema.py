@@ -217,6 +217,7 @@ class Conditions(Strict):
 
 
 MAX_REPLICATES = 1000
+MAX_ASSUMPTION_DRAWS = 500
 
 
 class Scenario(Strict):
@@ -232,6 +233,7 @@ class Scenario(Strict):
     overrides: dict[str, float] = Field(default_factory=dict, description="Behavioural parameters replaced for this scenario")
     scale: float = Field(0.02, ge=0.001, le=1.0, description="Share of households simulated (1.0 = every household)")
     replicates: int = Field(10, ge=1, le=MAX_REPLICATES)
+    assumption_draws: int = Field(0, ge=0, le=MAX_ASSUMPTION_DRAWS, description="Parameter sets drawn from the assumptions' ranges (0: chance interval only)")
     seed: int = Field(20210414, ge=0, le=2**63 - 1)
     region: Literal["dingxi"] = "dingxi"
 
@@ -285,12 +287,6 @@ class Scenario(Strict):
         """Hash of the resolved scenario (run settings included)."""
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
 
-    def model_sha256(self) -> str:
-        """Hash of what determines results apart from replicates/seed/scale."""
-        return hashlib.sha256(
-            self.model_dump_json(exclude={"replicates", "seed", "scale", "title", "description"}).encode()
-        ).hexdigest()
-
     def counterfactual(self) -> Scenario:
         """The same scenario with no cooperation at all (conditions and overrides kept)."""
         return Scenario(
@@ -303,6 +299,7 @@ class Scenario(Strict):
             overrides=self.overrides,
             scale=self.scale,
             replicates=self.replicates,
+            assumption_draws=self.assumption_draws,
             seed=self.seed,
             region=self.region,
         )
