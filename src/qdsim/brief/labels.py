@@ -1,0 +1,233 @@
+"""Words of the brief in Chinese and English, and the names of the levers.
+
+All wording lives here, so a translator reads one file; content.py only
+chooses and fills these texts.
+"""
+
+from __future__ import annotations
+
+T: dict[str, dict[str, str]] = {
+    "title": {"zh": "政策简报｜{title}", "en": "Policy brief — {title}"},
+    "subtitle": {"zh": "青岛—定西东西部协作模拟（qdsim {version}）", "en": "Qingdao–Dingxi East–West cooperation simulator (qdsim {version})"},
+    "dateline": {"zh": "简报日期：{date}　运行编号：{run_id}　运行时间：{created}", "en": "Date of brief: {date}    Run ID: {run_id}    Run created: {created}"},
+    # sections
+    "h_findings": {"zh": "要点", "en": "Key findings"},
+    "h_charts": {"zh": "图表", "en": "Charts"},
+    "h_counties": {"zh": "分县结果", "en": "By county"},
+    "h_scenario": {"zh": "情景设定与基准情景对比", "en": "The scenario against the baseline"},
+    "h_methods": {"zh": "方法", "en": "Methods"},
+    "h_assumptions": {"zh": "影响结果的关键假设", "en": "Assumptions that drive the result"},
+    "h_limitations": {"zh": "局限", "en": "Limitations"},
+    "h_sources": {"zh": "报道数字的来源", "en": "Sources of the reported figures"},
+    "h_citation": {"zh": "引用与复现", "en": "Citation and how to rerun"},
+    "h_appendix": {"zh": "附录：全部假设参数", "en": "Appendix: every assumed parameter"},
+    # findings
+    "more": {"zh": "多", "en": "more"},
+    "less": {"zh": "少", "en": "less"},
+    "higher": {"zh": "高", "en": "higher"},
+    "lower": {"zh": "低", "en": "lower"},
+    "f_impact": {
+        "zh": "到{year}年，{name}为{level}（90%区间 {lo}–{hi}），比无协作情景{dir}{d}（90%区间 {dlo}–{dhi}）。",
+        "en": "By {year}, the model puts {name} at {level} (90% interval {lo}–{hi}), {d} {dir} than without cooperation (90% interval {dlo}–{dhi}).",
+    },
+    "f_unclear": {
+        "zh": "到{year}年，{name}为{level}（90%区间 {lo}–{hi}），与无协作情景的差别不明显（{d}，90%区间 {dlo}至{dhi}，包含零）。",
+        "en": "By {year}, the model puts {name} at {level} (90% interval {lo}–{hi}), with no clear difference from the no-cooperation case ({d}; 90% interval {dlo} to {dhi}, which includes zero).",
+    },
+    "f_same": {
+        "zh": "到{year}年，{name}为{level}（90%区间 {lo}–{hi}），与无协作情景相同。",
+        "en": "By {year}, the model puts {name} at {level} (90% interval {lo}–{hi}), the same as without cooperation.",
+    },
+    "f_all_coop": {
+        "zh": "到{year}年，{name}为{level}（90%区间 {lo}–{hi}）；无协作情景下为零，全部来自协作。",
+        "en": "By {year}, the model puts {name} at {level} (90% interval {lo}–{hi}); without cooperation it would be zero.",
+    },
+    "f_counties": {
+        "zh": "到{year}年，各县{name}受协作的影响从{low_county}的{low}到{high_county}的{high}不等（见分县结果）。",
+        "en": "By {year}, the effect of the cooperation on {name} ranges from {low} in {low_county} to {high} in {high_county} (see By county).",
+    },
+    "findings_note": {
+        "zh": "说明：括号内为90%区间，即各次重复运行结果的第5至第95百分位数，只反映随机性；“无协作情景”是同一情景去掉全部协作杠杆后的对照，二者使用相同的随机数。所有数字均取自本次运行的 summary.csv。",
+        "en": "Note: the 90% interval is the 5th to 95th percentile across replicate runs and reflects chance only; the no-cooperation case is the same scenario with every cooperation lever at zero, run on the same random numbers. Every number is read from this run's summary.csv.",
+    },
+    "findings_assumption_interval": {
+        "zh": "本次运行的 summary.csv 还带有参数假设区间（{kinds}）；本简报引用的是随机性区间。",
+        "en": "This run's summary.csv also carries an interval over the assumptions ({kinds}); this brief quotes the chance interval.",
+    },
+    # charts
+    "fig_caption": {"zh": "图{n}　{text}", "en": "Figure {n}. {text}"},
+    "cap_income-series": {"zh": "农村居民人均可支配收入：协作情景与无协作对照（阴影为90%区间）", "en": "Rural disposable income per capita, with and without cooperation (shaded: 90% interval)"},
+    "cap_income-impact": {"zh": "协作对农村居民人均可支配收入的影响（竖线为90%区间）", "en": "Impact of the cooperation on rural income per capita (lines: 90% interval)"},
+    "cap_monitored-series": {"zh": "监测户比例：协作情景与无协作对照（阴影为90%区间）", "en": "Share of households under the monitoring line, with and without cooperation (shaded: 90% interval)"},
+    "cap_income-counties": {"zh": "{year}年各县农村居民人均可支配收入（横线为90%区间）", "en": "Rural income per capita by county in {year} (lines: 90% interval)"},
+    "md_no_images": {"zh": "（Markdown 版不含图片；图表见 HTML 或 Word 版。）", "en": "(The Markdown version has no images; see the HTML or Word version for the charts.)"},
+    # counties
+    "c_county": {"zh": "县区", "en": "County"},
+    "c_all": {"zh": "定西市", "en": "Dingxi (all)"},
+    "c_level": {"zh": "{year}年人均可支配收入（{unit}）", "en": "Income per capita {year} ({unit})"},
+    "c_interval": {"zh": "90%区间", "en": "90% interval"},
+    "c_impact": {"zh": "比无协作情景（{unit}）", "en": "Against no cooperation ({unit})"},
+    "to": {"zh": " 至 ", "en": " to "},
+    "counties_note": {"zh": "各县按其模拟农户计算；抽样比例较小时，人口少的县区间较宽。", "en": "Each county is computed from its own simulated households; at small scales the smaller counties have wider intervals."},
+    # scenario
+    "s_lever": {"zh": "杠杆", "en": "Lever"},
+    "s_same": {"zh": "本情景的全部杠杆与基准情景（{file}）相同；下表列出其取值（每列的值一直保持到下一列的年份）。", "en": "Every lever of this scenario equals the baseline's ({file}); the table lists them (each value holds until the next column's year)."},
+    "s_diff": {"zh": "下表列出与基准情景（{file}）不同的杠杆，格式为“本情景（基准）”；其余{n}项杠杆与基准相同。", "en": "The table lists the levers that differ from the baseline ({file}) as \"this scenario (baseline)\"; the other {n} levers equal the baseline's."},
+    "s_nobase": {"zh": "找不到基准情景文件，下表只列出本情景的杠杆。", "en": "The baseline scenario file was not found; the table lists this scenario's levers only."},
+    "s_some_years": {"zh": "（表中只列出部分年份。）", "en": "(Only some years are shown.)"},
+    "s_baseline_cell": {"zh": "{value}（基准 {base}）", "en": "{value} (baseline {base})"},
+    "s_period": {"zh": "情景“{title}”（{id}），模拟期 {start}–{end} 年。{horizon}", "en": "Scenario \"{title}\" ({id}), {start}–{end}. {horizon}"},
+    "horizon_continue": {"zh": "协作在整个模拟期内按设定延续。", "en": "The cooperation continues as set for the whole period."},
+    "horizon_stop": {"zh": "协作在{after}年后停止。", "en": "The cooperation stops after {after}."},
+    "horizon_taper": {"zh": "协作在{after}年后用{n}年逐步退出。", "en": "The cooperation tapers to zero over {n} years after {after}."},
+    "horizon_diff": {"zh": "（基准情景：{base}）", "en": " (Baseline: {base})"},
+    "overrides": {"zh": "本情景改动了{n}个行为参数（见“关键假设”）。", "en": "This scenario overrides {n} behavioural parameter(s) (see Assumptions)."},
+    "yes": {"zh": "是", "en": "yes"},
+    "no": {"zh": "否", "en": "no"},
+    # methods
+    "methods": {
+        "zh": (
+            "qdsim 是定西市农村住户、村庄和企业的主体模型（基于 Mesa {mesa}），按月模拟{start}–{end}年的劳务输转、种植与技术扩散、"
+            "消费帮扶销售、企业、村集体经济、生态林以及疾病和灾害冲击，并把青岛的资金、岗位、市场和人才作为情景杠杆。"
+            "本次运行按{scale}的比例抽样模拟农户（约每{one_in}户模拟1户），结果按比例还原到全市{households}；共{replicates}次重复，"
+            "每次使用不同的随机种子。每次重复都同时运行一个无协作对照（{counterfactual}），二者共用随机数流，"
+            "因此“影响”是逐次重复配对相减后再汇总的。{interval}"
+        ),
+        "en": (
+            "qdsim is an agent-based model (Mesa {mesa}) of Dingxi's rural households, villages and firms. It steps monthly through "
+            "{start}–{end}: labour migration, farming and the spread of technology, consumption-assistance sales, firms, village collective "
+            "income, the ecological forest, and illness and disaster shocks, with Qingdao's funds, jobs, markets and people as the "
+            "scenario's levers. This run simulated a sample of {scale} of households (about one in {one_in}), scaled back to the "
+            "prefecture's {households}, in {replicates} replicates with different random seeds. Each replicate is paired with a "
+            "no-cooperation counterfactual ({counterfactual}) on the same random streams, so the impact is computed replicate by "
+            "replicate and then summarised. {interval}"
+        ),
+    },
+    "interval_known": {
+        "zh": "区间：随机性区间为各次重复结果的第5和第95百分位数；影响区间为逐次配对差值的第5和第95百分位数。",
+        "en": "Intervals: chance, the 5th and 95th percentiles across replicates; impact, the percentiles of the paired per-replicate differences.",
+    },
+    "interval_other": {"zh": "区间方法：{text}", "en": "Interval method: {text}"},
+    "counterfactual_known": {"zh": "同一情景，全部协作杠杆自首年起为零，外部条件和参数不变", "en": "the same scenario with every cooperation lever at zero from the first year, conditions and parameters kept"},
+    "calib_none": {
+        "zh": "校准：本次运行未记录校准结果；标为“校准”的参数取参数登记表中的初始值（见“关键假设”），尚未用 qdsim calibrate 对2021–2024年报道数字拟合。",
+        "en": "Calibration: this run records no calibration; the parameters marked 'calibrated' hold the registry's starting values (see Assumptions) and have not yet been fitted to the 2021–2024 reported figures with qdsim calibrate.",
+    },
+    "calib_some": {"zh": "校准：{items}。", "en": "Calibration: {items}."},
+    "calib_table": {"zh": "校准拟合（{key}）", "en": "Calibration fit ({key})"},
+    # assumptions
+    "a_sens": {"zh": "敏感性分析（{file}）显示，对{metric}影响最大的因素是：", "en": "The sensitivity analysis ({file}) ranks these as the factors with most influence on {metric}:"},
+    "a_sens_item": {"zh": "{label}（{stat} = {value}{conf}）", "en": "{label} ({stat} = {value}{conf})"},
+    "a_nosens": {
+        "zh": "本次运行没有做敏感性分析（可用 qdsim sensitivity 补做），所以无法按影响大小给假设排序。下表列出由校准确定的参数{overrides}；全部{n}项假设参数见附录。",
+        "en": "No sensitivity analysis was run for this run (qdsim sensitivity can add one), so the assumptions cannot be ranked by influence. The table lists the calibrated parameters{overrides}; all {n} assumed parameters are in the appendix.",
+    },
+    "a_with_overrides": {"zh": "和本情景改动的参数", "en": " and the parameters this scenario overrides"},
+    "p_param": {"zh": "参数", "en": "Parameter"},
+    "p_value": {"zh": "取值", "en": "Value"},
+    "p_default": {"zh": "登记表默认值", "en": "Registry default"},
+    "p_range": {"zh": "合理范围", "en": "Plausible range"},
+    "p_unit": {"zh": "单位", "en": "Unit"},
+    "p_status": {"zh": "性质", "en": "Status"},
+    "st_calibrated": {"zh": "校准", "en": "calibrated"},
+    "st_assumption": {"zh": "假设", "en": "assumption"},
+    "st_override": {"zh": "本情景设定", "en": "set by this scenario"},
+    "st_reported": {"zh": "报道", "en": "reported"},
+    "st_statistic": {"zh": "统计", "en": "statistic"},
+    "st_literature": {"zh": "文献", "en": "literature"},
+    "a_counts": {"zh": "参数登记表中共有{total}个参数：{parts}。", "en": "The parameter registry holds {total} parameters: {parts}."},
+    # limitations
+    "l_model": {"zh": "模型是对现实的简化，结果用于比较情景，而不是精确预测；“无协作情景”是模型构造，现实中无法观测。", "en": "The model simplifies reality: use it to compare scenarios, not as an exact forecast. The no-cooperation case is a model construct that cannot be observed."},
+    "l_period": {"zh": "报道数字只覆盖2021–2024年；此后的结果是按情景设定的外推。", "en": "The reported figures cover 2021–2024 only; later years are projections under the scenario's settings."},
+    "l_scale": {"zh": "本次只模拟了{scale}的农户，结果按比例还原；小县和小比例的数字波动较大。", "en": "Only {scale} of households were simulated and scaled back; small counties and small shares vary more."},
+    "l_replicates": {"zh": "只做了{n}次重复，区间较粗（建议至少20次）。", "en": "Only {n} replicates were run, so the intervals are rough (20 or more are advised)."},
+    "l_chance_only": {"zh": "区间只反映随机性，不包括参数假设的不确定性；后者可能更大。", "en": "The intervals reflect chance only, not the uncertainty of the assumed parameters, which may be larger."},
+    "l_assumptions": {"zh": "{n}个行为参数没有公开数据，是有合理范围的假设（见附录）。", "en": "{n} behavioural parameters have no published figure and are assumptions with a plausible range (see the appendix)."},
+    "l_calibration": {"zh": "本次运行没有记录校准结果，基准期的拟合程度未经检验。", "en": "This run records no calibration, so its fit to the reported period is unchecked."},
+    "l_income_proxy": {"zh": "收入水平参照甘肃省农村居民人均可支配收入（定西本地序列更低），绝对水平仅供参考，影响（差值）更可靠。", "en": "Income levels are set against Gansu's rural income per capita (Dingxi's own series is lower): read levels with care; the impacts (differences) are more robust."},
+    # sources
+    "src_figure": {"zh": "报道数字", "en": "Reported figure"},
+    "src_value": {"zh": "数值", "en": "Value"},
+    "src_period": {"zh": "时期", "en": "Period"},
+    "src_kind": {"zh": "在模型中的用途", "en": "Use in the model"},
+    "src_ref": {"zh": "来源", "en": "Source"},
+    "kind_input": {"zh": "投入（情景杠杆）", "en": "input (a lever)"},
+    "kind_target": {"zh": "目标（用于校准）", "en": "target (calibration)"},
+    "kind_structure": {"zh": "结构（初始状态）", "en": "structure (initial state)"},
+    "kind_context": {"zh": "背景", "en": "context"},
+    "src_intro": {"zh": "模型的投入和校准目标来自以下公开报道（记录在本次运行的 manifest.json 中）：", "en": "The model's inputs and calibration targets come from these published figures (recorded in this run's manifest.json):"},
+    "src_refs": {"zh": "参考来源", "en": "References"},
+    "src_stats": {"zh": "参数所用的统计来源：", "en": "Statistical sources of the parameters:"},
+    "src_none": {"zh": "本次运行的 manifest.json 没有记录报道数字的来源。", "en": "This run's manifest.json records no sources of reported figures."},
+    # citation
+    "cite_intro": {"zh": "引用本简报中的数字时，请注明运行编号；用下列信息可以复现完全相同的 summary.csv。", "en": "When citing a number from this brief, give the run ID; the details below reproduce the identical summary.csv."},
+    "k_run_id": {"zh": "运行编号", "en": "Run ID"},
+    "k_scenario": {"zh": "情景", "en": "Scenario"},
+    "k_version": {"zh": "qdsim 版本", "en": "qdsim version"},
+    "k_commit": {"zh": "代码提交", "en": "Commit"},
+    "k_scenario_sha": {"zh": "情景 SHA-256", "en": "Scenario SHA-256"},
+    "k_params_sha": {"zh": "参数 SHA-256", "en": "Parameters SHA-256"},
+    "k_seed": {"zh": "随机种子", "en": "Seeds"},
+    "k_replicates": {"zh": "重复次数", "en": "Replicates"},
+    "k_scale": {"zh": "抽样比例", "en": "Scale"},
+    "k_created": {"zh": "运行时间", "en": "Run created"},
+    "k_date": {"zh": "简报日期", "en": "Date of brief"},
+    "k_versions": {"zh": "运行环境", "en": "Environment"},
+    "rerun_intro": {"zh": "复现：在 qdsim {version}（提交 {commit}）下，用运行目录中保存的 scenario.yaml 重新运行，再生成简报：", "en": "To rerun: with qdsim {version} (commit {commit}), run the scenario.yaml saved in the run directory again, then make the brief:"},
+    "dirty": {"zh": "注意：运行时代码有未提交的改动（-dirty），同一提交不一定能复现。", "en": "Note: the code had uncommitted changes when it ran (-dirty); the same commit may not reproduce it."},
+    "bibtex_intro": {"zh": "BibTeX：", "en": "BibTeX:"},
+    "software": {"zh": "引用软件本身：见仓库中的 CITATION.cff（qdsim developers，qdsim {version}）。", "en": "To cite the software itself: see CITATION.cff in the repository (qdsim developers, qdsim {version})."},
+    "footer": {"zh": "运行编号 {run_id}｜qdsim {version}（{commit}）｜随机种子 {seed}｜情景 SHA-256 {sha}", "en": "Run {run_id} | qdsim {version} ({commit}) | seed {seed} | scenario SHA-256 {sha}"},
+}
+
+
+def t(key: str, lang: str, **kw) -> str:
+    text = T[key][lang]
+    return text.format(**kw) if kw else text
+
+
+#: lever key -> (zh, en, unit). Units: 元, share, 亩, switch, index, or a count word.
+LEVERS: dict[str, tuple[str, str, str]] = {
+    "funds.fiscal": ("青岛财政帮扶资金", "Qingdao fiscal assistance funds", "元"),
+    "funds.donations": ("社会捐款捐物", "Social donations", "元"),
+    "labour.subsidy_per_worker": ("每名稳定就业者交通及稳岗补贴", "Transport and job subsidy per stable worker", "元"),
+    "labour.training_places": ("订单式培训名额", "Order-based training places", "人"),
+    "labour.free_train": ("春节后务工专列", "Free train after Spring Festival", "switch"),
+    "labour.qingdao_job_quota": ("青岛提供岗位", "Jobs offered in Qingdao", "岗"),
+    "consumption.canteen_share": ("青岛机关食堂采购留给定西产品的比例", "Share of Qingdao canteen purchases reserved for Dingxi", "share"),
+    "consumption.showrooms": ("展示展销中心和电商体验馆", "Showrooms and e-commerce halls", "家"),
+    "consumption.warehouses": ("前置仓", "Forward warehouses", "个"),
+    "consumption.price_premium": ("渠道溢价", "Price premium through the channel", "share"),
+    "consumption.logistics_loss": ("物流损耗", "Logistics loss", "share"),
+    "technology.potato_demo_area": ("马铃薯高产示范面积", "Potato high-yield demonstration area", "亩"),
+    "technology.greenhouse_demo_area": ("大棚一年两茬示范面积", "Greenhouse double-crop demonstration area", "亩"),
+    "people.cadres_q2d": ("青岛在定西挂职干部", "Qingdao cadres in Dingxi", "人"),
+    "people.technicians_q2d": ("青岛当年选派专技人才", "Qingdao professionals sent in the year", "人"),
+    "people.cadres_d2q": ("定西在青岛挂职干部", "Dingxi cadres in Qingdao", "人"),
+    "people.technicians_d2q": ("定西当年赴青培训专技人才", "Dingxi professionals trained in Qingdao in the year", "人次"),
+    "people.incubator_firms": ("当年新入驻孵化企业", "Firms entering the joint incubator in the year", "家"),
+    "pairings.towns": ("结对乡镇", "Towns paired", "个"),
+    "pairings.villages": ("结对村", "Villages paired", "个"),
+    "pairings.hospitals": ("结对医院", "Hospitals paired", "家"),
+    "pairings.schools": ("结对学校", "Schools paired", "所"),
+    "conditions.drought": ("干旱程度（0–1）", "Drought severity (0–1)", "index"),
+    "conditions.potato_price_index": ("马铃薯价格指数（2021年=1）", "Potato price index (2021 = 1)", "index"),
+    "conditions.herbs_price_index": ("中药材价格指数（2021年=1）", "Herb price index (2021 = 1)", "index"),
+    "conditions.hail_multiplier": ("冰雹频率倍数", "Hail frequency multiplier", "index"),
+    "conditions.qingdao_wage_index": ("青岛工资指数（首年=1）", "Qingdao wage index (first year = 1)", "index"),
+}
+
+PROGRAMME_NAMES: dict[str, tuple[str, str]] = {
+    "industry": ("产业", "industry"),
+    "labour": ("劳务协作", "labour cooperation"),
+    "consumption": ("消费帮扶", "consumption assistance"),
+    "village": ("乡村振兴示范村", "demonstration villages"),
+    "ecology": ("生态林", "ecological forest"),
+    "social": ("教育医疗", "education and health"),
+    "talent": ("人才交流", "talent exchange"),
+}
+
+
+def share_label(programme: str, lang: str) -> str:
+    zh, en = PROGRAMME_NAMES[programme]
+    return f"资金投向：{zh}" if lang == "zh" else f"Funds share: {en}"
