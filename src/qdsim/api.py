@@ -28,7 +28,7 @@ from qdsim.scenario import Scenario, ScenarioError, load_scenario, loads_scenari
 from qdsim.summary import replicate_table, summarise
 from qdsim.uncertainty import draw_parameter_sets, varied_parameters
 
-__all__ = ["RunResult", "Scenario", "ScenarioError", "assemble", "load_scenario", "loads_scenario", "parameters_for", "run", "validate_file"]
+__all__ = ["RunResult", "Scenario", "ScenarioError", "assemble", "assemble_tasks", "load_scenario", "loads_scenario", "parameters_for", "plan", "run", "validate_file"]
 
 
 def parameters_for(scenario: Scenario) -> ParameterSet:
@@ -105,19 +105,34 @@ def run(
     }
     if updates:
         scenario = Scenario.model_validate({**scenario.model_dump(), **updates})
-    params = parameters_for(scenario)
     workers = default_workers() if workers is None else max(1, int(workers))
     started = time.perf_counter()
+    with_coop, without = run_replicates(plan(scenario), workers, progress)
+    return assemble_tasks(scenario, with_coop, without, seconds=time.perf_counter() - started, workers=workers)
+
+
+def plan(scenario: Scenario) -> list[ReplicateTask]:
+    """The tasks of a run, in order: one per replicate, then one per assumption draw.
+
+    Each task carries its own seed and parameters, so it gives the same
+    result wherever and whenever it runs; :func:`run` and the batch runner
+    (which runs the tasks of many scenarios on its own executors) both use it.
+    """
+    params = parameters_for(scenario)
     tasks = [
         ReplicateTask(scenario, params.as_dict(), scenario.region, scenario.seed, r, scenario.replicates, scenario.scale)
         for r in range(scenario.replicates)
     ]
     draws = draw_parameter_sets(params, scenario.assumption_draws, scenario.seed, fixed=set(scenario.overrides))
     tasks += [ReplicateTask(scenario, d.as_dict(), scenario.region, scenario.seed, 0, 1, scenario.scale) for d in draws]
-    with_coop, without = run_replicates(tasks, workers, progress)
+    return tasks
+
+
+def assemble_tasks(scenario: Scenario, with_coop: np.ndarray, without: np.ndarray, *, seconds: float, workers: int) -> RunResult:
+    """A RunResult from the results of ``plan(scenario)``'s tasks, stacked in task order."""
     n = scenario.replicates
-    assumptions = (with_coop[n:], without[n:]) if draws else None
-    return assemble(scenario, with_coop[:n], without[:n], seconds=time.perf_counter() - started, workers=workers, assumptions=assumptions)
+    assumptions = (with_coop[n:], without[n:]) if len(with_coop) > n else None
+    return assemble(scenario, with_coop[:n], without[:n], seconds=seconds, workers=workers, assumptions=assumptions)
 
 
 def assemble(
