@@ -80,6 +80,7 @@ class Registry:
     figures: dict[str, Figure]
     sources: dict[str, Source]
     counties: tuple[dict, ...]
+    info: dict = field(default_factory=dict)  # region.yaml: names, partner, incubator county
     calibration: dict = field(default_factory=dict)
 
     def defaults(self) -> ParameterSet:
@@ -134,7 +135,13 @@ def load_registry(region: str = DEFAULT_REGION) -> Registry:
         for fid, e in _read_yaml(d / "figures.yaml").items()
     }
     counties = tuple(_read_yaml(d / "counties.yaml"))
-    return Registry(region, params, figures, sources, counties, calibration)
+    info = _read_yaml(d / "region.yaml")
+    return Registry(region, params, figures, sources, counties, info, calibration)
+
+
+def available_regions() -> list[str]:
+    root = region_dir(DEFAULT_REGION).parent
+    return sorted(p.name for p in root.iterdir() if (p / "region.yaml").exists())
 
 
 class ParameterSet:

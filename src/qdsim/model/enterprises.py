@@ -107,11 +107,11 @@ def natural_entry(model, t: int) -> None:
 
 
 def incubator_entry(model, t: int) -> None:
-    """Firms entering the joint tech incubator (青定智慧谷, in 安定区) this year."""
+    """Firms entering the joint tech incubator (青定智慧谷; its county is in region.yaml) this year."""
     p = model.params
     k = model.stochastic_round(model.levers.at("people.incubator_firms", t), "enterprises")
     for _ in range(k):
-        create_firm(model, county=0, sector="tech", capital=p.incubator_jobs * p.capital_per_job / p.fill_rate, coop=True)
+        create_firm(model, county=model.incubator_county, sector="tech", capital=p.incubator_jobs * p.capital_per_job / p.fill_rate, coop=True)
 
 
 def complete_projects(model) -> None:

@@ -44,6 +44,7 @@ class DingxiModel(mesa.Model):
         reg = load_registry(scenario.region)
         self.counties = reg.counties
         self.n_counties = len(self.counties)
+        self.incubator_county = [c["id"] for c in self.counties].index(reg.info["incubator_county"])
         pops = np.array([c["population"] for c in self.counties], float)
         self.county_weights = pops / pops.sum()
 

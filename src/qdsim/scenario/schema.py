@@ -13,7 +13,7 @@ import hashlib
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 
 from qdsim.units import UnitError, parse_quantity
 
@@ -235,7 +235,16 @@ class Scenario(Strict):
     replicates: int = Field(10, ge=1, le=MAX_REPLICATES)
     assumption_draws: int = Field(0, ge=0, le=MAX_ASSUMPTION_DRAWS, description="Parameter sets drawn from the assumptions' ranges (0: chance interval only)")
     seed: int = Field(20210414, ge=0, le=2**63 - 1)
-    region: Literal["dingxi"] = "dingxi"
+    region: str = Field("dingxi", description="Region folder under qdsim/data/regions")
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, v: str) -> str:
+        from qdsim.registry import available_regions
+
+        if v not in available_regions():
+            raise ValueError(f"unknown region {v!r} (available: {', '.join(available_regions())})")
+        return v
 
     @model_validator(mode="after")
     def _years_in_period(self):
