@@ -60,6 +60,8 @@ KEY_METRICS = ("rural_income_per_capita", "consumption_sales", "stable_employmen
 
 
 def key_table(result, year: int | None = None) -> Table:
+    """Key results of a run in the last year: mean, chance interval, impact and its interval."""
+    from qdsim.format import compact, unit_label
     from qdsim.metrics import catalogue
 
     df = result.summary
@@ -72,9 +74,14 @@ def key_table(result, year: int | None = None) -> Table:
     for m in KEY_METRICS:
         r = rows.loc[m]
         table.add_row(
-            cat[m].en, r.unit, f"{r['mean']:,.4g}", f"{r.p05:,.4g} – {r.p95:,.4g}",
-            f"{r.impact_mean:+,.4g}", f"{r.impact_p05:+,.4g} – {r.impact_p95:+,.4g}",
+            cat[m].en,
+            unit_label(r.unit),
+            compact(r["mean"], r.unit),
+            f"{compact(r.p05, r.unit)} – {compact(r.p95, r.unit)}",
+            compact(r.impact_mean, r.unit, signed=True),
+            f"{compact(r.impact_p05, r.unit, signed=True)} – {compact(r.impact_p95, r.unit, signed=True)}",
         )
+    table.caption = "impact: scenario minus the no-cooperation counterfactual on the same random numbers; intervals: 5th–95th percentile across replicates"
     return table
 
 
@@ -87,6 +94,7 @@ def run(
     scale: Annotated[float | None, typer.Option(help="Share of households simulated, 0.001–1.0 (default: the scenario's).")] = None,
     workers: Annotated[int | None, typer.Option(help="Processes (default: all cores). Results do not depend on it.")] = None,
     assumptions: Annotated[int | None, typer.Option("--assumptions", help="Parameter sets drawn from the assumptions' ranges, for the assumption interval (default: the scenario's, usually 0).")] = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Recompute even if the run registry has this run finished.")] = False,
     quiet: Quiet = False,
 ):
     """Run a scenario and its no-cooperation counterfactual; write summary.csv, manifest.json, replicates.parquet."""
@@ -113,14 +121,27 @@ def run(
         err.print("--workers: must be at least 1")
         raise typer.Exit(BAD_INPUT)
     out_dir = out_dir or Path("runs") / scenario.id
+    from qdsim.store import RunRecorder
+
+    registry = RunRecorder(scenario, out_dir, fresh=fresh, warn=lambda m: err.print(m, markup=False))
+    if registry.served_from:  # the same inputs and code finished before: serve it, do not recompute
+        if not quiet:
+            out.print(key_table(registry.served()))
+            out.print(f"run {registry.run_id} finished before ({registry.served_from}): copied to {out_dir} from the registry; --fresh recomputes it")
+        raise typer.Exit(OK)
     try:
+        registry.start()
         with progress_bar(f"{scenario.id}", scenario.replicates + scenario.assumption_draws, quiet) as cb:
             result = api.run(scenario, workers=workers, progress=cb)
+        registry.stamp(result)
         path = result.write(out_dir)
+        registry.done(result, path)
     except KeyboardInterrupt:
+        registry.failed("interrupted")
         err.print("interrupted: nothing was written")
         raise typer.Exit(INTERRUPTED) from None
     except Exception as e:  # a crash in the model: say so plainly, keep the exit code meaningful
+        registry.failed(f"{type(e).__name__}: {e}")
         err.print(f"run failed: {type(e).__name__}: {e}", markup=False)
         raise typer.Exit(FAILED) from None
     if not quiet:

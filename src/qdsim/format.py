@@ -63,6 +63,29 @@ def _grouped(x: float) -> str:
     return f"{x:.3g}"
 
 
+def compact(value: float, unit: str, signed: bool = False) -> str:
+    """A number for a table whose column states the unit: 1.64 bn, 53,333, 10.2%.
+
+    >>> compact(1.636e9, "元"), compact(53333, "人次"), compact(0.1021, "share", signed=True)
+    ('1.64 bn', '53,333', '+10.2%')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    sign = "+" if signed and value > 0 else ""
+    if unit == "share":
+        return f"{sign}{value * 100:.1f}%"
+    a = abs(value)
+    if a >= 1e9:
+        return f"{sign}{value / 1e9:,.2f} bn"
+    if a >= 1e7:
+        return f"{sign}{value / 1e6:,.0f} m"
+    return sign + _grouped(value)
+
+
+def unit_label(unit: str, lang: str = "en") -> str:
+    return unit if lang == "zh" else _EN_UNITS.get(unit, unit)
+
+
 def interval(lo: float, hi: float, unit: str, lang: str = "zh", signed: bool = False) -> str:
     sep = "–"
     return f"{planner_number(lo, unit, lang, signed)}{sep}{planner_number(hi, unit, lang, signed)}"
