@@ -1,0 +1,132 @@
+"""Where replicates run: in this process, in local processes, or on a Dask cluster.
+
+Each executor runs :func:`compute` on :class:`~qdsim.runner.ReplicateTask`\\ s
+and reports each finished task through a callback. The replicate seeds are in
+the tasks, so which executor ran a task, on which worker and in which order,
+does not change its result.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from qdsim.runner import ReplicateTask, run_task
+
+Done = Callable[[Future], None]
+
+
+def compute(task: ReplicateTask) -> tuple[str, int, object, object, float]:
+    """One replicate (scenario and counterfactual), with the hash of the code that computed it."""
+    from qdsim.store import code_sha
+
+    t0 = time.perf_counter()
+    r, with_coop, without = run_task(task)
+    return code_sha(), r, with_coop, without, time.perf_counter() - t0
+
+
+class Serial:
+    """In this process, one task at a time (``--workers 1``)."""
+
+    capacity = 1
+    name = "serial"
+
+    def submit(self, task: ReplicateTask, done: Done) -> None:
+        fut: Future = Future()
+        try:
+            fut.set_result(compute(task))
+        except Exception as e:  # noqa: BLE001 - reported through the future like the other executors
+            fut.set_exception(e)
+        done(fut)
+
+    def close(self, cancel: bool = False) -> None:
+        pass
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker: ignore Ctrl-C (the batch process handles it) and exit if the batch process dies."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, daemon=True, name="qdsim-parent-watch").start()
+
+
+class Local:
+    """Local processes (all cores by default)."""
+
+    name = "local processes"
+
+    def __init__(self, workers: int):
+        self.capacity = workers
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        ctx = multiprocessing.get_context("forkserver")
+        return ProcessPoolExecutor(max_workers=self.capacity, mp_context=ctx, initializer=_watch_parent, initargs=(os.getpid(),))
+
+    def submit(self, task: ReplicateTask, done: Done) -> None:
+        try:
+            fut = self.pool.submit(compute, task)
+        except BrokenProcessPool:
+            # a worker died (out of memory, killed): its replicates failed; carry on with a new pool
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new_pool()
+            fut = self.pool.submit(compute, task)
+        fut.add_done_callback(done)
+
+    def close(self, cancel: bool = False) -> None:
+        if cancel:
+            procs = list((getattr(self.pool, "_processes", None) or {}).values())
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            for p in procs:  # a replicate may take minutes: do not wait for it
+                if p.is_alive():
+                    p.terminate()
+        else:
+            self.pool.shutdown(wait=True)
+
+
+class DaskCluster:
+    """A Dask distributed scheduler (``--scheduler tcp://host:8786``)."""
+
+    name = "dask"
+
+    def __init__(self, address: str, timeout: float = 30):
+        try:
+            from distributed import Client
+        except ImportError as e:  # pragma: no cover - a declared dependency
+            raise RuntimeError("--scheduler needs dask.distributed (pip install 'dask[distributed]')") from e
+        self.address = address
+        self.client = Client(address, timeout=timeout, set_as_default=False)
+        self.capacity = max(1, sum(self.client.nthreads().values()))
+
+    def submit(self, task: ReplicateTask, done: Done) -> None:
+        key = f"qdsim-{task.scenario.id}-r{task.replicate}-{os.urandom(4).hex()}"
+        self.client.submit(compute, task, key=key, pure=False).add_done_callback(done)
+
+    def close(self, cancel: bool = False) -> None:
+        self.client.close()
+
+
+def make_executor(workers: int | None = None, scheduler: str | None = None):
+    """The executor for ``--workers`` / ``--scheduler``."""
+    if scheduler:
+        return DaskCluster(scheduler)
+    from qdsim.runner import default_workers
+
+    n = default_workers() if workers is None else max(1, int(workers))
+    return Serial() if n == 1 else Local(n)

@@ -1,0 +1,228 @@
+"""Variation paths: the dotted names a batch file uses for what it varies.
+
+A path names one field of a :class:`~qdsim.scenario.Scenario`:
+
+- ``levers.labour.subsidy_per_worker`` — a lever; a value replaces the whole
+  series (a single value holds for every year);
+- ``levers.funds.fiscal.2026`` — one year of a lever's series (the value from
+  that year on, in the lever's step-function meaning);
+- ``levers.funds.fiscal*`` — a trailing ``*`` multiplies the base value (every
+  year of a series) instead of replacing it: ``0.5`` halves the budget;
+- ``overrides.<parameter>`` — a behavioural parameter from the registry;
+- ``conditions.…``, ``horizon.…``, ``period.…``, ``scale``.
+
+The run identity (``id``, ``title``, ``replicates``, ``seed``) is set for
+the whole batch and cannot be varied.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass
+from typing import Annotated, Any, get_origin
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from qdsim.registry import load_registry
+from qdsim.scenario.schema import FIRST_YEAR, LAST_YEAR, Scenario, Shares
+
+NOT_VARIABLE = {
+    "id": "the point's id is derived from its values",
+    "title": "the point's title is derived from its values",
+    "description": "the point's description is derived from its values",
+    "region": "a batch runs in one region",
+    "replicates": "replicates are set for the whole batch (replicates:, or adaptive:)",
+    "seed": "the seed is set for the whole batch (seed:), so that points share random numbers",
+}
+
+
+class PathError(ValueError):
+    """A variation path that names no variable field."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a variation path points in a scenario, and how to read a value for it."""
+
+    path: str  # as written, with a trailing * if any
+    parts: tuple[str, ...]  # the field path, without the *
+    kind: str  # series | series_year | field | model | override
+    multiply: bool = False
+    year: int | None = None
+    integer: bool = False
+    adapter: TypeAdapter | None = None
+
+    @property
+    def label(self) -> str:
+        """A short name for tables: the last two parts (``labour.subsidy_per_worker``)."""
+        parts = self.parts[:-1] if self.kind == "series_year" else self.parts
+        short = ".".join(parts[-2:]) if parts[0] == "levers" else ".".join(parts[-1:]) if parts[0] == "overrides" else ".".join(parts)
+        if self.kind == "series_year":
+            short += f"[{self.year}]"
+        return short + ("×" if self.multiply else "")
+
+    def number(self, value: Any) -> float:
+        """A value for this path as a plain number in the field's base unit (``"500 万元"`` → 5e6)."""
+        if self.multiply:
+            x = _plain_number(value)
+            if x < 0:
+                raise ValueError(f"a multiplier must be 0 or more, got {value!r}")
+            return x
+        if self.adapter is None:
+            raise ValueError("this field is not a number")
+        try:
+            v = self.adapter.validate_python(value)
+        except ValidationError as e:
+            raise ValueError(e.errors()[0]["msg"].removeprefix("Value error, ")) from None
+        if isinstance(v, dict):
+            if len(v) != 1:
+                raise ValueError("give one number, not values by year")
+            v = next(iter(v.values()))
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise ValueError(f"{self.path} is not a number")
+        return float(v)
+
+
+def _plain_number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"expected a plain number, got {value!r}")
+    x = float(value)
+    if not math.isfinite(x):
+        raise ValueError("must be a finite number")
+    return x
+
+
+def _adapter(field) -> TypeAdapter:
+    ann = field.annotation
+    return TypeAdapter(Annotated[ann, *field.metadata] if field.metadata else ann)
+
+
+def _suggest(name: str, options) -> str:
+    close = difflib.get_close_matches(name, list(options), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def resolve(path: str, region: str = "dingxi") -> Target:
+    """Check a variation path against the scenario schema; raise PathError saying what is wrong."""
+    if not isinstance(path, str) or not path.strip():
+        raise PathError("a variation path must be a dotted field name like levers.labour.subsidy_per_worker")
+    multiply = path.endswith("*")
+    parts = tuple((path[:-1] if multiply else path).split("."))
+    if any(not p for p in parts):
+        raise PathError(f"{path!r} has an empty part")
+    if parts[0] in NOT_VARIABLE:
+        raise PathError(f"{parts[0]} cannot be varied: {NOT_VARIABLE[parts[0]]}")
+    if parts[0] == "overrides":
+        params = load_registry(region).parameters
+        if len(parts) != 2:
+            raise PathError("write overrides.<parameter>, e.g. overrides.wage_qingdao")
+        if parts[1] not in params:
+            raise PathError(f"no parameter {parts[1]!r} in the registry{_suggest(parts[1], params)}")
+        return Target(path, parts, "override", multiply, adapter=TypeAdapter(float))
+    model: type[BaseModel] = Scenario
+    i = 0
+    while True:
+        name = parts[i]
+        fields = model.model_fields
+        where = ".".join(parts[:i]) or "the scenario"
+        if name not in fields:
+            raise PathError(f"{where} has no field {name!r}{_suggest(name, fields)}")
+        field = fields[name]
+        last = i == len(parts) - 1
+        if model is Scenario and name == "overrides":  # pragma: no cover - handled above
+            raise PathError("write overrides.<parameter>")
+        if name == "shares" and model.__name__ == "FundsLevers":
+            if last:
+                if multiply:
+                    raise PathError("programme shares cannot be multiplied; give the split")
+                return Target(path, parts, "model", adapter=_adapter(field))
+            model, i = Shares, i + 1
+            continue
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            if last:
+                if multiply:
+                    raise PathError(f"{'.'.join(parts)} is a group of fields; it cannot be multiplied")
+                return Target(path, parts, "model", adapter=_adapter(field))
+            model, i = ann, i + 1
+            continue
+        if get_origin(ann) is dict:  # a series by year
+            if last:
+                return Target(path, parts, "series", multiply, adapter=_adapter(field))
+            rest = parts[i + 1 :]
+            if len(rest) == 1 and rest[0].isdigit():
+                year = int(rest[0])
+                if not FIRST_YEAR <= year <= LAST_YEAR:
+                    raise PathError(f"year {year} is outside {FIRST_YEAR}–{LAST_YEAR}")
+                return Target(path, parts, "series_year", multiply, year=year, adapter=_adapter(field))
+            raise PathError(f"{'.'.join(parts[: i + 1])} is a series by year; only a year may follow it (…{name}.2026)")
+        if not last:
+            raise PathError(f"{'.'.join(parts[: i + 1])} is a single value; it has no field {parts[i + 1]!r}")
+        if multiply and ann not in (int, float):
+            raise PathError(f"{'.'.join(parts)} is not a number; it cannot be multiplied")
+        return Target(path, parts, "field", multiply, integer=ann is int, adapter=_adapter(field))
+
+
+def _multiply(current: Any, factor: float) -> Any:
+    if isinstance(current, dict):
+        return {k: _multiply(v, factor) for k, v in current.items()}
+    if isinstance(current, bool) or not isinstance(current, (int, float)):
+        raise ValueError(f"cannot multiply {current!r}")
+    x = current * factor
+    return float(f"{x:.12g}") if math.isfinite(x) else x  # 0.65 × 4e8 is 2.6e8, not 260000000.00000003
+
+
+def _in_effect(series: dict[int, Any], year: int) -> Any:
+    given = [k for k in series if k <= year]
+    return series[max(given)] if given else 0.0
+
+
+def apply(data: dict, target: Target, value: Any, region: str = "dingxi") -> None:
+    """Set (or multiply) the field ``target`` names in a scenario's data (``Scenario.model_dump()``)."""
+    if target.kind == "override":
+        overrides = data.setdefault("overrides", {})
+        name = target.parts[1]
+        if target.multiply:
+            current = overrides.get(name, load_registry(region).parameters[name].value)
+            overrides[name] = _multiply(current, _plain_number(value))
+        else:
+            overrides[name] = value
+        return
+    field_parts = target.parts[:-1] if target.kind == "series_year" else target.parts
+    parent = data
+    for p in field_parts[:-1]:
+        node = parent.get(p)
+        if p == "shares" and isinstance(node, dict) and node and all(isinstance(k, int) for k in node):
+            raise ValueError("the base gives programme shares by year; vary levers.funds.shares as a whole")
+        if not isinstance(node, dict):
+            node = parent[p] = {}
+        parent = node
+    name = field_parts[-1]
+    if target.kind == "series_year":
+        current = parent.get(name, 0.0)
+        series = dict(current) if isinstance(current, dict) else {y: current for y in _years(data)}
+        if target.multiply:
+            series[target.year] = _multiply(_in_effect(series, target.year), _plain_number(value))
+        else:
+            series[target.year] = value
+        parent[name] = dict(sorted(series.items()))
+    elif target.multiply:
+        parent[name] = _multiply(parent.get(name, 0.0), _plain_number(value))
+    else:
+        parent[name] = value
+
+
+def _years(data: dict) -> list[int]:
+    period = data.get("period") or {}
+    return list(range(int(period.get("start", FIRST_YEAR)), int(period.get("end", 2030)) + 1))
+
+
+def matches(loc: tuple, message: str, target: Target) -> bool:
+    """Whether a validation error (at ``loc`` in the scenario, saying ``message``) concerns ``target``'s field."""
+    parts = tuple(target.parts[:-1] if target.kind == "series_year" else target.parts)
+    loc = tuple(str(x) for x in loc)
+    if len(loc) >= len(parts) and loc[: len(parts)] == parts:
+        return True
+    # checks across fields (years in the period, known overrides) name the field in the message
+    return any(m.strip().startswith(".".join(parts) + ":") for m in message.split(";"))

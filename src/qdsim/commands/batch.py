@@ -1,0 +1,131 @@
+"""``qdsim batch``: many scenarios or a sweep, in parallel or on a Dask cluster, resumable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from qdsim.console import BAD_INPUT, FAILED, INTERRUPTED, OK, err, out, print_problems, progress_bar
+
+MAX_TABLE_ROWS = 40
+
+
+def command(
+    file: Annotated[Path, typer.Argument(help="Batch YAML file (scenarios/batches/).")],
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Output directory (default: runs/batches/<batch id>).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Local processes (default: all cores). Results do not depend on it.")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://host:8786); run there instead of locally.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Complete an interrupted batch in --out: compute only what is missing.")] = False,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Recompute every point, even those the registry already has.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or table (for scripts).")] = False,
+):
+    """Run a batch file: each point once; finished runs come from the registry; --resume after a crash."""
+    from qdsim.batch import load_batch
+    from qdsim.batch.engine import BatchError, run_batch
+    from qdsim.scenario import ScenarioError
+
+    try:
+        batch = load_batch(file)
+    except ScenarioError as e:
+        print_problems(e.problems)
+        raise typer.Exit(BAD_INPUT) from None
+    if workers is not None and workers < 1:
+        err.print("--workers: must be at least 1")
+        raise typer.Exit(BAD_INPUT)
+    if scheduler and workers is not None:
+        err.print("--workers is ignored with --scheduler (the cluster decides)")
+    out_dir = out_dir or Path("runs") / "batches" / batch.id
+    executor = None
+    if scheduler:
+        from qdsim.batch.executors import DaskCluster
+
+        try:
+            executor = DaskCluster(scheduler)
+        except Exception as e:  # noqa: BLE001 - unreachable scheduler, bad address
+            err.print(f"--scheduler: cannot reach the Dask scheduler at {scheduler}: {type(e).__name__}: {e}", markup=False)
+            raise typer.Exit(BAD_INPUT) from None
+    n = len(batch.points)
+    reps = batch.adaptive.start if batch.adaptive else batch.points[0].scenario.replicates
+    try:
+        with progress_bar(f"{batch.id} ({n} runs)", n * reps, quiet) as cb:
+            report = run_batch(batch, out_dir, workers=workers, scheduler=scheduler, resume=resume, fresh=fresh, progress=cb, executor=executor)
+    except BatchError as e:
+        err.print(str(e), markup=False)
+        raise typer.Exit(BAD_INPUT) from None
+    except KeyboardInterrupt:
+        state = _state(out_dir)
+        done = sum(p.get("status") in ("computed", "registry", "present") for p in state.get("points", []))
+        err.print(f"interrupted: {done} of {n} runs are done and recorded in {out_dir}; "
+                  f"rerun with --resume to compute the rest", markup=False)
+        raise typer.Exit(INTERRUPTED) from None
+    finally:
+        if executor is not None:
+            executor.close()
+    if not quiet:
+        out.print(summary_table(report))
+    computed, served, present = report.count("computed"), report.count("registry"), report.count("present")
+    failed = report.failed
+    words = [f"{computed} computed", f"{served} from the registry"] + ([f"{present} already in {out_dir}"] if present else []) + [f"{len(failed)} failed"]
+    if not quiet:
+        out.print(f"{n} runs: {', '.join(words)} in {report.seconds:.1f} s ({report.executor}) → {out_dir}/summary.csv, points.csv")
+    for o in failed:
+        err.print(f"{o.point.id} ({o.point.scenario.id}): {o.error}", markup=False)
+    raise typer.Exit(FAILED if failed else OK)
+
+
+def _state(out_dir: Path) -> dict:
+    try:
+        return json.loads((out_dir / "batch.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def summary_table(report) -> Table:
+    """One row per point: its values, how it was obtained, and the key number with its interval."""
+    from qdsim.metrics import catalogue
+
+    batch = report.batch
+    rule = batch.adaptive
+    metric = rule.metric if rule else "rural_income_per_capita"
+    impact = not rule or rule.statistic == "impact"
+    cat = catalogue()
+    df = None
+    if (report.out_dir / "summary.csv").exists():
+        df = pd.read_csv(report.out_dir / "summary.csv")
+        df = df[(df.metric == metric) & (df.county == (rule.county if rule else "all"))]
+    title = f"{batch.title.en if batch.title else batch.id} — {len(report.outcomes)} runs"
+    table = Table(title=title)
+    for col in ("point", "values" if batch.varied else "scenario", "status", "replicates", "seconds"):
+        table.add_column(col, justify="right" if col in ("replicates", "seconds") else "left")
+    year_col = None
+    if df is not None and len(df):
+        year = rule.year if rule and rule.year else int(df.year.max())
+        year_col = year
+        table.add_column(f"{cat[metric].en}{' impact' if impact else ''} {year}", justify="right")
+        table.add_column("5–95%", justify="right")
+    for o in report.outcomes[:MAX_TABLE_ROWS]:
+        p = o.point
+        label = ", ".join(f"{batch.labels.get(k, k)}={_fmt(v)}" for k, v in p.values.items()) if batch.varied else p.scenario.id
+        cells = [p.id, label, o.status + (f" ({o.stop_reason.split(':')[0]})" if o.stop_reason else ""),
+                 str(o.replicates or ""), f"{o.seconds:.1f}" if o.seconds is not None else ""]
+        if year_col is not None:
+            row = df[(df.point == p.id) & (df.year == year_col)]
+            if len(row):
+                r = row.iloc[0]
+                m, lo, hi = (r.impact_mean, r.impact_p05, r.impact_p95) if impact else (r["mean"], r.p05, r.p95)
+                cells += [f"{m:,.4g}", f"{lo:,.4g} – {hi:,.4g}"]
+            else:
+                cells += ["", ""]
+        table.add_row(*cells)
+    if len(report.outcomes) > MAX_TABLE_ROWS:
+        table.caption = f"… and {len(report.outcomes) - MAX_TABLE_ROWS} more points (see points.csv)"
+    return table
+
+
+def _fmt(v) -> str:
+    return f"{v:.4g}" if isinstance(v, float) else str(v)

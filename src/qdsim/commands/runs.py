@@ -1,0 +1,87 @@
+"""``qdsim runs``: the run registry (运行登记册) — what was run, when, with what, and where it is."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from qdsim.console import BAD_INPUT, FAILED, OK, err, out
+
+
+def command(
+    run_id: Annotated[str | None, typer.Argument(help="Show one run in full.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only runs with this status: running, done or failed.")] = None,
+    scenario: Annotated[str | None, typer.Option(help="Only runs of this scenario id (a glob like 'baseline*' works).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many runs, newest first.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout (for scripts).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Run IDs only, one a line.")] = False,
+):
+    """List and filter the run registry ($QDSIM_HOME/registry.db, default runs/registry.db)."""
+    import sqlite3
+
+    from qdsim.store import STATUSES, RunStore
+
+    if status is not None and status not in STATUSES:
+        err.print(f"--status: must be one of {', '.join(STATUSES)}, not {status!r}")
+        raise typer.Exit(BAD_INPUT)
+    if limit < 0:
+        err.print("--limit: must be 0 or more")
+        raise typer.Exit(BAD_INPUT)
+    try:
+        store = RunStore.default()
+        store.reap()
+        if run_id is not None:
+            rec = store.find(run_id)
+            if rec is None:
+                err.print(f"no run {run_id!r} in {store.path}", markup=False)
+                raise typer.Exit(BAD_INPUT)
+            if as_json:
+                print(json.dumps(rec, ensure_ascii=False, indent=2))
+            else:
+                table = Table(show_header=False, title=f"run {run_id}")
+                for k, v in rec.items():
+                    table.add_row(k, "" if v is None else str(v))
+                out.print(table)
+            raise typer.Exit(OK)
+        runs = store.list_runs(limit=limit, status=status, scenario=scenario)
+    except (sqlite3.Error, OSError) as e:
+        err.print(f"cannot read the run registry: {type(e).__name__}: {e}", markup=False)
+        raise typer.Exit(FAILED) from None
+    if as_json:
+        print(json.dumps(runs, ensure_ascii=False, indent=2))
+    elif quiet:
+        for r in runs:
+            print(r["run_id"])
+    else:
+        out.print(runs_table(runs, store.path))
+    raise typer.Exit(OK)
+
+
+def runs_table(runs: list[dict], path: Path) -> Table:
+    table = Table(title=f"{len(runs)} runs in {path}" if runs else f"no runs in {path}")
+    for col in ("run ID", "scenario", "status", "created (UTC)", "seconds", "replicates", "scale", "seed", "outputs / error"):
+        table.add_column(col, justify="right" if col in ("seconds", "replicates", "scale", "seed") else "left", overflow="fold")
+    colours = {"done": "green", "failed": "red", "running": "yellow"}
+    for r in runs:
+        where = r["error"] if r["status"] == "failed" else _short(r["out_dir"])
+        table.add_row(
+            r["run_id"], r["scenario_id"], f"[{colours[r['status']]}]{r['status']}[/]", (r["created"] or "")[:19].replace("T", " "),
+            f"{r['seconds']:.1f}" if r["seconds"] is not None else "", str(r["replicates"] or ""), f"{r['scale']:g}" if r["scale"] else "",
+            str(r["seed"] if r["seed"] is not None else ""), where or "",
+        )
+    return table
+
+
+def _short(path: str | None) -> str:
+    if not path:
+        return ""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return rel if not rel.startswith("../..") else path

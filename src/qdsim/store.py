@@ -1,0 +1,485 @@
+"""The run registry (运行登记册): every run, its inputs, status and where its outputs are.
+
+An embedded SQLite database (``$QDSIM_HOME/registry.db``, default
+``./runs/registry.db``) in WAL mode with a busy timeout, so that several
+processes — two app sessions and a command-line batch — can share it without
+blocking or corrupting each other. Results themselves stay in each run's
+output directory (``summary.csv``, ``manifest.json``, ``replicates.parquet``);
+the registry only records them.
+
+A run is identified by its deterministic run ID (:func:`qdsim.provenance.run_id`:
+scenario, parameters, seed, replicates, scale and qdsim version). A finished
+run is *served* — its outputs reused instead of recomputed — only when the
+code that computes results is unchanged (:func:`code_sha`) and its output
+directory still holds that run's files.
+
+Writes are single short transactions (``BEGIN IMMEDIATE``). A run is marked
+done only after its files are in place, so a crash at any point leaves either
+a finished run with its files, or a run that is not done and will be
+computed again; never a done run without files.
+
+>>> store = RunStore.default()
+>>> store.list_runs(limit=5, status="done")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import qdsim
+
+STATUSES = ("running", "done", "failed")
+OUTPUT_FILES = ("summary.csv", "manifest.json", "replicates.parquet", "scenario.yaml")
+BUSY_TIMEOUT_MS = 30_000
+SCHEMA_VERSION = 1
+
+#: the columns of a run as ``list_runs`` and ``find`` return them
+RUN_KEYS = (
+    "run_id", "scenario_id", "status", "created", "seconds", "out_dir", "error", "version",
+    "scenario_sha", "params_sha", "seed", "replicates", "scale",
+    "finished", "code_sha", "git_commit", "stop_reason", "attempts", "host", "pid",
+)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id        TEXT PRIMARY KEY,
+    scenario_id   TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+    created       TEXT NOT NULL,
+    seconds       REAL,
+    out_dir       TEXT,
+    error         TEXT,
+    version       TEXT NOT NULL,
+    scenario_sha  TEXT,
+    params_sha    TEXT,
+    seed          INTEGER,
+    replicates    INTEGER,
+    scale         REAL,
+    finished      TEXT,
+    code_sha      TEXT,
+    git_commit    TEXT,
+    stop_reason   TEXT,
+    attempts      INTEGER NOT NULL DEFAULT 1,
+    host          TEXT,
+    pid           INTEGER
+);
+CREATE INDEX IF NOT EXISTS runs_created ON runs (created);
+CREATE INDEX IF NOT EXISTS runs_scenario ON runs (scenario_id);
+CREATE INDEX IF NOT EXISTS runs_status ON runs (status);
+-- adaptive runs: the request (scenario, seed, scale, stopping rule) -> the run it produced
+CREATE TABLE IF NOT EXISTS requests (
+    request   TEXT PRIMARY KEY,
+    run_id    TEXT NOT NULL,
+    code_sha  TEXT NOT NULL,
+    created   TEXT NOT NULL
+);
+"""
+
+#: modules and data whose content determines a run's results (a change to any
+#: of them means a finished run may no longer be served from the registry)
+_RESULT_SOURCES = (
+    "__init__.py", "api.py", "runner.py", "metrics.py", "summary.py", "registry.py", "units.py",
+    "provenance.py", "model", "scenario", "data",
+)
+
+
+@cache
+def code_sha() -> str:
+    """Hash of the qdsim code and data that compute results.
+
+    Part of what makes a finished run servable: the registry never hands back
+    results computed by different model code, even under the same version.
+    """
+    root = Path(qdsim.__file__).resolve().parent
+    h = hashlib.sha256()
+    files: list[Path] = []
+    for name in _RESULT_SOURCES:
+        p = root / name
+        if p.is_file():
+            files.append(p)
+        elif p.is_dir():
+            files.extend(f for f in p.rglob("*") if f.is_file() and f.suffix in (".py", ".yaml", ".yml", ".csv", ".json"))
+    for f in sorted(files):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0")
+        h.update(f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def default_home() -> Path:
+    """``$QDSIM_HOME`` or ``./runs``."""
+    env = os.environ.get("QDSIM_HOME")
+    return Path(env) if env else Path("runs")
+
+
+def outputs_ok(out_dir: str | os.PathLike | None, run_id: str, code: str | None = None) -> bool:
+    """True when ``out_dir`` holds the complete outputs of ``run_id`` (computed by ``code``)."""
+    if not out_dir:
+        return False
+    d = Path(out_dir)
+    if not all((d / f).is_file() for f in OUTPUT_FILES):
+        return False
+    try:
+        manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if manifest.get("run_id") != run_id:
+        return False
+    return code is None or manifest.get("code_sha256") == code
+
+
+def copy_outputs(src: str | os.PathLike, dst: str | os.PathLike) -> Path:
+    """Copy a run's output directory to ``dst`` atomically (temporary copy, then rename)."""
+    src, dst = Path(src), Path(dst)
+    if src.resolve() == dst.resolve():
+        return dst
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dst.name}.", dir=dst.parent))
+    try:
+        for f in OUTPUT_FILES:
+            shutil.copy2(src / f, tmp / f)
+        tmp.chmod(0o755)
+        if dst.exists():
+            shutil.rmtree(dst)
+        os.replace(tmp, dst)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dst
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class RunStore:
+    """The registry of runs in one SQLite file.
+
+    Every method opens its own short-lived connection, so a store may be used
+    from any thread or process, and concurrent writers wait (``busy_timeout``)
+    instead of failing.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as con:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.executescript(_SCHEMA)
+            con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @classmethod
+    def default(cls) -> RunStore:
+        """The registry at ``$QDSIM_HOME/registry.db`` (default ``./runs/registry.db``)."""
+        return cls(default_home() / "registry.db")
+
+    def __repr__(self) -> str:
+        return f"RunStore({str(self.path)!r})"
+
+    # -- connections ---------------------------------------------------
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            con.execute("PRAGMA synchronous=FULL")
+            con.row_factory = sqlite3.Row
+            yield con
+        finally:
+            con.close()
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it or none of it."""
+        with self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    # -- reading -------------------------------------------------------
+    def find(self, run_id: str) -> dict | None:
+        """The registry's record of one run, or None."""
+        with self._connect() as con:
+            row = con.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        return _as_dict(row) if row else None
+
+    def list_runs(self, limit: int = 50, status: str | None = None, scenario: str | None = None) -> list[dict]:
+        """Runs, newest first. ``scenario`` is an exact id or a glob (``baseline*``)."""
+        if status is not None and status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        where, args = [], []
+        if status is not None:
+            where.append("status = ?")
+            args.append(status)
+        if scenario:
+            where.append("scenario_id GLOB ?" if any(c in scenario for c in "*?[") else "scenario_id = ?")
+            args.append(scenario)
+        sql = "SELECT * FROM runs" + (f" WHERE {' AND '.join(where)}" if where else "")
+        sql += " ORDER BY created DESC, run_id LIMIT ?"
+        args.append(max(0, int(limit)))
+        with self._connect() as con:
+            return [_as_dict(r) for r in con.execute(sql, args).fetchall()]
+
+    def count(self, status: str | None = None) -> int:
+        with self._connect() as con:
+            if status is None:
+                return con.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+            return con.execute("SELECT COUNT(*) FROM runs WHERE status = ?", (status,)).fetchone()[0]
+
+    def servable(self, run_id: str) -> dict | None:
+        """The record of a finished run that may be served instead of recomputed, or None.
+
+        Finished, computed by the same code, and its output directory still
+        holds its files.
+        """
+        rec = self.find(run_id)
+        if rec and rec["status"] == "done" and rec["code_sha"] == code_sha() and outputs_ok(rec["out_dir"], run_id, code_sha()):
+            return rec
+        return None
+
+    def servable_request(self, request: str) -> dict | None:
+        """The finished run an adaptive request produced (see :meth:`finish`), or None."""
+        with self._connect() as con:
+            row = con.execute("SELECT run_id, code_sha FROM requests WHERE request = ?", (request,)).fetchone()
+        if row is None or row["code_sha"] != code_sha():
+            return None
+        return self.servable(row["run_id"])
+
+    # -- writing -------------------------------------------------------
+    def start(self, run_id: str, *, scenario_id: str, scenario_sha: str, params_sha: str, seed: int,
+              replicates: int, scale: float, out_dir: str | os.PathLike | None = None) -> None:
+        """Record that a run is being computed (a new attempt if it is known and not finished).
+
+        A finished run keeps its record and files while it is computed again
+        (``--fresh``); :meth:`finish` then updates it.
+        """
+        rec = dict(
+            run_id=run_id, scenario_id=scenario_id, status="running", created=now(), version=qdsim.__version__,
+            scenario_sha=scenario_sha, params_sha=params_sha, seed=int(seed), replicates=int(replicates), scale=float(scale),
+            out_dir=str(Path(out_dir).resolve()) if out_dir else None, code_sha=code_sha(), git_commit=_commit(),
+            host=socket.gethostname(), pid=os.getpid(),
+        )
+        cols = ", ".join(rec)
+        marks = ", ".join("?" for _ in rec)
+        with self._tx() as con:
+            con.execute(
+                f"INSERT INTO runs ({cols}) VALUES ({marks}) ON CONFLICT (run_id) DO UPDATE SET "
+                "status = 'running', created = excluded.created, error = NULL, finished = NULL, seconds = NULL, "
+                "stop_reason = NULL, version = excluded.version, code_sha = excluded.code_sha, git_commit = excluded.git_commit, "
+                "replicates = excluded.replicates, out_dir = COALESCE(excluded.out_dir, runs.out_dir), "
+                "host = excluded.host, pid = excluded.pid, attempts = runs.attempts + 1 "
+                "WHERE runs.status != 'done'",  # a finished run stays finished (and served) while it is recomputed
+                list(rec.values()),
+            )
+
+    def finish(self, run_id: str, *, out_dir: str | os.PathLike, seconds: float | None = None,
+               stop_reason: str | None = None, request: str | None = None) -> None:
+        """Mark a run done, once its files are in ``out_dir`` (one transaction).
+
+        ``request`` (adaptive runs) records which request produced this run,
+        so the same request is served next time.
+        """
+        out = Path(out_dir).resolve()
+        if not outputs_ok(out, run_id):
+            raise FileNotFoundError(f"{out} does not hold the outputs of run {run_id}")
+        with self._tx() as con:
+            n = con.execute(
+                "UPDATE runs SET status = 'done', out_dir = ?, seconds = COALESCE(?, seconds), finished = ?, "
+                "error = NULL, stop_reason = ?, code_sha = ? WHERE run_id = ?",
+                (str(out), seconds, now(), stop_reason, code_sha(), run_id),
+            ).rowcount
+            if n == 0:
+                raise KeyError(f"run {run_id} was never started in {self.path}")
+            if request:
+                con.execute(
+                    "INSERT INTO requests (request, run_id, code_sha, created) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (request) DO UPDATE SET run_id = excluded.run_id, code_sha = excluded.code_sha, created = excluded.created",
+                    (request, run_id, code_sha(), now()),
+                )
+
+    def fail(self, run_id: str, error: str, seconds: float | None = None) -> None:
+        """Record that a run failed, with its error (a finished run is left as it is)."""
+        with self._tx() as con:
+            con.execute(
+                "UPDATE runs SET status = 'failed', error = ?, seconds = ?, finished = ? WHERE run_id = ? AND status != 'done'",
+                (error[:4000], seconds, now(), run_id),
+            )
+
+    def record_done(self, result, out_dir: str | os.PathLike, seconds: float | None = None, stop_reason: str | None = None,
+                    request: str | None = None) -> None:
+        """Start and finish in one go: for a run (a :class:`qdsim.api.RunResult`) already written to ``out_dir``."""
+        s = result.scenario
+        self.start(result.run_id, scenario_id=s.id, scenario_sha=s.sha256(), params_sha=result.params.sha256(),
+                   seed=s.seed, replicates=s.replicates, scale=s.scale, out_dir=out_dir)
+        self.finish(result.run_id, out_dir=out_dir, seconds=seconds if seconds is not None else result.manifest.get("seconds"),
+                    stop_reason=stop_reason, request=request)
+
+    def reap(self) -> int:
+        """Mark as failed the runs left 'running' by processes on this host that no longer exist.
+
+        Returns how many were marked. (A run killed with SIGKILL cannot say so itself.)
+        """
+        host = socket.gethostname()
+        with self._connect() as con:
+            rows = con.execute("SELECT run_id, pid FROM runs WHERE status = 'running' AND host = ?", (host,)).fetchall()
+        dead = [r["run_id"] for r in rows if r["pid"] is None or not _pid_alive(int(r["pid"]))]
+        if not dead:
+            return 0
+        with self._tx() as con:
+            for rid in dead:
+                con.execute(
+                    "UPDATE runs SET status = 'failed', error = 'interrupted: the process running it ended', finished = ? "
+                    "WHERE run_id = ? AND status = 'running'",
+                    (now(), rid),
+                )
+        return len(dead)
+
+
+def _as_dict(row: sqlite3.Row) -> dict[str, Any]:
+    d = dict(row)
+    return {k: d.get(k) for k in RUN_KEYS}
+
+
+def _commit() -> str:
+    from qdsim.provenance import commit
+
+    return commit()
+
+
+def stamp_manifest(result) -> None:
+    """Add the code hash to a result's manifest before it is written (what :func:`outputs_ok` checks)."""
+    result.manifest["code_sha256"] = code_sha()
+
+
+def planned_run_id(scenario) -> str:
+    """The run ID a scenario (with its replicates, seed and scale) will have: known before it runs."""
+    from qdsim.api import parameters_for
+    from qdsim.provenance import run_id
+
+    return run_id(scenario_sha=scenario.sha256(), params_sha=parameters_for(scenario).sha256(), seed=scenario.seed,
+                  replicates=scenario.replicates, scale=scenario.scale)
+
+
+def read_result(out_dir: str | os.PathLike):
+    """A :class:`qdsim.api.RunResult` read back from a run's output directory."""
+    import numpy as np
+    import pandas as pd
+
+    from qdsim.api import RunResult, parameters_for
+    from qdsim.metrics import METRIC_IDS
+    from qdsim.registry import load_registry
+    from qdsim.scenario.schema import Scenario
+
+    d = Path(out_dir)
+    manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+    scenario = Scenario.model_validate(manifest["scenario"])
+    params = parameters_for(scenario)
+    years = scenario.period.years
+    county_ids = ["all"] + [c["id"] for c in load_registry(scenario.region).counties]
+    reps = pd.read_parquet(d / "replicates.parquet")
+    shape = (scenario.replicates, len(METRIC_IDS), len(years), len(county_ids))
+
+    def cube(sid: str) -> np.ndarray:
+        arr = np.full(shape, np.nan)
+        part = reps[reps.scenario == sid]
+        idx = (
+            part.replicate.to_numpy(),
+            part.metric.map({m: i for i, m in enumerate(METRIC_IDS)}).to_numpy(),
+            part.year.map({y: i for i, y in enumerate(years)}).to_numpy(),
+            part.county.map({c: i for i, c in enumerate(county_ids)}).to_numpy(),
+        )
+        arr[idx] = part.value.to_numpy()
+        return arr
+
+    summary = pd.read_csv(d / "summary.csv", keep_default_na=False, na_values=[""])
+    return RunResult(scenario, params, manifest["run_id"], years, county_ids, cube(scenario.id),
+                     cube(f"{scenario.id}-counterfactual"), manifest, summary)
+
+
+class RunRecorder:
+    """The registry's part in one ``qdsim run``: serve a finished run, or record this one.
+
+    A registry that cannot be opened or written never fails the run itself:
+    the problem is reported through ``warn`` and the run goes on unrecorded.
+    """
+
+    def __init__(self, scenario, out_dir: str | os.PathLike, *, fresh: bool = False, warn=print):
+        self.scenario, self.out_dir, self.warn = scenario, Path(out_dir), warn
+        self.run_id = planned_run_id(scenario)
+        self.store: RunStore | None = None
+        self.served_from: str | None = None
+        try:
+            self.store = RunStore.default()
+            self.store.reap()
+            rec = None if fresh else self.store.servable(self.run_id)
+            if rec is not None:
+                copy_outputs(rec["out_dir"], self.out_dir)
+                self.served_from = rec["out_dir"]
+        except (sqlite3.Error, OSError) as e:
+            self._lost(e)
+
+    def _lost(self, e: Exception) -> None:
+        self.warn(f"run registry unavailable ({type(e).__name__}: {e}); this run is not recorded")
+        self.store = None
+
+    def served(self):
+        """The finished run copied to ``out_dir`` (a RunResult), or None if it must be computed."""
+        return read_result(self.out_dir) if self.served_from else None
+
+    def start(self) -> None:
+        if self.store is None:
+            return
+        from qdsim.api import parameters_for
+
+        s = self.scenario
+        try:
+            self.store.start(self.run_id, scenario_id=s.id, scenario_sha=s.sha256(), params_sha=parameters_for(s).sha256(),
+                             seed=s.seed, replicates=s.replicates, scale=s.scale, out_dir=self.out_dir)
+        except (sqlite3.Error, OSError) as e:
+            self._lost(e)
+
+    def stamp(self, result) -> None:
+        """Before writing: the code hash in the manifest (what makes the outputs servable later)."""
+        stamp_manifest(result)
+
+    def done(self, result, path: str | os.PathLike) -> None:
+        """After the files are in place: mark the run done."""
+        if self.store is None:
+            return
+        try:
+            self.store.finish(result.run_id, out_dir=path, seconds=result.manifest.get("seconds"))
+        except (sqlite3.Error, OSError, KeyError) as e:
+            self._lost(e)
+
+    def failed(self, error: str) -> None:
+        if self.store is None:
+            return
+        try:
+            self.store.fail(self.run_id, error)
+        except (sqlite3.Error, OSError) as e:
+            self._lost(e)
