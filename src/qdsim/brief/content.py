@@ -13,6 +13,8 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import numpy as np
+
 import qdsim
 from qdsim.brief import figures
 from qdsim.brief.document import Brief, Bullets, Code, Figure, Heading, Paragraph, Table
@@ -35,7 +37,6 @@ FINDINGS = (
     "village_collective_income",
 )
 COUNTY_METRIC = "rural_income_per_capita"
-KNOWN_INTERVAL = "chance: 5th and 95th percentiles across replicates (different seeds); impact: percentiles of the paired per-replicate differences"
 KNOWN_COUNTERFACTUAL = "the same scenario with every cooperation lever at zero from the first year (conditions and overrides kept)"
 MAX_YEAR_COLUMNS = 8
 _EN_COUNT_UNITS = {"家": "", "所": "", "个": "", "岗": "jobs", "人": "people", "人次": "person-times"}
@@ -84,8 +85,8 @@ def _g(value) -> str:
     if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e15:
         return f"{int(value):,}"
     text = f"{value:.6g}"
-    if "e" in text:
-        text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    if "e" in text:  # 6 significant digits, written out
+        text = np.format_float_positional(value, precision=6, unique=False, fractional=False, trim="-")
     return text
 
 
@@ -151,7 +152,7 @@ class _Builder:
         text = full if text is None else text
         self.brief.traces.append(
             Trace(str(row["scenario"]), str(row["metric"]), str(row["county"]), int(row["year"]), stat,
-                  str(row.get("interval", "chance")), value, str(row["unit"]), how, full, text)
+                  "assumption" if "assumption" in stat else "chance", value, str(row["unit"]), how, full, text)
         )
         return text
 
@@ -214,7 +215,7 @@ class _Builder:
             d = self.num(row, "impact_mean", diff_how)
             lo_stat, hi_stat = ("impact_p05", "impact_p95") if up else ("impact_p95", "impact_p05")
             dlo, dhi = self.span(row, lo_stat, hi_stat, diff_how).split("–", 1)
-            return t("f_impact", lang, **base, dir=t(words[0] if up else words[1], lang), d=d, dlo=dlo, dhi=dhi)
+            return t("f_impact", lang, **base, dir=t(words[0] if up else words[1], lang), d=d, dlo=dlo, dhi=dhi, extra=self._assumption_span(row, up, diff_how))
         if unit == "share":  # a share difference either way: percentage points with their sign
             sign = lambda v: "-" if v < 0 else "+"  # noqa: E731
             d = sign(i_mean) + self.num(row, "impact_mean", "pp")
@@ -224,6 +225,14 @@ class _Builder:
             d = self.num(row, "impact_mean", "signed")
             dlo, dhi = self.num(row, "impact_p05", "signed"), self.num(row, "impact_p95", "signed")
         return t("f_unclear", lang, **base, d=d, dlo=dlo, dhi=dhi)
+
+    def _assumption_span(self, row, up: bool, how: str) -> str:
+        """'；参数假设区间 a–b' when the run drew parameter sets and the interval keeps one sign."""
+        a05, a95 = (float(row.get(c, math.nan)) for c in ("impact_assumption_p05", "impact_assumption_p95"))
+        if math.isnan(a05) or math.isnan(a95) or not (a05 > 0 or a95 < 0) or (a05 > 0) != up:
+            return ""
+        lo, hi = ("impact_assumption_p05", "impact_assumption_p95") if up else ("impact_assumption_p95", "impact_assumption_p05")
+        return t("assumption_interval", self.lang, span=self.span(row, lo, hi, how))
 
     def county_finding(self) -> str | None:
         rows = []
@@ -250,9 +259,8 @@ class _Builder:
             items.append(cf)
         self.brief.add(Bullets(items, role="findings"))
         note = t("findings_note", lang)
-        others = [k for k in self.d.intervals if k != "chance"]
-        if others:
-            note += " " + t("findings_assumption_interval", lang, kinds=", ".join(others))
+        if "assumption" in self.d.intervals:
+            note += t("findings_assumption_interval", lang)
         self.brief.add(Paragraph(note, role="note"))
 
     def charts(self) -> None:
@@ -410,7 +418,7 @@ class _Builder:
         for k, v in cal.items():
             if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
                 cols = list(dict.fromkeys(c for x in v for c in x))
-                tables.append(Table(cols, [[_g(x.get(c, "")) for c in cols] for x in v], caption=t("calib_table", self.lang, key=k), role="calibration"))
+                tables.append(Table(cols, [[_g(x.get(c, "")) for c in cols] for x in v], caption=t("calib_table", self.lang, name=k), role="calibration"))
             elif isinstance(v, dict):
                 items.append(f"{k}: " + ", ".join(f"{a} {_g(b)}" for a, b in v.items() if not isinstance(b, (dict, list))))
             else:
@@ -423,8 +431,9 @@ class _Builder:
         self.brief.add(Heading(t("h_methods", lang), 1, "methods"))
         scale = float(m["scale"])
         one_in = 1 / scale if scale > 0 else float("nan")
-        im = str(m.get("interval_method", ""))
-        interval = t("interval_known", lang) if im in ("", KNOWN_INTERVAL) else t("interval_other", lang, text=im)
+        interval = t("interval_known", lang)
+        if "assumption" in self.d.intervals:
+            interval += t("interval_assumption", lang, n=m.get("assumption_draws") or "–")
         cfm = str(m.get("counterfactual", KNOWN_COUNTERFACTUAL))
         counterfactual = t("counterfactual_known", lang) if cfm == KNOWN_COUNTERFACTUAL else cfm
         text = t("methods", lang, mesa=m.get("mesa_version", "3"), start=self.first_year, end=self.year, scale=self._scale_text(),
@@ -489,8 +498,10 @@ class _Builder:
             items.append(t("l_scale", lang, scale=self._scale_text()))
         if int(m["replicates"]) < 20:
             items.append(t("l_replicates", lang, n=m["replicates"]))
-        if set(self.d.intervals) <= {"chance"}:
+        if "assumption" not in self.d.intervals:
             items.append(t("l_chance_only", lang))
+        else:
+            items.append(t("l_assumption_draws", lang, n=m.get("assumption_draws") or "–"))
         n_assumed = sum(1 for p in m.get("parameters") or [] if p.get("status") == "assumption")
         if n_assumed:
             items.append(t("l_assumptions", lang, n=n_assumed))
@@ -580,6 +591,8 @@ class _Builder:
         self.brief.add(Table(["", ""], rows, role="citation"))
         self.brief.add(Paragraph(t("rerun_intro", lang, version=self.version, commit=self.short_commit)))
         rerun = str(m.get("rerun") or f"qdsim run scenario.yaml --replicates {m['replicates']} --seed {self.seed} --scale {m['scale']}")
+        if m.get("assumption_draws") and "--assumptions" not in rerun:
+            rerun += f" --assumptions {m['assumption_draws']}"
         out = f"runs/{self.d.run_id}"
         lines = []
         if self.commit not in ("unknown", ""):

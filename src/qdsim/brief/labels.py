@@ -27,8 +27,8 @@ T: dict[str, dict[str, str]] = {
     "higher": {"zh": "高", "en": "higher"},
     "lower": {"zh": "低", "en": "lower"},
     "f_impact": {
-        "zh": "到{year}年，{name}为{level}（90%区间 {lo}–{hi}），比无协作情景{dir}{d}（90%区间 {dlo}–{dhi}）。",
-        "en": "By {year}, the model puts {name} at {level} (90% interval {lo}–{hi}), {d} {dir} than without cooperation (90% interval {dlo}–{dhi}).",
+        "zh": "到{year}年，{name}为{level}（90%区间 {lo}–{hi}），比无协作情景{dir}{d}（90%区间 {dlo}–{dhi}{extra}）。",
+        "en": "By {year}, the model puts {name} at {level} (90% interval {lo}–{hi}), {d} {dir} than without cooperation (90% interval {dlo}–{dhi}{extra}).",
     },
     "f_unclear": {
         "zh": "到{year}年，{name}为{level}（90%区间 {lo}–{hi}），与无协作情景的差别不明显（{d}，90%区间 {dlo}至{dhi}，包含零）。",
@@ -51,9 +51,10 @@ T: dict[str, dict[str, str]] = {
         "en": "Note: the 90% interval is the 5th to 95th percentile across replicate runs and reflects chance only; the no-cooperation case is the same scenario with every cooperation lever at zero, run on the same random numbers. Every number is read from this run's summary.csv.",
     },
     "findings_assumption_interval": {
-        "zh": "本次运行的 summary.csv 还带有参数假设区间（{kinds}）；本简报引用的是随机性区间。",
-        "en": "This run's summary.csv also carries an interval over the assumptions ({kinds}); this brief quotes the chance interval.",
+        "zh": "“参数假设区间”是按假设参数的合理范围抽样得到的影响区间，反映参数不确定性。",
+        "en": " The assumption interval is the impact's 5th–95th percentile over parameter sets drawn from the assumptions' plausible ranges: the uncertainty of the assumptions.",
     },
+    "assumption_interval": {"zh": "；参数假设区间 {span}", "en": "; assumption interval {span}"},
     # charts
     "fig_caption": {"zh": "图{n}　{text}", "en": "Figure {n}. {text}"},
     "cap_income-series": {"zh": "农村居民人均可支配收入：协作情景与无协作对照（阴影为90%区间）", "en": "Rural disposable income per capita, with and without cooperation (shaded: 90% interval)"},
@@ -107,14 +108,17 @@ T: dict[str, dict[str, str]] = {
         "zh": "区间：随机性区间为各次重复结果的第5和第95百分位数；影响区间为逐次配对差值的第5和第95百分位数。",
         "en": "Intervals: chance, the 5th and 95th percentiles across replicates; impact, the percentiles of the paired per-replicate differences.",
     },
-    "interval_other": {"zh": "区间方法：{text}", "en": "Interval method: {text}"},
+    "interval_assumption": {
+        "zh": "参数假设区间：对标为“假设”的参数按其合理范围做{n}组拉丁超立方抽样，取结果的第5和第95百分位数，与随机性区间分开报告。",
+        "en": " Assumption interval: {n} parameter sets drawn by Latin hypercube from the plausible ranges of the assumed parameters; the 5th and 95th percentiles, reported apart from the chance interval.",
+    },
     "counterfactual_known": {"zh": "同一情景，全部协作杠杆自首年起为零，外部条件和参数不变", "en": "the same scenario with every cooperation lever at zero from the first year, conditions and parameters kept"},
     "calib_none": {
         "zh": "校准：本次运行未记录校准结果；标为“校准”的参数取参数登记表中的初始值（见“关键假设”），尚未用 qdsim calibrate 对2021–2024年报道数字拟合。",
         "en": "Calibration: this run records no calibration; the parameters marked 'calibrated' hold the registry's starting values (see Assumptions) and have not yet been fitted to the 2021–2024 reported figures with qdsim calibrate.",
     },
     "calib_some": {"zh": "校准：{items}。", "en": "Calibration: {items}."},
-    "calib_table": {"zh": "校准拟合（{key}）", "en": "Calibration fit ({key})"},
+    "calib_table": {"zh": "校准拟合（{name}）", "en": "Calibration fit ({name})"},
     # assumptions
     "a_sens": {"zh": "敏感性分析（{file}）显示，对{metric}影响最大的因素是：", "en": "The sensitivity analysis ({file}) ranks these as the factors with most influence on {metric}:"},
     "a_sens_item": {"zh": "{label}（{stat} = {value}{conf}）", "en": "{label} ({stat} = {value}{conf})"},
@@ -143,6 +147,7 @@ T: dict[str, dict[str, str]] = {
     "l_replicates": {"zh": "只做了{n}次重复，区间较粗（建议至少20次）。", "en": "Only {n} replicates were run, so the intervals are rough (20 or more are advised)."},
     "l_chance_only": {"zh": "区间只反映随机性，不包括参数假设的不确定性；后者可能更大。", "en": "The intervals reflect chance only, not the uncertainty of the assumed parameters, which may be larger."},
     "l_assumptions": {"zh": "{n}个行为参数没有公开数据，是有合理范围的假设（见附录）。", "en": "{n} behavioural parameters have no published figure and are assumptions with a plausible range (see the appendix)."},
+    "l_assumption_draws": {"zh": "参数假设区间只基于{n}组参数抽样，只变动标为“假设”的参数，校准参数保持不变。", "en": "The assumption interval rests on {n} parameter draws and varies only the assumed parameters; calibrated ones are held fixed."},
     "l_calibration": {"zh": "本次运行没有记录校准结果，基准期的拟合程度未经检验。", "en": "This run records no calibration, so its fit to the reported period is unchecked."},
     "l_income_proxy": {"zh": "收入水平参照甘肃省农村居民人均可支配收入（定西本地序列更低），绝对水平仅供参考，影响（差值）更可靠。", "en": "Income levels are set against Gansu's rural income per capita (Dingxi's own series is lower): read levels with care; the impacts (differences) are more robust."},
     # sources

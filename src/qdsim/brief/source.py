@@ -81,12 +81,21 @@ def scenario_from_manifest(manifest: dict) -> Scenario:
 
 
 def _chance_only(summary: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    if "interval" not in summary.columns:
-        return summary, ("chance",)
-    kinds = tuple(sorted(str(k) for k in summary["interval"].dropna().unique())) or ("chance",)
-    if "chance" in kinds:
-        return summary[summary["interval"] == "chance"].reset_index(drop=True), kinds
-    return summary, kinds
+    """The rows the brief reads, and the interval kinds the run carries.
+
+    The chance interval is in ``p05``/``p95``; an assumption interval, when
+    the run drew parameter sets, in the ``assumption_*`` columns. (Older
+    summaries marked the kind in an ``interval`` column, one row per kind.)
+    """
+    kinds = ["chance"]
+    if "impact_assumption_p05" in summary.columns and summary["impact_assumption_p05"].notna().any():
+        kinds.append("assumption")
+    if "interval" in summary.columns:
+        older = [str(k) for k in summary["interval"].dropna().unique() if str(k) != "chance"]
+        kinds += older
+        if (summary["interval"] == "chance").any():
+            summary = summary[summary["interval"] == "chance"].reset_index(drop=True)
+    return summary, tuple(dict.fromkeys(kinds))
 
 
 def from_result(result) -> RunData:

@@ -1,0 +1,230 @@
+"""What the brief says: every number from summary.csv, traced; sections; levers; assumptions."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+
+import pandas as pd
+import pytest
+
+from qdsim.brief import BriefError, build
+from qdsim.brief.content import FINDINGS, _Builder
+from qdsim.brief.document import Bullets, Figure, Heading, Paragraph, Table
+from qdsim.brief.numbers import show
+from qdsim.brief.source import from_dir, from_result
+
+from .helpers import numbers
+
+SECTIONS = ["findings", "charts", "counties", "scenario", "methods", "assumptions", "limitations", "sources", "citation", "appendix"]
+
+
+def csv_value(summary: pd.DataFrame, tr) -> float:
+    d = summary
+    hit = d[(d.scenario == tr.scenario) & (d.metric == tr.metric) & (d.county == tr.county) & (d.year == tr.year)]
+    assert len(hit) == 1, tr
+    return float(hit.iloc[0][tr.stat])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_traced_number_equals_summary_csv(briefs, tiny_run_dir, lang):
+    """Re-read summary.csv independently: each number the brief printed is that cell, formatted."""
+    summary = pd.read_csv(tiny_run_dir / "summary.csv")
+    traces = briefs[lang].traces
+    assert len(traces) > 60  # findings, county table, households
+    for tr in traces:
+        v = csv_value(summary, tr)
+        assert v == tr.value, tr
+        assert show(v, tr.unit, lang, tr.how) == tr.full, tr
+        assert tr.text and tr.text in tr.full, tr
+    used = {(t.metric, t.county) for t in traces}
+    for metric in FINDINGS:
+        assert (metric, "all") in used
+    assert {c for m, c in used if m == "rural_income_per_capita"} >= {"all", "anding", "minxian"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_findings_and_county_table_hold_no_untraced_number(briefs, lang):
+    """Apart from years and the '90%' of the interval's name, every number in these sections is traced."""
+    b = briefs[lang]
+    traced = {n for t in b.traces for n in numbers(t.text)}
+    allowed = traced | {str(y) for y in range(2021, 2036)} | {"90"}
+    findings = [x for x in b.section("findings") if isinstance(x, Bullets)]
+    assert len(findings) == 1 and len(findings[0].items) >= 7
+    texts = list(findings[0].items)
+    (county_table,) = [x for x in b.section("counties") if isinstance(x, Table)]
+    texts += [cell for row in county_table.rows for cell in row[1:]]
+    for text in texts:
+        stray = [n for n in numbers(text) if n not in allowed]
+        assert not stray, (text, stray)
+
+
+def test_findings_read_as_planners_write(briefs):
+    zh = briefs["zh"].section("findings")[0].items[0]
+    assert zh.startswith("到2030年，农村居民人均可支配收入为")
+    assert "90%区间" in zh and "比无协作情景高" in zh
+    en = briefs["en"].section("findings")[0].items[0]
+    assert en.startswith("By 2030, the model puts rural disposable income per capita at") and "higher than without cooperation" in en
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_sections_in_order(briefs, lang):
+    anchors = [b.anchor for b in briefs[lang].blocks if isinstance(b, Heading) and b.level == 1]
+    assert anchors == SECTIONS
+    figures = [b for b in briefs[lang].blocks if isinstance(b, Figure)]
+    assert len(figures) == 4 and all(f.png.startswith(b"\x89PNG") for f in figures)
+
+
+def test_citation_block(briefs, tiny_run_dir):
+    m = json.loads((tiny_run_dir / "manifest.json").read_text(encoding="utf-8"))
+    b = briefs["en"]
+    text = "\n".join(_text(x) for x in b.section("citation"))
+    for value in (m["run_id"], m["qdsim_version"], m["commit"], m["scenario_sha256"], str(m["seed"]), m["created"]):
+        assert value in text
+    assert "@misc{qdsim_" in text and "qdsim brief runs/" in text and m["rerun"] in text
+    assert m["run_id"] in b.footer
+
+
+def test_methods_and_limitations_follow_the_manifest(briefs):
+    zh = "\n".join(_text(x) for x in briefs["zh"].section("methods"))
+    assert "共2次重复" in zh and "0.4%" in zh and "未记录校准结果" in zh
+    lim = briefs["en"].section("limitations")[0].items
+    assert any("Only 2 replicates" in x for x in lim) and any("chance only" in x for x in lim)
+
+
+def test_sources_come_from_the_manifest(briefs, tiny_run_dir):
+    m = json.loads((tiny_run_dir / "manifest.json").read_text(encoding="utf-8"))
+    (table,) = [x for x in briefs["zh"].section("sources") if isinstance(x, Table)]
+    assert len(table.rows) == len(m["sources"])
+    refs = briefs["zh"].section("sources")[-1].items
+    assert m["sources"][0]["source"]["title"] in refs[0]
+
+
+def test_baseline_levers_are_listed_as_the_baseline(briefs):
+    sec = briefs["zh"].section("scenario")
+    assert any(isinstance(x, Paragraph) and "与基准情景" in x.text and "相同" in x.text for x in sec)
+    (table,) = [x for x in sec if isinstance(x, Table)]
+    assert table.header[1:] == ["2021", "2022", "2023", "2024", "2025–2030"]
+    fiscal = table.rows[0]
+    assert fiscal[0] == "青岛财政帮扶资金" and fiscal[1] == "4.05亿元" and fiscal[-1] == "5亿元"
+
+
+@pytest.fixture
+def copied_run(tiny_run_dir, tmp_path):
+    d = tmp_path / "run"
+    shutil.copytree(tiny_run_dir, d)
+    return d
+
+
+def _edit_manifest(d, fn):
+    p = d / "manifest.json"
+    m = json.loads(p.read_text(encoding="utf-8"))
+    fn(m)
+    p.write_text(json.dumps(m, ensure_ascii=False), encoding="utf-8")
+
+
+def test_levers_that_differ_from_the_baseline(copied_run):
+    def stop(m):
+        m["scenario"]["horizon"] = {"mode": "stop", "after": 2025, "taper_years": 3}
+        m["scenario"]["levers"]["labour"]["subsidy_per_worker"] = 1500
+
+    _edit_manifest(copied_run, stop)
+    b = _Builder(from_dir(copied_run), "zh", None)
+    b.scenario()
+    paras = [x.text for x in b.brief.blocks if isinstance(x, Paragraph)]
+    assert any("协作在2025年后停止" in p and "基准情景：协作在整个模拟期内按设定延续" in p for p in paras)
+    (table,) = [x for x in b.brief.blocks if isinstance(x, Table)]
+    rows = {r[0]: r[1:] for r in table.rows}
+    assert "2026–2030" in table.header
+    assert rows["每名稳定就业者交通及稳岗补贴"][0] == "1,500元（基准 935元）"
+    assert rows["青岛财政帮扶资金"][-1] == "0元（基准 5亿元）"  # stopped after 2025
+    assert "资金投向：产业" not in rows  # shares unchanged: not listed
+
+
+def test_sensitivity_ranks_the_assumptions_when_present(copied_run):
+    pd.DataFrame(
+        {"parameter": ["wage_qingdao", "remittance_share", "potato_price"], "metric": ["rural_income_per_capita"] * 3,
+         "ST": [0.12, 0.55, 0.30], "ST_conf": [0.02, 0.05, 0.04]}
+    ).to_csv(copied_run / "sensitivity.csv", index=False)
+    b = _Builder(from_dir(copied_run), "en", None)
+    b.assumptions()
+    ranking = [x for x in b.brief.blocks if isinstance(x, Bullets) and x.role == "sensitivity"][0].items
+    assert ranking[0].startswith("Share of migrant earnings in household income (remittance_share) (ST = 0.55 ± 0.05)")
+    assert "potato_price" in ranking[1] and "wage_qingdao" in ranking[2]
+
+
+def test_without_sensitivity_the_brief_says_so(briefs):
+    text = "\n".join(_text(x) for x in briefs["en"].section("assumptions"))
+    assert "No sensitivity analysis was run" in text
+    (table,) = [x for x in briefs["en"].section("assumptions") if isinstance(x, Table)]
+    assert all(row[-1] == "calibrated" for row in table.rows) and table.rows
+
+
+def test_calibration_fit_is_reported_when_recorded(copied_run):
+    def calibrated(m):
+        m["calibration"] = {"method": "Nelder-Mead", "date": "2026-11-28", "targets": [
+            {"target": "consumption_sales_2024", "reported": 1.955e9, "model": 1.93e9, "error": -0.013}]}
+
+    _edit_manifest(copied_run, calibrated)
+    b = _Builder(from_dir(copied_run), "en", None)
+    b.methods()
+    text = "\n".join(_text(x) for x in b.brief.blocks)
+    assert "Calibration: method: Nelder-Mead; date: 2026-11-28" in text
+    (table,) = [x for x in b.brief.blocks if isinstance(x, Table)]
+    assert table.header == ["target", "reported", "model", "error"] and table.rows[0][0] == "consumption_sales_2024"
+
+
+def test_result_and_directory_give_the_same_numbers(tiny_run, briefs):
+    from_memory = build(tiny_run, "en")
+    assert [t.text for t in from_memory.traces] == [t.text for t in briefs["en"].traces]
+    for a, b in zip(from_memory.traces, briefs["en"].traces, strict=True):
+        assert math.isclose(a.value, b.value, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def test_source_errors_name_the_problem(tmp_path, copied_run):
+    with pytest.raises(BriefError, match="no such run directory"):
+        from_dir(tmp_path / "nope")
+    with pytest.raises(BriefError, match="not a run directory"):
+        from_dir(tmp_path)
+    (copied_run / "summary.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(BriefError, match="missing column"):
+        from_dir(copied_run)
+    with pytest.raises(BriefError):
+        build(42, "zh")
+    with pytest.raises(ValueError):
+        build(copied_run, "fr")
+
+
+def test_assumption_interval_is_quoted_when_the_run_drew_parameters(tiny_run, briefs):
+    """A run with assumption draws: the impact's assumption interval joins the finding, traced to its columns."""
+    summary = tiny_run.summary.copy()
+    summary["impact_assumption_p05"] = summary["impact_mean"] * 0.5
+    summary["impact_assumption_p95"] = summary["impact_mean"] * 1.5
+    manifest = {**tiny_run.manifest, "assumption_draws": 8}
+
+    class R:  # a RunResult-like object whose summary carries an assumption interval
+        scenario = tiny_run.scenario
+
+    R.summary, R.manifest = summary, manifest
+    data = from_result(R())
+    assert data.intervals == ("chance", "assumption")
+    b = _Builder(data, "zh", None)
+    b.findings()
+    first = b.brief.blocks[1].items[0]
+    assert "参数假设区间" in first
+    stats = {t.stat for t in b.brief.traces if t.metric == "rural_income_per_capita"}
+    assert {"impact_assumption_p05", "impact_assumption_p95"} <= stats
+    row = data.row("rural_income_per_capita")
+    lo = [t for t in b.brief.traces if t.stat == "impact_assumption_p05" and t.metric == "rural_income_per_capita"][0]
+    assert lo.value == row["impact_assumption_p05"] and lo.text in first
+
+
+def _text(block) -> str:
+    if isinstance(block, Paragraph):
+        return block.text
+    if isinstance(block, Bullets):
+        return "\n".join(block.items)
+    if isinstance(block, Table):
+        return "\n".join(" ".join(r) for r in [block.header, *block.rows])
+    return getattr(block, "text", "")
