@@ -46,6 +46,8 @@ def parse_quantity(value: object, dimension: str) -> float:
         if not m:
             raise UnitError(f"cannot read {value!r} as a number with a unit")
         unit = m.group(2)
+        if unit == "" and base:  # a bare number is in the base unit
+            unit = next(u for u, f in units.items() if f == 1.0)
         if unit not in units:
             accepted = ", ".join(u for u in units if u) or "no unit"
             raise UnitError(f"wrong unit {unit!r} for a {dimension} value (use {accepted})")

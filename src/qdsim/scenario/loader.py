@@ -18,6 +18,7 @@ from qdsim.scenario.schema import Scenario
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 20
+MAX_NODES = 200_000  # after expanding aliases: stops "billion laughs" documents
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,22 @@ def _scalar_key(node: yaml.Node) -> Any:
     return repr(node)
 
 
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """Number of nodes once aliases are expanded (memoised: linear in the document)."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # guards against recursive aliases
+    if isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(v, memo) for v in node.value)
+    else:
+        size = 1
+    memo[key] = min(size, 10 * MAX_NODES)
+    return memo[key]
+
+
 def _depth(obj: Any, d: int = 0) -> int:
     if d > MAX_DEPTH:
         return d
@@ -114,6 +131,8 @@ def parse_yaml(text: str | bytes, filename: str) -> tuple[Any, dict[tuple, int]]
         raise ScenarioError([Problem(filename, 1, "(file)", "the file is empty")])
     try:
         node = yaml.compose(text, Loader=_Loader)
+        if node is not None and _expanded_size(node, {}) > MAX_NODES:
+            raise ScenarioError([Problem(filename, 1, "(file)", f"too large: more than {MAX_NODES:,} values once aliases are expanded")])
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -163,11 +182,27 @@ def _clean(e: dict) -> tuple[tuple, str]:
     return loc, msg
 
 
+def _split_model_level(loc: tuple, msg: str) -> list[tuple[tuple, str]]:
+    """Checks across fields report ``a.b.c: message; d.e: message``: give each its own location."""
+    if loc or ": " not in msg:
+        return [(loc, msg)]
+    out = []
+    for part in msg.split("; "):
+        path, _, text = part.partition(": ")
+        if text and all(seg.replace("_", "").isalnum() for seg in path.split(".")):
+            out.append((tuple(int(x) if x.isdigit() else x for x in path.split(".")), text))
+        else:
+            out.append(((), part))
+    return out
+
+
 def problems_from_validation(err: ValidationError, lookup, prefix: tuple = ()) -> list[Problem]:
     """One Problem per (field, message), each at the file and line that hold the field."""
     out, seen = [], set()
+    errors = []
     for e in err.errors():
-        loc, msg = _clean(e)
+        errors += _split_model_level(*_clean(e))
+    for loc, msg in errors:
         full = prefix + loc
         field = ".".join(str(p) for p in full) or "(file)"
         if (field, msg) in seen:
@@ -194,11 +229,16 @@ def _resolve_extends(data: dict, lines: dict, filename: str, depth: int = 0) -> 
     if "extends" not in data:
         return data, line_lookup(filename, lines)
     ref = data.pop("extends")
+    line = lines.get(("extends",), 1)
     if not isinstance(ref, str) or depth > 5:
-        raise ScenarioError([Problem(filename, lines.get(("extends",), 1), "extends", "must name one scenario file, at most 5 levels deep")])
-    base_path = (Path(filename).parent / ref) if filename and not filename.startswith("<") else Path(ref)
+        raise ScenarioError([Problem(filename, line, "extends", "must name one scenario file, at most 5 levels deep")])
+    if filename.startswith("<"):  # uploaded text: no access to files on the server
+        raise ScenarioError([Problem(filename, line, "extends", "not allowed in an uploaded scenario; upload the full scenario")])
+    if Path(ref).is_absolute() or Path(ref).suffix not in (".yaml", ".yml"):
+        raise ScenarioError([Problem(filename, line, "extends", "must be a relative path to a .yaml scenario file")])
+    base_path = Path(filename).parent / ref
     if not base_path.is_file():
-        raise ScenarioError([Problem(filename, lines.get(("extends",), 1), "extends", f"no scenario file {ref!r} next to this one")])
+        raise ScenarioError([Problem(filename, line, "extends", f"no scenario file {ref!r} next to this one")])
     base_data, base_lines = parse_yaml(read_bytes(base_path), str(base_path))
     base_data, base_lookup = _resolve_extends(base_data, base_lines, str(base_path), depth + 1)
     merged = _merge(base_data, data)

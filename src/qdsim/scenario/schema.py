@@ -10,6 +10,7 @@ Money is in 元 unless a unit is written (``"4.05 亿元"``).
 from __future__ import annotations
 
 import hashlib
+import math
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -257,7 +258,7 @@ class Scenario(Strict):
             if y != ALL_YEARS and not self.period.start <= y <= self.period.end:
                 problems.append(f"levers.funds.shares: year {y} is outside the period {self.period.start}–{self.period.end}")
         if self.horizon.mode != "continue" and not self.period.start <= self.horizon.after <= self.period.end:
-            problems.append(f"horizon.after: {self.horizon.after} is outside the period")
+            problems.append(f"horizon.after: {self.horizon.after} is outside the period {self.period.start}–{self.period.end}")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -267,14 +268,17 @@ class Scenario(Strict):
         from qdsim.registry import load_registry
 
         reg = load_registry(self.region)
-        bad = [k for k in self.overrides if k not in reg.parameters]
-        if bad:
-            raise ValueError(f"overrides: unknown parameter(s) {', '.join(sorted(bad))}")
+        problems = []
         for k, v in self.overrides.items():
+            if k not in reg.parameters:
+                problems.append(f"overrides.{k}: unknown parameter")
+                continue
             lo, hi = reg.parameters[k].range
             span = hi - lo
-            if not (lo - 10 * span - abs(lo) <= v <= hi + 10 * span + abs(hi)):
-                raise ValueError(f"overrides.{k}: {v:g} is far outside the plausible range [{lo:g}, {hi:g}]")
+            if not math.isfinite(v) or not (lo - 10 * span - abs(lo) <= v <= hi + 10 * span + abs(hi)):
+                problems.append(f"overrides.{k}: {v:g} is far outside the plausible range [{lo:g}, {hi:g}]")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     def iter_series(self):
