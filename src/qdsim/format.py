@@ -89,3 +89,27 @@ def unit_label(unit: str, lang: str = "en") -> str:
 def interval(lo: float, hi: float, unit: str, lang: str = "zh", signed: bool = False) -> str:
     sep = "–"
     return f"{planner_number(lo, unit, lang, signed)}{sep}{planner_number(hi, unit, lang, signed)}"
+
+
+def planner_scale(max_abs: float, unit: str, lang: str = "zh") -> tuple[float, str]:
+    """The divisor and unit a planner would label an axis with, for values up to ``max_abs``.
+
+    >>> planner_scale(6e8, "元")
+    (100000000.0, '亿元')
+    >>> planner_scale(6e8, "元", "en")
+    (1000000.0, 'CNY m')
+    """
+    a = abs(max_abs) if max_abs == max_abs else 0.0  # NaN counts as 0
+    if lang == "zh":
+        if unit == "元" and a >= 1e8:
+            return 1e8, "亿元"
+        if unit == "元" and a >= 1e4:
+            return 1e4, "万元"
+        if unit in ("人次", "人", "户", "岗", "亩") and a >= 1e4:
+            return 1e4, f"万{unit}"
+        return 1.0, unit
+    if unit == "元" and a >= 1e9:
+        return 1e9, "CNY bn"
+    if unit == "元" and a >= 1e6:
+        return 1e6, "CNY m"
+    return 1.0, _EN_UNITS.get(unit, unit)

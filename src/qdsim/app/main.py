@@ -1,0 +1,46 @@
+"""The app's frame: page setup, language switch and navigation between the page files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from qdsim import __version__
+from qdsim.app import state
+from qdsim.app.i18n import DEFAULT_LANG, LANGS, t
+
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+#: (file, title key, icon, url path), in the order of the menu
+PAGES = (
+    ("whatif.py", "page.whatif", ":material/tune:", "whatif"),
+    ("compare.py", "page.compare", ":material/compare_arrows:", "compare"),
+    ("counties.py", "page.counties", ":material/map:", "counties"),
+    ("runs.py", "page.runs", ":material/history:", "runs"),
+    ("method.py", "page.method", ":material/menu_book:", "method"),
+)
+
+#: small touches: metric values that fit a third of the results column
+STYLE = """<style>
+[data-testid="stMetricValue"] { font-size: 1.55rem; }
+[data-testid="stMetricLabel"] p { font-size: 0.95rem; font-weight: 600; }
+</style>"""
+
+
+def main() -> None:
+    st.session_state.setdefault("lang", DEFAULT_LANG)
+    st.set_page_config(page_title=t("app.title"), page_icon=":material/agriculture:", layout="wide")
+    state.init()
+    st.html(STYLE)
+    pages = [
+        st.Page(PAGES_DIR / file, title=t(title), icon=icon, url_path=url, default=i == 0)
+        for i, (file, title, icon, url) in enumerate(PAGES)
+    ]
+    nav = st.navigation(pages)
+    with st.sidebar:
+        st.markdown(f"### {t('app.title')}")
+        st.caption(t("app.tagline"))
+        st.radio(t("app.language"), options=list(LANGS), format_func=lambda code: "中文" if code == "zh" else "English",
+                 key="lang", horizontal=True)
+        st.caption(f"qdsim {__version__}")
+    nav.run()

@@ -1,0 +1,57 @@
+"""Counties: the seven counties of Dingxi in the current scenario, table and charts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qdsim.app import figures, results, state
+from qdsim.app.i18n import lang, t
+from qdsim.format import interval, planner_number
+from qdsim.metrics import catalogue
+from qdsim.registry import load_registry
+
+st.title(t("page.counties"))
+st.caption(t("cty.intro"))
+yaml_text = state.current_yaml()
+result = state.result_for(yaml_text)
+lg = lang()
+st.markdown(f"**{getattr(result.scenario.title, lg)}**")
+counties = load_registry(result.scenario.region).counties
+names = {c["id"]: c[lg] for c in counties}
+
+c1, c2 = st.columns(2)
+year = c1.selectbox(t("res.year"), options=result.years, index=len(result.years) - 1, key="cty.year")
+metric = results.metric_select(c2, key="cty.metric")
+unit = catalogue()[metric].unit
+
+shown, numeric = [], []
+for c in counties:
+    x = results.row(result, metric, year, county=c["id"])
+    shown.append({
+        t("col.county"): names[c["id"]],
+        t("col.population"): planner_number(c["population"], "人", lg),
+        t("col.value"): results.number(x["mean"], metric),
+        t("col.interval"): interval(x["p05"], x["p95"], unit, lg),
+        t("col.impact"): results.number(x["impact_mean"], metric, signed=True),
+        t("col.impact_interval"): interval(x["impact_p05"], x["impact_p95"], unit, lg, signed=True),
+    })
+    numeric.append({"scenario": result.scenario.id, "county": c["id"], "name_zh": c["zh"], "name_en": c["en"], "metric": metric,
+                    "year": year, "unit": unit, "mean": x["mean"], "p05": x["p05"], "p95": x["p95"],
+                    "impact_mean": x["impact_mean"], "impact_p05": x["impact_p05"], "impact_p95": x["impact_p95"]})
+left, right = st.columns([1, 1], gap="large")
+with left:
+    st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch", key="cty.table")
+    st.download_button(t("dl.csv_table"), data=results.csv_bytes(pd.DataFrame(numeric)),
+                       file_name=f"{result.scenario.id}-counties-{metric}-{year}.csv", mime="text/csv", key="cty.csv",
+                       icon=":material/table:", on_click="ignore")
+with right:
+    results.chart(figures.counties(result.summary, metric, year, lg, names), key="cty.bars",
+                  file_name=f"{result.scenario.id}-counties-{metric}-{year}-{lg}.png")
+
+place = st.selectbox(t("cty.county_series"), options=["all", *names], format_func=lambda c: t("cty.all") if c == "all" else names[c],
+                     key="cty.county")
+results.chart(figures.time_series(result.summary, metric, county=place, lang=lg,
+                                 prefix=f"{t('cty.all') if place == 'all' else names[place]} · "),
+              key="cty.series", file_name=f"{result.scenario.id}-{place}-{metric}-{lg}.png")
+results.footer(result)

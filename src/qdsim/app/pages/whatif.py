@@ -1,0 +1,126 @@
+"""What-if: every lever as a slider or input, Run, and the results beside the baseline."""
+
+from __future__ import annotations
+
+import streamlit as st
+from pydantic import ValidationError
+
+from qdsim import api
+from qdsim.app import form, results, state, whatif
+from qdsim.app.i18n import lang, t
+from qdsim.format import planner_number
+
+ss = st.session_state
+
+
+@st.cache_data(show_spinner=False)
+def calibrated_ranges(baseline_yaml: str) -> dict:
+    return whatif.calibrated_ranges(state.parse(baseline_yaml))
+
+
+def on_upload() -> None:
+    """Load an uploaded file as the base of the form, or keep its problems to show."""
+    f = ss.get("whatif.upload")
+    ss["upload_problems"] = None
+    if f is None:
+        return
+    try:
+        scenario = state.parse_upload(f.name, f.getvalue())
+    except api.ScenarioError as e:
+        ss["upload_problems"] = (f.name, [str(p) for p in e.problems])
+        return
+    state.load_base(state.add_upload(f.name, scenario))
+
+
+def start_from(base: api.Scenario) -> None:
+    options = state.base_options()
+    st.selectbox(t("whatif.start_from"), options=list(options), format_func=lambda k: getattr(options[k].title, lang()),
+                 key="base_choice", on_change=state.load_base)
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    c1.selectbox(t("whatif.from_year"), options=base.period.years, key="w.year", on_change=state.change_year,
+                 help=t("whatif.from_year_help"))
+    c2.button(t("whatif.reset"), on_click=state.load_base, key="whatif.reset", icon=":material/restart_alt:", width="stretch")
+    with st.expander(t("whatif.load"), expanded=bool(ss.get("upload_problems"))):
+        st.file_uploader(t("whatif.load"), type=["yaml", "yml"], key="whatif.upload", on_change=on_upload,
+                         label_visibility="collapsed", help=t("whatif.load_help"))
+        bad = ss.get("upload_problems")
+        if bad:
+            name, problems = bad
+            st.error(t("whatif.bad_file", name=name) + "\n\n```\n" + "\n".join(problems) + "\n```")
+
+
+def change_lines(changes: list[whatif.Change]) -> list[str]:
+    specs = {s.key: s for s in whatif.lever_specs()}
+    lines = []
+    for c in changes:
+        spec = specs.get(c.key)
+        label_key = "lever." + c.key.removeprefix("w.")
+        if spec is not None:
+            before, after = form.display_text(spec, c.before), form.display_text(spec, c.after)
+        elif c.key == "w.horizon.mode":
+            before, after = t(f"horizon.{c.before}"), t(f"horizon.{c.after}")
+        else:
+            before, after = str(c.before), str(c.after)
+        when = t("whatif.change_from", year=c.year) if c.year is not None else ""
+        lines.append(t("whatif.change_line", label=t(label_key), before=before, after=after, when=when))
+    return lines
+
+
+def warnings(scenario: api.Scenario, ranges: dict) -> None:
+    beyond = whatif.beyond_calibration(scenario, ranges)
+    if not beyond:
+        return
+    lines = [
+        "- " + t("whatif.beyond_line", label=t(b.spec.label_key), year=b.year, value=form.model_text(b.spec, b.value),
+                 hi=form.model_text(b.spec, b.hi), factor=whatif.BEYOND)
+        for b in beyond
+    ]
+    st.warning(t("whatif.beyond_title") + "\n" + "\n".join(lines), icon=":material/warning:")
+
+
+def run_pressed(base: api.Scenario) -> None:
+    try:
+        what = whatif.build(base, form.widget_values(), ss["w.year"], **state.run_settings())
+    except ValidationError as e:
+        st.error(t("whatif.invalid") + "\n\n" + "\n".join(f"- {'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors()))
+        return
+    state.set_current(what)
+
+
+def results_block(ranges: dict) -> None:
+    yaml_text = state.current_yaml()
+    scenario = state.parse(yaml_text)
+    cur = ss.get("current")
+    if cur is None:
+        st.info(t("whatif.shown_baseline"), icon=":material/info:")
+    else:
+        with st.expander(t("whatif.changes"), expanded=True):
+            lines = change_lines(cur["changes"])
+            st.markdown("\n".join(f"- {x}" for x in lines) if lines else t("whatif.no_changes"))
+            if cur.get("rescaled") is not None:
+                st.caption(t("whatif.shares_rescaled", total=cur["rescaled"]))
+    warnings(scenario, ranges)
+    try:
+        result = state.result_for(yaml_text)
+        baseline = state.result_for(state.at_settings(state.baseline()))
+    except Exception as e:  # a crash in the model: say so, keep the page
+        st.error(t("whatif.failed", error=f"{type(e).__name__}: {e}"))
+        return
+    households = results.row(result, "households", result.years[0])["mean"] * scenario.scale
+    st.caption(t("whatif.settings_note", scale=planner_number(scenario.scale, "share"),
+                 households=planner_number(households, "户", lang()), reps=scenario.replicates, seed=scenario.seed))
+    results.show(result, baseline, yaml_text, key="whatif")
+
+
+st.title(t("page.whatif"))
+st.caption(t("whatif.intro"))
+base = state.base_scenario()
+ranges = calibrated_ranges(state.baseline().to_yaml())
+left, right = st.columns([5, 9], gap="large")
+with left:
+    start_from(base)
+    pressed = form.lever_form(base, ranges)
+with right:
+    if pressed:
+        run_pressed(base)
+    results_block(ranges)

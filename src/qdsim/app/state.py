@@ -1,0 +1,178 @@
+"""Session state: the base scenario, the form's values, the current what-if, history.
+
+Everything a page needs to know about the session goes through here, under
+stable keys; widget values live under ``w.*`` keys so they survive moving
+between pages. Results are never stored in the session: it keeps the YAML
+text of a scenario and asks :func:`qdsim.app.running.run_yaml` (cached).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache, lru_cache
+from pathlib import Path
+
+import streamlit as st
+
+from qdsim import api
+from qdsim.app import whatif
+from qdsim.app.running import run_yaml, with_settings
+from qdsim.scenario.loader import Problem
+
+#: the repository's scenario files (next to streamlit_app.py)
+SCENARIOS_DIR = Path(__file__).resolve().parents[3] / "scenarios"
+BASELINE_FILE = "baseline.yaml"
+WIDGET_PREFIX = "w."
+
+
+def scenarios_dir() -> Path:
+    return SCENARIOS_DIR if SCENARIOS_DIR.is_dir() else Path.cwd() / "scenarios"
+
+
+@cache
+def scenario_files() -> dict[str, api.Scenario]:
+    """The valid scenario files in ``scenarios/``, baseline first (batch files left out)."""
+    out: dict[str, api.Scenario] = {}
+    files = sorted(scenarios_dir().glob("*.yaml"), key=lambda p: (p.name != BASELINE_FILE, p.name))
+    for path in files:
+        try:
+            out[path.name] = api.load_scenario(path)
+        except api.ScenarioError:
+            continue
+    return out
+
+
+def baseline() -> api.Scenario:
+    return scenario_files()[BASELINE_FILE]
+
+
+@lru_cache(maxsize=128)
+def parse(yaml_text: str) -> api.Scenario:
+    """A scenario from YAML text the app wrote (cached)."""
+    return api.loads_scenario(yaml_text, "<app>")
+
+
+def parse_upload(name: str, data: bytes) -> api.Scenario:
+    """An uploaded scenario file; raises ScenarioError with ``name:line: field: message`` problems.
+
+    ``extends: other.yaml`` is looked up in the repository's ``scenarios/``
+    folder, as if the file had been saved there.
+    """
+    name = Path(name).name or "upload.yaml"
+    stand_in = str(scenarios_dir() / name)
+    try:
+        return api.loads_scenario(data, stand_in)
+    except api.ScenarioError as e:
+        problems = [Problem(name if p.file == stand_in else p.file, p.line, p.field, p.message) for p in e.problems]
+        raise api.ScenarioError(problems) from None
+
+
+# -- session ---------------------------------------------------------------------
+
+def init() -> None:
+    """Defaults for a new session; keep widget values across pages."""
+    ss = st.session_state
+    for k in [k for k in ss if isinstance(k, str) and k.startswith(WIDGET_PREFIX)]:
+        ss[k] = ss[k]  # a widget not drawn on this page would otherwise lose its value
+    ss.setdefault("uploads", {})
+    ss.setdefault("saved", [])
+    ss.setdefault("history", [])
+    ss.setdefault("current", None)
+    ss.setdefault("w.run.scale", round(whatif.DEFAULT_SCALE * 100, 3))
+    ss.setdefault("w.run.replicates", whatif.DEFAULT_REPLICATES)
+    ss.setdefault("w.run.seed", baseline().seed)
+    if "base_key" not in ss:
+        load_base(f"file:{BASELINE_FILE}")
+
+
+def base_options() -> dict[str, api.Scenario]:
+    """Scenarios a what-if may start from: the files, then this session's uploads."""
+    opts = {f"file:{name}": s for name, s in scenario_files().items()}
+    opts.update({f"upload:{name}": parse(text) for name, text in st.session_state.get("uploads", {}).items()})
+    return opts
+
+
+def base_scenario() -> api.Scenario:
+    return base_options()[st.session_state["base_key"]]
+
+
+def load_base(key: str | None = None) -> None:
+    """Make ``key`` (default: the chosen option) the base and show its values in the form."""
+    ss = st.session_state
+    key = key or ss.get("base_choice") or ss.get("base_key")
+    ss["base_key"] = ss["base_choice"] = key
+    base = base_options()[key]
+    ss["w.year"] = ss["year_prev"] = whatif.default_year(base)
+    ss.update(whatif.form_values(base, ss["w.year"]))
+    ss["current"] = None
+
+
+def change_year() -> None:
+    """New first year of change: levers the user has not moved show the base's value in that year."""
+    ss = st.session_state
+    base = base_scenario()
+    old = whatif.form_values(base, ss.get("year_prev", whatif.default_year(base)))
+    new = whatif.form_values(base, ss["w.year"])
+    for k, v in new.items():
+        if k not in ss or ss[k] == old.get(k):
+            ss[k] = v
+    ss["year_prev"] = ss["w.year"]
+
+
+def add_upload(name: str, scenario: api.Scenario) -> str:
+    """Keep a valid uploaded scenario for this session; return its option key."""
+    st.session_state["uploads"][name] = scenario.to_yaml()
+    return f"upload:{name}"
+
+
+def run_settings() -> dict:
+    """Scale, replicates and seed for this session, within the app's bounds."""
+    ss = st.session_state
+    scale = min(max(float(ss.get("w.run.scale", whatif.DEFAULT_SCALE * 100)) / 100, whatif.MIN_SCALE), whatif.MAX_SCALE)
+    reps = min(max(int(ss.get("w.run.replicates", whatif.DEFAULT_REPLICATES)), 1), whatif.MAX_REPLICATES)
+    seed = int(ss.get("w.run.seed", baseline().seed))
+    return {"scale": round(scale, 6), "replicates": reps, "seed": seed}
+
+
+def at_settings(scenario: api.Scenario) -> str:
+    """YAML of ``scenario`` at this session's run settings."""
+    return with_settings(scenario, **run_settings()).to_yaml()
+
+
+def current_yaml() -> str:
+    """The scenario whose results are shown: the last what-if run, else the base."""
+    cur = st.session_state.get("current")
+    return cur["yaml"] if cur else at_settings(base_scenario())
+
+
+def set_current(what: whatif.WhatIf) -> str:
+    text = what.scenario.to_yaml()
+    st.session_state["current"] = {"yaml": text, "changes": what.changes, "rescaled": what.shares_rescaled_from}
+    saved = st.session_state["saved"]
+    if what.changes and all(s["yaml"] != text for s in saved):
+        saved.append({"yaml": text, "id": what.scenario.id, "title": what.scenario.title.model_dump()})
+    return text
+
+
+def result_for(yaml_text: str) -> api.RunResult:
+    """The run of a serialised scenario (cached), noted in the session's history."""
+    from qdsim.app.i18n import lang
+
+    scenario = parse(yaml_text)
+    result = run_yaml(yaml_text, _label=getattr(scenario.title, lang()), _lang=lang())
+    history = st.session_state.setdefault("history", [])
+    if all(h["run_id"] != result.run_id for h in history):
+        history.append(
+            {
+                "run_id": result.run_id,
+                "scenario_id": scenario.id,
+                "title": scenario.title.model_dump(),
+                "created": result.manifest.get("created", datetime.now().isoformat(timespec="seconds")),
+                "seconds": result.manifest.get("seconds"),
+                "scale": scenario.scale,
+                "replicates": scenario.replicates,
+                "seed": scenario.seed,
+                "yaml": yaml_text,
+            }
+        )
+    return result

@@ -1,0 +1,425 @@
+"""From the what-if form to a real :class:`~qdsim.scenario.Scenario` (no Streamlit here).
+
+The form is built from the scenario schema: every lever series of
+:class:`~qdsim.scenario.schema.Levers`, the programme shares, the horizon and
+the conditions. A planner moves a lever *from a year on* ("what if the
+showrooms grow to 40 from 2026?"): the lever keeps its history before that
+year and takes the new value from it. A lever left where it was keeps its
+series untouched, so an unchanged form gives back the base scenario itself.
+
+The calibrated range of a lever is what the baseline scenario feeds the model
+in the calibration years (2021–2024); a what-if that asks for more than
+:data:`BEYOND` times its maximum is flagged as extrapolation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from typing import Any, get_args
+
+from qdsim.scenario import Scenario
+from qdsim.scenario import schema as sch
+from qdsim.scenario.levers import event_series, resolve, step_series
+
+#: years whose reported figures the model was calibrated on
+CALIBRATION_YEARS = (2021, 2022, 2023, 2024)
+#: a lever beyond this multiple of its calibrated maximum is flagged
+BEYOND = 2.0
+
+#: run settings the app allows (a session cannot ask for more)
+DEFAULT_SCALE = 0.005
+DEFAULT_REPLICATES = 3
+MIN_SCALE, MAX_SCALE = 0.001, 0.05
+MAX_REPLICATES = 20
+
+# schema series type -> kind
+_SERIES_KINDS = {
+    "money": sch.Money,
+    "count": sch.Count,
+    "share": sch.Share,
+    "area": sch.Area,
+    "per_worker": sch.PerWorker,
+    "index": sch.Index,
+    "event": sch.Severity,
+}
+
+# kind -> how it is shown: model value = display value × per
+_DISPLAY: dict[str, dict[str, Any]] = {
+    "money": {"per": 1e8, "step": 0.05, "fmt": "%.2f"},  # 亿元
+    "per_worker": {"per": 1.0, "step": 5, "fmt": "%d"},  # 元
+    "count": {"per": 1.0, "step": 1, "fmt": "%d"},
+    "share": {"per": 0.01, "step": 1, "fmt": "%d%%"},  # percent
+    "programme_share": {"per": 0.01, "step": 0.1, "fmt": "%.1f"},  # percent of fiscal funds
+    "area": {"per": 1.0, "step": 100, "fmt": "%d"},  # 亩
+    "index": {"per": 1.0, "step": 0.05, "fmt": "%.2f", "lo": 0.1, "hi": 3.0},
+    "event": {"per": 1.0, "step": 0.05, "fmt": "%.2f", "lo": 0.0, "hi": 1.0},
+    "multiplier": {"per": 1.0, "step": 0.1, "fmt": "%.1f", "lo": 0.0, "hi": 3.0},
+    "rate": {"per": 0.01, "step": 0.5, "fmt": "%.1f%%", "lo": -5.0, "hi": 15.0},
+}
+
+#: widget choices that the schema cannot tell (a 0/1 share that is a switch)
+_WIDGET = {("labour", "free_train"): "toggle"}
+#: scalar conditions (not series) and how they are shown
+_SCALAR_CONDITIONS = {"hail_multiplier": "multiplier", "qingdao_wage_growth": "rate"}
+#: the horizon fields the form knows; a new one in the schema fails the tests
+HORIZON_FIELDS = ("mode", "after", "taper_years")
+
+
+@dataclass(frozen=True)
+class LeverSpec:
+    """One input of the what-if form."""
+
+    group: str  # a Levers group, or "conditions"
+    name: str  # field name; "shares.<programme>" for a programme share
+    kind: str
+    widget: str = "slider"  # slider | toggle | number
+
+    @property
+    def key(self) -> str:
+        """Widget key and translation key (``lever.<group>.<name>``)."""
+        return f"w.{self.group}.{self.name}"
+
+    @property
+    def label_key(self) -> str:
+        return f"lever.{self.group}.{self.name}"
+
+    @property
+    def per(self) -> float:
+        return _DISPLAY[self.kind]["per"]
+
+    @property
+    def step(self) -> float:
+        return _DISPLAY[self.kind]["step"]
+
+    @property
+    def fmt(self) -> str:
+        return _DISPLAY[self.kind]["fmt"]
+
+    @property
+    def is_series(self) -> bool:
+        return self.kind not in ("multiplier", "rate")
+
+    def to_model(self, display: float) -> float:
+        """Display units (亿元, %) to model units (元, share), without float noise."""
+        return _clean(float(display) * self.per)
+
+    def to_display(self, value: float) -> float:
+        return _clean(float(value) / self.per)
+
+
+def _clean(x: float) -> float:
+    return float(f"{x:.12g}")
+
+
+def _series_kind(field) -> str | None:
+    for kind, typ in _SERIES_KINDS.items():
+        if field.metadata == list(get_args(typ)[1:]):
+            return kind
+    return None
+
+
+def lever_specs() -> list[LeverSpec]:
+    """Every lever and condition of the schema, in the programme's order."""
+    specs: list[LeverSpec] = []
+    for group, gfield in sch.Levers.model_fields.items():
+        for name, field in gfield.annotation.model_fields.items():
+            if name == "shares":
+                specs += [LeverSpec(group, f"shares.{p}", "programme_share", "number") for p in sch.PROGRAMMES]
+                continue
+            kind = _series_kind(field)
+            if kind is None:
+                raise TypeError(f"levers.{group}.{name}: the what-if form does not know this kind of field")
+            specs.append(LeverSpec(group, name, kind, _WIDGET.get((group, name), "slider")))
+    for name, field in sch.Conditions.model_fields.items():
+        kind = _series_kind(field) or _SCALAR_CONDITIONS.get(name)
+        if kind is None:
+            raise TypeError(f"conditions.{name}: the what-if form does not know this kind of field")
+        specs.append(LeverSpec("conditions", name, kind))
+    return specs
+
+
+def group_names() -> list[str]:
+    """Form groups in order: the lever groups, then horizon and conditions."""
+    return [*sch.Levers.model_fields, "horizon", "conditions"]
+
+
+# -- reading a scenario -------------------------------------------------------
+
+def _series_of(scenario: Scenario, spec: LeverSpec) -> dict[int, float]:
+    owner = scenario.conditions if spec.group == "conditions" else getattr(scenario.levers, spec.group)
+    return getattr(owner, spec.name)
+
+
+def _shares_at(scenario: Scenario, year: int) -> sch.Shares:
+    """The split in effect in ``year`` (as :func:`qdsim.scenario.levers.resolve` reads it)."""
+    shares = scenario.levers.funds.shares
+    given = [k for k in shares if k <= year]  # ALL_YEARS (0) is always given
+    return shares[max(given)] if given else shares[min(shares)]
+
+
+def _before(spec: LeverSpec) -> float:
+    """Value of a step series before its first year (price indices start at 1)."""
+    return 1.0 if spec.kind == "index" else 0.0
+
+
+def model_value(scenario: Scenario, spec: LeverSpec, year: int) -> float:
+    """The value a lever has in ``year`` (model units)."""
+    if spec.name.startswith("shares."):
+        return getattr(_shares_at(scenario, year), spec.name.split(".", 1)[1])
+    if not spec.is_series:
+        return getattr(scenario.conditions, spec.name)
+    return float(step_series(_series_of(scenario, spec), [year], before=_before(spec))[0])
+
+
+def drought_events(scenario: Scenario) -> tuple[float, list[int]]:
+    """(severity, years) of the scenario's droughts; the strongest severity if they differ."""
+    years = scenario.period.years
+    sev = event_series(scenario.conditions.drought, years)
+    hit = [y for y, s in zip(years, sev, strict=True) if s > 0]
+    return (float(sev.max()) if hit else 0.0), hit
+
+
+def default_year(scenario: Scenario) -> int:
+    """The first year a what-if changes by default: 2026, the first after the transition period."""
+    return min(max(2026, scenario.period.start), scenario.period.end)
+
+
+def form_values(scenario: Scenario, year: int) -> dict[str, Any]:
+    """Widget values (display units) that show ``scenario`` as it stands in ``year``."""
+    out: dict[str, Any] = {}
+    for spec in lever_specs():
+        if spec.kind == "event":
+            sev, hit = drought_events(scenario)
+            out[f"{spec.key}.severity"] = sev
+            out[f"{spec.key}.years"] = hit
+            continue
+        v = spec.to_display(model_value(scenario, spec, year))
+        if spec.widget == "toggle":
+            out[spec.key] = v >= 0.5
+        elif spec.step == int(spec.step) and v == int(v):
+            out[spec.key] = int(v)
+        else:
+            out[spec.key] = v
+    h = scenario.horizon
+    out.update({"w.horizon.mode": h.mode, "w.horizon.after": h.after, "w.horizon.taper_years": h.taper_years})
+    return out
+
+
+# -- building the what-if -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    """One lever a what-if changed: ``key`` from ``before`` to ``after`` (display units) from ``year``."""
+
+    key: str
+    before: Any
+    after: Any
+    year: int | None  # None: not a from-year change (horizon, drought, scalar conditions)
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    scenario: Scenario
+    changes: list[Change]
+    shares_rescaled_from: float | None = None  # the entered total (%), when it was not 100
+
+
+def _from_year(series: dict[int, float], year: int, value: float, start: int) -> dict[int, float]:
+    """A step series that keeps ``series`` before ``year`` and holds ``value`` from it."""
+    if year <= start:
+        return {sch.ALL_YEARS: value}
+    kept = {start: series[sch.ALL_YEARS]} if sch.ALL_YEARS in series else {y: x for y, x in series.items() if y < year}
+    return {**kept, year: value}
+
+
+def _dump_series(series: dict[int, float]) -> Any:
+    return series[sch.ALL_YEARS] if set(series) == {sch.ALL_YEARS} else dict(series)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return bool(a) == bool(b)
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
+    return a == b
+
+
+def build(base: Scenario, values: dict[str, Any], year: int, *, scale: float, replicates: int, seed: int) -> WhatIf:
+    """The scenario the form describes: ``base`` with the moved levers changed from ``year`` on.
+
+    ``values`` holds display values by widget key (missing keys keep the base).
+    Programme shares that do not add up to 100% are rescaled proportionally.
+    Raises pydantic's ValidationError if the result is not a valid scenario.
+    """
+    year = min(max(year, base.period.start), base.period.end)
+    before = form_values(base, year)
+    data = base.model_dump()
+    changes: list[Change] = []
+    specs = lever_specs()
+    share_specs = [s for s in specs if s.name.startswith("shares.")]
+    rescaled = None
+    for spec in specs:
+        if spec.name.startswith("shares."):
+            if spec is share_specs[0]:
+                rescaled = _apply_shares(base, data, share_specs, values, before, year, changes)
+            continue
+        if spec.kind == "event":
+            sev = float(values.get(f"{spec.key}.severity", before[f"{spec.key}.severity"]))
+            years = sorted(int(y) for y in values.get(f"{spec.key}.years", before[f"{spec.key}.years"]))
+            old = (before[f"{spec.key}.severity"], before[f"{spec.key}.years"])
+            if _same(sev, old[0]) and years == old[1]:
+                continue
+            data["conditions"][spec.name] = {y: sev for y in years} if years and sev > 0 else 0.0
+            changes.append(Change(spec.key, old, (sev, years), None))
+            continue
+        new = values.get(spec.key, before[spec.key])
+        if _same(new, before[spec.key]):
+            continue
+        value = spec.to_model(float(new))
+        changes.append(Change(spec.key, before[spec.key], new, year if spec.is_series else None))
+        owner = data["conditions"] if spec.group == "conditions" else data["levers"][spec.group]
+        if spec.is_series:
+            owner[spec.name] = _dump_series(_from_year(_series_of(base, spec), year, value, base.period.start))
+        else:
+            owner[spec.name] = value
+    for name in HORIZON_FIELDS:
+        key = f"w.horizon.{name}"
+        if key in values and not _same(values[key], before[key]):
+            data["horizon"][name] = values[key]
+            changes.append(Change(key, before[key], values[key], None))
+    data.update(scale=scale, replicates=replicates, seed=seed)
+    if changes:
+        digest = hashlib.sha256(Scenario.model_validate(data).model_dump_json(exclude={"scale", "replicates", "seed"}).encode()).hexdigest()
+        data["id"] = f"whatif-{digest[:8]}"
+        data["title"] = _title(base, changes, year)
+        data["description"] = _description(base, changes)
+    return WhatIf(Scenario.model_validate(data), changes, rescaled)
+
+
+def _apply_shares(base, data, specs, values, before, year, changes) -> float | None:
+    new = [float(values.get(s.key, before[s.key])) for s in specs]
+    old = [before[s.key] for s in specs]
+    if all(_same(a, b) for a, b in zip(new, old, strict=True)):
+        return None
+    total = sum(new)
+    if total <= 0:
+        new, total = old, sum(old)
+    rescaled = None if math.isclose(total, 100.0, abs_tol=1e-6) else total
+    names = [s.name.split(".", 1)[1] for s in specs]
+    split = {p: _clean(x / total) for p, x in zip(names[:-1], new[:-1], strict=True)}
+    split[names[-1]] = _clean(1.0 - sum(split.values()))  # the split adds up to 1
+    shares = base.levers.funds.shares
+    if year <= base.period.start:
+        data["levers"]["funds"]["shares"] = split
+    else:
+        kept = {y: s.model_dump() for y, s in shares.items() if y < year and y != sch.ALL_YEARS}
+        if sch.ALL_YEARS in shares or not kept:
+            kept = {base.period.start: _shares_at(base, base.period.start).model_dump(), **kept}
+        data["levers"]["funds"]["shares"] = {**kept, year: split}
+    for s, a, b in zip(specs, old, new, strict=True):
+        if not _same(a, b):
+            changes.append(Change(s.key, a, b, year))
+    return rescaled
+
+
+def _labels(changes: list[Change], lang: str) -> list[str]:
+    from qdsim.app.i18n import tr
+
+    out: list[str] = []
+    for c in changes:
+        key = c.key.removeprefix("w.")
+        key = "lever.funds.shares" if key.startswith("funds.shares.") else ("group.horizon" if key.startswith("horizon.") else f"lever.{key}")
+        label = tr(key, lang).split("（")[0].split(" (")[0]
+        if label not in out:
+            out.append(label)
+    return out
+
+
+def _title(base: Scenario, changes: list[Change], year: int) -> dict[str, str]:
+    def short(labels: list[str], sep: str, more: str) -> str:
+        return sep.join(labels[:3]) + (more.format(n=len(labels)) if len(labels) > 3 else "")
+
+    zh, en = _labels(changes, "zh"), _labels(changes, "en")
+    return {
+        "zh": f"假设情景：{year}年起调整{short(zh, '、', '等{n}项')}"[:200],
+        "en": f"What-if: {short(en, ', ', ' and more ({n} levers)')} changed from {year}"[:200],
+    }
+
+
+def _description(base: Scenario, changes: list[Change]) -> str:
+    lines = [f"Built in the qdsim app from '{base.id}'. Changes (display units):"]
+    for c in changes:
+        when = f" from {c.year}" if c.year is not None else ""
+        lines.append(f"- {c.key.removeprefix('w.')}: {c.before} -> {c.after}{when}")
+    return "\n".join(lines)
+
+
+# -- calibrated range ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Beyond:
+    """A lever of a what-if beyond :data:`BEYOND` times its calibrated maximum."""
+
+    spec: LeverSpec
+    year: int
+    value: float  # model units
+    lo: float
+    hi: float
+
+
+def calibrated_ranges(baseline: Scenario) -> dict[str, tuple[float, float]]:
+    """(min, max) of each lever over the calibration years of the baseline, model units."""
+    years = [y for y in CALIBRATION_YEARS if y in baseline.period.years]
+    out: dict[str, tuple[float, float]] = {}
+    for spec in lever_specs():
+        if spec.group == "conditions":
+            continue
+        vals = [model_value(baseline, spec, y) for y in years]
+        out[spec.key] = (min(vals), max(vals))
+    return out
+
+
+def beyond_calibration(scenario: Scenario, ranges: dict[str, tuple[float, float]]) -> list[Beyond]:
+    """Levers that the scenario sets above BEYOND × their calibrated maximum (first such year)."""
+    table = resolve(scenario)
+    out: list[Beyond] = []
+    for spec in lever_specs():
+        if spec.key not in ranges:
+            continue
+        lo, hi = ranges[spec.key]
+        if spec.name.startswith("shares."):
+            arr = table.shares[:, sch.PROGRAMMES.index(spec.name.split(".", 1)[1])]
+        else:
+            arr = table[f"{spec.group}.{spec.name}"]
+        limit = BEYOND * hi
+        for y, v in zip(table.years, arr, strict=True):
+            if v > limit + 1e-12 and (hi > 0 or v > 0):
+                out.append(Beyond(spec, y, float(v), lo, hi))
+                break
+    return out
+
+
+def slider_range(spec: LeverSpec, current: float, calibrated_hi: float | None) -> tuple[float, float]:
+    """Slider bounds (display units): room to four times the calibrated maximum."""
+    d = _DISPLAY[spec.kind]
+    if "lo" in d:
+        return d["lo"], max(d["hi"], current)
+    top = max(4 * spec.to_display(calibrated_hi or 0.0), 1.25 * current, 10 * spec.step)
+    if spec.kind in ("share", "programme_share"):
+        top = min(top, 100.0)
+    return 0, _nice_ceil(top, spec.step)
+
+
+def _nice_ceil(x: float, step: float) -> float:
+    """Round up to 1, 2 or 5 times a power of ten (and to the step)."""
+    if x <= 0:
+        return step
+    p = 10 ** math.floor(math.log10(x))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * p >= x - 1e-9:
+            top = m * p
+            break
+    top = math.ceil(top / step - 1e-9) * step
+    return int(top) if float(top).is_integer() and float(step).is_integer() else _clean(top)

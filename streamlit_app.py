@@ -1,0 +1,5 @@
+"""qdsim web app: ``streamlit run streamlit_app.py`` (or ``qdsim app``). All logic is in ``qdsim.app``."""
+
+from qdsim.app.main import main
+
+main()
