@@ -68,11 +68,18 @@ def chart(summary: pd.DataFrame, spec: ChartSpec, lang: str, county_names: dict[
 
 
 def png(chart_obj) -> bytes:
+    """The chart as PNG, recompressed losslessly (a third of vl-convert's size: smaller briefs)."""
+    import io
+
     import vl_convert as vlc
+    from PIL import Image
 
     with _lock:
         _register_fonts()
-        return vlc.vegalite_to_png(chart_obj.to_dict(), scale=SCALE)
+        raw = vlc.vegalite_to_png(chart_obj.to_dict(), scale=SCALE)
+    buf = io.BytesIO()
+    Image.open(io.BytesIO(raw)).save(buf, "PNG", optimize=True)
+    return buf.getvalue() if buf.tell() < len(raw) else raw
 
 
 def render_all(summary: pd.DataFrame, lang: str, county_names: dict[str, str], year: int, key: tuple | None = None) -> list[tuple[ChartSpec, bytes]]:

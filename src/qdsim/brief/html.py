@@ -44,6 +44,7 @@ _TEMPLATE = """<!DOCTYPE html>
   td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
   table.citation td:first-child { white-space: nowrap; font-weight: 600; width: 9em; }
   table.citation td { word-break: break-all; }
+  table.parameters td:last-child, table.parameters th:last-child, table.sources td:last-child { white-space: nowrap; }
   pre { font-family: {{ mono_stack }}; background: var(--band); border: 1px solid var(--rule); padding: .7rem; overflow-x: auto;
         white-space: pre-wrap; word-break: break-all; font-size: .82rem; line-height: 1.45; }
   footer { margin-top: 2.5rem; padding-top: .6rem; border-top: 1px solid var(--rule); color: var(--muted); font-size: .8rem; word-break: break-all; }
