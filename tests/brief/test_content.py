@@ -161,18 +161,46 @@ def test_without_sensitivity_the_brief_says_so(briefs):
     assert all(row[-1] == "calibrated" for row in table.rows) and table.rows
 
 
-def test_calibration_fit_is_reported_when_recorded(copied_run):
-    def calibrated(m):
-        m["calibration"] = {"method": "Nelder-Mead", "date": "2026-11-28", "targets": [
-            {"target": "consumption_sales_2024", "reported": 1.955e9, "model": 1.93e9, "error": -0.013}]}
+CALIBRATION = {  # the shape `qdsim calibrate` records (calibrated.yaml provenance), trimmed
+    "method": "Bounded nonlinear least squares", "date": "2026-11-28T10:00:00+00:00", "qdsim_version": "0.1.0",
+    "commit": "0123456789abcdef0123", "replicates": 20, "tolerance": 0.05,
+    "targets": [
+        {"figure": "consumption_sales_2024", "label": {"zh": "2024年帮助销售定西农特产品", "en": "Dingxi products sold in 2024"},
+         "unit": "元", "reported": 1.955e9, "fitted": True, "model_mean": 1.93e9, "model_p05": 1.90e9, "model_p95": 1.96e9,
+         "error": -0.0128, "holdout_error": -0.02, "prior_error": -0.3},
+        {"figure": "greenhouse_cycles_demo", "label": {"zh": "设施蔬菜大棚示范茬数", "en": "Greenhouse crops a year"},
+         "unit": "茬/年", "reported": 2, "fitted": False, "model_mean": 2, "model_p05": 2, "model_p95": 2,
+         "error": 0.0, "holdout_error": 0.0, "prior_error": 0.0},
+    ],
+    "parameters": [{"id": "showroom_sales", "value": 5.5e7, "compatible_range": [5.0e7, 6.1e7]}],
+    "fit": {"all_within_tolerance": True, "evaluations": 12},
+}
 
-    _edit_manifest(copied_run, calibrated)
+
+def test_calibration_fit_is_reported_when_recorded(copied_run):
+    _edit_manifest(copied_run, lambda m: m.update(calibration=CALIBRATION))
+    b = _Builder(from_dir(copied_run), "zh", None)
+    b.methods()
+    b.assumptions()
+    text = "\n".join(_text(x) for x in b.brief.blocks)
+    assert "于2026-11-28（qdsim 0.1.0，提交 0123456789ab）" in text and "对1个2021–2024年报道数字拟合" in text
+    assert "全部目标的误差都在±5%以内" in text
+    fit, params = [x for x in b.brief.blocks if isinstance(x, Table)]
+    assert fit.rows[0] == ["2024年帮助销售定西农特产品", "19.55亿元", "19.30亿元（19.00–19.60亿元）", "-1.3%", "-2.0%"]
+    assert fit.rows[1][0] == "设施蔬菜大棚示范茬数（仅检验）"
+    assert "与报道数字相容的取值" in params.header
+    showroom = next(r for r in params.rows if "(showroom_sales)" in r[0])
+    assert showroom[5] == "50,000,000–61,000,000"
+
+
+def test_calibration_of_another_shape_is_listed_as_it_is(copied_run):
+    _edit_manifest(copied_run, lambda m: m.update(calibration={"method": "Nelder-Mead", "targets": [{"target": "x", "error": -0.013}]}))
     b = _Builder(from_dir(copied_run), "en", None)
     b.methods()
     text = "\n".join(_text(x) for x in b.brief.blocks)
-    assert "Calibration: method: Nelder-Mead; date: 2026-11-28" in text
+    assert "Calibration: method: Nelder-Mead" in text
     (table,) = [x for x in b.brief.blocks if isinstance(x, Table)]
-    assert table.header == ["target", "reported", "model", "error"] and table.rows[0][0] == "consumption_sales_2024"
+    assert table.header == ["target", "error"] and table.rows[0] == ["x", "-0.013"]
 
 
 def test_result_and_directory_give_the_same_numbers(tiny_run, briefs):

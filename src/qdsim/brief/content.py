@@ -414,6 +414,45 @@ class _Builder:
         cal = self.m.get("calibration") or {}
         if not isinstance(cal, dict) or not cal:
             return t("calib_none", self.lang), []
+        targets = cal.get("targets")
+        if isinstance(targets, list) and targets and all(isinstance(x, dict) and "reported" in x and "model_mean" in x for x in targets):
+            try:
+                return self._calibration_fit(cal, targets)
+            except (KeyError, TypeError, ValueError):
+                pass  # a record of another shape: list it as it is
+        return self._calibration_generic(cal)
+
+    def _calibration_fit(self, cal: dict, targets: list[dict]) -> tuple[str, list[Table]]:
+        """The record ``qdsim calibrate`` writes: method, date, targets (reported vs model), fitted parameters."""
+        lang = self.lang
+        tol = float(cal.get("tolerance", 0.05))
+        fitted = [x for x in targets if x.get("fitted", True)]
+        ok = (cal.get("fit") or {}).get("all_within_tolerance")
+        if ok is None:
+            ok = all(abs(float(x.get("error", 0))) <= tol for x in fitted)
+        text = t("calib_fit", lang, date=str(cal.get("date", "–"))[:10], version=cal.get("qdsim_version", "–"),
+                 commit=str(cal.get("commit", "–"))[:12], n_targets=len(fitted), n_params=len(cal.get("parameters") or []),
+                 replicates=cal.get("replicates", "–"), tol=f"{tol:.0%}",
+                 verdict=t("calib_ok" if ok else "calib_miss", lang, tol=f"{tol:.0%}"))
+        header = [t("ct_figure", lang), t("ct_reported", lang), t("ct_model", lang), t("ct_error", lang), t("ct_holdout", lang)]
+        rows = []
+        for x in targets:
+            unit = str(x.get("unit", ""))
+            label = x.get("label")
+            name = (label.get(lang) or label.get("en")) if isinstance(label, dict) else str(label or x.get("figure", ""))
+            if not x.get("fitted", True):
+                name += t("ct_checked", lang)
+            model = f"{show(float(x['model_mean']), unit, lang)}"
+            if "model_p05" in x and "model_p95" in x:
+                lo, hi = compact(show(float(x["model_p05"]), unit, lang), show(float(x["model_p95"]), unit, lang))
+                model += f"（{lo}–{hi}）" if lang == "zh" else f" ({lo}–{hi})"
+            err = x.get("error")
+            hold = x.get("holdout_error")
+            rows.append([name, quantity(float(x["reported"]), unit, lang), model,
+                         f"{float(err):+.1%}" if err is not None else "–", f"{float(hold):+.1%}" if hold is not None else "–"])
+        return text, [Table(header, rows, caption=t("calib_table_fit", lang), role="calibration", numeric=(1, 2, 3, 4))]
+
+    def _calibration_generic(self, cal: dict) -> tuple[str, list[Table]]:
         items, tables = [], []
         for k, v in cal.items():
             if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
@@ -476,6 +515,9 @@ class _Builder:
             self.brief.add(Bullets(items, role="sensitivity"))
         else:
             self.brief.add(Paragraph(t("a_nosens", lang, overrides=t("a_with_overrides", lang) if overrides else "", n=n_assumed)))
+        cal = self.m.get("calibration") if isinstance(self.m.get("calibration"), dict) else {}
+        fitted = {x.get("id"): x for x in cal.get("parameters") or [] if isinstance(x, dict)}
+        compat = any(isinstance(x.get("compatible_range"), list) for x in fitted.values())
         rows = []
         for p in params:
             if p.get("status") == "calibrated" or p.get("id") in overrides:
@@ -483,10 +525,15 @@ class _Builder:
                 status = self._status(p.get("status", ""))
                 if p.get("id") in overrides:
                     status += "；" + t("st_override", lang) if lang == "zh" else "; " + t("st_override", lang)
-                rows.append([self._param_label(p["id"]), _g(p.get("value")), _g(p.get("default")), f"{_g(lo)}–{_g(hi)}", str(p.get("unit", "")), status])
+                row = [self._param_label(p["id"]), _g(p.get("value")), _g(p.get("default")), f"{_g(lo)}–{_g(hi)}", str(p.get("unit", ""))]
+                if compat:
+                    cr = fitted.get(p["id"], {}).get("compatible_range")
+                    row.append(f"{_g(cr[0])}–{_g(cr[1])}" if isinstance(cr, list) and len(cr) == 2 else "–")
+                rows.append(row + [status])
         if rows:
-            self.brief.add(Table([t("p_param", lang), t("p_value", lang), t("p_default", lang), t("p_range", lang), t("p_unit", lang), t("p_status", lang)],
-                                 rows, role="parameters", numeric=(1, 2, 3)))
+            header = [t("p_param", lang), t("p_value", lang), t("p_default", lang), t("p_range", lang), t("p_unit", lang)]
+            header += [t("p_compatible", lang)] if compat else []
+            self.brief.add(Table(header + [t("p_status", lang)], rows, role="parameters", numeric=(1, 2, 3) + ((5,) if compat else ())))
         parts = ("、" if lang == "zh" else ", ").join(f"{self._status(s)} {n}" for s, n in sorted(by_status.items()))
         self.brief.add(Paragraph(t("a_counts", lang, total=len(params), parts=parts), role="note"))
 
