@@ -375,7 +375,7 @@ def _compute(jobs, ex, store, outcomes, progress, assemble_tasks, parameters_for
     pending: deque = deque((j, key, t) for j in jobs for key, t in _keyed(plan(j.point.scenario), j.n_target))
     done_q: queue.Queue = queue.Queue()
     total, finished_tasks, in_flight, points_done = len(pending), 0, 0, 0
-    cap = max(2, 2 * ex.capacity)  # enough queued to keep every worker busy, few enough to lose little
+    cap = max(1, getattr(ex, "prefetch", 2 * ex.capacity))
     started: set[int] = set()
 
     def submit_more() -> None:

@@ -35,6 +35,7 @@ class Serial:
     """In this process, one task at a time (``--workers 1``)."""
 
     capacity = 1
+    prefetch = 1  # computing happens at submit: one at a time, so that each result is recorded before the next starts
     name = "serial"
 
     def submit(self, task: ReplicateTask, done: Done) -> None:
@@ -73,6 +74,7 @@ class Local:
 
     def __init__(self, workers: int):
         self.capacity = workers
+        self.prefetch = 2 * workers  # enough queued to keep every worker busy, few enough to lose little
         self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -113,6 +115,7 @@ class DaskCluster:
         self.address = address
         self.client = Client(address, timeout=timeout, set_as_default=False)
         self.capacity = max(1, sum(self.client.nthreads().values()))
+        self.prefetch = 2 * self.capacity
 
     def submit(self, task: ReplicateTask, done: Done) -> None:
         key = f"qdsim-{task.scenario.id}-r{task.replicate}-{os.urandom(4).hex()}"

@@ -99,7 +99,8 @@ def _adapter(field) -> TypeAdapter:
 
 
 def _suggest(name: str, options) -> str:
-    close = difflib.get_close_matches(name, list(options), n=1)
+    options = list(options)
+    close = [o for o in options if o.startswith(name) or name in o][:1] or difflib.get_close_matches(name, options, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

@@ -122,17 +122,6 @@ class BatchFile(Strict):
 
     model_config = Strict.model_config | {"populate_by_name": True}
 
-    @field_validator("grid")
-    @classmethod
-    def _grid_values(cls, grid):
-        for path, values in (grid or {}).items():
-            if not values:
-                raise ValueError(f"{path}: give at least one value")
-            keys = [json.dumps(v, sort_keys=True, default=str) for v in values]
-            if len(set(keys)) != len(keys):
-                raise ValueError(f"{path}: a value is listed twice")
-        return grid
-
     @model_validator(mode="after")
     def _what_to_run(self):
         if (self.base is None) == (self.scenarios is None):
@@ -351,7 +340,13 @@ def load_batch(path: str | Path) -> Batch:
                     varied.append(path)
             changes.append((dict(pt), line("points", i), f"points[{i}]"))
     elif spec.grid is not None:
-        ok = all(target(path, "grid", path) for path in list(spec.grid))
+        ok = all([target(path, "grid", path) for path in list(spec.grid)])
+        for path, values in spec.grid.items():
+            keys = [json.dumps(v, sort_keys=True, default=str) for v in values]
+            if not values:
+                problems.add(line("grid", path), f"grid.{path}", "give at least one value")
+            elif len(set(keys)) != len(keys):
+                problems.add(line("grid", path), f"grid.{path}", "a value is listed twice")
         varied = list(spec.grid)
         size = math.prod(len(v) for v in spec.grid.values())
         if size * len(bases) > MAX_POINTS:
