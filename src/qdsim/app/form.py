@@ -80,8 +80,8 @@ def _shares(specs: list[whatif.LeverSpec], ranges) -> None:
 
 
 def _horizon(base: api.Scenario) -> None:
-    st.radio(t("lever.horizon.mode"), options=["continue", "taper", "stop"], format_func=lambda m: t(f"horizon.{m}"),
-             key="w.horizon.mode", horizontal=True)
+    modes = {m: t(f"horizon.{m}") for m in ("continue", "taper", "stop")}
+    st.radio(t("lever.horizon.mode"), options=list(modes), format_func=modes.get, key="w.horizon.mode", horizontal=True)
     st.selectbox(t("lever.horizon.after"), options=base.period.years, key="w.horizon.after")
     st.slider(t("lever.horizon.taper_years"), min_value=1, max_value=10, step=1, key="w.horizon.taper_years")
 

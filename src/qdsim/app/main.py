@@ -40,7 +40,7 @@ def main() -> None:
     with st.sidebar:
         st.markdown(f"### {t('app.title')}")
         st.caption(t("app.tagline"))
-        st.radio(t("app.language"), options=list(LANGS), format_func=lambda code: "中文" if code == "zh" else "English",
+        st.radio(t("app.language"), options=list(LANGS), format_func={"zh": "中文", "en": "English"}.get,
                  key="lang", horizontal=True)
         st.caption(f"qdsim {__version__}")
     nav.run()

@@ -56,8 +56,9 @@ DEFAULT_METRIC = "rural_income_per_capita"
 
 def metric_select(where, *, key: str) -> str:
     """A choice among all metrics (rural income first shown)."""
-    options = list(catalogue())
-    return where.selectbox(t("res.metric"), options=options, index=options.index(DEFAULT_METRIC), format_func=metric_name, key=key)
+    names = {m: metric_name(m) for m in catalogue()}  # labels fixed at draw time, not read back later
+    options = list(names)
+    return where.selectbox(t("res.metric"), options=options, index=options.index(DEFAULT_METRIC), format_func=names.get, key=key)
 
 
 def cards(result: api.RunResult, baseline: api.RunResult | None, year: int, county: str = "all") -> None:

@@ -413,11 +413,11 @@ def slider_range(spec: LeverSpec, current: float, calibrated_hi: float | None) -
 
 
 def _nice_ceil(x: float, step: float) -> float:
-    """Round up to 1, 2 or 5 times a power of ten (and to the step)."""
+    """Round up to a round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten) and to the step."""
     if x <= 0:
         return step
     p = 10 ** math.floor(math.log10(x))
-    for m in (1, 2, 2.5, 5, 10):
+    for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if m * p >= x - 1e-9:
             top = m * p
             break

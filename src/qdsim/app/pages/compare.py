@@ -55,7 +55,8 @@ opts = options()
 if "cmp.choice" not in ss:
     ss["cmp.choice"] = default_choice(opts)
 ss["cmp.choice"] = [k for k in ss["cmp.choice"] if k in opts]
-st.multiselect(t("cmp.choose"), options=list(opts), format_func=lambda k: opts[k][0], key="cmp.choice")
+labels = {k: label for k, (label, _) in opts.items()}
+st.multiselect(t("cmp.choose"), options=list(labels), format_func=labels.get, key="cmp.choice")
 with st.expander(t("cmp.upload"), expanded=bool(ss.get("cmp.problems"))):
     st.file_uploader(t("cmp.upload"), type=["yaml", "yml"], accept_multiple_files=True, key="cmp.upload",
                      on_change=on_upload, label_visibility="collapsed")

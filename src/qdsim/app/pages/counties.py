@@ -49,9 +49,10 @@ with right:
     results.chart(figures.counties(result.summary, metric, year, lg, names), key="cty.bars",
                   file_name=f"{result.scenario.id}-counties-{metric}-{year}-{lg}.png")
 
-place = st.selectbox(t("cty.county_series"), options=["all", *names], format_func=lambda c: t("cty.all") if c == "all" else names[c],
+places = {"all": t("cty.all"), **names}
+place = st.selectbox(t("cty.county_series"), options=list(places), format_func=places.get,
                      key="cty.county")
 results.chart(figures.time_series(result.summary, metric, county=place, lang=lg,
-                                 prefix=f"{t('cty.all') if place == 'all' else names[place]} · "),
+                                 prefix=f"{places[place]} · "),
               key="cty.series", file_name=f"{result.scenario.id}-{place}-{metric}-{lg}.png")
 results.footer(result)

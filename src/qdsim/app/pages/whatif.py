@@ -33,8 +33,8 @@ def on_upload() -> None:
 
 
 def start_from(base: api.Scenario) -> None:
-    options = state.base_options()
-    st.selectbox(t("whatif.start_from"), options=list(options), format_func=lambda k: getattr(options[k].title, lang()),
+    titles = {k: getattr(s.title, lang()) for k, s in state.base_options().items()}
+    st.selectbox(t("whatif.start_from"), options=list(titles), format_func=titles.get,
                  key="base_choice", on_change=state.load_base)
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
     c1.selectbox(t("whatif.from_year"), options=base.period.years, key="w.year", on_change=state.change_year,
