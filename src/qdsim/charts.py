@@ -35,9 +35,11 @@ def time_series(summary: pd.DataFrame, metric: str, county: str = "all", lang: s
     """Mean by year with the 5–95% band, scenario beside its counterfactual."""
     d = series_frame(summary, metric, county, lang)
     y_title = _label(metric, lang)
+    names = _names(lang)
     base = alt.Chart(d).encode(
         x=alt.X("year:O", title="年份" if lang == "zh" else "Year"),
-        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+        # the scenario first, so it has the same colour in every language
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"), scale=alt.Scale(domain=[names["with"], names["without"]])),
     )
     band = base.mark_area(opacity=0.2).encode(y=alt.Y("p05:Q", title=y_title), y2="p95:Q")
     line = base.mark_line(point=True).encode(
@@ -58,14 +60,17 @@ def impact(summary: pd.DataFrame, metric: str, county: str = "all", lang: str = 
     return (bars + rule).properties(title=title, width=520, height=220)
 
 
-def counties(summary: pd.DataFrame, metric: str, year: int, lang: str = "zh", county_names: dict[str, str] | None = None) -> alt.Chart:
-    """The seven counties side by side in one year, with intervals."""
+def counties(summary: pd.DataFrame, metric: str, year: int, lang: str = "zh", county_names: dict[str, str] | None = None,
+             value: str = "mean") -> alt.Chart:
+    """The seven counties side by side in one year, with intervals: the level (``value="mean"``) or the impact (``"impact"``)."""
     d = summary[(summary.metric == metric) & (summary.year == year) & (summary.county != "all") & ~summary.scenario.str.endswith("-counterfactual")].copy()
     d["name"] = [county_names.get(c, c) if county_names else c for c in d.county]
-    title = f"{_label(metric, lang)} · {year}"
+    mean, lo, hi = ("impact_mean", "impact_p05", "impact_p95") if value == "impact" else ("mean", "p05", "p95")
+    label = (("影响：" if lang == "zh" else "Impact: ") if value == "impact" else "") + _label(metric, lang)
+    title = f"{label} · {year}"
     base = alt.Chart(d).encode(y=alt.Y("name:N", title=None, sort="-x"))
-    bars = base.mark_bar().encode(x=alt.X("mean:Q", title=_label(metric, lang)))
-    rule = base.mark_rule().encode(x="p05:Q", x2="p95:Q")
+    bars = base.mark_bar().encode(x=alt.X(f"{mean}:Q", title=label))
+    rule = base.mark_rule().encode(x=f"{lo}:Q", x2=f"{hi}:Q")
     return (bars + rule).properties(title=title, width=520, height=220)
 
 
