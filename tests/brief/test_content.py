@@ -86,9 +86,11 @@ def test_citation_block(briefs, tiny_run_dir):
     assert m["run_id"] in b.footer
 
 
-def test_methods_and_limitations_follow_the_manifest(briefs):
+def test_methods_and_limitations_follow_the_manifest(briefs, tiny_run):
     zh = "\n".join(_text(x) for x in briefs["zh"].section("methods"))
-    assert "共2次重复" in zh and "0.4%" in zh and "未记录校准结果" in zh
+    assert "共2次重复" in zh and "0.4%" in zh
+    calibrated = bool(tiny_run.manifest.get("calibration"))
+    assert ("对" in zh and "个2021–2024年报道数字拟合" in zh) if calibrated else ("未记录校准结果" in zh)
     lim = briefs["en"].section("limitations")[0].items
     assert any("Only 2 replicates" in x for x in lim) and any("chance only" in x for x in lim)
 
@@ -190,7 +192,7 @@ def test_calibration_fit_is_reported_when_recorded(copied_run):
     assert fit.rows[1][0] == "设施蔬菜大棚示范茬数（仅检验）"
     assert "与报道数字相容的取值" in params.header
     showroom = next(r for r in params.rows if "(showroom_sales)" in r[0])
-    assert showroom[5] == "50,000,000–61,000,000"
+    assert showroom[4] == "50,000,000–61,000,000"
 
 
 def test_calibration_of_another_shape_is_listed_as_it_is(copied_run):
@@ -256,3 +258,22 @@ def _text(block) -> str:
     if isinstance(block, Table):
         return "\n".join(" ".join(r) for r in [block.header, *block.rows])
     return getattr(block, "text", "")
+
+
+def test_overridden_parameters_are_listed_with_their_default(copied_run):
+    def override(m):
+        m["scenario"]["overrides"] = {"wage_qingdao": 5000}
+        for p in m["parameters"]:
+            if p["id"] == "wage_qingdao":
+                p["value"] = 5000.0
+
+    _edit_manifest(copied_run, override)
+    data = from_dir(copied_run)
+    b = _Builder(data, "zh", None)
+    b.scenario()
+    b.assumptions()
+    text = "\n".join(_text(x) for x in b.brief.blocks)
+    assert "本情景改动了1个行为参数" in text and "和本情景改动的参数" in text
+    row = next(r for x in b.brief.blocks if isinstance(x, Table) and x.role == "parameters" for r in x.rows if "(wage_qingdao)" in r[0])
+    default = next(p["default"] for p in data.manifest["parameters"] if p["id"] == "wage_qingdao")
+    assert row[1] == "5,000" and row[-1].endswith(f"本情景设定（默认 {default:,.0f}）")

@@ -68,6 +68,6 @@ def test_quantity(value, unit, lang, expected):
     assert quantity(value, unit, lang) == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [(5.2e6, "5,200,000"), (0.0001, "0.0001"), (0.6115, "0.6115"), (2.5e-7, "0.00000025"), ("x", "x")])
+@pytest.mark.parametrize(("value", "expected"), [(5.2e6, "5,200,000"), (3388.6, "3,388.6"), (0.0001, "0.0001"), (0.6115, "0.6115"), (2.5e-7, "0.00000025"), ("x", "x")])
 def test_parameter_values_are_plain(value, expected):
     assert _g(value) == expected

@@ -84,7 +84,7 @@ def _g(value) -> str:
         return str(value)
     if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e15:
         return f"{int(value):,}"
-    text = f"{value:.6g}"
+    text = f"{value:,.6g}"
     if "e" in text:  # 6 significant digits, written out
         text = np.format_float_positional(value, precision=6, unique=False, fractional=False, trim="-")
     return text
@@ -524,16 +524,16 @@ class _Builder:
                 lo, hi = (p.get("range") or [math.nan, math.nan])[:2]
                 status = self._status(p.get("status", ""))
                 if p.get("id") in overrides:
-                    status += "；" + t("st_override", lang) if lang == "zh" else "; " + t("st_override", lang)
-                row = [self._param_label(p["id"]), _g(p.get("value")), _g(p.get("default")), f"{_g(lo)}–{_g(hi)}", str(p.get("unit", ""))]
+                    status += ("；" if lang == "zh" else "; ") + t("st_override", lang, default=_g(p.get("default")))
+                row = [self._param_label(p["id"]), _g(p.get("value")), f"{_g(lo)}–{_g(hi)}", str(p.get("unit", ""))]
                 if compat:
                     cr = fitted.get(p["id"], {}).get("compatible_range")
                     row.append(f"{_g(cr[0])}–{_g(cr[1])}" if isinstance(cr, list) and len(cr) == 2 else "–")
                 rows.append(row + [status])
         if rows:
-            header = [t("p_param", lang), t("p_value", lang), t("p_default", lang), t("p_range", lang), t("p_unit", lang)]
+            header = [t("p_param", lang), t("p_value", lang), t("p_range", lang), t("p_unit", lang)]
             header += [t("p_compatible", lang)] if compat else []
-            self.brief.add(Table(header + [t("p_status", lang)], rows, role="parameters", numeric=(1, 2, 3) + ((5,) if compat else ())))
+            self.brief.add(Table(header + [t("p_status", lang)], rows, role="parameters", numeric=(1, 2) + ((4,) if compat else ())))
         parts = ("、" if lang == "zh" else ", ").join(f"{self._status(s)} {n}" for s, n in sorted(by_status.items()))
         self.brief.add(Paragraph(t("a_counts", lang, total=len(params), parts=parts), role="note"))
 

@@ -38,7 +38,7 @@ CHARTS = (
     ChartSpec("income-series", "time_series", "rural_income_per_capita"),
     ChartSpec("income-impact", "impact", "rural_income_per_capita"),
     ChartSpec("monitored-series", "time_series", "monitored_share"),
-    ChartSpec("income-counties", "counties", "rural_income_per_capita"),
+    ChartSpec("impact-counties", "counties", "rural_income_per_capita"),
 )
 
 
@@ -61,7 +61,7 @@ def chart(summary: pd.DataFrame, spec: ChartSpec, lang: str, county_names: dict[
     elif spec.kind == "impact":
         c = charts.impact(summary, spec.metric, "all", lang)
     elif spec.kind == "counties":
-        c = charts.counties(summary, spec.metric, year, lang, county_names)
+        c = charts.counties(summary, spec.metric, year, lang, county_names, value="impact")
     else:  # pragma: no cover - CHARTS is fixed above
         raise ValueError(spec.kind)
     return charts.styled(c)
