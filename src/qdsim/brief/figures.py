@@ -20,7 +20,8 @@ from qdsim import charts
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto", "/usr/share/fonts/noto-cjk")
 SCALE = 2.0  # pixels per chart unit: sharp in print and on screens
 
-_lock = threading.Lock()
+_lock = threading.Lock()  # vl-convert, one conversion at a time
+_cache_lock = threading.Lock()
 _fonts_registered = False
 _cache: OrderedDict[tuple, list] = OrderedDict()
 _CACHE_SIZE = 8
@@ -85,12 +86,15 @@ def png(chart_obj) -> bytes:
 def render_all(summary: pd.DataFrame, lang: str, county_names: dict[str, str], year: int, key: tuple | None = None) -> list[tuple[ChartSpec, bytes]]:
     """PNG of every chart in :data:`CHARTS`; cached on ``key`` (the run's identity) when given."""
     ck = (key, lang, year) if key is not None else None
-    if ck is not None and ck in _cache:
-        _cache.move_to_end(ck)
-        return _cache[ck]
+    if ck is not None:
+        with _cache_lock:  # the app renders from several sessions (threads) at once
+            if ck in _cache:
+                _cache.move_to_end(ck)
+                return _cache[ck]
     out = [(spec, png(chart(summary, spec, lang, county_names, year))) for spec in CHARTS]
     if ck is not None:
-        _cache[ck] = out
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+        with _cache_lock:
+            _cache[ck] = out
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
     return out
