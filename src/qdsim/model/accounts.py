@@ -59,12 +59,69 @@ class YearBook:
         return np.stack([self.data[k] for k in RAW])
 
 
+def stable_argsort(values: np.ndarray) -> np.ndarray:
+    """Exactly ``np.argsort(values, kind="stable")``, several times faster on large arrays.
+
+    NumPy's stable argsort of floats is a merge sort; its SIMD sort is for
+    plain integers. So each value becomes an integer key that orders like it
+    (its IEEE bits, with the negative ones flipped), the low bits of the key
+    are replaced by the value's index, and the keys are sorted as integers:
+    the order is by value, then by index. Values that share a key's high
+    bits (rare) are put back in value-then-index order afterwards, so ties
+    keep their index order as in a stable sort.
+    """
+    x = np.asarray(values, dtype=float)
+    n = len(x)
+    if n < 2 or np.isnan(x).any():
+        return np.argsort(x, kind="stable")
+    bits = (n - 1).bit_length()
+    low = np.int64((1 << bits) - 1)
+    key = (x + 0.0).view(np.int64)  # + 0.0 turns -0.0 into 0.0 (they are equal to argsort)
+    key = np.where(key < 0, key ^ np.int64(0x7FFF_FFFF_FFFF_FFFF), key)  # increasing with the value
+    packed = (key & ~low) | np.arange(n, dtype=np.int64)
+    packed.sort()
+    order = packed & low
+    high = packed >> bits
+    same = np.flatnonzero(high[1:] == high[:-1])
+    if len(same):
+        mark = np.zeros(n, dtype=bool)
+        mark[same] = True
+        mark[same + 1] = True
+        pos = np.flatnonzero(mark)
+        run = np.cumsum(np.concatenate([[True], (high[pos[1:]] != high[pos[:-1]]) | (pos[1:] != pos[:-1] + 1)]))
+        sub = order[pos]
+        order[pos] = sub[np.lexsort((sub, x[sub], run))]
+    return order
+
+
 def gini(values: np.ndarray, weights: np.ndarray) -> float:
     """Weighted Gini coefficient (weights: persons)."""
     if len(values) == 0 or weights.sum() <= 0:
         return float("nan")
-    order = np.argsort(values, kind="stable")
-    x, w = values[order], weights[order]
+    order = stable_argsort(values)
+    return _gini_sorted(values[order], weights[order])
+
+
+def gini_by_group(values: np.ndarray, weights: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """``gini`` of each group (0 … n_groups-1) and, last, of all values, from one sort.
+
+    A group's elements taken in the stable order of all values are in the
+    stable order of the group's values, so every result equals
+    ``gini(values[group == g], weights[group == g])`` to the last bit.
+    Weights are non-negative.
+    """
+    out = np.empty(n_groups + 1)
+    order = stable_argsort(values)
+    g = group[order]
+    for c in range(n_groups):
+        sub = order[g == c]
+        out[c] = _gini_sorted(values[sub], weights[sub]) if len(sub) and weights[sub].sum() > 0 else float("nan")
+    out[n_groups] = _gini_sorted(values[order], weights[order]) if len(values) and weights.sum() > 0 else float("nan")
+    return out
+
+
+def _gini_sorted(x: np.ndarray, w: np.ndarray) -> float:
+    """Gini of values ``x`` already in increasing order, with weights ``w``."""
     cw = np.cumsum(w)
     cxw = np.cumsum(x * w)
     total = cxw[-1]

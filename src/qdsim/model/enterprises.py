@@ -134,12 +134,14 @@ def hire(model) -> None:
         return
     rng = model.streams["enterprises"]
     home = np.flatnonzero(w.state == HOME)
-    home = home[rng.permutation(len(home))]
+    rng.shuffle(home)  # the same order as home[rng.permutation(len(home))], without the copy
     home_c = w.county[home]
+    by_county = np.argsort(home_c, kind="stable")  # grouped by county, in the random order within each
+    first = np.concatenate([[0], np.cumsum(np.bincount(home_c, minlength=model.n_counties))])
     for c in np.unique(s.county[:n][vac > 0]):
         slots_c = np.flatnonzero((s.county[:n] == c) & (vac > 0))
         seats = np.repeat(slots_c, vac[slots_c])
-        cand = home[home_c == c][: len(seats)]
+        cand = home[by_county[first[c] : min(first[c + 1], first[c] + len(seats))]]
         seats = seats[: len(cand)]
         w.state[cand] = FIRM
         w.employer[cand] = seats

@@ -80,7 +80,8 @@ def harvest(model, t: int) -> None:
     hh = model.households
     rng = model.streams["farming"]
     n = hh.n
-    noise = np.exp(rng.normal(-p.yield_noise_sd**2 / 2, p.yield_noise_sd, (n, len(CROPS))))
+    noise = rng.normal(-p.yield_noise_sd**2 / 2, p.yield_noise_sd, (n, len(CROPS)))
+    np.exp(noise, out=noise)
     hail_u = rng.random(len(model.village_list))
     demo_noise = np.exp(rng.normal(-0.0025, 0.05, n))
 
@@ -92,7 +93,10 @@ def harvest(model, t: int) -> None:
     for v in model.village_list:
         v.hail = bool(hail_v[v.index])
     hail = np.where(hail_v[hh.village], 1.0 - p.hail_loss, 1.0)
-    factor = noise * weather[None, :] * hail[:, None] * hh.productivity[:, None]
+    factor = noise  # noise × weather × hail × productivity, in place
+    factor *= weather[None, :]
+    factor *= hail[:, None]
+    factor *= hh.productivity[:, None]
 
     growth = (1 + p.farm_price_growth) ** t
     price_potato = p.potato_price * growth * model.levers.at("conditions.potato_price_index", t)

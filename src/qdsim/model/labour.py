@@ -51,9 +51,8 @@ def away_constant(model) -> float:
 def qingdao_share_by_village(model) -> np.ndarray:
     w = model.workers
     n_v = len(model.village_list)
-    in_qd = np.bincount(w.village, weights=(w.state == QINGDAO), minlength=n_v)
-    total = np.bincount(w.village, minlength=n_v)
-    return in_qd / np.maximum(total, 1)
+    in_qd = np.bincount(w.village[w.state == QINGDAO], minlength=n_v).astype(float)
+    return in_qd / np.maximum(model.workers_per_village, 1)
 
 
 def monthly(model, month: int) -> None:
@@ -65,12 +64,15 @@ def monthly(model, month: int) -> None:
     u_leave = rng.random(w.n)  # one draw per worker every month (common random numbers)
     u_decide = rng.random(w.n)
 
-    # returns and job losses
-    r_qd = np.where(w.subsidised, p.return_rate_qingdao * (1 - p.stabilisation_effect), p.return_rate_qingdao)
-    leave = ((w.state == AWAY) & (u_leave < p.return_rate_elsewhere)) | ((w.state == QINGDAO) & (u_leave < r_qd))
-    lose = (w.state == FIRM) & (u_leave < p.local_job_loss_rate)
-    if lose.any():
-        model.release_firm_workers(np.flatnonzero(lose))
+    # returns and job losses (the few in Qingdao or in a firm looked at by index)
+    leave = (w.state == AWAY) & (u_leave < p.return_rate_elsewhere)
+    in_qd = np.flatnonzero(w.state == QINGDAO)
+    r_qd = np.where(w.subsidised[in_qd], p.return_rate_qingdao * (1 - p.stabilisation_effect), p.return_rate_qingdao)
+    leave[in_qd[u_leave[in_qd] < r_qd]] = True
+    in_firm = np.flatnonzero(w.state == FIRM)
+    lose = in_firm[u_leave[in_firm] < p.local_job_loss_rate]
+    if len(lose):
+        model.release_firm_workers(lose)
     w.state[leave] = HOME
 
     # training places go to workers at home after Spring Festival
@@ -83,9 +85,11 @@ def monthly(model, month: int) -> None:
 
     model.hire_firm_workers()
 
-    # bookkeeping: cooperation-supported months, subsidies, wages
-    coop = (w.state == QINGDAO) | ((w.state == FIRM) & model.firm_coop[np.maximum(w.employer, 0)] & (w.employer >= 0))
-    w.coop_months[coop] += 1
+    # bookkeeping: cooperation-supported months (Qingdao, or a cooperation firm), subsidies, wages
+    in_firm = np.flatnonzero(w.state == FIRM)
+    employer = w.employer[in_firm]
+    w.coop_months[in_firm[(employer >= 0) & model.firm_coop[np.maximum(employer, 0)]]] += 1
+    w.coop_months[np.flatnonzero(w.state == QINGDAO)] += 1
     pay_subsidies(model, t)
     accrue_wages(model, t)
 
@@ -138,13 +142,15 @@ def choose(model, deciders: np.ndarray, t: int, spring: bool) -> None:
         )
     else:
         v_qd = np.full(len(deciders), -np.inf)
-    util = np.stack([v_home, v_away, v_qd], axis=1) + gumbel
-    choice = np.argmax(util, axis=1)
-    fallback = np.argmax(util[:, :2], axis=1)
+    # utilities and their argmax (the first of equal maxima), column by column
+    u_home, u_away, u_qd = v_home + gumbel[:, 0], v_away + gumbel[:, 1], v_qd + gumbel[:, 2]
+    fallback = (u_away > u_home).astype(np.intp)
+    choice = fallback.copy()
+    choice[u_qd > np.maximum(u_home, u_away)] = 2
 
     # Qingdao takes no more than its quota (people at a time)
     want_qd = np.flatnonzero(choice == 2)
-    already = int(np.sum((w.state == QINGDAO)))
+    already = int(np.count_nonzero(w.state == QINGDAO))
     deciding_in_qd = int(np.sum(w.state[deciders] == QINGDAO))
     slots = max(0, int(round(quota)) - (already - deciding_in_qd))
     if len(want_qd) > slots:
@@ -184,5 +190,53 @@ def accrue_wages(model, t: int) -> None:
     migrant = p.remittance_share * np.array(
         [0.0, max(0.0, p.wage_elsewhere * idx - p.living_cost_elsewhere), max(0.0, p.wage_qingdao * q_idx - p.living_cost_qingdao), 0.0]
     )
-    hh.income[:, 1] += np.bincount(w.household, weights=local[w.state] * w.skill, minlength=hh.n)
-    hh.income[:, 2] += np.bincount(w.household, weights=migrant[w.state] * w.skill, minlength=hh.n)
+    wages_local, wages_migrant = model.household_wages.monthly(w, local, migrant)
+    hh.income[:, 1] += wages_local
+    hh.income[:, 2] += wages_migrant
+
+
+class HouseholdWages:
+    """Each household's monthly wages, kept from month to month (for speed only).
+
+    A household's monthly wage is the sum, in worker order, of its workers'
+    wage for their state times their skill (``np.bincount`` over all
+    workers). Few workers change state in a month, so the sums are kept and
+    only households with a worker whose state changed are summed again: the
+    same additions in the same order, hence the same numbers to the last bit.
+    Everything is summed again when the wages change (a new year) or many
+    workers moved (Spring Festival). A worker's household and skill are
+    fixed for the life of the model.
+    """
+
+    def __init__(self, workers, n_households: int):
+        self.household = workers.household
+        self.n_households = n_households
+        self.per_household = np.bincount(workers.household, minlength=n_households)
+        self.first = np.cumsum(self.per_household) - self.per_household  # workers are stored household by household
+        self.contiguous = bool(np.all(workers.household[1:] >= workers.household[:-1]))
+        self.rates: np.ndarray | None = None
+        self.state: np.ndarray | None = None
+        self.local, self.migrant = np.zeros(n_households), np.zeros(n_households)
+
+    def monthly(self, w, local: np.ndarray, migrant: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(local, migrant) wages of each household this month, 元 (the arrays are kept: do not modify)."""
+        rates = np.stack([local, migrant])
+        changed = None
+        if self.contiguous and w.household is self.household and self.rates is not None and np.array_equal(rates, self.rates):
+            changed = np.flatnonzero(w.state != self.state)
+        if changed is None or len(changed) > w.n // 8:
+            self.local = np.bincount(w.household, weights=local[w.state] * w.skill, minlength=self.n_households)
+            self.migrant = np.bincount(w.household, weights=migrant[w.state] * w.skill, minlength=self.n_households)
+        elif len(changed):
+            hs = w.household[changed]  # sorted, as workers are
+            hs = hs[np.concatenate([[True], hs[1:] != hs[:-1]])]
+            counts = self.per_household[hs]
+            ends = np.cumsum(counts)
+            idx = np.repeat(self.first[hs] - (ends - counts), counts) + np.arange(ends[-1])  # their workers, in order
+            pos = np.repeat(np.arange(len(hs)), counts)
+            state, skill = w.state[idx], w.skill[idx]
+            self.local[hs] = np.bincount(pos, weights=local[state] * skill, minlength=len(hs))
+            self.migrant[hs] = np.bincount(pos, weights=migrant[state] * skill, minlength=len(hs))
+        self.rates = rates
+        self.state = w.state.copy()
+        return self.local, self.migrant

@@ -10,7 +10,7 @@ import mesa
 import numpy as np
 
 from qdsim.model import ecology, enterprises, farming, funds, labour, markets, shocks, villages
-from qdsim.model.accounts import YearBook, gini
+from qdsim.model.accounts import YearBook, gini_by_group
 from qdsim.model.agents import Enterprise, Village
 from qdsim.model.enterprises import FirmSlots
 from qdsim.model.households import FIRM, QINGDAO
@@ -52,6 +52,8 @@ class DingxiModel(mesa.Model):
         pop_rng = self.streams["population"]
         self.households = build_households(self.counties, params, self.scale, pop_rng, self.village_county, self.village_poor)
         self.workers = build_workers(self.households, params, pop_rng)
+        self.workers_per_village = np.bincount(self.workers.village, minlength=len(self.village_list))  # workers do not move
+        self.household_wages = labour.HouseholdWages(self.workers, self.households.n)
         self.demo_order = self._demo_order(pop_rng)
 
         self.funds = funds.Funds(self.county_weights, self.n_years)
@@ -202,10 +204,7 @@ class DingxiModel(mesa.Model):
         b.add_by_county("households", hh.county, np.full(hh.n, wt))
         b.data["eco_forest_area"][t, :k] = self.forest_area
         per_capita = income / hh.size
-        for c in range(k):
-            m = hh.county == c
-            b.set("income_gini", c, gini(per_capita[m], hh.size[m].astype(float)))
-        b.set("income_gini", k, gini(per_capita, hh.size.astype(float)))
+        b.data["income_gini"][b.year, :] = gini_by_group(per_capita, hh.size.astype(float), hh.county, k)  # counties, then all
 
     def run(self) -> YearBook:
         for _ in range(12 * self.n_years):

@@ -48,9 +48,9 @@ def year_end(model, t: int) -> None:
     hh = model.households
     model.agents_by_type[Village].do("step")
     income = np.array([v.collective_income for v in model.village_list])
-    for v in model.village_list:
-        model.book.add("village_collective_income", v.county, v.collective_income)
-        model.book.add("demo_villages_stock", v.county, float(v.demo))
+    # by county, village by village: the same sums as adding one village at a time to the year's (empty) row
+    model.book.add_by_county("village_collective_income", model.village_county, income)
+    model.book.add_by_county("demo_villages_stock", model.village_county, np.array([float(v.demo) for v in model.village_list]))
     # dividends: a share of collective income, split among the households each simulated one represents
     n_hh_v = np.bincount(hh.village, minlength=len(income)) * hh.weight
     per_household = np.divide(p.dividend_share * income, n_hh_v, out=np.zeros_like(income), where=n_hh_v > 0)
