@@ -32,6 +32,7 @@ import shutil
 import socket
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
@@ -184,6 +185,7 @@ class RunStore:
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
         with self._connect() as con:
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(_SCHEMA)
@@ -200,14 +202,23 @@ class RunStore:
     # -- connections ---------------------------------------------------
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        try:
+        """This thread's connection (one per thread and process; closing one costs a WAL checkpoint)."""
+        con = getattr(self._local, "con", None)
+        if con is None or self._local.pid != os.getpid():
+            con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            con.execute("PRAGMA synchronous=FULL")
+            # WAL + NORMAL: a commit survives the process being killed (SIGKILL) and never corrupts the
+            # database; only a power cut may lose the last commits, and then the runs are computed again
+            con.execute("PRAGMA synchronous=NORMAL")
             con.row_factory = sqlite3.Row
-            yield con
-        finally:
+            self._local.con, self._local.pid = con, os.getpid()
+        yield con
+
+    def close(self) -> None:
+        con = getattr(self._local, "con", None)
+        if con is not None:
             con.close()
+            self._local.con = None
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -281,7 +292,7 @@ class RunStore:
         rec = dict(
             run_id=run_id, scenario_id=scenario_id, status="running", created=now(), version=qdsim.__version__,
             scenario_sha=scenario_sha, params_sha=params_sha, seed=int(seed), replicates=int(replicates), scale=float(scale),
-            out_dir=str(Path(out_dir).resolve()) if out_dir else None, code_sha=code_sha(), git_commit=_commit(),
+            out_dir=str(Path(out_dir).resolve()) if out_dir else None, code_sha=code_sha(),
             host=socket.gethostname(), pid=os.getpid(),
         )
         cols = ", ".join(rec)
@@ -290,7 +301,7 @@ class RunStore:
             con.execute(
                 f"INSERT INTO runs ({cols}) VALUES ({marks}) ON CONFLICT (run_id) DO UPDATE SET "
                 "status = 'running', created = excluded.created, error = NULL, finished = NULL, seconds = NULL, "
-                "stop_reason = NULL, version = excluded.version, code_sha = excluded.code_sha, git_commit = excluded.git_commit, "
+                "stop_reason = NULL, version = excluded.version, code_sha = excluded.code_sha, "
                 "replicates = excluded.replicates, out_dir = COALESCE(excluded.out_dir, runs.out_dir), "
                 "host = excluded.host, pid = excluded.pid, attempts = runs.attempts + 1 "
                 "WHERE runs.status != 'done'",  # a finished run stays finished (and served) while it is recomputed
@@ -307,11 +318,12 @@ class RunStore:
         out = Path(out_dir).resolve()
         if not outputs_ok(out, run_id):
             raise FileNotFoundError(f"{out} does not hold the outputs of run {run_id}")
+        git_commit = json.loads((out / "manifest.json").read_text(encoding="utf-8")).get("commit")
         with self._tx() as con:
             n = con.execute(
                 "UPDATE runs SET status = 'done', out_dir = ?, seconds = COALESCE(?, seconds), finished = ?, "
-                "error = NULL, stop_reason = ?, code_sha = ? WHERE run_id = ?",
-                (str(out), seconds, now(), stop_reason, code_sha(), run_id),
+                "error = NULL, stop_reason = ?, code_sha = ?, git_commit = ? WHERE run_id = ?",
+                (str(out), seconds, now(), stop_reason, code_sha(), git_commit, run_id),
             ).rowcount
             if n == 0:
                 raise KeyError(f"run {run_id} was never started in {self.path}")
@@ -363,12 +375,6 @@ class RunStore:
 def _as_dict(row: sqlite3.Row) -> dict[str, Any]:
     d = dict(row)
     return {k: d.get(k) for k in RUN_KEYS}
-
-
-def _commit() -> str:
-    from qdsim.provenance import commit
-
-    return commit()
 
 
 def stamp_manifest(result) -> None:

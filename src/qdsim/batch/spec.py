@@ -38,6 +38,7 @@ import itertools
 import json
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -145,7 +146,7 @@ class Point:
     source: str  # the scenario file it derives from
     line: int  # the batch file line that defines it
 
-    @property
+    @cached_property
     def run_id(self) -> str:
         from qdsim.api import parameters_for
         from qdsim.provenance import run_id

@@ -101,7 +101,7 @@ def summary_table(report) -> Table:
     title = f"{batch.title.en if batch.title else batch.id} — {len(report.outcomes)} runs"
     table = Table(title=title)
     for col in ("point", "values" if batch.varied else "scenario", "status", "replicates", "seconds"):
-        table.add_column(col, justify="right" if col in ("replicates", "seconds") else "left")
+        table.add_column(col, justify="right" if col in ("replicates", "seconds") else "left", no_wrap=col in ("point", "status"))
     year_col = None
     if df is not None and len(df):
         year = rule.year if rule and rule.year else int(df.year.max())

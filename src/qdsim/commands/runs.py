@@ -65,7 +65,8 @@ def command(
 def runs_table(runs: list[dict], path: Path) -> Table:
     table = Table(title=f"{len(runs)} runs in {path}" if runs else f"no runs in {path}")
     for col in ("run ID", "scenario", "status", "created (UTC)", "seconds", "replicates", "scale", "seed", "outputs / error"):
-        table.add_column(col, justify="right" if col in ("seconds", "replicates", "scale", "seed") else "left", overflow="fold")
+        table.add_column(col, justify="right" if col in ("seconds", "replicates", "scale", "seed") else "left",
+                         no_wrap=col in ("run ID", "status"), overflow="fold")
     colours = {"done": "green", "failed": "red", "running": "yellow"}
     for r in runs:
         where = r["error"] if r["status"] == "failed" else _short(r["out_dir"])
