@@ -77,7 +77,7 @@ def stable_argsort(values: np.ndarray) -> np.ndarray:
     bits = (n - 1).bit_length()
     low = np.int64((1 << bits) - 1)
     key = (x + 0.0).view(np.int64)  # + 0.0 turns -0.0 into 0.0 (they are equal to argsort)
-    key = np.where(key < 0, key ^ np.int64(0x7FFF_FFFF_FFFF_FFFF), key)  # increasing with the value
+    key ^= (key >> 63) & np.int64(0x7FFF_FFFF_FFFF_FFFF)  # negative values: flip all but the sign bit, so keys increase with values
     packed = (key & ~low) | np.arange(n, dtype=np.int64)
     packed.sort()
     order = packed & low
@@ -112,11 +112,12 @@ def gini_by_group(values: np.ndarray, weights: np.ndarray, group: np.ndarray, n_
     """
     out = np.empty(n_groups + 1)
     order = stable_argsort(values)
-    g = group[order]
+    x, w, g = values[order], weights[order], group[order]
     for c in range(n_groups):
-        sub = order[g == c]
-        out[c] = _gini_sorted(values[sub], weights[sub]) if len(sub) and weights[sub].sum() > 0 else float("nan")
-    out[n_groups] = _gini_sorted(values[order], weights[order]) if len(values) and weights.sum() > 0 else float("nan")
+        in_c = g == c
+        x_c, w_c = x[in_c], w[in_c]
+        out[c] = _gini_sorted(x_c, w_c) if len(x_c) and w_c.sum() > 0 else float("nan")
+    out[n_groups] = _gini_sorted(x, w) if len(x) and w.sum() > 0 else float("nan")
     return out
 
 
