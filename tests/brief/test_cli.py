@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import docx
@@ -93,3 +94,16 @@ def test_run_id_from_the_registry(tiny_run, tiny_run_dir, tmp_path, monkeypatch)
     r = brief(tiny_run.run_id, "--lang", "en", "--format", "md", "-q")
     assert r.exit_code == 0, r.output
     assert (tmp_path / f"brief-{tiny_run.run_id}" / "baseline-brief-en.md").is_file()
+
+
+def test_sensitivity_given_explicitly(tiny_run_dir, tmp_path):
+    from .test_content import SENSITIVITY
+
+    sdir = tmp_path / "elsewhere"
+    sdir.mkdir()
+    (sdir / "sensitivity.json").write_text(json.dumps(SENSITIVITY, ensure_ascii=False), encoding="utf-8")
+    r = brief(tiny_run_dir, "--lang", "en", "--format", "md", "--out", tmp_path / "b", "--sensitivity", sdir, "-q")
+    assert r.exit_code == 0, r.output
+    assert "Sobol indices, 320 runs; elsewhere/sensitivity.json" in (tmp_path / "b" / "baseline-brief-en.md").read_text(encoding="utf-8")
+    bad = brief(tiny_run_dir, "--sensitivity", tmp_path / "b")
+    assert bad.exit_code == 2 and "no sensitivity analysis of the scenario 'baseline'" in bad.output

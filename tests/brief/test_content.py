@@ -144,21 +144,58 @@ def test_levers_that_differ_from_the_baseline(copied_run):
     assert "资金投向：产业" not in rows  # shares unchanged: not listed
 
 
-def test_sensitivity_ranks_the_assumptions_when_present(copied_run):
+SENSITIVITY = {  # what `qdsim sensitivity` writes (sensitivity.json), trimmed
+    "method": "sobol", "n": 32, "runs": 320, "year": 2030, "scenario": "baseline",
+    "factors": [
+        {"name": "wage_qingdao", "path": "overrides.wage_qingdao", "low": 3500, "high": 6000, "kind": "parameter", "zh": "青岛务工月工资", "en": "Qingdao monthly wage", "unit": "元/月"},
+        {"name": "funds.fiscal", "path": "levers.funds.fiscal*", "low": 0, "high": 2, "kind": "lever", "zh": "青岛财政帮扶资金", "en": "Qingdao fiscal funds", "unit": "元"},
+    ],
+    "indices": {"rural_income_per_capita": [
+        {"factor": "wage_qingdao", "path": "overrides.wage_qingdao", "low": 3500, "high": 6000, "S1": 0.1, "S1_conf": 0.02, "ST": 0.12, "ST_conf": 0.02, "rank": 2},
+        {"factor": "funds.fiscal", "path": "levers.funds.fiscal*", "low": 0, "high": 2, "S1": 0.5, "S1_conf": 0.05, "ST": 0.55, "ST_conf": 0.05, "rank": 1},
+    ]},
+    "ranking": {"rural_income_per_capita": {"zh": "到2030年影响农村居民人均可支配收入最大的两个因素是：青岛财政帮扶资金和青岛务工月工资。",
+                                            "en": "By 2030, the two factors with the largest effect on rural income are Qingdao fiscal funds and the Qingdao wage."}},
+}
+
+
+def test_sensitivity_of_qdsim_sensitivity_beside_the_run(copied_run):
+    """`qdsim sensitivity` writes runs/sensitivity/<scenario>-<method>/; a brief of runs/<scenario> finds it."""
+    d = copied_run.parent / "sensitivity" / "baseline-sobol"
+    d.mkdir(parents=True)
+    (d / "sensitivity.json").write_text(json.dumps(SENSITIVITY, ensure_ascii=False), encoding="utf-8")
+    b = _Builder(from_dir(copied_run), "zh", None)
+    b.assumptions()
+    text = "\n".join(_text(x) for x in b.brief.blocks)
+    assert "敏感性分析（Sobol 方差分解，320次运行；baseline-sobol/sensitivity.json）" in text
+    assert SENSITIVITY["ranking"]["rural_income_per_capita"]["zh"] in text
+    (table,) = [x for x in b.brief.blocks if isinstance(x, Table) and x.role == "sensitivity"]
+    assert [r[0] for r in table.rows] == ["青岛财政帮扶资金", "青岛务工月工资"]
+    assert table.rows[0][1] == "按基准值的0–2倍" and table.rows[0][2] == "ST = 0.55 ± 0.05"
+
+
+def test_sensitivity_of_another_scenario_is_ignored(copied_run):
+    d = copied_run.parent / "sensitivity" / "baseline-sobol"
+    d.mkdir(parents=True)
+    (d / "sensitivity.json").write_text(json.dumps({**SENSITIVITY, "scenario": "labour-first"}), encoding="utf-8")
+    assert from_dir(copied_run).sensitivity is None
+
+
+def test_sensitivity_table_in_the_run_directory(copied_run):
     pd.DataFrame(
         {"parameter": ["wage_qingdao", "remittance_share", "potato_price"], "metric": ["rural_income_per_capita"] * 3,
          "ST": [0.12, 0.55, 0.30], "ST_conf": [0.02, 0.05, 0.04]}
     ).to_csv(copied_run / "sensitivity.csv", index=False)
     b = _Builder(from_dir(copied_run), "en", None)
     b.assumptions()
-    ranking = [x for x in b.brief.blocks if isinstance(x, Bullets) and x.role == "sensitivity"][0].items
-    assert ranking[0].startswith("Share of migrant earnings in household income (remittance_share) (ST = 0.55 ± 0.05)")
-    assert "potato_price" in ranking[1] and "wage_qingdao" in ranking[2]
+    (table,) = [x for x in b.brief.blocks if isinstance(x, Table) and x.role == "sensitivity"]
+    assert table.rows[0][0] == "Share of migrant earnings in household income (remittance_share)" and table.rows[0][2] == "ST = 0.55 ± 0.05"
+    assert "potato_price" in table.rows[1][0] and "wage_qingdao" in table.rows[2][0]
 
 
 def test_without_sensitivity_the_brief_says_so(briefs):
     text = "\n".join(_text(x) for x in briefs["en"].section("assumptions"))
-    assert "No sensitivity analysis was run" in text
+    assert "No sensitivity analysis of this scenario was found" in text
     (table,) = [x for x in briefs["en"].section("assumptions") if isinstance(x, Table)]
     assert all(row[-1] == "calibrated" for row in table.rows) and table.rows
 

@@ -502,19 +502,11 @@ class _Builder:
         n_assumed = by_status.get("assumption", 0)
         overrides = self.d.scenario.overrides
         sens = self.d.sensitivity
-        if sens is not None and not sens.empty:
-            metrics = list(dict.fromkeys(sens.metric))
-            focus = next((x for x in ("rural_income_per_capita", "monitored_share") if x in metrics), metrics[0])
-            top = sens[sens.metric == focus].sort_values("index", ascending=False).head(5)
-            mname = self.name(focus) if focus in self.cat else (focus or "–")
-            self.brief.add(Paragraph(t("a_sens", lang, file=self.d.sensitivity_file, metric=mname)))
-            items = []
-            for _, r in top.iterrows():
-                conf = "" if math.isnan(float(r["conf"])) else f" ± {float(r['conf']):.3g}"
-                items.append(t("a_sens_item", lang, label=self._param_label(r.factor), stat=r["stat"], value=f"{float(r['index']):.3g}", conf=conf))
-            self.brief.add(Bullets(items, role="sensitivity"))
+        if sens is not None:
+            self._sensitivity(sens)
         else:
-            self.brief.add(Paragraph(t("a_nosens", lang, overrides=t("a_with_overrides", lang) if overrides else "", n=n_assumed)))
+            self.brief.add(Paragraph(t("a_nosens", lang)))
+        self.brief.add(Paragraph(t("a_table", lang, overrides=t("a_with_overrides", lang) if overrides else "", n=n_assumed)))
         cal = self.m.get("calibration") if isinstance(self.m.get("calibration"), dict) else {}
         fitted = {x.get("id"): x for x in cal.get("parameters") or [] if isinstance(x, dict)}
         compat = any(isinstance(x.get("compatible_range"), list) for x in fitted.values())
@@ -536,6 +528,31 @@ class _Builder:
             self.brief.add(Table(header + [t("p_status", lang)], rows, role="parameters", numeric=(1, 2) + ((4,) if compat else ())))
         parts = ("、" if lang == "zh" else ", ").join(f"{self._status(s)} {n}" for s, n in sorted(by_status.items()))
         self.brief.add(Paragraph(t("a_counts", lang, total=len(params), parts=parts), role="note"))
+
+    def _sensitivity(self, sens) -> None:
+        lang = self.lang
+        src = Path(sens.source)
+        where = f"{src.parent.name}/{src.name}" if src.parent.name else src.name
+        method = t(f"method_{sens.method}", lang) if sens.method in ("sobol", "morris") else (sens.method or "–")
+        self.brief.add(Paragraph(t("a_sens", lang, method=method, runs=sens.runs if sens.runs is not None else "–", file=where)))
+        outputs = sens.outputs()
+        focus = [o for o in ("rural_income_per_capita", "monitored_share") if o in outputs] or outputs[:1]
+        for o in focus:
+            text = (sens.ranking.get(o) or {}).get(lang)
+            if text:
+                self.brief.add(Paragraph(text))
+            rows = sens.indices[sens.indices.output == o] if not sens.indices.empty else sens.indices
+            if rows.empty:
+                continue
+            top = rows.sort_values("index", ascending=False).head(5)
+            table = []
+            for _, r in top.iterrows():
+                label = r[f"label_{lang}"] or self._param_label(r.factor)
+                conf = "" if math.isnan(float(r["conf"])) else f" ± {float(r['conf']):.2g}"
+                table.append([label, r[f"range_{lang}"] or "–", f"{r['stat']} = {float(r['index']):.3g}{conf}"])
+            name = self.cat[o].name(lang) if o in self.cat else o
+            self.brief.add(Table([t("s_factor", lang), t("s_range", lang), t("s_index", lang)], table,
+                                 caption=t("s_caption", lang, name=name), role="sensitivity", numeric=(2,)))
 
     def limitations(self) -> None:
         lang, m = self.lang, self.m

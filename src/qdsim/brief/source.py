@@ -20,8 +20,6 @@ from qdsim.scenario import Scenario
 
 REQUIRED_COLUMNS = ("scenario", "metric", "county", "year", "unit", "mean", "p05", "p95", "impact_mean", "impact_p05", "impact_p95")
 REQUIRED_MANIFEST = ("run_id", "scenario", "replicates", "scale")
-#: files in a run directory that may hold a sensitivity analysis of it
-SENSITIVITY_FILES = ("sensitivity.csv", "sensitivity.json", "sensitivity/indices.csv", "sensitivity/sensitivity.csv")
 
 
 class BriefError(ValueError):
@@ -38,8 +36,7 @@ class RunData:
     run_dir: Path | None = None
     intervals: tuple[str, ...] = ("chance",)  # interval kinds present in summary.csv
     all_summary: pd.DataFrame | None = field(default=None, repr=False)
-    sensitivity: pd.DataFrame | None = None
-    sensitivity_file: str | None = None
+    sensitivity: Sensitivity | None = None
 
     @property
     def run_id(self) -> str:
@@ -133,7 +130,7 @@ def from_dir(path: str | os.PathLike) -> RunData:
         raise BriefError(f"{d / 'summary.csv'}: has no rows for the scenario {scenario.id!r} named in manifest.json")
     chance, kinds = _chance_only(summary)
     data = RunData(summary=chance, manifest=manifest, scenario=scenario, run_dir=d, intervals=kinds, all_summary=summary)
-    data.sensitivity, data.sensitivity_file = read_sensitivity(d)
+    data.sensitivity = find_sensitivity(d, scenario.id)
     return data
 
 
@@ -149,46 +146,122 @@ def load(source) -> RunData:
 
 
 # -- sensitivity --------------------------------------------------------------
-_NAME_COLS = ("parameter", "factor", "lever", "name", "input")
+_NAME_COLS = ("factor", "parameter", "lever", "name", "input")
 _INDEX_COLS = ("ST", "mu_star", "S1", "index", "value")
+_OUTPUT_COLS = ("output", "metric")
 
 
-def read_sensitivity(run_dir: Path) -> tuple[pd.DataFrame | None, str | None]:
-    """Indices of a sensitivity analysis saved in the run directory, if any.
+@dataclass
+class Sensitivity:
+    """A sensitivity analysis of the run's scenario (``qdsim sensitivity``, or a table in the run directory)."""
 
-    Accepts a table (CSV, or JSON records under ``indices``) with a factor
-    column (parameter / factor / lever / name), an index column (ST, mu_star,
-    S1, index) and optionally a ``metric`` and ``*_conf`` column. Returns
-    (frame with columns factor, metric, index, stat, conf; file name) or
-    (None, None) when there is none or it cannot be read.
+    source: str  # where it was read from
+    method: str = ""
+    year: int | None = None
+    runs: int | None = None
+    indices: pd.DataFrame = field(default_factory=pd.DataFrame)  # output, factor, label_zh, label_en, range, stat, index, conf
+    ranking: dict[str, dict[str, str]] = field(default_factory=dict)  # output -> {zh, en}: plain-language ranking
+
+    def outputs(self) -> list[str]:
+        return list(dict.fromkeys(self.indices["output"])) if not self.indices.empty else list(self.ranking)
+
+
+def _range_text(f: dict, lang: str) -> str:
+    try:
+        from qdsim.sensitivity import Factor
+
+        return Factor(**{k: f[k] for k in ("name", "path", "low", "high") if k in f},
+                      **{k: f[k] for k in ("kind", "zh", "en", "unit") if k in f}).range_text(lang)
+    except Exception:  # another version of the module, or none: say it plainly
+        return f"{f.get('low', '')}–{f.get('high', '')}"
+
+
+def _table(df: pd.DataFrame, factors: dict[str, dict] | None = None) -> pd.DataFrame | None:
+    factor = next((c for c in _NAME_COLS if c in df.columns), None)
+    stat = next((c for c in _INDEX_COLS if c in df.columns), None)
+    if factor is None or stat is None or df.empty:
+        return None
+    output = next((c for c in _OUTPUT_COLS if c in df.columns), None)
+    conf = f"{stat}_conf" if f"{stat}_conf" in df.columns else None
+    factors = factors or {}
+    names = df[factor].astype(str)
+    out = pd.DataFrame(
+        {
+            "output": df[output].astype(str) if output else "",
+            "factor": names,
+            "label_zh": [factors.get(n, {}).get("zh") or "" for n in names],
+            "label_en": [factors.get(n, {}).get("en") or "" for n in names],
+            "range_zh": [_range_text(factors[n], "zh") if n in factors else "" for n in names],
+            "range_en": [_range_text(factors[n], "en") if n in factors else "" for n in names],
+            "stat": stat,
+            "index": pd.to_numeric(df[stat], errors="coerce"),
+            "conf": pd.to_numeric(df[conf], errors="coerce") if conf else float("nan"),
+        }
+    ).dropna(subset=["index"])
+    return out if not out.empty else None
+
+
+def _from_json(p: Path, scenario_id: str | None) -> Sensitivity | None:
+    raw = json.loads(p.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict):
+        df = _table(pd.DataFrame(raw))
+        return Sensitivity(str(p), indices=df) if df is not None else None
+    if scenario_id is not None and raw.get("scenario") not in (None, scenario_id):
+        return None  # an analysis of another scenario
+    factors = {f["name"]: f for f in raw.get("factors") or [] if isinstance(f, dict) and "name" in f}
+    idx = raw.get("indices", [])
+    if isinstance(idx, dict):  # qdsim sensitivity: output -> records
+        frames = [pd.DataFrame(recs).assign(output=out) for out, recs in idx.items() if recs]
+        df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    else:
+        df = pd.DataFrame(idx)
+    table = _table(df, factors)
+    ranking = {o: v for o, v in (raw.get("ranking") or {}).items() if isinstance(v, dict)}
+    if table is None and not ranking:
+        return None
+    return Sensitivity(str(p), method=str(raw.get("method", "")), year=raw.get("year"), runs=raw.get("runs"),
+                       indices=table if table is not None else pd.DataFrame(), ranking=ranking)
+
+
+def read_sensitivity(path: Path, scenario_id: str | None = None) -> Sensitivity | None:
+    """A sensitivity analysis in ``path`` (a directory or a file), or None.
+
+    Reads what ``qdsim sensitivity`` writes (``sensitivity.json``, with the
+    indices, the factors' names and the plain-language ranking; or its
+    ``indices.csv``), or any table with a factor column (factor / parameter /
+    lever / name), an index column (ST, mu_star, S1, index) and optionally an
+    ``output`` or ``metric`` and a ``*_conf`` column. An analysis that names
+    another scenario than ``scenario_id`` is ignored.
     """
-    for name in SENSITIVITY_FILES:
-        p = run_dir / name
+    path = Path(path)
+    files = [path] if path.is_file() else [path / n for n in ("sensitivity.json", "indices.csv", "sensitivity.csv")]
+    for p in files:
         if not p.is_file():
             continue
         try:
             if p.suffix == ".json":
-                raw = json.loads(p.read_text(encoding="utf-8"))
-                records = raw.get("indices", raw) if isinstance(raw, dict) else raw
-                df = pd.DataFrame(records)
+                found = _from_json(p, scenario_id)
             else:
-                df = pd.read_csv(p)
-        except (OSError, ValueError, TypeError):
+                df = _table(pd.read_csv(p))
+                found = Sensitivity(str(p), indices=df) if df is not None else None
+        except (OSError, ValueError, TypeError, KeyError):
             continue
-        factor = next((c for c in _NAME_COLS if c in df.columns), None)
-        stat = next((c for c in _INDEX_COLS if c in df.columns), None)
-        if factor is None or stat is None or df.empty:
-            continue
-        conf = f"{stat}_conf" if f"{stat}_conf" in df.columns else None
-        out = pd.DataFrame(
-            {
-                "factor": df[factor].astype(str),
-                "metric": df["metric"].astype(str) if "metric" in df.columns else "",
-                "index": pd.to_numeric(df[stat], errors="coerce"),
-                "stat": stat,
-                "conf": pd.to_numeric(df[conf], errors="coerce") if conf else float("nan"),
-            }
-        ).dropna(subset=["index"])
-        if not out.empty:
-            return out, name
-    return None, None
+        if found is not None:
+            return found
+    return None
+
+
+def find_sensitivity(run_dir: Path, scenario_id: str) -> Sensitivity | None:
+    """The sensitivity analysis of a run: in its directory (``sensitivity/`` or the files themselves), or
+    where ``qdsim sensitivity`` puts one by default beside it (``../sensitivity/<scenario>-sobol``, ``-morris``)."""
+    candidates = [run_dir / "sensitivity", run_dir]
+    beside = run_dir.parent / "sensitivity"
+    candidates += [beside / f"{scenario_id}-sobol", beside / f"{scenario_id}-morris"]
+    if beside.is_dir():
+        candidates += sorted(p for p in beside.glob(f"{scenario_id}-*") if p.is_dir())
+    for c in dict.fromkeys(candidates):
+        if c.is_dir():
+            found = read_sensitivity(c, scenario_id)
+            if found is not None:
+                return found
+    return None

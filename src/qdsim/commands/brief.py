@@ -60,6 +60,8 @@ def command(
     fmt: Annotated[str, typer.Option("--format", help="Comma-separated formats: html, docx, md.")] = "html,docx",
     out_path: Annotated[Path | None, typer.Option("--out", help="Output directory (default: RUN/brief for a directory, ./brief-<run ID> for a run ID); "
                                                   "or a file name ending in .html/.docx/.md when one language and one format are asked for.")] = None,
+    sensitivity: Annotated[Path | None, typer.Option("--sensitivity", help="A `qdsim sensitivity` output (directory or sensitivity.json) to rank the assumptions by "
+                                                     "(default: found in RUN or beside it in ../sensitivity/<scenario>-sobol|morris).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or file list (for scripts).")] = False,
 ):
     """Write the policy brief of a run: key findings with intervals, charts, levers, methods, assumptions and citation."""
@@ -71,6 +73,10 @@ def command(
         formats = _split(fmt, FORMATS, "--format")
         run_dir = resolve_run(run)
         data = brief_source.from_dir(run_dir)
+        if sensitivity is not None:
+            data.sensitivity = brief_source.read_sensitivity(sensitivity, data.scenario_id)
+            if data.sensitivity is None:
+                raise _BadInput(f"--sensitivity {sensitivity}: no sensitivity analysis of the scenario {data.scenario_id!r} there")
         single_file = out_path is not None and out_path.suffix.lower() in tuple(f".{f}" for f in FORMATS)
         if single_file:
             suffix = out_path.suffix.lower()[1:]
