@@ -18,7 +18,8 @@ def test_local_processes_and_a_dask_localcluster_give_identical_results(tmp_path
     local = run_batch(batch, tmp_path / "local", workers=2, store=RunStore(tmp_path / "home-local" / "registry.db"))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         remote = run_batch(batch, tmp_path / "dask", scheduler=cluster.scheduler_address, store=RunStore(tmp_path / "home-dask" / "registry.db"))
-    assert [o.status for o in local.outcomes] == [o.status for o in remote.outcomes] == ["computed"] * 4
+    assert [(o.status, o.error) for o in local.outcomes] == [("computed", None)] * 4
+    assert [(o.status, o.error) for o in remote.outcomes] == [("computed", None)] * 4
     assert remote.executor.startswith("dask tcp://")
     assert [o.run_id for o in local.outcomes] == [o.run_id for o in remote.outcomes]
     assert (tmp_path / "local" / "summary.csv").read_bytes() == (tmp_path / "dask" / "summary.csv").read_bytes()

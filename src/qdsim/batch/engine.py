@@ -497,31 +497,32 @@ def _debug(e: Exception) -> None:
 
 # -- the batch tables ---------------------------------------------------------
 def write_tables(report: BatchReport) -> None:
-    """points.csv (one row per point) and summary.csv (all points' rows side by side)."""
+    """points.csv (one row per point) and summary.csv (all points' rows side by side, written point by point)."""
     batch, out = report.batch, report.out_dir
     rows = []
-    frames = []
-    for o in report.outcomes:
-        p = o.point
-        row = {"point": p.id, "base": p.base, "scenario": p.scenario.id}
-        row.update({path: _cell(p.values.get(path)) for path in batch.varied})
-        row.update({"run_id": o.run_id, "status": o.status, "replicates": o.replicates,
-                    "seconds": round(o.seconds, 2) if o.seconds is not None else None,
-                    "stop_reason": o.stop_reason, "error": o.error, "out_dir": f"{POINTS_DIR}/{p.dir_name}" if o.ok else None})
-        rows.append(row)
-        if o.ok:
+    tmp = out / f".summary.csv.{os.getpid()}.tmp"
+    header = True
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        for o in report.outcomes:
+            p = o.point
+            values = {path: _cell(p.values.get(path)) for path in batch.varied}
+            rows.append({"point": p.id, "base": p.base, "scenario": p.scenario.id, **values, "run_id": o.run_id, "status": o.status,
+                         "replicates": o.replicates, "seconds": round(o.seconds, 2) if o.seconds is not None else None,
+                         "stop_reason": o.stop_reason, "error": o.error, "out_dir": f"{POINTS_DIR}/{p.dir_name}" if o.ok else None})
+            if not o.ok:
+                continue
             df = pd.read_csv(o.out_dir / "summary.csv", keep_default_na=False, na_values=[""])
             df = df[df.scenario == p.scenario.id]
-            head = {"point": p.id, "run_id": o.run_id, "base": p.base}
-            head.update({path: _cell(p.values.get(path)) for path in batch.varied})
-            for i, (k, v) in enumerate(head.items()):
+            for i, (k, v) in enumerate({"point": p.id, "run_id": o.run_id, "base": p.base, **values}.items()):
                 df.insert(i, k, v)
-            frames.append(df)
+            df.to_csv(fh, index=False, header=header, float_format="%.10g", lineterminator="\n")
+            header = False
+    if header:  # no point finished
+        tmp.unlink()
+        (out / "summary.csv").unlink(missing_ok=True)
+    else:
+        os.replace(tmp, out / "summary.csv")
     _write_csv(out / "points.csv", pd.DataFrame(rows))
-    if frames:
-        _write_csv(out / "summary.csv", pd.concat(frames, ignore_index=True))
-    elif (out / "summary.csv").exists():
-        (out / "summary.csv").unlink()
 
 
 def _cell(v):

@@ -94,29 +94,30 @@ def summary_table(report) -> Table:
     metric = rule.metric if rule else "rural_income_per_capita"
     impact = not rule or rule.statistic == "impact"
     cat = catalogue()
-    df = None
-    if (report.out_dir / "summary.csv").exists():
-        df = pd.read_csv(report.out_dir / "summary.csv")
-        df = df[(df.metric == metric) & (df.county == (rule.county if rule else "all"))]
+    shown = report.outcomes[:MAX_TABLE_ROWS]
+    county = rule.county if rule else "all"
+    rows = {}
+    for o in shown:  # each shown point's own summary (the batch's may be large)
+        if o.ok:
+            df = pd.read_csv(o.out_dir / "summary.csv")
+            rows[o.point.id] = df[(df.scenario == o.point.scenario.id) & (df.metric == metric) & (df.county == county)].set_index("year")
     title = f"{batch.title.en if batch.title else batch.id} — {len(report.outcomes)} runs"
     table = Table(title=title)
     for col in ("point", "values" if batch.varied else "scenario", "status", "replicates", "seconds"):
         table.add_column(col, justify="right" if col in ("replicates", "seconds") else "left", no_wrap=col in ("point", "status"))
-    year_col = None
-    if df is not None and len(df):
-        year = rule.year if rule and rule.year else int(df.year.max())
-        year_col = year
+    year = (rule.year if rule and rule.year else max(max(r.index) for r in rows.values())) if rows else None
+    if year is not None:
         table.add_column(f"{cat[metric].en}{' impact' if impact else ''} {year}", justify="right")
         table.add_column("5–95%", justify="right")
-    for o in report.outcomes[:MAX_TABLE_ROWS]:
+    for o in shown:
         p = o.point
         label = ", ".join(f"{batch.labels.get(k, k)}={_fmt(v)}" for k, v in p.values.items()) if batch.varied else p.scenario.id
         cells = [p.id, label, o.status + (f" ({o.stop_reason.split(':')[0]})" if o.stop_reason else ""),
                  str(o.replicates or ""), f"{o.seconds:.1f}" if o.seconds is not None else ""]
-        if year_col is not None:
-            row = df[(df.point == p.id) & (df.year == year_col)]
-            if len(row):
-                r = row.iloc[0]
+        if year is not None:
+            r = rows.get(p.id)
+            if r is not None and year in r.index:
+                r = r.loc[year]
                 m, lo, hi = (r.impact_mean, r.impact_p05, r.impact_p95) if impact else (r["mean"], r.p05, r.p95)
                 cells += [f"{m:,.4g}", f"{lo:,.4g} – {hi:,.4g}"]
             else:
