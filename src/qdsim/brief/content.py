@@ -534,7 +534,8 @@ class _Builder:
         src = Path(sens.source)
         where = f"{src.parent.name}/{src.name}" if src.parent.name else src.name
         method = t(f"method_{sens.method}", lang) if sens.method in ("sobol", "morris") else (sens.method or "–")
-        self.brief.add(Paragraph(t("a_sens", lang, method=method, runs=sens.runs if sens.runs is not None else "–", file=where)))
+        how = t("a_sens_how", lang, replicates=sens.replicates, scale=f"{float(sens.scale) * 100:g}%") if sens.replicates and sens.scale else ""
+        self.brief.add(Paragraph(t("a_sens", lang, method=method, runs=sens.runs if sens.runs is not None else "–", how=how, file=where)))
         outputs = sens.outputs()
         focus = [o for o in ("rural_income_per_capita", "monitored_share") if o in outputs] or outputs[:1]
         for o in focus:

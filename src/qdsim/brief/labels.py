@@ -133,7 +133,8 @@ T: dict[str, dict[str, str]] = {
     "calib_some": {"zh": "校准：{items}。", "en": "Calibration: {items}."},
     "calib_table": {"zh": "校准拟合（{name}）", "en": "Calibration fit ({name})"},
     # assumptions
-    "a_sens": {"zh": "敏感性分析（{method}，{runs}次运行；{file}）按影响大小给各因素排序：", "en": "A sensitivity analysis ({method}, {runs} runs; {file}) ranks the factors by their influence:"},
+    "a_sens": {"zh": "敏感性分析（{method}，{runs}次运行{how}；{file}）按影响大小给各因素排序：", "en": "A sensitivity analysis ({method}, {runs} runs{how}; {file}) ranks the factors by their influence:"},
+    "a_sens_how": {"zh": "，每点{replicates}次重复，抽样比例{scale}", "en": " of {replicates} replicate(s) at a scale of {scale}"},
     "method_sobol": {"zh": "Sobol 方差分解", "en": "Sobol indices"},
     "method_morris": {"zh": "Morris 筛选法", "en": "Morris screening"},
     "s_factor": {"zh": "因素", "en": "Factor"},

@@ -161,6 +161,8 @@ class Sensitivity:
     runs: int | None = None
     indices: pd.DataFrame = field(default_factory=pd.DataFrame)  # output, factor, label_zh, label_en, range, stat, index, conf
     ranking: dict[str, dict[str, str]] = field(default_factory=dict)  # output -> {zh, en}: plain-language ranking
+    replicates: int | None = None  # per sample point
+    scale: float | None = None
 
     def outputs(self) -> list[str]:
         return list(dict.fromkeys(self.indices["output"])) if not self.indices.empty else list(self.ranking)
@@ -220,7 +222,8 @@ def _from_json(p: Path, scenario_id: str | None) -> Sensitivity | None:
     if table is None and not ranking:
         return None
     return Sensitivity(str(p), method=str(raw.get("method", "")), year=raw.get("year"), runs=raw.get("runs"),
-                       indices=table if table is not None else pd.DataFrame(), ranking=ranking)
+                       indices=table if table is not None else pd.DataFrame(), ranking=ranking,
+                       replicates=raw.get("replicates"), scale=raw.get("scale"))
 
 
 def read_sensitivity(path: Path, scenario_id: str | None = None) -> Sensitivity | None:
