@@ -90,6 +90,14 @@ def _g(value) -> str:
     return text
 
 
+def _pct(x) -> str:
+    """A relative error: '+1.3%', '0.0%' (never '-0.0%')."""
+    if x is None:
+        return "–"
+    text = f"{float(x):+.1%}"
+    return "0.0%" if text in ("+0.0%", "-0.0%") else text
+
+
 #: the English noun phrase of a finding's metric (the catalogue's names are labels, not prose)
 EN_PHRASES = {
     "rural_income_per_capita": "rural disposable income per capita",
@@ -448,8 +456,7 @@ class _Builder:
                 model += f"（{lo}–{hi}）" if lang == "zh" else f" ({lo}–{hi})"
             err = x.get("error")
             hold = x.get("holdout_error")
-            rows.append([name, quantity(float(x["reported"]), unit, lang), model,
-                         f"{float(err):+.1%}" if err is not None else "–", f"{float(hold):+.1%}" if hold is not None else "–"])
+            rows.append([name, quantity(float(x["reported"]), unit, lang), model, _pct(err), _pct(hold)])
         return text, [Table(header, rows, caption=t("calib_table_fit", lang), role="calibration", numeric=(1, 2, 3, 4))]
 
     def _calibration_generic(self, cal: dict) -> tuple[str, list[Table]]:
