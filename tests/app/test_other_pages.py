@@ -10,7 +10,7 @@ def test_compare_sets_scenarios_side_by_side(app):
     go(app, "compare")
     no_exceptions(app)
     assert app.title[0].value == "情景比较"
-    assert app.multiselect(key="cmp.choice").value == ["file:baseline.yaml", "file:stop-after-2025.yaml"]
+    assert app.multiselect(key="w.cmp.choice").value == ["file:baseline.yaml", "file:stop-after-2025.yaml"]
     table = app.dataframe[0].value
     assert len(table) == 2 and table["运行编号"].str.startswith("qd-").all()
     assert table["运行编号"].nunique() == 2
@@ -25,7 +25,7 @@ def test_compare_includes_the_what_if_just_run(app):
     app.run()
     go(app, "compare")
     no_exceptions(app)
-    chosen = app.multiselect(key="cmp.choice").value
+    chosen = app.multiselect(key="w.cmp.choice").value
     assert any(k.startswith("saved:whatif-") for k in chosen)
     assert len(app.dataframe[0].value) == 3
 

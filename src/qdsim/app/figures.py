@@ -91,14 +91,8 @@ def impact(summary: pd.DataFrame, metric: str, county: str = "all", lang: str = 
 def counties(summary: pd.DataFrame, metric: str, year: int, lang: str, county_names: dict[str, str]) -> alt.LayerChart:
     """:func:`qdsim.charts.counties` in planner units."""
     d = summary[(summary.metric == metric) & (summary.year == year) & (summary.county != "all")]
-    return planner_axis(charts.counties(summary, metric, year, lang, county_names), metric, d[["p05", "p95"]].to_numpy(), lang,
-                        channel="x", suffix=f" · {year}")
-
-
-def time_series(summary: pd.DataFrame, metric: str, county: str = "all", lang: str = "zh", prefix: str = "") -> alt.LayerChart:
-    """:func:`qdsim.charts.time_series` (scenario and its counterfactual) in planner units."""
-    d = summary[(summary.metric == metric) & (summary.county == county)]
-    return planner_axis(charts.time_series(summary, metric, county, lang), metric, d[["p05", "p95"]].to_numpy(), lang, prefix=prefix)
+    chart = charts.counties(summary, metric, year, lang, county_names).properties(height=300)  # room for seven names
+    return planner_axis(chart, metric, d[["p05", "p95"]].to_numpy(), lang, channel="x", suffix=f" · {year}")
 
 
 def scenarios_frame(series: list[tuple[str, pd.DataFrame, str]], metric: str, county: str = "all") -> pd.DataFrame:
@@ -117,12 +111,13 @@ def scenarios_frame(series: list[tuple[str, pd.DataFrame, str]], metric: str, co
     return pd.concat(frames, ignore_index=True)
 
 
-def trend(series: list[tuple[str, pd.DataFrame, str]], metric: str, county: str = "all", lang: str = "zh") -> alt.LayerChart:
+def trend(series: list[tuple[str, pd.DataFrame, str]], metric: str, county: str = "all", lang: str = "zh", prefix: str = "") -> alt.LayerChart:
     """Mean by year with its 90% band, one line per scenario (in the order given)."""
     d = scenarios_frame(series, metric, county)
     labels = [s[0] for s in series]
+    long = {"columns": 1} if max(len(x) for x in labels) > 16 else {}  # long names: one per line
     fmt = ".1%" if catalogue()[metric].unit == "share" else ",.4~g"
-    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=labels, range=PALETTE), legend=alt.Legend(orient="bottom", labelLimit=360))
+    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=labels, range=PALETTE), legend=alt.Legend(orient="bottom", labelLimit=600, symbolOpacity=1, **long))
     base = alt.Chart(d).encode(x=alt.X("year:O", title="年份" if lang == "zh" else "Year", axis=alt.Axis(labelAngle=0)), color=color)
     band = base.mark_area(opacity=0.18).encode(y=alt.Y("p05:Q", scale=alt.Scale(zero=False)), y2="p95:Q")
     line = base.mark_line(point=True).encode(
@@ -130,7 +125,7 @@ def trend(series: list[tuple[str, pd.DataFrame, str]], metric: str, county: str 
         tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("year:O"), alt.Tooltip("mean:Q", format=fmt),
                  alt.Tooltip("p05:Q", format=fmt), alt.Tooltip("p95:Q", format=fmt)],
     )
-    return planner_axis((band + line).properties(height=300), metric, d[["p05", "p95"]].to_numpy(), lang)
+    return planner_axis((band + line).properties(height=300), metric, d[["p05", "p95"]].to_numpy(), lang, prefix=prefix)
 
 
 def png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:

@@ -22,21 +22,30 @@ PAGES = (
 
 #: small touches: metric values that fit a third of the results column
 STYLE = """<style>
-[data-testid="stMetricValue"] { font-size: 1.55rem; }
+[data-testid="stMetricValue"] { font-size: %s; }
 [data-testid="stMetricLabel"] p { font-size: 0.95rem; font-weight: 600; }
 </style>"""
+#: English units are longer (CNY/person, person-times): a smaller figure keeps them whole
+VALUE_SIZE = {"zh": "1.55rem", "en": "1.3rem"}
 
 
 def main() -> None:
     st.session_state.setdefault("lang", DEFAULT_LANG)
     st.set_page_config(page_title=t("app.title"), page_icon=":material/agriculture:", layout="wide")
     state.init()
-    st.html(STYLE)
+    st.html(STYLE % VALUE_SIZE.get(st.session_state["lang"], VALUE_SIZE["zh"]))
     pages = [
         st.Page(PAGES_DIR / file, title=t(title), icon=icon, url_path=url, default=i == 0)
         for i, (file, title, icon, url) in enumerate(PAGES)
     ]
     nav = st.navigation(pages)
+    # Off the what-if page, or after a language switch, widget values go back to
+    # session state; on the what-if page they are left alone, so that moved but
+    # not yet submitted sliders of the form survive other widgets' reruns.
+    on_whatif = nav.url_path in ("", PAGES[0][3])  # the default page is served at the root
+    if not on_whatif or st.session_state.get("lang_drawn") != st.session_state["lang"]:
+        state.keep_widget_values()
+    st.session_state["lang_drawn"] = st.session_state["lang"]
     with st.sidebar:
         st.markdown(f"### {t('app.title')}")
         st.caption(t("app.tagline"))

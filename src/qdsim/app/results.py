@@ -55,10 +55,18 @@ DEFAULT_METRIC = "rural_income_per_capita"
 
 
 def metric_select(where, *, key: str) -> str:
-    """A choice among all metrics (rural income first shown)."""
+    """A choice among all metrics (rural income first shown); ``key`` should start with ``w.``."""
     names = {m: metric_name(m) for m in catalogue()}  # labels fixed at draw time, not read back later
-    options = list(names)
-    return where.selectbox(t("res.metric"), options=options, index=options.index(DEFAULT_METRIC), format_func=names.get, key=key)
+    if st.session_state.get(key) not in names:
+        st.session_state[key] = DEFAULT_METRIC
+    return where.selectbox(t("res.metric"), options=list(names), format_func=names.get, key=key)
+
+
+def year_select(where, years: list[int], *, key: str) -> int:
+    """A choice of year (the last one first shown); ``key`` should start with ``w.``."""
+    if st.session_state.get(key) not in years:
+        st.session_state[key] = years[-1]
+    return where.selectbox(t("res.year"), options=years, key=key)
 
 
 def cards(result: api.RunResult, baseline: api.RunResult | None, year: int, county: str = "all") -> None:
@@ -128,8 +136,8 @@ def show(result: api.RunResult, baseline: api.RunResult | None, yaml_text: str, 
     sid = result.scenario.id
     st.subheader(t("res.title", title=getattr(result.scenario.title, lg)))
     c1, c2 = st.columns(2)
-    year = c1.selectbox(t("res.year"), options=result.years, index=len(result.years) - 1, key=f"{key}.year")
-    metric = metric_select(c2, key=f"{key}.metric")
+    year = year_select(c1, result.years, key=f"w.{key}.year")
+    metric = metric_select(c2, key=f"w.{key}.metric")
     cards(result, baseline, year)
     trend_tab, impact_tab, table_tab = st.tabs([t("res.tab.trend"), t("res.tab.impact"), t("res.tab.table")])
     with trend_tab:

@@ -70,10 +70,8 @@ def parse_upload(name: str, data: bytes) -> api.Scenario:
 # -- session ---------------------------------------------------------------------
 
 def init() -> None:
-    """Defaults for a new session; keep widget values across pages."""
+    """Defaults for a new session."""
     ss = st.session_state
-    for k in [k for k in ss if isinstance(k, str) and k.startswith(WIDGET_PREFIX)]:
-        ss[k] = ss[k]  # a widget not drawn on this page would otherwise lose its value
     ss.setdefault("uploads", {})
     ss.setdefault("saved", [])
     ss.setdefault("history", [])
@@ -83,6 +81,19 @@ def init() -> None:
     ss.setdefault("w.run.seed", baseline().seed)
     if "base_key" not in ss:
         load_base(f"file:{BASELINE_FILE}")
+
+
+def keep_widget_values() -> None:
+    """Hand every ``w.*`` widget value back to session state before the page draws.
+
+    Two reasons, both Streamlit's: a widget not drawn on this page would lose
+    its value at the end of the run, and a choice widget whose option labels
+    were just translated would otherwise come back from the browser with its
+    old-language label, which no longer names an option.
+    """
+    ss = st.session_state
+    for k in [k for k in ss if isinstance(k, str) and k.startswith(WIDGET_PREFIX)]:
+        ss[k] = ss[k]
 
 
 def base_options() -> dict[str, api.Scenario]:
@@ -99,8 +110,8 @@ def base_scenario() -> api.Scenario:
 def load_base(key: str | None = None) -> None:
     """Make ``key`` (default: the chosen option) the base and show its values in the form."""
     ss = st.session_state
-    key = key or ss.get("base_choice") or ss.get("base_key")
-    ss["base_key"] = ss["base_choice"] = key
+    key = key or ss.get("w.base_choice") or ss.get("base_key")
+    ss["base_key"] = ss["w.base_choice"] = key
     base = base_options()[key]
     ss["w.year"] = ss["year_prev"] = whatif.default_year(base)
     ss.update(whatif.form_values(base, ss["w.year"]))

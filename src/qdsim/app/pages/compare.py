@@ -23,9 +23,9 @@ def on_upload() -> None:
             ss["cmp.problems"].append((f.name, [str(p) for p in e.problems]))
             continue
         key = state.add_upload(f.name, scenario)
-        choice = ss.setdefault("cmp.choice", [])
+        choice = ss.setdefault("w.cmp.choice", [])
         if key not in choice:
-            ss["cmp.choice"] = [*choice, key]
+            ss["w.cmp.choice"] = [*choice, key]
 
 
 def options() -> dict[str, tuple[str, api.Scenario]]:
@@ -52,18 +52,18 @@ def default_choice(opts: dict) -> list[str]:
 st.title(t("page.compare"))
 st.caption(t("cmp.intro"))
 opts = options()
-if "cmp.choice" not in ss:
-    ss["cmp.choice"] = default_choice(opts)
-ss["cmp.choice"] = [k for k in ss["cmp.choice"] if k in opts]
+if "w.cmp.choice" not in ss:
+    ss["w.cmp.choice"] = default_choice(opts)
+ss["w.cmp.choice"] = [k for k in ss["w.cmp.choice"] if k in opts]
 labels = {k: label for k, (label, _) in opts.items()}
-st.multiselect(t("cmp.choose"), options=list(labels), format_func=labels.get, key="cmp.choice")
+st.multiselect(t("cmp.choose"), options=list(labels), format_func=labels.get, key="w.cmp.choice")
 with st.expander(t("cmp.upload"), expanded=bool(ss.get("cmp.problems"))):
     st.file_uploader(t("cmp.upload"), type=["yaml", "yml"], accept_multiple_files=True, key="cmp.upload",
                      on_change=on_upload, label_visibility="collapsed")
     for name, problems in ss.get("cmp.problems") or []:
         st.error(t("whatif.bad_file", name=name) + "\n\n```\n" + "\n".join(problems) + "\n```")
 
-chosen = ss["cmp.choice"]
+chosen = ss["w.cmp.choice"]
 if not chosen:
     st.info(t("cmp.none"))
     st.stop()
@@ -75,8 +75,8 @@ for key in chosen:
 first = runs[0][1]
 lg = lang()
 c1, c2 = st.columns(2)
-year = c1.selectbox(t("res.year"), options=first.years, index=len(first.years) - 1, key="cmp.year")
-metric = results.metric_select(c2, key="cmp.metric")
+year = results.year_select(c1, first.years, key="w.cmp.year")
+metric = results.metric_select(c2, key="w.cmp.metric")
 unit = catalogue()[metric].unit
 
 shown, numeric = [], []

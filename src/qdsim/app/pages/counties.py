@@ -21,8 +21,8 @@ counties = load_registry(result.scenario.region).counties
 names = {c["id"]: c[lg] for c in counties}
 
 c1, c2 = st.columns(2)
-year = c1.selectbox(t("res.year"), options=result.years, index=len(result.years) - 1, key="cty.year")
-metric = results.metric_select(c2, key="cty.metric")
+year = results.year_select(c1, result.years, key="w.cty.year")
+metric = results.metric_select(c2, key="w.cty.metric")
 unit = catalogue()[metric].unit
 
 shown, numeric = [], []
@@ -39,20 +39,20 @@ for c in counties:
     numeric.append({"scenario": result.scenario.id, "county": c["id"], "name_zh": c["zh"], "name_en": c["en"], "metric": metric,
                     "year": year, "unit": unit, "mean": x["mean"], "p05": x["p05"], "p95": x["p95"],
                     "impact_mean": x["impact_mean"], "impact_p05": x["impact_p05"], "impact_p95": x["impact_p95"]})
-left, right = st.columns([1, 1], gap="large")
+st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch", key="cty.table")
+st.download_button(t("dl.csv_table"), data=results.csv_bytes(pd.DataFrame(numeric)),
+                   file_name=f"{result.scenario.id}-counties-{metric}-{year}.csv", mime="text/csv", key="cty.csv",
+                   icon=":material/table:", on_click="ignore")
+left, right = st.columns(2, gap="large")
 with left:
-    st.dataframe(pd.DataFrame(shown), hide_index=True, width="stretch", key="cty.table")
-    st.download_button(t("dl.csv_table"), data=results.csv_bytes(pd.DataFrame(numeric)),
-                       file_name=f"{result.scenario.id}-counties-{metric}-{year}.csv", mime="text/csv", key="cty.csv",
-                       icon=":material/table:", on_click="ignore")
-with right:
     results.chart(figures.counties(result.summary, metric, year, lg, names), key="cty.bars",
                   file_name=f"{result.scenario.id}-counties-{metric}-{year}-{lg}.png")
-
-places = {"all": t("cty.all"), **names}
-place = st.selectbox(t("cty.county_series"), options=list(places), format_func=places.get,
-                     key="cty.county")
-results.chart(figures.time_series(result.summary, metric, county=place, lang=lg,
-                                 prefix=f"{places[place]} · "),
-              key="cty.series", file_name=f"{result.scenario.id}-{place}-{metric}-{lg}.png")
+with right:
+    places = {"all": t("cty.all"), **names}
+    st.session_state.setdefault("w.cty.county", "all")
+    place = st.selectbox(t("cty.county_series"), options=list(places), format_func=places.get, key="w.cty.county")
+    sid = result.scenario.id
+    series = [(t("res.whatif"), result.summary, sid), (t("res.counterfactual"), result.summary, f"{sid}-counterfactual")]
+    results.chart(figures.trend(series, metric, county=place, lang=lg, prefix=f"{places[place]} · "), key="cty.series",
+                  file_name=f"{sid}-{place}-{metric}-{lg}.png")
 results.footer(result)

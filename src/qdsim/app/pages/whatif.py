@@ -35,7 +35,7 @@ def on_upload() -> None:
 def start_from(base: api.Scenario) -> None:
     titles = {k: getattr(s.title, lang()) for k, s in state.base_options().items()}
     st.selectbox(t("whatif.start_from"), options=list(titles), format_func=titles.get,
-                 key="base_choice", on_change=state.load_base)
+                 key="w.base_choice", on_change=state.load_base)
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
     c1.selectbox(t("whatif.from_year"), options=base.period.years, key="w.year", on_change=state.change_year,
                  help=t("whatif.from_year_help"))
@@ -116,7 +116,7 @@ st.title(t("page.whatif"))
 st.caption(t("whatif.intro"))
 base = state.base_scenario()
 ranges = calibrated_ranges(state.baseline().to_yaml())
-left, right = st.columns([5, 9], gap="large")
+left, right = st.columns([4, 10], gap="large")
 with left:
     start_from(base)
     pressed = form.lever_form(base, ranges)
