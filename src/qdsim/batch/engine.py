@@ -38,10 +38,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from qdsim.api import assemble_tasks, parameters_for, plan
 from qdsim.batch.executors import make_executor
 from qdsim.batch.spec import Adaptive, Batch, Point
-from qdsim.metrics import METRIC_IDS
+from qdsim.metrics import METRIC_IDS, catalogue
+from qdsim.provenance import run_id as make_run_id
+from qdsim.registry import load_registry
 from qdsim.runner import Progress, ReplicateTask
+from qdsim.scenario.schema import Scenario
 from qdsim.store import RunStore, code_sha, copy_outputs, outputs_ok, stamp_manifest
 
 POINTS_DIR = "points"
@@ -254,9 +258,6 @@ def run_batch(
     ``executor`` (tests) replaces the one ``workers``/``scheduler`` would make.
     KeyboardInterrupt is re-raised after the finished points are recorded.
     """
-    from qdsim.api import assemble_tasks, parameters_for, plan
-    from qdsim.registry import load_registry
-
     store = store or RunStore.default()
     out = Path(out_dir)
     t_start = time.perf_counter()
@@ -306,7 +307,7 @@ def run_batch(
             executor_name = f"dask {scheduler}" if scheduler else f"{ex.name} ({ex.capacity})"
             completed = False
             try:
-                _compute(jobs, ex, store, outcomes, progress, assemble_tasks, parameters_for, plan, load_registry, rule, checkpoint)
+                _compute(jobs, ex, store, outcomes, progress, rule, checkpoint)
                 completed = True
             except KeyboardInterrupt:
                 interrupted = True
@@ -365,10 +366,9 @@ def _served(target: Path, p: Point, request: str | None, store: RunStore) -> Out
     return Outcome(p, "registry", rec["run_id"], target, rec["replicates"], rec["seconds"], rec["stop_reason"])
 
 
-def _compute(jobs, ex, store, outcomes, progress, assemble_tasks, parameters_for, plan, load_registry, rule, checkpoint) -> None:
+def _compute(jobs: list[_Job], ex, store: RunStore, outcomes: dict[str, Outcome], progress: Progress | None,
+             rule: Adaptive | None, checkpoint) -> None:
     """Submit tasks (point after point), collect them, finish each point as soon as it can."""
-    from qdsim.metrics import catalogue
-
     code = code_sha()
     params = {id(j): parameters_for(j.point.scenario) for j in jobs}
     county_ids = ["all"] + [c["id"] for c in load_registry(jobs[0].point.scenario.region).counties]
@@ -433,7 +433,7 @@ def _compute(jobs, ex, store, outcomes, progress, assemble_tasks, parameters_for
                 total += more
             else:
                 try:
-                    outcomes[job.point.id] = _finish(job, store, assemble_tasks, stop_reason, info, ex.capacity)
+                    outcomes[job.point.id] = _finish(job, store, stop_reason, info, ex.capacity)
                 except Exception as e:  # noqa: BLE001 - e.g. the disk is full: record it, go on
                     failed(job, e)
                 points_done += 1
@@ -457,8 +457,6 @@ def _stack(pairs: list[tuple]) -> tuple[np.ndarray, np.ndarray]:
 
 def _start(store: RunStore, point: Point, params, out_dir: Path | None, replicates: int | None = None) -> str:
     """Record a run as running (under the run ID of ``replicates`` when given); return its run ID."""
-    from qdsim.provenance import run_id as make_run_id
-
     s = point.scenario
     n = s.replicates if replicates is None else replicates
     rid = make_run_id(scenario_sha=_with_replicates(s, n).sha256(), params_sha=params.sha256(), seed=s.seed, replicates=n, scale=s.scale)
@@ -467,13 +465,11 @@ def _start(store: RunStore, point: Point, params, out_dir: Path | None, replicat
     return rid
 
 
-def _with_replicates(s, n: int):
-    from qdsim.scenario.schema import Scenario
-
+def _with_replicates(s: Scenario, n: int) -> Scenario:
     return s if n == s.replicates else Scenario.model_validate({**s.model_dump(), "replicates": n})
 
 
-def _finish(job: _Job, store: RunStore, assemble_tasks, stop_reason, adaptive_info, workers: int) -> Outcome:
+def _finish(job: _Job, store: RunStore, stop_reason: str | None, adaptive_info: dict | None, workers: int) -> Outcome:
     """Write the point's outputs atomically, then mark it done (one transaction)."""
     n = job.n_target
     s = _with_replicates(job.point.scenario, n)  # adaptive: the run is the scenario with the replicates it took

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Annotated
 
@@ -57,6 +58,9 @@ def command(
     except BatchError as e:
         err.print(str(e), markup=False)
         raise typer.Exit(BAD_INPUT) from None
+    except (OSError, sqlite3.Error) as e:  # the disk, the registry: say so plainly
+        err.print(f"batch failed: {type(e).__name__}: {e}", markup=False)
+        raise typer.Exit(FAILED) from None
     except KeyboardInterrupt:
         state = _state(out_dir)
         done = sum(p.get("status") in ("computed", "registry", "present") for p in state.get("points", []))
