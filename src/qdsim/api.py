@@ -200,5 +200,8 @@ def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: 
         "sources": figures_used,
         "workers": workers,
         "seconds": round(seconds, 2),
-        "rerun": f"qdsim run scenario.yaml --replicates {scenario.replicates} --seed {scenario.seed} --scale {scenario.scale}",
+        "rerun": (
+            f"qdsim run scenario.yaml --replicates {scenario.replicates} --seed {scenario.seed} --scale {scenario.scale}"
+            + (f" --assumptions {scenario.assumption_draws}" if scenario.assumption_draws else "")
+        ),
     }

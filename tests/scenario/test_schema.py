@@ -145,3 +145,11 @@ def test_counterfactual_has_no_cooperation_but_keeps_conditions():
         if key.startswith(("funds.", "labour.", "technology.", "people.", "pairings.")) or key in ("consumption.showrooms", "consumption.canteen_share", "consumption.warehouses"):
             assert not arr.any(), key
     assert t.at("conditions.drought", 5) == 0.6
+
+
+def test_counterfactual_of_a_long_title_stays_valid():
+    from qdsim.scenario.schema import TITLE_MAX
+
+    s = loads_scenario(GOOD.replace("{zh: 测试, en: Test}", "{zh: " + "长" * TITLE_MAX + ", en: " + "x" * TITLE_MAX + "}"))
+    cf = s.counterfactual()
+    assert len(cf.title.zh) == TITLE_MAX and cf.title.zh.endswith("（无协作对照）") and cf.title.en.endswith("(no cooperation)")

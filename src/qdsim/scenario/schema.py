@@ -78,9 +78,18 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
+TITLE_MAX = 200
+
+
+def _fit(title: str, suffix: str) -> str:
+    """The title with a suffix, shortened so that it stays within TITLE_MAX."""
+    room = TITLE_MAX - len(suffix)
+    return (title if len(title) <= room else title[: room - 1] + "…") + suffix
+
+
 class Title(Strict):
-    zh: str = Field(min_length=1, max_length=200)
-    en: str = Field(min_length=1, max_length=200)
+    zh: str = Field(min_length=1, max_length=TITLE_MAX)
+    en: str = Field(min_length=1, max_length=TITLE_MAX)
 
 
 class Period(Strict):
@@ -304,7 +313,7 @@ class Scenario(Strict):
         """The same scenario with no cooperation at all (conditions and overrides kept)."""
         return Scenario(
             id=f"{self.id}-counterfactual"[:64],
-            title=Title(zh=f"{self.title.zh}（无协作对照）", en=f"{self.title.en} (no cooperation)"),
+            title=Title(zh=_fit(self.title.zh, "（无协作对照）"), en=_fit(self.title.en, " (no cooperation)")),
             period=self.period,
             levers=Levers(),
             horizon=Horizon(),
