@@ -125,7 +125,11 @@ def complete_projects(model) -> None:
 
 
 def hire(model) -> None:
-    """Firms fill vacancies with workers at home in their county (random order)."""
+    """Firms fill vacancies with workers at home in their county (random order).
+
+    Each county's seats (vacancies in slot order) go to a random sample, in
+    random order, of the county's workers at home, drawn for the seats only.
+    """
     s = model.slots
     w = model.workers
     n = s.n
@@ -134,14 +138,16 @@ def hire(model) -> None:
         return
     rng = model.streams["enterprises"]
     home = np.flatnonzero(w.state == HOME)
-    rng.shuffle(home)  # the same order as home[rng.permutation(len(home))], without the copy
     home_c = w.county[home]
-    by_county = np.argsort(home_c, kind="stable")  # grouped by county, in the random order within each
+    if np.any(home_c[1:] < home_c[:-1]):  # workers are stored county by county; if not, group them
+        home = home[np.argsort(home_c, kind="stable")]
+        home_c = w.county[home]
     first = np.concatenate([[0], np.cumsum(np.bincount(home_c, minlength=model.n_counties))])
     for c in np.unique(s.county[:n][vac > 0]):
         slots_c = np.flatnonzero((s.county[:n] == c) & (vac > 0))
         seats = np.repeat(slots_c, vac[slots_c])
-        cand = home[by_county[first[c] : min(first[c + 1], first[c] + len(seats))]]
+        pool = home[first[c] : first[c + 1]]
+        cand = pool[rng.choice(len(pool), size=min(len(seats), len(pool)), replace=False)]
         seats = seats[: len(cand)]
         w.state[cand] = FIRM
         w.employer[cand] = seats

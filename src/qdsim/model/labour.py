@@ -174,7 +174,7 @@ def pay_subsidies(model, t: int) -> None:
     for c in np.unique(counties):
         idx = reached[counties == c]
         per = subsidy * model.weight
-        n_paid = min(len(idx), int(model.funds.balance("labour", c) // per)) if per > 0 else 0
+        n_paid = int(min(len(idx), model.funds.balance("labour", c) // per)) if per > 0 else 0  # a tiny subsidy: inf, not an error
         if n_paid:
             paid = model.funds.spend("labour", c, n_paid * per)
             model.book.add("labour_subsidy_paid", c, paid)
