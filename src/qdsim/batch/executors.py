@@ -79,6 +79,8 @@ class Local:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         ctx = multiprocessing.get_context("forkserver")
+        # the fork server imports the model once; each worker is a fork of it, ready at once
+        ctx.set_forkserver_preload(["qdsim.batch.executors"])
         return ProcessPoolExecutor(max_workers=self.capacity, mp_context=ctx, initializer=_watch_parent, initargs=(os.getpid(),))
 
     def submit(self, task: ReplicateTask, done: Done) -> None:
