@@ -3,8 +3,8 @@
 Starts ``streamlit run streamlit_app.py`` on a free local port, moves a
 slider, runs, checks that the numbers and the chart change, downloads the
 scenario YAML and the summary, reruns the YAML through :mod:`qdsim.api` to
-the same numbers, uploads a bad file, and saves the screenshots of the README
-and the planner's guide (``docs/images/``).
+the same numbers, downloads the brief, uploads a bad file, and saves the
+screenshots of the README and the planner's guide (``docs/images/``).
 
 Skipped only where there is no Chromium and the CI variable is not set: in
 CI a missing browser is a failure, not a skip.
@@ -176,6 +176,9 @@ def test_move_a_slider_run_download_and_reproduce(page: Page):
     year = rerun.years[-1]
     for m in KEY_METRICS:
         assert after[m] == planner_number(row(rerun, m, year)["mean"], catalogue()[m].unit, "zh")
+    # the brief of the run shown (rendered when asked for)
+    brief = download(page, "简报 HTML").decode("utf-8")
+    assert run_id in brief and "<html" in brief.lower()
 
     shoot(page, "app-zh.png")
 

@@ -14,19 +14,18 @@ import streamlit as st
 
 from qdsim import api
 from qdsim.app import state, whatif
-from qdsim.app.i18n import t
-from qdsim.format import planner_number
+from qdsim.app.i18n import lang, t
 
 
 def display_text(spec: whatif.LeverSpec, value) -> str:
     """A lever's display value as the planner reads it (亿元, %, …)."""
     if spec.widget == "toggle" or isinstance(value, bool):
-        return ("开" if value else "关") if st.session_state.get("lang", "zh") == "zh" else ("on" if value else "off")
+        return t("form.on") if value else t("form.off")
     if spec.kind == "event":
         sev, years = value
         return f"{sev:g} @ {', '.join(map(str, years)) or '–'}"
     if spec.kind == "money":
-        return f"{float(value):g}亿元" if st.session_state.get("lang", "zh") == "zh" else f"{float(value):g} 亿元"
+        return f"{float(value):g}亿元" if lang() == "zh" else f"{float(value):g} 亿元"
     if spec.kind in ("share", "programme_share", "rate"):
         return f"{float(value):g}%"
     return f"{float(value):,.10g}"

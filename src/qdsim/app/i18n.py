@@ -76,6 +76,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lever.conditions.herbs_price_index": ("中药材价格指数（2021年=1）", "Medicinal herb price index (2021 = 1)"),
     "lever.conditions.qingdao_wage_growth": ("青岛工资年增长率（%）", "Qingdao wage growth a year (%)"),
     "form.calibrated": ("2021–2024年基准：{lo} – {hi}；超过 {limit} 属外推", "2021–2024 baseline: {lo} – {hi}; above {limit} is extrapolation"),
+    "form.on": ("开", "on"),
+    "form.off": ("关", "off"),
     "form.shares_note": ("合计应为100%；不等于100%时按比例调整。", "Should add up to 100%; otherwise rescaled proportionally."),
     "run.scale": ("模拟农户比例（%）", "Share of households simulated (%)"),
     "run.replicates": ("重复次数", "Replicates"),

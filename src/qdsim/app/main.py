@@ -31,7 +31,9 @@ VALUE_SIZE = {"zh": "1.55rem", "en": "1.3rem"}
 
 def main() -> None:
     st.session_state.setdefault("lang", DEFAULT_LANG)
-    st.set_page_config(page_title=t("app.title"), page_icon=":material/agriculture:", layout="wide")
+    st.set_option("client.toolbarMode", "viewer")  # planners need no Deploy or Rerun buttons
+    st.set_page_config(page_title=t("app.title"), page_icon=":material/agriculture:", layout="wide",
+                       menu_items={"About": f"qdsim {__version__} — {t('app.title')}"})
     state.init()
     st.html(STYLE % VALUE_SIZE.get(st.session_state["lang"], VALUE_SIZE["zh"]))
     pages = [

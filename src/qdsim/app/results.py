@@ -8,6 +8,8 @@ a plain function of the run's ``summary`` (:mod:`qdsim.charts`,
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 
 import pandas as pd
 import streamlit as st
@@ -31,12 +33,25 @@ KEY_METRICS = (
 LOWER_IS_BETTER = frozenset({"monitored_share", "relapse_households", "income_gini"})
 
 
+_KEY = ["scenario", "metric", "county", "year"]
+_indexed: OrderedDict[str, pd.DataFrame] = OrderedDict()  # run ID -> its summary indexed by _KEY
+_indexed_lock = threading.Lock()
+
+
+def _by_key(result: api.RunResult) -> pd.DataFrame:
+    """The run's summary indexed for lookups (a page reads dozens of rows; a run ID names one result)."""
+    with _indexed_lock:
+        if result.run_id not in _indexed:
+            _indexed[result.run_id] = result.summary.set_index(_KEY).sort_index()
+            while len(_indexed) > 16:
+                _indexed.popitem(last=False)
+        return _indexed[result.run_id]
+
+
 def row(result: api.RunResult, metric: str, year: int, county: str = "all", counterfactual: bool = False) -> pd.Series:
     """One summary row of a run (the scenario's, or its counterfactual's)."""
     sid = result.scenario.id + ("-counterfactual" if counterfactual else "")
-    s = result.summary
-    hit = s[(s.scenario == sid) & (s.metric == metric) & (s.year == year) & (s.county == county)]
-    return hit.iloc[0]
+    return _by_key(result).loc[(sid, metric, county, year)]
 
 
 def metric_name(metric: str) -> str:

@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, get_args
 
+from qdsim.app.i18n import tr
 from qdsim.scenario import Scenario
 from qdsim.scenario import schema as sch
 from qdsim.scenario.levers import event_series, resolve, step_series
@@ -325,8 +326,6 @@ def _apply_shares(base, data, specs, values, before, year, changes) -> float | N
 
 
 def _labels(changes: list[Change], lang: str) -> list[str]:
-    from qdsim.app.i18n import tr
-
     out: list[str] = []
     for c in changes:
         key = c.key.removeprefix("w.")
