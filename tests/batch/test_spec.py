@@ -209,3 +209,12 @@ def test_validate_command_prints_batch_problems_and_exits_2(tmp_path):
     assert r.exit_code == 2
     assert f"{path}:4: grid.levers.labour.subsidy_per_worker: -5 is outside" in r.output.replace("\n", "")
     assert "Traceback" not in r.output
+
+
+def test_variations_apply_to_each_listed_scenario(tmp_path):
+    write_batch(tmp_path, "")
+    (tmp_path / "other.yaml").write_text("extends: tiny.yaml\nid: other\ntitle: {zh: 另一个, en: Other}\nhorizon: {mode: stop, after: 2022}\n", encoding="utf-8")
+    batch = load_batch(write_batch(tmp_path, "batch: {id: cross}\nscenarios: [tiny.yaml, other.yaml]\ngrid:\n  overrides.wage_qingdao: [3500, 5000]\n"))
+    assert [(p.base, p.values["overrides.wage_qingdao"]) for p in batch.points] == [("tiny", 3500), ("tiny", 5000), ("other", 3500), ("other", 5000)]
+    assert batch.points[2].scenario.horizon.mode == "stop" and batch.points[0].scenario.horizon.mode == "continue"
+    assert len({p.scenario.id for p in batch.points}) == 4
