@@ -202,6 +202,11 @@ def downloads(result: api.RunResult, yaml_text: str, *, key: str) -> None:
     )
 
 
+def problems(name: str, lines: list[str]) -> None:
+    """A file's problems, one ``file:line: field: message`` per line, wrapped to the column."""
+    st.error(t("whatif.bad_file", name=name) + "\n\n" + "\n".join(f"- `{line}`" for line in lines), icon=":material/error:")
+
+
 def footer_text(result: api.RunResult) -> str:
     m = result.manifest
     return t(

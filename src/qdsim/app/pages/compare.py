@@ -61,7 +61,7 @@ with st.expander(t("cmp.upload"), expanded=bool(ss.get("cmp.problems"))):
     st.file_uploader(t("cmp.upload"), type=["yaml", "yml"], accept_multiple_files=True, key="cmp.upload",
                      on_change=on_upload, label_visibility="collapsed")
     for name, problems in ss.get("cmp.problems") or []:
-        st.error(t("whatif.bad_file", name=name) + "\n\n```\n" + "\n".join(problems) + "\n```")
+        results.problems(name, problems)
 
 chosen = ss["w.cmp.choice"]
 if not chosen:

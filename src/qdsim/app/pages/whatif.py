@@ -45,8 +45,7 @@ def start_from(base: api.Scenario) -> None:
                          label_visibility="collapsed", help=t("whatif.load_help"))
         bad = ss.get("upload_problems")
         if bad:
-            name, problems = bad
-            st.error(t("whatif.bad_file", name=name) + "\n\n```\n" + "\n".join(problems) + "\n```")
+            results.problems(*bad)
 
 
 def change_lines(changes: list[whatif.Change]) -> list[str]:
