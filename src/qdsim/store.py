@@ -18,7 +18,7 @@ done only after its files are in place, so a crash at any point leaves either
 a finished run with its files, or a run that is not done and will be
 computed again; never a done run without files.
 
->>> store = RunStore.default()
+>>> store = RunStore.default()  # doctest: +SKIP
 >>> store.list_runs(limit=5, status="done")  # doctest: +SKIP
 """
 
@@ -177,9 +177,14 @@ def _pid_alive(pid: int) -> bool:
 class RunStore:
     """The registry of runs in one SQLite file.
 
-    Every method opens its own short-lived connection, so a store may be used
-    from any thread or process, and concurrent writers wait (``busy_timeout``)
-    instead of failing.
+    Each thread (and each process after a fork) gets its own connection, so a
+    store may be used from anywhere; every write is one short transaction, and
+    concurrent writers wait for each other (``busy_timeout``) instead of failing.
+
+    The interface others rely on: :meth:`default`, :meth:`list_runs` and
+    :meth:`find` (dicts with the keys of :data:`RUN_KEYS`); the batch runner and
+    ``qdsim run`` also use :meth:`start`, :meth:`finish`, :meth:`fail`,
+    :meth:`servable` and :meth:`reap`.
     """
 
     def __init__(self, path: str | os.PathLike):
