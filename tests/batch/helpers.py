@@ -39,8 +39,8 @@ def write_batch(folder: Path, body: str, name: str = "batch.yaml") -> Path:
     return path
 
 
-def grid_batch(folder: Path, subsidies: list, wages: list, replicates: int = 1, name: str = "grid.yaml", extra: str = "") -> Path:
-    """A grid over the labour subsidy and the Qingdao wage: len(subsidies) × len(wages) runs."""
+def grid_batch(folder: Path, subsidies: list, wages: list, replicates: int | None = 1, name: str = "grid.yaml", extra: str = "") -> Path:
+    """A grid over the labour subsidy and the Qingdao wage: len(subsidies) × len(wages) runs (replicates=None with adaptive:)."""
     body = textwrap.dedent(
         f"""\
         batch: {{id: grid-test, title: {{zh: 测试网格, en: Test grid}}}}
@@ -48,9 +48,8 @@ def grid_batch(folder: Path, subsidies: list, wages: list, replicates: int = 1, 
         grid:
           levers.labour.subsidy_per_worker: {subsidies}
           overrides.wage_qingdao: {wages}
-        replicates: {replicates}
         scale: 0.001
         seed: 7
         """
-    )
+    ) + (f"replicates: {replicates}\n" if replicates is not None else "")
     return write_batch(folder, body + textwrap.dedent(extra), name)

@@ -171,8 +171,8 @@ ADAPTIVE = """\
 
 
 def test_adaptive_replicates_stop_when_converged_or_at_the_maximum(tmp_path, store):
-    easy = load_batch(grid_batch(tmp_path / "easy", [500], [4200], extra=ADAPTIVE.format(target=1e9)))
-    hard = load_batch(grid_batch(tmp_path / "hard", [500], [4200], extra=ADAPTIVE.format(target=1e-9)))
+    easy = load_batch(grid_batch(tmp_path / "easy", [500], [4200], replicates=None, extra=ADAPTIVE.format(target=1e9)))
+    hard = load_batch(grid_batch(tmp_path / "hard", [500], [4200], replicates=None, extra=ADAPTIVE.format(target=1e-9)))
     a = run_batch(easy, tmp_path / "a", workers=1, store=store).outcomes[0]
     b = run_batch(hard, tmp_path / "b", workers=1, store=store).outcomes[0]
     assert a.replicates == 3 and a.stop_reason.startswith("converged:")
@@ -191,7 +191,7 @@ def test_adaptive_replicates_stop_when_converged_or_at_the_maximum(tmp_path, sto
 
 
 def test_points_csv_says_why_each_adaptive_point_stopped(tmp_path, store):
-    batch = load_batch(grid_batch(tmp_path, [500], [3500, 4200], extra=ADAPTIVE.format(target=1e9)))
+    batch = load_batch(grid_batch(tmp_path, [500], [3500, 4200], replicates=None, extra=ADAPTIVE.format(target=1e9)))
     run_batch(batch, tmp_path / "out", workers=1, store=store)
     points = pd.read_csv(tmp_path / "out" / "points.csv")
     assert points.stop_reason.str.startswith("converged").all()

@@ -168,6 +168,8 @@ BAD = {
     "adaptive unknown metric": ("batch: {id: x}\nbase: tiny.yaml\ngrid: {scale: [0.001]}\nadaptive: {metric: income, target_width: 10}\n", "batch.yaml:4: adaptive.metric: unknown metric 'income'"),
     "adaptive two targets": ("batch: {id: x}\nbase: tiny.yaml\ngrid: {scale: [0.001]}\nadaptive:\n  metric: monitored_share\n  target_width: 0.1\n  target_relative: 0.1\n",
                              "batch.yaml:4: adaptive: give exactly one of target_width"),
+    "adaptive and replicates": ("batch: {id: x}\nbase: tiny.yaml\ngrid: {scale: [0.001]}\nreplicates: 3\nadaptive: {metric: monitored_share, target_width: 0.1}\n",
+                                "batch.yaml:1: (file): with adaptive:, the first number of replicates is adaptive.start"),
     "range the wrong way": ("batch: {id: x}\nbase: tiny.yaml\nsample:\n  n: 3\n  ranges: {overrides.wage_qingdao: [5000, 4000]}\n",
                             "batch.yaml:5: sample.ranges.overrides.wage_qingdao: low 5000 must be below high 4000"),
     "lever without range": ("batch: {id: x}\nbase: tiny.yaml\nsample:\n  n: 3\n  ranges: {levers.funds.fiscal: plausible}\n",

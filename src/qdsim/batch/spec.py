@@ -132,6 +132,8 @@ class BatchFile(Strict):
             raise ValueError(f"vary in one way only: {' and '.join(given)} were both given")
         if self.base is not None and not given:
             raise ValueError("base: needs points:, grid: or sample: (what to vary); to run files as they are, list them under scenarios:")
+        if self.adaptive is not None and self.replicates is not None:
+            raise ValueError("with adaptive:, the first number of replicates is adaptive.start; remove replicates:")
         return self
 
 
