@@ -259,7 +259,8 @@ def ranking(analysis: Analysis, output: str, lang: str, *, top: int = 3, output_
                      "interactions included (Sobol method; ± is the 95% confidence interval).")
         weak = [by_name[r.factor].label(lang) for r in df.itertuples() if negligible(r)]
         if weak:
-            text += f" The effect of {', '.join(weak)} cannot be told from zero."
+            names = weak[0] if len(weak) == 1 else ", ".join(weak[:-1]) + " and " + weak[-1]
+            text += f" The effect of {names} cannot be told from zero."
     return text
 
 
