@@ -92,7 +92,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "whatif.from_year_help": ("滑块显示基础情景在该年的数值。", "The sliders show the base scenario's values in that year."),
     "whatif.load": ("载入情景文件（YAML）", "Load a scenario file (YAML)"),
     "whatif.load_help": ("任何有效的 qdsim 情景文件；有错误时逐条显示文件、行号和字段。", "Any valid qdsim scenario file; problems are listed with file, line and field."),
-    "whatif.loaded": ("已载入：{name}", "Loaded: {name}"),
     "whatif.bad_file": ("无法载入 {name}，请修改以下问题后重新上传：", "Cannot load {name}; fix these problems and upload it again:"),
     "whatif.run": ("运行", "Run"),
     "whatif.reset": ("重置", "Reset"),
@@ -125,7 +124,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "res.baseline": ("基准情景", "Baseline"),
     "res.counterfactual": ("无协作对照", "No cooperation"),
     "col.metric": ("指标", "Metric"),
-    "col.unit": ("单位", "Unit"),
     "col.value": ("数值", "Value"),
     "col.interval": ("90%区间", "90% interval"),
     "col.baseline": ("基准情景", "Baseline"),
@@ -165,7 +163,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cmp.file": ("文件：{title}", "File: {title}"),
     "cmp.uploaded": ("上传：{title}", "Uploaded: {title}"),
     "cmp.none": ("请至少选择一个情景。", "Choose at least one scenario."),
-    "cmp.running": ("正在运行第 {i}/{n} 个情景", "Running scenario {i} of {n}"),
     "cmp.chart_caption": ("线为均值，阴影为90%区间；所有情景使用相同的随机数。", "Lines are means, bands 90% intervals; all scenarios share the same random numbers."),
     # -- counties
     "cty.intro": ("定西市七个县区的结果，来自当前情景（未运行时为基础情景）。", "The seven counties of Dingxi, from the current scenario (the base scenario until you run one)."),
@@ -206,7 +203,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.label": ("名称", "Name"),
     "col.range": ("合理范围", "Plausible range"),
     "col.param_status": ("依据", "Basis"),
-    "common.none_yet": ("尚无结果。", "No result yet."),
 }
 
 
