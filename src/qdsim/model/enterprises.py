@@ -138,11 +138,12 @@ def hire(model) -> None:
         return
     rng = model.streams["enterprises"]
     home = np.flatnonzero(w.state == HOME)
-    home_c = w.county[home]
-    if np.any(home_c[1:] < home_c[:-1]):  # workers are stored county by county; if not, group them
-        home = home[np.argsort(home_c, kind="stable")]
+    if np.all(w.county[1:] >= w.county[:-1]):  # workers are stored county by county: bounds by binary search
+        first = np.searchsorted(home, np.searchsorted(w.county, np.arange(model.n_counties + 1)))
+    else:
         home_c = w.county[home]
-    first = np.concatenate([[0], np.cumsum(np.bincount(home_c, minlength=model.n_counties))])
+        home = home[np.argsort(home_c, kind="stable")]
+        first = np.concatenate([[0], np.cumsum(np.bincount(home_c, minlength=model.n_counties))])
     for c in np.unique(s.county[:n][vac > 0]):
         slots_c = np.flatnonzero((s.county[:n] == c) & (vac > 0))
         seats = np.repeat(slots_c, vac[slots_c])

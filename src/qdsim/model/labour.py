@@ -238,5 +238,8 @@ class HouseholdWages:
             self.local[hs] = np.bincount(pos, weights=local[state] * skill, minlength=len(hs))
             self.migrant[hs] = np.bincount(pos, weights=migrant[state] * skill, minlength=len(hs))
         self.rates = rates
-        self.state = w.state.copy()
+        if self.state is None or self.state.shape != w.state.shape:
+            self.state = w.state.copy()
+        else:
+            np.copyto(self.state, w.state)  # into the kept buffer (a fresh copy each month costs page faults)
         return self.local, self.migrant
