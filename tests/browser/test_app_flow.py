@@ -107,9 +107,12 @@ def card(page: Page, metric: str, lang: str = "zh") -> str:
     return box.get_by_test_id("stMetricValue").inner_text().strip()
 
 
+def footer(page: Page):
+    return page.get_by_text(re.compile(r"^(运行编号|Run) qd-")).first
+
+
 def footer_run_id(page: Page) -> str:
-    text = page.get_by_text(re.compile(r"^(运行编号|Run) qd-")).first.inner_text()
-    return re.search(r"qd-[0-9a-f]{12}", text).group(0)
+    return re.search(r"qd-[0-9a-f]{12}", footer(page).inner_text()).group(0)
 
 
 def wait_idle(page: Page) -> None:
@@ -156,6 +159,7 @@ def test_move_a_slider_run_download_and_reproduce(page: Page):
     started = time.perf_counter()
     page.get_by_role("button", name="运行").first.click()
     expect(page.get_by_text(re.compile(r"青岛财政帮扶资金（亿元/年）：5亿元 → 7亿元"))).to_be_visible()
+    expect(footer(page)).not_to_contain_text(baseline_id)  # the new run's footer, not the old one still shown
     wait_idle(page)
     seconds = time.perf_counter() - started
     run_id = footer_run_id(page)
