@@ -13,6 +13,21 @@ SCENARIOS = ROOT / "scenarios"
 TINY = {"replicates": 2, "scale": 0.004, "workers": 1}
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _registry_in_a_temporary_home(tmp_path_factory):
+    """Runs record themselves in $QDSIM_HOME/registry.db: keep tests out of the repository's."""
+    import os
+
+    home = tmp_path_factory.mktemp("qdsim-home")
+    old = os.environ.get("QDSIM_HOME")
+    os.environ["QDSIM_HOME"] = str(home)
+    yield home
+    if old is None:
+        os.environ.pop("QDSIM_HOME", None)
+    else:
+        os.environ["QDSIM_HOME"] = old
+
+
 @pytest.fixture(scope="session")
 def baseline() -> api.Scenario:
     return api.load_scenario(SCENARIOS / "baseline.yaml")

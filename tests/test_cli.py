@@ -66,7 +66,7 @@ def test_manifest_has_every_field(run_dir):
 
 def test_same_seed_is_byte_identical_whatever_the_workers(run_dir, tmp_path):
     again = tmp_path / "again"
-    r = qdsim("run", SCENARIOS / "baseline.yaml", "--out", again, "--replicates", "3", "--scale", "0.003", "--workers", "2", "--quiet")
+    r = qdsim("run", SCENARIOS / "baseline.yaml", "--out", again, "--replicates", "3", "--scale", "0.003", "--workers", "2", "--quiet", "--fresh")
     assert r.returncode == 0, r.stderr
     assert (again / "summary.csv").read_bytes() == (run_dir / "summary.csv").read_bytes()
 
