@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, get_args
 
 from qdsim.app.i18n import tr
@@ -121,7 +122,8 @@ def _series_kind(field) -> str | None:
     return None
 
 
-def lever_specs() -> list[LeverSpec]:
+@cache
+def lever_specs() -> tuple[LeverSpec, ...]:
     """Every lever and condition of the schema, in the programme's order."""
     specs: list[LeverSpec] = []
     for group, gfield in sch.Levers.model_fields.items():
@@ -138,7 +140,7 @@ def lever_specs() -> list[LeverSpec]:
         if kind is None:
             raise TypeError(f"conditions.{name}: the what-if form does not know this kind of field")
         specs.append(LeverSpec("conditions", name, kind))
-    return specs
+    return tuple(specs)
 
 
 def group_names() -> list[str]:
