@@ -53,9 +53,9 @@ def test_space_maps_the_plausible_range_to_the_unit_interval():
 def test_quick_calibrate_runs_end_to_end(tmp_path):
     """`qdsim calibrate --quick` refits from scratch, writes the report, and (--force) a calibrated.yaml the registry can read."""
     out, cal = tmp_path / "report", tmp_path / "calibrated.yaml"
-    res = CliRunner().invoke(app, ["calibrate", "--quick", "--out", str(out), "--write", str(cal), "--force", "--workers", "1", "--quiet"])
+    res = CliRunner().invoke(app, ["calibrate", "--quick", "--profiles", "--out", str(out), "--write", str(cal), "--force", "--workers", "1", "--quiet"])
     assert res.exit_code in (0, 1), res.output
-    for name in ("report.md", "targets.png", "convergence.png", "elasticities.png", "targets.csv", "calibrated.yaml"):
+    for name in ("report.md", "targets.png", "convergence.png", "elasticities.png", "profiles.png", "targets.csv", "calibrated.yaml"):
         assert (out / name).stat().st_size > 0, name
     rec = read_calibrated(cal)
     reg = load_registry()
@@ -66,6 +66,13 @@ def test_quick_calibrate_runs_end_to_end(tmp_path):
     worst_before = max(abs(t["prior_error"]) for t in prov["targets"] if t["fitted"])
     worst_after = max(abs(t["error"]) for t in prov["targets"] if t["fitted"])
     assert worst_after < worst_before
+    profiled = [p for p in prov["parameters"] if "profile" in p]
+    assert profiled and all(p["identification"] != "identified" for p in profiled)
+    for p in profiled:
+        assert len(p["profile"]) == 6
+        if p["profile_range"]:
+            lo, hi = p["profile_range"]
+            assert lo <= p["value"] <= hi
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "consumption_sales" in report and "帮助销售定西农特产品累计" in report
 
@@ -89,3 +96,36 @@ def test_bad_options_exit_2(tmp_path):
     assert res.exit_code == 2
     res = CliRunner().invoke(app, ["calibrate", "--scenario", str(tmp_path / "missing.yaml"), "--out", str(tmp_path)])
     assert res.exit_code == 2
+
+
+def synthetic_result(profiles: dict, fit_errors: list[float]):
+    from qdsim.calibration import TARGETS, FitResult, TargetCheck
+
+    reg = load_registry()
+    space = Space.of(reg)
+    checks = [TargetCheck(t, 1.0, 1.0 + e, 1.0, 1.0, 4) for t, e in zip(TARGETS, fit_errors, strict=True)]
+    n = len(space.ids)
+    return FitResult(
+        space=space, prior={}, values={p.id: p.value for p in space.params}, history=[], jacobian=np.eye(n),
+        elasticity=np.zeros((len(TARGETS), n)), posterior_sd_u=np.linspace(0.1, 0.9, n), prior_checks=checks,
+        fit_checks=checks, verification=checks, holdout=checks, settings={}, seconds=0.0, simulations=0, message="",
+        profiles=profiles,
+    )
+
+
+def test_profile_range_is_the_run_of_grid_points_within_tolerance_around_the_fit():
+    from qdsim.calibration import TARGETS
+
+    ok, bad = [0.01] * len(TARGETS), [0.01] * len(TARGETS)
+    bad[2] = -0.2  # stable employment off by 20%
+    grid = [(0.0, ok), (1.2, ok), (2.4, bad), (3.6, ok), (4.8, bad), (6.0, bad)]
+    r = synthetic_result({"qingdao_friction": grid}, ok)
+    r.values["qingdao_friction"] = 3.0
+    assert r.profile_range("qingdao_friction") == (3.0, 3.6)  # 2.4 and 4.8 miss: the run stops there
+    r.values["qingdao_friction"] = 0.5
+    assert r.profile_range("qingdao_friction") == (0.0, 1.2)
+    assert r.profile_range("potato_yield_high") is None
+    # a fitted point that itself misses has no compatible range
+    assert synthetic_result({"qingdao_friction": grid}, bad).profile_range("qingdao_friction") is None
+    ident = r.identification()
+    assert list(ident.values())[0] == "identified" and list(ident.values())[-1] == "not identified"

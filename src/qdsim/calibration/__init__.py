@@ -5,13 +5,13 @@ and :func:`write_calibrated` (calibrated.yaml), :func:`write_report` (markdown
 and figures), :func:`range_warnings` (levers far beyond anything reported).
 """
 
-from qdsim.calibration.fit import FitResult, TargetCheck, calibration_scenario, check_targets, fit, prior_values, profile
+from qdsim.calibration.fit import FitResult, TargetCheck, calibration_scenario, check_targets, fit, prior_values
 from qdsim.calibration.ranges import RangeWarning, range_checks, range_warnings
 from qdsim.calibration.report import build_record, calibrated_path, read_calibrated, write_calibrated, write_report
 from qdsim.calibration.targets import DEFAULT_REPLICATES, DEFAULT_SCALE, TARGETS, TOLERANCE, Target
 
 __all__ = [
     "DEFAULT_REPLICATES", "DEFAULT_SCALE", "TARGETS", "TOLERANCE", "FitResult", "RangeWarning", "Target", "TargetCheck",
-    "build_record", "calibrated_path", "calibration_scenario", "check_targets", "fit", "prior_values", "profile", "range_checks",
+    "build_record", "calibrated_path", "calibration_scenario", "check_targets", "fit", "prior_values", "range_checks",
     "range_warnings", "read_calibrated", "write_calibrated", "write_report",
 ]

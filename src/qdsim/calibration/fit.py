@@ -20,14 +20,20 @@ Method (one obvious entry point, :func:`fit`):
   bounded). Its Jacobian is computed by forward differences (a step of 8% of
   the range, wide enough to step over the integer staircases of counts such
   as projects and villages) at the start, updated from each step in between
-  (Broyden), and recomputed at the solution. The fit stops once every fitted
+  (Broyden), and recomputed at the solution; entries whose change is not
+  significant across the seeds (paired |t| < 2) are the noise of the random
+  streams and are set to zero. The fit stops once every fitted
   target is within ``stop_tolerance`` on the fitting seeds, or when three
   steps in a row bring nothing better (the noise floor of the seeds).
 * Identification: from the Jacobian at the solution, the approximate
   posterior spread of each parameter (Gauss–Newton: targets at ±5% plus the
   weak prior), as a share of its plausible range: below a quarter the
-  reported figures identify it; above a half they do not, and its value is
-  the prior's.
+  reported figures identify it. Each other parameter is profiled one at a
+  time on a grid across its range (the others held at their fitted values),
+  which sees kinks and weak slopes the linearisation cannot: if the values
+  keeping every target within ±5% span less than half the range it is
+  ``weak`` (pinned loosely, or only together with others), else ``not
+  identified`` and its value is the prior's.
 * Verification: the rounded values, as written to ``calibrated.yaml``, are
   run on ≥ 20 replicates of the baseline seed and on a hold-out seed; every
   target must be within ±5%.
@@ -56,10 +62,13 @@ from qdsim.scenario.schema import Scenario
 PRIOR_SD = 2.0  # prior spread in u (the whole range is 1): weak, a tie-breaker along ridges
 JAC_STEP = 0.08  # forward-difference step in u (8% of the range: large against the noise of the seeds)
 PATIENCE = 3  # solver steps without a better parameter set before stopping
-SIGNIFICANT = 5  # significant digits written to calibrated.yaml
+MIN_T = 2.0  # a Jacobian entry counts when its paired change across the fitting seeds has |t| above this
+DIGITS = 5  # significant digits written to calibrated.yaml
 HOLDOUT_SEED = 20250518  # an out-of-sample root seed (the article's date)
-#: identification, by the spread (in u: the whole plausible range is 1) that keeps the targets within about ±5%
-IDENTIFIED_SD, WEAK_SD = 0.25, 0.5
+#: identification, by the spread (in u: the whole plausible range is 1) that keeps the targets within about ±5%:
+#: identified below IDENTIFIED_SD (linearised, others adjusting); weak when the compatible width is below WEAK_WIDTH
+IDENTIFIED_SD, WEAK_WIDTH = 0.25, 0.5
+PROFILE_POINTS = 6  # grid across the plausible range for the one-at-a-time profile of parameters not identified
 
 Progress = Callable[[int, int, str], None]
 
@@ -141,7 +150,7 @@ class Space:
         return np.array(out)
 
 
-def round_values(values: dict[str, float], digits: int = SIGNIFICANT) -> dict[str, float]:
+def round_values(values: dict[str, float], digits: int = DIGITS) -> dict[str, float]:
     return {k: float(f"{v:.{digits}g}") for k, v in values.items()}
 
 
@@ -197,22 +206,6 @@ class Evaluator:
         return out
 
 
-def profile(
-    scenario: Scenario, parameter: str, values: list[float], *, scale: float = 0.02, replicates: int = 4, workers: int | None = None
-) -> dict[float, dict[str, float]]:
-    """Errors of every target as one parameter moves, the others at their registry values.
-
-    A one-dimensional look along a direction the linearised identification
-    cannot see past (a kink, such as the Qingdao job quota starting or
-    ceasing to bind).
-    """
-    registry = load_registry(scenario.region)
-    reported = target_values(registry)
-    with Evaluator(calibration_scenario(scenario), scale=scale, workers=workers) as ev:
-        runs = ev.run([{parameter: float(v)} for v in values], scenario.seed, replicates)
-    return {float(v): {t.figure: float(r[:, j].mean() / reported[j] - 1.0) for j, t in enumerate(TARGETS)} for v, r in zip(values, runs, strict=True)}
-
-
 # -- results --------------------------------------------------------------------
 @dataclass
 class TargetCheck:
@@ -262,6 +255,7 @@ class FitResult:
     seconds: float
     simulations: int
     message: str
+    profiles: dict[str, list[tuple[float, list[float]]]] = field(default_factory=dict)  # parameter -> [(value, error of every target)]
     created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     @property
@@ -269,12 +263,44 @@ class FitResult:
         return all(c.ok for c in self.verification) and all(c.ok for c in self.holdout)
 
     def identification(self) -> dict[str, str]:
-        """Per parameter: ``identified`` (the targets pin it to within a quarter of its
-        plausible range), ``weak`` (within half) or ``not identified`` (the prior decides)."""
-        return {
-            pid: "identified" if sd < IDENTIFIED_SD else "weak" if sd < WEAK_SD else "not identified"
-            for pid, sd in zip(self.space.ids, self.posterior_sd_u, strict=True)
-        }
+        """Per parameter: ``identified`` — the targets pin it to within a quarter of its plausible
+        range even with the other parameters adjusting (linearised); ``weak`` — it is pinned only
+        loosely, or only in combination with others (its one-at-a-time profile, or without a profile
+        its linearised spread, covers less than half the range); ``not identified`` — the prior decides."""
+        out = {}
+        for j, pid in enumerate(self.space.ids):
+            sd = self.posterior_sd_u[j]
+            if sd < IDENTIFIED_SD:
+                out[pid] = "identified"
+                continue
+            if pid in self.profiles:
+                rng = self.profile_range(pid)
+                width = 1.0
+                if rng is not None:
+                    width = self.space.to_u({**self.values, pid: rng[1]})[j] - self.space.to_u({**self.values, pid: rng[0]})[j]
+                weak = width < WEAK_WIDTH
+            else:
+                weak = sd < WEAK_WIDTH / 2
+            out[pid] = "weak" if weak else "not identified"
+        return out
+
+    def profile_range(self, pid: str) -> tuple[float, float] | None:
+        """Grid values around the fitted one (others held) where every fitted target stays within ±5%
+        (None when not profiled, or when the fitted point itself misses)."""
+        if pid not in self.profiles:
+            return None
+        fitted = [t.fitted for t in TARGETS]
+        pts = sorted(self.profiles[pid] + [(self.values[pid], [c.error for c in self.fit_checks])])
+        ok = [all(abs(e) <= TOLERANCE for e, f in zip(errs, fitted, strict=True) if f) for _, errs in pts]
+        i = next(k for k, (v, _) in enumerate(pts) if v == self.values[pid])
+        if not ok[i]:
+            return None
+        lo = hi = i
+        while lo > 0 and ok[lo - 1]:
+            lo -= 1
+        while hi < len(pts) - 1 and ok[hi + 1]:
+            hi += 1
+        return pts[lo][0], pts[hi][0]
 
     def compatible_range(self) -> dict[str, tuple[float, float]]:
         """Values within one posterior spread of the solution (targets at about ±5%), clipped to the plausible range."""
@@ -300,6 +326,7 @@ def fit(
     workers: int | None = None,
     start: dict[str, float] | None = None,
     final_jacobian: bool = True,
+    profiles: bool = True,
     progress: Progress | None = None,
 ) -> FitResult:
     """Fit the calibrated parameters of ``scenario``'s region to the reported figures.
@@ -319,6 +346,8 @@ def fit(
         workers: processes (default: all cores, at most 8).
         start: starting values (default: the values declared in parameters.yaml — a fit from scratch).
         final_jacobian: recompute the Jacobian at the solution (else the last updated one is used).
+        profiles: for each parameter the linearisation does not identify, the targets' errors on a
+            grid across its plausible range, the others held at their fitted values (half the fitting seeds).
         progress: callback ``(done, total, message)``, counted in simulations.
     """
     started = time.perf_counter()
@@ -335,7 +364,7 @@ def fit(
     reported = target_values(registry)
     seed = scenario.seed
     n_par = len(space.ids)
-    total = seeds * (n_par * (2 if final_jacobian else 1) + max_evaluations + 2) + 2 * replicates
+    total = seeds * (n_par * (2 if final_jacobian else 1) + max_evaluations + 2) + 2 * replicates + (n_par * PROFILE_POINTS * max(2, seeds // 2) if profiles else 0)
     history: list[dict] = []
     cache: dict[bytes, np.ndarray] = {}
     best: dict = {"cost": math.inf}
@@ -380,12 +409,27 @@ def fit(
             return np.concatenate([target_residuals(samples), (u - u_prior) / PRIOR_SD])
 
         def dlog_fd(u: np.ndarray) -> np.ndarray:
-            """Forward differences: d ln(mean target) / du, every target × parameter."""
+            """Forward differences: d ln(mean target) / du, every target × parameter.
+
+            An entry whose change is not significant across the fitting seeds
+            (paired differences, |t| < 2) is set to zero: it is the noise of
+            the random streams, not an effect of the parameter.
+            """
             steps = np.where(u + JAC_STEP <= 1.0, JAC_STEP, -JAC_STEP)
             points = [u] + [u + np.eye(n_par)[j] * steps[j] for j in range(n_par)]
             runs = evaluate(points, "jacobian")
             base = log_mean(runs[0])
-            return np.column_stack([(log_mean(runs[j + 1]) - base) / steps[j] for j in range(n_par)])
+            cols = []
+            for j in range(n_par):
+                col = (log_mean(runs[j + 1]) - base) / steps[j]
+                cols.append(np.where(significant(runs[0], runs[j + 1]), col, 0.0))
+            return np.column_stack(cols)
+
+        def significant(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            d = b - a  # (seed, target), paired on the same streams
+            mean = d.mean(axis=0)
+            se = d.std(axis=0, ddof=1) / np.sqrt(len(d)) if len(d) > 1 else np.zeros(d.shape[1])
+            return np.abs(mean) > MIN_T * se
 
         state: dict = {}
 
@@ -420,11 +464,25 @@ def fit(
         verification = ev.run([values], seed, replicates, tick)[0]
         stage["name"] = "hold-out"
         holdout = ev.run([values], HOLDOUT_SEED, replicates, tick)[0]
+        J = np.vstack([dlog[fitted] / TOLERANCE, np.eye(n_par) / PRIOR_SD])
+        posterior_sd = np.sqrt(np.clip(np.diag(np.linalg.inv(J.T @ J)), 0, None))
+        profiled: dict[str, list[tuple[float, list[float]]]] = {}
+        if profiles:
+            stage["name"] = "profiles"
+            todo = [j for j in range(n_par) if posterior_sd[j] >= IDENTIFIED_SD]
+            sets = []
+            for j in todo:
+                for g in np.linspace(0.0, 1.0, PROFILE_POINTS):
+                    u = u_final.copy()
+                    u[j] = g
+                    sets.append({**values, space.ids[j]: space.to_values(u)[space.ids[j]]})
+            runs = ev.run(sets, seed, max(2, seeds // 2), tick)
+            for k, (vals, samples) in enumerate(zip(sets, runs, strict=True)):
+                pid = space.ids[todo[k // PROFILE_POINTS]]
+                profiled.setdefault(pid, []).append((vals[pid], (samples.mean(axis=0) / reported - 1.0).tolist()))
         simulations = ev.simulations
         n_workers = ev.workers
 
-    J = np.vstack([dlog[fitted] / TOLERANCE, np.eye(n_par) / PRIOR_SD])
-    posterior_sd = np.sqrt(np.clip(np.diag(np.linalg.inv(J.T @ J)), 0, None))
     settings = {
         "scenario": scenario.id,
         "scenario_sha256": scenario.sha256(),
@@ -457,4 +515,5 @@ def fit(
         seconds=time.perf_counter() - started,
         simulations=simulations,
         message=message,
+        profiles=profiled,
     )

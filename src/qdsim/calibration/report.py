@@ -15,7 +15,7 @@ import yaml
 
 from qdsim.calibration.fit import FitResult, calibration_scenario
 from qdsim.calibration.ranges import lever_levels
-from qdsim.calibration.targets import TOLERANCE
+from qdsim.calibration.targets import TARGETS, TOLERANCE
 from qdsim.format import planner_number
 from qdsim.provenance import versions
 from qdsim.registry import load_registry, region_dir
@@ -67,8 +67,11 @@ def build_record(result: FitResult, scenario: Scenario) -> dict:
             "prior_error": round(prior.error, 4),
         })
     parameters = []
+    fitted_mask = [t.fitted for t in (c.target for c in result.verification)]
     for j, pid in enumerate(result.space.ids):
         p = reg.parameters[pid]
+        prof = result.profiles.get(pid, [])
+        prange = result.profile_range(pid)
         parameters.append({
             "id": pid,
             "label": {"zh": p.label_zh, "en": p.label_en},
@@ -81,6 +84,9 @@ def build_record(result: FitResult, scenario: Scenario) -> dict:
             "compatible_range": [_num(compat[pid][0], 4), _num(compat[pid][1], 4)],
             "elasticity": {t.figure: round(float(result.elasticity[i, j]), 3) for i, t in enumerate(c.target for c in result.verification)
                            if abs(result.elasticity[i, j]) >= 0.005},
+            **({"profile": [{"value": _num(v, 5), "errors": {t.figure: round(e, 4) for t, e, f in zip(TARGETS, errs, fitted_mask, strict=True) if f}}
+                            for v, errs in prof],
+                "profile_range": [_num(prange[0], 5), _num(prange[1], 5)] if prange else None} if prof else {}),
         })
     return {
         "values": dict(result.values),
@@ -166,14 +172,16 @@ def summary_markdown(record: dict) -> str:
         )
     lines += [
         "",
-        "| parameter | fitted value | before (parameters.yaml) | plausible range | identification | values compatible with the targets |",
-        "|---|---:|---:|---|---|---|",
+        "| parameter | fitted value | before (parameters.yaml) | plausible range | identification (linearised spread) | compatible, others adjusting (linearised) | compatible, others held (profile) |",
+        "|---|---:|---:|---|---|---|---|",
     ]
     for p in prov["parameters"]:
         u = p["unit"]
+        held = ("·" if "profile" not in p else "none (the fit misses ±5%)" if not p["profile_range"]
+                else f"{_param(p['profile_range'][0])} – {_param(p['profile_range'][1])}")
         lines.append(
             f"| `{p['id']}` — {p['label']['en']} | {_param(p['value'])} {u} | {_param(p['prior'])} | {_param(p['range'][0])} – {_param(p['range'][1])} | "
-            f"{p['identification']} (spread {p['spread_share_of_range']:.2f} of range) | {_param(p['compatible_range'][0])} – {_param(p['compatible_range'][1])} |"
+            f"{p['identification']} ({p['spread_share_of_range']:.2f} of range) | {_param(p['compatible_range'][0])} – {_param(p['compatible_range'][1])} | {held} |"
         )
     f = prov["fit"]
     lines += ["", f"Solver: {f['message']} — {f['evaluations']} parameter sets, {f['simulations']} simulations, "
@@ -304,6 +312,38 @@ def plot_elasticities(record: dict, path: Path) -> Path:
     return path
 
 
+def plot_profiles(record: dict, path: Path) -> Path | None:
+    """Errors of the fitted targets as each profiled parameter moves across its range, the others held."""
+    params = [p for p in record["provenance"]["parameters"] if p.get("profile")]
+    if not params:
+        return None
+    plt = _plt()
+    n = len(params)
+    cols = min(3, n)
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows), squeeze=False)
+    figures = list(params[0]["profile"][0]["errors"])
+    for ax, p in zip(axes.flat, params, strict=False):
+        xs = [pt["value"] for pt in p["profile"]]
+        ax.axhspan(-TOLERANCE, TOLERANCE, color="#2a9d8f", alpha=0.15)
+        for f in figures:
+            ys = [pt["errors"][f] for pt in p["profile"]]
+            if max(abs(y) for y in ys) >= 0.01:
+                ax.plot(xs, ys, marker="o", ms=3, lw=1, label=f)
+        ax.axvline(p["value"], color="k", lw=0.8, ls="--")
+        ax.set_title(f"{p['id']} ({p['identification']})", fontsize=8)
+        ax.set_ylim(-0.5, 0.5)
+        ax.tick_params(labelsize=7)
+        ax.legend(fontsize=6)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.suptitle("Target errors along each parameter not identified (others held at their fitted values)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
+
+
 def write_report(result: FitResult, record: dict, out_dir: Path, calibrated_file: Path | None) -> Path:
     """report.md, targets.png, convergence.png, elasticities.png, targets.csv and the record under ``out_dir``."""
     out = Path(out_dir)
@@ -311,6 +351,7 @@ def write_report(result: FitResult, record: dict, out_dir: Path, calibrated_file
     plot_targets(record, out / "targets.png")
     plot_convergence(result, out / "convergence.png")
     plot_elasticities(record, out / "elasticities.png")
+    has_profiles = plot_profiles(record, out / "profiles.png") is not None
     import pandas as pd
 
     pd.DataFrame([{k: v for k, v in t.items() if k != "label"} | {"label_zh": t["label"]["zh"], "label_en": t["label"]["en"]}
@@ -327,8 +368,8 @@ def write_report(result: FitResult, record: dict, out_dir: Path, calibrated_file
         "",
         "## Sensitivity at the solution",
         "",
-        "Elasticity d ln(target) / d ln(parameter), forward differences on the fitting replicates (· below 0.005). "
-        "Entries where a target has no mechanism linking it to the parameter are noise of the common random numbers.",
+        "Elasticity d ln(target) / d ln(parameter), forward differences on the fitting replicates. "
+        "· : below 0.005, or a change not significant across the replicates (paired |t| < 2), i.e. noise of the random streams.",
         "",
         elasticity_markdown(record),
         "",
@@ -340,6 +381,11 @@ def write_report(result: FitResult, record: dict, out_dir: Path, calibrated_file
          ". Their values stay close to parameters.yaml; what they govern is an assumption, not a fit."
          if not_identified else "Every free parameter is identified by the reported figures."),
         "",
+        "Linearised spread: how far a parameter can move (share of its plausible range) while the targets stay within "
+        "about ±5%, the other parameters adjusting. Profile: the same one at a time on a grid, the others held — it sees "
+        "kinks the linearisation cannot (a quota that starts or stops binding).",
+        "",
+        *(["![profiles](profiles.png)", ""] if has_profiles else []),
         "## Fit progress",
         "",
         "![convergence](convergence.png)",

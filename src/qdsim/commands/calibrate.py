@@ -33,6 +33,7 @@ def command(
     write: Annotated[Path | None, typer.Option("--write", help="Where to write calibrated.yaml (default: beside parameters.yaml; with --quick: nowhere).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Write the report only, never calibrated.yaml or the docs.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Write calibrated.yaml even if a target misses ±5%.")] = False,
+    profiles: Annotated[bool | None, typer.Option("--profiles/--no-profiles", help="Profile the parameters the figures do not identify (default: on; off with --quick).")] = None,
     docs: Annotated[Path | None, typer.Option("--docs", help="Doc whose summary block to update (default: docs/calibration.md when calibrated.yaml is written to the registry).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or tables (for scripts).")] = False,
 ):
@@ -70,7 +71,7 @@ def command(
     try:
         total_guess = settings["seeds"] * 30 + 2 * settings["replicates"]
         with progress_bar("calibrate", total_guess, quiet) as cb:
-            result = fit(scenario, workers=workers, final_jacobian=not quick, progress=cb, **settings)
+            result = fit(scenario, workers=workers, final_jacobian=not quick, profiles=(not quick) if profiles is None else profiles, progress=cb, **settings)
     except KeyboardInterrupt:
         err.print("interrupted: nothing was written")
         raise typer.Exit(INTERRUPTED) from None
