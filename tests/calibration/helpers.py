@@ -25,9 +25,14 @@ def baseline_2024() -> api.Scenario:
 def target_samples(overrides: dict[str, float] | None = None, *, seed: int, replicates: int, scale: float) -> np.ndarray:
     """(replicate, target) values of the shipped baseline 2021–2024, with the registry's
     parameters (calibrated.yaml included) and optional overrides; replicate r uses the
-    r-th stream of ``seed``, as ``qdsim run`` does."""
+    r-th stream of ``seed``, as ``qdsim run`` does. Computed once per session."""
+    return _samples(tuple(sorted((overrides or {}).items())), seed, replicates, scale).copy()
+
+
+@cache
+def _samples(overrides: tuple, seed: int, replicates: int, scale: float) -> np.ndarray:
     scenario = baseline_2024()
-    params = api.parameters_for(scenario).with_overrides(overrides or {})
+    params = api.parameters_for(scenario).with_overrides(dict(overrides))
     seqs = replicate_seeds(seed, replicates)
     return np.stack([model_values(simulate(scenario, params, s, scale), scenario.period.years) for s in seqs])
 

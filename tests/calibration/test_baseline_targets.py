@@ -42,13 +42,17 @@ def test_every_target_within_5_percent(seed):
 
 
 def test_the_recorded_errors_are_the_errors_users_get(record):
-    """calibrated.yaml states the errors of the shipped baseline (same seed, scale, replicates)."""
+    """calibrated.yaml states the errors of the shipped baseline (same seed, scale, replicates).
+
+    Within a percentage point: a model change that only reshuffles random draws passes; one that
+    moves a target materially means the record is stale — rerun `qdsim calibrate`.
+    """
     prov = record["provenance"]
     assert prov["scale"] == DEFAULT_SCALE and prov["replicates"] >= 20
     samples = target_samples(seed=prov["seeds"]["root"], replicates=prov["replicates"], scale=prov["scale"])
     now = errors(samples, REPORTED)
     for t in prov["targets"]:
-        assert now[t["figure"]] == pytest.approx(t["error"], abs=1e-3), t["figure"]
+        assert now[t["figure"]] == pytest.approx(t["error"], abs=0.01), f"{t['figure']}: calibrated.yaml is stale, rerun `qdsim calibrate`"
 
 
 def test_without_calibration_some_target_misses():

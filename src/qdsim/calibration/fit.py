@@ -155,7 +155,7 @@ def round_values(values: dict[str, float], digits: int = DIGITS) -> dict[str, fl
 
 
 # -- evaluation ------------------------------------------------------------------
-def _targets_of_replicate(task: tuple) -> tuple[int, np.ndarray]:
+def _targets_of_replicate(task: tuple) -> tuple[tuple[int, int], np.ndarray]:
     """Worker: one replicate of the calibration scenario → the value of every target."""
     key, scenario, values, region, seed, replicate, n_replicates, scale = task
     params = ParameterSet(values, load_registry(region))
@@ -165,7 +165,7 @@ def _targets_of_replicate(task: tuple) -> tuple[int, np.ndarray]:
 
 
 class Evaluator:
-    """Runs parameter sets on fixed replicate streams, in parallel, and caches the results.
+    """Runs parameter sets on fixed replicate streams (common random numbers), in parallel.
 
     Use as a context manager so the worker processes are closed.
     """
