@@ -270,17 +270,19 @@ def plot_convergence(result: FitResult, path: Path) -> Path:
     cost = [h["cost"] for h in result.history]
     worst = [max(abs(e) for e, f in zip(h["errors"], fitted, strict=True) if f) for h in result.history]
     kinds = [h["kind"] for h in result.history]
-    colours = {"step": "#264653", "jacobian": "#bbbbbb", "prior": "#999999", "solution": "#e76f51"}
+    steps = [i for i, k in enumerate(kinds) if k == "step"]
+    kept = min(steps, key=lambda i: cost[i]) if steps else -1
     fig, (a1, a2) = plt.subplots(2, 1, figsize=(8, 5), sharex=True)
     for i, (c, w, k) in enumerate(zip(cost, worst, kinds, strict=True)):
-        a1.scatter(i, c, color=colours.get(k, "k"), s=14)
-        a2.scatter(i, w, color=colours.get(k, "k"), s=14)
+        colour = "#e76f51" if i == kept else "#264653" if k == "step" else "#bbbbbb"
+        a1.scatter(i, c, color=colour, s=14)
+        a2.scatter(i, w, color=colour, s=14)
     a1.set_yscale("log")
     a1.set_ylabel("cost")
     a2.set_yscale("log")
     a2.axhline(TOLERANCE, color="#2a9d8f", lw=1)
     a2.set_ylabel("worst |error|")
-    a2.set_xlabel("evaluation (dark: solver steps; grey: Jacobian; red: solution)")
+    a2.set_xlabel("evaluation (dark: solver steps; grey: Jacobian points; red: the step kept)")
     a1.set_title("Fit progress", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=130)
