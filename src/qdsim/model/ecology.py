@@ -20,8 +20,9 @@ def plant(model, t: int) -> None:
     rng = model.streams["ecology"]
     cost_factor = np.exp(rng.normal(0, 0.1, model.n_counties))
     w = model.workers
+    u_all = rng.random(w.n)  # one draw per worker whatever labour did: later years' draws stay aligned
     home = np.flatnonzero(w.state == HOME)
-    u = rng.random(len(home))
+    u = u_all[home]
     for c in range(model.n_counties):
         money = model.funds.spend_all("ecology", c)
         if money <= 0:

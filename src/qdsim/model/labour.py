@@ -80,8 +80,9 @@ def monthly(model, month: int) -> None:
         train(model, t)
 
     share = p.spring_decision_share if month == SPRING_FESTIVAL_MONTH else p.offseason_decision_share
-    deciders = np.flatnonzero((u_decide < share) & (w.state != FIRM))
-    choose(model, deciders, t, spring=(month == SPRING_FESTIVAL_MONTH))
+    # who reconsiders depends only on the stream, so a scenario and its counterfactual
+    # draw the same taste shocks for the same workers (those in firms then sit it out)
+    choose(model, np.flatnonzero(u_decide < share), t, spring=(month == SPRING_FESTIVAL_MONTH))
 
     model.hire_firm_workers()
 
@@ -96,12 +97,12 @@ def monthly(model, month: int) -> None:
 
 def train(model, t: int) -> None:
     w = model.workers
+    u = model.streams["labour"].random(w.n)  # drawn whatever the lever, for common random numbers
     places = model.stochastic_round(model.levers.at("labour.training_places", t) * model.scale, "labour")
     if places <= 0:
         return
     cand = np.flatnonzero((w.state == HOME) & ~w.trained)
-    rng = model.streams["labour"]
-    chosen = rng.permutation(cand)[:places]
+    chosen = cand[np.argsort(u[cand], kind="stable")[:places]]
     # pay for the places actually given, county by county, while the labour budget lasts
     unit = model.weight * model.params.training_cost
     keep = np.ones(len(chosen), dtype=bool)
@@ -113,9 +114,13 @@ def train(model, t: int) -> None:
     w.trained[chosen[keep]] = True
 
 
-def choose(model, deciders: np.ndarray, t: int, spring: bool) -> None:
-    """Multinomial logit over home / away / Qingdao for the workers deciding."""
-    if not len(deciders):
+def choose(model, candidates: np.ndarray, t: int, spring: bool) -> None:
+    """Multinomial logit over home / away / Qingdao for the workers reconsidering.
+
+    Taste shocks and queue priorities are drawn for every candidate (the same
+    set in a scenario and its counterfactual); candidates in a firm keep their job.
+    """
+    if not len(candidates):
         return
     p = model.params
     w = model.workers
@@ -123,7 +128,13 @@ def choose(model, deciders: np.ndarray, t: int, spring: bool) -> None:
     e = net_earnings(model, t)
     subsidy = model.levers.at("labour.subsidy_per_worker", t)
     quota = model.levers.at("labour.qingdao_job_quota", t) * model.scale
-    gumbel = rng.gumbel(size=(len(deciders), 3))
+    draws = rng.random((len(candidates), 4))
+    free = w.state[candidates] != FIRM
+    deciders = candidates[free]
+    gumbel = -np.log(-np.log(np.maximum(draws[free, :3], 1e-300)))  # standard Gumbel by inversion
+    priority = draws[free, 3]
+    if not len(deciders):
+        return
 
     b = p.logit_beta / 1000
     v_home = np.full(len(deciders), b * e["home"])
@@ -153,8 +164,8 @@ def choose(model, deciders: np.ndarray, t: int, spring: bool) -> None:
     already = int(np.count_nonzero(w.state == QINGDAO))
     deciding_in_qd = int(np.sum(w.state[deciders] == QINGDAO))
     slots = max(0, int(round(quota)) - (already - deciding_in_qd))
-    if len(want_qd) > slots:
-        refused = rng.permutation(want_qd)[slots:]
+    if len(want_qd) > slots:  # the queue: lowest priority draw first
+        refused = want_qd[np.argsort(priority[want_qd], kind="stable")[slots:]]
         choice[refused] = fallback[refused]
     w.state[deciders] = np.array([HOME, AWAY, QINGDAO], dtype=np.int8)[choice]
 
