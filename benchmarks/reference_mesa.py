@@ -11,9 +11,10 @@ examples do.
 To compare outcomes exactly, it is fed the same random numbers: it copies
 the state of qdsim's ``labour`` and ``enterprises`` streams and draws from
 them what qdsim draws, in the same order and shape — one uniform per worker
-for returns and one for the decision to reconsider, a Gumbel row per worker
-deciding, the permutations that ration training places and Qingdao's quota,
-and each county's sample of workers at home for the firms' vacancies. A
+for returns, one for the decision to reconsider and one for the training
+queue, taste shocks (Gumbel, from uniforms) and a queue priority per worker
+reconsidering, and each county's sample of workers at home for the firms'
+vacancies. A
 worker reads its own numbers by its index, so the order in which
 ``shuffle_do`` activates the agents does not change the outcome, and the
 states, months, subsidies, funds and wages come out identical to the last
@@ -59,6 +60,7 @@ class Worker(mesa.Agent):
         self.stable_counted = stable_counted
         self.skill = skill
         self.gumbel: tuple[float, float, float] | None = None
+        self.priority = 0.0
         self.choice = self.fallback = 0
 
     def returns(self) -> None:
@@ -192,8 +194,8 @@ class LabourMarket(mesa.Model):
         if spring:
             self.train()
         share = p["spring_decision_share"] if spring else p["offseason_decision_share"]
-        deciders = [w for w in self.workers if self.u_decide[w.index] < share and w.state != FIRM]
-        self.choose(deciders, spring)
+        candidates = [w for w in self.workers if self.u_decide[w.index] < share]
+        self.choose(candidates, spring)
         self.hire()
         workers.shuffle_do("count_month")
         self.pay_subsidies()
@@ -211,13 +213,14 @@ class LabourMarket(mesa.Model):
         return amount
 
     def train(self) -> None:
+        u = self.rng_labour.random(len(self.workers))  # one draw per worker: the queue for the places
         x = self.lever("labour.training_places") * self.scale
         places = int(np.floor(x))
         places += int(self.rng_labour.random() < x - places)
         if places <= 0:
             return
-        cand = np.array([w.index for w in self.workers if w.state == HOME and not w.trained], dtype=np.int64)
-        chosen = [self.workers[i] for i in self.rng_labour.permutation(cand)[:places]]
+        cand = [w for w in self.workers if w.state == HOME and not w.trained]
+        chosen = sorted(cand, key=lambda w: u[w.index])[:places]  # sorted() is stable: ties in worker order
         unit = self.weight * self.p["training_cost"]
         for c in range(self.n_counties):
             in_c = [w for w in chosen if w.county == c]
@@ -226,8 +229,8 @@ class LabourMarket(mesa.Model):
             for w in in_c[:n_ok]:
                 w.trained = True
 
-    def choose(self, deciders: list[Worker], spring: bool) -> None:
-        if not deciders:
+    def choose(self, candidates: list[Worker], spring: bool) -> None:
+        if not candidates:
             return
         p, t = self.p, self.t
         idx = (1 + p["wage_growth"]) ** t
@@ -237,9 +240,16 @@ class LabourMarket(mesa.Model):
         e_qd = p["wage_qingdao"] * q_idx - p["living_cost_qingdao"]
         subsidy = self.lever("labour.subsidy_per_worker")
         quota = self.lever("labour.qingdao_job_quota") * self.scale
-        gumbel = self.rng_labour.gumbel(size=(len(deciders), 3))
-        for w, row in zip(deciders, gumbel.tolist(), strict=True):
-            w.gumbel = row
+        # taste shocks (standard Gumbel, by inversion) and queue priorities for every candidate
+        draws = self.rng_labour.random((len(candidates), 4))
+        gumbel = -np.log(-np.log(np.maximum(draws[:, :3], 1e-300)))
+        deciders = []
+        for w, row, priority in zip(candidates, gumbel.tolist(), draws[:, 3].tolist(), strict=True):
+            if w.state != FIRM:  # firm workers keep their job
+                w.gumbel, w.priority = row, priority
+                deciders.append(w)
+        if not deciders:
+            return
         b = p["logit_beta"] / 1000
         self.v_home = b * e_home
         self.v_away = b * e_away + self.asc_away
@@ -261,9 +271,9 @@ class LabourMarket(mesa.Model):
         already = sum(1 for w in self.workers if w.state == QINGDAO)
         deciding_in_qd = sum(1 for w in deciders if w.state == QINGDAO)
         slots = max(0, int(round(quota)) - (already - deciding_in_qd))
-        if len(want) > slots:
-            for i in self.rng_labour.permutation(len(want))[slots:]:
-                want[i].choice = want[i].fallback
+        if len(want) > slots:  # the queue: lowest priority draw first
+            for w in sorted(want, key=lambda w: w.priority)[slots:]:
+                w.choice = w.fallback
         chosen.do("take_choice")
 
     def hire(self) -> None:
