@@ -306,6 +306,9 @@ def load_batch(path: str | Path) -> Batch:
     bases: list[tuple[Scenario, str, int]] = []
     for fld, ref, loc in refs:
         p = here / ref
+        if Path(ref).suffix not in (".yaml", ".yml"):  # as extends: never read other files as scenarios
+            problems.add(line(*loc), fld, f"{ref!r} is not a .yaml scenario file")
+            continue
         if not p.is_file():
             problems.add(line(*loc), fld, f"no scenario file {ref!r} (paths are relative to the batch file)")
             continue
@@ -425,13 +428,21 @@ def load_batch(path: str | Path) -> Batch:
             points.append(Point(pid, scen, values, base.id, source, ch_line or base_line))
     problems.raise_if_any()
 
+    # the whole work, assumption draws included (they may come from the scenarios or be set or varied)
+    total = sum((spec.adaptive.max_replicates if spec.adaptive else p.scenario.replicates) + p.scenario.assumption_draws for p in points)
+    if total > MAX_REPLICATE_RUNS:
+        problems.add(line("batch"), "batch", f"{len(points):,} points ask for {total:,} replicate runs (replicates and assumption draws), "
+                     f"more than the {MAX_REPLICATE_RUNS:,} a batch may ask for")
+        problems.raise_if_any()
+
     # two different runs may not share an output folder
     seen: dict[str, Point] = {}
+    varied_in = "grid" if spec.grid is not None else "sample" if spec.sample is not None else "points"
     for p in points:
         other = seen.get(p.dir_name)
         if other is not None:
             if other.scenario.sha256() == p.scenario.sha256():
-                problems.add(p.line, "scenarios" if not p.values else "points", f"point {p.id} is the same run as point {other.id}")
+                problems.add(p.line, "scenarios" if not p.values else varied_in, f"point {p.id} is the same run as point {other.id}")
             else:
                 problems.add(p.line, "scenarios", f"points {other.id} and {p.id} are different scenarios with the same id {p.dir_name!r}")
         seen[p.dir_name] = p

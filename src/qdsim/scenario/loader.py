@@ -29,7 +29,14 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+        """One line that splits at the first ``: `` after the line number (a field never holds ``: ``)."""
+        return f"{_one_line(self.file)}:{self.line}: {_one_line(self.field).replace(': ', ':')}: {_one_line(self.message)}"
+
+
+def _one_line(s: str) -> str:
+    """Text as written, with newlines and other control characters shown as escapes (``\\n``)."""
+    s = str(s)
+    return s if s.isprintable() else "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in s)
 
 
 class ScenarioError(Exception):
@@ -224,8 +231,19 @@ def _merge(base: dict, child: dict) -> dict:
     return out
 
 
-def _resolve_extends(data: dict, lines: dict, filename: str, depth: int = 0) -> tuple[dict, object]:
-    """Follow ``extends: other.yaml`` (relative to the file); return merged data and a line lookup."""
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` resolves (symbolic links followed) to somewhere inside ``root``."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, ValueError, RuntimeError):  # a NUL byte in the name, a symbolic link loop
+        return False
+
+
+def _resolve_extends(data: dict, lines: dict, filename: str, depth: int = 0, root: Path | None = None) -> tuple[dict, object]:
+    """Follow ``extends: other.yaml`` (relative to the file); return merged data and a line lookup.
+
+    With ``root`` (uploaded files), every file extended must resolve inside that folder.
+    """
     if "extends" not in data:
         return data, line_lookup(filename, lines)
     ref = data.pop("extends")
@@ -237,10 +255,12 @@ def _resolve_extends(data: dict, lines: dict, filename: str, depth: int = 0) -> 
     if Path(ref).is_absolute() or Path(ref).suffix not in (".yaml", ".yml"):
         raise ScenarioError([Problem(filename, line, "extends", "must be a relative path to a .yaml scenario file")])
     base_path = Path(filename).parent / ref
+    if root is not None and not _inside(base_path, root):
+        raise ScenarioError([Problem(filename, line, "extends", "must name a scenario file in the scenarios folder")])
     if not base_path.is_file():
         raise ScenarioError([Problem(filename, line, "extends", f"no scenario file {ref!r} next to this one")])
     base_data, base_lines = parse_yaml(read_bytes(base_path), str(base_path))
-    base_data, base_lookup = _resolve_extends(base_data, base_lines, str(base_path), depth + 1)
+    base_data, base_lookup = _resolve_extends(base_data, base_lines, str(base_path), depth + 1, root)
     merged = _merge(base_data, data)
 
     def lookup(loc):
@@ -254,10 +274,13 @@ def _resolve_extends(data: dict, lines: dict, filename: str, depth: int = 0) -> 
     return merged, lookup
 
 
-def loads_scenario(text: str | bytes, filename: str = "<scenario>") -> Scenario:
-    """Parse and validate scenario text; raise ScenarioError listing every problem."""
+def loads_scenario(text: str | bytes, filename: str = "<scenario>", *, root: str | Path | None = None) -> Scenario:
+    """Parse and validate scenario text; raise ScenarioError listing every problem.
+
+    ``root``: a folder that any file named by ``extends:`` must be in (for uploaded text).
+    """
     data, lines = parse_yaml(text, filename)
-    data, lookup = _resolve_extends(data, lines, filename)
+    data, lookup = _resolve_extends(data, lines, filename, root=Path(root) if root is not None else None)
     try:
         return Scenario.model_validate(data)
     except ValidationError as e:
