@@ -16,7 +16,7 @@ import streamlit as st
 
 from qdsim import api
 from qdsim.app import whatif
-from qdsim.app.running import run_yaml, with_settings
+from qdsim.app.running import bounded, run_yaml, with_settings
 from qdsim.scenario.loader import Problem
 
 #: the repository's scenario files (next to streamlit_app.py)
@@ -56,15 +56,34 @@ def parse_upload(name: str, data: bytes) -> api.Scenario:
     """An uploaded scenario file; raises ScenarioError with ``name:line: field: message`` problems.
 
     ``extends: other.yaml`` is looked up in the repository's ``scenarios/``
-    folder, as if the file had been saved there.
+    folder, as if the file had been saved there, and may name only files in
+    that folder. Only the file's base name is used (never as a path to write
+    to); problems in an extended file name it relative to the folder. At most
+    MAX_ASSUMPTION_DRAWS assumption draws are kept.
     """
-    name = Path(name).name or "upload.yaml"
-    stand_in = str(scenarios_dir() / name)
+    name = upload_name(name)
+    folder = scenarios_dir()
+    stand_in = str(folder / name)
     try:
-        return api.loads_scenario(data, stand_in)
+        scenario = api.loads_scenario(data, stand_in, root=folder)
     except api.ScenarioError as e:
-        problems = [Problem(name if p.file == stand_in else p.file, p.line, p.field, p.message) for p in e.problems]
+        problems = [Problem(name if p.file == stand_in else _shown(p.file, folder), p.line, p.field, p.message) for p in e.problems]
         raise api.ScenarioError(problems) from None
+    return bounded(scenario)
+
+
+def upload_name(name: str) -> str:
+    """An uploaded file's name as the app keeps and shows it: the base name only, never a path."""
+    name = Path(name).name
+    return "upload.yaml" if name in ("", ".", "..") else name
+
+
+def _shown(file: str, folder: Path) -> str:
+    """A file in the scenarios folder as ``scenarios/<name>`` (the server's own paths are not shown)."""
+    try:
+        return "scenarios/" + Path(file).resolve().relative_to(folder.resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):
+        return Path(file).name
 
 
 # -- session ---------------------------------------------------------------------
@@ -131,7 +150,8 @@ def change_year() -> None:
 
 
 def add_upload(name: str, scenario: api.Scenario) -> str:
-    """Keep a valid uploaded scenario for this session; return its option key."""
+    """Keep a valid uploaded scenario for this session (under its base name); return its option key."""
+    name = upload_name(name)
     st.session_state["uploads"][name] = scenario.to_yaml()
     return f"upload:{name}"
 

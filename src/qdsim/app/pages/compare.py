@@ -12,6 +12,8 @@ from qdsim.format import interval
 from qdsim.metrics import catalogue
 
 ss = st.session_state
+#: scenarios compared at once (each is a run: this bounds the work one session asks for)
+MAX_COMPARE = 8
 
 
 def on_upload() -> None:
@@ -24,7 +26,7 @@ def on_upload() -> None:
             continue
         key = state.add_upload(f.name, scenario)
         choice = ss.setdefault("w.cmp.choice", [])
-        if key not in choice:
+        if key not in choice and len(choice) < MAX_COMPARE:
             ss["w.cmp.choice"] = [*choice, key]
 
 
@@ -54,9 +56,9 @@ st.caption(t("cmp.intro"))
 opts = options()
 if "w.cmp.choice" not in ss:
     ss["w.cmp.choice"] = default_choice(opts)
-ss["w.cmp.choice"] = [k for k in ss["w.cmp.choice"] if k in opts]
+ss["w.cmp.choice"] = [k for k in ss["w.cmp.choice"] if k in opts][:MAX_COMPARE]
 labels = {k: label for k, (label, _) in opts.items()}
-st.multiselect(t("cmp.choose"), options=list(labels), format_func=labels.get, key="w.cmp.choice")
+st.multiselect(t("cmp.choose"), options=list(labels), format_func=labels.get, key="w.cmp.choice", max_selections=MAX_COMPARE)
 with st.expander(t("cmp.upload"), expanded=bool(ss.get("cmp.problems"))):
     st.file_uploader(t("cmp.upload"), type=["yaml", "yml"], accept_multiple_files=True, key="cmp.upload",
                      on_change=on_upload, label_visibility="collapsed")
