@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from qdsim import __version__
-from qdsim.console import BAD_INPUT, FAILED, INTERRUPTED, OK, err, out, print_problems, progress_bar
+from qdsim.console import BAD_INPUT, FAILED, INTERRUPTED, MAX_WORKERS, OK, err, out, print_problems, progress_bar
 
 app = typer.Typer(
     name="qdsim",
@@ -117,8 +117,8 @@ def run(
         for x in e.errors():
             err.print(f"--{flags.get(x['loc'][0], x['loc'][0])}: {x['msg']}", markup=False)
         raise typer.Exit(BAD_INPUT) from None
-    if workers is not None and workers < 1:
-        err.print("--workers: must be at least 1")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        err.print(f"--workers: must be between 1 and {MAX_WORKERS}")
         raise typer.Exit(BAD_INPUT)
     out_dir = out_dir or Path("runs") / scenario.id
     from qdsim.store import RunRecorder
@@ -150,6 +150,10 @@ def run(
     raise typer.Exit(OK)
 
 
+#: uploads the app's server accepts, in MB (scenario files are at most 1 MB)
+UPLOAD_MB = 2
+
+
 @app.command("app")
 def app_cmd(port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501):
     """Start the web app (Streamlit)."""
@@ -157,7 +161,8 @@ def app_cmd(port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501)
     if not script.exists():
         err.print(f"cannot find the app at {script}")
         raise typer.Exit(FAILED)
-    raise typer.Exit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.headless", "true"]))
+    raise typer.Exit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.headless", "true",
+                                      "--server.maxUploadSize", str(UPLOAD_MB)]))
 
 
 # Feature commands live in qdsim.commands.<name>, each defining `command`.

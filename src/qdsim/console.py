@@ -15,6 +15,9 @@ FAILED = 1  # the work failed (a run crashed, a target missed)
 BAD_INPUT = 2  # a file or option is wrong; nothing was run or written
 INTERRUPTED = 130
 
+#: local worker processes a command may start (more gives no speed on one machine; a cluster is --scheduler)
+MAX_WORKERS = 256
+
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # never wrap: scripts parse these lines
 out = Console(highlight=False, soft_wrap=True)
 

@@ -11,7 +11,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from qdsim.console import BAD_INPUT, FAILED, INTERRUPTED, OK, err, out, print_problems, progress_bar
+from qdsim.console import BAD_INPUT, FAILED, INTERRUPTED, MAX_WORKERS, OK, err, out, print_problems, progress_bar
 
 MAX_TABLE_ROWS = 40
 
@@ -35,8 +35,8 @@ def command(
     except ScenarioError as e:
         print_problems(e.problems)
         raise typer.Exit(BAD_INPUT) from None
-    if workers is not None and workers < 1:
-        err.print("--workers: must be at least 1")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        err.print(f"--workers: must be between 1 and {MAX_WORKERS} (a cluster: --scheduler)")
         raise typer.Exit(BAD_INPUT)
     if scheduler and workers is not None:
         err.print("--workers is ignored with --scheduler (the cluster decides)")
