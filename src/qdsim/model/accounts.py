@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from qdsim.model.order import stable_argsort
+
 RAW = (
     "fiscal_funds_spent",
     "projects_started",
@@ -57,41 +59,6 @@ class YearBook:
     def array(self) -> np.ndarray:
         """(raw, year, county+1) array in RAW order."""
         return np.stack([self.data[k] for k in RAW])
-
-
-def stable_argsort(values: np.ndarray) -> np.ndarray:
-    """Exactly ``np.argsort(values, kind="stable")``, several times faster on large arrays.
-
-    NumPy's stable argsort of floats is a merge sort; its SIMD sort is for
-    plain integers. So each value becomes an integer key that orders like it
-    (its IEEE bits, with the negative ones flipped), the low bits of the key
-    are replaced by the value's index, and the keys are sorted as integers:
-    the order is by value, then by index. Values that share a key's high
-    bits (rare) are put back in value-then-index order afterwards, so ties
-    keep their index order as in a stable sort.
-    """
-    x = np.asarray(values, dtype=float)
-    n = len(x)
-    if n < 2 or np.isnan(x).any():
-        return np.argsort(x, kind="stable")
-    bits = (n - 1).bit_length()
-    low = np.int64((1 << bits) - 1)
-    key = (x + 0.0).view(np.int64)  # + 0.0 turns -0.0 into 0.0 (they are equal to argsort)
-    key ^= (key >> 63) & np.int64(0x7FFF_FFFF_FFFF_FFFF)  # negative values: flip all but the sign bit, so keys increase with values
-    packed = (key & ~low) | np.arange(n, dtype=np.int64)
-    packed.sort()
-    order = packed & low
-    high = packed >> bits
-    same = np.flatnonzero(high[1:] == high[:-1])
-    if len(same):
-        mark = np.zeros(n, dtype=bool)
-        mark[same] = True
-        mark[same + 1] = True
-        pos = np.flatnonzero(mark)
-        run = np.cumsum(np.concatenate([[True], (high[pos[1:]] != high[pos[:-1]]) | (pos[1:] != pos[:-1] + 1)]))
-        sub = order[pos]
-        order[pos] = sub[np.lexsort((sub, x[sub], run))]
-    return order
 
 
 def gini(values: np.ndarray, weights: np.ndarray) -> float:

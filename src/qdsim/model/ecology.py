@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from qdsim.model.households import HOME
+from qdsim.model.order import smallest
 
 PLANTING_MONTH = 4
 DAYS_PER_WORKER = 60
@@ -23,6 +24,7 @@ def plant(model, t: int) -> None:
     u_all = rng.random(w.n)  # one draw per worker whatever labour did: later years' draws stay aligned
     home = np.flatnonzero(w.state == HOME)
     u = u_all[home]
+    home_c = w.county[home]
     for c in range(model.n_counties):
         money = model.funds.spend_all("ecology", c)
         if money <= 0:
@@ -33,9 +35,14 @@ def plant(model, t: int) -> None:
         # wages: labour days at the day wage, to workers at home in the county
         days = area * p.forest_labour_days * model.scale
         wage_bill = days * p.day_wage
-        in_c = home[w.county[home] == c]
+        in_county = home_c == c
+        in_c, u_c = home[in_county], u[in_county]
         k = min(len(in_c), max(1, int(days // DAYS_PER_WORKER)))
         if k == 0:
             continue
-        chosen = in_c[np.argsort(u[w.county[home] == c])[:k]]
+        # the k lowest draws (their order does not matter: each gets the same wage)
+        pick = smallest(u_c, k)
+        if k < len(u_c) and np.count_nonzero(u_c == u_c[pick[-1]]) > 1:  # a tie at the k-th draw: as np.argsort breaks it
+            pick = np.argsort(u_c)[:k]
+        chosen = in_c[pick]
         np.add.at(model.households.income[:, 1], w.household[chosen], wage_bill / k)

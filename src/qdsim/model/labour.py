@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from qdsim.model.households import AWAY, FIRM, HOME, QINGDAO
+from qdsim.model.order import smallest
 
 SPRING_FESTIVAL_MONTH = 2
 
@@ -102,7 +103,7 @@ def train(model, t: int) -> None:
     if places <= 0:
         return
     cand = np.flatnonzero((w.state == HOME) & ~w.trained)
-    chosen = cand[np.argsort(u[cand], kind="stable")[:places]]
+    chosen = cand[smallest(u[cand], places)]  # = np.argsort(u[cand], kind="stable")[:places]
     # pay for the places actually given, county by county, while the labour budget lasts
     unit = model.weight * model.params.training_cost
     keep = np.ones(len(chosen), dtype=bool)
