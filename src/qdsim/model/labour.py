@@ -166,7 +166,9 @@ def choose(model, candidates: np.ndarray, t: int, spring: bool) -> None:
     deciding_in_qd = int(np.sum(w.state[deciders] == QINGDAO))
     slots = max(0, int(round(quota)) - (already - deciding_in_qd))
     if len(want_qd) > slots:  # the queue: lowest priority draw first
-        refused = want_qd[np.argsort(priority[want_qd], kind="stable")[slots:]]
+        refused = np.ones(len(want_qd), dtype=bool)  # = want_qd[np.argsort(priority[want_qd], kind="stable")[slots:]], as a set
+        refused[smallest(priority[want_qd], slots)] = False
+        refused = want_qd[refused]
         choice[refused] = fallback[refused]
     w.state[deciders] = np.array([HOME, AWAY, QINGDAO], dtype=np.int8)[choice]
 
