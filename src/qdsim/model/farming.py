@@ -80,7 +80,7 @@ def harvest(model, t: int) -> None:
     hh = model.households
     rng = model.streams["farming"]
     n = hh.n
-    noise = rng.normal(-p.yield_noise_sd**2 / 2, p.yield_noise_sd, (n, len(CROPS)))
+    noise = np.asfortranarray(rng.normal(-p.yield_noise_sd**2 / 2, p.yield_noise_sd, (n, len(CROPS))))  # crop by crop in memory
     np.exp(noise, out=noise)
     hail_u = rng.random(len(model.village_list))
     demo_noise = np.exp(rng.normal(-0.0025, 0.05, n))

@@ -132,7 +132,12 @@ def choose(model, candidates: np.ndarray, t: int, spring: bool) -> None:
     draws = rng.random((len(candidates), 4))
     free = w.state[candidates] != FIRM
     deciders = candidates[free]
-    gumbel = -np.log(-np.log(np.maximum(draws[free, :3], 1e-300)))  # standard Gumbel by inversion
+    gumbel = np.asfortranarray(draws[free, :3])  # standard Gumbel by inversion, -log(-log(u)), in place
+    np.maximum(gumbel, 1e-300, out=gumbel)
+    np.log(gumbel, out=gumbel)
+    np.negative(gumbel, out=gumbel)
+    np.log(gumbel, out=gumbel)
+    np.negative(gumbel, out=gumbel)
     priority = draws[free, 3]
     if not len(deciders):
         return

@@ -43,17 +43,20 @@ def transfers(model, t: int) -> None:
     gap = np.maximum(0.0, p.dibao_standard * growth - hh.total_income() / hh.size)
     hh.income[:, 3] += p.dibao_coverage * gap * hh.size
     # living assistance from donations, to households monitored at the last assessment
+    transfers_col = hh.income[:, 3]  # a view
     for c in range(model.n_counties):
         pot = model.funds.balance("donations", c)
         if pot <= 0:
             continue
         assist = model.funds.spend("donations", c, pot * p.donation_assistance_share)
-        target = (hh.county == c) & hh.monitored
-        if not target.any():
-            target = (hh.county == c) & hh.formerly_poor
-        persons = hh.size[target].sum() * hh.weight
+        in_c = hh.county == c
+        target = np.flatnonzero(in_c & hh.monitored)
+        if not len(target):
+            target = np.flatnonzero(in_c & hh.formerly_poor)
+        size = hh.size[target]
+        persons = size.sum() * hh.weight
         if persons > 0:
-            hh.income[target, 3] += hh.size[target] * assist / persons
+            transfers_col[target] += size * assist / persons
         model.funds.spend_all("donations", c)  # the rest funds social projects
 
 
