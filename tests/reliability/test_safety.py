@@ -164,6 +164,31 @@ def test_brief_file_names_come_from_a_checked_scenario_id(run_dir, tmp_path):
     assert files_under(tmp_path) == before and not (tmp_path.parent / "evil-brief-en.md").exists()
 
 
+def test_the_default_brief_folder_of_a_run_id_is_named_by_that_id(run_dir, tmp_path, monkeypatch):
+    """Not by the run ID its manifest claims: an edited manifest cannot send the brief out of the working folder."""
+    import qdsim.brief
+    from qdsim.store import RunStore
+
+    tampered = tmp_path / "tampered"
+    shutil.copytree(run_dir, tampered)
+    manifest = json.loads((tampered / "manifest.json").read_text(encoding="utf-8"))
+    manifest["run_id"] = "qd-0/../../../escaped"
+    (tampered / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    monkeypatch.setenv("QDSIM_HOME", str(tmp_path / "home"))
+    store, rid = RunStore.default(), "qd-00000000beef"
+    store.start(rid, scenario_id="tiny", scenario_sha="s", params_sha="p", seed=7, replicates=1, scale=0.001, out_dir=tampered)
+    with store._tx() as con:  # a registry entry whose folder was edited afterwards
+        con.execute("UPDATE runs SET status = 'done' WHERE run_id = ?", (rid,))
+    written = []
+    monkeypatch.setattr(qdsim.brief, "write_briefs", lambda data, out, *a, **k: written.append(Path(out)) or [])
+    cwd = tmp_path / "a" / "b" / "c"
+    cwd.mkdir(parents=True)
+    monkeypatch.chdir(cwd)
+    r = runner.invoke(app, ["brief", rid, "--lang", "en", "--format", "md", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert written == [Path(f"brief-{rid}")] and (cwd / written[0]).resolve().parent == cwd.resolve()
+
+
 # -- nothing secret in outputs -----------------------------------------------------------------
 #: the qdsim command line, several commands in one process (each must exit 0)
 DRIVER = """

@@ -83,7 +83,8 @@ def command(
             if len(langs) != 1 or formats != [suffix]:
                 raise _BadInput(f"--out {out_path}: a file name needs exactly one --lang and the matching --format {suffix}; give a directory for more")
         if out_path is None:
-            out_path = run_dir / "brief" if Path(run).is_dir() else Path(f"brief-{data.run_id}")
+            # a run ID given on the command line (checked: qd-<hex>) names the folder, never the manifest's
+            out_path = run_dir / "brief" if Path(run).is_dir() else Path(f"brief-{run}")
         if out_path.exists() and not out_path.is_dir() and not single_file:
             raise _BadInput(f"--out {out_path}: exists and is not a directory")
     except (_BadInput, BriefError) as e:
