@@ -16,6 +16,8 @@ reaches that mark, while the county's labour budget lasts.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from qdsim.model.households import AWAY, FIRM, HOME, QINGDAO
@@ -91,7 +93,7 @@ def monthly(model, month: int) -> None:
     in_firm = np.flatnonzero(w.state == FIRM)
     employer = w.employer[in_firm]
     w.coop_months[in_firm[(employer >= 0) & model.firm_coop[np.maximum(employer, 0)]]] += 1
-    w.coop_months[np.flatnonzero(w.state == QINGDAO)] += 1
+    w.coop_months += w.state == QINGDAO
     pay_subsidies(model, t)
     accrue_wages(model, t)
 
@@ -182,7 +184,7 @@ def pay_subsidies(model, t: int) -> None:
     """Transport and stabilisation subsidy when a worker reaches the stable mark."""
     w = model.workers
     p = model.params
-    reached = np.flatnonzero((w.coop_months >= p.stable_months) & ~w.stable_counted)
+    reached = np.flatnonzero((w.coop_months >= math.ceil(p.stable_months)) & ~w.stable_counted)  # whole months: compare as integers
     if not len(reached):
         return
     w.stable_counted[reached] = True
