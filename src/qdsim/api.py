@@ -59,11 +59,18 @@ class RunResult:
         """Write summary.csv, manifest.json, replicates.parquet and scenario.yaml.
 
         Files are written to a temporary folder and moved into place, so a
-        crash never leaves a half-written output directory.
+        crash never leaves a half-written output directory. An existing
+        ``out_dir`` is replaced only when it is empty or holds a run (see
+        :func:`qdsim.store.replaceable`); anything else raises FileExistsError.
         """
+        from qdsim.store import replaceable
+
         out = Path(out_dir)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        target = out.resolve()  # "." and symbolic links: replace the folder itself
+        if not replaceable(target):
+            raise FileExistsError(f"{out} is the working folder or holds more than a qdsim run; it is not replaced (choose another output folder)")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         tmp.chmod(0o755)
         try:
             self.summary.to_csv(tmp / "summary.csv", index=False, float_format="%.10g", lineterminator="\n")
@@ -72,9 +79,9 @@ class RunResult:
             )
             (tmp / "scenario.yaml").write_text(self.scenario.to_yaml(), encoding="utf-8")
             (tmp / "manifest.json").write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-            if out.exists():
-                shutil.rmtree(out)
-            os.replace(tmp, out)
+            if target.exists():
+                shutil.rmtree(target)
+            os.replace(tmp, target)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

@@ -121,7 +121,11 @@ def run(
         err.print(f"--workers: must be between 1 and {MAX_WORKERS}")
         raise typer.Exit(BAD_INPUT)
     out_dir = out_dir or Path("runs") / scenario.id
-    from qdsim.store import RunRecorder
+    from qdsim.store import RunRecorder, replaceable
+
+    if not replaceable(out_dir.resolve()):  # before anything runs: never delete a folder of other things
+        err.print(f"--out {out_dir}: is the working folder or holds more than a qdsim run; choose another (nothing is deleted to make room)", markup=False)
+        raise typer.Exit(BAD_INPUT)
 
     registry = RunRecorder(scenario, out_dir, fresh=fresh, warn=lambda m: err.print(m, markup=False))
     if registry.served_from:  # the same inputs and code finished before: serve it, do not recompute

@@ -144,20 +144,48 @@ def outputs_ok(out_dir: str | os.PathLike | None, run_id: str, code: str | None 
     return code is None or manifest.get("code_sha256") == code
 
 
+#: what a run folder may hold besides its outputs and still be replaced by a new run (`qdsim brief RUN` writes RUN/brief)
+REPLACEABLE_EXTRAS = ("brief",)
+
+
+def replaceable(path: str | os.PathLike) -> bool:
+    """Whether a run's outputs may replace ``path``: it does not exist, or is a folder holding nothing but a run's files.
+
+    A file, a folder of anything else (``--out ~`` by mistake, notes added to a run folder), or the
+    working folder and its parents are never deleted to make room for a run.
+    """
+    p = Path(path)
+    if not p.exists() and not p.is_symlink():
+        return True
+    if not p.is_dir():
+        return False
+    try:
+        here = Path.cwd().resolve()
+    except OSError:
+        here = None
+    if here is not None and (p.resolve() == here or p.resolve() in here.parents):
+        return False
+    allowed = {*OUTPUT_FILES, *REPLACEABLE_EXTRAS}
+    return all(x.name in allowed or x.name.startswith(".") for x in p.iterdir())
+
+
 def copy_outputs(src: str | os.PathLike, dst: str | os.PathLike) -> Path:
-    """Copy a run's output directory to ``dst`` atomically (temporary copy, then rename)."""
+    """Copy a run's output directory to ``dst`` atomically (temporary copy, then rename; see :func:`replaceable`)."""
     src, dst = Path(src), Path(dst)
     if src.resolve() == dst.resolve():
         return dst
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dst.name}.", dir=dst.parent))
+    target = dst.resolve()
+    if not replaceable(target):
+        raise FileExistsError(f"{dst} is the working folder or holds more than a qdsim run; it is not replaced (choose another output folder)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         for f in OUTPUT_FILES:
             shutil.copy2(src / f, tmp / f)
         tmp.chmod(0o755)
-        if dst.exists():
-            shutil.rmtree(dst)
-        os.replace(tmp, dst)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

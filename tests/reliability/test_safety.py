@@ -25,6 +25,7 @@ from qdsim.batch import load_batch
 from qdsim.cli import app
 from qdsim.scenario import ScenarioError, loads_scenario, validate_file
 from qdsim.scenario import loader as loader_module
+from qdsim.store import OUTPUT_FILES, copy_outputs, read_result
 
 from .helpers import LINE, TINY, files_under, tiny_batch, tiny_dir
 
@@ -237,3 +238,38 @@ def test_outputs_and_registry_hold_no_environment_value(tmp_path):
         leaks = [k for k, v in values.items() if v.encode() in blob]
         assert not leaks, f"{p.relative_to(tmp_path)} holds the value of {leaks}"
     assert set(os.listdir(cwd)) == {"in", "run", "batch"}  # nothing else written where the commands ran
+
+
+# -- nothing lost: a run never deletes a folder of other things ---------------------------------
+def test_qdsim_run_never_replaces_a_folder_of_other_things(run_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("QDSIM_HOME", str(tmp_path / "home"))
+    precious = tmp_path / "precious"
+    shutil.copytree(run_dir, precious)  # a run folder, with someone's notes added
+    (precious / "notes.txt").write_text("my notes", encoding="utf-8")
+    a_file = tmp_path / "a-file.txt"
+    a_file.write_text("keep me", encoding="utf-8")
+    monkeypatch.chdir(precious)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    for out in (precious, Path("."), tmp_path, a_file):
+        r = runner.invoke(app, ["run", str(TINY), "--out", str(out), "--workers", "1", "--quiet"])
+        assert r.exit_code == 2 and "nothing is deleted to make room" in r.output, (out, r.output)
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before and not (tmp_path / "home").exists()
+    result = read_result(run_dir)
+    for out in (precious, a_file):
+        with pytest.raises(FileExistsError):
+            result.write(out)
+        with pytest.raises(FileExistsError):
+            copy_outputs(run_dir, out)
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+def test_a_run_folder_and_its_brief_are_replaced_by_a_new_run(run_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("QDSIM_HOME", str(tmp_path / "home"))
+    out = tmp_path / "run"
+    shutil.copytree(run_dir, out)
+    (out / "brief").mkdir()
+    (out / "brief" / "tiny-brief-en.md").write_text("an old brief", encoding="utf-8")
+    r = runner.invoke(app, ["run", str(TINY), "--out", str(out), "--seed", "8", "--workers", "1", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["seed"] == 8
