@@ -166,7 +166,7 @@ def replaceable(path: str | os.PathLike) -> bool:
     if here is not None and (p.resolve() == here or p.resolve() in here.parents):
         return False
     allowed = {*OUTPUT_FILES, *REPLACEABLE_EXTRAS}
-    return all(x.name in allowed or x.name.startswith(".") for x in p.iterdir())
+    return all(x.name in allowed for x in p.iterdir())
 
 
 def copy_outputs(src: str | os.PathLike, dst: str | os.PathLike) -> Path:

@@ -246,14 +246,16 @@ def test_qdsim_run_never_replaces_a_folder_of_other_things(run_dir, tmp_path, mo
     precious = tmp_path / "precious"
     shutil.copytree(run_dir, precious)  # a run folder, with someone's notes added
     (precious / "notes.txt").write_text("my notes", encoding="utf-8")
+    (tmp_path / "repo" / ".git").mkdir(parents=True)  # hidden things count too
     a_file = tmp_path / "a-file.txt"
     a_file.write_text("keep me", encoding="utf-8")
     monkeypatch.chdir(precious)
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
-    for out in (precious, Path("."), tmp_path, a_file):
+    for out in (precious, Path("."), tmp_path, a_file, tmp_path / "repo"):
         r = runner.invoke(app, ["run", str(TINY), "--out", str(out), "--workers", "1", "--quiet"])
         assert r.exit_code == 2 and "nothing is deleted to make room" in r.output, (out, r.output)
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before and not (tmp_path / "home").exists()
+    assert (tmp_path / "repo" / ".git").is_dir()
     result = read_result(run_dir)
     for out in (precious, a_file):
         with pytest.raises(FileExistsError):
