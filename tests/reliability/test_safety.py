@@ -275,3 +275,14 @@ def test_a_run_folder_and_its_brief_are_replaced_by_a_new_run(run_dir, tmp_path,
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["seed"] == 8
+
+
+def test_qdsim_batch_refuses_a_folder_of_other_things_and_leaves_it_as_it_was(tmp_path, monkeypatch):
+    monkeypatch.setenv("QDSIM_HOME", str(tmp_path / "home"))
+    path = tiny_batch(tmp_path / "in")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine", encoding="utf-8")
+    r = runner.invoke(app, ["batch", str(path), "--out", str(other), "--workers", "1", "--quiet"])
+    assert r.exit_code == 2 and "not empty and holds no qdsim batch" in r.output
+    assert sorted(p.name for p in other.iterdir()) == ["notes.txt"]  # not even a lock file

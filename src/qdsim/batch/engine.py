@@ -141,13 +141,20 @@ def _write_csv(path: Path, df: pd.DataFrame) -> None:
 def _locked(out: Path):
     """One batch process per output directory (the lock goes when the process does, even on SIGKILL)."""
     out.mkdir(parents=True, exist_ok=True)
-    fh = open(out / ".lock", "a+")  # noqa: SIM115 - held for the whole batch
+    lock = out / ".lock"
+    made = not lock.exists()
+    fh = open(lock, "a+")  # noqa: SIM115 - held for the whole batch
     try:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BatchError(f"{out} is in use by another qdsim batch") from None
-        yield
+        try:
+            yield
+        except BatchError:  # refused before anything was written: leave the folder as it was
+            if made:
+                lock.unlink(missing_ok=True)
+            raise
     finally:
         fh.close()
 
