@@ -78,15 +78,6 @@ def test_more_consumption_budget_more_sales_with_diminishing_returns():
     assert np.all(gain2 < gain1), f"no diminishing returns: gains {gain1.mean():.4g} then {gain2.mean():.4g} (markets.channel_demand)"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "labour mechanism: the Qingdao channel is capped by qingdao_job_quota, which binds at any subsidy (Qingdao "
-        "employment stays at the quota), and the subsidy enters the choice only as subsidy/12 a month (about 0.1 utility) "
-        "and is paid after the stable mark; its stabilisation effect lowers returns, which in a quota-bound channel means "
-        "fewer distinct workers, so stable person-times do not rise. See docs/calibration.md."
-    ),
-)
 def test_more_labour_subsidy_more_stable_employment():
     """labour.choose / labour.pay_subsidies: a doubled subsidy per worker, with the labour budget doubled to pay it."""
     base = metric(baseline(), "stable_employment").sum(axis=1)
