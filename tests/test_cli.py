@@ -60,6 +60,7 @@ def test_manifest_has_every_field(run_dir):
                 "scenario_sha256", "parameters", "parameters_sha256", "seeds", "replicates", "scale", "sources"):
         assert key in m, key
     assert m["run_id"].startswith("qd-") and m["replicates"] == 3 and m["scale"] == 0.003
+    assert m["warnings"] == []  # the baseline stays within the calibrated range
     assert any(s["id"] == "consumption_sales_total" for s in m["sources"])
     assert all({"value", "unit", "status", "source", "range"} <= set(p) for p in m["parameters"])
 
@@ -96,3 +97,14 @@ def test_run_on_bad_file_writes_nothing(tmp_path):
 def test_bad_option_is_a_clear_error(tmp_path):
     r = qdsim("run", SCENARIOS / "baseline.yaml", "--scale", "5", "--out", tmp_path / "o")
     assert r.returncode == 2 and "--scale" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_lever_beyond_the_calibrated_range_is_named_in_the_manifest(tmp_path):
+    text = (SCENARIOS / "baseline.yaml").read_text(encoding="utf-8").replace("showrooms: {2021: 8, 2022: 16, 2023: 24, 2024: 28}", "showrooms: {2021: 8, 2026: 300}")
+    f = tmp_path / "far.yaml"
+    f.write_text(text, encoding="utf-8")
+    out = tmp_path / "o"
+    r = qdsim("run", f, "--out", out, "--replicates", "1", "--scale", "0.001", "--workers", "1", "--quiet")
+    assert r.returncode == 0, r.stderr
+    warnings = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["warnings"]
+    assert len(warnings) == 1 and "Showrooms" in warnings[0] and "warning:" in r.stderr

@@ -26,6 +26,7 @@ from qdsim.registry import ParameterSet, load_registry
 from qdsim.runner import Progress, ReplicateTask, default_workers, run_replicates
 from qdsim.scenario import Scenario, ScenarioError, load_scenario, loads_scenario, validate_file
 from qdsim.summary import replicate_table, summarise
+from qdsim.calibration.ranges import range_warnings
 from qdsim.uncertainty import draw_parameter_sets, varied_parameters
 
 __all__ = ["RunResult", "Scenario", "ScenarioError", "assemble", "assemble_tasks", "load_scenario", "loads_scenario", "parameters_for", "plan", "run", "validate_file"]
@@ -191,6 +192,7 @@ def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: 
         "parameters": params.provenance(),
         "parameters_sha256": params.sha256(),
         "calibration": reg.calibration.get("provenance", {}),
+        "warnings": range_warnings(scenario, "both"),
         "seed": scenario.seed,
         "seeds": {"root": scenario.seed, "replicates": f"SeedSequence({scenario.seed}).spawn({scenario.replicates}); one child per replicate, shared by scenario and counterfactual"},
         "replicates": scenario.replicates,

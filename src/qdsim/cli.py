@@ -148,6 +148,8 @@ def run(
         registry.failed(f"{type(e).__name__}: {e}")
         err.print(f"run failed: {type(e).__name__}: {e}", markup=False)
         raise typer.Exit(FAILED) from None
+    for w in result.manifest.get("warnings", []):
+        err.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
     if not quiet:
         out.print(key_table(result))
         out.print(f"wrote {path}/summary.csv, manifest.json, replicates.parquet (run {result.run_id})")
