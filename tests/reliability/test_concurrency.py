@@ -16,6 +16,7 @@ import sys
 import time
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from qdsim.cli import app
@@ -65,6 +66,7 @@ N_POINTS = 8
 BOUND_S = 180
 
 
+@pytest.mark.slow
 def test_two_app_sessions_a_batch_and_runs_share_one_registry(tmp_path, monkeypatch):
     home = tmp_path / "home"
     env = {**os.environ, "QDSIM_HOME": str(home)}

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from qdsim.batch import load_batch
 from qdsim.batch.engine import run_batch
@@ -123,6 +124,7 @@ def finished_points(points: Path) -> set[str]:
     return {p.name for p in points.iterdir() if not p.name.startswith(".") and (p / "manifest.json").exists()} if points.exists() else set()
 
 
+@pytest.mark.slow
 def test_a_batch_killed_at_random_moments_resumes_to_the_uninterrupted_result(tmp_path):
     path = tiny_batch(tmp_path / "in", wages=[3000 + 200 * i for i in range(10)])
     out, home = tmp_path / "out", tmp_path / "home"

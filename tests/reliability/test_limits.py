@@ -81,3 +81,15 @@ def test_qdsim_app_serves_uploads_of_at_most_2_mb(monkeypatch):
     assert runner.invoke(app, ["app", "--port", "8599"]).exit_code == 0
     args = called[0]
     assert args[args.index("--server.maxUploadSize") + 1] == "2"
+
+
+def test_points_times_scenarios_are_bounded_like_a_grid(tmp_path):
+    folder = tiny_dir(tmp_path)
+    for i in range(3):
+        (folder / f"s{i}.yaml").write_text(f"extends: tiny.yaml\nid: s{i}\ntitle: {{zh: 情景{i}, en: S{i}}}\n", encoding="utf-8")
+    points = "".join(f"  - {{overrides.wage_qingdao: {3000 + i}}}\n" for i in range(3400))
+    path = folder / "b.yaml"
+    path.write_text(f"batch: {{id: b}}\nscenarios: [s0.yaml, s1.yaml, s2.yaml]\npoints:\n{points}", encoding="utf-8")
+    with pytest.raises(ScenarioError) as e:
+        load_batch(path)
+    assert [str(p) for p in e.value.problems] == [f"{path}:3: points: 10,200 points is more than the 10,000 a batch may have"]

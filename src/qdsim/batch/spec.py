@@ -338,6 +338,9 @@ def load_batch(path: str | Path) -> Batch:
     varied: list[str] = []
     changes: list[tuple[dict[str, Any], int, str]] = []  # values, line, batch field
     if spec.points is not None:
+        if len(spec.points) * len(bases) > MAX_POINTS:
+            problems.add(line("points"), "points", f"{len(spec.points) * len(bases):,} points is more than the {MAX_POINTS:,} a batch may have")
+            problems.raise_if_any()
         for i, pt in enumerate(spec.points):
             if not pt:
                 problems.add(line("points", i), f"points[{i}]", "an empty point (give path: value pairs)")
