@@ -51,10 +51,12 @@ def away_constant(model) -> float:
     return float(np.log(s / (1 - s)) - p.logit_beta * (e["away"] - e["home"]) / 1000)
 
 
-def qingdao_share_by_village(model) -> np.ndarray:
+def qingdao_share_by_village(model, in_qingdao: np.ndarray | None = None) -> np.ndarray:
+    """Share of each village's workers in Qingdao (``in_qingdao``: their indices, when known)."""
     w = model.workers
     n_v = len(model.village_list)
-    in_qd = np.bincount(w.village[w.state == QINGDAO], minlength=n_v).astype(float)
+    in_qingdao = np.flatnonzero(w.state == QINGDAO) if in_qingdao is None else in_qingdao
+    in_qd = np.bincount(w.village[in_qingdao], minlength=n_v).astype(float)
     return in_qd / np.maximum(model.workers_per_village, 1)
 
 
@@ -85,7 +87,8 @@ def monthly(model, month: int) -> None:
     share = p.spring_decision_share if month == SPRING_FESTIVAL_MONTH else p.offseason_decision_share
     # who reconsiders depends only on the stream, so a scenario and its counterfactual
     # draw the same taste shocks for the same workers (those in firms then sit it out)
-    choose(model, np.flatnonzero(u_decide < share), t, spring=(month == SPRING_FESTIVAL_MONTH))
+    in_qd = in_qd[w.state[in_qd] == QINGDAO]  # still there after the returns (training moves no one)
+    choose(model, np.flatnonzero(u_decide < share), t, spring=(month == SPRING_FESTIVAL_MONTH), in_qingdao=in_qd)
 
     model.hire_firm_workers()
 
@@ -117,11 +120,12 @@ def train(model, t: int) -> None:
     w.trained[chosen[keep]] = True
 
 
-def choose(model, candidates: np.ndarray, t: int, spring: bool) -> None:
+def choose(model, candidates: np.ndarray, t: int, spring: bool, in_qingdao: np.ndarray | None = None) -> None:
     """Multinomial logit over home / away / Qingdao for the workers reconsidering.
 
     Taste shocks and queue priorities are drawn for every candidate (the same
     set in a scenario and its counterfactual); candidates in a firm keep their job.
+    ``in_qingdao``: indices of the workers in Qingdao now, when the caller knows them.
     """
     if not len(candidates):
         return
@@ -149,7 +153,9 @@ def choose(model, candidates: np.ndarray, t: int, spring: bool) -> None:
     v_away = np.full(len(deciders), b * e["away"] + model.asc_away)
     channel_open = quota > 0
     if channel_open:
-        net = qingdao_share_by_village(model)[w.village[deciders]]
+        if in_qingdao is None:
+            in_qingdao = np.flatnonzero(w.state == QINGDAO)
+        net = qingdao_share_by_village(model, in_qingdao)[w.village[deciders]]
         free_train = model.levers.at("labour.free_train", t) if spring else 0.0
         v_qd = (
             b * (e["qingdao"] + subsidy / 12)
@@ -169,7 +175,7 @@ def choose(model, candidates: np.ndarray, t: int, spring: bool) -> None:
 
     # Qingdao takes no more than its quota (people at a time)
     want_qd = np.flatnonzero(choice == 2)
-    already = int(np.count_nonzero(w.state == QINGDAO))
+    already = len(in_qingdao) if in_qingdao is not None else int(np.count_nonzero(w.state == QINGDAO))
     deciding_in_qd = int(np.sum(w.state[deciders] == QINGDAO))
     slots = max(0, int(round(quota)) - (already - deciding_in_qd))
     if len(want_qd) > slots:  # the queue: lowest priority draw first
