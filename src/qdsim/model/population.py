@@ -66,7 +66,7 @@ def build_households(counties: tuple[dict, ...], p: ParameterSet, scale: float, 
     ls = p.land_sigma
     land_draw = np.exp(rng.normal(-ls * ls / 2, ls, n)) * (0.6 + 0.4 * size / p.household_size_mean)
     mix_noise = rng.gamma(4.0, 0.25, (n, len(CROPS)))
-    area = np.zeros((n, len(CROPS)), order="F")  # column by column (crop by crop) in memory: mechanisms read one crop at a time
+    area = np.zeros((n, len(CROPS)))
     for c in range(len(counties)):
         idx = np.flatnonzero(county == c)
         if not len(idx):
@@ -91,7 +91,7 @@ def build_households(counties: tuple[dict, ...], p: ParameterSet, scale: float, 
         size=size,
         productivity=productivity,
         formerly_poor=formerly_poor,
-        area=area,
+        area=np.asfortranarray(area),  # column by column (crop by crop) in memory: mechanisms read one crop at a time
         tech=tech,
         demo_potato=np.zeros(n),
         demo_greenhouse=np.zeros(n),
