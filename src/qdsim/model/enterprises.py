@@ -138,14 +138,17 @@ def hire(model) -> None:
         return
     rng = model.streams["enterprises"]
     home = np.flatnonzero(w.state == HOME)
-    if np.all(w.county[1:] >= w.county[:-1]):  # workers are stored county by county: bounds by binary search
-        first = np.searchsorted(home, np.searchsorted(w.county, np.arange(model.n_counties + 1)))
+    if model.n_counties < np.iinfo(w.county.dtype).max and np.all(w.county[1:] >= w.county[:-1]):  # stored county by county
+        counties = np.arange(model.n_counties + 1).astype(w.county.dtype)  # in the array's own type: no converted copy of it
+        first = np.searchsorted(home, np.searchsorted(w.county, counties))
     else:
         home_c = w.county[home]
         home = home[np.argsort(home_c, kind="stable")]
         first = np.concatenate([[0], np.cumsum(np.bincount(home_c, minlength=model.n_counties))])
-    for c in np.unique(s.county[:n][vac > 0]):
-        slots_c = np.flatnonzero((s.county[:n] == c) & (vac > 0))
+    open_slots = np.flatnonzero(vac > 0)
+    open_county = s.county[open_slots]
+    for c in np.unique(open_county):
+        slots_c = open_slots[open_county == c]
         seats = np.repeat(slots_c, vac[slots_c])
         pool = home[first[c] : first[c + 1]]
         cand = pool[rng.choice(len(pool), size=min(len(seats), len(pool)), replace=False)]
