@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,8 +23,8 @@ from qdsim.provenance import versions
 from qdsim.registry import ParameterSet, load_registry
 from qdsim.runner import Progress, ReplicateTask, default_workers, run_replicates
 from qdsim.scenario import Scenario, ScenarioError, load_scenario, loads_scenario, validate_file
-from qdsim.summary import replicate_table, summarise
 from qdsim.calibration.ranges import range_warnings
+from qdsim.summary import replicate_table, summarise
 from qdsim.uncertainty import draw_parameter_sets, varied_parameters
 
 __all__ = ["RunResult", "Scenario", "ScenarioError", "assemble", "assemble_tasks", "load_scenario", "loads_scenario", "parameters_for", "plan", "run", "validate_file"]
@@ -64,28 +62,16 @@ class RunResult:
         ``out_dir`` is replaced only when it is empty or holds a run (see
         :func:`qdsim.store.replaceable`); anything else raises FileExistsError.
         """
-        from qdsim.store import replaceable
+        from qdsim.store import replacing
 
         out = Path(out_dir)
-        target = out.resolve()  # "." and symbolic links: replace the folder itself
-        if not replaceable(target):
-            raise FileExistsError(f"{out} is the working folder or holds more than a qdsim run; it is not replaced (choose another output folder)")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        tmp.chmod(0o755)
-        try:
+        with replacing(out) as tmp:
             self.summary.to_csv(tmp / "summary.csv", index=False, float_format="%.10g", lineterminator="\n")
             replicate_table(self.scenario.id, self.with_coop, self.without, self.years, self.county_ids).to_parquet(
                 tmp / "replicates.parquet", index=False
             )
             (tmp / "scenario.yaml").write_text(self.scenario.to_yaml(), encoding="utf-8")
             (tmp / "manifest.json").write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-            if target.exists():
-                shutil.rmtree(target)
-            os.replace(tmp, target)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
         return out
 
 

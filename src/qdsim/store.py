@@ -169,26 +169,38 @@ def replaceable(path: str | os.PathLike) -> bool:
     return all(x.name in allowed for x in p.iterdir())
 
 
-def copy_outputs(src: str | os.PathLike, dst: str | os.PathLike) -> Path:
-    """Copy a run's output directory to ``dst`` atomically (temporary copy, then rename; see :func:`replaceable`)."""
-    src, dst = Path(src), Path(dst)
-    if src.resolve() == dst.resolve():
-        return dst
-    target = dst.resolve()
+@contextlib.contextmanager
+def replacing(dst: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary folder that replaces ``dst`` when the block ends without error.
+
+    The folder is filled beside ``dst`` and moved into place, so a crash never
+    leaves a half-written output; on error it is removed. ``dst`` is replaced
+    only when :func:`replaceable`; otherwise FileExistsError, before any work.
+    """
+    target = Path(dst).resolve()  # "." and symbolic links: replace the folder itself
     if not replaceable(target):
         raise FileExistsError(f"{dst} is the working folder or holds more than a qdsim run; it is not replaced (choose another output folder)")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        for f in OUTPUT_FILES:
-            shutil.copy2(src / f, tmp / f)
         tmp.chmod(0o755)
+        yield tmp
         if target.exists():
             shutil.rmtree(target)
         os.replace(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def copy_outputs(src: str | os.PathLike, dst: str | os.PathLike) -> Path:
+    """Copy a run's output directory to ``dst`` atomically (see :func:`replacing`)."""
+    src, dst = Path(src), Path(dst)
+    if src.resolve() == dst.resolve():
+        return dst
+    with replacing(dst) as tmp:
+        for f in OUTPUT_FILES:
+            shutil.copy2(src / f, tmp / f)
     return dst
 
 
