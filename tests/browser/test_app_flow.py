@@ -4,7 +4,7 @@ Starts ``streamlit run streamlit_app.py`` on a free local port, moves a
 slider, runs, checks that the numbers and the chart change, downloads the
 scenario YAML and the summary, reruns the YAML through :mod:`qdsim.api` to
 the same numbers, downloads the brief, uploads a bad file, and saves the
-screenshots of the README and the planner's guide (``docs/images/``).
+screenshots of the README and the planner's guide (``docs/images/`` when QDSIM_SCREENSHOTS=docs/images).
 
 Skipped only where there is no Chromium and the CI variable is not set: in
 CI a missing browser is a failure, not a skip.
@@ -17,6 +17,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -31,7 +32,9 @@ from qdsim.metrics import catalogue
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-IMAGES = ROOT / "docs" / "images"
+# Screenshots go to a temporary folder unless QDSIM_SCREENSHOTS names one (e.g. docs/images, to refresh
+# the README's and the guide's pictures): a test run leaves the working tree as it found it.
+IMAGES = Path(os.environ["QDSIM_SCREENSHOTS"]) if os.environ.get("QDSIM_SCREENSHOTS") else Path(tempfile.gettempdir()) / "qdsim-screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
