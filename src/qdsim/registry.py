@@ -30,6 +30,7 @@ class Source:
     title: str
     outlet: str
     date: str
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class Registry:
 def load_registry(region: str = DEFAULT_REGION) -> Registry:
     """Read and check a region's data files (cached; the files are package data)."""
     d = region_dir(region)
-    sources = {k: Source(k, v["title"], v["outlet"], str(v["date"])) for k, v in _read_yaml(d / "sources.yaml").items()}
+    sources = {k: Source(k, v["title"], v["outlet"], str(v["date"]), str(v.get("url", ""))) for k, v in _read_yaml(d / "sources.yaml").items()}
     params: dict[str, Parameter] = {}
     for group, entries in _read_yaml(d / "parameters.yaml").items():
         for pid, e in entries.items():

@@ -14,7 +14,7 @@ MECHANISMS = (
     "population",
     "labour",
     "farming",
-    "markets",
+    "consumption",
     "enterprises",
     "villages",
     "ecology",
