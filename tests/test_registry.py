@@ -84,3 +84,25 @@ def test_counties_match_published_statistics():
     assert pops["minxian"] == 425627 and pops["zhangxian"] == 167309
     data = yaml.safe_load((region_dir() / "counties.yaml").read_text(encoding="utf-8"))
     assert {c["villages"] for c in data if c["villages"]} == {332, 217, 323, 359}
+
+
+def test_the_value_shown_is_the_value_runs_use():
+    """A calibrated parameter's value is its fitted one (calibrated.yaml), inside its range; the data file keeps only the prior."""
+    from qdsim.api import parameters_for, load_scenario
+
+    from .conftest import SCENARIOS
+
+    fitted = (REG.calibration or {}).get("values") or {}
+    used = parameters_for(load_scenario(SCENARIOS / "baseline.yaml")).as_dict()
+    declared = yaml.safe_load((region_dir() / "parameters.yaml").read_text(encoding="utf-8"))
+    for pid, p in REG.parameters.items():
+        assert p.value == used[pid], pid
+        lo, hi = p.range
+        assert lo <= p.value <= hi, f"{pid}: the value runs use, {p.value}, is outside the range shown {p.range}"
+        entry = next(g[pid] for g in declared.values() if pid in g)
+        if p.status == "calibrated":
+            assert "value" not in entry and float(entry["prior"]) == p.prior, pid
+            if pid in fitted:
+                assert p.value == float(fitted[pid]), pid
+        else:
+            assert float(entry["value"]) == p.value and p.prior is None, pid

@@ -47,6 +47,7 @@ class Parameter:
     label_zh: str
     label_en: str
     note: str = ""
+    prior: float | None = None  # a calibrated parameter's declared starting value (``value`` is the fitted one)
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,14 @@ def load_registry(region: str = DEFAULT_REGION) -> Registry:
         for pid, e in entries.items():
             if pid in params:
                 raise ValueError(f"parameter {pid} declared twice")
+            calibrated = e.get("status") == "calibrated"
+            if calibrated != ("prior" in e) or calibrated == ("value" in e):
+                raise ValueError(f"parameter {pid}: a calibrated parameter declares `prior:` (its fitted value is in calibrated.yaml), any other `value:`")
             params[pid] = Parameter(
                 id=pid,
                 group=group,
-                value=float(e["value"]),
+                value=float(e["prior"] if calibrated else e["value"]),
+                prior=float(e["prior"]) if calibrated else None,
                 unit=str(e["unit"]),
                 range=(float(e["range"][0]), float(e["range"][1])),
                 status=str(e["status"]),

@@ -28,6 +28,19 @@ class UnitError(ValueError):
     pass
 
 
+#: full-width forms (ＦＦ０１–ＦＦ５Ｅ: digits, ％, ，, ．, letters) and the ideographic space, as ASCII
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: ord(" ")}
+
+
+def ascii_text(text: str) -> str:
+    """``text`` with full-width characters as their ASCII forms (``２０２６`` → ``2026``, ``３０％`` → ``30%``).
+
+    Chinese input methods type these by default; they mean exactly the ASCII
+    characters, so accepting them loses nothing.
+    """
+    return text.translate(_FULL_WIDTH)
+
+
 def parse_quantity(value: object, dimension: str) -> float:
     """Return ``value`` in the base unit of ``dimension``.
 

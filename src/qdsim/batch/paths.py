@@ -25,7 +25,7 @@ from typing import Annotated, Any, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from qdsim.registry import load_registry
-from qdsim.scenario.schema import FIRST_YEAR, LAST_YEAR, Scenario, Shares
+from qdsim.scenario.schema import FIRST_YEAR, LAST_YEAR, Scenario, Shares, is_year_mapping
 
 NOT_VARIABLE = {
     "id": "the point's id is derived from its values",
@@ -194,7 +194,7 @@ def apply(data: dict, target: Target, value: Any, region: str = "dingxi") -> Non
     parent = data
     for p in field_parts[:-1]:
         node = parent.get(p)
-        if p == "shares" and isinstance(node, dict) and node and all(isinstance(k, int) for k in node):
+        if p == "shares" and is_year_mapping(node):
             raise ValueError("the base gives programme shares by year; vary levers.funds.shares as a whole")
         if not isinstance(node, dict):
             node = parent[p] = {}

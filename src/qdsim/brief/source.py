@@ -12,7 +12,6 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -61,18 +60,9 @@ class RunData:
         return hit.iloc[0]
 
 
-def _int_years(obj: Any) -> Any:
-    """Year keys back to integers: JSON and the run's scenario.yaml write them as strings."""
-    if isinstance(obj, dict):
-        return {(int(k) if isinstance(k, str) and k.isdigit() else k): _int_years(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_int_years(v) for v in obj]
-    return obj
-
-
 def scenario_from_manifest(manifest: dict) -> Scenario:
     try:
-        return Scenario.model_validate(_int_years(manifest["scenario"]))
+        return Scenario.model_validate(manifest["scenario"])  # year keys from JSON are strings: the schema reads them
     except Exception as e:  # pydantic ValidationError, or a manifest from another version
         raise BriefError(f"manifest.json: the scenario it records is not valid: {str(e).splitlines()[0]}") from None
 

@@ -102,10 +102,10 @@ def calibration_scenario(scenario: Scenario, end: int = CALIBRATION_END) -> Scen
 
 # -- parameter space -----------------------------------------------------------
 def prior_values(region: str) -> dict[str, float]:
-    """The values declared in parameters.yaml, before any calibrated.yaml overlay."""
+    """The values declared in parameters.yaml (a calibrated parameter's prior), before any calibrated.yaml overlay."""
     with open(region_dir(region) / "parameters.yaml", encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
-    return {pid: float(e["value"]) for group in data.values() for pid, e in group.items()}
+    return {pid: float(e["prior"] if "prior" in e else e["value"]) for group in data.values() for pid, e in group.items()}
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ NOT_TAPERED = {("consumption", "price_premium"), ("consumption", "logistics_loss
 
 
 def step_series(series: dict[int, float], years: list[int], before: float = 0.0) -> np.ndarray:
-    """Step function: each given value holds until the next given year."""
-    if ALL_YEARS in series:
+    """Step function: each given value holds until the next given year (ALL_YEARS alone: every year)."""
+    if set(series) == {ALL_YEARS}:
         return np.full(len(years), series[ALL_YEARS], dtype=float)
     out = np.full(len(years), before, dtype=float)
     for i, y in enumerate(years):
@@ -32,10 +32,9 @@ def step_series(series: dict[int, float], years: list[int], before: float = 0.0)
 
 
 def event_series(series: dict[int, float], years: list[int]) -> np.ndarray:
-    """Only the years given (a scalar means every year)."""
-    if ALL_YEARS in series:
-        return np.full(len(years), series[ALL_YEARS], dtype=float)
-    return np.array([series.get(y, 0.0) for y in years], dtype=float)
+    """Only the years given (a scalar, stored under ALL_YEARS, means every year not given)."""
+    every = series.get(ALL_YEARS, 0.0)
+    return np.array([series.get(y, every) for y in years], dtype=float)
 
 
 def horizon_factor(scenario: Scenario) -> np.ndarray:

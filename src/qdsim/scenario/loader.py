@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from qdsim.scenario.schema import Scenario
+from qdsim.scenario.schema import Scenario, is_year_mapping
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 20
@@ -224,7 +224,7 @@ def _merge(base: dict, child: dict) -> dict:
     """Child values over base values; mappings merge key by key, except year series (replaced whole)."""
     out = dict(base)
     for k, v in child.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict) and not any(isinstance(x, int) for x in v):
+        if isinstance(v, dict) and isinstance(out.get(k), dict) and not is_year_mapping(v):
             out[k] = _merge(out[k], v)
         else:
             out[k] = v

@@ -16,11 +16,42 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 
-from qdsim.units import UnitError, parse_quantity
+from qdsim.units import UnitError, ascii_text, parse_quantity
 
 FIRST_YEAR = 2021
 LAST_YEAR = 2035
 ALL_YEARS = 0  # key of a series given as one value for every year
+
+
+def year_key(k: Any) -> int:
+    """A key of a series by year as the whole year it names.
+
+    JSON (manifests, the run registry) and quoted YAML (``"2026": …``) give
+    year keys as strings, and Chinese input methods type full-width digits
+    (``２０２６``) or add 年; all of these name the year unambiguously.
+
+    Raises:
+        ValueError: the key is not a whole year (``2026.5``, ``"next year"``, ``True``).
+    """
+    if isinstance(k, int) and not isinstance(k, bool):
+        return k
+    if isinstance(k, str):
+        text = ascii_text(k).strip().removesuffix("年").strip()
+        if text.isascii() and text.isdigit():
+            return int(text)
+    raise ValueError(f"year keys must be whole years like 2024, got {k!r}")
+
+
+def is_year_mapping(v: Any) -> bool:
+    """Whether ``v`` is a non-empty mapping whose keys all name years (a series or a split by year)."""
+    if not isinstance(v, dict) or not v:
+        return False
+    try:
+        for k in v:
+            year_key(k)
+    except ValueError:
+        return False
+    return True
 
 
 def _series(dimension: str, lo: float, hi: float):
@@ -30,9 +61,10 @@ def _series(dimension: str, lo: float, hi: float):
                 raise ValueError("give at least one year")
             out = {}
             for k, x in v.items():
-                if isinstance(k, bool) or not isinstance(k, int):
-                    raise ValueError(f"year keys must be whole years like 2024, got {k!r}")
-                out[k] = _check(parse_quantity(x, dimension), k)
+                year = year_key(k)
+                if year in out:
+                    raise ValueError(f"the year {year} is given twice")
+                out[year] = _check(parse_quantity(x, dimension), year)
             return dict(sorted(out.items()))
         return {ALL_YEARS: _check(parse_quantity(v, dimension), None)}
 
@@ -144,8 +176,13 @@ class Shares(Strict):
 
 def _shares_by_year(v: Any) -> Any:
     """One split for every year, or a split by year from which it holds."""
-    if isinstance(v, dict) and v and all(isinstance(k, int) and not isinstance(k, bool) for k in v):
-        return v
+    if is_year_mapping(v):
+        out = {}
+        for k, split in v.items():
+            if year_key(k) in out:
+                raise ValueError(f"the year {year_key(k)} is given twice")
+            out[year_key(k)] = split
+        return dict(sorted(out.items()))
     return {ALL_YEARS: v}
 
 
@@ -255,6 +292,34 @@ class Scenario(Strict):
         if v not in available_regions():
             raise ValueError(f"unknown region {v!r} (available: {', '.join(available_regions())})")
         return v
+
+    @model_validator(mode="after")
+    def _all_years_then_by_year(self):
+        """A series holding one value for every year *and* values by year starts with that value.
+
+        ``{0: v}`` is how a single value is stored; adding ``2026: x`` to it (as
+        :meth:`with_changes` or a script does) means "v, and x from 2026". It is
+        written out as ``{start: v, 2026: x}``, so that every reader — the step
+        function, the YAML written, the run ID — sees the same series.
+        """
+        start = self.period.start
+        for path, series in self.iter_series():
+            if ALL_YEARS in series and len(series) > 1:
+                first = series.pop(ALL_YEARS)
+                every = self.period.years if path[-1] == "drought" else [start]  # an event holds in each year it names
+                for y in every:
+                    series.setdefault(y, first)
+                ordered = dict(sorted(series.items()))
+                series.clear()
+                series.update(ordered)
+        shares = self.levers.funds.shares
+        if ALL_YEARS in shares and len(shares) > 1:
+            first = shares.pop(ALL_YEARS)
+            shares.setdefault(start, first)
+            ordered = dict(sorted(shares.items()))
+            shares.clear()
+            shares.update(ordered)
+        return self
 
     @model_validator(mode="after")
     def _years_in_period(self):
