@@ -74,6 +74,7 @@ _SUMS = {
     "channel_buyers_active": "channel_buyers_active",
     "channel_bases": "channel_bases",
     "farm_sales": "farm_sales",
+    "canteens_buying": "canteens_buying",
 }
 # metric -> (numerator, denominator)
 _RATIOS = {

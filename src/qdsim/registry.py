@@ -52,16 +52,17 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Figure:
-    """A reported programme figure (figures.md part A)."""
+    """A published figure: the article's programme figures (figures.md part A) and later annual ones."""
 
     id: str
     value: float
     unit: str
     period: str
-    kind: str
+    kind: str  # input, target, structure, context, validation
     source: str
     label_zh: str
     label_en: str
+    note: str = ""
 
 
 def region_dir(region: str = DEFAULT_REGION) -> Path:
@@ -134,9 +135,10 @@ def load_registry(region: str = DEFAULT_REGION) -> Registry:
             unit=str(e["unit"]),
             period=str(e["period"]),
             kind=str(e["kind"]),
-            source="article_2025",
+            source=str(e.get("source", "article_2025")),
             label_zh=e["label"]["zh"],
             label_en=e["label"]["en"],
+            note=str(e.get("note", "")),
         )
         for fid, e in _read_yaml(d / "figures.yaml").items()
     }

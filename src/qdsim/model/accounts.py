@@ -57,6 +57,7 @@ RAW = (
     "farm_sales",
     "income_potato",
     "income_herbs",
+    "canteens_buying",
 )
 
 

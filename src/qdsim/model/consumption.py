@@ -94,7 +94,9 @@ def season(model, t: int, channel_supply: np.ndarray) -> np.ndarray:
         rows = b.mode == j
         if rows.any():
             book.add_by_county(f"sales_{mode}", s.county, accepted[rows].sum(axis=0))
-    book.add_by_county("channel_buyers_active", b.partner, (b.open & (b.state == buyers_mod.ACTIVE)).astype(float))
+    active = b.open & (b.state == buyers_mod.ACTIVE)
+    book.add_by_county("channel_buyers_active", b.partner, active.astype(float))
+    book.add_by_county("canteens_buying", b.partner, (active & (b.mode == CANTEEN) & (ordered > 0)).astype(float))
 
     # suppliers pay the households they bought from: farm-gate value of what they shipped
     farmgate_by_county = np.bincount(s.county, weights=shipped, minlength=model.n_counties) / p.retail_markup
