@@ -327,3 +327,17 @@ def test_a_buyer_keeps_its_traits_whatever_other_buyers_exist(baseline):
     ua, uc = ba.of(PROCUREMENT), bc.of(PROCUREMENT)
     assert np.array_equal(ba.budget[ua], bc.budget[uc]) and np.array_equal(ba.partner[ua], bc.partner[uc])
     assert np.array_equal(ba.budget[ba.of(CANTEEN)], bc.budget[bc.of(CANTEEN)])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=IndexError,
+    reason="paired units are drawn from MAX_PER_MODE = 2,048 trait draws: pairing 1,900 of Dingxi's ~2,060 villages "
+    "(a valid lever value) × procurement_units_per_village 1.093 asks for 2,077 units and Traits.budgets indexes "
+    "past its draws (IndexError).",
+)
+def test_pairing_nearly_every_village_stays_within_the_draws(baseline):
+    m = make_model(baseline, procurement_units_per_village=1.093)
+    set_lever(m, "pairings.villages", 1900)
+    buyers.sync_with_levers(m, 0, n_events=0)
+    assert len(m.consumption.buyers.of(PROCUREMENT)) == round(1900 * 1.093)
