@@ -18,7 +18,7 @@ from rich.table import Table
 
 from qdsim.console import BAD_INPUT, FAILED, INTERRUPTED, OK, err, out, print_problems, progress_bar
 
-FULL = {"scale": 0.02, "population": 200, "generations": 8, "min_epsilon": 0.6, "seeds": 8, "replicates": 20}
+FULL = {"scale": 0.02, "population": 200, "generations": 12, "min_epsilon": 0.6, "seeds": 8, "replicates": 20}
 QUICK = {"scale": 0.01, "population": 12, "generations": 2, "min_epsilon": 0.6, "seeds": 2, "replicates": 3}
 
 
