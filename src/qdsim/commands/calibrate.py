@@ -23,7 +23,7 @@ QUICK = {"scale": 0.01, "seeds": 2, "replicates": 4, "max_evaluations": 3}
 
 def command(
     out_dir: Annotated[Path, typer.Option("--out", help="Report directory.")] = Path("runs/calibration"),
-    scenario_file: Annotated[Path | None, typer.Option("--scenario", help="Baseline scenario (default: scenarios/baseline.yaml).")] = None,
+    scenario_file: Annotated[Path | None, typer.Option("--scenario", help="Baseline scenario: a file or a shipped name (default: the shipped baseline).")] = None,
     scale: Annotated[float | None, typer.Option(help="Share of households simulated (default 0.02).")] = None,
     seeds: Annotated[int | None, typer.Option(help="Replicates per evaluation during the fit, common to all evaluations (default 8).")] = None,
     replicates: Annotated[int | None, typer.Option(help="Replicates of the verification runs (default 20).")] = None,
@@ -59,7 +59,7 @@ def command(
         err.print(p)
     if problems:
         raise typer.Exit(BAD_INPUT)
-    path = scenario_file or (Path("scenarios/baseline.yaml") if Path("scenarios/baseline.yaml").exists() else BASELINE_FILE)
+    path = scenario_file or BASELINE_FILE
     try:
         scenario = api.load_scenario(path)
     except api.ScenarioError as e:
@@ -67,7 +67,8 @@ def command(
         raise typer.Exit(BAD_INPUT) from None
 
     target_file = None if dry_run else (write or (None if quick else calibrated_path(scenario.region)))
-    docs_file = None if dry_run else (docs or (Path(__file__).resolve().parents[3] / "docs" / "calibration.md" if target_file == calibrated_path(scenario.region) else None))
+    repo_docs = Path(__file__).resolve().parents[3] / "docs" / "calibration.md"  # in a checkout; an installed package has none
+    docs_file = None if dry_run else (docs or (repo_docs if target_file == calibrated_path(scenario.region) and repo_docs.is_file() else None))
     try:
         total_guess = settings["seeds"] * 30 + 2 * settings["replicates"]
         with progress_bar("calibrate", total_guess, quiet) as cb:
@@ -116,5 +117,8 @@ def command(
             out.print(f"wrote {written}" + (f" and the summary in {docs_file}" if docs_updated else ""))
     if not result.ok:
         err.print("some targets miss ±5%" + ("" if written else "; calibrated.yaml was not written (use --force to write it anyway)"))
+        if quick:  # a check of the machinery, a few solver steps from scratch: a miss is expected, not a failure
+            err.print("(--quick checks that the fit runs; a full `qdsim calibrate` fits the targets)")
+            raise typer.Exit(OK)
         raise typer.Exit(FAILED)
     raise typer.Exit(OK)
