@@ -41,7 +41,7 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
 
 
 @app.command()
-def validate(files: Annotated[list[Path], typer.Argument(help="Scenario or batch YAML files.")], quiet: Quiet = False):
+def validate(files: Annotated[list[Path], typer.Argument(help="Scenario or batch YAML files (or shipped ones by name).")], quiet: Quiet = False):
     """Check scenario or batch files; print every problem as file:line: field: message."""
     from qdsim.scenario import validate_file
 
@@ -87,7 +87,7 @@ def key_table(result, year: int | None = None) -> Table:
 
 @app.command()
 def run(
-    file: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    file: Annotated[Path, typer.Argument(help="Scenario YAML file, or a shipped scenario by name (baseline; see qdsim scenarios).")],
     out_dir: Annotated[Path | None, typer.Option("--out", help="Output directory (default: runs/<scenario id>).")] = None,
     replicates: Annotated[int | None, typer.Option(help="Replicates (default: the scenario's).")] = None,
     seed: Annotated[int | None, typer.Option(help="Root seed (default: the scenario's).")] = None,
@@ -163,7 +163,7 @@ UPLOAD_MB = 2
 @app.command("app")
 def app_cmd(port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501):
     """Start the web app (Streamlit)."""
-    script = Path(__file__).resolve().parents[2] / "streamlit_app.py"
+    script = Path(__file__).resolve().parent / "app" / "streamlit_app.py"  # inside the package: works when installed
     if not script.exists():
         err.print(f"cannot find the app at {script}")
         raise typer.Exit(FAILED)
@@ -172,7 +172,7 @@ def app_cmd(port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501)
 
 
 # Feature commands live in qdsim.commands.<name>, each defining `command`.
-for _name in ("batch", "runs", "calibrate", "sensitivity", "brief"):
+for _name in ("batch", "runs", "calibrate", "sensitivity", "brief", "scenarios"):
     try:
         _mod = importlib.import_module(f"qdsim.commands.{_name}")
     except ModuleNotFoundError as _e:

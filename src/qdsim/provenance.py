@@ -15,18 +15,63 @@ import numpy as np
 import qdsim
 
 
+#: modules and data whose content determines a run's results (a change to any
+#: of them means a finished run may no longer be served from the registry)
+_RESULT_SOURCES = (
+    "__init__.py", "api.py", "runner.py", "metrics.py", "summary.py", "registry.py", "units.py",
+    "provenance.py", "model", "scenario", "data",
+)
+#: folders under those that hold no result-determining code (editing a shipped what-if must not invalidate every run)
+_NOT_RESULT_SOURCES = ("data/scenarios",)
+
+
+@cache
+def code_sha() -> str:
+    """Hash of the qdsim code and data that compute results.
+
+    Part of what makes a finished run servable: the registry never hands back
+    results computed by different model code, even under the same version.
+    """
+    root = Path(qdsim.__file__).resolve().parent
+    h = hashlib.sha256()
+    files: list[Path] = []
+    for name in _RESULT_SOURCES:
+        p = root / name
+        if p.is_file():
+            files.append(p)
+        elif p.is_dir():
+            files.extend(f for f in p.rglob("*") if f.is_file() and f.suffix in (".py", ".yaml", ".yml", ".csv", ".json"))
+    files = [f for f in files if not any(f.relative_to(root).as_posix().startswith(x + "/") for x in _NOT_RESULT_SOURCES)]
+    for f in sorted(files):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0")
+        h.update(f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 @cache
 def commit() -> str:
-    """The git commit of the qdsim source, or 'unknown' outside a checkout."""
+    """The git commit of the qdsim source; for an installed package, its version and code hash.
+
+    A checkout gives ``<sha>`` (``-dirty`` with uncommitted changes). An
+    installed wheel has no git history, and may sit inside someone else's
+    repository (a project's ``.venv``), so git is asked only when this very
+    file is tracked; otherwise ``<version>+code.<first 12 of code_sha()>``
+    still names exactly the code that computed a result.
+    """
     here = Path(__file__).resolve().parent
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(here), *args], capture_output=True, text=True, timeout=5)
+
     try:
-        out = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
-        if out.returncode == 0:
-            dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, timeout=5)
-            return out.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
+        if git("ls-files", "--error-unmatch", Path(__file__).name).returncode == 0:
+            out = git("rev-parse", "HEAD")
+            if out.returncode == 0:
+                dirty = git("status", "--porcelain", "--untracked-files=no")
+                return out.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError):
         pass
-    return "unknown"
+    return f"{qdsim.__version__}+code.{code_sha()[:12]}"
 
 
 def versions() -> dict[str, str]:

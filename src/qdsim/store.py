@@ -25,7 +25,6 @@ computed again; never a done run without files.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -35,11 +34,11 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import qdsim
+from qdsim.provenance import code_sha
 
 STATUSES = ("running", "done", "failed")
 OUTPUT_FILES = ("summary.csv", "manifest.json", "replicates.parquet", "scenario.yaml")
@@ -87,36 +86,6 @@ CREATE TABLE IF NOT EXISTS requests (
     created   TEXT NOT NULL
 );
 """
-
-#: modules and data whose content determines a run's results (a change to any
-#: of them means a finished run may no longer be served from the registry)
-_RESULT_SOURCES = (
-    "__init__.py", "api.py", "runner.py", "metrics.py", "summary.py", "registry.py", "units.py",
-    "provenance.py", "model", "scenario", "data",
-)
-
-
-@cache
-def code_sha() -> str:
-    """Hash of the qdsim code and data that compute results.
-
-    Part of what makes a finished run servable: the registry never hands back
-    results computed by different model code, even under the same version.
-    """
-    root = Path(qdsim.__file__).resolve().parent
-    h = hashlib.sha256()
-    files: list[Path] = []
-    for name in _RESULT_SOURCES:
-        p = root / name
-        if p.is_file():
-            files.append(p)
-        elif p.is_dir():
-            files.extend(f for f in p.rglob("*") if f.is_file() and f.suffix in (".py", ".yaml", ".yml", ".csv", ".json"))
-    for f in sorted(files):
-        h.update(f.relative_to(root).as_posix().encode() + b"\0")
-        h.update(f.read_bytes() + b"\0")
-    return h.hexdigest()
-
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")

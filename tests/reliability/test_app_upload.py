@@ -99,7 +99,7 @@ def test_extends_in_an_upload_stays_in_the_scenarios_folder(tmp_path, monkeypatc
     folder.mkdir()
     (folder / "base.yaml").write_text(TINY.read_text(encoding="utf-8"), encoding="utf-8")
     (folder / "link.yaml").symlink_to(secret)  # a symbolic link out of the folder is outside too
-    monkeypatch.setattr(state, "SCENARIOS_DIR", folder)
+    monkeypatch.setattr(state, "scenarios_dir", lambda: folder)
     body = "id: up\ntitle: {zh: 上传, en: Upload}\n"
     for ref in ("../secret.yaml", str(secret), "link.yaml", "../" * 12 + str(secret).lstrip("/"), "x\x00.yaml", "sub/../../secret.yaml"):
         problems = upload_problems("up.yaml", f"extends: {yaml.safe_dump(ref).splitlines()[0]}\n{body}".encode())

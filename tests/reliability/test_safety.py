@@ -78,7 +78,7 @@ def test_python_tags_are_refused_everywhere_and_run_nothing(i, tmp_path, monkeyp
         command = "batch" if name in ("batch.yaml", "grid.yaml", "base.yaml") else "run"
         r = runner.invoke(app, [command, str(path), "--out", str(tmp_path / "out"), "--quiet"])
         assert r.exit_code == 2 and "YAML tags are not allowed" in r.output and "Traceback" not in r.output
-    monkeypatch.setattr(state, "SCENARIOS_DIR", tmp_path / "in")  # the app's scenarios folder holds the tagged file
+    monkeypatch.setattr(state, "scenarios_dir", lambda: tmp_path / "in")  # the app's scenarios folder holds the tagged file
     for text in (f"id: {tag}\n{TITLE}", f"extends: tagged-base.yaml\nid: up\n{TITLE}"):  # an upload, and one extending a tagged file
         with pytest.raises(ScenarioError, match="YAML tags are not allowed"):
             state.parse_upload("up.yaml", text.encode())

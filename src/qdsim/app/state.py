@@ -17,16 +17,16 @@ import streamlit as st
 from qdsim import api
 from qdsim.app import whatif
 from qdsim.app.running import bounded, run_yaml, with_settings
+from qdsim.scenario import shipped
 from qdsim.scenario.loader import Problem
 
-#: the repository's scenario files (next to streamlit_app.py)
-SCENARIOS_DIR = Path(__file__).resolve().parents[3] / "scenarios"
 BASELINE_FILE = "baseline.yaml"
 WIDGET_PREFIX = "w."
 
 
 def scenarios_dir() -> Path:
-    return SCENARIOS_DIR if SCENARIOS_DIR.is_dir() else Path.cwd() / "scenarios"
+    """The shipped scenarios (inside the package: an installed app finds them from any folder)."""
+    return shipped.folder()
 
 
 @cache

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from qdsim.provenance import code_sha
 from qdsim.runner import ReplicateTask, run_task
 
 Done = Callable[[Future], None]
@@ -24,8 +25,6 @@ Done = Callable[[Future], None]
 
 def compute(task: ReplicateTask) -> tuple[str, int, object, object, float]:
     """One replicate (scenario and counterfactual), with the hash of the code that computed it."""
-    from qdsim.store import code_sha
-
     t0 = time.perf_counter()
     r, with_coop, without = run_task(task)
     return code_sha(), r, with_coop, without, time.perf_counter() - t0

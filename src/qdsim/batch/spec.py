@@ -46,6 +46,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from qdsim.batch.paths import PathError, Target, apply, matches, resolve
 from qdsim.metrics import METRIC_IDS
+from qdsim.scenario import shipped
 from qdsim.scenario.loader import Problem, ScenarioError, _clean, line_lookup, load_scenario, parse_yaml, problems_from_validation, read_bytes
 from qdsim.scenario.schema import FIRST_YEAR, LAST_YEAR, MAX_REPLICATES, Scenario, Strict, Title
 
@@ -284,7 +285,8 @@ def lhs(ranges: dict[str, tuple[float, float]], n: int, seed: int, integers: set
 
 
 def load_batch(path: str | Path) -> Batch:
-    """Read, check and expand a batch file; raise ScenarioError listing every problem as file:line: field: message."""
+    """Read, check and expand a batch file (or a shipped one by name); raise ScenarioError listing every problem as file:line: field: message."""
+    path = shipped.locate(path, "batch")
     filename = str(path)
     data, lines = parse_yaml(read_bytes(path), filename)
     lookup = line_lookup(filename, lines)

@@ -24,6 +24,7 @@ from qdsim.brief.source import RunData, load
 from qdsim.format import planner_number
 from qdsim.metrics import catalogue
 from qdsim.registry import load_registry
+from qdsim.scenario import shipped
 from qdsim.scenario.schema import PROGRAMMES
 
 #: the key findings, in order: (metric, direction words for a ratio/level or a quantity)
@@ -53,12 +54,9 @@ def brief_date(today: date | None = None) -> str:
 
 
 def baseline_file() -> Path | None:
-    """scenarios/baseline.yaml of this checkout (or of the working directory)."""
-    here = Path(qdsim.__file__).resolve().parents[2] / "scenarios" / "baseline.yaml"
-    for p in (here, Path.cwd() / "scenarios" / "baseline.yaml"):
-        if p.is_file():
-            return p
-    return None
+    """The shipped baseline scenario (inside the package, so an installed qdsim finds it)."""
+    p = shipped.baseline_file()
+    return p if p.is_file() else None
 
 
 def _trim(text: str) -> str:

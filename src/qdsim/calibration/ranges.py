@@ -20,18 +20,18 @@ fitted); without that file they are computed from ``scenarios/baseline.yaml``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from qdsim.format import planner_number
 from qdsim.calibration.targets import CALIBRATION_END, CALIBRATION_START
 from qdsim.registry import load_registry
+from qdsim.scenario import shipped
 from qdsim.scenario.levers import resolve
 from qdsim.scenario.schema import PROGRAMMES, Scenario
 
 FACTOR = 2.0
-BASELINE_FILE = Path(__file__).resolve().parents[3] / "scenarios" / "baseline.yaml"
+BASELINE_FILE = shipped.baseline_file()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ MAX_TABLE_ROWS = 40
 
 
 def command(
-    file: Annotated[Path, typer.Argument(help="Batch YAML file (scenarios/batches/).")],
+    file: Annotated[Path, typer.Argument(help="Batch YAML file, or a shipped batch by name (what-ifs; see qdsim scenarios).")],
     out_dir: Annotated[Path | None, typer.Option("--out", help="Output directory (default: runs/batches/<batch id>).")] = None,
     workers: Annotated[int | None, typer.Option(help="Local processes (default: all cores). Results do not depend on it.")] = None,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://host:8786); run there instead of locally.")] = None,

@@ -24,7 +24,7 @@ QUICK = {"scale": 0.01, "population": 12, "generations": 2, "min_epsilon": 0.6, 
 
 def command(
     out_dir: Annotated[Path, typer.Option("--out", help="Report directory.")] = Path("runs/calibration"),
-    scenario_file: Annotated[Path | None, typer.Option("--scenario", help="Baseline scenario (default: the shipped baseline).")] = None,
+    scenario_file: Annotated[Path | None, typer.Option("--scenario", help="Baseline scenario: a file or a shipped name (default: the shipped baseline).")] = None,
     scale: Annotated[float | None, typer.Option(help="Share of households simulated (default 0.02).")] = None,
     population: Annotated[int | None, typer.Option(help="ABC particles per generation (default 200).")] = None,
     generations: Annotated[int | None, typer.Option(help="Most ABC generations (default 8).")] = None,
@@ -74,8 +74,8 @@ def command(
         raise typer.Exit(BAD_INPUT) from None
 
     target_file = None if dry_run else (write or (None if quick else calibrated_path(scenario.region)))
-    checkout_doc = Path(__file__).resolve().parents[3] / "docs" / "calibration.md"
-    docs_file = None if dry_run else (docs or (checkout_doc if target_file == calibrated_path(scenario.region) and checkout_doc.exists() else None))
+    repo_docs = Path(__file__).resolve().parents[3] / "docs" / "calibration.md"  # in a checkout; an installed package has none
+    docs_file = None if dry_run else (docs or (repo_docs if target_file == calibrated_path(scenario.region) and repo_docs.is_file() else None))
     n_workers = default_workers() if workers is None else workers
     try:
         guess = settings["population"] * settings["generations"] * 3
@@ -126,6 +126,8 @@ def command(
             out.print(f"wrote {written}" + (f" and the summary in {docs_file}" if docs_updated else ""))
     if not result.ok:
         err.print("some fitted or accounting targets miss their tolerance" + ("" if written else "; calibrated.yaml was not written (use --force to write it anyway)"))
-        if not quick:  # a quick run checks the machinery: too few particles to fit
-            raise typer.Exit(FAILED)
+        if quick:  # a check of the machinery, a few particles from the priors: a miss is expected, not a failure
+            err.print("(--quick checks that the calibration runs; a full `qdsim calibrate` fits the targets)")
+            raise typer.Exit(OK)
+        raise typer.Exit(FAILED)
     raise typer.Exit(OK)

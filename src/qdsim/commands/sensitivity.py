@@ -16,7 +16,7 @@ def _list(value: str | None) -> list[str]:
 
 
 def command(
-    base: Annotated[Path, typer.Option(help="Base scenario file.")] = Path("scenarios/baseline.yaml"),
+    base: Annotated[Path, typer.Option(help="Base scenario: a file or a shipped name.")] = Path("baseline"),
     method: Annotated[str, typer.Option(help="morris (screening, n(k+1) runs) or sobol (indices, n(k+2) runs).")] = "morris",
     levers: Annotated[str | None, typer.Option(help="Levers, comma-separated: labour.subsidy_per_worker (×0–2 of the base) or labour.subsidy_per_worker=0:2000. Default: the main levers.")] = None,
     params: Annotated[str | None, typer.Option(help="Parameters, comma-separated: wage_qingdao (its plausible range) or wage_qingdao=3500:5000.")] = None,

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from qdsim.scenario import shipped
 from qdsim.scenario.schema import Scenario, is_year_mapping
 
 MAX_FILE_BYTES = 1_000_000
@@ -294,7 +295,8 @@ def read_bytes(path: str | Path) -> bytes:
             raise ScenarioError([Problem(str(path), 1, "(file)", f"file is larger than {MAX_FILE_BYTES // 1000} kB")])
         return p.read_bytes()
     except FileNotFoundError:
-        raise ScenarioError([Problem(str(path), 0, "(file)", "no such file")]) from None
+        hint = f" (shipped, by name: {', '.join(shipped.names())}; `qdsim scenarios` lists them)" if len(p.parts) == 1 else ""
+        raise ScenarioError([Problem(str(path), 0, "(file)", "no such file" + hint)]) from None
     except IsADirectoryError:
         raise ScenarioError([Problem(str(path), 0, "(file)", "is a directory, not a file")]) from None
     except PermissionError:
@@ -302,11 +304,16 @@ def read_bytes(path: str | Path) -> bytes:
 
 
 def load_scenario(path: str | Path) -> Scenario:
+    """A scenario file, or a shipped scenario by name (``"baseline"``); raise ScenarioError listing every problem."""
+    path = shipped.locate(path)
     return loads_scenario(read_bytes(path), str(path))
 
 
 def validate_file(path: str | Path) -> list[Problem]:
-    """Every problem in a scenario or batch file (empty list when it is valid)."""
+    """Every problem in a scenario or batch file, or a shipped one by name (empty list when it is valid)."""
+    path = shipped.locate(path)
+    if not Path(path).exists():
+        path = shipped.locate(path, "batch")
     try:
         raw = read_bytes(path)
         data, _ = parse_yaml(raw, str(path))
