@@ -36,7 +36,7 @@ def test_distance_is_the_rms_of_log_errors_in_tolerances():
     values = reported.copy()
     values[0] = np.exp(targets[0].tolerance)  # one tolerance off on one target
     assert distance(values, reported, targets) == pytest.approx((1 / len(targets)) ** 0.5)
-    assert log_errors(np.zeros(len(targets)), reported, targets)[0] == 1e3  # a zero is far off, not an error
+    assert abs(log_errors(np.zeros(len(targets)), reported, targets)[0]) > 100  # a zero is far off, not an error
 
 
 def test_posterior_quantiles_draws_and_record_round_trip():
