@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from qdsim.model import enterprises
 from qdsim.model.agents import Enterprise
 from qdsim.model.households import FIRM, HOME
 
-from .conftest import make_model, run_months
+from .conftest import make_model, run_months, set_lever
 
 
 def test_hiring_fills_positions_with_home_workers_of_the_county(model):
@@ -92,3 +93,23 @@ def test_hired_counts_match_employers_over_two_years(baseline):
         # firms hire only in their own county
         in_firm = np.flatnonzero(w.employer >= 0)
         assert (s.county[w.employer[in_firm]] == w.county[in_firm]).all()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="firms' returns are not common random numbers across labour levers: the 'enterprises' stream also "
+    "draws the hires (rng.choice over the county's workers at home, for the vacancies), and how many numbers that "
+    "takes depends on labour outcomes (who is at home, who lost a firm job); once it differs (here in December of "
+    "the second year), every later firm return, exit and entry is re-dealt, so impacts on firm jobs and on stable "
+    "employment in Gansu carry that noise (the se of the subsidy response triples by 2028).",
+)
+def test_firm_returns_do_not_depend_on_a_labour_lever(baseline):
+    a, b = make_model(baseline, scale=0.005, seed=1), make_model(baseline, scale=0.005, seed=1)
+    set_lever(b, "labour.subsidy_per_worker", 1870)
+    run_months(a, 24)
+    run_months(b, 24)
+    pa = {f.slot: f.profit for f in a.enterprises()}
+    pb = {f.slot: f.profit for f in b.enterprises()}
+    common = set(pa) & set(pb)
+    assert len(common) > 400
+    assert all(pa[s] == pb[s] for s in common)
