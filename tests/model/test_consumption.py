@@ -14,7 +14,7 @@ from qdsim.model import consumption, farming
 from qdsim.model.buyers import ACTIVE, CANTEEN, MODES, PROCUREMENT, SHOWROOM, WAREHOUSE, Buyers
 from qdsim.model.suppliers import BASE, COOPERATIVE, LEADING_FIRM, Suppliers
 
-from .conftest import make_model, run_months
+from .conftest import make_model, run_months, set_lever
 
 # -- match: 2 buyers × 3 suppliers by hand --------------------------------------------
 
@@ -258,3 +258,23 @@ def test_a_big_consumption_programme_runs_to_2030_within_its_draws(baseline):
     m.run()
     assert m.book.data["sales_event"].sum() > 0
 
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="channel_buyers_active counts every open buyer in state ACTIVE, including canteens that order nothing "
+    "once the canteen rule is gone (canteen_share 0, e.g. after the cooperation stops: 83 'active' canteens a year "
+    "in stop-after-2025 from 2026 on, with no canteen sales); the metric's definition is buyers buying in the year.",
+)
+def test_active_buyers_are_those_who_buy(baseline):
+    m = _to_harvest(baseline)
+    for lever in ("consumption.canteen_share", "consumption.showrooms", "consumption.warehouses", "pairings.villages"):
+        set_lever(m, lever, 0)
+    m.consumption.programme_money = 0.0  # no events
+    b = m.consumption.buyers
+    k = 10
+    b.add(CANTEEN, np.arange(k) % m.n_counties, np.full(k, 2e6), state=ACTIVE)
+    b.intensity[:] = 0.5
+    consumption.season(m, 0, m.params.channel_grade_share * m.harvest.marketable)
+    assert m.book.data["consumption_sales"][0].sum() == 0  # nobody bought
+    assert m.book.data["channel_buyers_active"][0].sum() == 0
