@@ -95,14 +95,6 @@ def test_hired_counts_match_employers_over_two_years(baseline):
         assert (s.county[w.employer[in_firm]] == w.county[in_firm]).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="firms' returns are not common random numbers across labour levers: the 'enterprises' stream also "
-    "draws the hires (rng.choice over the county's workers at home, for the vacancies), and how many numbers that "
-    "takes depends on labour outcomes (who is at home, who lost a firm job); once it differs (here in December of "
-    "the second year), every later firm return, exit and entry is re-dealt, so impacts on firm jobs and on stable "
-    "employment in Gansu carry that noise (the se of the subsidy response triples by 2028).",
-)
 def test_firm_returns_do_not_depend_on_a_labour_lever(baseline):
     a, b = make_model(baseline, scale=0.005, seed=1), make_model(baseline, scale=0.005, seed=1)
     set_lever(b, "labour.subsidy_per_worker", 1870)

@@ -45,7 +45,10 @@ def test_net_earnings_and_gross_wages_by_hand(model):
     expected = [p.casual_work_share * p.wage_local * idx, p.wage_local * idx, p.wage_gansu * idx, p.wage_other * idx, p.wage_qingdao * q_idx]
     assert np.allclose(g, expected, rtol=1e-15)
     e1 = labour.net_earnings(model, 1)
-    assert math.isclose(e1["gansu"], p.wage_gansu * idx - p.living_cost_gansu)  # living costs do not grow
+    assert math.isclose(e1["gansu"], (p.wage_gansu - p.living_cost_gansu) * idx)  # living costs grow with wages
+    real = labour.net_earnings(model, 1, real=True)  # what enters the choice: in 2021 元
+    assert math.isclose(real["gansu"], p.wage_gansu - p.living_cost_gansu)
+    assert math.isclose(real["qingdao"], p.wage_qingdao * q_idx / idx - p.living_cost_qingdao)
 
 
 def _shares(params, e, asc_g, asc_o):

@@ -46,8 +46,9 @@ INSTITUTIONS = (PROCUREMENT, CANTEEN)
 OUTLETS = (SHOWROOM, WAREHOUSE, ENCLAVE)
 #: buyer states
 UNAWARE, AWARE, ACTIVE, LAPSED = range(4)
-#: draws are taken every season for this many buyers of each mode
-MAX_PER_MODE = 2048
+#: draws are taken every season for this many buyers of each mode (and no more can exist):
+#: every village paired (≈2,060 × 1.093 units), or 4,096 events in a season
+MAX_PER_MODE = 4096
 
 
 @dataclass
@@ -63,7 +64,7 @@ class Buyers:
     state: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
     intensity: np.ndarray = field(default_factory=lambda: np.zeros(0))  # share of the budget ordered
     open: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    has_outlet: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # procurement units that opened an enclave outlet
+    host: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # enclave outlets: the procurement unit's row (else -1)
 
     @property
     def n(self) -> int:
@@ -78,7 +79,8 @@ class Buyers:
         first = int(np.count_nonzero(self.mode == mode))
         return np.arange(first, first + k)
 
-    def add(self, mode: int, partner: np.ndarray, budget: np.ndarray, catchment: np.ndarray | float = 0.0, state: int = UNAWARE) -> np.ndarray:
+    def add(self, mode: int, partner: np.ndarray, budget: np.ndarray, catchment: np.ndarray | float = 0.0, state: int = UNAWARE,
+            host: np.ndarray | None = None) -> np.ndarray:
         k = len(partner)
         first = int(np.count_nonzero(self.mode == mode))
         if first + k > MAX_PER_MODE:
@@ -93,7 +95,7 @@ class Buyers:
         self.state = np.concatenate([self.state, np.full(k, state, np.int8)])
         self.intensity = np.concatenate([self.intensity, np.zeros(k)])
         self.open = np.concatenate([self.open, np.ones(k, bool)])
-        self.has_outlet = np.concatenate([self.has_outlet, np.zeros(k, bool)])
+        self.host = np.concatenate([self.host, np.full(k, -1, np.int64) if host is None else np.asarray(host, np.int64)])
         return new
 
     def resize(self, mode: int, target: int, make) -> None:
@@ -144,12 +146,13 @@ class SeasonDraws:
     outlet: np.ndarray  # opening an enclave outlet
     joiners: np.ndarray  # customers joining (normal approximation of the binomial)
     leavers: np.ndarray
+    sales: np.ndarray  # standard normals: this season's events' sales
 
     @classmethod
     def draw(cls, rng: np.random.Generator) -> SeasonDraws:
-        u = rng.random((5, len(MODES), MAX_PER_MODE))
-        z = rng.standard_normal((3, len(MODES), MAX_PER_MODE))
-        return cls(aware=u[0], adopt=u[1], drop=u[2], outlet=u[3], order=z[0], joiners=z[1], leavers=z[2])
+        u = rng.random((4, len(MODES), MAX_PER_MODE))
+        z = rng.standard_normal((4, len(MODES), MAX_PER_MODE))
+        return cls(aware=u[0], adopt=u[1], drop=u[2], outlet=u[3], order=z[0], joiners=z[1], leavers=z[2], sales=z[3])
 
     def of(self, name: str, b: Buyers, idx: np.ndarray) -> np.ndarray:
         return getattr(self, name)[b.mode[idx], b.rank[idx]]
@@ -167,8 +170,13 @@ def binomial_approx(n: np.ndarray, prob: np.ndarray, z: np.ndarray) -> np.ndarra
     return np.clip(np.round(mean + sd * z), 0, n)
 
 
-def sync_with_levers(model, t: int, n_events: int) -> None:
-    """Open and close buyers as the scenario's levers say (pairings, the canteen rule, showrooms, warehouses, events)."""
+def sync_with_levers(model, t: int, n_events: int, d: SeasonDraws) -> None:
+    """Open and close buyers as the scenario's levers say (pairings, the canteen rule, showrooms, warehouses, events).
+
+    Enclave outlets close with the procurement unit that opened them. Events are
+    one-season buyers: the k-th event of every season is the same row, with this
+    season's sales.
+    """
     p = model.params
     L = model.levers
     b: Buyers = model.consumption.buyers
@@ -192,6 +200,8 @@ def sync_with_levers(model, t: int, n_events: int) -> None:
         b.add(PROCUREMENT, model.villages.county[village], budgets(PROCUREMENT, p.procurement_budget, k), state=AWARE)  # pairing makes them aware
 
     b.resize(PROCUREMENT, target, make_procurement)
+    enclaves = np.flatnonzero(b.mode == ENCLAVE)
+    b.open[enclaves] = b.open[b.host[enclaves]]  # an enclave outlet is open while its unit is
 
     # canteens: all of Qingdao's public canteens exist; the rule makes them aware while it holds
     if not np.any(b.mode == CANTEEN):
@@ -208,10 +218,10 @@ def sync_with_levers(model, t: int, n_events: int) -> None:
     ):
         b.resize(mode, int(round(L.at(lever, t))), lambda k, m=mode, s=spend, c=catchment: b.add(m, partners(m, k), np.full(k, s), c, state=ACTIVE))
 
-    # this season's tasting events and festivals (they close after the season)
-    b.open[b.of(EVENT)] = False
-    if n_events:
-        b.add(EVENT, partners(EVENT, n_events), budgets(EVENT, p.event_sales, n_events), state=ACTIVE)
+    # this season's tasting events and festivals
+    b.resize(EVENT, n_events, lambda k: b.add(EVENT, partners(EVENT, k), np.zeros(k), state=ACTIVE))
+    events = b.of(EVENT)
+    b.budget[events] = p.event_sales * np.exp(sigma * d.of("sales", b, events) - sigma * sigma / 2)
 
 
 def awareness_and_adoption(model, d: SeasonDraws, n_events: int) -> None:
@@ -240,10 +250,11 @@ def outlets(model, d: SeasonDraws, n_events: int) -> None:
     p = model.params
     b: Buyers = model.consumption.buyers
     units = b.of(PROCUREMENT)
-    opens = units[(b.state[units] == ACTIVE) & ~b.has_outlet[units] & (d.of("outlet", b, units) < p.enclave_open_rate)]
+    hosting = np.zeros(b.n, bool)
+    hosting[b.host[b.mode == ENCLAVE]] = True
+    opens = units[(b.state[units] == ACTIVE) & ~hosting[units] & (d.of("outlet", b, units) < p.enclave_open_rate)]
     if len(opens):
-        b.has_outlet[opens] = True
-        b.add(ENCLAVE, b.partner[opens], np.full(len(opens), p.enclave_spend), p.enclave_catchment, state=ACTIVE)
+        b.add(ENCLAVE, b.partner[opens], np.full(len(opens), p.enclave_spend), p.enclave_catchment, state=ACTIVE, host=opens)
     idx = np.flatnonzero(b.open & np.isin(b.mode, OUTLETS))
     if not len(idx):
         return

@@ -77,8 +77,8 @@ def season(model, t: int, channel_supply: np.ndarray) -> np.ndarray:
 
     money = st.programme_money
     promotion = money * p.promotion_share
-    n_events = int(np.floor(promotion / p.event_cost + u_events)) if promotion > 0 else 0
-    buyers_mod.sync_with_levers(model, t, n_events)
+    n_events = min(int(np.floor(promotion / p.event_cost + u_events)), buyers_mod.MAX_PER_MODE) if promotion > 0 else 0
+    buyers_mod.sync_with_levers(model, t, n_events, d)
     buyers_mod.awareness_and_adoption(model, d, n_events)
     buyers_mod.outlets(model, d, n_events)
     ordered = buyers_mod.orders(model, t, d)
@@ -94,9 +94,9 @@ def season(model, t: int, channel_supply: np.ndarray) -> np.ndarray:
         rows = b.mode == j
         if rows.any():
             book.add_by_county(f"sales_{mode}", s.county, accepted[rows].sum(axis=0))
-    active = b.open & (b.state == buyers_mod.ACTIVE)
-    book.add_by_county("channel_buyers_active", b.partner, active.astype(float))
-    book.add_by_county("canteens_buying", b.partner, (active & (b.mode == CANTEEN) & (ordered > 0)).astype(float))
+    buying = ordered > 0  # open, active and ordering this season
+    book.add_by_county("channel_buyers_active", b.partner, buying.astype(float))
+    book.add_by_county("canteens_buying", b.partner, (buying & (b.mode == CANTEEN)).astype(float))
 
     # suppliers pay the households they bought from: farm-gate value of what they shipped
     farmgate_by_county = np.bincount(s.county, weights=shipped, minlength=model.n_counties) / p.retail_markup
@@ -123,10 +123,11 @@ def match(model, ordered: np.ndarray, supply_by_county: np.ndarray) -> tuple[np.
     st: ConsumptionState = model.consumption
     b, s = st.buyers, st.suppliers
     n_c = model.n_counties
-    zeros = (np.zeros((b.n, s.n)), np.zeros(s.n), np.zeros(s.n), np.zeros(n_c), np.zeros(n_c))
-    if s.n == 0 or not ordered.any():
-        return zeros
     need_cert = np.isin(b.mode, NEED_CERTIFIED)
+    if s.n == 0 or not ordered.any():  # nothing traded: every order is unmet
+        unmet_cert = np.bincount(b.partner, weights=ordered * need_cert, minlength=n_c)
+        unmet_any = np.bincount(b.partner, weights=ordered * ~need_cert, minlength=n_c)
+        return np.zeros((b.n, s.n)), np.zeros(s.n), np.zeros(s.n), unmet_cert, unmet_any
     eligible = np.where(need_cert[:, None], s.certified[None, :], True)
     weight = eligible * (s.capacity * s.quality)[None, :] * (1 + p.home_bias * (b.partner[:, None] == s.county[None, :]))
     total = weight.sum(axis=1)
@@ -154,11 +155,23 @@ def match(model, ordered: np.ndarray, supply_by_county: np.ndarray) -> tuple[np.
 def household_shares(model, channel_supply: np.ndarray, farmgate_by_county: np.ndarray) -> np.ndarray:
     """Split each county's channel purchases (simulated scale, 元) over its households' channel-grade output.
 
-    Paired villages come first by ``paired_village_priority``; no household sells more than it has.
+    Paired villages come first by ``paired_village_priority``; no household sells more than it has:
+    what a full household cannot sell goes, in the same proportions, to the others of its county.
     """
     hh = model.households
+    n_c = model.n_counties
     paired = model.villages.paired[hh.village]
     weight = channel_supply * (1.0 + model.params.paired_village_priority * paired)
-    w_by_county = np.bincount(hh.county, weights=weight, minlength=model.n_counties)
-    share = np.divide(farmgate_by_county, w_by_county, out=np.zeros(model.n_counties), where=w_by_county > 0)
-    return np.minimum(channel_supply, weight * share[hh.county])
+    sold = np.zeros(hh.n)
+    left = np.minimum(np.asarray(farmgate_by_county, float), np.bincount(hh.county, weights=channel_supply, minlength=n_c))
+    for _ in range(20):  # each pass fills at least one more household; a handful suffice
+        room = channel_supply - sold
+        w = np.where(room > 0, weight, 0.0)
+        w_by_county = np.bincount(hh.county, weights=w, minlength=n_c)
+        share = np.divide(left, w_by_county, out=np.zeros(n_c), where=w_by_county > 0)
+        add = np.minimum(room, w * share[hh.county])
+        sold += add
+        left = left - np.bincount(hh.county, weights=add, minlength=n_c)
+        if np.all(left <= 1e-9 * np.maximum(farmgate_by_county, 1.0)):
+            break
+    return sold

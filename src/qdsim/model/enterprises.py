@@ -135,7 +135,7 @@ def hire(model) -> None:
     vac = np.maximum(s.positions[:n] - s.hired[:n], 0)
     if vac.sum() == 0:
         return
-    rng = model.streams["enterprises"]
+    rng = model.streams["hiring"]  # its own stream: how many draws hiring takes depends on labour, and must not re-deal firms' returns
     home = np.flatnonzero(w.state == HOME)
     if model.n_counties < np.iinfo(w.county.dtype).max and np.all(w.county[1:] >= w.county[:-1]):  # stored county by county
         counties = np.arange(model.n_counties + 1).astype(w.county.dtype)  # in the array's own type: no converted copy of it

@@ -66,16 +66,22 @@ def wage_indices(model, t: int) -> tuple[float, float]:
     return (1 + p.wage_growth) ** t, model.levers.at("conditions.qingdao_wage_index", t)
 
 
-def net_earnings(model, t: int) -> dict[str, float]:
-    """Monthly net earnings by option, 元 (what enters the choice)."""
+def net_earnings(model, t: int, real: bool = False) -> dict[str, float]:
+    """Monthly net earnings by option, 元 of year t (``real``: of 2021, what enters the choice).
+
+    Wages, living costs and the value of farm work all grow with the wage index
+    (Qingdao's wages with its own index), so choices respond to relative earnings,
+    not to inflation.
+    """
     p = model.params
     idx, q_idx = wage_indices(model, t)
-    return {
-        "home": p.farm_work_value + p.casual_work_share * p.wage_local * idx,
-        "gansu": p.wage_gansu * idx - p.living_cost_gansu,
-        "other": p.wage_other * idx - p.living_cost_other,
-        "qingdao": p.wage_qingdao * q_idx - p.living_cost_qingdao,
+    e = {
+        "home": p.farm_work_value + p.casual_work_share * p.wage_local,
+        "gansu": p.wage_gansu - p.living_cost_gansu,
+        "other": p.wage_other - p.living_cost_other,
+        "qingdao": p.wage_qingdao * q_idx / idx - p.living_cost_qingdao,
     }
+    return e if real else {k: v * idx for k, v in e.items()}
 
 
 def gross_wages(model, t: int) -> np.ndarray:
@@ -176,8 +182,9 @@ def choose(model, candidates: np.ndarray, t: int, spring: bool) -> None:
     w = model.workers
     st = model.labour
     rng = model.streams["labour"]
-    e = net_earnings(model, t)
-    subsidy = model.levers.at("labour.subsidy_per_worker", t)
+    e = net_earnings(model, t, real=True)
+    idx = wage_indices(model, t)[0]
+    subsidy = model.levers.at("labour.subsidy_per_worker", t) / idx  # in 2021 元, as the earnings
     quota = model.levers.at("labour.qingdao_job_quota", t) * model.scale
     draws = rng.random((len(candidates), 6))  # 4 taste shocks, reach, queue priority
     free = w.state[candidates] != FIRM
@@ -188,7 +195,7 @@ def choose(model, candidates: np.ndarray, t: int, spring: bool) -> None:
     u_reach, priority = draws[free, 4], draws[free, 5]
 
     b = p.logit_beta / 1000
-    programme = subsidy > 0  # the labour programme runs: its services reach eligible workers
+    programme = runs(model, t)  # its services reach eligible workers
     reached = programme & w.eligible[deciders] & (u_reach < p.assist_reach)
     help_utility = b * subsidy / 12 * reached
     v = np.empty((len(deciders), 4))
@@ -229,6 +236,11 @@ def choose(model, candidates: np.ndarray, t: int, spring: bool) -> None:
     w.state[deciders] = new_state
 
 
+def runs(model, t: int) -> bool:
+    """Whether the labour programme runs this year (it pays a subsidy): its services, and its count."""
+    return model.levers.at("labour.subsidy_per_worker", t) > 0
+
+
 def count_months(model, t: int) -> None:
     """Months employed and assisted; the stable-employment count and the subsidy at the mark."""
     w = model.workers
@@ -236,8 +248,8 @@ def count_months(model, t: int) -> None:
     employed = w.state != HOME
     w.employed_months += employed
     in_firm = np.flatnonzero(w.state == FIRM)
-    # a job in a cooperation firm is a cooperation job; the programme counts those of its target group
-    w.assisted[in_firm] = model.firms.coop[w.employer[in_firm]] & w.eligible[in_firm]
+    # a job in a cooperation firm is a cooperation job: the running programme counts those of its target group
+    w.assisted[in_firm] = model.firms.coop[w.employer[in_firm]] & w.eligible[in_firm] & runs(model, t)
     w.assisted_months += w.assisted & employed
     reached = np.flatnonzero((w.assisted_months >= math.ceil(p.stable_months)) & ~w.stable_counted)  # whole months: compare as integers
     if not len(reached):

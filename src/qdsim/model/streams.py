@@ -21,6 +21,7 @@ MECHANISMS = (
     "shocks",
     "funds",
     "mesa",
+    "hiring",
 )
 
 
