@@ -20,59 +20,16 @@ import pandas as pd
 from qdsim.metrics import METRIC_IDS
 from qdsim.provenance import run_id as make_run_id
 from qdsim.provenance import versions
-from qdsim.registry import ParameterSet, load_registry
+from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
 from qdsim.runner import Progress, ReplicateTask, default_workers, run_replicates
-from qdsim.scenario import Scenario, ScenarioError, load_scenario, loads_scenario, validate_file
-from qdsim.calibration.ranges import range_warnings
-from qdsim.summary import replicate_table, summarise
+from qdsim.result import RunResult
+from qdsim.scenario import Scenario, ScenarioError, load_scenario, loads_scenario
+from qdsim.validate import validate_file
+from qdsim.scenario.ranges import range_warnings
+from qdsim.summary import summarise
 from qdsim.uncertainty import draw_parameter_sets, varied_parameters
 
 __all__ = ["RunResult", "Scenario", "ScenarioError", "assemble", "assemble_tasks", "load_scenario", "loads_scenario", "parameters_for", "plan", "run", "validate_file"]
-
-
-def parameters_for(scenario: Scenario) -> ParameterSet:
-    """The registry's values with the scenario's overrides."""
-    return load_registry(scenario.region).defaults().with_overrides(scenario.overrides)
-
-
-@dataclass
-class RunResult:
-    """What a run produced, ready to be summarised, shown or written."""
-
-    scenario: Scenario
-    params: ParameterSet
-    run_id: str
-    years: list[int]
-    county_ids: list[str]
-    with_coop: np.ndarray  # (replicate, metric, year, county+all)
-    without: np.ndarray
-    manifest: dict
-    summary: pd.DataFrame = field(repr=False)
-
-    def metric(self, metric: str, county: str = "all", counterfactual: bool = False) -> np.ndarray:
-        """Replicate values (replicate, year) of one metric."""
-        arr = self.without if counterfactual else self.with_coop
-        return arr[:, METRIC_IDS.index(metric), :, self.county_ids.index(county)]
-
-    def write(self, out_dir: str | os.PathLike) -> Path:
-        """Write summary.csv, manifest.json, replicates.parquet and scenario.yaml.
-
-        Files are written to a temporary folder and moved into place, so a
-        crash never leaves a half-written output directory. An existing
-        ``out_dir`` is replaced only when it is empty or holds a run (see
-        :func:`qdsim.store.replaceable`); anything else raises FileExistsError.
-        """
-        from qdsim.store import replacing
-
-        out = Path(out_dir)
-        with replacing(out) as tmp:
-            self.summary.to_csv(tmp / "summary.csv", index=False, float_format="%.10g", lineterminator="\n")
-            replicate_table(self.scenario.id, self.with_coop, self.without, self.years, self.county_ids).to_parquet(
-                tmp / "replicates.parquet", index=False
-            )
-            (tmp / "scenario.yaml").write_text(self.scenario.to_yaml(), encoding="utf-8")
-            (tmp / "manifest.json").write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        return out
 
 
 def run(
@@ -145,7 +102,7 @@ def assemble(
     too, so that its outputs are byte-identical to ``qdsim run``'s.
     """
     params = parameters_for(scenario)
-    reg = load_registry(scenario.region)
+    reg = load_catalogue(scenario.region)
     years = scenario.period.years
     county_ids = ["all"] + [c["id"] for c in reg.counties]
     summary = summarise(scenario.id, with_coop, without, years, county_ids, assumptions=assumptions)
@@ -155,7 +112,7 @@ def assemble(
 
 
 def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: float, workers: int) -> dict:
-    reg = params.registry
+    reg = params.catalogue
     figures_used = [
         {
             "id": f.id,

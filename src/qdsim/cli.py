@@ -43,7 +43,7 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
 @app.command()
 def validate(files: Annotated[list[Path], typer.Argument(help="Scenario or batch YAML files (or shipped ones by name).")], quiet: Quiet = False):
     """Check scenario or batch files; print every problem as file:line: field: message."""
-    from qdsim.scenario import validate_file
+    from qdsim.validate import validate_file
 
     bad = 0
     for f in files:
@@ -121,7 +121,8 @@ def run(
         err.print(f"--workers: must be between 1 and {MAX_WORKERS}")
         raise typer.Exit(BAD_INPUT)
     out_dir = out_dir or Path("runs") / scenario.id
-    from qdsim.store import RunRecorder, replaceable
+    from qdsim.outputs import replaceable
+    from qdsim.run_registry import RunRecorder
 
     if not replaceable(out_dir.resolve()):  # before anything runs: never delete a folder of other things
         err.print(f"--out {out_dir}: is the working folder or holds more than a qdsim run; choose another (nothing is deleted to make room)", markup=False)

@@ -19,7 +19,7 @@ import numpy as np
 from qdsim.metrics import derive
 from qdsim.model.model import DingxiModel
 from qdsim.model.streams import replicate_seeds
-from qdsim.registry import ParameterSet, load_registry
+from qdsim.catalogue import ParameterSet, load_catalogue
 from qdsim.scenario.schema import Scenario
 
 Progress = Callable[[int, int, str], None]
@@ -46,7 +46,7 @@ def simulate(scenario: Scenario, params: ParameterSet, seq: np.random.SeedSequen
 
 def run_task(task: ReplicateTask) -> tuple[int, np.ndarray, np.ndarray]:
     scenario = task.scenario
-    params = ParameterSet(task.params, load_registry(task.region))
+    params = ParameterSet(task.params, load_catalogue(task.region))
     seq = replicate_seeds(task.seed, task.n_replicates)[task.replicate]
     with_coop = simulate(scenario, params, seq, task.scale)
     without = simulate(scenario.counterfactual(), params, seq, task.scale)
@@ -64,7 +64,7 @@ def worker_pool(size: int) -> ProcessPoolExecutor:
     """A pool of ``size`` worker processes, kept for the next run.
 
     Starting a worker costs seconds (importing Mesa, SciPy and pandas, reading
-    the region's registry) — as long as a small run itself. So the pool stays
+    the region's catalogue) — as long as a small run itself. So the pool stays
     up between runs of this process (the app runs many), and its processes
     fork from a server that imported the model once (``forkserver`` with
     ``qdsim.runner`` preloaded). A pool of another size replaces it.

@@ -1,4 +1,4 @@
-"""Assumption uncertainty: parameter sets drawn from the registry's plausible ranges.
+"""Assumption uncertainty: parameter sets drawn from the catalogue's plausible ranges.
 
 Two kinds of uncertainty are kept apart. *Chance* is the spread across
 replicates with different seeds. *Assumptions* is the spread across parameter
@@ -13,14 +13,14 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import qmc
 
-from qdsim.registry import ParameterSet
+from qdsim.catalogue import ParameterSet
 
 #: parameters whose value must stay whole
 INTEGER = {"initial_enterprises", "stable_months"}
 
 
 def varied_parameters(params: ParameterSet, fixed: set[str] = frozenset()) -> list[str]:
-    reg = params.registry
+    reg = params.catalogue
     return [pid for pid, p in reg.parameters.items() if p.status == "assumption" and p.range[0] < p.range[1] and pid not in fixed]
 
 
@@ -33,7 +33,7 @@ def draw_parameter_sets(params: ParameterSet, n: int, seed: int, fixed: set[str]
     if n <= 0:
         return []
     names = varied_parameters(params, fixed)
-    reg = params.registry
+    reg = params.catalogue
     lo = np.array([reg.parameters[k].range[0] for k in names])
     hi = np.array([reg.parameters[k].range[1] for k in names])
     sample = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(np.random.SeedSequence([seed, 7]))).random(n)

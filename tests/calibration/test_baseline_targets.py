@@ -15,11 +15,11 @@ import pytest
 from qdsim.calibration import DEFAULT_REPLICATES, DEFAULT_SCALE, TARGETS, TOLERANCE, calibrated_path, prior_values, read_calibrated
 from qdsim.calibration.fit import HOLDOUT_SEED
 from qdsim.calibration.targets import target_values
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 
 from .helpers import baseline_2024, errors, target_samples
 
-REPORTED = target_values(load_registry())
+REPORTED = target_values(load_catalogue())
 
 
 def misses(err: dict[str, float]) -> dict[str, str]:
@@ -57,14 +57,14 @@ def test_the_recorded_errors_are_the_errors_users_get(record):
 
 def test_without_calibration_some_target_misses():
     """The prior values of parameters.yaml do not reproduce the figures: the fit is what does."""
-    prior = {pid: v for pid, v in prior_values("dingxi").items() if load_registry().parameters[pid].status == "calibrated"}
+    prior = {pid: v for pid, v in prior_values("dingxi").items() if load_catalogue().parameters[pid].status == "calibrated"}
     samples = target_samples(prior, seed=baseline_2024().seed, replicates=8, scale=DEFAULT_SCALE)
     assert misses(errors(samples, REPORTED))
 
 
 def test_moving_an_identified_parameter_breaks_a_target(record):
     """Every parameter that a target leans on (elasticity ≥ 0.4) is pinned: ×1.25 takes some target beyond ±5%."""
-    reg = load_registry()
+    reg = load_catalogue()
     leaned_on = [p for p in record["provenance"]["parameters"] if max((abs(e) for e in p["elasticity"].values()), default=0) >= 0.4]
     assert len(leaned_on) >= 5
     for p in leaned_on:
@@ -74,7 +74,7 @@ def test_moving_an_identified_parameter_breaks_a_target(record):
 
 
 def test_targets_are_the_reported_figures():
-    reg = load_registry()
+    reg = load_catalogue()
     for t in TARGETS:
         f = reg.figures[t.figure]
         assert f.kind in ("target", "input"), t.figure

@@ -6,14 +6,14 @@ from datetime import datetime
 
 from qdsim.calibration import TARGETS, calibrated_path, read_calibrated
 from qdsim.calibration.report import DOC_END, DOC_START, docs_block, summary_markdown
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 
 from .helpers import ROOT
 
 
 def test_values_cover_exactly_the_calibrated_parameters():
     rec = read_calibrated(calibrated_path())
-    reg = load_registry()
+    reg = load_catalogue()
     free = {p.id for p in reg.parameters.values() if p.status == "calibrated"}
     assert set(rec["values"]) == free
     for pid, v in rec["values"].items():
@@ -25,7 +25,7 @@ def test_values_cover_exactly_the_calibrated_parameters():
 
 def test_provenance_names_targets_method_date_seeds_scale_and_errors():
     prov = read_calibrated(calibrated_path())["provenance"]
-    reg = load_registry()
+    reg = load_catalogue()
     for key in ("method", "date", "qdsim_version", "commit", "scenario", "scale", "seeds", "replicates", "tolerance", "targets", "parameters", "fit"):
         assert key in prov, key
     datetime.fromisoformat(prov["date"])

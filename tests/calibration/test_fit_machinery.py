@@ -12,7 +12,7 @@ from qdsim.calibration.fit import Space
 from qdsim.cli import app
 from qdsim.metrics import METRIC_IDS
 from qdsim.model.streams import replicate_seeds
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 from qdsim.runner import simulate
 
 from .helpers import BASELINE, baseline_2024
@@ -37,7 +37,7 @@ def test_cut_scenario_keeps_a_stop_horizon_after_the_cut_as_continue():
 
 
 def test_space_maps_the_plausible_range_to_the_unit_interval():
-    reg = load_registry()
+    reg = load_catalogue()
     space = Space.of(reg)
     assert set(space.ids) == {p.id for p in reg.parameters.values() if p.status == "calibrated"}
     lo = {p.id: p.range[0] for p in space.params}
@@ -58,7 +58,7 @@ def test_quick_calibrate_runs_end_to_end(tmp_path):
     for name in ("report.md", "targets.png", "convergence.png", "elasticities.png", "profiles.png", "targets.csv", "calibrated.yaml"):
         assert (out / name).stat().st_size > 0, name
     rec = read_calibrated(cal)
-    reg = load_registry()
+    reg = load_catalogue()
     assert set(rec["values"]) == {p.id for p in reg.parameters.values() if p.status == "calibrated"}
     prov = rec["provenance"]
     assert prov["fit"]["start"].startswith("parameters.yaml")
@@ -101,7 +101,7 @@ def test_bad_options_exit_2(tmp_path):
 def synthetic_result(profiles: dict, fit_errors: list[float]):
     from qdsim.calibration import TARGETS, FitResult, TargetCheck
 
-    reg = load_registry()
+    reg = load_catalogue()
     space = Space.of(reg)
     checks = [TargetCheck(t, 1.0, 1.0 + e, 1.0, 1.0, 4) for t, e in zip(TARGETS, fit_errors, strict=True)]
     n = len(space.ids)

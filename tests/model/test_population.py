@@ -6,7 +6,7 @@ import numpy as np
 
 from qdsim.model.households import AWAY, CROPS
 from qdsim.model.population import largest_remainder, village_counts
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 
 from .conftest import make_model
 
@@ -17,7 +17,7 @@ def test_largest_remainder_sums_exactly():
 
 
 def test_village_counts_published_or_derived():
-    reg = load_registry()
+    reg = load_catalogue()
     counts = village_counts(reg.counties, reg.defaults())
     ids = [c["id"] for c in reg.counties]
     assert counts[ids.index("tongwei")] == 332 and counts[ids.index("minxian")] == 359

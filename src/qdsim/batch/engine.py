@@ -43,10 +43,12 @@ from qdsim.batch.executors import make_executor
 from qdsim.batch.spec import Adaptive, Batch, Point
 from qdsim.metrics import METRIC_IDS, catalogue
 from qdsim.provenance import run_id as make_run_id
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 from qdsim.runner import Progress, ReplicateTask
 from qdsim.scenario.schema import Scenario
-from qdsim.store import RunStore, code_sha, copy_outputs, outputs_ok, stamp_manifest
+from qdsim.outputs import copy_outputs, outputs_ok
+from qdsim.provenance import code_sha
+from qdsim.run_registry import RunStore, stamp_manifest
 
 POINTS_DIR = "points"
 
@@ -378,7 +380,7 @@ def _compute(jobs: list[_Job], ex, store: RunStore, outcomes: dict[str, Outcome]
     """Submit tasks (point after point), collect them, finish each point as soon as it can."""
     code = code_sha()
     params = {id(j): parameters_for(j.point.scenario) for j in jobs}
-    county_ids = ["all"] + [c["id"] for c in load_registry(jobs[0].point.scenario.region).counties]
+    county_ids = ["all"] + [c["id"] for c in load_catalogue(jobs[0].point.scenario.region).counties]
     pending: deque = deque((j, key, t) for j in jobs for key, t in _keyed(plan(j.point.scenario), j.n_target))
     done_q: queue.Queue = queue.Queue()
     total, finished_tasks, in_flight, points_done = len(pending), 0, 0, 0

@@ -55,7 +55,7 @@ from scipy.optimize import least_squares
 
 from qdsim.calibration.targets import CALIBRATION_END, TARGETS, TOLERANCE, Target, model_values, target_values
 from qdsim.model.streams import replicate_seeds
-from qdsim.registry import Parameter, ParameterSet, Registry, load_registry, region_dir
+from qdsim.catalogue import Parameter, ParameterSet, Catalogue, load_catalogue, region_dir
 from qdsim.runner import default_workers, simulate
 from qdsim.scenario.schema import Scenario
 
@@ -115,7 +115,7 @@ class Space:
     params: tuple[Parameter, ...]
 
     @classmethod
-    def of(cls, registry: Registry) -> Space:
+    def of(cls, registry: Catalogue) -> Space:
         return cls(tuple(p for p in registry.parameters.values() if p.status == "calibrated"))
 
     @property
@@ -158,7 +158,7 @@ def round_values(values: dict[str, float], digits: int = DIGITS) -> dict[str, fl
 def _targets_of_replicate(task: tuple) -> tuple[tuple[int, int], np.ndarray]:
     """Worker: one replicate of the calibration scenario → the value of every target."""
     key, scenario, values, region, seed, replicate, n_replicates, scale = task
-    params = ParameterSet(values, load_registry(region))
+    params = ParameterSet(values, load_catalogue(region))
     seq = replicate_seeds(seed, n_replicates)[replicate]
     metrics = simulate(scenario, params, seq, scale)
     return key, model_values(metrics, scenario.period.years)
@@ -173,7 +173,7 @@ class Evaluator:
     def __init__(self, scenario: Scenario, *, scale: float, workers: int | None = None):
         self.scenario = scenario
         self.scale = float(scale)
-        self.base = load_registry(scenario.region).defaults().with_overrides(scenario.overrides)
+        self.base = load_catalogue(scenario.region).defaults().with_overrides(scenario.overrides)
         self.workers = default_workers() if workers is None else max(1, int(workers))
         self._pool: ProcessPoolExecutor | None = None
         self.simulations = 0
@@ -227,7 +227,7 @@ class TargetCheck:
         return abs(self.error) <= TOLERANCE
 
 
-def check_targets(samples: np.ndarray, registry: Registry) -> list[TargetCheck]:
+def check_targets(samples: np.ndarray, registry: Catalogue) -> list[TargetCheck]:
     """Summaries of a (replicate, target) array against the reported figures."""
     reported = target_values(registry)
     out = []
@@ -351,7 +351,7 @@ def fit(
         progress: callback ``(done, total, message)``, counted in simulations.
     """
     started = time.perf_counter()
-    registry = load_registry(scenario.region)
+    registry = load_catalogue(scenario.region)
     space = Space.of(registry)
     clash = sorted(set(scenario.overrides) & set(space.ids))
     if clash:

@@ -14,17 +14,17 @@ import numpy as np
 import yaml
 
 from qdsim.calibration.fit import FitResult, calibration_scenario
-from qdsim.calibration.ranges import lever_levels
 from qdsim.calibration.targets import TARGETS, TOLERANCE
 from qdsim.format import planner_number
 from qdsim.provenance import versions
-from qdsim.registry import load_registry, region_dir
+from qdsim.catalogue import load_catalogue, region_dir
+from qdsim.scenario.ranges import lever_levels
 from qdsim.scenario.schema import Scenario
 
 HEADER = """\
 # Calibrated parameter values for the Dingxi region — written by `qdsim calibrate`; do not edit by hand.
 # `values` replace the values of the parameters with status `calibrated` in parameters.yaml
-# (registry.load_registry overlays them); `provenance` says how they were fitted and how well
+# (qdsim.catalogue.load_catalogue overlays them); `provenance` says how they were fitted and how well
 # they reproduce the reported 2021-2024 figures; `lever_range` is the 2021-2024 range of the
 # baseline's levers, against which qdsim.calibration.range_warnings flags extrapolation.
 # See docs/calibration.md.
@@ -43,7 +43,7 @@ def _num(x: float, digits: int = 6) -> float:
 
 def build_record(result: FitResult, scenario: Scenario) -> dict:
     """The content of calibrated.yaml."""
-    reg = load_registry(scenario.region)
+    reg = load_catalogue(scenario.region)
     v = versions()
     s = result.settings
     ident = result.identification()

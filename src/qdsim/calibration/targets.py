@@ -17,10 +17,9 @@ from typing import Literal
 import numpy as np
 
 from qdsim.metrics import METRIC_IDS, catalogue
-from qdsim.registry import Registry
+from qdsim.catalogue import Catalogue
+from qdsim.scenario.ranges import CALIBRATION_END, CALIBRATION_START  # one definition of the calibration period
 
-CALIBRATION_START = 2021
-CALIBRATION_END = 2024
 #: tolerance of the regression test and of the fit's success criterion
 TOLERANCE = 0.05
 #: default calibration scale (the baseline scenario's own scale) and verification replicates
@@ -58,10 +57,10 @@ class Target:
             return float(np.sum(series[idx]))
         return float(series[years.index(self.year)])
 
-    def reported(self, registry: Registry) -> float:
+    def reported(self, registry: Catalogue) -> float:
         return registry.figures[self.figure].value
 
-    def label(self, registry: Registry, lang: str = "en") -> str:
+    def label(self, registry: Catalogue, lang: str = "en") -> str:
         f = registry.figures[self.figure]
         return f.label_zh if lang == "zh" else f.label_en
 
@@ -93,7 +92,7 @@ TARGETS: tuple[Target, ...] = (
 )
 
 
-def target_values(registry: Registry, targets: tuple[Target, ...] = TARGETS) -> np.ndarray:
+def target_values(registry: Catalogue, targets: tuple[Target, ...] = TARGETS) -> np.ndarray:
     return np.array([t.reported(registry) for t in targets])
 
 

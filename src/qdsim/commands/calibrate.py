@@ -40,7 +40,7 @@ def command(
     """Fit the free behavioural parameters to the reported 2021–2024 figures; write calibrated.yaml and a report."""
     from qdsim import api
     from qdsim.calibration import DEFAULT_REPLICATES, DEFAULT_SCALE, fit
-    from qdsim.calibration.ranges import BASELINE_FILE
+    from qdsim.scenario import shipped
     from qdsim.calibration.report import build_record, calibrated_path, update_docs, write_calibrated, write_report
 
     settings = dict(QUICK) if quick else {"scale": DEFAULT_SCALE, "seeds": 8, "replicates": DEFAULT_REPLICATES, "max_evaluations": 10}
@@ -59,7 +59,7 @@ def command(
         err.print(p)
     if problems:
         raise typer.Exit(BAD_INPUT)
-    path = scenario_file or BASELINE_FILE
+    path = scenario_file or shipped.baseline_file()
     try:
         scenario = api.load_scenario(path)
     except api.ScenarioError as e:
@@ -91,9 +91,9 @@ def command(
     docs_updated = bool(written and docs_file and update_docs(record, docs_file))
     if docs_updated:  # the generated parameter table shows the registry's (now calibrated) values
         from qdsim.docs import parameters_markdown
-        from qdsim.registry import load_registry
+        from qdsim.catalogue import load_catalogue
 
-        load_registry.cache_clear()
+        load_catalogue.cache_clear()
         (docs_file.parent / "parameters.md").write_text(parameters_markdown(), encoding="utf-8")
 
     if not quiet:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from qdsim.model.households import AWAY, CROPS, HOME, INCOME_SOURCES, Households, Workers
-from qdsim.registry import ParameterSet
+from qdsim.catalogue import ParameterSet
 
 
 def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:

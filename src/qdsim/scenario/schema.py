@@ -287,7 +287,7 @@ class Scenario(Strict):
     @field_validator("region")
     @classmethod
     def _known_region(cls, v: str) -> str:
-        from qdsim.registry import available_regions
+        from qdsim.catalogue import available_regions
 
         if v not in available_regions():
             raise ValueError(f"unknown region {v!r} (available: {', '.join(available_regions())})")
@@ -339,9 +339,9 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _known_overrides(self):
-        from qdsim.registry import load_registry
+        from qdsim.catalogue import load_catalogue
 
-        reg = load_registry(self.region)
+        reg = load_catalogue(self.region)
         problems = []
         for k, v in self.overrides.items():
             if k not in reg.parameters:

@@ -1,4 +1,4 @@
-"""Registry health: every number declared once, with unit, range, status and source."""
+"""Catalogue health: every number declared once, with unit, range, status and source."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import re
 import pytest
 import yaml
 
-from qdsim.registry import STATUSES, load_registry, region_dir
+from qdsim.catalogue import STATUSES, load_catalogue, region_dir
 
-REG = load_registry()
+REG = load_catalogue()
 
 
 @pytest.mark.parametrize("pid", sorted(REG.parameters))
@@ -53,7 +53,7 @@ def test_parameters_are_declared_once():
 
 
 def test_code_reads_only_declared_parameters():
-    """Every `p.<name>` / `params.<name>` the model reads is in the registry."""
+    """Every `p.<name>` / `params.<name>` the model reads is in the catalogue."""
     from pathlib import Path
 
     import qdsim

@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 
 from qdsim import api
-from qdsim.calibration import range_checks, range_warnings
-from qdsim.calibration.ranges import lever_levels
-from qdsim.registry import load_registry
+from qdsim.scenario.ranges import range_checks, range_warnings
+from qdsim.scenario.ranges import lever_levels
+from qdsim.catalogue import load_catalogue
 
-from .helpers import BASELINE, ROOT
+from ..conftest import ROOT
+
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
 
 def variant(**changes) -> api.Scenario:
@@ -70,7 +72,7 @@ def test_overriding_a_non_calibrated_parameter_is_not_flagged():
 
 
 def test_reference_levels_are_those_of_the_calibration():
-    stored = load_registry().calibration.get("lever_range")
+    stored = load_catalogue().calibration.get("lever_range")
     computed = lever_levels(api.load_scenario(BASELINE))
     if stored:
         assert stored == computed, "scenarios/baseline.yaml changed since the calibration: rerun `qdsim calibrate`"
