@@ -108,7 +108,7 @@ def run(
             k: v for k, v in {"replicates": replicates, "seed": seed, "scale": scale, "assumption_draws": assumptions}.items() if v is not None
         }
         if overrides:
-            scenario = api.Scenario.model_validate({**scenario.model_dump(), **overrides})
+            scenario = scenario.with_settings(**overrides)
     except api.ScenarioError as e:
         print_problems(e.problems)
         raise typer.Exit(BAD_INPUT) from None
@@ -137,7 +137,7 @@ def run(
     try:
         registry.start()
         with progress_bar(f"{scenario.id}", scenario.replicates + scenario.assumption_draws, quiet) as cb:
-            result = api.run(scenario, workers=workers, progress=cb)
+            result = api.run(scenario, workers=workers, progress=cb, registry=registry.store)  # workers None: all cores
         registry.stamp(result)
         path = result.write(out_dir)
         registry.done(result, path)

@@ -22,8 +22,6 @@ _RESULT_SOURCES = (
     "__init__.py", "api.py", "runner.py", "metrics.py", "summary.py", "catalogue.py", "units.py",
     "provenance.py", "model", "scenario", "data",
 )
-#: folders under those that hold no result-determining code (editing a shipped what-if must not invalidate every run)
-_NOT_RESULT_SOURCES = ("data/scenarios",)
 
 
 @cache
@@ -42,7 +40,6 @@ def code_sha() -> str:
             files.append(p)
         elif p.is_dir():
             files.extend(f for f in p.rglob("*") if f.is_file() and f.suffix in (".py", ".yaml", ".yml", ".csv", ".json"))
-    files = [f for f in files if not any(f.relative_to(root).as_posix().startswith(x + "/") for x in _NOT_RESULT_SOURCES)]
     for f in sorted(files):
         h.update(f.relative_to(root).as_posix().encode() + b"\0")
         h.update(f.read_bytes() + b"\0")

@@ -32,9 +32,10 @@ class RunResult:
     years: list[int]
     county_ids: list[str]
     with_coop: np.ndarray  # (replicate, metric, year, county+all)
-    without: np.ndarray
+    without: np.ndarray | None  # the no-cooperation counterfactual (None: skipped)
     manifest: dict
     summary: pd.DataFrame = field(repr=False)
+    baseline: np.ndarray | None = field(default=None, repr=False)  # the paired baseline (None: the run is the baseline)
 
     def metric(self, metric: str, county: str = "all", counterfactual: bool = False) -> np.ndarray:
         """Replicate values (replicate, year) of one metric."""
@@ -52,7 +53,7 @@ class RunResult:
         out = Path(out_dir)
         with replacing(out) as tmp:
             self.summary.to_csv(tmp / "summary.csv", index=False, float_format="%.10g", lineterminator="\n")
-            replicate_table(self.scenario.id, self.with_coop, self.without, self.years, self.county_ids).to_parquet(
+            replicate_table(self.scenario.id, self.with_coop, self.without, self.years, self.county_ids, self.baseline).to_parquet(
                 tmp / "replicates.parquet", index=False
             )
             (tmp / "scenario.yaml").write_text(self.scenario.to_yaml(), encoding="utf-8")
@@ -71,9 +72,11 @@ class RunResult:
         reps = pd.read_parquet(d / "replicates.parquet")
         shape = (scenario.replicates, len(METRIC_IDS), len(years), len(county_ids))
 
-        def cube(sid: str) -> np.ndarray:
-            arr = np.full(shape, np.nan)
+        def cube(sid: str) -> np.ndarray | None:
             part = reps[reps.scenario == sid]
+            if part.empty:
+                return None
+            arr = np.full(shape, np.nan)
             idx = (
                 part.replicate.to_numpy(),
                 part.metric.map({m: i for i, m in enumerate(METRIC_IDS)}).to_numpy(),
@@ -85,5 +88,5 @@ class RunResult:
 
         summary = pd.read_csv(d / "summary.csv", keep_default_na=False, na_values=[""])
         return cls(scenario, params, manifest["run_id"], years, county_ids, cube(scenario.id),
-                         cube(f"{scenario.id}-counterfactual"), manifest, summary)
+                   cube(f"{scenario.id}-counterfactual"), manifest, summary, baseline=cube(f"{scenario.id}-baseline"))
 

@@ -49,8 +49,8 @@ from qdsim.metrics import METRIC_IDS
 from qdsim.provenance import planned_run_id
 from qdsim.scenario import shipped
 from qdsim.scenario.loader import load_scenario
-from qdsim.scenario.yamlfile import Problem, ScenarioError, clean_error, line_lookup, parse_yaml, problems_from_validation, read_bytes
 from qdsim.scenario.schema import FIRST_YEAR, LAST_YEAR, MAX_REPLICATES, Scenario, Strict, Title
+from qdsim.scenario.yamlfile import Problem, ScenarioError, clean_error, line_lookup, parse_yaml, problems_from_validation, read_bytes
 
 MAX_POINTS = 10_000  # points in one batch
 MAX_REPLICATE_RUNS = 200_000  # points × replicates (× max replicates when adaptive)

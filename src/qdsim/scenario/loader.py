@@ -75,11 +75,15 @@ def loads_scenario(text: str | bytes, filename: str = "<scenario>", *, root: str
     ``root``: a folder that any file named by ``extends:`` must be in (for uploaded text).
     """
     data, lines = parse_yaml(text, filename)
+    ref = data.get("extends")
     data, lookup = _resolve_extends(data, lines, filename, root=Path(root) if root is not None else None)
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as e:
         raise ScenarioError(problems_from_validation(e, lookup)) from None
+    if isinstance(ref, str):  # checked by _resolve_extends: the base it was merged with, to compare it with
+        scenario._base = load_scenario(Path(filename).parent / ref)
+    return scenario
 
 
 def load_scenario(path: str | Path) -> Scenario:
