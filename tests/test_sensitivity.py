@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from qdsim import sensitivity as sa
 from qdsim.cli import app
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 
 from .batch.helpers import write_tiny
 
@@ -92,7 +92,7 @@ def test_factor_specs():
     subsidy, fiscal, wage, beta = levers
     assert (subsidy.path, subsidy.low, subsidy.high, subsidy.kind) == ("levers.labour.subsidy_per_worker*", 0.0, 2.0, "lever")
     assert (fiscal.path, fiscal.low, fiscal.high) == ("levers.funds.fiscal", 2e8, 8e8)
-    assert (wage.low, wage.high) == load_registry().parameters["wage_qingdao"].range and wage.kind == "parameter"
+    assert (wage.low, wage.high) == load_catalogue().parameters["wage_qingdao"].range and wage.kind == "parameter"
     assert (beta.low, beta.high) == (0.5, 2.0)
     assert subsidy.zh and subsidy.en != "labour.subsidy_per_worker"  # named as the brief names it
     for bad in (["labour.subsidy"], ["funds.fiscal=8:2"], ["funds.fiscal=1"]):

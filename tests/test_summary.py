@@ -27,7 +27,7 @@ def test_draws_stay_in_ranges_and_are_reproducible(baseline):
     a = draw_parameter_sets(params, 5, seed=1)
     b = draw_parameter_sets(params, 5, seed=1)
     assert [x.as_dict() for x in a] == [x.as_dict() for x in b]
-    reg = params.registry
+    reg = params.catalogue
     names = varied_parameters(params)
     assert names and all(reg.parameters[k].status == "assumption" for k in names)
     for x in a:

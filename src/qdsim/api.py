@@ -7,72 +7,36 @@
 
 from __future__ import annotations
 
-import json
-import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from qdsim.metrics import METRIC_IDS
-from qdsim.provenance import run_id as make_run_id
-from qdsim.provenance import versions
-from qdsim.registry import ParameterSet, load_registry
-from qdsim.runner import Progress, ReplicateTask, default_workers, run_replicates
-from qdsim.scenario import Scenario, ScenarioError, load_scenario, loads_scenario, validate_file
-from qdsim.calibration.ranges import range_warnings
-from qdsim.summary import replicate_table, summarise
+from qdsim import cost
+from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
+from qdsim.provenance import planned_run_id, versions
+from qdsim.result import RunResult
+from qdsim.run_registry import RunStore
+from qdsim.runner import Progress, SimulationTask, default_workers, run_simulations
+from qdsim.cost import rank
+from qdsim.scenario import Scenario, ScenarioError, load_scenario, loads_scenario, shipped
+from qdsim.scenario.budget import move_funds
+from qdsim.scenario.ranges import range_warnings
+from qdsim.summary import summarise
 from qdsim.uncertainty import draw_parameter_sets, varied_parameters
+from qdsim.validate import validate_file
 
-__all__ = ["RunResult", "Scenario", "ScenarioError", "assemble", "assemble_tasks", "load_scenario", "loads_scenario", "parameters_for", "plan", "run", "validate_file"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["VARIANTS", "Paired", "RunResult", "Scenario", "ScenarioError", "assemble", "baseline_for", "compare", "compare_cost", "load_scenario",
+           "loads_scenario", "move_funds", "parameters_for", "plan", "rank", "reuse_baseline", "run", "validate_file"]
 
 
-def parameters_for(scenario: Scenario) -> ParameterSet:
-    """The registry's values with the scenario's overrides."""
-    return load_registry(scenario.region).defaults().with_overrides(scenario.overrides)
-
-
-@dataclass
-class RunResult:
-    """What a run produced, ready to be summarised, shown or written."""
-
-    scenario: Scenario
-    params: ParameterSet
-    run_id: str
-    years: list[int]
-    county_ids: list[str]
-    with_coop: np.ndarray  # (replicate, metric, year, county+all)
-    without: np.ndarray
-    manifest: dict
-    summary: pd.DataFrame = field(repr=False)
-
-    def metric(self, metric: str, county: str = "all", counterfactual: bool = False) -> np.ndarray:
-        """Replicate values (replicate, year) of one metric."""
-        arr = self.without if counterfactual else self.with_coop
-        return arr[:, METRIC_IDS.index(metric), :, self.county_ids.index(county)]
-
-    def write(self, out_dir: str | os.PathLike) -> Path:
-        """Write summary.csv, manifest.json, replicates.parquet and scenario.yaml.
-
-        Files are written to a temporary folder and moved into place, so a
-        crash never leaves a half-written output directory. An existing
-        ``out_dir`` is replaced only when it is empty or holds a run (see
-        :func:`qdsim.store.replaceable`); anything else raises FileExistsError.
-        """
-        from qdsim.store import replacing
-
-        out = Path(out_dir)
-        with replacing(out) as tmp:
-            self.summary.to_csv(tmp / "summary.csv", index=False, float_format="%.10g", lineterminator="\n")
-            replicate_table(self.scenario.id, self.with_coop, self.without, self.years, self.county_ids).to_parquet(
-                tmp / "replicates.parquet", index=False
-            )
-            (tmp / "scenario.yaml").write_text(self.scenario.to_yaml(), encoding="utf-8")
-            (tmp / "manifest.json").write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        return out
+#: the kinds of simulation in a run; each task is one of them on one replicate (or one assumption draw)
+VARIANTS = ("scenario", "counterfactual", "baseline", "draw", "draw_counterfactual")
 
 
 def run(
@@ -81,81 +45,187 @@ def run(
     replicates: int | None = None,
     seed: int | None = None,
     scale: float | None = None,
-    workers: int | None = None,
+    workers: int | None = 1,
     assumption_draws: int | None = None,
+    counterfactual: bool = True,
+    baseline: Scenario | bool | None = None,
+    registry: RunStore | None = None,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Run a scenario and its no-cooperation counterfactual on common random numbers.
+    """Run a scenario with its no-cooperation counterfactual and its baseline, all on common random numbers.
 
-    Arguments left as None take the scenario's own values (workers: all cores,
-    at most 8). The result does not depend on ``workers``. With assumption
-    draws, each draw is a parameter set from the assumptions' plausible ranges
-    run on replicate 0's seed (see :mod:`qdsim.uncertainty`).
+    Args:
+        scenario: the scenario; ``replicates``, ``seed``, ``scale`` and
+            ``assumption_draws`` left as None take its own values.
+        workers: processes (1 by default: parallelism is the caller's choice;
+            None: all cores, at most 8). The result never depends on it.
+        counterfactual: False skips the no-cooperation runs (no impact columns).
+        baseline: the scenario a what-if is compared with (``vs_baseline_*``);
+            None: the one it ``extends:``, else the shipped baseline; False: none.
+            A scenario that simulates like its baseline (the baseline itself)
+            gets no comparison.
+        registry: a run registry to reuse a finished baseline from (its
+            replicates.parquet) instead of recomputing it.
+        progress: called with (done, total, message) as simulations finish.
+
+    With assumption draws, each draw is a parameter set from the assumptions'
+    plausible ranges run on replicate 0's seed (see :mod:`qdsim.uncertainty`).
     """
-    updates = {
-        k: v
-        for k, v in {"replicates": replicates, "seed": seed, "scale": scale, "assumption_draws": assumption_draws}.items()
-        if v is not None
-    }
+    updates = {k: v for k, v in {"replicates": replicates, "seed": seed, "scale": scale, "assumption_draws": assumption_draws}.items()
+               if v is not None}
     if updates:
-        scenario = Scenario.model_validate({**scenario.model_dump(), **updates})
+        scenario = scenario.with_settings(**updates)
     workers = default_workers() if workers is None else max(1, int(workers))
     started = time.perf_counter()
-    with_coop, without = run_replicates(plan(scenario), workers, progress)
-    return assemble_tasks(scenario, with_coop, without, seconds=time.perf_counter() - started, workers=workers)
+    base = baseline_for(scenario, baseline)
+    reused = reuse_baseline(registry, base) if base is not None else None
+    tasks = plan(scenario, counterfactual=counterfactual, baseline=base if reused is None else None)
+    arrays = run_simulations([t for _, _, t in tasks], workers, progress)
+    parts = {v: np.stack([a for (kind, _, _), a in zip(tasks, arrays, strict=True) if kind == v])
+             for v in VARIANTS if any(kind == v for kind, _, _ in tasks)}
+    assumptions = (parts["draw"], parts.get("draw_counterfactual")) if "draw" in parts else None
+    paired = None
+    if base is not None:
+        paired = Paired(base, planned_run_id(base), reused[0] if reused else parts["baseline"], reused[1] if reused else None)
+    return assemble(scenario, parts["scenario"], parts.get("counterfactual"), seconds=time.perf_counter() - started, workers=workers,
+                    assumptions=assumptions, baseline=paired)
 
 
-def plan(scenario: Scenario) -> list[ReplicateTask]:
-    """The tasks of a run, in order: one per replicate, then one per assumption draw.
+@dataclass(frozen=True)
+class Paired:
+    """The baseline a run is compared with: its scenario, run ID and replicate values (and where they were reused from)."""
 
-    Each task carries its own seed and parameters, so it gives the same
-    result wherever and whenever it runs; :func:`run` and the batch runner
-    (which runs the tasks of many scenarios on its own executors) both use it.
+    scenario: Scenario
+    run_id: str
+    values: np.ndarray  # (replicate, metric, year, county+all)
+    reused_from: str | None = None
+
+
+def baseline_for(scenario: Scenario, baseline: Scenario | bool | None = None) -> Scenario | None:
+    """The baseline a scenario is paired with, at the scenario's seed, replicates and scale; None when there is none.
+
+    ``baseline`` as in :func:`run`. None also when the scenario simulates like
+    the baseline (it is the baseline) or covers other years.
+    """
+    if baseline is False:
+        return None
+    base = baseline if isinstance(baseline, Scenario) else (scenario._base or load_scenario(shipped.baseline_file()))
+    base = base.with_settings(seed=scenario.seed, replicates=scenario.replicates, scale=scenario.scale, assumption_draws=0)
+    if base.period != scenario.period or base.region != scenario.region or base.simulation_sha() == scenario.simulation_sha():
+        return None
+    return base
+
+
+def reuse_baseline(registry: RunStore | None, base: Scenario) -> tuple[np.ndarray, str] | None:
+    """A finished run of ``base`` (same seed, replicates, scale and code) in the registry: its replicate values and folder."""
+    if registry is None:
+        return None
+    rec = registry.servable(planned_run_id(base))
+    if rec is None:
+        return None
+    return RunResult.read(rec["out_dir"]).with_coop, rec["out_dir"]
+
+
+def plan(scenario: Scenario, *, counterfactual: bool = True, baseline: Scenario | None = None) -> list[tuple[str, int, SimulationTask]]:
+    """The simulations of a run, each ``(variant, index, task)``: per replicate the scenario, its counterfactual and its baseline, then the assumption draws.
+
+    One task is one simulation, so that the scenario, counterfactual and
+    baseline of a replicate spread across workers. Each task carries its own
+    seed and parameters, so it gives the same result wherever and whenever it
+    runs; :func:`run` and the batch runner both use it.
     """
     params = parameters_for(scenario)
-    tasks = [
-        ReplicateTask(scenario, params.as_dict(), scenario.region, scenario.seed, r, scenario.replicates, scenario.scale)
-        for r in range(scenario.replicates)
-    ]
-    draws = draw_parameter_sets(params, scenario.assumption_draws, scenario.seed, fixed=set(scenario.overrides))
-    tasks += [ReplicateTask(scenario, d.as_dict(), scenario.region, scenario.seed, 0, 1, scenario.scale) for d in draws]
-    return tasks
-
-
-def assemble_tasks(scenario: Scenario, with_coop: np.ndarray, without: np.ndarray, *, seconds: float, workers: int) -> RunResult:
-    """A RunResult from the results of ``plan(scenario)``'s tasks, stacked in task order."""
+    cf = scenario.counterfactual()
     n = scenario.replicates
-    assumptions = (with_coop[n:], without[n:]) if len(with_coop) > n else None
-    return assemble(scenario, with_coop[:n], without[:n], seconds=seconds, workers=workers, assumptions=assumptions)
+
+    def task(s: Scenario, p: ParameterSet, r: int, of: int) -> SimulationTask:
+        return SimulationTask(s, p.as_dict(), s.region, scenario.seed, r, of, scenario.scale)
+
+    tasks: list[tuple[str, int, SimulationTask]] = []
+    for r in range(n):
+        tasks.append(("scenario", r, task(scenario, params, r, n)))
+        if counterfactual:
+            tasks.append(("counterfactual", r, task(cf, params, r, n)))
+        if baseline is not None:
+            tasks.append(("baseline", r, task(baseline, parameters_for(baseline), r, n)))
+    draws = draw_parameter_sets(params, scenario.assumption_draws, scenario.seed, fixed=set(scenario.overrides))
+    for i, d in enumerate(draws):
+        tasks.append(("draw", i, task(scenario, d, 0, 1)))
+        if counterfactual:
+            tasks.append(("draw_counterfactual", i, task(cf, d, 0, 1)))
+    return tasks
 
 
 def assemble(
     scenario: Scenario,
     with_coop: np.ndarray,
-    without: np.ndarray,
+    without: np.ndarray | None,
     *,
     seconds: float,
     workers: int,
-    assumptions: tuple[np.ndarray, np.ndarray] | None = None,
+    assumptions: tuple[np.ndarray, np.ndarray | None] | None = None,
+    baseline: Paired | None = None,
 ) -> RunResult:
-    """A RunResult from the replicate arrays of a scenario and its counterfactual.
+    """A RunResult from the replicate arrays of a scenario, its counterfactual (None: skipped) and its baseline.
 
-    What :func:`run` does once the replicates are computed; the batch runner,
-    which computes replicates of many scenarios on its own executors, calls it
-    too, so that its outputs are byte-identical to ``qdsim run``'s.
+    What :func:`run` does once the simulations are computed; the batch runner,
+    which computes them on its own executors, calls it too, so that its
+    outputs are byte-identical to ``qdsim run``'s.
     """
     params = parameters_for(scenario)
-    reg = load_registry(scenario.region)
     years = scenario.period.years
-    county_ids = ["all"] + [c["id"] for c in reg.counties]
-    summary = summarise(scenario.id, with_coop, without, years, county_ids, assumptions=assumptions)
-    rid = make_run_id(scenario_sha=scenario.sha256(), params_sha=params.sha256(), seed=scenario.seed, replicates=scenario.replicates, scale=scenario.scale)
-    manifest = build_manifest(scenario, params, rid, seconds, workers)
-    return RunResult(scenario, params, rid, years, county_ids, with_coop, without, manifest, summary)
+    county_ids = ["all"] + [c["id"] for c in load_catalogue(scenario.region).counties]
+    summary = summarise(scenario.id, with_coop, without, years, county_ids, assumptions=assumptions,
+                        baseline=baseline.values if baseline is not None else None)
+    rid = planned_run_id(scenario)
+    spent = cost.report(scenario, with_coop, without=without, baseline=None if baseline is None else (baseline.scenario, baseline.values))
+    manifest = build_manifest(scenario, params, rid, seconds, workers, counterfactual=without is not None, baseline=baseline, spent=spent)
+    return RunResult(scenario, params, rid, years, county_ids, with_coop, without, manifest, summary,
+                     baseline=baseline.values if baseline is not None else None, cost=spent)
 
 
-def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: float, workers: int) -> dict:
-    reg = params.registry
+def compare(a: RunResult, b: RunResult) -> pd.DataFrame:
+    """Scenario ``a`` against scenario ``b``, replicate by replicate on their common random numbers.
+
+    For the compare page and its CSV: one row per (metric, county, year) with
+    ``diff_mean, diff_p05, diff_p95`` — percentiles of the per-replicate
+    differences a − b, as ``vs_baseline_*`` are. Both runs must share seed,
+    replicates, scale and period (else the pairing would be meaningless).
+
+    Raises:
+        ValueError: the runs are not on the same random numbers.
+    """
+    _same_numbers(a, b)
+    sa, sb = a.scenario, b.scenario
+    df = summarise(sa.id, a.with_coop, None, a.years, a.county_ids, baseline=b.with_coop)
+    out = df[["metric", "county", "year", "unit", "vs_baseline_mean", "vs_baseline_p05", "vs_baseline_p95"]]
+    out = out.rename(columns={"vs_baseline_mean": "diff_mean", "vs_baseline_p05": "diff_p05", "vs_baseline_p95": "diff_p95"})
+    return out.assign(scenario=sa.id, versus=sb.id)[["scenario", "versus", *out.columns]]
+
+
+def compare_cost(a: RunResult, b: RunResult) -> cost.Comparison:
+    """Scenario ``a``'s spending and results per unit of money against scenario ``b``'s (as a what-if against its baseline).
+
+    The window starts in the first year ``a``'s levers differ from ``b``'s; see
+    :mod:`qdsim.cost` for the definitions and signs.
+
+    Raises:
+        ValueError: the runs are not on the same random numbers.
+    """
+    _same_numbers(a, b)
+    return cost.against_baseline(a.scenario, a.with_coop, b.scenario, b.with_coop)
+
+
+def _same_numbers(a: RunResult, b: RunResult) -> None:
+    sa, sb = a.scenario, b.scenario
+    if (sa.seed, sa.replicates, sa.scale, sa.period) != (sb.seed, sb.replicates, sb.scale, sb.period):
+        raise ValueError(f"{sa.id} and {sb.id} are not on the same random numbers: give both the same seed, replicates, scale and period")
+
+
+def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: float, workers: int, *,
+                   counterfactual: bool = True, baseline: Paired | None = None, spent: cost.CostReport | None = None) -> dict:
+    """The run's provenance: what was run, with what, on which seeds, compared with what, and what its money bought."""
+    reg = params.catalogue
     figures_used = [
         {
             "id": f.id,
@@ -174,7 +244,14 @@ def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: 
         **{f"{k}_version" if k not in ("commit",) else k: v for k, v in versions().items()},
         "scenario": scenario.model_dump(mode="json"),
         "scenario_sha256": scenario.sha256(),
-        "counterfactual": "the same scenario with every cooperation lever at zero from the first year (conditions and overrides kept)",
+        "counterfactual": ("the same scenario with every cooperation lever at zero from the first year (conditions and overrides kept)"
+                           if counterfactual else None),
+        "baseline": None if baseline is None else {
+            "scenario_id": baseline.scenario.id, "scenario_sha256": baseline.scenario.sha256(), "run_id": baseline.run_id,
+            "reused_from": baseline.reused_from,
+            "pairing": "vs_baseline_* are percentiles of the per-replicate differences scenario − baseline on the same seeds (common random numbers)",
+        },
+        "cost_effectiveness": None if spent is None else spent.to_dict(),
         "parameters": params.provenance(),
         "parameters_sha256": params.sha256(),
         "calibration": reg.calibration.get("provenance", {}),

@@ -43,7 +43,7 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
 @app.command()
 def validate(files: Annotated[list[Path], typer.Argument(help="Scenario or batch YAML files (or shipped ones by name).")], quiet: Quiet = False):
     """Check scenario or batch files; print every problem as file:line: field: message."""
-    from qdsim.scenario import validate_file
+    from qdsim.validate import validate_file
 
     bad = 0
     for f in files:
@@ -108,7 +108,7 @@ def run(
             k: v for k, v in {"replicates": replicates, "seed": seed, "scale": scale, "assumption_draws": assumptions}.items() if v is not None
         }
         if overrides:
-            scenario = api.Scenario.model_validate({**scenario.model_dump(), **overrides})
+            scenario = scenario.with_settings(**overrides)
     except api.ScenarioError as e:
         print_problems(e.problems)
         raise typer.Exit(BAD_INPUT) from None
@@ -121,7 +121,8 @@ def run(
         err.print(f"--workers: must be between 1 and {MAX_WORKERS}")
         raise typer.Exit(BAD_INPUT)
     out_dir = out_dir or Path("runs") / scenario.id
-    from qdsim.store import RunRecorder, replaceable
+    from qdsim.outputs import replaceable
+    from qdsim.run_registry import RunRecorder
 
     if not replaceable(out_dir.resolve()):  # before anything runs: never delete a folder of other things
         err.print(f"--out {out_dir}: is the working folder or holds more than a qdsim run; choose another (nothing is deleted to make room)", markup=False)
@@ -136,7 +137,7 @@ def run(
     try:
         registry.start()
         with progress_bar(f"{scenario.id}", scenario.replicates + scenario.assumption_draws, quiet) as cb:
-            result = api.run(scenario, workers=workers, progress=cb)
+            result = api.run(scenario, workers=workers, progress=cb, registry=registry.store)  # workers None: all cores
         registry.stamp(result)
         path = result.write(out_dir)
         registry.done(result, path)

@@ -1,7 +1,7 @@
-"""Generate the reference tables of docs/ from the registry, so the docs cannot drift.
+"""Generate the reference tables of docs/ from the parameter catalogue, so the docs cannot drift.
 
 ``python -m qdsim.docs`` rewrites docs/parameters.md; a test fails when the
-committed file differs from what the registry says.
+committed file differs from what the catalogue says.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from qdsim.metrics import catalogue
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 
 
 def _fmt(x: float) -> str:
@@ -18,7 +18,7 @@ def _fmt(x: float) -> str:
 
 
 def parameters_markdown(region: str = "dingxi") -> str:
-    reg = load_registry(region)
+    reg = load_catalogue(region)
     lines = [
         "# Parameters and reported figures / 参数与公开数据",
         "",

@@ -7,6 +7,7 @@ number reads the same everywhere.
 from __future__ import annotations
 
 import math
+import re
 
 _EN_UNITS = {"元": "CNY", "元/人": "CNY/person", "人次": "person-times", "人": "people", "户": "households",
              "个": "", "岗": "jobs", "亩": "mu", "斤/亩": "jin/mu", "茬/年": "crops/yr", "index": "", "share": ""}
@@ -46,6 +47,16 @@ def planner_number(value: float, unit: str, lang: str = "zh", signed: bool = Fal
         return f"{sign}CNY {_sig(value / 1e6, digits)} m"
     text = _grouped(value)
     return f"{sign}{text} {en_unit}".rstrip()
+
+
+def money_text(value: float, lang: str = "zh") -> str:
+    """An amount of money for a sentence (a message, a problem): 2.5亿元, 500万元, 935元; never 2.5e+08.
+
+    >>> money_text(2.5e8), money_text(5e6), money_text(-2.5e8, "en")
+    ('2.5亿元', '500万元', 'CNY -250 m')
+    """
+    text = planner_number(value, "元", lang)
+    return re.sub(r"(\d)\.(\d*?)0+(?!\d)", lambda m: m.group(1) + ("." + m.group(2) if m.group(2) else ""), text)
 
 
 def _sig(x: float, digits: int) -> str:

@@ -96,7 +96,7 @@ def derive(raw: np.ndarray, n_counties: int) -> np.ndarray:
             prefecture values of non-additive quantities (the Gini).
     Returns:
         (len(METRIC_IDS), n_years, n_counties + 1); column 0 is ``all``, then
-        the counties in registry order.
+        the counties in catalogue order.
     """
     r = {k: raw[i] for i, k in enumerate(RAW)}
     n_years = raw.shape[1]

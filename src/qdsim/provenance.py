@@ -13,16 +13,15 @@ import mesa
 import numpy as np
 
 import qdsim
+from qdsim.catalogue import parameters_for
 
 
 #: modules and data whose content determines a run's results (a change to any
 #: of them means a finished run may no longer be served from the registry)
 _RESULT_SOURCES = (
-    "__init__.py", "api.py", "runner.py", "metrics.py", "summary.py", "registry.py", "units.py",
+    "__init__.py", "api.py", "runner.py", "metrics.py", "summary.py", "catalogue.py", "units.py",
     "provenance.py", "model", "scenario", "data",
 )
-#: folders under those that hold no result-determining code (editing a shipped what-if must not invalidate every run)
-_NOT_RESULT_SOURCES = ("data/scenarios",)
 
 
 @cache
@@ -41,7 +40,6 @@ def code_sha() -> str:
             files.append(p)
         elif p.is_dir():
             files.extend(f for f in p.rglob("*") if f.is_file() and f.suffix in (".py", ".yaml", ".yml", ".csv", ".json"))
-    files = [f for f in files if not any(f.relative_to(root).as_posix().startswith(x + "/") for x in _NOT_RESULT_SOURCES)]
     for f in sorted(files):
         h.update(f.relative_to(root).as_posix().encode() + b"\0")
         h.update(f.read_bytes() + b"\0")
@@ -91,3 +89,9 @@ def run_id(*, scenario_sha: str, params_sha: str, seed: int, replicates: int, sc
         sort_keys=True,
     )
     return "qd-" + hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+def planned_run_id(scenario) -> str:
+    """The run ID a scenario (with its replicates, seed and scale) will have: known before it runs."""
+    return run_id(scenario_sha=scenario.sha256(), params_sha=parameters_for(scenario).sha256(), seed=scenario.seed,
+                  replicates=scenario.replicates, scale=scenario.scale)

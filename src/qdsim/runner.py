@@ -1,8 +1,9 @@
-"""Run replicates of a scenario and its counterfactual, on one or more processes.
+"""Run simulations — one scenario on one replicate's seed each — on one or more processes.
 
 Replicate ``r`` of a run always uses the ``r``-th child of the run's
-``SeedSequence``, and the scenario and its counterfactual use the same child
-(common random numbers), so results do not depend on how many workers ran
+``SeedSequence``; a scenario, its counterfactual and its baseline use the
+same child (common random numbers) in three separate tasks, so that they can
+be spread across workers, and results do not depend on how many workers ran
 them or in which order they finished.
 """
 
@@ -16,17 +17,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qdsim.catalogue import ParameterSet, load_catalogue
 from qdsim.metrics import derive
 from qdsim.model.model import DingxiModel
 from qdsim.model.streams import replicate_seeds
-from qdsim.registry import ParameterSet, load_registry
 from qdsim.scenario.schema import Scenario
 
 Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
-class ReplicateTask:
+class SimulationTask:
+    """One simulation: ``scenario`` with ``params`` on the ``replicate``-th seed child of ``seed``."""
+
     scenario: Scenario
     params: dict[str, float]
     region: str
@@ -44,13 +47,11 @@ def simulate(scenario: Scenario, params: ParameterSet, seq: np.random.SeedSequen
     return derive(book.array(), model.n_counties)
 
 
-def run_task(task: ReplicateTask) -> tuple[int, np.ndarray, np.ndarray]:
-    scenario = task.scenario
-    params = ParameterSet(task.params, load_registry(task.region))
+def run_task(task: SimulationTask) -> np.ndarray:
+    """The metrics array of one simulation."""
+    params = ParameterSet(task.params, load_catalogue(task.region))
     seq = replicate_seeds(task.seed, task.n_replicates)[task.replicate]
-    with_coop = simulate(scenario, params, seq, task.scale)
-    without = simulate(scenario.counterfactual(), params, seq, task.scale)
-    return task.replicate, with_coop, without
+    return simulate(task.scenario, params, seq, task.scale)
 
 
 def default_workers() -> int:
@@ -64,7 +65,7 @@ def worker_pool(size: int) -> ProcessPoolExecutor:
     """A pool of ``size`` worker processes, kept for the next run.
 
     Starting a worker costs seconds (importing Mesa, SciPy and pandas, reading
-    the region's registry) — as long as a small run itself. So the pool stays
+    the region's catalogue) — as long as a small run itself. So the pool stays
     up between runs of this process (the app runs many), and its processes
     fork from a server that imported the model once (``forkserver`` with
     ``qdsim.runner`` preloaded). A pool of another size replaces it.
@@ -87,14 +88,13 @@ def shutdown_pool() -> None:
     _pool = None
 
 
-def run_replicates(tasks: list[ReplicateTask], workers: int, progress: Progress | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Run the tasks; return (scenario, counterfactual) arrays of shape (task, metric, year, county+1), in task order."""
-    results: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+def run_simulations(tasks: list[SimulationTask], workers: int, progress: Progress | None = None) -> np.ndarray:
+    """Run the tasks; return their arrays stacked in task order: (task, metric, year, county+1)."""
+    results: dict[int, np.ndarray] = {}
     total = len(tasks)
     if workers <= 1 or total == 1:
         for i, task in enumerate(tasks):
-            _, a, b = run_task(task)
-            results[i] = (a, b)
+            results[i] = run_task(task)
             if progress:
                 progress(i + 1, total, f"{i + 1}/{total}")
     else:
@@ -102,12 +102,10 @@ def run_replicates(tasks: list[ReplicateTask], workers: int, progress: Progress 
         try:
             futures = {pool.submit(run_task, t): i for i, t in enumerate(tasks)}
             for done, fut in enumerate(as_completed(futures), start=1):
-                _, a, b = fut.result()
-                results[futures[fut]] = (a, b)
+                results[futures[fut]] = fut.result()
                 if progress:
                     progress(done, total, f"{done}/{total}")
         except BaseException:  # a failed task, a broken pool, an interrupt: do not keep the pool
             shutdown_pool()
             raise
-    order = range(total)
-    return np.stack([results[i][0] for i in order]), np.stack([results[i][1] for i in order])
+    return np.stack([results[i] for i in range(total)])

@@ -12,7 +12,7 @@ Two methods from SALib (Herman & Usher 2017, https://salib.readthedocs.io):
 
 Both come with 95% bootstrap confidence intervals. A factor is a lever
 (multiplied over its base values, ×0–2 by default, or set over a range) or a
-behavioural parameter (over the registry's plausible range by default).
+behavioural parameter (over the catalogue's plausible range by default).
 
 Each sample point is a scenario run through the batch engine
 (:func:`qdsim.batch.engine.run_batch`), so points are computed in parallel or
@@ -31,11 +31,12 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from qdsim.scenario.labels import LEVERS
 
 METHODS = ("morris", "sobol")
 DEFAULT_METRICS = ("rural_income_per_capita", "monitored_share")
@@ -272,23 +273,8 @@ class FactorError(ValueError):
     pass
 
 
-@cache
-def _lever_labels() -> dict:
-    """The lever names the brief uses (``qdsim/brief/labels.py``), read without importing the brief."""
-    import importlib.util
-
-    path = Path(__file__).resolve().parent / "brief" / "labels.py"
-    try:
-        spec = importlib.util.spec_from_file_location("_qdsim_lever_labels", path)
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        return dict(mod.LEVERS)
-    except Exception:  # noqa: BLE001 - names are a nicety; the path always works
-        return {}
-
-
 def _lever_names(key: str) -> tuple[str, str, str]:
-    return _lever_labels().get(key, (key, key, ""))
+    return LEVERS.get(key, (key, key, ""))
 
 
 def parse_factors(levers: list[str], params: list[str], region: str = "dingxi") -> list[Factor]:
@@ -296,13 +282,13 @@ def parse_factors(levers: list[str], params: list[str], region: str = "dingxi") 
 
     Levers: ``labour.subsidy_per_worker`` (×0–2 of the base), ``labour.subsidy_per_worker=0:2000``
     (set over a range, units allowed: ``funds.fiscal=2亿元:8亿元``), ``…*=0.5:1.5`` (a multiplier range).
-    Parameters: ``wage_qingdao`` (the registry's plausible range) or ``wage_qingdao=3500:5000``.
+    Parameters: ``wage_qingdao`` (the catalogue's plausible range) or ``wage_qingdao=3500:5000``.
     """
     from qdsim.batch.paths import PathError, resolve
     from qdsim.batch.spec import sample_range
-    from qdsim.registry import load_registry
+    from qdsim.catalogue import load_catalogue
 
-    reg = load_registry(region)
+    reg = load_catalogue(region)
     out: list[Factor] = []
     for spec in levers:
         key, _, rng = spec.partition("=")

@@ -17,11 +17,12 @@ from qdsim.metrics import METRIC_IDS, catalogue
 COLUMNS = [
     "scenario", "metric", "county", "year", "unit", "mean", "p05", "p50", "p95", "n_replicates",
     "impact_mean", "impact_p05", "impact_p95",
+    "vs_baseline_mean", "vs_baseline_p05", "vs_baseline_p95",
     "assumption_p05", "assumption_p95", "impact_assumption_p05", "impact_assumption_p95", "n_assumption_draws",
 ]
 
 
-def _stats(a: np.ndarray) -> tuple[np.ndarray, ...]:
+def describe(a: np.ndarray) -> tuple[np.ndarray, ...]:
     """nan-aware mean, p05, p50, p95 and count along axis 0.
 
     ``np.nanpercentile`` is hundreds of times slower than ``np.percentile``;
@@ -42,23 +43,28 @@ def _stats(a: np.ndarray) -> tuple[np.ndarray, ...]:
 def summarise(
     scenario_id: str,
     with_coop: np.ndarray,
-    without: np.ndarray,
+    without: np.ndarray | None,
     years: list[int],
     county_ids: list[str],
-    assumptions: tuple[np.ndarray, np.ndarray] | None = None,
+    assumptions: tuple[np.ndarray, np.ndarray | None] | None = None,
+    baseline: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Rows for the scenario (with impact) and its counterfactual (impact empty).
+    """Rows for the scenario (with impact and the difference from its baseline) and its counterfactual.
 
-    ``p05``/``p95`` are the chance interval (replicates); ``assumption_*`` the
-    assumption interval (parameter draws), empty when none were drawn.
+    ``p05``/``p95`` are the chance interval (replicates); ``impact_*`` and
+    ``vs_baseline_*`` summarise the paired per-replicate differences from the
+    counterfactual and the baseline (empty when there is none, and on the
+    counterfactual's rows); ``assumption_*`` the assumption interval
+    (parameter draws), empty when none were drawn.
     """
     cat = catalogue()
     frames = []
-    impact = with_coop - without
-    for sid, arr, imp in ((scenario_id, with_coop, impact), (f"{scenario_id}-counterfactual", without, None)):
-        mean, p05, p50, p95, n = _stats(arr)
+    rows = [(scenario_id, with_coop, True)] + ([(f"{scenario_id}-counterfactual", without, False)] if without is not None else [])
+    for sid, arr, main in rows:
+        mean, p05, p50, p95, n = describe(arr)
+        imp = with_coop - without if main and without is not None else None
         if imp is not None:
-            i_mean, i05, _, i95, _ = _stats(imp)
+            i_mean, i05, _, i95, _ = describe(imp)
         m_idx, y_idx, c_idx = np.meshgrid(np.arange(len(METRIC_IDS)), np.arange(len(years)), np.arange(len(county_ids)), indexing="ij")
         m_idx, y_idx, c_idx = m_idx.ravel(), y_idx.ravel(), c_idx.ravel()
         df = pd.DataFrame(
@@ -80,23 +86,28 @@ def summarise(
         )
         for col in COLUMNS[13:]:
             df[col] = np.nan
+        if main and baseline is not None:
+            b_mean, b05, _, b95, _ = describe(with_coop - baseline)
+            df["vs_baseline_mean"], df["vs_baseline_p05"], df["vs_baseline_p95"] = b_mean.ravel(), b05.ravel(), b95.ravel()
         if assumptions is not None:
             a_with, a_without = assumptions
-            a_arr = a_with if imp is not None else a_without
-            _, a05, _, a95, a_n = _stats(a_arr)
+            a_arr = a_with if main else a_without
+            _, a05, _, a95, a_n = describe(a_arr)
             df["assumption_p05"], df["assumption_p95"], df["n_assumption_draws"] = a05.ravel(), a95.ravel(), a_n.ravel()
-            if imp is not None:
-                _, ia05, _, ia95, _ = _stats(a_with - a_without)
+            if imp is not None and a_without is not None:
+                _, ia05, _, ia95, _ = describe(a_with - a_without)
                 df["impact_assumption_p05"], df["impact_assumption_p95"] = ia05.ravel(), ia95.ravel()
         frames.append(df)
     out = pd.concat(frames, ignore_index=True)
     return out[COLUMNS]
 
 
-def replicate_table(scenario_id: str, with_coop: np.ndarray, without: np.ndarray, years: list[int], county_ids: list[str]) -> pd.DataFrame:
-    """Long replicate-level table (for Parquet)."""
+def replicate_table(scenario_id: str, with_coop: np.ndarray, without: np.ndarray | None, years: list[int], county_ids: list[str],
+                    baseline: np.ndarray | None = None) -> pd.DataFrame:
+    """Long replicate-level table (for Parquet): the scenario, its counterfactual (``<id>-counterfactual``) and its paired baseline (``<id>-baseline``)."""
     frames = []
-    for sid, arr in ((scenario_id, with_coop), (f"{scenario_id}-counterfactual", without)):
+    arrays = ((scenario_id, with_coop), (f"{scenario_id}-counterfactual", without), (f"{scenario_id}-baseline", baseline))
+    for sid, arr in ((sid, arr) for sid, arr in arrays if arr is not None):
         r, m, y, c = np.meshgrid(*(np.arange(s) for s in arr.shape), indexing="ij")
         frames.append(
             pd.DataFrame(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import qmc
 
-from qdsim.registry import ParameterSet
+from qdsim.catalogue import ParameterSet
 
 #: parameters whose value must stay whole
 INTEGER = {"initial_enterprises", "stable_months", "cooperatives_initial", "leading_firms_initial", "canteens_total"}
@@ -24,7 +24,7 @@ INTEGER = {"initial_enterprises", "stable_months", "cooperatives_initial", "lead
 
 def varied_parameters(params: ParameterSet, fixed: set[str] = frozenset()) -> list[str]:
     """The parameters an assumption draw varies: assumptions (by range) and calibrated ones (by posterior)."""
-    reg = params.registry
+    reg = params.catalogue
     return [
         pid for pid, p in reg.parameters.items()
         if pid not in fixed and ((p.status == "assumption" and p.range[0] < p.range[1]) or (p.status == "calibrated" and posterior_of(params)))
@@ -33,7 +33,7 @@ def varied_parameters(params: ParameterSet, fixed: set[str] = frozenset()) -> li
 
 def posterior_of(params: ParameterSet) -> dict | None:
     """The calibration's posterior record (parameters, samples, weights), if the catalogue has one."""
-    post = params.registry.calibration.get("posterior")
+    post = params.catalogue.calibration.get("posterior")
     return post if post and post.get("samples") else None
 
 
@@ -46,7 +46,7 @@ def draw_parameter_sets(params: ParameterSet, n: int, seed: int, fixed: set[str]
     """
     if n <= 0:
         return []
-    reg = params.registry
+    reg = params.catalogue
     rng = np.random.default_rng(np.random.SeedSequence([seed, 7]))
     names = [pid for pid, p in reg.parameters.items() if p.status == "assumption" and p.range[0] < p.range[1] and pid not in fixed]
     lo = np.array([reg.parameters[k].range[0] for k in names])

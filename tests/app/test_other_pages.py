@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 from tests.app.apptest import BAD_YAML, go, no_exceptions
 
 
@@ -34,7 +34,7 @@ def test_counties_lists_the_seven_counties(app):
     go(app, "counties")
     no_exceptions(app)
     table = app.dataframe[0].value
-    names = [c["zh"] for c in load_registry().counties]
+    names = [c["zh"] for c in load_catalogue().counties]
     assert list(table["县区"]) == names and len(names) == 7
     app.radio(key="lang").set_value("en").run()
     no_exceptions(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qdsim.store import RunStore
+from qdsim.run_registry import RunStore
 
 
 @pytest.fixture

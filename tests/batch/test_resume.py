@@ -19,7 +19,7 @@ import time
 import pandas as pd
 import pytest
 
-from qdsim.store import RunStore
+from qdsim.run_registry import RunStore
 
 from .helpers import grid_batch
 

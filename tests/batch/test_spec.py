@@ -10,9 +10,9 @@ from qdsim.api import load_scenario
 from qdsim.batch import load_batch
 from qdsim.batch.spec import MAX_POINTS
 from qdsim.cli import app
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 from qdsim.scenario import ScenarioError
-from qdsim.store import planned_run_id
+from qdsim.provenance import planned_run_id
 
 from ..conftest import SCENARIOS
 from .helpers import grid_batch, write_batch
@@ -105,7 +105,7 @@ def test_a_multiplier_scales_every_year_and_a_year_path_sets_one_step(tmp_path):
     half, step, wage = (p.scenario for p in batch.points)
     assert half.levers.funds.fiscal == {y: v * 0.5 for y, v in base.items()}
     assert step.levers.funds.fiscal == {**base, 2027: 8e8}
-    assert wage.overrides["wage_qingdao"] == pytest.approx(load_registry().parameters["wage_qingdao"].value * 1.1)
+    assert wage.overrides["wage_qingdao"] == pytest.approx(load_catalogue().parameters["wage_qingdao"].value * 1.1)
 
 
 def test_a_latin_hypercube_covers_each_range_once_per_slice(tmp_path):
@@ -122,8 +122,8 @@ def test_a_latin_hypercube_covers_each_range_once_per_slice(tmp_path):
         """)
     batch = load_batch(path)
     assert len(batch.points) == 10
-    lo, hi = load_registry().parameters["wage_qingdao"].range
-    for path_, (a, b) in {"overrides.wage_qingdao": (lo, hi), "overrides.logit_beta": load_registry().parameters["logit_beta"].range,
+    lo, hi = load_catalogue().parameters["wage_qingdao"].range
+    for path_, (a, b) in {"overrides.wage_qingdao": (lo, hi), "overrides.logit_beta": load_catalogue().parameters["logit_beta"].range,
                           "levers.labour.subsidy_per_worker": (0, 2000)}.items():
         x = np.array([p.values[path_] for p in batch.points])
         assert ((x >= a) & (x <= b)).all()
@@ -142,7 +142,7 @@ BAD = {
     "unknown lever": ("batch: {id: x}\nbase: tiny.yaml\ngrid:\n  levers.labour.subsidy: [1]\n",
                       "batch.yaml:4: grid.levers.labour.subsidy: levers.labour has no field 'subsidy' (did you mean 'subsidy_per_worker'?)"),
     "unknown parameter": ("batch: {id: x}\nbase: tiny.yaml\ngrid:\n  overrides.wage_qingdoa: [1]\n",
-                          "batch.yaml:4: grid.overrides.wage_qingdoa: no parameter 'wage_qingdoa' in the registry (did you mean 'wage_qingdao'?)"),
+                          "batch.yaml:4: grid.overrides.wage_qingdoa: no parameter 'wage_qingdoa' in the parameter catalogue (did you mean 'wage_qingdao'?)"),
     "seed cannot vary": ("batch: {id: x}\nbase: tiny.yaml\npoints:\n  - {seed: 3}\n", "batch.yaml:4: points.0.seed: seed cannot be varied"),
     "path into a value": ("batch: {id: x}\nbase: tiny.yaml\ngrid:\n  scale.x: [1]\n", "batch.yaml:4: grid.scale.x: scale is a single value"),
     "bad value": ("batch: {id: x}\nbase: tiny.yaml\ngrid:\n  levers.labour.subsidy_per_worker: [0, -5]\n",
@@ -173,7 +173,7 @@ BAD = {
     "range the wrong way": ("batch: {id: x}\nbase: tiny.yaml\nsample:\n  n: 3\n  ranges: {overrides.wage_qingdao: [5000, 4000]}\n",
                             "batch.yaml:5: sample.ranges.overrides.wage_qingdao: low 5000 must be below high 4000"),
     "lever without range": ("batch: {id: x}\nbase: tiny.yaml\nsample:\n  n: 3\n  ranges: {levers.funds.fiscal: plausible}\n",
-                            "only overrides.<parameter> defaults to the registry's plausible range"),
+                            "only overrides.<parameter> defaults to the catalogue's plausible range"),
     "yaml tag": ("batch: !!python/object:os.system {id: x}\n", "YAML tags are not allowed"),
     "not a batch": ("base: tiny.yaml\ngrid: {scale: [0.001]}\n", "batch.yaml:1: batch: a batch file starts with a batch: section"),
 }

@@ -80,7 +80,7 @@ def test_run_id_without_a_registry_exits_2(tmp_path, monkeypatch):
 
 
 def test_run_id_from_the_registry(tiny_run, tiny_run_dir, tmp_path, monkeypatch):
-    store = pytest.importorskip("qdsim.store")
+    from qdsim import run_registry as store
     monkeypatch.setenv("QDSIM_HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)
     reg = store.RunStore.default()

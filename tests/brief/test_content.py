@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from qdsim.brief import BriefError, build
-from qdsim.brief.content import FINDINGS, _Builder
+from qdsim.brief import sections
+from qdsim.brief.content import FINDINGS
 from qdsim.brief.document import Bullets, Figure, Heading, Paragraph, Table
 from qdsim.brief.numbers import show
 from qdsim.brief.source import from_dir, from_result
@@ -132,8 +133,8 @@ def test_levers_that_differ_from_the_baseline(copied_run):
         m["scenario"]["levers"]["labour"]["subsidy_per_worker"] = 1500
 
     _edit_manifest(copied_run, stop)
-    b = _Builder(from_dir(copied_run), "zh", None)
-    b.scenario()
+    b = sections.Context(from_dir(copied_run), "zh", None)
+    sections.scenario.add(b)
     paras = [x.text for x in b.brief.blocks if isinstance(x, Paragraph)]
     assert any("协作在2025年后停止" in p and "基准情景：协作在整个模拟期内按设定延续" in p for p in paras)
     (table,) = [x for x in b.brief.blocks if isinstance(x, Table)]
@@ -164,8 +165,8 @@ def test_sensitivity_of_qdsim_sensitivity_beside_the_run(copied_run):
     d = copied_run.parent / "sensitivity" / "baseline-sobol"
     d.mkdir(parents=True)
     (d / "sensitivity.json").write_text(json.dumps(SENSITIVITY, ensure_ascii=False), encoding="utf-8")
-    b = _Builder(from_dir(copied_run), "zh", None)
-    b.assumptions()
+    b = sections.Context(from_dir(copied_run), "zh", None)
+    sections.assumptions.add(b)
     text = "\n".join(_text(x) for x in b.brief.blocks)
     assert "敏感性分析（Sobol 方差分解，320次运行；baseline-sobol/sensitivity.json）" in text
     assert SENSITIVITY["ranking"]["rural_income_per_capita"]["zh"] in text
@@ -186,8 +187,8 @@ def test_sensitivity_table_in_the_run_directory(copied_run):
         {"parameter": ["wage_qingdao", "remittance_share", "potato_price"], "metric": ["rural_income_per_capita"] * 3,
          "ST": [0.12, 0.55, 0.30], "ST_conf": [0.02, 0.05, 0.04]}
     ).to_csv(copied_run / "sensitivity.csv", index=False)
-    b = _Builder(from_dir(copied_run), "en", None)
-    b.assumptions()
+    b = sections.Context(from_dir(copied_run), "en", None)
+    sections.assumptions.add(b)
     (table,) = [x for x in b.brief.blocks if isinstance(x, Table) and x.role == "sensitivity"]
     assert table.rows[0][0] == "Share of migrant earnings in household income (remittance_share)" and table.rows[0][2] == "ST = 0.55 ± 0.05"
     assert "potato_price" in table.rows[1][0] and "wage_qingdao" in table.rows[2][0]
@@ -218,9 +219,9 @@ CALIBRATION = {  # the shape `qdsim calibrate` records (calibrated.yaml provenan
 
 def test_calibration_fit_is_reported_when_recorded(copied_run):
     _edit_manifest(copied_run, lambda m: m.update(calibration=CALIBRATION))
-    b = _Builder(from_dir(copied_run), "zh", None)
-    b.methods()
-    b.assumptions()
+    b = sections.Context(from_dir(copied_run), "zh", None)
+    sections.methods.add(b)
+    sections.assumptions.add(b)
     text = "\n".join(_text(x) for x in b.brief.blocks)
     assert "于2026-11-28（qdsim 0.1.0，提交 0123456789ab）" in text and "对1个2021–2024年报道数字拟合" in text
     assert "全部目标的误差都在±5%以内" in text
@@ -234,8 +235,8 @@ def test_calibration_fit_is_reported_when_recorded(copied_run):
 
 def test_calibration_of_another_shape_is_listed_as_it_is(copied_run):
     _edit_manifest(copied_run, lambda m: m.update(calibration={"method": "Nelder-Mead", "targets": [{"target": "x", "error": -0.013}]}))
-    b = _Builder(from_dir(copied_run), "en", None)
-    b.methods()
+    b = sections.Context(from_dir(copied_run), "en", None)
+    sections.methods.add(b)
     text = "\n".join(_text(x) for x in b.brief.blocks)
     assert "Calibration: method: Nelder-Mead" in text
     (table,) = [x for x in b.brief.blocks if isinstance(x, Table)]
@@ -276,8 +277,8 @@ def test_assumption_interval_is_quoted_when_the_run_drew_parameters(tiny_run, br
     R.summary, R.manifest = summary, manifest
     data = from_result(R())
     assert data.intervals == ("chance", "assumption")
-    b = _Builder(data, "zh", None)
-    b.findings()
+    b = sections.Context(data, "zh", None)
+    sections.findings.add(b)
     first = b.brief.blocks[1].items[0]
     assert "参数假设区间" in first
     stats = {t.stat for t in b.brief.traces if t.metric == "rural_income_per_capita"}
@@ -306,9 +307,9 @@ def test_overridden_parameters_are_listed_with_their_default(copied_run):
 
     _edit_manifest(copied_run, override)
     data = from_dir(copied_run)
-    b = _Builder(data, "zh", None)
-    b.scenario()
-    b.assumptions()
+    b = sections.Context(data, "zh", None)
+    sections.scenario.add(b)
+    sections.assumptions.add(b)
     text = "\n".join(_text(x) for x in b.brief.blocks)
     assert "本情景改动了1个行为参数" in text and "和本情景改动的参数" in text
     row = next(r for x in b.brief.blocks if isinstance(x, Table) and x.role == "parameters" for r in x.rows if "(wage_qingdao)" in r[0])

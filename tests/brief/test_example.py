@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from qdsim.brief.content import _Builder
+from qdsim.brief import sections
 from qdsim.brief.numbers import show
 from qdsim.brief.source import from_dir
 
@@ -22,10 +22,10 @@ pytestmark = pytest.mark.skipif(not (RUN / "summary.csv").is_file(), reason="no 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_example_brief_quotes_its_run(lang):
     data = from_dir(RUN)
-    b = _Builder(data, lang, None)  # the sections that quote summary.csv, without drawing charts
-    b.findings()
-    b.counties()
-    b.methods()
+    b = sections.Context(data, lang, None)  # the sections that quote summary.csv, without drawing charts
+    sections.findings.add(b)
+    sections.counties.add(b)
+    sections.methods.add(b)
     summary = pd.read_csv(RUN / "summary.csv")
     traces = b.brief.traces
     assert len(traces) > 60

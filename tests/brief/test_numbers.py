@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from qdsim.brief.content import _g, quantity
+from qdsim.brief.sections.context import _g, quantity
 from qdsim.brief.numbers import compact, show
 
 

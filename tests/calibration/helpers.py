@@ -10,7 +10,7 @@ from qdsim import api
 from qdsim.calibration.abc import calibration_scenario
 from qdsim.calibration.targets import TARGETS, model_values
 from qdsim.model.streams import replicate_seeds
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 from qdsim.runner import simulate
 
 
@@ -36,7 +36,7 @@ def _samples(overrides: tuple, seed: int, replicates: int, scale: float) -> np.n
 
 def errors(samples: np.ndarray) -> dict[str, float]:
     """Each target's error (relative; growth: in shares) of the mean over replicates."""
-    reg = load_registry()
+    reg = load_catalogue()
     return {t.figure: t.error(float(samples[:, j].mean()), reg) for j, t in enumerate(TARGETS)}
 
 

@@ -10,12 +10,12 @@ from qdsim.calibration.abc import AbcCalibration, AbcSettings, Posterior, Space,
 from qdsim.calibration.targets import of_role
 from qdsim.metrics import METRIC_IDS
 from qdsim.model.streams import replicate_seeds
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 from qdsim.runner import simulate
 
 
 def test_space_maps_ranges_to_the_unit_interval_and_back():
-    space = Space.of(load_registry())
+    space = Space.of(load_catalogue())
     assert space.ids, "no calibrated parameters"
     lo = {p.id: p.range[0] for p in space.params}
     hi = {p.id: p.range[1] for p in space.params}
@@ -50,7 +50,7 @@ def test_posterior_quantiles_draws_and_record_round_trip():
 
 
 def test_identification_reads_the_posterior_width():
-    space = Space.of(load_registry())
+    space = Space.of(load_catalogue())
     k = len(space.ids)
     u = np.full((50, k), 0.5)
     u[:, 0] = np.linspace(0, 1, 50)  # the first parameter spread over its whole range, the others pinned
@@ -85,7 +85,7 @@ def test_a_tiny_abc_run_gives_a_posterior_within_the_priors():
 
 
 def test_priors_are_those_declared():
-    reg = load_registry()
+    reg = load_catalogue()
     prior = prior_values("dingxi")
     for p in Space.of(reg).params:
         assert p.range[0] <= prior[p.id] <= p.range[1]

@@ -16,7 +16,7 @@ from qdsim.calibration.abc import HOLDOUT_SEED, Space, prior_values
 from qdsim.calibration.calibrate import check_targets
 from qdsim.calibration.report import calibrated_path, read_calibrated
 from qdsim.calibration.targets import DEFAULT_REPLICATES, DEFAULT_SCALE, TARGETS
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 
 from .helpers import baseline_cut, errors, misses, target_samples
 
@@ -58,7 +58,7 @@ def test_the_record_states_the_errors_users_get(record):
 
 
 def test_the_record_is_complete(record):
-    reg = load_registry()
+    reg = load_catalogue()
     space = Space.of(reg)
     assert set(record["values"]) == set(space.ids)
     for pid in space.ids:
@@ -73,14 +73,14 @@ def test_the_record_is_complete(record):
 
 def test_without_calibration_some_target_misses():
     """The priors of parameters.yaml do not reproduce the figures: the calibration is what does."""
-    prior = {pid: v for pid, v in prior_values("dingxi").items() if pid in Space.of(load_registry()).ids}
+    prior = {pid: v for pid, v in prior_values("dingxi").items() if pid in Space.of(load_catalogue()).ids}
     samples = target_samples(prior, seed=baseline_cut().seed, replicates=6, scale=DEFAULT_SCALE)
     assert misses(errors(samples), roles=("fit",))
 
 
 @pytest.mark.parametrize("pid", ["procurement_budget", "assist_reach"])
 def test_moving_a_fitted_parameter_breaks_a_target(pid):
-    value = load_registry().parameters[pid].value * 1.25
+    value = load_catalogue().parameters[pid].value * 1.25
     samples = target_samples({pid: value}, seed=baseline_cut().seed, replicates=6, scale=DEFAULT_SCALE)
     assert misses(errors(samples), roles=("fit",)), f"{pid} × 1.25 still reproduces every fitted target"
 
@@ -88,7 +88,7 @@ def test_moving_a_fitted_parameter_breaks_a_target(pid):
 def test_check_targets_reads_errors_and_tolerances():
     import numpy as np
 
-    reg = load_registry()
+    reg = load_catalogue()
     reported = np.array([t.reported(reg) for t in TARGETS])
     exact = np.tile(reported, (3, 1))
     checks = check_targets(exact, exact, "dingxi")

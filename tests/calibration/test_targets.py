@@ -6,11 +6,11 @@ import numpy as np
 
 from qdsim.calibration.targets import TARGETS, of_role
 from qdsim.metrics import METRIC_IDS, catalogue
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 
 
 def test_every_target_is_a_published_figure_with_its_source():
-    reg = load_registry()
+    reg = load_catalogue()
     for t in TARGETS:
         f = reg.figures[t.figure]
         assert f.source in reg.sources, t.figure
@@ -40,7 +40,7 @@ def test_reading_a_target_from_a_metrics_array():
     arr[income, :, 0] = [100, 110, 120, 130, 143]
     growth = by["rural_income_growth_2025"]
     assert growth.model_value(arr, years) == 143 / 130 - 1  # 10%
-    assert growth.error(0.10, load_registry()) == 0.10 - 0.074  # percentage points, as a share
+    assert growth.error(0.10, load_catalogue()) == 0.10 - 0.074  # percentage points, as a share
     mig = by["migrants_2022"]
     for m in mig.metrics:
         arr[METRIC_IDS.index(m), 1, 0] = 10

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import qdsim
 from qdsim.docs import parameters_markdown
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_SRC = Path(qdsim.__file__).parent / "model"
@@ -47,7 +47,7 @@ def test_odd_covers_every_parameter_the_model_reads():
     used = set()
     for f in MODEL_SRC.glob("*.py"):
         used |= set(re.findall(r"\bp(?:arams)?\.([a-z][a-z0-9_]+)", f.read_text()))
-    reg = load_registry()
+    reg = load_catalogue()
     used &= set(reg.parameters)
     # drought sensitivities are described together as drought_sensitivity_*
     missing = sorted(u for u in used if u not in ODD and not u.startswith("drought_sensitivity_") and not u.endswith(("_area", "_yield", "_price", "_cost", "_cost_per_cycle", "_revenue_per_cycle", "_net")))

@@ -12,7 +12,7 @@ from qdsim.model import consumption, ecology, farming, labour, villages
 from qdsim.model.accounts import RAW, gini
 from qdsim.model.enterprises import Firms
 from qdsim.model.households import FIRM, HOME, QINGDAO, STATE_NAMES
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 from qdsim.scenario import Scenario
 
 from .conftest import make_model
@@ -48,7 +48,7 @@ VARIED = (
 
 def parameter_values():
     """Anywhere within the registry's ranges."""
-    reg = load_registry()
+    reg = load_catalogue()
     return st.fixed_dictionaries({k: st.floats(*reg.parameters[k].range) for k in VARIED})
 
 

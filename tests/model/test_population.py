@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from qdsim import api
+from qdsim.catalogue import load_catalogue
 from qdsim.model.households import CROPS, GANSU, HOME, OTHER
 from qdsim.model.model import DingxiModel
 from qdsim.model.population import build_population, largest_remainder, village_counts
 from qdsim.model.streams import replicate_seeds, spawn_streams
-from qdsim.registry import load_registry
 
 from .conftest import make_model
 
@@ -20,7 +20,7 @@ def test_largest_remainder_sums_exactly():
 
 
 def test_village_counts_published_or_derived():
-    reg = load_registry()
+    reg = load_catalogue()
     counts = village_counts(reg.counties, reg.defaults())
     ids = [c["id"] for c in reg.counties]
     assert counts[ids.index("tongwei")] == 332 and counts[ids.index("minxian")] == 359
@@ -58,7 +58,7 @@ def test_households_and_people_match_statistics(baseline):
 def test_a_given_population_is_copied_and_gives_the_same_run(baseline):
     params = api.parameters_for(baseline)
     seq = replicate_seeds(11, 1)[0]
-    reg = load_registry()
+    reg = load_catalogue()
     pop = build_population(reg.counties, params, 0.002, spawn_streams(seq)["population"])
     state0, income0 = pop.workers.state.copy(), pop.households.income.copy()
     a = DingxiModel(scenario=baseline, params=params, seed_sequence=seq, scale=0.002)
@@ -74,7 +74,7 @@ def test_a_given_population_is_copied_and_gives_the_same_run(baseline):
 
 def test_population_copy_is_independent(baseline):
     params = api.parameters_for(baseline)
-    pop = build_population(load_registry().counties, params, 0.002, np.random.default_rng(3))
+    pop = build_population(load_catalogue().counties, params, 0.002, np.random.default_rng(3))
     twin = pop.copy()
     twin.workers.state[:] = 4
     twin.households.income[:] = 1.0

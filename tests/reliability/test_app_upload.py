@@ -12,8 +12,9 @@ import pytest
 import yaml
 
 from qdsim.app import running, state
-from qdsim.app.whatif import MAX_REPLICATES, MAX_SCALE
-from qdsim.scenario import ScenarioError, validate_file
+from qdsim.app.scenario_builder import MAX_REPLICATES, MAX_SCALE
+from qdsim.scenario import ScenarioError
+from qdsim.validate import validate_file
 from tests.app.apptest import PAGES, new_app, no_exceptions
 
 from .helpers import BATCH_CORPUS, LINE, SCENARIO_CORPUS, SENTINEL, TINY, files_under

@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 
 from qdsim.batch import load_batch
 from qdsim.cli import app
-from qdsim.scenario import ScenarioError, validate_file
+from qdsim.scenario import ScenarioError
+from qdsim.validate import validate_file
 
 from .helpers import BATCH_CORPUS, BATCH_CORPUS_DIR, LINE, SCENARIO_CORPUS, SENTINEL, files_under
 

@@ -20,7 +20,8 @@ import pytest
 from typer.testing import CliRunner
 
 from qdsim.cli import app
-from qdsim.store import RunStore, outputs_ok
+from qdsim.outputs import outputs_ok
+from qdsim.run_registry import RunStore
 
 from .helpers import TINY, tiny_batch
 

@@ -23,9 +23,11 @@ from qdsim import api
 from qdsim.app import state
 from qdsim.batch import load_batch
 from qdsim.cli import app
-from qdsim.scenario import ScenarioError, loads_scenario, validate_file
-from qdsim.scenario import loader as loader_module
-from qdsim.store import OUTPUT_FILES, copy_outputs, read_result
+from qdsim.scenario import ScenarioError, loads_scenario
+from qdsim.validate import validate_file
+from qdsim.scenario import yamlfile as loader_module
+from qdsim.outputs import OUTPUT_FILES, copy_outputs
+from qdsim.result import RunResult
 
 from .helpers import LINE, TINY, files_under, tiny_batch, tiny_dir
 
@@ -168,7 +170,7 @@ def test_brief_file_names_come_from_a_checked_scenario_id(run_dir, tmp_path):
 def test_the_default_brief_folder_of_a_run_id_is_named_by_that_id(run_dir, tmp_path, monkeypatch):
     """Not by the run ID its manifest claims: an edited manifest cannot send the brief out of the working folder."""
     import qdsim.brief
-    from qdsim.store import RunStore
+    from qdsim.run_registry import RunStore
 
     tampered = tmp_path / "tampered"
     shutil.copytree(run_dir, tampered)
@@ -256,7 +258,7 @@ def test_qdsim_run_never_replaces_a_folder_of_other_things(run_dir, tmp_path, mo
         assert r.exit_code == 2 and "nothing is deleted to make room" in r.output, (out, r.output)
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before and not (tmp_path / "home").exists()
     assert (tmp_path / "repo" / ".git").is_dir()
-    result = read_result(run_dir)
+    result = RunResult.read(run_dir)
     for out in (precious, a_file):
         with pytest.raises(FileExistsError):
             result.write(out)

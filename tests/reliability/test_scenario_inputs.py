@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from qdsim.cli import app
-from qdsim.scenario import ScenarioError, loads_scenario, validate_file
+from qdsim.scenario import ScenarioError, loads_scenario
+from qdsim.validate import validate_file
 
 from ..conftest import SCENARIOS
 

@@ -93,9 +93,9 @@ def test_a_year_added_in_python_changes_the_results(baseline):
 
 def test_a_run_read_back_from_its_folder_is_the_same_run(tiny_run, tiny_run_dir):
     """manifest.json holds year keys as strings: reading it back must give the same scenario (the rerun crash)."""
-    from qdsim.store import read_result
+    from qdsim.result import RunResult
 
-    back: RunResult = read_result(tiny_run_dir)
+    back: RunResult = RunResult.read(tiny_run_dir)
     assert back.scenario.sha256() == tiny_run.scenario.sha256()
     assert back.run_id == tiny_run.run_id
     np.testing.assert_array_equal(back.with_coop, tiny_run.with_coop)

@@ -2,7 +2,7 @@
 
 Widgets sit in an ``st.form``, so moving a slider does not rerun anything
 until the planner presses Run. Their values live in session state under the
-keys of :class:`qdsim.app.whatif.LeverSpec` (set by
+keys of :class:`qdsim.app.scenario_builder.LeverSpec` (set by
 :func:`qdsim.app.state.load_base`), never passed as ``value=``.
 """
 
@@ -13,11 +13,12 @@ from collections import defaultdict
 import streamlit as st
 
 from qdsim import api
-from qdsim.app import state, whatif
+from qdsim.app import state, scenario_builder
 from qdsim.app.i18n import lang, t
+from qdsim.scenario.ranges import FACTOR
 
 
-def display_text(spec: whatif.LeverSpec, value) -> str:
+def display_text(spec: scenario_builder.LeverSpec, value) -> str:
     """A lever's display value as the planner reads it (亿元, %, …)."""
     if spec.widget == "toggle" or isinstance(value, bool):
         return t("form.on") if value else t("form.off")
@@ -31,22 +32,22 @@ def display_text(spec: whatif.LeverSpec, value) -> str:
     return f"{float(value):,.10g}"
 
 
-def model_text(spec: whatif.LeverSpec, value: float) -> str:
+def model_text(spec: scenario_builder.LeverSpec, value: float) -> str:
     """A lever's value in model units, shown in the lever's display units."""
     return display_text(spec, spec.to_display(value))
 
 
-def _calibrated_help(spec: whatif.LeverSpec, ranges) -> str | None:
+def _calibrated_help(spec: scenario_builder.LeverSpec, ranges) -> str | None:
     if spec.key not in ranges:
         return None
     lo, hi = ranges[spec.key]
-    return t("form.calibrated", lo=model_text(spec, lo), hi=model_text(spec, hi), limit=model_text(spec, whatif.BEYOND * hi))
+    return t("form.calibrated", lo=model_text(spec, lo), hi=model_text(spec, hi), limit=model_text(spec, FACTOR * hi))
 
 
-def _slider(spec: whatif.LeverSpec, base: api.Scenario, year: int, ranges) -> None:
+def _slider(spec: scenario_builder.LeverSpec, base: api.Scenario, year: int, ranges) -> None:
     ss = st.session_state
-    current = spec.to_display(whatif.model_value(base, spec, year))
-    lo, hi = whatif.slider_range(spec, current, ranges.get(spec.key, (0, 0))[1] if spec.key in ranges else None)
+    current = spec.to_display(scenario_builder.model_value(base, spec, year))
+    lo, hi = scenario_builder.slider_range(spec, current, ranges.get(spec.key, (0, 0))[1] if spec.key in ranges else None)
     step = spec.step
     value = ss.get(spec.key, current)
     kind = float if isinstance(value, float) or not float(step).is_integer() or not float(current).is_integer() else int
@@ -56,7 +57,7 @@ def _slider(spec: whatif.LeverSpec, base: api.Scenario, year: int, ranges) -> No
     st.slider(t(spec.label_key), min_value=lo, max_value=hi, step=step, format=spec.fmt, key=spec.key, help=_calibrated_help(spec, ranges))
 
 
-def _lever(spec: whatif.LeverSpec, base: api.Scenario, year: int, ranges) -> None:
+def _lever(spec: scenario_builder.LeverSpec, base: api.Scenario, year: int, ranges) -> None:
     if spec.widget == "toggle":
         st.toggle(t(spec.label_key), key=spec.key, help=_calibrated_help(spec, ranges))
     elif spec.kind == "event":
@@ -66,7 +67,7 @@ def _lever(spec: whatif.LeverSpec, base: api.Scenario, year: int, ranges) -> Non
         _slider(spec, base, year, ranges)
 
 
-def _shares(specs: list[whatif.LeverSpec], ranges) -> None:
+def _shares(specs: list[scenario_builder.LeverSpec], ranges) -> None:
     st.markdown(f"**{t('lever.funds.shares')}**")
     cols = st.columns(2)
     for i, spec in enumerate(specs):
@@ -86,21 +87,21 @@ def _horizon(base: api.Scenario) -> None:
 
 
 def _run_settings() -> None:
-    st.slider(t("run.scale"), min_value=whatif.MIN_SCALE * 100, max_value=whatif.MAX_SCALE * 100, step=0.1, format="%.1f%%",
-              key="w.run.scale", help=t("run.scale_help", max_scale=f"{whatif.MAX_SCALE * 100:g}", max_reps=whatif.MAX_REPLICATES))
-    st.slider(t("run.replicates"), min_value=1, max_value=whatif.MAX_REPLICATES, step=1, key="w.run.replicates")
+    st.slider(t("run.scale"), min_value=scenario_builder.MIN_SCALE * 100, max_value=scenario_builder.MAX_SCALE * 100, step=0.1, format="%.1f%%",
+              key="w.run.scale", help=t("run.scale_help", max_scale=f"{scenario_builder.MAX_SCALE * 100:g}", max_reps=scenario_builder.MAX_REPLICATES))
+    st.slider(t("run.replicates"), min_value=1, max_value=scenario_builder.MAX_REPLICATES, step=1, key="w.run.replicates")
     st.number_input(t("run.seed"), min_value=0, max_value=2**53 - 1, step=1, key="w.run.seed")
 
 
 def lever_form(base: api.Scenario, ranges: dict) -> bool:
     """Draw the form; True when the planner pressed Run."""
     year = st.session_state["w.year"]
-    by_group: dict[str, list[whatif.LeverSpec]] = defaultdict(list)
-    for spec in whatif.lever_specs():
+    by_group: dict[str, list[scenario_builder.LeverSpec]] = defaultdict(list)
+    for spec in scenario_builder.lever_specs():
         by_group[spec.group].append(spec)
     with st.form("whatif_form", border=False):
         pressed = st.form_submit_button(t("whatif.run"), type="primary", icon=":material/play_arrow:", key="run", width="stretch")
-        for group in whatif.group_names():
+        for group in scenario_builder.group_names():
             with st.expander(t(f"group.{group}"), expanded=group == "funds"):
                 if group == "horizon":
                     _horizon(base)

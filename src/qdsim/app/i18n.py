@@ -172,7 +172,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "runs.intro": ("每次运行都有一个运行编号：相同的情景、种子、重复次数和规模得到相同的编号和相同的数字。", "Every run has an ID: the same scenario, seed, replicates and scale give the same ID and the same numbers."),
     "runs.session": ("本次会话的运行", "Runs in this session"),
     "runs.registry": ("运行登记册（qdsim runs）", "The run registry (qdsim runs)"),
-    "runs.registry_unavailable": ("运行登记册（qdsim.store）尚未安装，这里只显示本次会话的运行。", "The run registry (qdsim.store) is not available in this installation yet; only this session's runs are shown."),
     "runs.registry_empty": ("登记册中还没有运行记录。用命令行运行一个情景：qdsim run baseline", "No runs recorded yet. Run a scenario from the command line: qdsim run baseline"),
     "runs.none": ("本次会话还没有运行。", "No runs in this session yet."),
     "runs.rerun": ("复现：{cmd}", "Rerun: {cmd}"),

@@ -12,7 +12,7 @@ import streamlit as st
 
 from qdsim import api
 from qdsim.app.i18n import tr
-from qdsim.app.whatif import MAX_REPLICATES, MAX_SCALE
+from qdsim.app.scenario_builder import MAX_REPLICATES, MAX_SCALE
 
 #: above this much work (replicates × scale) a run uses several processes
 PARALLEL_ABOVE = 0.05

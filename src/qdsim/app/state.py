@@ -15,10 +15,10 @@ from pathlib import Path
 import streamlit as st
 
 from qdsim import api
-from qdsim.app import whatif
+from qdsim.app import scenario_builder
 from qdsim.app.running import bounded, run_yaml, with_settings
 from qdsim.scenario import shipped
-from qdsim.scenario.loader import Problem
+from qdsim.scenario.yamlfile import Problem
 
 BASELINE_FILE = "baseline.yaml"
 WIDGET_PREFIX = "w."
@@ -95,8 +95,8 @@ def init() -> None:
     ss.setdefault("saved", [])
     ss.setdefault("history", [])
     ss.setdefault("current", None)
-    ss.setdefault("w.run.scale", round(whatif.DEFAULT_SCALE * 100, 3))
-    ss.setdefault("w.run.replicates", whatif.DEFAULT_REPLICATES)
+    ss.setdefault("w.run.scale", round(scenario_builder.DEFAULT_SCALE * 100, 3))
+    ss.setdefault("w.run.replicates", scenario_builder.DEFAULT_REPLICATES)
     ss.setdefault("w.run.seed", baseline().seed)
     if "base_key" not in ss:
         load_base(f"file:{BASELINE_FILE}")
@@ -132,8 +132,8 @@ def load_base(key: str | None = None) -> None:
     key = key or ss.get("w.base_choice") or ss.get("base_key")
     ss["base_key"] = ss["w.base_choice"] = key
     base = base_options()[key]
-    ss["w.year"] = ss["year_prev"] = whatif.default_year(base)
-    ss.update(whatif.form_values(base, ss["w.year"]))
+    ss["w.year"] = ss["year_prev"] = scenario_builder.default_year(base)
+    ss.update(scenario_builder.form_values(base, ss["w.year"]))
     ss["current"] = None
 
 
@@ -141,8 +141,8 @@ def change_year() -> None:
     """New first year of change: levers the user has not moved show the base's value in that year."""
     ss = st.session_state
     base = base_scenario()
-    old = whatif.form_values(base, ss.get("year_prev", whatif.default_year(base)))
-    new = whatif.form_values(base, ss["w.year"])
+    old = scenario_builder.form_values(base, ss.get("year_prev", scenario_builder.default_year(base)))
+    new = scenario_builder.form_values(base, ss["w.year"])
     for k, v in new.items():
         if k not in ss or ss[k] == old.get(k):
             ss[k] = v
@@ -159,8 +159,8 @@ def add_upload(name: str, scenario: api.Scenario) -> str:
 def run_settings() -> dict:
     """Scale, replicates and seed for this session, within the app's bounds."""
     ss = st.session_state
-    scale = min(max(float(ss.get("w.run.scale", whatif.DEFAULT_SCALE * 100)) / 100, whatif.MIN_SCALE), whatif.MAX_SCALE)
-    reps = min(max(int(ss.get("w.run.replicates", whatif.DEFAULT_REPLICATES)), 1), whatif.MAX_REPLICATES)
+    scale = min(max(float(ss.get("w.run.scale", scenario_builder.DEFAULT_SCALE * 100)) / 100, scenario_builder.MIN_SCALE), scenario_builder.MAX_SCALE)
+    reps = min(max(int(ss.get("w.run.replicates", scenario_builder.DEFAULT_REPLICATES)), 1), scenario_builder.MAX_REPLICATES)
     seed = int(ss.get("w.run.seed", baseline().seed))
     return {"scale": round(scale, 6), "replicates": reps, "seed": seed}
 
@@ -176,7 +176,7 @@ def current_yaml() -> str:
     return cur["yaml"] if cur else at_settings(base_scenario())
 
 
-def set_current(what: whatif.WhatIf) -> str:
+def set_current(what: scenario_builder.WhatIf) -> str:
     text = what.scenario.to_yaml()
     st.session_state["current"] = {"yaml": text, "changes": what.changes, "rescaled": what.shares_rescaled_from}
     saved = st.session_state["saved"]

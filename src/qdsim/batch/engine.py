@@ -3,9 +3,10 @@
 The output directory of a batch::
 
     DIR/batch.json      what the batch is and how far it got (rewritten atomically)
-    DIR/points/<scenario id>/   each point's run: summary.csv, manifest.json, replicates.parquet, scenario.yaml
+    DIR/points/<scenario id>/   each point's run: summary.csv, cost.csv, manifest.json, replicates.parquet, scenario.yaml
     DIR/points.csv      one row per point: its values, run ID, status, replicates, why it stopped
     DIR/summary.csv     all points' summary rows side by side (point, varied values, scenario, metric, …)
+    DIR/cost.csv        all points' cost-and-effectiveness rows side by side (point, varied values, scenario, measure, …)
 
 For each point, in this order: its outputs already in ``DIR`` (a resumed
 batch) are kept; a finished run with the same inputs and code in the
@@ -38,15 +39,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qdsim.api import assemble_tasks, parameters_for, plan
+from qdsim.api import Paired, assemble, baseline_for, parameters_for, plan, reuse_baseline
 from qdsim.batch.executors import make_executor
 from qdsim.batch.spec import Adaptive, Batch, Point
+from qdsim.catalogue import load_catalogue
 from qdsim.metrics import METRIC_IDS, catalogue
+from qdsim.outputs import copy_outputs, outputs_ok
+from qdsim.provenance import code_sha, planned_run_id
 from qdsim.provenance import run_id as make_run_id
-from qdsim.registry import load_registry
-from qdsim.runner import Progress, ReplicateTask
+from qdsim.run_registry import RunStore, stamp_manifest
+from qdsim.runner import Progress, SimulationTask
 from qdsim.scenario.schema import Scenario
-from qdsim.store import RunStore, code_sha, copy_outputs, outputs_ok, stamp_manifest
 
 POINTS_DIR = "points"
 
@@ -224,27 +227,35 @@ def _state(batch: Batch, outcomes: dict[str, Outcome], status: str, started: str
 # -- computing -----------------------------------------------------------------
 @dataclass
 class _Job:
-    """A point being computed: its tasks' results so far (replicates ("r", i), assumption draws ("d", i))."""
+    """A point being computed: its simulations' results so far, by (variant, index) as :func:`qdsim.api.plan` names them."""
 
     point: Point
     out_dir: Path
     n_target: int  # replicates wanted before the next decision
     request: str | None = None
     n_draws: int = 0
-    results: dict[tuple[str, int], tuple] = field(default_factory=dict)
+    baseline: Scenario | None = None  # the paired baseline (None: none, or reused)
+    reused: tuple[np.ndarray, str] | None = None  # a finished baseline's values and folder, from the registry
+    expected: int = 0  # simulations planned so far
+    results: dict[tuple[str, int], np.ndarray] = field(default_factory=dict)
     compute_seconds: float = 0.0
     failed: bool = False
 
+    def stacked(self, variant: str, n: int) -> np.ndarray:
+        return np.stack([self.results[(variant, i)] for i in range(n)])
+
     def replicates(self) -> tuple[np.ndarray, np.ndarray]:
-        return _stack([self.results[("r", i)] for i in range(self.n_target)])
+        return self.stacked("scenario", self.n_target), self.stacked("counterfactual", self.n_target)
 
     def complete(self) -> bool:
-        return len(self.results) == self.n_target + self.n_draws
+        return len(self.results) == self.expected
 
-
-def _keyed(tasks: list[ReplicateTask], n: int, first: int = 0) -> list[tuple[tuple[str, int], ReplicateTask]]:
-    """``plan()``'s tasks with their keys: replicates first, then assumption draws."""
-    return [(("r", i) if i < n else ("d", i - n), t) for i, t in enumerate(tasks) if i >= first]
+    def tasks(self, scenario: Scenario, first: int = 0) -> list[tuple[tuple[str, int], SimulationTask]]:
+        """The point's simulations (replicates from ``first`` on; the assumption draws only from the start)."""
+        base = None if self.baseline is None else self.baseline.with_settings(replicates=scenario.replicates)
+        out = [((v, i), t) for v, i, t in plan(scenario, baseline=base) if first == 0 or (i >= first and not v.startswith("draw"))]
+        self.expected += len(out)
+        return out
 
 
 def run_batch(
@@ -288,7 +299,9 @@ def run_batch(
                 if got:
                     outcomes[p.id] = got
                     continue
-            jobs.append(_Job(p, target, p.scenario.replicates, request, p.scenario.assumption_draws))
+            base = baseline_for(p.scenario)
+            reused = reuse_baseline(store, base) if base is not None else None
+            jobs.append(_Job(p, target, p.scenario.replicates, request, p.scenario.assumption_draws, None if reused else base, reused))
 
         executor_name = "none needed"
 
@@ -378,8 +391,8 @@ def _compute(jobs: list[_Job], ex, store: RunStore, outcomes: dict[str, Outcome]
     """Submit tasks (point after point), collect them, finish each point as soon as it can."""
     code = code_sha()
     params = {id(j): parameters_for(j.point.scenario) for j in jobs}
-    county_ids = ["all"] + [c["id"] for c in load_registry(jobs[0].point.scenario.region).counties]
-    pending: deque = deque((j, key, t) for j in jobs for key, t in _keyed(plan(j.point.scenario), j.n_target))
+    county_ids = ["all"] + [c["id"] for c in load_catalogue(jobs[0].point.scenario.region).counties]
+    pending: deque = deque((j, key, t) for j in jobs for key, t in j.tasks(j.point.scenario))
     done_q: queue.Queue = queue.Queue()
     total, finished_tasks, in_flight, points_done = len(pending), 0, 0, 0
     cap = max(1, getattr(ex, "prefetch", 2 * ex.capacity))
@@ -416,10 +429,10 @@ def _compute(jobs: list[_Job], ex, store: RunStore, outcomes: dict[str, Outcome]
         finished_tasks += 1
         if not job.failed:
             try:
-                worker_code, _, a, b, secs = fut.result()
+                worker_code, values, secs = fut.result()
                 if worker_code != code:
                     raise RuntimeError("the worker runs different qdsim code than this process (install the same qdsim on the cluster)")
-                job.results[key] = (a, b)
+                job.results[key] = values
                 job.compute_seconds += secs
             except Exception as e:  # noqa: BLE001 - a failed run is recorded and the batch goes on
                 failed(job, e)
@@ -434,10 +447,10 @@ def _compute(jobs: list[_Job], ex, store: RunStore, outcomes: dict[str, Outcome]
                     more = min(rule.step, rule.max_replicates - job.n_target)
             if more:  # the next replicates of this point go first, so that it finishes soon
                 n_new = job.n_target + more
-                new = _keyed(plan(_with_replicates(job.point.scenario, n_new))[:n_new], n_new, first=job.n_target)
+                new = job.tasks(_with_replicates(job.point.scenario, n_new), first=job.n_target)
                 pending.extendleft(reversed([(job, key, t) for key, t in new]))
                 job.n_target = n_new
-                total += more
+                total += len(new)
             else:
                 try:
                     outcomes[job.point.id] = _finish(job, store, stop_reason, info, ex.capacity)
@@ -458,10 +471,6 @@ def _get(q: queue.Queue):
             continue
 
 
-def _stack(pairs: list[tuple]) -> tuple[np.ndarray, np.ndarray]:
-    return np.stack([a for a, _ in pairs]), np.stack([b for _, b in pairs])
-
-
 def _start(store: RunStore, point: Point, params, out_dir: Path | None, replicates: int | None = None) -> str:
     """Record a run as running (under the run ID of ``replicates`` when given); return its run ID."""
     s = point.scenario
@@ -480,9 +489,16 @@ def _finish(job: _Job, store: RunStore, stop_reason: str | None, adaptive_info: 
     """Write the point's outputs atomically, then mark it done (one transaction)."""
     n = job.n_target
     s = _with_replicates(job.point.scenario, n)  # adaptive: the run is the scenario with the replicates it took
-    keys = [("r", i) for i in range(n)] + [("d", i) for i in range(job.n_draws)]
-    with_coop, without = _stack([job.results[k] for k in keys])
-    result = assemble_tasks(s, with_coop, without, seconds=job.compute_seconds, workers=workers)
+    assumptions = (job.stacked("draw", job.n_draws), job.stacked("draw_counterfactual", job.n_draws)) if job.n_draws else None
+    paired = None
+    if job.reused is not None:
+        base = baseline_for(s)
+        paired = Paired(base, planned_run_id(base), job.reused[0], job.reused[1])
+    elif job.baseline is not None:
+        base = job.baseline.with_settings(replicates=n)
+        paired = Paired(base, planned_run_id(base), job.stacked("baseline", n))
+    result = assemble(s, job.stacked("scenario", n), job.stacked("counterfactual", n), seconds=job.compute_seconds, workers=workers,
+                      assumptions=assumptions, baseline=paired)
     stamp_manifest(result)
     if adaptive_info is not None:
         result.manifest["adaptive"] = {**adaptive_info, "stop_reason": stop_reason, "request": job.request}
@@ -500,32 +516,44 @@ def _debug(e: Exception) -> None:
 
 # -- the batch tables ---------------------------------------------------------
 def write_tables(report: BatchReport) -> None:
-    """points.csv (one row per point) and summary.csv (all points' rows side by side, written point by point)."""
+    """points.csv (one row per point), and summary.csv and cost.csv (all points' rows, written point by point)."""
     batch, out = report.batch, report.out_dir
     rows = []
-    tmp = out / f".summary.csv.{os.getpid()}.tmp"
+    for o in report.outcomes:
+        p = o.point
+        rows.append({"point": p.id, "base": p.base, "scenario": p.scenario.id, **_values(batch, p), "run_id": o.run_id, "status": o.status,
+                     "replicates": o.replicates, "seconds": round(o.seconds, 2) if o.seconds is not None else None,
+                     "stop_reason": o.stop_reason, "error": o.error, "out_dir": f"{POINTS_DIR}/{p.dir_name}" if o.ok else None})
+    for name in ("summary.csv", "cost.csv"):
+        _concat_points(report, name)
+    _write_csv(out / "points.csv", pd.DataFrame(rows))
+
+
+def _values(batch: Batch, p: Point) -> dict:
+    return {path: _cell(p.values.get(path)) for path in batch.varied}
+
+
+def _concat_points(report: BatchReport, name: str) -> None:
+    """The batch's ``name`` table: every finished point's rows for its scenario, led by the point's id, run ID, base and values."""
+    batch, out = report.batch, report.out_dir
+    tmp = out / f".{name}.{os.getpid()}.tmp"
     header = True
     with open(tmp, "w", encoding="utf-8", newline="") as fh:
         for o in report.outcomes:
             p = o.point
-            values = {path: _cell(p.values.get(path)) for path in batch.varied}
-            rows.append({"point": p.id, "base": p.base, "scenario": p.scenario.id, **values, "run_id": o.run_id, "status": o.status,
-                         "replicates": o.replicates, "seconds": round(o.seconds, 2) if o.seconds is not None else None,
-                         "stop_reason": o.stop_reason, "error": o.error, "out_dir": f"{POINTS_DIR}/{p.dir_name}" if o.ok else None})
-            if not o.ok:
+            if not o.ok or not (o.out_dir / name).exists():
                 continue
-            df = pd.read_csv(o.out_dir / "summary.csv", keep_default_na=False, na_values=[""])
+            df = pd.read_csv(o.out_dir / name, keep_default_na=False, na_values=[""])
             df = df[df.scenario == p.scenario.id]
-            for i, (k, v) in enumerate({"point": p.id, "run_id": o.run_id, "base": p.base, **values}.items()):
+            for i, (k, v) in enumerate({"point": p.id, "run_id": o.run_id, "base": p.base, **_values(batch, p)}.items()):
                 df.insert(i, k, v)
             df.to_csv(fh, index=False, header=header, float_format="%.10g", lineterminator="\n")
             header = False
     if header:  # no point finished
         tmp.unlink()
-        (out / "summary.csv").unlink(missing_ok=True)
+        (out / name).unlink(missing_ok=True)
     else:
-        os.replace(tmp, out / "summary.csv")
-    _write_csv(out / "points.csv", pd.DataFrame(rows))
+        os.replace(tmp, out / name)
 
 
 def _cell(v):

@@ -1,6 +1,6 @@
 """Where replicates run: in this process, in local processes, or on a Dask cluster.
 
-Each executor runs :func:`compute` on :class:`~qdsim.runner.ReplicateTask`\\ s
+Each executor runs :func:`compute` on :class:`~qdsim.runner.SimulationTask`\\ s
 and reports each finished task through a callback. The replicate seeds are in
 the tasks, so which executor ran a task, on which worker and in which order,
 does not change its result.
@@ -18,16 +18,16 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from qdsim.provenance import code_sha
-from qdsim.runner import ReplicateTask, run_task
+from qdsim.runner import SimulationTask, run_task
 
 Done = Callable[[Future], None]
 
 
-def compute(task: ReplicateTask) -> tuple[str, int, object, object, float]:
-    """One replicate (scenario and counterfactual), with the hash of the code that computed it."""
+def compute(task: SimulationTask) -> tuple[str, object, float]:
+    """One simulation, with the hash of the code that computed it and the seconds it took."""
     t0 = time.perf_counter()
-    r, with_coop, without = run_task(task)
-    return code_sha(), r, with_coop, without, time.perf_counter() - t0
+    values = run_task(task)
+    return code_sha(), values, time.perf_counter() - t0
 
 
 class Serial:
@@ -37,7 +37,7 @@ class Serial:
     prefetch = 1  # computing happens at submit: one at a time, so that each result is recorded before the next starts
     name = "serial"
 
-    def submit(self, task: ReplicateTask, done: Done) -> None:
+    def submit(self, task: SimulationTask, done: Done) -> None:
         fut: Future = Future()
         try:
             fut.set_result(compute(task))
@@ -82,7 +82,7 @@ class Local:
         ctx.set_forkserver_preload(["qdsim.batch.executors"])
         return ProcessPoolExecutor(max_workers=self.capacity, mp_context=ctx, initializer=_watch_parent, initargs=(os.getpid(),))
 
-    def submit(self, task: ReplicateTask, done: Done) -> None:
+    def submit(self, task: SimulationTask, done: Done) -> None:
         try:
             fut = self.pool.submit(compute, task)
         except BrokenProcessPool:
@@ -118,7 +118,7 @@ class DaskCluster:
         self.capacity = max(1, sum(self.client.nthreads().values()))
         self.prefetch = 2 * self.capacity
 
-    def submit(self, task: ReplicateTask, done: Done) -> None:
+    def submit(self, task: SimulationTask, done: Done) -> None:
         key = f"qdsim-{task.scenario.id}-r{task.replicate}-{os.urandom(4).hex()}"
         self.client.submit(compute, task, key=key, pure=False).add_done_callback(done)
 

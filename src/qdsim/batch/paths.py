@@ -8,7 +8,7 @@ A path names one field of a :class:`~qdsim.scenario.Scenario`:
   that year on, in the lever's step-function meaning);
 - ``levers.funds.fiscal*`` — a trailing ``*`` multiplies the base value (every
   year of a series) instead of replacing it: ``0.5`` halves the budget;
-- ``overrides.<parameter>`` — a behavioural parameter from the registry;
+- ``overrides.<parameter>`` — a behavioural parameter from the parameter catalogue;
 - ``conditions.…``, ``horizon.…``, ``period.…``, ``scale``.
 
 The run identity (``id``, ``title``, ``replicates``, ``seed``) is set for
@@ -24,7 +24,7 @@ from typing import Annotated, Any, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 from qdsim.scenario.schema import FIRST_YEAR, LAST_YEAR, Scenario, Shares, is_year_mapping
 
 NOT_VARIABLE = {
@@ -115,11 +115,11 @@ def resolve(path: str, region: str = "dingxi") -> Target:
     if parts[0] in NOT_VARIABLE:
         raise PathError(f"{parts[0]} cannot be varied: {NOT_VARIABLE[parts[0]]}")
     if parts[0] == "overrides":
-        params = load_registry(region).parameters
+        params = load_catalogue(region).parameters
         if len(parts) != 2:
             raise PathError("write overrides.<parameter>, e.g. overrides.wage_qingdao")
         if parts[1] not in params:
-            raise PathError(f"no parameter {parts[1]!r} in the registry{_suggest(parts[1], params)}")
+            raise PathError(f"no parameter {parts[1]!r} in the parameter catalogue{_suggest(parts[1], params)}")
         return Target(path, parts, "override", multiply, adapter=TypeAdapter(float))
     model: type[BaseModel] = Scenario
     i = 0
@@ -185,7 +185,7 @@ def apply(data: dict, target: Target, value: Any, region: str = "dingxi") -> Non
         overrides = data.setdefault("overrides", {})
         name = target.parts[1]
         if target.multiply:
-            current = overrides.get(name, load_registry(region).parameters[name].value)
+            current = overrides.get(name, load_catalogue(region).parameters[name].value)
             overrides[name] = _multiply(current, _plain_number(value))
         else:
             overrides[name] = value

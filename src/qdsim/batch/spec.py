@@ -20,7 +20,7 @@ applied to each scenario):
 - ``grid:`` path → list of values; every combination is a point;
 - ``sample:`` a Latin hypercube sample of ``n`` points over ``ranges``
   (path → ``[low, high]``; ``overrides.<parameter>`` defaults to the
-  registry's plausible range).
+  catalogue's plausible range).
 
 ``set:`` (path → value) changes every point the same way. ``adaptive:`` adds
 replicates to each point until an interval is narrow enough (see
@@ -46,9 +46,11 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from qdsim.batch.paths import PathError, Target, apply, matches, resolve
 from qdsim.metrics import METRIC_IDS
+from qdsim.provenance import planned_run_id
 from qdsim.scenario import shipped
-from qdsim.scenario.loader import Problem, ScenarioError, _clean, line_lookup, load_scenario, parse_yaml, problems_from_validation, read_bytes
+from qdsim.scenario.loader import load_scenario
 from qdsim.scenario.schema import FIRST_YEAR, LAST_YEAR, MAX_REPLICATES, Scenario, Strict, Title
+from qdsim.scenario.yamlfile import Problem, ScenarioError, clean_error, line_lookup, parse_yaml, problems_from_validation, read_bytes
 
 MAX_POINTS = 10_000  # points in one batch
 MAX_REPLICATE_RUNS = 200_000  # points × replicates (× max replicates when adaptive)
@@ -151,11 +153,7 @@ class Point:
 
     @cached_property
     def run_id(self) -> str:
-        from qdsim.api import parameters_for
-        from qdsim.provenance import run_id
-
-        s = self.scenario
-        return run_id(scenario_sha=s.sha256(), params_sha=parameters_for(s).sha256(), seed=s.seed, replicates=s.replicates, scale=s.scale)
+        return planned_run_id(self.scenario)
 
     @property
     def dir_name(self) -> str:
@@ -301,24 +299,8 @@ def load_batch(path: str | Path) -> Batch:
     except ValidationError as e:
         raise ScenarioError(problems_from_validation(e, lookup) + _path_problems(data, lookup)) from None
     problems = _Problems(filename)
-    here = Path(filename).parent
 
-    # the scenarios the points derive from
-    refs = [("base", spec.base, ("base",))] if spec.base is not None else [(f"scenarios[{i}]", r, ("scenarios", i)) for i, r in enumerate(spec.scenarios)]
-    bases: list[tuple[Scenario, str, int]] = []
-    for fld, ref, loc in refs:
-        p = here / ref
-        if Path(ref).suffix not in (".yaml", ".yml"):  # as extends: never read other files as scenarios
-            problems.add(line(*loc), fld, f"{ref!r} is not a .yaml scenario file")
-            continue
-        if not p.is_file():
-            problems.add(line(*loc), fld, f"no scenario file {ref!r} (paths are relative to the batch file)")
-            continue
-        try:
-            bases.append((load_scenario(p), str(p), line(*loc)))
-        except ScenarioError as e:
-            problems.extend(e.problems)
-            problems.add(line(*loc), fld, f"the scenario file {ref!r} has problems (listed above)")
+    bases = _bases(spec, Path(filename).parent, line, problems)
     problems.raise_if_any()
 
     region = bases[0][0].region
@@ -336,57 +318,15 @@ def load_batch(path: str | Path) -> Batch:
     for path in spec.fixed:
         target(path, "set", path)
 
-    # the variations: a list of (values, line)
-    varied: list[str] = []
-    changes: list[tuple[dict[str, Any], int, str]] = []  # values, line, batch field
+    # the variations, by kind: a list of (values, line, batch field)
     if spec.points is not None:
-        if len(spec.points) * len(bases) > MAX_POINTS:
-            problems.add(line("points"), "points", f"{len(spec.points) * len(bases):,} points is more than the {MAX_POINTS:,} a batch may have")
-            problems.raise_if_any()
-        for i, pt in enumerate(spec.points):
-            if not pt:
-                problems.add(line("points", i), f"points[{i}]", "an empty point (give path: value pairs)")
-            for path in pt:
-                if target(path, "points", i, path) and path not in varied:
-                    varied.append(path)
-            changes.append((dict(pt), line("points", i), f"points[{i}]"))
+        varied, changes = _points(spec, len(bases), target, line, problems)
     elif spec.grid is not None:
-        ok = all([target(path, "grid", path) for path in list(spec.grid)])
-        for path, values in spec.grid.items():
-            keys = [json.dumps(v, sort_keys=True, default=str) for v in values]
-            if not values:
-                problems.add(line("grid", path), f"grid.{path}", "give at least one value")
-            elif len(set(keys)) != len(keys):
-                problems.add(line("grid", path), f"grid.{path}", "a value is listed twice")
-        varied = list(spec.grid)
-        size = math.prod(len(v) for v in spec.grid.values())
-        if size * len(bases) > MAX_POINTS:
-            problems.add(line("grid"), "grid", f"{size * len(bases):,} points is more than the {MAX_POINTS:,} a batch may have")
-        elif ok:
-            for combo in itertools.product(*spec.grid.values()):
-                changes.append((dict(zip(spec.grid, combo, strict=True)), line("grid"), "grid"))
+        varied, changes = _grid(spec, len(bases), target, line, problems)
     elif spec.sample is not None:
-        s = spec.sample
-        if s.n * len(bases) > MAX_POINTS:
-            problems.add(line("sample", "n"), "sample.n", f"{s.n * len(bases):,} points is more than the {MAX_POINTS:,} a batch may have")
-        ranges: dict[str, tuple[float, float]] = {}
-        integers: set[str] = set()
-        for path, rng in s.ranges.items():
-            t = target(path, "sample", "ranges", path)
-            if t is None:
-                continue
-            fld = f"sample.ranges.{path}"
-            try:
-                ranges[path] = sample_range(t, rng, region)
-            except ValueError as e:
-                problems.add(line("sample", "ranges", path), fld, str(e))
-            if t.integer:
-                integers.add(path)
-        varied = list(s.ranges)
-        if not problems.found:
-            changes = [(v, line("sample"), "sample") for v in lhs(ranges, s.n, s.seed, integers)]
+        varied, changes = _sample(spec, len(bases), target, line, problems, region)
     else:
-        changes = [({}, 0, "")]
+        varied, changes = [], [({}, 0, "")]
     problems.raise_if_any()
     changes = [({k: _normal(targets[k], v) for k, v in values.items()}, ln, fld) for values, ln, fld in changes]
 
@@ -459,14 +399,93 @@ def load_batch(path: str | Path) -> Batch:
     )
 
 
+def _bases(spec: BatchFile, here: Path, line, problems: _Problems) -> list[tuple[Scenario, str, int]]:
+    """The scenarios the points derive from (``base:`` or ``scenarios:``), each with its file and the batch line naming it."""
+    refs = [("base", spec.base, ("base",))] if spec.base is not None else [(f"scenarios[{i}]", r, ("scenarios", i)) for i, r in enumerate(spec.scenarios)]
+    bases: list[tuple[Scenario, str, int]] = []
+    for fld, ref, loc in refs:
+        p = here / ref
+        if Path(ref).suffix not in (".yaml", ".yml"):  # as extends: never read other files as scenarios
+            problems.add(line(*loc), fld, f"{ref!r} is not a .yaml scenario file")
+            continue
+        if not p.is_file():
+            problems.add(line(*loc), fld, f"no scenario file {ref!r} (paths are relative to the batch file)")
+            continue
+        try:
+            bases.append((load_scenario(p), str(p), line(*loc)))
+        except ScenarioError as e:
+            problems.extend(e.problems)
+            problems.add(line(*loc), fld, f"the scenario file {ref!r} has problems (listed above)")
+    return bases
+
+
+Change = tuple[dict[str, Any], int, str]  # values, the batch file's line, the batch field
+
+
+def _points(spec: BatchFile, n_bases: int, target, line, problems: _Problems) -> tuple[list[str], list[Change]]:
+    """``points:`` — each a mapping of path → value."""
+    varied: list[str] = []
+    changes: list[Change] = []
+    if len(spec.points) * n_bases > MAX_POINTS:
+        problems.add(line("points"), "points", f"{len(spec.points) * n_bases:,} points is more than the {MAX_POINTS:,} a batch may have")
+        problems.raise_if_any()
+    for i, pt in enumerate(spec.points):
+        if not pt:
+            problems.add(line("points", i), f"points[{i}]", "an empty point (give path: value pairs)")
+        for path in pt:
+            if target(path, "points", i, path) and path not in varied:
+                varied.append(path)
+        changes.append((dict(pt), line("points", i), f"points[{i}]"))
+    return varied, changes
+
+
+def _grid(spec: BatchFile, n_bases: int, target, line, problems: _Problems) -> tuple[list[str], list[Change]]:
+    """``grid:`` — path → list of values; every combination is a point."""
+    ok = all([target(path, "grid", path) for path in list(spec.grid)])
+    for path, values in spec.grid.items():
+        keys = [json.dumps(v, sort_keys=True, default=str) for v in values]
+        if not values:
+            problems.add(line("grid", path), f"grid.{path}", "give at least one value")
+        elif len(set(keys)) != len(keys):
+            problems.add(line("grid", path), f"grid.{path}", "a value is listed twice")
+    size = math.prod(len(v) for v in spec.grid.values())
+    changes: list[Change] = []
+    if size * n_bases > MAX_POINTS:
+        problems.add(line("grid"), "grid", f"{size * n_bases:,} points is more than the {MAX_POINTS:,} a batch may have")
+    elif ok:
+        changes = [(dict(zip(spec.grid, combo, strict=True)), line("grid"), "grid") for combo in itertools.product(*spec.grid.values())]
+    return list(spec.grid), changes
+
+
+def _sample(spec: BatchFile, n_bases: int, target, line, problems: _Problems, region: str) -> tuple[list[str], list[Change]]:
+    """``sample:`` — a Latin hypercube of ``n`` points over ranges."""
+    s = spec.sample
+    if s.n * n_bases > MAX_POINTS:
+        problems.add(line("sample", "n"), "sample.n", f"{s.n * n_bases:,} points is more than the {MAX_POINTS:,} a batch may have")
+    ranges: dict[str, tuple[float, float]] = {}
+    integers: set[str] = set()
+    for path, rng in s.ranges.items():
+        t = target(path, "sample", "ranges", path)
+        if t is None:
+            continue
+        try:
+            ranges[path] = sample_range(t, rng, region)
+        except ValueError as e:
+            problems.add(line("sample", "ranges", path), f"sample.ranges.{path}", str(e))
+        if t.integer:
+            integers.add(path)
+    changes = [] if problems.found else [(v, line("sample"), "sample") for v in lhs(ranges, s.n, s.seed, integers)]
+    return list(s.ranges), changes
+
+
 def sample_range(t: Target, rng: Any, region: str = "dingxi") -> tuple[float, float]:
-    """The numeric [low, high] of a sampled path (the registry's plausible range when not given)."""
+    """The numeric [low, high] of a sampled path (the catalogue's plausible range when not given)."""
     if rng is None or rng == "plausible":
         if t.kind != "override" or t.multiply:
-            raise ValueError("give [low, high]; only overrides.<parameter> defaults to the registry's plausible range")
-        from qdsim.registry import load_registry
+            raise ValueError("give [low, high]; only overrides.<parameter> defaults to the catalogue's plausible range")
+        from qdsim.catalogue import load_catalogue
 
-        lo, hi = load_registry(region).parameters[t.parts[1]].range
+        lo, hi = load_catalogue(region).parameters[t.parts[1]].range
     else:
         if len(rng) != 2:
             raise ValueError("give [low, high]")
@@ -479,7 +498,7 @@ def sample_range(t: Target, rng: Any, region: str = "dingxi") -> tuple[float, fl
 def _point_problems(problems: _Problems, err: Exception, values: dict, targets: dict[str, Target], where, default, pid) -> None:
     """Map a point's validation error to the batch lines of the values that caused it."""
     if isinstance(err, ValidationError):
-        items = [_clean(e) for e in err.errors()]
+        items = [clean_error(e) for e in err.errors()]
     else:
         items = [((), str(err))]
     for loc, msg in items:

@@ -21,7 +21,7 @@ from qdsim.brief.content import build
 from qdsim.brief.document import Brief, Figure
 from qdsim.brief.source import BriefError, RunData, load
 
-__all__ = ["FORMATS", "LANGS", "Brief", "BriefError", "build", "file_name", "render", "write_briefs"]
+__all__ = ["FORMATS", "LANGS", "Brief", "BriefError", "build", "encode", "file_name", "render", "write_briefs"]
 
 LANGS = ("zh", "en")
 FORMATS = ("html", "docx", "md")
@@ -34,7 +34,8 @@ def _check(lang: str, fmt: str) -> None:
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
 
 
-def _write(brief: Brief, fmt: str, image_links: dict[str, str] | None = None) -> bytes:
+def encode(brief: Brief, fmt: str, image_links: dict[str, str] | None = None) -> bytes:
+    """A built brief as the bytes of one format: html (self-contained), docx, or md (images linked by ``image_links``)."""
     if fmt == "html":
         from qdsim.brief.html import render_html
 
@@ -61,7 +62,7 @@ def render(source, *, lang: str = "zh", fmt: str = "html") -> bytes:
         ValueError: unknown ``lang`` or ``fmt``.
     """
     _check(lang, fmt)
-    return _write(build(source, lang), fmt)
+    return encode(build(source, lang), fmt)
 
 
 def file_name(scenario_id: str, lang: str, fmt: str) -> str:
@@ -118,7 +119,7 @@ def write_briefs(
                         _atomic_write(figdir / name, b.png)
                         links[b.name] = f"figures/{name}"
             path = out / file_name(brief.scenario_id, lang, fmt)
-            _atomic_write(path, _write(brief, fmt, links))
+            _atomic_write(path, encode(brief, fmt, links))
             written.append(path)
             done += 1
             if progress:

@@ -1,10 +1,12 @@
-"""Words of the brief in Chinese and English, and the names of the levers.
+"""Words of the brief in Chinese and English; the names of levers come from :mod:`qdsim.scenario.labels`.
 
 All wording lives here, so a translator reads one file; content.py only
 chooses and fills these texts.
 """
 
 from __future__ import annotations
+
+from qdsim.scenario.labels import LEVERS, PROGRAMME_NAMES, share_label  # noqa: F401 - the brief's labels, one table
 
 T: dict[str, dict[str, str]] = {
     "title": {"zh": "政策简报｜{title}", "en": "Policy brief — {title}"},
@@ -115,7 +117,7 @@ T: dict[str, dict[str, str]] = {
     "counterfactual_known": {"zh": "同一情景，全部协作杠杆自首年起为零，外部条件和参数不变", "en": "the same scenario with every cooperation lever at zero from the first year, conditions and parameters kept"},
     "calib_none": {
         "zh": "校准：本次运行未记录校准结果；标为“校准”的参数取参数登记表中的初始值（见“关键假设”），尚未用 qdsim calibrate 对2021–2024年报道数字拟合。",
-        "en": "Calibration: this run records no calibration; the parameters marked 'calibrated' hold the registry's starting values (see Assumptions) and have not yet been fitted to the 2021–2024 reported figures with qdsim calibrate.",
+        "en": "Calibration: this run records no calibration; the parameters marked 'calibrated' hold the catalogue's starting values (see Assumptions) and have not yet been fitted to the 2021–2024 reported figures with qdsim calibrate.",
     },
     "calib_fit": {
         "zh": "校准：标为“校准”的{n_params}个参数于{date}（qdsim {version}，提交 {commit}）用有界非线性最小二乘对{n_targets}个2021–2024年报道数字拟合，并在{replicates}次重复上检验；{verdict}下表列出报道数字与模型值。",
@@ -162,7 +164,7 @@ T: dict[str, dict[str, str]] = {
     "st_reported": {"zh": "报道", "en": "reported"},
     "st_statistic": {"zh": "统计", "en": "statistic"},
     "st_literature": {"zh": "文献", "en": "literature"},
-    "a_counts": {"zh": "参数登记表中共有{total}个参数：{parts}。", "en": "The parameter registry holds {total} parameters: {parts}."},
+    "a_counts": {"zh": "参数登记表中共有{total}个参数：{parts}。", "en": "The parameter catalogue holds {total} parameters: {parts}."},
     # limitations
     "l_model": {"zh": "模型是对现实的简化，结果用于比较情景，而不是精确预测；“无协作情景”是模型构造，现实中无法观测。", "en": "The model simplifies reality: use it to compare scenarios, not as an exact forecast. The no-cooperation case is a model construct that cannot be observed."},
     "l_period": {"zh": "报道数字只覆盖2021–2024年；此后的结果是按情景设定的外推。", "en": "The reported figures cover 2021–2024 only; later years are projections under the scenario's settings."},
@@ -212,50 +214,3 @@ T: dict[str, dict[str, str]] = {
 def t(key: str, lang: str, **kw) -> str:
     text = T[key][lang]
     return text.format(**kw) if kw else text
-
-
-#: lever key -> (zh, en, unit). Units: 元, share, 亩, switch, index, or a count word.
-LEVERS: dict[str, tuple[str, str, str]] = {
-    "funds.fiscal": ("青岛财政帮扶资金", "Qingdao fiscal assistance funds", "元"),
-    "funds.donations": ("社会捐款捐物", "Social donations", "元"),
-    "labour.subsidy_per_worker": ("每名稳定就业者交通及稳岗补贴", "Transport and job subsidy per stable worker", "元"),
-    "labour.training_places": ("订单式培训名额", "Order-based training places", "人"),
-    "labour.free_train": ("春节后务工专列", "Free train after Spring Festival", "switch"),
-    "labour.qingdao_job_quota": ("青岛提供岗位", "Jobs offered in Qingdao", "岗"),
-    "consumption.canteen_share": ("青岛机关食堂采购留给定西产品的比例", "Share of Qingdao canteen purchases reserved for Dingxi", "share"),
-    "consumption.showrooms": ("展示展销中心和电商体验馆", "Showrooms and e-commerce halls", "家"),
-    "consumption.warehouses": ("前置仓", "Forward warehouses", "个"),
-    "consumption.price_premium": ("渠道溢价", "Price premium through the channel", "share"),
-    "consumption.logistics_loss": ("物流损耗", "Logistics loss", "share"),
-    "technology.potato_demo_area": ("马铃薯高产示范面积", "Potato high-yield demonstration area", "亩"),
-    "technology.greenhouse_demo_area": ("大棚一年两茬示范面积", "Greenhouse double-crop demonstration area", "亩"),
-    "people.cadres_q2d": ("青岛在定西挂职干部", "Qingdao cadres in Dingxi", "人"),
-    "people.technicians_q2d": ("青岛当年选派专技人才", "Qingdao professionals sent in the year", "人"),
-    "people.cadres_d2q": ("定西在青岛挂职干部", "Dingxi cadres in Qingdao", "人"),
-    "people.technicians_d2q": ("定西当年赴青培训专技人才", "Dingxi professionals trained in Qingdao in the year", "人次"),
-    "people.incubator_firms": ("当年新入驻孵化企业", "Firms entering the joint incubator in the year", "家"),
-    "pairings.towns": ("结对乡镇", "Towns paired", "个"),
-    "pairings.villages": ("结对村", "Villages paired", "个"),
-    "pairings.hospitals": ("结对医院", "Hospitals paired", "家"),
-    "pairings.schools": ("结对学校", "Schools paired", "所"),
-    "conditions.drought": ("干旱程度（0–1）", "Drought severity (0–1)", "index"),
-    "conditions.potato_price_index": ("马铃薯价格指数（2021年=1）", "Potato price index (2021 = 1)", "index"),
-    "conditions.herbs_price_index": ("中药材价格指数（2021年=1）", "Herb price index (2021 = 1)", "index"),
-    "conditions.hail_multiplier": ("冰雹频率倍数", "Hail frequency multiplier", "index"),
-    "conditions.qingdao_wage_index": ("青岛工资指数（首年=1）", "Qingdao wage index (first year = 1)", "index"),
-}
-
-PROGRAMME_NAMES: dict[str, tuple[str, str]] = {
-    "industry": ("产业", "industry"),
-    "labour": ("劳务协作", "labour cooperation"),
-    "consumption": ("消费帮扶", "consumption assistance"),
-    "village": ("乡村振兴示范村", "demonstration villages"),
-    "ecology": ("生态林", "ecological forest"),
-    "social": ("教育医疗", "education and health"),
-    "talent": ("人才交流", "talent exchange"),
-}
-
-
-def share_label(programme: str, lang: str) -> str:
-    zh, en = PROGRAMME_NAMES[programme]
-    return f"资金投向：{zh}" if lang == "zh" else f"Funds share: {en}"

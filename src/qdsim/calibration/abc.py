@@ -41,7 +41,7 @@ import yaml
 
 from qdsim.calibration.targets import FIT_END, TARGETS, Target, model_values, of_role
 from qdsim.model.streams import replicate_seeds
-from qdsim.registry import Parameter, Registry, load_registry, region_dir
+from qdsim.catalogue import Parameter, Catalogue, load_catalogue, region_dir
 from qdsim.runner import simulate
 from qdsim.scenario.schema import Scenario
 
@@ -94,8 +94,8 @@ class Space:
     params: tuple[Parameter, ...]
 
     @classmethod
-    def of(cls, registry: Registry) -> Space:
-        return cls(tuple(p for p in registry.parameters.values() if p.status == "calibrated"))
+    def of(cls, catalogue: Catalogue) -> Space:
+        return cls(tuple(p for p in catalogue.parameters.values() if p.status == "calibrated"))
 
     @property
     def ids(self) -> list[str]:
@@ -135,7 +135,7 @@ class Simulator:
     targets: tuple[Target, ...] = TARGETS
 
     def __call__(self, values: dict[str, float], seq: np.random.SeedSequence) -> np.ndarray:
-        params = load_registry(self.scenario.region).defaults().with_overrides(values)
+        params = load_catalogue(self.scenario.region).defaults().with_overrides(values)
         metrics = simulate(self.scenario, params, seq, self.scale)
         return model_values(metrics, self.scenario.period.years, self.targets)
 
@@ -228,11 +228,11 @@ class AbcCalibration:
     def __init__(self, scenario: Scenario, settings: AbcSettings):
         self.scenario = calibration_scenario(scenario)
         self.settings = settings
-        self.registry = load_registry(scenario.region)
-        self.space = Space.of(self.registry)
+        self.catalogue = load_catalogue(scenario.region)
+        self.space = Space.of(self.catalogue)
         self.fitted = of_role("fit")
         self.simulator = Simulator(self.scenario, settings.scale, self.fitted)
-        self.reported = np.array([t.reported(self.registry) for t in self.fitted])
+        self.reported = np.array([t.reported(self.catalogue) for t in self.fitted])
         self.simulations = 0
 
     # pyABC calls these (in forked worker processes when workers > 1)

@@ -16,7 +16,7 @@ import numpy as np
 
 from qdsim.calibration.abc import HOLDOUT_SEED, AbcCalibration, AbcSettings, Posterior, Simulator, Space, choose_point, identification, prior_values
 from qdsim.calibration.targets import TARGETS, Target, of_role
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 from qdsim.scenario.schema import Scenario
 
 
@@ -39,7 +39,7 @@ class TargetCheck:
 
 def check_targets(samples: np.ndarray, holdout: np.ndarray, region: str, targets: tuple[Target, ...] = TARGETS) -> list[TargetCheck]:
     """Checks from (replicate, target) values on the baseline seed and on the hold-out seed."""
-    reg = load_registry(region)
+    reg = load_catalogue(region)
     out = []
     for j, t in enumerate(targets):
         mean = float(samples[:, j].mean())

@@ -15,19 +15,19 @@ import numpy as np
 import yaml
 
 from qdsim.calibration.calibrate import CalibrationResult
-from qdsim.calibration.ranges import lever_levels
 from qdsim.calibration.targets import TOLERANCE
 from qdsim.format import planner_number
 from qdsim.metrics import METRIC_IDS
 from qdsim.model.streams import replicate_seeds
 from qdsim.provenance import versions
-from qdsim.registry import load_registry, region_dir
+from qdsim.catalogue import load_catalogue, region_dir
 from qdsim.runner import simulate
+from qdsim.scenario.ranges import lever_levels
 
 HEADER = """\
 # Calibrated parameter values for the Dingxi region — written by `qdsim calibrate`; do not edit by hand.
-# `values`: the point runs use for the parameters with status `calibrated` (the catalogue overlays
-# them on parameters.yaml); `posterior`: the weighted parameter sets of the last ABC-SMC generation,
+# `values`: the point runs use for the parameters with status `calibrated` (qdsim.catalogue.load_catalogue
+# overlays them on parameters.yaml); `posterior`: the weighted parameter sets of the last ABC-SMC generation,
 # from which the assumption interval draws; `provenance`: how they were fitted and how well every
 # target is reproduced (class: behavioural / accounting / input_echo; role: fit / holdout / check);
 # `lever_range`: the 2021-2024 range of the baseline's levers (qdsim.calibration.range_warnings).
@@ -53,7 +53,7 @@ def _num(x: float, digits: int = 6) -> float:
 
 def build_record(result: CalibrationResult) -> dict:
     """The content of calibrated.yaml."""
-    reg = load_registry(result.scenario.region)
+    reg = load_catalogue(result.scenario.region)
     v = versions()
     s = result.settings
     targets = [
@@ -302,7 +302,7 @@ def write_report(result: CalibrationResult, record: dict, out_dir: Path, calibra
     plot_targets(record, out / "targets.png")
     plot_posterior(record, out / "posterior.png")
     if paths:
-        reg = load_registry(result.scenario.region)
+        reg = load_catalogue(result.scenario.region)
         f = reg.figures
         published = {
             "consumption_sales": {2021: f["consumption_sales_2021"].value, 2024: f["consumption_sales_2024"].value, 2025: f["consumption_sales_2025"].value},
@@ -334,7 +334,7 @@ def write_report(result: CalibrationResult, record: dict, out_dir: Path, calibra
 
 def annual_paths(result: CalibrationResult, replicates: int) -> dict[str, np.ndarray]:
     """(replicate, year) paths of sales and stable employment at the chosen point, on the baseline's seed."""
-    params = load_registry(result.scenario.region).defaults().with_overrides(result.values)
+    params = load_catalogue(result.scenario.region).defaults().with_overrides(result.values)
     runs = [simulate(result.scenario, params, seq, result.settings["scale"]) for seq in replicate_seeds(result.scenario.seed, replicates)]
     return {m: np.array([r[METRIC_IDS.index(m), :, 0] for r in runs]) for m in ("consumption_sales", "stable_employment")}
 

@@ -36,14 +36,12 @@ def resolve_run(run: str) -> Path:
         if "/" in run or "\\" in run:
             raise _BadInput(f"RUN {run}: no such run directory")
         raise _BadInput(f"RUN {run}: no such directory, and not a run ID (run IDs look like qd-1a2b3c4d5e6f; see `qdsim runs`)")
-    try:
-        from qdsim import store
-    except ImportError:
-        raise _BadInput(f"RUN {run}: looks like a run ID, but this installation has no run registry (qdsim.store) to look it up; give the run's output directory instead") from None
-    db = store.default_home() / "registry.db"
+    from qdsim import run_registry
+
+    db = run_registry.default_home() / "registry.db"
     if not db.is_file():
         raise _BadInput(f"RUN {run}: no run registry at {db} (set QDSIM_HOME, or give the run's output directory)")
-    record = store.RunStore(db).find(run)
+    record = run_registry.RunStore(db).find(run)
     if record is None:
         raise _BadInput(f"RUN {run}: no run with this ID in the registry {db} (see `qdsim runs`)")
     if record.get("status") != "done" or not record.get("out_dir"):
@@ -93,10 +91,10 @@ def command(
 
     try:
         if single_file:
-            from qdsim.brief import _write
+            from qdsim.brief import encode
 
             with progress_bar("brief", 1, quiet) as cb:
-                data_bytes = _write(build(data, langs[0]), formats[0])
+                data_bytes = encode(build(data, langs[0]), formats[0])
                 out_path.parent.mkdir(parents=True, exist_ok=True)
                 out_path.write_bytes(data_bytes)
                 cb(1, 1, out_path.name)

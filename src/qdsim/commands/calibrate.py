@@ -43,9 +43,9 @@ def command(
     """Fit the calibrated parameters to the published figures (ABC); write calibrated.yaml and a report."""
     from qdsim import api
     from qdsim.calibration import calibrate
-    from qdsim.calibration.ranges import BASELINE_FILE
     from qdsim.calibration.report import annual_paths, build_record, calibrated_path, update_docs, write_calibrated, write_report
     from qdsim.runner import default_workers
+    from qdsim.scenario import shipped
 
     settings = dict(QUICK if quick else FULL)
     for k, v in {"scale": scale, "population": population, "generations": generations, "min_epsilon": min_epsilon, "seeds": seeds, "replicates": replicates}.items():
@@ -68,7 +68,7 @@ def command(
     if problems:
         raise typer.Exit(BAD_INPUT)
     try:
-        scenario = api.load_scenario(scenario_file or BASELINE_FILE)
+        scenario = api.load_scenario(scenario_file or shipped.baseline_file())
     except api.ScenarioError as e:
         print_problems(e.problems)
         raise typer.Exit(BAD_INPUT) from None
@@ -100,9 +100,9 @@ def command(
     docs_updated = bool(written and docs_file and update_docs(record, docs_file))
     if docs_updated:  # the generated parameter table shows the catalogue's (now calibrated) values
         from qdsim.docs import parameters_markdown
-        from qdsim.registry import load_registry
+        from qdsim.catalogue import load_catalogue
 
-        load_registry.cache_clear()
+        load_catalogue.cache_clear()
         (docs_file.parent / "parameters.md").write_text(parameters_markdown(), encoding="utf-8")
 
     if not quiet:

@@ -18,7 +18,7 @@ from qdsim.model.agents import Enterprise
 from qdsim.model.enterprises import Firms
 from qdsim.model.population import Population, build_population
 from qdsim.model.streams import spawn_streams
-from qdsim.registry import ParameterSet, load_registry
+from qdsim.catalogue import ParameterSet, load_catalogue
 from qdsim.scenario.levers import LeverTable, resolve
 from qdsim.scenario.schema import Scenario
 
@@ -29,7 +29,7 @@ class DingxiModel(mesa.Model):
 
     Args:
         scenario: the validated scenario (levers, conditions, period).
-        params: parameter values (the registry's defaults with the scenario's overrides).
+        params: parameter values (the catalogue's values with the scenario's overrides).
         seed_sequence: the replicate's seed; each mechanism draws from its own child stream.
         scale: share of households simulated (1.0 = all of them).
         population: the replicate's synthetic population, when already built (it is copied,
@@ -55,7 +55,7 @@ class DingxiModel(mesa.Model):
         self.years = self.levers.years
         self.n_years = len(self.years)
         self.year_index = 0
-        reg = load_registry(scenario.region)
+        reg = load_catalogue(scenario.region)
         self.counties = reg.counties
         self.n_counties = len(self.counties)
         self.incubator_county = [c["id"] for c in self.counties].index(reg.info["incubator_county"])

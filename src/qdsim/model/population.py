@@ -9,13 +9,13 @@ Everything is drawn from the ``population`` stream.
 
 from __future__ import annotations
 
-import numpy as np
-
 import copy
 from dataclasses import dataclass
 
+import numpy as np
+
+from qdsim.catalogue import ParameterSet
 from qdsim.model.households import CROPS, GANSU, HOME, INCOME_SOURCES, OTHER, Households, Workers
-from qdsim.registry import ParameterSet
 
 
 @dataclass

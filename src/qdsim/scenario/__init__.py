@@ -1,6 +1,7 @@
-"""Scenario files: schema, loading with line-precise errors, and lever tables."""
+"""Scenario files: schema, YAML reading with line-precise errors, loading, lever tables, shipped scenarios."""
 
-from qdsim.scenario.loader import ScenarioError, load_scenario, loads_scenario, validate_file
+from qdsim.scenario.loader import load_scenario, loads_scenario
 from qdsim.scenario.schema import Scenario
+from qdsim.scenario.yamlfile import Problem, ScenarioError
 
-__all__ = ["Scenario", "ScenarioError", "load_scenario", "loads_scenario", "validate_file"]
+__all__ = ["Problem", "Scenario", "ScenarioError", "load_scenario", "loads_scenario"]

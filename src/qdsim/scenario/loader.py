@@ -1,225 +1,19 @@
-"""Load scenario files and report every problem as ``file:line: field: message``.
+"""Load scenario files (or shipped scenarios by name), following ``extends:``.
 
-YAML is parsed with the safe loader only (no tags that build objects), with
-duplicate keys treated as errors, and each pydantic error is mapped back to
-the line of the field it concerns.
+Parsing and error reporting are :mod:`qdsim.scenario.yamlfile`'s; this
+module merges a scenario with the one it extends and validates the result
+against the schema, each problem at the file and line that hold the field.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from qdsim.scenario import shipped
 from qdsim.scenario.schema import Scenario, is_year_mapping
-
-MAX_FILE_BYTES = 1_000_000
-MAX_DEPTH = 20
-MAX_NODES = 200_000  # after expanding aliases: stops "billion laughs" documents
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        """One line that splits at the first ``: `` after the line number (a field never holds ``: ``)."""
-        return f"{_one_line(self.file)}:{self.line}: {_one_line(self.field).replace(': ', ':')}: {_one_line(self.message)}"
-
-
-def _one_line(s: str) -> str:
-    """Text as written, with newlines and other control characters shown as escapes (``\\n``)."""
-    s = str(s)
-    return s if s.isprintable() else "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in s)
-
-
-class ScenarioError(Exception):
-    """A scenario or batch file with one or more problems."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe loader that records each node's line and rejects duplicate keys."""
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False):
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain value", key_node.start_mark)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first on line {seen[key] + 1})", key_node.start_mark
-            )
-        seen[key] = key_node.start_mark.line
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _line_index(node: yaml.Node, path: tuple = (), out: dict | None = None, depth: int = 0) -> dict[tuple, int]:
-    """Map each key path to its 1-based line."""
-    out = {} if out is None else out
-    if depth > MAX_DEPTH:
-        return out
-    out.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            key = _scalar_key(k)
-            out[path + (key,)] = k.start_mark.line + 1
-            _line_index(v, path + (key,), out, depth + 1)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, v in enumerate(node.value):
-            _line_index(v, path + (i,), out, depth + 1)
-    return out
-
-
-def _scalar_key(node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        try:
-            return yaml.safe_load(node.value) if node.tag.endswith(":int") else node.value
-        except yaml.YAMLError:
-            return node.value
-    return repr(node)
-
-
-def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
-    """Number of nodes once aliases are expanded (memoised: linear in the document)."""
-    key = id(node)
-    if key in memo:
-        return memo[key]
-    memo[key] = 1  # guards against recursive aliases
-    if isinstance(node, yaml.MappingNode):
-        size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
-    elif isinstance(node, yaml.SequenceNode):
-        size = 1 + sum(_expanded_size(v, memo) for v in node.value)
-    else:
-        size = 1
-    memo[key] = min(size, 10 * MAX_NODES)
-    return memo[key]
-
-
-def _depth(obj: Any, d: int = 0) -> int:
-    if d > MAX_DEPTH:
-        return d
-    if isinstance(obj, dict):
-        return max([_depth(v, d + 1) for v in obj.values()], default=d + 1)
-    if isinstance(obj, list):
-        return max([_depth(v, d + 1) for v in obj], default=d + 1)
-    return d
-
-
-def parse_yaml(text: str | bytes, filename: str) -> tuple[Any, dict[tuple, int]]:
-    """Parse YAML text safely; return the data and its line index, or raise ScenarioError."""
-    if isinstance(text, bytes):
-        if len(text) > MAX_FILE_BYTES:
-            raise ScenarioError([Problem(filename, 1, "(file)", f"file is larger than {MAX_FILE_BYTES // 1000} kB")])
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as e:
-            line = text[: e.start].count(b"\n") + 1
-            raise ScenarioError([Problem(filename, line, "(file)", "not valid UTF-8 text")]) from None
-    if len(text) > MAX_FILE_BYTES:
-        raise ScenarioError([Problem(filename, 1, "(file)", f"file is larger than {MAX_FILE_BYTES // 1000} kB")])
-    if not text.strip():
-        raise ScenarioError([Problem(filename, 1, "(file)", "the file is empty")])
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-        if node is not None and _expanded_size(node, {}) > MAX_NODES:
-            raise ScenarioError([Problem(filename, 1, "(file)", f"too large: more than {MAX_NODES:,} values once aliases are expanded")])
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else 1
-        msg = (e.problem or str(e)).strip()
-        if "could not determine a constructor" in msg or "tag" in msg:
-            msg = f"YAML tags are not allowed ({msg})"
-        raise ScenarioError([Problem(filename, line, "(yaml)", msg)]) from None
-    except (yaml.YAMLError, RecursionError) as e:
-        raise ScenarioError([Problem(filename, 1, "(yaml)", f"cannot parse: {type(e).__name__}")]) from None
-    if node is None or data is None:
-        raise ScenarioError([Problem(filename, 1, "(file)", "the file is empty")])
-    if not isinstance(data, dict):
-        raise ScenarioError([Problem(filename, node.start_mark.line + 1, "(file)", "expected a mapping of fields at the top level")])
-    if _depth(data) > MAX_DEPTH:
-        raise ScenarioError([Problem(filename, 1, "(file)", f"nested deeper than {MAX_DEPTH} levels")])
-    return data, _line_index(node)
-
-
-def _line_for(loc: tuple, lines: dict[tuple, int]) -> int:
-    loc = tuple(loc)
-    while loc:
-        if loc in lines:
-            return lines[loc]
-        loc = loc[:-1]
-    return lines.get((), 1)
-
-
-def line_lookup(filename: str, lines: dict[tuple, int]):
-    """A function mapping a field location to (file, line) within one file."""
-    return lambda loc: (filename, _line_for(loc, lines))
-
-
-def _clean(e: dict) -> tuple[tuple, str]:
-    """Location without pydantic's internal tags, and a plain message."""
-    loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p in {"function-before", "function-after"})))
-    loc = tuple(int(p) if isinstance(p, str) and p.isdigit() else p for p in loc)
-    if "shares" in loc:  # a single split is stored under the all-years key 0
-        i = loc.index("shares")
-        if i + 1 < len(loc) and loc[i + 1] == 0:
-            loc = loc[: i + 1] + loc[i + 2 :]
-    msg = e["msg"].removeprefix("Value error, ")
-    if e["type"] == "extra_forbidden":
-        msg = "unknown field"
-    elif e["type"] == "missing":
-        msg = "required field is missing"
-    return loc, msg
-
-
-def _split_model_level(loc: tuple, msg: str) -> list[tuple[tuple, str]]:
-    """Checks across fields report ``a.b.c: message; d.e: message``: give each its own location."""
-    if loc or ": " not in msg:
-        return [(loc, msg)]
-    out = []
-    for part in msg.split("; "):
-        path, _, text = part.partition(": ")
-        if text and all(seg.replace("_", "").isalnum() for seg in path.split(".")):
-            out.append((tuple(int(x) if x.isdigit() else x for x in path.split(".")), text))
-        else:
-            out.append(((), part))
-    return out
-
-
-def problems_from_validation(err: ValidationError, lookup, prefix: tuple = ()) -> list[Problem]:
-    """One Problem per (field, message), each at the file and line that hold the field."""
-    out, seen = [], set()
-    errors = []
-    for e in err.errors():
-        errors += _split_model_level(*_clean(e))
-    for loc, msg in errors:
-        full = prefix + loc
-        field = ".".join(str(p) for p in full) or "(file)"
-        if (field, msg) in seen:
-            continue
-        seen.add((field, msg))
-        f, line = lookup(full)
-        out.append(Problem(f, line, field, msg))
-    return out
-
+from qdsim.scenario.yamlfile import Problem, ScenarioError, line_lookup, parse_yaml, problems_from_validation, read_bytes
 
 def _merge(base: dict, child: dict) -> dict:
     """Child values over base values; mappings merge key by key, except year series (replaced whole)."""
@@ -281,50 +75,18 @@ def loads_scenario(text: str | bytes, filename: str = "<scenario>", *, root: str
     ``root``: a folder that any file named by ``extends:`` must be in (for uploaded text).
     """
     data, lines = parse_yaml(text, filename)
+    ref = data.get("extends")
     data, lookup = _resolve_extends(data, lines, filename, root=Path(root) if root is not None else None)
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as e:
         raise ScenarioError(problems_from_validation(e, lookup)) from None
-
-
-def read_bytes(path: str | Path) -> bytes:
-    p = Path(path)
-    try:
-        if p.stat().st_size > MAX_FILE_BYTES:
-            raise ScenarioError([Problem(str(path), 1, "(file)", f"file is larger than {MAX_FILE_BYTES // 1000} kB")])
-        return p.read_bytes()
-    except FileNotFoundError:
-        hint = f" (shipped, by name: {', '.join(shipped.names())}; `qdsim scenarios` lists them)" if len(p.parts) == 1 else ""
-        raise ScenarioError([Problem(str(path), 0, "(file)", "no such file" + hint)]) from None
-    except IsADirectoryError:
-        raise ScenarioError([Problem(str(path), 0, "(file)", "is a directory, not a file")]) from None
-    except PermissionError:
-        raise ScenarioError([Problem(str(path), 0, "(file)", "permission denied")]) from None
+    if isinstance(ref, str):  # checked by _resolve_extends: the base it was merged with, to compare it with
+        scenario._base = load_scenario(Path(filename).parent / ref)
+    return scenario
 
 
 def load_scenario(path: str | Path) -> Scenario:
     """A scenario file, or a shipped scenario by name (``"baseline"``); raise ScenarioError listing every problem."""
     path = shipped.locate(path)
     return loads_scenario(read_bytes(path), str(path))
-
-
-def validate_file(path: str | Path) -> list[Problem]:
-    """Every problem in a scenario or batch file, or a shipped one by name (empty list when it is valid)."""
-    path = shipped.locate(path)
-    if not Path(path).exists():
-        path = shipped.locate(path, "batch")
-    try:
-        raw = read_bytes(path)
-        data, _ = parse_yaml(raw, str(path))
-        if isinstance(data, dict) and "batch" in data:
-            try:
-                from qdsim.batch import load_batch  # batch files have their own schema
-            except ImportError:
-                return [Problem(str(path), 1, "batch", "batch files are not supported by this version")]
-            load_batch(path)
-        else:
-            loads_scenario(raw, str(path))
-    except ScenarioError as e:
-        return e.problems
-    return []

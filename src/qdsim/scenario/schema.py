@@ -14,7 +14,7 @@ import math
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, field_validator, model_validator
 
 from qdsim.units import UnitError, ascii_text, parse_quantity
 
@@ -283,11 +283,13 @@ class Scenario(Strict):
     assumption_draws: int = Field(0, ge=0, le=MAX_ASSUMPTION_DRAWS, description="Parameter sets drawn from the assumptions' ranges (0: chance interval only)")
     seed: int = Field(20210414, ge=0, le=2**63 - 1)
     region: str = Field("dingxi", description="Region folder under qdsim/data/regions")
+    #: the scenario this one ``extends:`` (set by the loader): the baseline its what-if is paired with
+    _base: Scenario | None = PrivateAttr(default=None)
 
     @field_validator("region")
     @classmethod
     def _known_region(cls, v: str) -> str:
-        from qdsim.registry import available_regions
+        from qdsim.catalogue import available_regions
 
         if v not in available_regions():
             raise ValueError(f"unknown region {v!r} (available: {', '.join(available_regions())})")
@@ -339,9 +341,9 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _known_overrides(self):
-        from qdsim.registry import load_registry
+        from qdsim.catalogue import load_catalogue
 
-        reg = load_registry(self.region)
+        reg = load_catalogue(self.region)
         problems = []
         for k, v in self.overrides.items():
             if k not in reg.parameters:
@@ -373,6 +375,26 @@ class Scenario(Strict):
     def sha256(self) -> str:
         """Hash of the resolved scenario (run settings included)."""
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when they say the same; the scenario a file extended (kept to pair it with) is not part of what it says."""
+        return isinstance(other, Scenario) and self.model_dump() == other.model_dump()
+
+    __hash__ = None  # mutable, as pydantic models are
+
+    def simulation_sha(self) -> str:
+        """Hash of what the model reads: two scenarios that differ only in id, title or description simulate alike."""
+        return hashlib.sha256(self.model_dump_json(exclude={"id", "title", "description", "assumption_draws"}).encode()).hexdigest()
+
+    def with_settings(self, **settings: Any) -> Scenario:
+        """A validated copy with run settings (``replicates``, ``seed``, ``scale``, ``assumption_draws``) changed.
+
+        Unlike ``model_validate(model_dump() | …)``, it keeps the scenario it
+        extends, so a what-if stays paired with its own base.
+        """
+        new = Scenario.model_validate({**self.model_dump(), **settings})
+        new._base = self._base
+        return new
 
     def counterfactual(self) -> Scenario:
         """The same scenario with no cooperation at all (conditions and overrides kept)."""

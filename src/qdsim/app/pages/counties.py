@@ -9,7 +9,7 @@ from qdsim.app import figures, results, state
 from qdsim.app.i18n import lang, t
 from qdsim.format import interval, planner_number
 from qdsim.metrics import catalogue
-from qdsim.registry import load_registry
+from qdsim.catalogue import load_catalogue
 
 st.title(t("page.counties"))
 st.caption(t("cty.intro"))
@@ -17,7 +17,7 @@ yaml_text = state.current_yaml()
 result = state.result_for(yaml_text)
 lg = lang()
 st.markdown(f"**{getattr(result.scenario.title, lg)}**")
-counties = load_registry(result.scenario.region).counties
+counties = load_catalogue(result.scenario.region).counties
 names = {c["id"]: c[lg] for c in counties}
 
 c1, c2 = st.columns(2)

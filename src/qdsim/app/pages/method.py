@@ -47,7 +47,7 @@ figures = pd.DataFrame([
 st.dataframe(figures, hide_index=True, width="stretch", key="method.sources")
 
 st.subheader(t("method.parameters"))
-params = result.params.registry.parameters
+params = result.params.catalogue.parameters
 table = pd.DataFrame([
     {
         t("col.parameter"): p["id"],

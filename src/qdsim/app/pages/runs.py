@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from qdsim.run_registry import RunStore
+
 from qdsim.app.i18n import lang, t
 
 ss = st.session_state
@@ -35,19 +37,12 @@ else:
     st.caption(t("runs.rerun", cmd="qdsim run <scenario>.yaml"))
 
 st.subheader(t("runs.registry"))
-try:
-    from qdsim.store import RunStore
-except ModuleNotFoundError as e:
-    if not (e.name or "").startswith("qdsim.store"):
-        raise
-    st.info(t("runs.registry_unavailable"))
+runs = RunStore.default().list_runs(limit=REGISTRY_LIMIT)
+if not runs:
+    st.info(t("runs.registry_empty"))
 else:
-    runs = RunStore.default().list_runs(limit=REGISTRY_LIMIT)
-    if not runs:
-        st.info(t("runs.registry_empty"))
-    else:
-        cols = {"run_id": "col.run_id", "scenario_id": "col.scenario", "status": "col.status", "created": "col.created",
-                "seconds": "col.seconds", "out_dir": "col.out_dir"}
-        df = pd.DataFrame(runs)
-        df = df[[c for c in cols if c in df.columns]].rename(columns={c: t(k) for c, k in cols.items()})
-        st.dataframe(df, hide_index=True, width="stretch", key="runs.registry_table")
+    cols = {"run_id": "col.run_id", "scenario_id": "col.scenario", "status": "col.status", "created": "col.created",
+            "seconds": "col.seconds", "out_dir": "col.out_dir"}
+    df = pd.DataFrame(runs)
+    df = df[[c for c in cols if c in df.columns]].rename(columns={c: t(k) for c, k in cols.items()})
+    st.dataframe(df, hide_index=True, width="stretch", key="runs.registry_table")

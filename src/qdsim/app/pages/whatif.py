@@ -6,16 +6,17 @@ import streamlit as st
 from pydantic import ValidationError
 
 from qdsim import api
-from qdsim.app import form, results, state, whatif
+from qdsim.app import form, results, state, scenario_builder
 from qdsim.app.i18n import lang, t
 from qdsim.format import planner_number
+from qdsim.scenario.ranges import FACTOR, range_checks
 
 ss = st.session_state
 
 
 @st.cache_data(show_spinner=False)
 def calibrated_ranges(baseline_yaml: str) -> dict:
-    return whatif.calibrated_ranges(state.parse(baseline_yaml))
+    return scenario_builder.calibrated_ranges(state.parse(baseline_yaml))
 
 
 def on_upload() -> None:
@@ -48,8 +49,8 @@ def start_from(base: api.Scenario) -> None:
             results.problems(*bad)
 
 
-def change_lines(changes: list[whatif.Change]) -> list[str]:
-    specs = {s.key: s for s in whatif.lever_specs()}
+def change_lines(changes: list[scenario_builder.Change]) -> list[str]:
+    specs = {s.key: s for s in scenario_builder.lever_specs()}
     lines = []
     for c in changes:
         spec = specs.get(c.key)
@@ -65,28 +66,33 @@ def change_lines(changes: list[whatif.Change]) -> list[str]:
     return lines
 
 
-def warnings(scenario: api.Scenario, ranges: dict) -> None:
-    beyond = whatif.beyond_calibration(scenario, ranges)
-    if not beyond:
+def warnings(scenario: api.Scenario) -> None:
+    """The library's calibrated-range warnings (the manifest's), worded with the form's lever names."""
+    found = range_checks(scenario)
+    if not found:
         return
-    lines = [
-        "- " + t("whatif.beyond_line", label=t(b.spec.label_key), year=b.year, value=form.model_text(b.spec, b.value),
-                 hi=form.model_text(b.spec, b.hi), factor=whatif.BEYOND)
-        for b in beyond
-    ]
+    specs = {s.key.removeprefix("w."): s for s in scenario_builder.lever_specs()}
+    lines = []
+    for w in found:
+        spec = specs.get(w.lever)
+        if spec is None or w.reference_max <= 0:  # an override, a lever unused in 2021–2024: the library's own words
+            lines.append("- " + w.message(lang()))
+        else:
+            lines.append("- " + t("whatif.beyond_line", label=t(spec.label_key), year=w.years[0], value=form.model_text(spec, w.value),
+                                  hi=form.model_text(spec, w.reference_max), factor=FACTOR))
     st.warning(t("whatif.beyond_title") + "\n" + "\n".join(lines), icon=":material/warning:")
 
 
 def run_pressed(base: api.Scenario) -> None:
     try:
-        what = whatif.build(base, form.widget_values(), ss["w.year"], **state.run_settings())
+        what = scenario_builder.build(base, form.widget_values(), ss["w.year"], **state.run_settings())
     except ValidationError as e:
         st.error(t("whatif.invalid") + "\n\n" + "\n".join(f"- {'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors()))
         return
     state.set_current(what)
 
 
-def results_block(ranges: dict) -> None:
+def results_block() -> None:
     yaml_text = state.current_yaml()
     scenario = state.parse(yaml_text)
     cur = ss.get("current")
@@ -98,7 +104,7 @@ def results_block(ranges: dict) -> None:
             st.markdown("\n".join(f"- {x}" for x in lines) if lines else t("whatif.no_changes"))
             if cur.get("rescaled") is not None:
                 st.caption(t("whatif.shares_rescaled", total=cur["rescaled"]))
-    warnings(scenario, ranges)
+    warnings(scenario)
     try:
         result = state.result_for(yaml_text)
         baseline = state.result_for(state.at_settings(state.baseline()))
@@ -122,4 +128,4 @@ with left:
 with right:
     if pressed:
         run_pressed(base)
-    results_block(ranges)
+    results_block()

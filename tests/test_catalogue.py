@@ -1,4 +1,4 @@
-"""Registry health: every number declared once, with unit, range, status and source."""
+"""Catalogue health: every number declared once, with unit, range, status and source."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import re
 import pytest
 import yaml
 
-from qdsim.registry import STATUSES, load_registry, region_dir
+from qdsim.catalogue import STATUSES, load_catalogue, region_dir
 
-REG = load_registry()
+REG = load_catalogue()
 
 
 @pytest.mark.parametrize("pid", sorted(REG.parameters))
@@ -37,8 +37,15 @@ def test_assumptions_cite_no_invented_source():
 
 def test_figures_have_unit_period_kind_and_source():
     for f in REG.figures.values():
-        assert f.unit and f.period and f.kind in ("input", "target", "structure", "context"), f.id
+        assert f.unit and f.period and f.kind in ("input", "target", "structure", "context", "validation"), f.id
         assert f.source in REG.sources
+
+
+def test_every_source_cited_after_the_article_has_a_link():
+    """Figures published after the article carry the page they come from."""
+    for f in REG.figures.values():
+        if f.source != "article_2025":
+            assert REG.sources[f.source].url.startswith("http"), f.id
 
 
 def test_every_source_is_complete():
@@ -53,7 +60,7 @@ def test_parameters_are_declared_once():
 
 
 def test_code_reads_only_declared_parameters():
-    """Every `p.<name>` / `params.<name>` the model reads is in the registry."""
+    """Every `p.<name>` / `params.<name>` the model reads is in the catalogue."""
     from pathlib import Path
 
     import qdsim

@@ -7,9 +7,8 @@ showrooms grow to 40 from 2026?"): the lever keeps its history before that
 year and takes the new value from it. A lever left where it was keeps its
 series untouched, so an unchanged form gives back the base scenario itself.
 
-The calibrated range of a lever is what the baseline scenario feeds the model
-in the calibration years (2021–2024); a what-if that asks for more than
-:data:`BEYOND` times its maximum is flagged as extrapolation.
+The calibrated range of a lever, and when a what-if leaves it, is the
+library's rule (:mod:`qdsim.scenario.ranges`), the same as the manifest's.
 """
 
 from __future__ import annotations
@@ -23,12 +22,8 @@ from typing import Any, get_args
 from qdsim.app.i18n import tr
 from qdsim.scenario import Scenario
 from qdsim.scenario import schema as sch
-from qdsim.scenario.levers import event_series, resolve, step_series
-
-#: years whose reported figures the model was calibrated on
-CALIBRATION_YEARS = (2021, 2022, 2023, 2024)
-#: a lever beyond this multiple of its calibrated maximum is flagged
-BEYOND = 2.0
+from qdsim.scenario.levers import event_series, step_series
+from qdsim.scenario.ranges import reference_levels
 
 #: run settings the app allows (a session cannot ask for more)
 DEFAULT_SCALE = 0.004  # 0.4% of households: a default what-if answers in about 2.5 s of CPU
@@ -359,47 +354,10 @@ def _description(base: Scenario, changes: list[Change]) -> str:
 
 # -- calibrated range ------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Beyond:
-    """A lever of a what-if beyond :data:`BEYOND` times its calibrated maximum."""
-
-    spec: LeverSpec
-    year: int
-    value: float  # model units
-    lo: float
-    hi: float
-
-
 def calibrated_ranges(baseline: Scenario) -> dict[str, tuple[float, float]]:
-    """(min, max) of each lever over the calibration years of the baseline, model units."""
-    years = [y for y in CALIBRATION_YEARS if y in baseline.period.years]
-    out: dict[str, tuple[float, float]] = {}
-    for spec in lever_specs():
-        if spec.group == "conditions":
-            continue
-        vals = [model_value(baseline, spec, y) for y in years]
-        out[spec.key] = (min(vals), max(vals))
-    return out
-
-
-def beyond_calibration(scenario: Scenario, ranges: dict[str, tuple[float, float]]) -> list[Beyond]:
-    """Levers that the scenario sets above BEYOND × their calibrated maximum (first such year)."""
-    table = resolve(scenario)
-    out: list[Beyond] = []
-    for spec in lever_specs():
-        if spec.key not in ranges:
-            continue
-        lo, hi = ranges[spec.key]
-        if spec.name.startswith("shares."):
-            arr = table.shares[:, sch.PROGRAMMES.index(spec.name.split(".", 1)[1])]
-        else:
-            arr = table[f"{spec.group}.{spec.name}"]
-        limit = BEYOND * hi
-        for y, v in zip(table.years, arr, strict=True):
-            if v > limit + 1e-12 and (hi > 0 or v > 0):
-                out.append(Beyond(spec, y, float(v), lo, hi))
-                break
-    return out
+    """(min, max) of each lever over the calibration years (model units), by widget key: the library's reference levels."""
+    ref = reference_levels(baseline.region)
+    return {spec.key: (ref[k][0], ref[k][1]) for spec in lever_specs() if (k := spec.key.removeprefix("w.")) in ref}
 
 
 def slider_range(spec: LeverSpec, current: float, calibrated_hi: float | None) -> tuple[float, float]:

@@ -14,7 +14,10 @@ calibrated parameter is flagged too, since the calibration no longer holds.
 
 The reference levels are stored with the calibration (``lever_range`` in
 ``calibrated.yaml``, written by ``qdsim calibrate`` from the baseline it
-fitted); without that file they are computed from ``scenarios/baseline.yaml``.
+fitted); without that file they are computed from the shipped baseline.
+
+This is the one rule: the manifest's warnings, ``qdsim run``'s messages and
+the app's what-if page all call :func:`range_checks`.
 """
 
 from __future__ import annotations
@@ -23,21 +26,31 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qdsim.catalogue import load_catalogue
 from qdsim.format import planner_number
-from qdsim.calibration.targets import CALIBRATION_END, CALIBRATION_START
-from qdsim.registry import load_registry
 from qdsim.scenario import shipped
+from qdsim.scenario.labels import LEVERS, share_label
 from qdsim.scenario.levers import resolve
+from qdsim.scenario.loader import load_scenario
 from qdsim.scenario.schema import PROGRAMMES, Scenario
 
+#: the years whose reported figures the model is calibrated on
+CALIBRATION_START = 2021
+CALIBRATION_END = 2024
+#: a lever above this multiple of its highest calibration-year level is flagged
 FACTOR = 2.0
-BASELINE_FILE = shipped.baseline_file()
+
+#: the kinds of warning (``RangeWarning.code``)
+BEYOND = "beyond_calibrated_range"  # above FACTOR × the highest 2021–2024 level
+UNUSED = "lever_not_used_in_calibration"  # positive where 2021–2024 had none
+OVERRIDE = "calibrated_parameter_overridden"  # the fit no longer holds
 
 
 @dataclass(frozen=True)
 class RangeWarning:
-    """One lever outside the calibrated range (structured, for manifests and the app)."""
+    """One lever outside the calibrated range (structured, for manifests, scripts and the app)."""
 
+    code: str  # BEYOND, UNUSED or OVERRIDE
     lever: str  # "consumption.showrooms", "funds.shares.consumption", or "overrides.<parameter>"
     years: tuple[int, ...]
     value: float  # the largest value over those years (the override's value)
@@ -63,18 +76,14 @@ def lever_levels(scenario: Scenario, start: int = CALIBRATION_START, end: int = 
 
 def reference_levels(region: str = "dingxi") -> dict[str, list[float]]:
     """The calibrated range: from calibrated.yaml, else from scenarios/baseline.yaml."""
-    stored = load_registry(region).calibration.get("lever_range")
+    stored = load_catalogue(region).calibration.get("lever_range")
     if stored:
         return {k: [float(v[0]), float(v[1])] for k, v in stored.items()}
-    from qdsim.scenario import load_scenario
-
-    return lever_levels(load_scenario(BASELINE_FILE))
+    return lever_levels(load_scenario(shipped.baseline_file()))
 
 
 def _labels(key: str) -> tuple[str, str, str]:
-    """(zh, en, unit) of a lever key, from the brief's label table (imported only when needed)."""
-    from qdsim.brief.labels import LEVERS, share_label
-
+    """(zh, en, unit) of a lever key."""
     if key.startswith("funds.shares."):
         prog = key.rsplit(".", 1)[1]
         return share_label(prog, "zh"), share_label(prog, "en"), "share"
@@ -124,14 +133,14 @@ def range_checks(scenario: Scenario) -> list[RangeWarning]:
         else:
             zh = f"超出校准范围：{zh_name}在{zy}为{_fmt(value, unit, 'zh')}，而2021–2024年未曾使用；结果属外推，请谨慎解读。"
             en = f"Outside the calibrated range: {en_name} is {_fmt(value, unit, 'en')} in {ey}, a lever not used in 2021–2024; results are an extrapolation."
-        out.append(RangeWarning(key, tuple(bad), value, limit, top, zh, en))
-    reg = load_registry(scenario.region)
+        out.append(RangeWarning(BEYOND if top > 0 else UNUSED, key, tuple(bad), value, limit, top, zh, en))
+    reg = load_catalogue(scenario.region)
     for pid, v in sorted(scenario.overrides.items()):
         p = reg.parameters[pid]
         if p.status == "calibrated":
             zh = f"情景改写了校准参数「{p.label_zh}」（{v:g}，校准值 {p.value:g}）：基准情景对2021–2024年实际数据的拟合不再成立。"
             en = f"The scenario overrides the calibrated parameter '{p.label_en}' ({v:g}; calibrated value {p.value:g}): the fit to the reported 2021–2024 figures no longer holds."
-            out.append(RangeWarning(f"overrides.{pid}", tuple(years), float(v), p.value, p.value, zh, en))
+            out.append(RangeWarning(OVERRIDE, f"overrides.{pid}", tuple(years), float(v), p.value, p.value, zh, en))
     return out
 
 

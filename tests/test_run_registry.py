@@ -16,7 +16,10 @@ import pytest
 
 import qdsim
 from qdsim import api
-from qdsim.store import RUN_KEYS, RunStore, code_sha, outputs_ok, read_result, stamp_manifest
+from qdsim.outputs import outputs_ok
+from qdsim.provenance import code_sha
+from qdsim.result import RunResult
+from qdsim.run_registry import RUN_KEYS, RunStore, stamp_manifest
 
 from .batch.helpers import write_tiny
 
@@ -70,7 +73,7 @@ def test_a_run_from_start_to_done(store, tiny_result, tmp_path):
     rec = store.find(r.run_id)
     assert rec["status"] == "done" and rec["out_dir"] == str(path.resolve()) and rec["seconds"] == 1.5 and rec["code_sha"] == code_sha()
     assert store.servable(r.run_id)["run_id"] == r.run_id
-    back = read_result(path)
+    back = RunResult.read(path)
     assert back.run_id == r.run_id and back.summary.shape == r.summary.shape
     assert np.array_equal(back.with_coop, r.with_coop, equal_nan=True) and np.array_equal(back.without, r.without, equal_nan=True)
 
@@ -136,7 +139,7 @@ def test_runs_left_running_by_a_dead_process_are_marked_interrupted(store):
 WRITER = textwrap.dedent("""\
     import sys
     from pathlib import Path
-    from qdsim.store import RunStore
+    from qdsim.run_registry import RunStore
     store = RunStore(sys.argv[1])
     tag, n = sys.argv[2], int(sys.argv[3])
     out = Path(sys.argv[4])

@@ -1,4 +1,4 @@
-"""The parameter registry: every parameter and reported figure, declared once.
+"""The parameter catalogue (参数目录): every parameter and reported figure of a region, declared once.
 
 Parameters are data (``data/regions/<region>/parameters.yaml``), in the
 PolicyEngine manner: each has a value, a unit, a plausible range, a status
@@ -75,7 +75,7 @@ def _read_yaml(path: Path) -> Any:
 
 
 @dataclass(frozen=True)
-class Registry:
+class Catalogue:
     """Everything a region declares: parameters, figures, sources, counties."""
 
     region: str
@@ -94,7 +94,7 @@ class Registry:
 
 
 @cache
-def load_registry(region: str = DEFAULT_REGION) -> Registry:
+def load_catalogue(region: str = DEFAULT_REGION) -> Catalogue:
     """Read and check a region's data files (cached; the files are package data)."""
     d = region_dir(region)
     sources = {k: Source(k, v["title"], v["outlet"], str(v["date"]), str(v.get("url", ""))) for k, v in _read_yaml(d / "sources.yaml").items()}
@@ -144,7 +144,7 @@ def load_registry(region: str = DEFAULT_REGION) -> Registry:
     }
     counties = tuple(_read_yaml(d / "counties.yaml"))
     info = _read_yaml(d / "region.yaml")
-    return Registry(region, params, figures, sources, counties, info, calibration)
+    return Catalogue(region, params, figures, sources, counties, info, calibration)
 
 
 def available_regions() -> list[str]:
@@ -153,39 +153,39 @@ def available_regions() -> list[str]:
 
 
 class ParameterSet:
-    """Parameter values for one run: the registry's defaults plus overrides.
+    """Parameter values for one run: the catalogue's defaults plus overrides.
 
     Attribute access (``p.wage_qingdao``) keeps mechanism code readable; an
     unknown name is an error, never a silent default.
     """
 
-    __slots__ = ("_values", "registry")
+    __slots__ = ("_values", "catalogue")
 
-    def __init__(self, values: dict[str, float], registry: Registry):
+    def __init__(self, values: dict[str, float], catalogue: Catalogue):
         object.__setattr__(self, "_values", dict(values))
-        object.__setattr__(self, "registry", registry)
+        object.__setattr__(self, "catalogue", catalogue)
 
     def __getattr__(self, name: str) -> float:
         try:
             return self._values[name]
         except KeyError:
-            raise AttributeError(f"no parameter named {name!r} in the registry") from None
+            raise AttributeError(f"no parameter named {name!r} in the catalogue") from None
 
     def __setattr__(self, name, value):  # pragma: no cover - guard
         raise AttributeError("ParameterSet is immutable; use with_overrides()")
 
     def __getstate__(self):
-        return {"values": self._values, "region": self.registry.region}
+        return {"values": self._values, "region": self.catalogue.region}
 
     def __setstate__(self, state):
         object.__setattr__(self, "_values", state["values"])
-        object.__setattr__(self, "registry", load_registry(state["region"]))
+        object.__setattr__(self, "catalogue", load_catalogue(state["region"]))
 
     def with_overrides(self, overrides: dict[str, float]) -> ParameterSet:
         unknown = set(overrides) - set(self._values)
         if unknown:
             raise KeyError(f"unknown parameters: {sorted(unknown)}")
-        return ParameterSet({**self._values, **{k: float(v) for k, v in overrides.items()}}, self.registry)
+        return ParameterSet({**self._values, **{k: float(v) for k, v in overrides.items()}}, self.catalogue)
 
     def as_dict(self) -> dict[str, float]:
         return dict(sorted(self._values.items()))
@@ -195,10 +195,10 @@ class ParameterSet:
         return hashlib.sha256(blob).hexdigest()
 
     def provenance(self) -> list[dict]:
-        """Each value with the registry's unit, range, status and source."""
+        """Each value with the catalogue's unit, range, status and source."""
         out = []
         for pid, value in self.as_dict().items():
-            p = self.registry.parameters[pid]
+            p = self.catalogue.parameters[pid]
             out.append(
                 {
                     "id": pid,
@@ -211,3 +211,8 @@ class ParameterSet:
                 }
             )
         return out
+
+
+def parameters_for(scenario) -> ParameterSet:
+    """The values a scenario runs with: its region's catalogue values with its ``overrides``."""
+    return load_catalogue(scenario.region).defaults().with_overrides(scenario.overrides)

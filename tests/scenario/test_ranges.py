@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 
 from qdsim import api
-from qdsim.calibration import range_checks, range_warnings
-from qdsim.calibration.ranges import lever_levels
-from qdsim.registry import load_registry
+from qdsim.scenario.ranges import range_checks, range_warnings
+from qdsim.scenario.ranges import lever_levels
+from qdsim.catalogue import load_catalogue
 
-from .helpers import BASELINE, ROOT
+from ..conftest import ROOT
+
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
 
 def variant(**changes) -> api.Scenario:
@@ -50,10 +52,10 @@ def test_money_share_and_overrides_are_flagged():
     s = variant(**{
         "levers.funds.fiscal": {2021: 4.05e8, 2026: 12e8},
         "levers.funds.shares": {"industry": 0.6, "labour": 0.08, "consumption": 0.12, "village": 0.1, "ecology": 0.06, "social": 0.03, "talent": 0.01},
-        "overrides": {"promo_scale": 5000.0},
+        "overrides": {"procurement_budget": 5.0e6},
     })
     levers = {c.lever for c in range_checks(s)}
-    assert levers == {"funds.fiscal", "funds.shares.consumption", "overrides.promo_scale"}
+    assert levers == {"funds.fiscal", "funds.shares.consumption", "overrides.procurement_budget"}
     en = " ".join(range_warnings(s, "en"))
     assert "Qingdao fiscal assistance funds" in en and "consumption assistance" in en and "Sales per promotion yuan" in en
 
@@ -70,7 +72,7 @@ def test_overriding_a_non_calibrated_parameter_is_not_flagged():
 
 
 def test_reference_levels_are_those_of_the_calibration():
-    stored = load_registry().calibration.get("lever_range")
+    stored = load_catalogue().calibration.get("lever_range")
     computed = lever_levels(api.load_scenario(BASELINE))
     if stored:
         assert stored == computed, "scenarios/baseline.yaml changed since the calibration: rerun `qdsim calibrate`"

@@ -27,10 +27,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import socket
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -38,10 +36,12 @@ from pathlib import Path
 from typing import Any
 
 import qdsim
-from qdsim.provenance import code_sha
+from qdsim.catalogue import parameters_for
+from qdsim.outputs import copy_outputs, outputs_ok
+from qdsim.provenance import code_sha, planned_run_id
+from qdsim.result import RunResult
 
 STATUSES = ("running", "done", "failed")
-OUTPUT_FILES = ("summary.csv", "manifest.json", "replicates.parquet", "scenario.yaml")
 BUSY_TIMEOUT_MS = 30_000
 SCHEMA_VERSION = 1
 
@@ -95,82 +95,6 @@ def default_home() -> Path:
     """``$QDSIM_HOME`` or ``./runs``."""
     env = os.environ.get("QDSIM_HOME")
     return Path(env) if env else Path("runs")
-
-
-def outputs_ok(out_dir: str | os.PathLike | None, run_id: str, code: str | None = None) -> bool:
-    """True when ``out_dir`` holds the complete outputs of ``run_id`` (computed by ``code``)."""
-    if not out_dir:
-        return False
-    d = Path(out_dir)
-    if not all((d / f).is_file() for f in OUTPUT_FILES):
-        return False
-    try:
-        manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    if manifest.get("run_id") != run_id:
-        return False
-    return code is None or manifest.get("code_sha256") == code
-
-
-#: what a run folder may hold besides its outputs and still be replaced by a new run (`qdsim brief RUN` writes RUN/brief)
-REPLACEABLE_EXTRAS = ("brief",)
-
-
-def replaceable(path: str | os.PathLike) -> bool:
-    """Whether a run's outputs may replace ``path``: it does not exist, or is a folder holding nothing but a run's files.
-
-    A file, a folder of anything else (``--out ~`` by mistake, notes added to a run folder), or the
-    working folder and its parents are never deleted to make room for a run.
-    """
-    p = Path(path)
-    if not p.exists() and not p.is_symlink():
-        return True
-    if not p.is_dir():
-        return False
-    try:
-        here = Path.cwd().resolve()
-    except OSError:
-        here = None
-    if here is not None and (p.resolve() == here or p.resolve() in here.parents):
-        return False
-    allowed = {*OUTPUT_FILES, *REPLACEABLE_EXTRAS}
-    return all(x.name in allowed for x in p.iterdir())
-
-
-@contextlib.contextmanager
-def replacing(dst: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary folder that replaces ``dst`` when the block ends without error.
-
-    The folder is filled beside ``dst`` and moved into place, so a crash never
-    leaves a half-written output; on error it is removed. ``dst`` is replaced
-    only when :func:`replaceable`; otherwise FileExistsError, before any work.
-    """
-    target = Path(dst).resolve()  # "." and symbolic links: replace the folder itself
-    if not replaceable(target):
-        raise FileExistsError(f"{dst} is the working folder or holds more than a qdsim run; it is not replaced (choose another output folder)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        tmp.chmod(0o755)
-        yield tmp
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def copy_outputs(src: str | os.PathLike, dst: str | os.PathLike) -> Path:
-    """Copy a run's output directory to ``dst`` atomically (see :func:`replacing`)."""
-    src, dst = Path(src), Path(dst)
-    if src.resolve() == dst.resolve():
-        return dst
-    with replacing(dst) as tmp:
-        for f in OUTPUT_FILES:
-            shutil.copy2(src / f, tmp / f)
-    return dst
 
 
 def _pid_alive(pid: int) -> bool:
@@ -396,51 +320,6 @@ def stamp_manifest(result) -> None:
     result.manifest["code_sha256"] = code_sha()
 
 
-def planned_run_id(scenario) -> str:
-    """The run ID a scenario (with its replicates, seed and scale) will have: known before it runs."""
-    from qdsim.api import parameters_for
-    from qdsim.provenance import run_id
-
-    return run_id(scenario_sha=scenario.sha256(), params_sha=parameters_for(scenario).sha256(), seed=scenario.seed,
-                  replicates=scenario.replicates, scale=scenario.scale)
-
-
-def read_result(out_dir: str | os.PathLike):
-    """A :class:`qdsim.api.RunResult` read back from a run's output directory."""
-    import numpy as np
-    import pandas as pd
-
-    from qdsim.api import RunResult, parameters_for
-    from qdsim.metrics import METRIC_IDS
-    from qdsim.registry import load_registry
-    from qdsim.scenario.schema import Scenario
-
-    d = Path(out_dir)
-    manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
-    scenario = Scenario.model_validate(manifest["scenario"])
-    params = parameters_for(scenario)
-    years = scenario.period.years
-    county_ids = ["all"] + [c["id"] for c in load_registry(scenario.region).counties]
-    reps = pd.read_parquet(d / "replicates.parquet")
-    shape = (scenario.replicates, len(METRIC_IDS), len(years), len(county_ids))
-
-    def cube(sid: str) -> np.ndarray:
-        arr = np.full(shape, np.nan)
-        part = reps[reps.scenario == sid]
-        idx = (
-            part.replicate.to_numpy(),
-            part.metric.map({m: i for i, m in enumerate(METRIC_IDS)}).to_numpy(),
-            part.year.map({y: i for i, y in enumerate(years)}).to_numpy(),
-            part.county.map({c: i for i, c in enumerate(county_ids)}).to_numpy(),
-        )
-        arr[idx] = part.value.to_numpy()
-        return arr
-
-    summary = pd.read_csv(d / "summary.csv", keep_default_na=False, na_values=[""])
-    return RunResult(scenario, params, manifest["run_id"], years, county_ids, cube(scenario.id),
-                     cube(f"{scenario.id}-counterfactual"), manifest, summary)
-
-
 class RunRecorder:
     """The registry's part in one ``qdsim run``: serve a finished run, or record this one.
 
@@ -469,13 +348,11 @@ class RunRecorder:
 
     def served(self):
         """The finished run copied to ``out_dir`` (a RunResult), or None if it must be computed."""
-        return read_result(self.out_dir) if self.served_from else None
+        return RunResult.read(self.out_dir) if self.served_from else None
 
     def start(self) -> None:
         if self.store is None:
             return
-        from qdsim.api import parameters_for
-
         s = self.scenario
         try:
             self.store.start(self.run_id, scenario_id=s.id, scenario_sha=s.sha256(), params_sha=parameters_for(s).sha256(),

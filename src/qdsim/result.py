@@ -1,0 +1,98 @@
+"""What a run produced: the replicate arrays, the summary and the manifest, written to and read from a folder.
+
+The arrays are (replicate, metric, year, county+all): county 0 is ``all``,
+then the counties in catalogue order, metrics in :data:`qdsim.metrics.METRIC_IDS`
+order. Folders are :mod:`qdsim.outputs`'s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
+from qdsim.cost import CostReport
+from qdsim.metrics import METRIC_IDS
+from qdsim.outputs import replacing
+from qdsim.scenario.schema import Scenario
+from qdsim.summary import replicate_table
+
+
+@dataclass
+class RunResult:
+    """What a run produced, ready to be summarised, shown or written."""
+
+    scenario: Scenario
+    params: ParameterSet
+    run_id: str
+    years: list[int]
+    county_ids: list[str]
+    with_coop: np.ndarray  # (replicate, metric, year, county+all)
+    without: np.ndarray | None  # the no-cooperation counterfactual (None: skipped)
+    manifest: dict
+    summary: pd.DataFrame = field(repr=False)
+    baseline: np.ndarray | None = field(default=None, repr=False)  # the paired baseline (None: the run is the baseline)
+    cost: CostReport | None = field(default=None, repr=False)  # spending and results per unit of money (qdsim.cost)
+
+    def metric(self, metric: str, county: str = "all", counterfactual: bool = False) -> np.ndarray:
+        """Replicate values (replicate, year) of one metric."""
+        arr = self.without if counterfactual else self.with_coop
+        return arr[:, METRIC_IDS.index(metric), :, self.county_ids.index(county)]
+
+    def write(self, out_dir: str | os.PathLike) -> Path:
+        """Write summary.csv, cost.csv, manifest.json, replicates.parquet and scenario.yaml.
+
+        Files are written to a temporary folder and moved into place, so a
+        crash never leaves a half-written output directory. An existing
+        ``out_dir`` is replaced only when it is empty or holds a run (see
+        :func:`qdsim.outputs.replaceable`); anything else raises FileExistsError.
+        """
+        out = Path(out_dir)
+        with replacing(out) as tmp:
+            self.summary.to_csv(tmp / "summary.csv", index=False, float_format="%.10g", lineterminator="\n")
+            replicate_table(self.scenario.id, self.with_coop, self.without, self.years, self.county_ids, self.baseline).to_parquet(
+                tmp / "replicates.parquet", index=False
+            )
+            if self.cost is not None:
+                self.cost.to_frame().to_csv(tmp / "cost.csv", index=False, float_format="%.10g", lineterminator="\n")
+            (tmp / "scenario.yaml").write_text(self.scenario.to_yaml(), encoding="utf-8")
+            (tmp / "manifest.json").write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        return out
+
+    @classmethod
+    def read(cls, out_dir: str | os.PathLike) -> RunResult:
+        """A run read back from its output folder (what the registry serves, what ``qdsim brief`` reads)."""
+        d = Path(out_dir)
+        manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+        scenario = Scenario.model_validate(manifest["scenario"])
+        params = parameters_for(scenario)
+        years = scenario.period.years
+        county_ids = ["all"] + [c["id"] for c in load_catalogue(scenario.region).counties]
+        reps = pd.read_parquet(d / "replicates.parquet")
+        shape = (scenario.replicates, len(METRIC_IDS), len(years), len(county_ids))
+
+        def cube(sid: str) -> np.ndarray | None:
+            part = reps[reps.scenario == sid]
+            if part.empty:
+                return None
+            arr = np.full(shape, np.nan)
+            idx = (
+                part.replicate.to_numpy(),
+                part.metric.map({m: i for i, m in enumerate(METRIC_IDS)}).to_numpy(),
+                part.year.map({y: i for i, y in enumerate(years)}).to_numpy(),
+                part.county.map({c: i for i, c in enumerate(county_ids)}).to_numpy(),
+            )
+            arr[idx] = part.value.to_numpy()
+            return arr
+
+        summary = pd.read_csv(d / "summary.csv", keep_default_na=False, na_values=[""])
+        spent = manifest.get("cost_effectiveness")
+        return cls(scenario, params, manifest["run_id"], years, county_ids, cube(scenario.id),
+                   cube(f"{scenario.id}-counterfactual"), manifest, summary, baseline=cube(f"{scenario.id}-baseline"),
+                   cost=CostReport.from_dict(spent) if spent else None)
+
