@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from qdsim.model import kernels
 from qdsim.model.accounts import gini, gini_by_group
 from qdsim.model.order import smallest, stable_argsort
 
@@ -70,3 +73,82 @@ def test_gini_by_group_is_gini_of_each_group(kind):
     want = [_plain_gini(x[g == c], w[g == c]) for c in range(8)] + [_plain_gini(x, w)]
     assert np.array_equal(got, np.array(want), equal_nan=True)
     assert np.array_equal(gini(x, w), _plain_gini(x, w), equal_nan=True)
+
+
+# -- the compiled kernels against the NumPy expressions they replace ------------------------------
+
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 400), sort=st.booleans(), kind=st.integers(0, 3))
+@settings(max_examples=60, deadline=None)
+def test_bincount_kernels_are_numpys(seed, n, sort, kind):
+    rng = np.random.default_rng(seed)
+    index = rng.integers(0, 7, n).astype(np.int8)
+    if sort:  # as counties are stored; unsorted visits bins again
+        index.sort()
+    values = np.abs(_hard(kind, n, rng)) if kind != 3 else rng.integers(1, 9, n).astype(np.int16)
+    scale = float(rng.choice([1.0, 1 / 0.003, 0.1]))
+    assert np.array_equal(kernels.bincount(index, values, scale, 7), np.bincount(index, weights=values * scale, minlength=7))
+    mask = rng.random(n) < 0.4
+    assert np.array_equal(kernels.bincount_where(index, mask, scale, 7), np.bincount(index, weights=mask * scale, minlength=7))
+
+
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 500), households=st.integers(1, 80), sort=st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_household_wages_is_numpys(seed, n, households, sort):
+    rng = np.random.default_rng(seed)
+    household = rng.integers(0, households, n).astype(np.int32)
+    if sort:  # as workers are stored
+        household.sort()
+    state = rng.integers(0, 5, n).astype(np.int8)
+    skill = rng.lognormal(0, 0.3, n)
+    rates = rng.random((3, 5)) * rng.choice([1.0, 3000.0])
+    got = kernels.household_wages(household, state, skill, rates, households)
+    for j in range(3):
+        assert np.array_equal(got[j], np.bincount(household, weights=rates[j][state] * skill, minlength=households))
+
+
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 500))
+@settings(max_examples=60, deadline=None)
+def test_leave_jobs_is_numpys(seed, n):
+    rng = np.random.default_rng(seed)
+    state = rng.integers(0, 5, n).astype(np.int8)
+    subsidised, assisted = rng.random(n) < 0.3, rng.random(n) < 0.5
+    u = rng.random(n)
+    u[: n // 10] = 0.0  # draws at the rates' edges
+    rates = np.array([0.0, 0.01, 0.3, 0.5, 0.2])
+    stabilised = 1 - 0.4
+    # the NumPy expression of the returns step
+    rate = rates[state]
+    rate[subsidised] *= stabilised
+    leave = u < rate
+    want_lose = np.flatnonzero(leave & (state == 1))
+    want_state, want_assisted = state.copy(), assisted.copy()
+    want_state[leave], want_assisted[leave] = 0, False
+    lose = kernels.leave_jobs(state, subsidised, assisted, u, rates, stabilised, 0, 1)
+    assert np.array_equal(lose, want_lose) and np.array_equal(state, want_state) and np.array_equal(assisted, want_assisted)
+    assert n < 50 or leave.any()
+
+
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 500), programme=st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_count_months_is_numpys(seed, n, programme):
+    rng = np.random.default_rng(seed)
+    state = rng.integers(0, 5, n).astype(np.int8)
+    employer = np.where(state == 1, rng.integers(0, 30, n), -1).astype(np.int32)
+    eligible, coop = rng.random(n) < 0.5, rng.random(32) < 0.5
+    assisted = rng.random(n) < 0.5
+    employed_months = rng.integers(0, 11, n).astype(np.int8)
+    assisted_months = np.minimum(rng.integers(0, 11, n), employed_months).astype(np.int8)
+    counted = rng.random(n) < 0.2
+    mark = 6
+    # the NumPy expression of the month's count
+    want = {"assisted": assisted.copy(), "employed": employed_months.copy(), "months": assisted_months.copy()}
+    employed = state != 0
+    want["employed"] += employed
+    in_firm = np.flatnonzero(state == 1)
+    want["assisted"][in_firm] = coop[employer[in_firm]] & eligible[in_firm] & programme
+    want["months"] += want["assisted"] & employed
+    want_reached = np.flatnonzero((want["months"] >= mark) & ~counted)
+    reached = kernels.count_months(state, employer, eligible, coop, programme, assisted, employed_months, assisted_months, counted, mark, 0, 1)
+    assert np.array_equal(reached, want_reached)
+    assert np.array_equal(assisted, want["assisted"]) and np.array_equal(employed_months, want["employed"])
+    assert np.array_equal(assisted_months, want["months"])

@@ -332,22 +332,3 @@ def test_wages_accrue_by_state_and_skill(model):
     before = hh.income[h0, 2]
     labour.accrue_wages(model, 0)
     assert math.isclose(hh.income[h0, 2] - before, p.remittance_share * (p.wage_qingdao - p.living_cost_qingdao) * w.skill[0])
-
-
-@settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), months=st.lists(st.floats(0.0, 0.3), min_size=1, max_size=6))
-def test_kept_household_wages_equal_a_fresh_sum_to_the_last_bit(seed, months):
-    """HouseholdWages keeps sums between months for speed only: any sequence of state changes
-    gives the very numbers of summing every worker again."""
-    rng = np.random.default_rng(seed)
-    n_h = 60
-    household = np.sort(rng.integers(0, n_h, 200)).astype(np.int32)
-    w = SimpleNamespace(household=household, state=rng.integers(0, 5, 200).astype(np.int8), skill=rng.lognormal(0, 0.3, 200), n=200)
-    kept = labour.HouseholdWages(w, n_h)
-    rates = (rng.random(5), rng.random(5))
-    for frac in months:
-        move = rng.random(w.n) < frac
-        w.state[move] = rng.integers(0, 5, move.sum())
-        got = kept.monthly(w, rates)
-        for total, r in zip(got, rates, strict=True):
-            assert np.array_equal(total, np.bincount(household, weights=r[w.state] * w.skill, minlength=n_h))

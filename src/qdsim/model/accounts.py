@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from qdsim.model import kernels
 from qdsim.model.order import stable_argsort
 
 RAW = (
@@ -70,8 +71,13 @@ class YearBook:
     def add(self, key: str, county: int, value: float) -> None:
         self.data[key][self.year, county] += value
 
-    def add_by_county(self, key: str, county: np.ndarray, values: np.ndarray) -> None:
-        self.data[key][self.year, : self.n_counties] += np.bincount(county, weights=values, minlength=self.n_counties)
+    def add_by_county(self, key: str, county: np.ndarray, values: np.ndarray, scale: float = 1.0) -> None:
+        """Add ``values × scale`` by county to this year's row: ``np.bincount(county, weights=values * scale)``."""
+        self.data[key][self.year, : self.n_counties] += kernels.bincount(county, values, scale, self.n_counties)
+
+    def count_by_county(self, key: str, county: np.ndarray, mask: np.ndarray, scale: float) -> None:
+        """Add ``scale`` by county for each element where ``mask`` holds (``add_by_county(key, county, mask * scale)``)."""
+        self.data[key][self.year, : self.n_counties] += kernels.bincount_where(county, mask, scale, self.n_counties)
 
     def set(self, key: str, county: int, value: float) -> None:
         self.data[key][self.year, county] = value

@@ -138,11 +138,11 @@ def harvest(model, t: int) -> None:
 
     c, wgt = hh.county, hh.weight
     book = model.book
-    book.add_by_county("potato_output", c, potato_out * wgt)
-    book.add_by_county("potato_area", c, area[:, POTATO] * wgt)
+    book.add_by_county("potato_output", c, potato_out, wgt)
+    book.add_by_county("potato_area", c, area[:, POTATO], wgt)
     book.add_by_county("demo_output", c, hh.demo_potato * y_demo * wgt)
-    book.add_by_county("demo_area", c, hh.demo_potato * wgt)
+    book.add_by_county("demo_area", c, hh.demo_potato, wgt)
     book.add_by_county("gh_demo_cycles_area", c, hh.demo_greenhouse * 2 * wgt)
-    book.add_by_county("gh_demo_area", c, hh.demo_greenhouse * wgt)
+    book.add_by_county("gh_demo_area", c, hh.demo_greenhouse, wgt)
     book.add_by_county("income_potato", c, (potato_out * price_potato - (area[:, POTATO] * p.potato_cost + extra) * growth) * wgt)
     book.add_by_county("income_herbs", c, (herbs_out * price_herbs - area[:, HERBS] * p.herbs_cost * growth) * wgt)

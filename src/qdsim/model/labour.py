@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qdsim.model import kernels
 from qdsim.model.households import FIRM, GANSU, HOME, OTHER, QINGDAO, STATE_NAMES
 from qdsim.model.order import smallest
 
@@ -58,7 +59,6 @@ class LabourState:
 
     asc_gansu: float  # alternative-specific constants, set from the 2021 shares (structural)
     asc_other: float
-    wages: HouseholdWages  # each household's wages this month, kept between months for speed
 
 
 def wage_indices(model, t: int) -> tuple[float, float]:
@@ -127,15 +127,10 @@ def monthly(model, month: int) -> None:
     u_leave = rng.random(w.n)  # one draw per worker every month (common random numbers)
     u_decide = rng.random(w.n)
 
-    # returns and job losses; the stabilisation subsidy keeps subsidised workers longer
-    rate = return_rates(p)[w.state]
-    rate[w.subsidised] *= 1 - p.stabilisation_effect
-    leave = u_leave < rate
-    lose = np.flatnonzero(leave & (w.state == FIRM))
+    # returns and job losses (they go home, their help ends); the stabilisation subsidy keeps subsidised workers longer
+    lose = kernels.leave_jobs(w.state, w.subsidised, w.assisted, u_leave, return_rates(p), 1 - p.stabilisation_effect, HOME, FIRM)
     if len(lose):
         model.release_firm_workers(lose)
-    w.state[leave] = HOME
-    w.assisted[leave] = False
 
     # training places go to workers at home after Spring Festival
     if month == SPRING_FESTIVAL_MONTH:
@@ -245,13 +240,10 @@ def count_months(model, t: int) -> None:
     """Months employed and assisted; the stable-employment count and the subsidy at the mark."""
     w = model.workers
     p = model.params
-    employed = w.state != HOME
-    w.employed_months += employed
-    in_firm = np.flatnonzero(w.state == FIRM)
-    # a job in a cooperation firm is a cooperation job: the running programme counts those of its target group
-    w.assisted[in_firm] = model.firms.coop[w.employer[in_firm]] & w.eligible[in_firm] & runs(model, t)
-    w.assisted_months += w.assisted & employed
-    reached = np.flatnonzero((w.assisted_months >= math.ceil(p.stable_months)) & ~w.stable_counted)  # whole months: compare as integers
+    # a job in a cooperation firm is a cooperation job: the running programme counts those of its target group;
+    # the mark in whole months (months are counted as integers)
+    reached = kernels.count_months(w.state, w.employer, w.eligible, model.firms.coop, runs(model, t), w.assisted, w.employed_months,
+                                   w.assisted_months, w.stable_counted, math.ceil(p.stable_months), HOME, FIRM)
     if not len(reached):
         return
     w.stable_counted[reached] = True
@@ -289,65 +281,16 @@ def accrue_wages(model, t: int) -> None:
     net_away = np.array([0.0, 0.0, e["gansu"], e["other"], e["qingdao"]])
     migrant = p.remittance_share * np.maximum(net_away, 0.0)
     away_gross = gross * (np.arange(len(gross)) >= GANSU)  # GANSU, OTHER, QINGDAO
-    wages_local, wages_migrant, earned = model.labour.wages.monthly(w, (local, migrant, away_gross))
+    wages_local, wages_migrant, earned = kernels.household_wages(w.household, w.state, w.skill, np.stack((local, migrant, away_gross)), hh.n)
     hh.income[:, 1] += wages_local
     hh.income[:, 2] += wages_migrant
     hh.migrant_earnings += earned
-
-
-class HouseholdWages:
-    """Each household's monthly sums of per-worker rates by state, kept from month to month (for speed only).
-
-    A household's monthly sum is the sum, in worker order, of its workers'
-    rate for their state times their skill (``np.bincount`` over all
-    workers). Few workers change state in a month, so the sums are kept and
-    only households with a worker whose state changed are summed again: the
-    same additions in the same order, hence the same numbers to the last bit.
-    Everything is summed again when the rates change (a new year) or many
-    workers moved (Spring Festival). A worker's household and skill are
-    fixed for the life of the model.
-    """
-
-    def __init__(self, workers, n_households: int):
-        self.household = workers.household
-        self.n_households = n_households
-        self.per_household = np.bincount(workers.household, minlength=n_households)
-        self.first = np.cumsum(self.per_household) - self.per_household  # workers are stored household by household
-        self.contiguous = bool(np.all(workers.household[1:] >= workers.household[:-1]))
-        self.rates: np.ndarray | None = None
-        self.state: np.ndarray | None = None
-        self.sums: list[np.ndarray] = []
-
-    def monthly(self, w, rates: tuple[np.ndarray, ...]) -> list[np.ndarray]:
-        """Each household's sum of ``rate[state] × skill`` over its workers, one array per rate vector (kept: do not modify)."""
-        stacked = np.stack(rates)
-        changed = None
-        if self.contiguous and w.household is self.household and self.rates is not None and np.array_equal(stacked, self.rates):
-            changed = np.flatnonzero(w.state != self.state)
-        if changed is None or len(changed) > w.n // 8:
-            self.sums = [np.bincount(w.household, weights=r[w.state] * w.skill, minlength=self.n_households) for r in rates]
-        elif len(changed):
-            hs = w.household[changed]  # sorted, as workers are
-            hs = hs[np.concatenate([[True], hs[1:] != hs[:-1]])]
-            counts = self.per_household[hs]
-            ends = np.cumsum(counts)
-            idx = np.repeat(self.first[hs] - (ends - counts), counts) + np.arange(ends[-1])  # their workers, in order
-            pos = np.repeat(np.arange(len(hs)), counts)
-            state, skill = w.state[idx], w.skill[idx]
-            for total, r in zip(self.sums, rates, strict=True):
-                total[hs] = np.bincount(pos, weights=r[state] * skill, minlength=len(hs))
-        self.rates = stacked
-        if self.state is None or self.state.shape != w.state.shape:
-            self.state = w.state.copy()
-        else:
-            np.copyto(self.state, w.state)  # into the kept buffer (a fresh copy each month costs page faults)
-        return self.sums
 
 
 def year_end_stocks(model) -> None:
     """Record where workers are at year end (scenario and counterfactual alike)."""
     w, b, wt = model.workers, model.book, model.weight
     for state, key in ((GANSU, "migrants_gansu"), (OTHER, "migrants_other"), (QINGDAO, "migrant_workers_qingdao"), (FIRM, "enterprise_jobs")):
-        b.add_by_county(key, w.county, (w.state == state) * wt)
-    b.add_by_county("wage_employment", w.county, (w.state != HOME) * wt)
-    b.add_by_county("stable_employment", w.county, w.stable_counted * wt)
+        b.count_by_county(key, w.county, w.state == state, wt)
+    b.count_by_county("wage_employment", w.county, w.state != HOME, wt)
+    b.count_by_county("stable_employment", w.county, w.stable_counted, wt)

@@ -72,7 +72,7 @@ class DingxiModel(mesa.Model):
         self.demo_order = population.demo_order
         self.workers_per_village = np.bincount(self.workers.village, minlength=len(self.villages.county))  # workers do not move
         asc_gansu, asc_other = labour.away_constants(params, labour.net_earnings(self, 0))
-        self.labour = labour.LabourState(asc_gansu, asc_other, labour.HouseholdWages(self.workers, self.households.n))
+        self.labour = labour.LabourState(asc_gansu, asc_other)
 
         self.funds = funds.Funds(self.county_weights, self.n_years)
         self.book = YearBook(self.n_years, self.n_counties)
@@ -155,11 +155,11 @@ class DingxiModel(mesa.Model):
         wt = hh.weight
         b.data["fiscal_funds_spent"][t, :k] += self.funds.spent_by_county(t)
         income = hh.total_income()
-        b.add_by_county("income_total", hh.county, income * wt)
+        b.add_by_county("income_total", hh.county, income, wt)
         for j, src in enumerate(("farm", "wages_local", "wages_migrant", "transfers", "dividends")):
-            b.add_by_county(f"income_{src}", hh.county, hh.income[:, j] * wt)
-        b.add_by_county("migrant_earnings", hh.county, hh.migrant_earnings * wt)
-        b.add_by_county("persons", hh.county, hh.size * wt)
+            b.add_by_county(f"income_{src}", hh.county, hh.income[:, j], wt)
+        b.add_by_county("migrant_earnings", hh.county, hh.migrant_earnings, wt)
+        b.add_by_county("persons", hh.county, hh.size, wt)
         b.add_by_county("households", hh.county, np.full(hh.n, wt))
         b.data["eco_forest_area"][t, :k] = self.forest.area
         s = self.consumption.suppliers

@@ -1,0 +1,132 @@
+"""Compiled loops (numba) for the passes over every worker and household that run each month.
+
+Each kernel does, in one pass, what a few NumPy expressions did in several
+(each pass over the 930,000 workers costs about a millisecond), with the
+same arithmetic in the same order, so that the results are the same to the
+last bit: the same multiplications rounded once each, additions in index
+order (as ``np.bincount`` adds), comparisons as NumPy makes them. No
+transcendental function is computed here (NumPy's ``exp`` and ``log`` may
+round differently from the compiler's), and no random number is drawn here:
+the draws stay in the mechanism modules, from their streams, in the same
+order and shapes. ``tests/benchmarks/test_exactness.py`` checks each kernel
+against the NumPy expression it replaces.
+
+Compiled on first use and cached on disk beside the module (``cache=True``),
+so a new process loads them in milliseconds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def bincount(index: np.ndarray, weights: np.ndarray, scale: float, n: int) -> np.ndarray:
+    """``np.bincount(index, weights=weights * scale, minlength=n)`` for indices below ``n``.
+
+    A bin's running sum stays in a register while the index repeats (indices
+    come sorted, county by county), and every bin still adds in index order.
+    """
+    out = np.zeros(n)
+    if len(index) == 0:
+        return out
+    bin_ = index[0]
+    acc = 0.0
+    for i in range(len(index)):
+        b = index[i]
+        if b != bin_:
+            out[bin_] = acc
+            bin_ = b
+            acc = out[b]
+        acc += weights[i] * scale
+    out[bin_] = acc
+    return out
+
+
+@njit(cache=True, nogil=True)
+def bincount_where(index: np.ndarray, mask: np.ndarray, value: float, n: int) -> np.ndarray:
+    """``np.bincount(index, weights=mask * value, minlength=n)`` for a ``value`` ≥ 0 (adding 0.0 then changes no sum)."""
+    out = np.zeros(n)
+    if len(index) == 0:
+        return out
+    bin_ = index[0]
+    acc = 0.0
+    for i in range(len(index)):
+        b = index[i]
+        if b != bin_:
+            out[bin_] = acc
+            bin_ = b
+            acc = out[b]
+        if mask[i]:
+            acc += value
+    out[bin_] = acc
+    return out
+
+
+@njit(cache=True, nogil=True)
+def leave_jobs(state: np.ndarray, subsidised: np.ndarray, assisted: np.ndarray, u: np.ndarray, rates: np.ndarray,
+               stabilised: float, home: int, firm: int) -> np.ndarray:
+    """Workers whose draw ``u`` falls below their state's monthly rate (× ``stabilised`` when subsidised) go home.
+
+    Sets their state to ``home`` and their help to False; returns those who were in a firm
+    (their employers are left for :func:`qdsim.model.enterprises.release`). Without branches
+    on the draws (x × 1.0 is x: the unsubsidised rate is the rate).
+    """
+    factor = np.array([1.0, stabilised])
+    lose = np.empty(len(state), np.int64)
+    k = 0
+    for i in range(len(state)):
+        s = state[i]
+        leave = u[i] < rates[s] * factor[np.int64(subsidised[i])]
+        lose[k] = i
+        k += leave and s == firm
+        state[i] = home if leave else s
+        assisted[i] = assisted[i] and not leave
+    return lose[:k]
+
+
+@njit(cache=True, nogil=True)
+def count_months(state: np.ndarray, employer: np.ndarray, eligible: np.ndarray, coop: np.ndarray, programme: bool,
+                 assisted: np.ndarray, employed_months: np.ndarray, assisted_months: np.ndarray, stable_counted: np.ndarray,
+                 mark: int, home: int, firm: int) -> np.ndarray:
+    """A month employed (not ``home``) and assisted; a firm job is assisted when its firm is a cooperation
+    firm, the worker eligible and the ``programme`` running. Returns the workers newly at the ``mark``."""
+    reached = np.empty(len(state), np.int64)
+    k = 0
+    for i in range(len(state)):
+        s = state[i]
+        employed = s != home
+        in_firm = s == firm
+        a = (coop[max(employer[i], 0)] and eligible[i] and programme) if in_firm else assisted[i]
+        assisted[i] = a
+        employed_months[i] += employed
+        months = assisted_months[i] + (a and employed)
+        assisted_months[i] = months
+        reached[k] = i
+        k += months >= mark and not stable_counted[i]
+    return reached[:k]
+
+
+@njit(cache=True, nogil=True)
+def household_wages(household: np.ndarray, state: np.ndarray, skill: np.ndarray, rates: np.ndarray, n: int) -> np.ndarray:
+    """Each household's sum over its workers of ``rates[j, state] * skill``, one row per rate vector ``j``
+    (three): ``np.bincount(household, weights=rates[j][state] * skill, minlength=n)``, summed in registers
+    while the household repeats (workers are stored household by household)."""
+    out = np.zeros((3, n))
+    if len(household) == 0:
+        return out
+    h = household[0]
+    a0 = a1 = a2 = 0.0
+    for i in range(len(household)):
+        g = household[i]
+        if g != h:
+            out[0, h], out[1, h], out[2, h] = a0, a1, a2
+            h = g
+            a0, a1, a2 = out[0, g], out[1, g], out[2, g]
+        s, k = state[i], skill[i]
+        a0 += rates[0, s] * k
+        a1 += rates[1, s] * k
+        a2 += rates[2, s] * k
+    out[0, h], out[1, h], out[2, h] = a0, a1, a2
+    return out
