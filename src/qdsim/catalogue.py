@@ -159,17 +159,18 @@ class ParameterSet:
     unknown name is an error, never a silent default.
     """
 
-    __slots__ = ("_values", "catalogue")
-
     def __init__(self, values: dict[str, float], catalogue: Catalogue):
+        clash = set(values) & set(dir(ParameterSet))
+        if clash:
+            raise ValueError(f"parameter names clash with ParameterSet's own: {sorted(clash)}")
+        # each value is also an instance attribute: the mechanisms read parameters hundreds of
+        # thousands of times a run, and a plain attribute is read without calling __getattr__
+        self.__dict__.update(values)
         object.__setattr__(self, "_values", dict(values))
         object.__setattr__(self, "catalogue", catalogue)
 
-    def __getattr__(self, name: str) -> float:
-        try:
-            return self._values[name]
-        except KeyError:
-            raise AttributeError(f"no parameter named {name!r} in the catalogue") from None
+    def __getattr__(self, name: str) -> float:  # only for names that are not parameters
+        raise AttributeError(f"no parameter named {name!r} in the catalogue")
 
     def __setattr__(self, name, value):  # pragma: no cover - guard
         raise AttributeError("ParameterSet is immutable; use with_overrides()")
@@ -178,8 +179,7 @@ class ParameterSet:
         return {"values": self._values, "region": self.catalogue.region}
 
     def __setstate__(self, state):
-        object.__setattr__(self, "_values", state["values"])
-        object.__setattr__(self, "catalogue", load_catalogue(state["region"]))
+        self.__init__(state["values"], load_catalogue(state["region"]))
 
     def with_overrides(self, overrides: dict[str, float]) -> ParameterSet:
         unknown = set(overrides) - set(self._values)

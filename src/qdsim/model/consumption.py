@@ -128,10 +128,12 @@ def match(model, ordered: np.ndarray, supply_by_county: np.ndarray) -> tuple[np.
         unmet_cert = np.bincount(b.partner, weights=ordered * need_cert, minlength=n_c)
         unmet_any = np.bincount(b.partner, weights=ordered * ~need_cert, minlength=n_c)
         return np.zeros((b.n, s.n)), np.zeros(s.n), np.zeros(s.n), unmet_cert, unmet_any
-    eligible = np.where(need_cert[:, None], s.certified[None, :], True)
-    weight = eligible * (s.capacity * s.quality)[None, :] * (1 + p.home_bias * (b.partner[:, None] == s.county[None, :]))
+    # only the buyers who order: the others' rows would be zeros, and adding zeros changes no sum
+    rows = np.flatnonzero(ordered > 0)
+    eligible = np.where(need_cert[rows, None], s.certified[None, :], True)
+    weight = eligible * (s.capacity * s.quality)[None, :] * (1 + p.home_bias * (b.partner[rows, None] == s.county[None, :]))
     total = weight.sum(axis=1)
-    alloc = np.divide(weight * ordered[:, None], total[:, None], out=np.zeros_like(weight), where=total[:, None] > 0)
+    alloc = np.divide(weight * ordered[rows, None], total[:, None], out=np.zeros_like(weight), where=total[:, None] > 0)
     received = alloc.sum(axis=0)
 
     # each supplier's share (by capacity) of its county's channel-grade produce
@@ -143,10 +145,12 @@ def match(model, ordered: np.ndarray, supply_by_county: np.ndarray) -> tuple[np.
     filled = alloc * fill[None, :]
     shipped = filled.sum(axis=0)
     loss = s.loss(model.levers.at("consumption.logistics_loss", model.year_index), model.levers.at("consumption.warehouses", model.year_index), p.warehouse_loss_cut)
-    accepted = filled * ((1 - loss) * s.quality)[None, :]
+    accepted = np.zeros((b.n, s.n))
+    accepted[rows] = filled * ((1 - loss) * s.quality)[None, :]
 
     # orders nobody could fill: those with no eligible supplier, and the unfilled part of the rest, by the buyer's county
-    unfilled = ordered - filled.sum(axis=1)
+    unfilled = ordered.copy()
+    unfilled[rows] -= filled.sum(axis=1)
     unmet_cert = np.bincount(b.partner, weights=unfilled * need_cert, minlength=n_c)
     unmet_any = np.bincount(b.partner, weights=unfilled * ~need_cert, minlength=n_c)
     return accepted, shipped, received, unmet_cert, unmet_any

@@ -56,9 +56,10 @@ def upgrade_demo_villages(model, t: int) -> None:
     p = model.params
     rng = model.streams["villages"]
     vs = model.villages
+    order = np.lexsort((vs.rank, ~vs.paired))  # paired villages first, then by pairing rank (ranks are unique)
     for c in range(model.n_counties):
         costs = p.demo_village_cost * np.clip(rng.normal(1.0, 0.15, COST_DRAWS), 0.5, 1.5)
-        candidates = sorted((v for v in vs.by_county[c] if not v.demo), key=lambda v: (not vs.paired[v.index], vs.rank[v.index]))
+        candidates = (vs.agents[i] for i in order[vs.county[order] == c] if not vs.agents[i].demo)
         for cost, v in zip(costs, candidates, strict=False):
             if model.funds.balance("village", c) < cost:
                 break
