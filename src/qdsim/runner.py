@@ -5,22 +5,30 @@ Replicate ``r`` of a run always uses the ``r``-th child of the run's
 same child (common random numbers) in three separate tasks, so that they can
 be spread across workers, and results do not depend on how many workers ran
 them or in which order they finished.
+
+They also start from the same synthetic population, which each process
+builds once per (region, parameters, seed, replicate, scale) and keeps
+(:func:`population_for`); a parallel run hands a worker the tasks of one
+replicate together when there are replicates enough to keep every worker busy,
+so that the counterfactual and the baseline reuse the scenario's population.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import numpy as np
 
-from qdsim.catalogue import ParameterSet, load_catalogue
+from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
 from qdsim.metrics import derive
 from qdsim.model.model import DingxiModel
-from qdsim.model.streams import replicate_seeds
+from qdsim.model.population import Population, build_population
+from qdsim.model.streams import replicate_seeds, spawn_streams
 from qdsim.scenario.schema import Scenario
 
 Progress = Callable[[int, int, str], None]
@@ -38,10 +46,19 @@ class SimulationTask:
     n_replicates: int
     scale: float
 
+    @property
+    def population_key(self) -> tuple:
+        """What the task's synthetic population depends on: tasks with the same key start from the same one."""
+        return (self.region, self.seed, self.replicate, self.scale, tuple(sorted(self.params.items())))
 
-def simulate(scenario: Scenario, params: ParameterSet, seq: np.random.SeedSequence, scale: float) -> np.ndarray:
-    """One replicate of one scenario: the metrics array (metric, year, county+all)."""
-    model = DingxiModel(scenario=scenario, params=params, seed_sequence=seq, scale=scale)
+
+def simulate(scenario: Scenario, params: ParameterSet, seq: np.random.SeedSequence, scale: float,
+             population: Population | None = None) -> np.ndarray:
+    """One replicate of one scenario: the metrics array (metric, year, county+all).
+
+    ``population``: the replicate's population when already built (see :class:`DingxiModel`).
+    """
+    model = DingxiModel(scenario=scenario, params=params, seed_sequence=seq, scale=scale, population=population)
     book = model.run()
     model.funds.check_conservation()
     return derive(book.array(), model.n_counties)
@@ -51,7 +68,39 @@ def run_task(task: SimulationTask) -> np.ndarray:
     """The metrics array of one simulation."""
     params = ParameterSet(task.params, load_catalogue(task.region))
     seq = replicate_seeds(task.seed, task.n_replicates)[task.replicate]
-    return simulate(task.scenario, params, seq, task.scale)
+    return simulate(task.scenario, params, seq, task.scale, population_for(task, params, seq))
+
+
+def run_tasks(tasks: list[SimulationTask]) -> list[np.ndarray]:
+    """Several tasks one after the other in this process (those of one replicate share its population)."""
+    return [run_task(t) for t in tasks]
+
+
+#: populations this process built, newest last, up to about two full-scale ones (~100 MB each)
+_populations: OrderedDict[tuple, Population] = OrderedDict()
+KEEP_HOUSEHOLDS = 1_100_000
+
+
+def population_for(task: SimulationTask, params: ParameterSet, seq: np.random.SeedSequence) -> Population:
+    """The task's synthetic population: built from the replicate's ``population`` stream, as the
+    model would build it, or the one this process already built for the same key (the model copies it)."""
+    key = task.population_key
+    pop = _populations.pop(key, None)
+    if pop is None:
+        pop = build_population(load_catalogue(task.region).counties, params, task.scale, spawn_streams(seq)["population"])
+    _populations[key] = pop
+    while len(_populations) > 1 and sum(p.households.n for p in _populations.values()) > KEEP_HOUSEHOLDS:
+        _populations.popitem(last=False)
+    return pop
+
+
+def warm_up() -> None:
+    """Load what every simulation needs once: the modules, the catalogue, the compiled kernels
+    (by running the shipped baseline on a few hundred households)."""
+    from qdsim.scenario import load_scenario, shipped
+
+    scenario = load_scenario(shipped.baseline_file())
+    simulate(scenario, parameters_for(scenario), np.random.SeedSequence(0), 0.0005)
 
 
 def default_workers() -> int:
@@ -65,17 +114,18 @@ def worker_pool(size: int) -> ProcessPoolExecutor:
     """A pool of ``size`` worker processes, kept for the next run.
 
     Starting a worker costs seconds (importing Mesa, SciPy and pandas, reading
-    the region's catalogue) — as long as a small run itself. So the pool stays
-    up between runs of this process (the app runs many), and its processes
-    fork from a server that imported the model once (``forkserver`` with
-    ``qdsim.runner`` preloaded). A pool of another size replaces it.
+    the region's catalogue, loading the compiled kernels) — as long as a small
+    run itself. So the pool stays up between runs of this process (the app
+    runs many), and its processes fork from a server that did all that once
+    (``forkserver`` with :mod:`qdsim.warm` preloaded). A pool of another size
+    replaces it.
     """
     global _pool
     if _pool is not None and _pool[:2] == (os.getpid(), size):
         return _pool[2]
     shutdown_pool()
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["__main__", "qdsim.runner"])  # only takes effect if the server is not running yet
+    ctx.set_forkserver_preload(["__main__", "qdsim.warm"])  # only takes effect if the server is not running yet
     _pool = (os.getpid(), size, ProcessPoolExecutor(max_workers=size, mp_context=ctx))
     return _pool[2]
 
@@ -97,25 +147,41 @@ def run_simulations(tasks: list[SimulationTask], workers: int, progress: Progres
     """
     results: dict[int, np.ndarray] = {}
     total = len(tasks)
+
+    def done(i: int, values: np.ndarray) -> None:
+        results[i] = values
+        if finished:
+            finished(i, values)
+        if progress:
+            progress(len(results), total, f"{len(results)}/{total}")
+
     if workers <= 1 or total == 1:
         for i, task in enumerate(tasks):
-            results[i] = run_task(task)
-            if finished:
-                finished(i, results[i])
-            if progress:
-                progress(i + 1, total, f"{i + 1}/{total}")
+            done(i, run_task(task))
     else:
         pool = worker_pool(workers)
         try:
-            futures = {pool.submit(run_task, t): i for i, t in enumerate(tasks)}
-            for done, fut in enumerate(as_completed(futures), start=1):
-                i = futures[fut]
-                results[i] = fut.result()
-                if finished:
-                    finished(i, results[i])
-                if progress:
-                    progress(done, total, f"{done}/{total}")
+            futures = {pool.submit(run_tasks, [tasks[i] for i in job]): job for job in jobs(tasks, workers)}
+            for fut in as_completed(futures):
+                for i, values in zip(futures[fut], fut.result(), strict=True):
+                    done(i, values)
         except BaseException:  # a failed task, a broken pool, an interrupt: do not keep the pool
             shutdown_pool()
             raise
     return np.stack([results[i] for i in range(total)])
+
+
+def jobs(tasks: list[SimulationTask], workers: int) -> list[list[int]]:
+    """Task indices in the groups a worker runs together.
+
+    The tasks that share a population (a replicate's scenario, counterfactual
+    and baseline) go together when there are at least as many such groups as
+    workers; otherwise every task alone, so that no worker idles (each
+    process then builds the population it needs, at the same time as the others).
+    """
+    groups: dict[tuple, list[int]] = {}
+    for i, t in enumerate(tasks):
+        groups.setdefault(t.population_key, []).append(i)
+    if len(groups) >= workers:
+        return list(groups.values())
+    return [[i] for i in range(len(tasks))]

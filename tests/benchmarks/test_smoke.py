@@ -25,13 +25,15 @@ def test_quick_benchmark_completes_and_the_implementations_agree(tmp_path):
     res = json.loads(out.read_text(encoding="utf-8"))
     assert res["quick"] and res["a"], res
     for case in res["a"]:
-        # every compared quantity identical: worker states, employers, training, subsidies,
-        # cooperation months, household wages, firm hires, labour funds, subsidies paid
+        # every compared quantity identical: worker states, employers, training, subsidies, help, months
+        # employed and assisted, stable marks, household wages and earnings, firm hires, labour funds,
+        # subsidies paid, the stable count by destination
         assert case["identical"], case["compared"]
-        assert all(case["compared"].values()) and len(case["compared"]) == 12
-        # and the months did something: workers moved, were hired, trained and paid
+        assert all(case["compared"].values()) and len(case["compared"]) == 18
+        # and the months did something: workers moved, were hired, trained, helped, counted and paid
         act = case["activity_over_the_months"]
         assert act["workers_changing_state"] > 0 and act["newly_trained"] > 0 and act["subsidy_paid_yuan"] > 0
-    assert res["b"]["run_s"] > 0 and res["b"]["peak_gib"] > 0
-    assert res["c"]["seconds"] > 0
+        assert act["newly_assisted"] > 0 and act["newly_counted_stable"] > 0 and all(act["stable_by_destination"].values())
+    assert res["c"]["simulated"] == res["c"]["replicates"] and res["c"]["baseline_reused"]  # only the what-if ran
+    assert res["e"]["seconds"] > 0 and res["f"]["seconds"] > 0 and res["f"]["peak_gib"] > 0 and res["g"]["seconds"] > 0
     assert "qdsim benchmarks" in proc.stdout

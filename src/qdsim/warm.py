@@ -1,0 +1,10 @@
+"""Preloaded by the worker pool's fork server (:func:`qdsim.runner.worker_pool`).
+
+Importing it imports the model, reads the catalogue and loads the compiled
+kernels, so that every worker process forked from the server starts ready to
+simulate (otherwise each would spend about a second on it).
+"""
+
+from qdsim.runner import warm_up
+
+warm_up()
