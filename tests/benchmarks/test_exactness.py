@@ -152,3 +152,24 @@ def test_count_months_is_numpys(seed, n, programme):
     assert np.array_equal(reached, want_reached)
     assert np.array_equal(assisted, want["assisted"]) and np.array_equal(employed_months, want["employed"])
     assert np.array_equal(assisted_months, want["months"])
+
+
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 400), quota=st.booleans(), ties=st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_logit_choice_is_numpys(seed, n, quota, ties):
+    rng = np.random.default_rng(seed)
+    gumbel = -np.log(-np.log(np.maximum(rng.random((n, 4)), 1e-300)))
+    if ties:  # equal utilities: the first of equal maxima
+        gumbel = np.round(gumbel) * 0.5
+    reached = rng.random(n) < 0.3
+    v_home, v_gansu, v_other, help_utility = (float(x) for x in rng.normal(0, 1, 4))
+    v_qingdao = rng.normal(-1, 1, n) if quota else np.full(n, -np.inf)
+    # the NumPy expression of the choice
+    v = np.empty((n, 4))
+    v[:, 0] = v_home
+    v[:, 1] = v_gansu + help_utility * reached
+    v[:, 2] = v_other + help_utility * reached
+    v[:, 3] = v_qingdao
+    utility = v + gumbel
+    choice, fallback = kernels.logit_choice(gumbel, reached, v_home, v_gansu, v_other, help_utility, v_qingdao)
+    assert np.array_equal(choice, np.argmax(utility, axis=1)) and np.array_equal(fallback, np.argmax(utility[:, :3], axis=1))

@@ -106,9 +106,11 @@ def gini_by_group(values: np.ndarray, weights: np.ndarray, group: np.ndarray, n_
     out = np.empty(n_groups + 1)
     order = stable_argsort(values)
     x, w, g = values[order], weights[order], group[order]
+    by_group = np.argsort(g, kind="stable")  # group after group, each in the order of all values
+    xg, wg = x[by_group], w[by_group]
+    edges = np.searchsorted(g[by_group], np.arange(n_groups + 1))
     for c in range(n_groups):
-        in_c = g == c
-        x_c, w_c = x[in_c], w[in_c]
+        x_c, w_c = xg[edges[c] : edges[c + 1]], wg[edges[c] : edges[c + 1]]
         out[c] = _gini_sorted(x_c, w_c) if len(x_c) and w_c.sum() > 0 else float("nan")
     out[n_groups] = _gini_sorted(x, w) if len(x) and w.sum() > 0 else float("nan")
     return out

@@ -80,9 +80,9 @@ def leave_jobs(state: np.ndarray, subsidised: np.ndarray, assisted: np.ndarray, 
         s = state[i]
         leave = u[i] < rates[s] * factor[np.int64(subsidised[i])]
         lose[k] = i
-        k += leave and s == firm
+        k += leave & (s == firm)
         state[i] = home if leave else s
-        assisted[i] = assisted[i] and not leave
+        assisted[i] = assisted[i] & ~leave
     return lose[:k]
 
 
@@ -98,35 +98,52 @@ def count_months(state: np.ndarray, employer: np.ndarray, eligible: np.ndarray, 
         s = state[i]
         employed = s != home
         in_firm = s == firm
-        a = (coop[max(employer[i], 0)] and eligible[i] and programme) if in_firm else assisted[i]
+        a = (coop[max(employer[i], 0)] & eligible[i] & programme) if in_firm else assisted[i]
         assisted[i] = a
         employed_months[i] += employed
-        months = assisted_months[i] + (a and employed)
+        months = assisted_months[i] + (a & employed)
         assisted_months[i] = months
         reached[k] = i
-        k += months >= mark and not stable_counted[i]
+        k += (months >= mark) & ~stable_counted[i]
     return reached[:k]
 
 
 @njit(cache=True, nogil=True)
 def household_wages(household: np.ndarray, state: np.ndarray, skill: np.ndarray, rates: np.ndarray, n: int) -> np.ndarray:
     """Each household's sum over its workers of ``rates[j, state] * skill``, one row per rate vector ``j``
-    (three): ``np.bincount(household, weights=rates[j][state] * skill, minlength=n)``, summed in registers
-    while the household repeats (workers are stored household by household)."""
+    (three): ``np.bincount(household, weights=rates[j][state] * skill, minlength=n)``, in one pass."""
     out = np.zeros((3, n))
-    if len(household) == 0:
-        return out
-    h = household[0]
-    a0 = a1 = a2 = 0.0
     for i in range(len(household)):
-        g = household[i]
-        if g != h:
-            out[0, h], out[1, h], out[2, h] = a0, a1, a2
-            h = g
-            a0, a1, a2 = out[0, g], out[1, g], out[2, g]
-        s, k = state[i], skill[i]
-        a0 += rates[0, s] * k
-        a1 += rates[1, s] * k
-        a2 += rates[2, s] * k
-    out[0, h], out[1, h], out[2, h] = a0, a1, a2
+        h, s, k = household[i], state[i], skill[i]
+        out[0, h] += rates[0, s] * k
+        out[1, h] += rates[1, s] * k
+        out[2, h] += rates[2, s] * k
     return out
+
+
+@njit(cache=True, nogil=True)
+def logit_choice(gumbel: np.ndarray, reached: np.ndarray, v_home: float, v_gansu: float, v_other: float, help_utility: float,
+                 v_qingdao: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The option of highest utility for each decider, and of highest among the first three.
+
+    Utilities as ``labour.choose`` writes them: ``v_home + g0``, ``(v_gansu + help) + g1``,
+    ``(v_other + help) + g2``, ``v_qingdao + g3``, where ``help = help_utility × reached``;
+    the first of equal maxima, as ``np.argmax``.
+    """
+    n = len(reached)
+    choice = np.empty(n, np.int64)
+    fallback = np.empty(n, np.int64)
+    for i in range(n):
+        help_ = help_utility * (1.0 if reached[i] else 0.0)
+        u0 = v_home + gumbel[i, 0]
+        u1 = (v_gansu + help_) + gumbel[i, 1]
+        u2 = (v_other + help_) + gumbel[i, 2]
+        u3 = v_qingdao[i] + gumbel[i, 3]
+        best, f = u0, 0
+        if u1 > best:
+            best, f = u1, 1
+        if u2 > best:
+            best, f = u2, 2
+        fallback[i] = f
+        choice[i] = 3 if u3 > best else f
+    return choice, fallback

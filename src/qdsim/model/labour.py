@@ -192,16 +192,12 @@ def choose(model, candidates: np.ndarray, t: int, spring: bool) -> None:
     b = p.logit_beta / 1000
     programme = runs(model, t)  # its services reach eligible workers
     reached = programme & w.eligible[deciders] & (u_reach < p.assist_reach)
-    help_utility = b * subsidy / 12 * reached
-    v = np.empty((len(deciders), 4))
-    v[:, 0] = b * e["home"]
-    v[:, 1] = b * e["gansu"] + st.asc_gansu + help_utility
-    v[:, 2] = b * e["other"] + st.asc_other + help_utility
+    v_qingdao = np.empty(len(deciders))
     in_qingdao = np.flatnonzero(w.state == QINGDAO)
     if quota > 0:
         net = qingdao_share_by_village(model, in_qingdao)[w.village[deciders]]
         free_train = model.levers.at("labour.free_train", t) if spring else 0.0
-        v[:, 3] = (
+        v_qingdao[:] = (
             b * (e["qingdao"] + subsidy / 12)
             + st.asc_other
             - p.qingdao_friction
@@ -210,10 +206,10 @@ def choose(model, candidates: np.ndarray, t: int, spring: bool) -> None:
             + p.free_train_utility * free_train
         )
     else:
-        v[:, 3] = -np.inf
-    utility = v + gumbel
-    choice = np.argmax(utility, axis=1)  # the first of equal maxima
-    fallback = np.argmax(utility[:, :3], axis=1)
+        v_qingdao[:] = -np.inf
+    # utilities home, Gansu and another province (the programme's help adds to the reached), Qingdao: the first of equal maxima
+    choice, fallback = kernels.logit_choice(gumbel, reached, b * e["home"], b * e["gansu"] + st.asc_gansu, b * e["other"] + st.asc_other,
+                                            b * subsidy / 12, v_qingdao)
 
     # Qingdao takes no more than its quota (people at a time); the queue: lowest priority draw first
     want_qd = np.flatnonzero(choice == 3)
