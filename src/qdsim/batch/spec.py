@@ -24,7 +24,7 @@ applied to each scenario):
 
 ``set:`` (path → value) changes every point the same way. ``adaptive:`` adds
 replicates to each point until an interval is narrow enough (see
-:class:`Adaptive`). Paths are described in :mod:`qdsim.batch.paths`.
+:class:`Adaptive`). Paths are described in :mod:`qdsim.scenario.paths`.
 
 Every point is validated when the batch is loaded: an invalid point is an
 error naming the batch file's line, before anything runs.
@@ -44,7 +44,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from qdsim.batch.paths import PathError, Target, apply, matches, resolve
+from qdsim.scenario.paths import PathError, Target, apply, matches, resolve
 from qdsim.metrics import METRIC_IDS
 from qdsim.provenance import planned_run_id
 from qdsim.scenario import shipped
@@ -309,7 +309,7 @@ def load_batch(path: str | Path) -> Batch:
     def target(path: str, *loc) -> Target | None:
         if path not in targets:
             try:
-                targets[path] = resolve(path, region)
+                targets[path] = resolve(path, Scenario, region)
             except PathError as e:
                 problems.add(line(*loc), ".".join(str(x) for x in loc), str(e))
                 return None
@@ -526,7 +526,7 @@ def _path_problems(data: dict, lookup) -> list[Problem]:
     out = []
     for path, loc in found:
         try:
-            resolve(path)
+            resolve(path, Scenario)
         except PathError as e:
             file, ln = lookup(loc)
             out.append(Problem(file, ln, ".".join(str(x) for x in loc), str(e)))
