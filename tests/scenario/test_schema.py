@@ -39,7 +39,7 @@ def problems(text: str) -> list[str]:
 
 def test_unknown_key_names_line_and_field():
     out = problems(GOOD + "  labour:\n    subsidy_per_workr: 900\n")
-    assert out == ["f.yaml:8: levers.labour.subsidy_per_workr: unknown field"]
+    assert out == ["f.yaml:8: levers.labour.subsidy_per_workr: unknown field (did you mean 'subsidy_per_worker'?)"]
 
 
 def test_wrong_unit():

@@ -44,7 +44,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from qdsim.scenario.paths import PathError, Target, apply, matches, resolve
+from qdsim.scenario.paths import PathError, Target, apply, did_you_mean, matches, resolve
 from qdsim.metrics import METRIC_IDS
 from qdsim.provenance import planned_run_id
 from qdsim.scenario import shipped
@@ -297,7 +297,8 @@ def load_batch(path: str | Path) -> Batch:
     try:
         spec = BatchFile.model_validate(data)
     except ValidationError as e:
-        raise ScenarioError(problems_from_validation(e, lookup) + _path_problems(data, lookup)) from None
+        problems = problems_from_validation(e, lookup, suggest=lambda loc: did_you_mean(loc, BatchFile))
+        raise ScenarioError(problems + _path_problems(data, lookup)) from None
     problems = _Problems(filename)
 
     bases = _bases(spec, Path(filename).parent, line, problems)

@@ -108,6 +108,31 @@ def _suggest(name: str, options) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def did_you_mean(loc: tuple, root: type[BaseModel]) -> str:
+    """`` (did you mean 'x'?)`` for an unknown field at ``loc`` in the model ``root``; empty when no field is close.
+
+    Walks the models along ``loc`` (a split by year passes its year) and
+    compares the last part with the fields where it was found.
+    """
+    model: type[BaseModel] = root
+    rest = list(loc[:-1])
+    while rest:
+        part = rest.pop(0)
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        if field is None:
+            return ""
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            model = ann
+        elif get_origin(ann) is dict and isinstance(get_args(ann)[1], type) and issubclass(get_args(ann)[1], BaseModel):
+            model = get_args(ann)[1]  # a model by year (programme shares): the next part may be the year
+            if rest and not isinstance(rest[0], str):
+                rest.pop(0)
+        else:
+            return ""
+    return _suggest(str(loc[-1]), model.model_fields) if loc else ""
+
+
 def resolve(path: str, root: type[BaseModel], region: str = "dingxi") -> Target:
     """Check a path against the scenario model ``root`` (the schema's ``Scenario``); raise PathError saying what is wrong."""
     if not isinstance(path, str) or not path.strip():

@@ -9,6 +9,7 @@ Money is in 元 unless a unit is written (``"4.05 亿元"``).
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import math
 from collections.abc import Mapping
@@ -17,10 +18,10 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, ValidationError, field_validator, model_validator
 
-from qdsim.scenario.paths import PathError, apply, resolve
+from qdsim.scenario.paths import PathError, apply, did_you_mean, resolve
 from qdsim.scenario.yamlfile import Problem, ScenarioError, problems_from_validation
 from qdsim.scenario.years import ALL_YEARS, FIRST_YEAR, LAST_YEAR, is_year_mapping, year_key
-from qdsim.units import UnitError, parse_quantity
+from qdsim.units import UnitError, ascii_text, parse_quantity, plain, show
 
 __all__ = ["ALL_YEARS", "FIRST_YEAR", "LAST_YEAR", "PROGRAMMES", "Scenario", "Shares", "is_year_mapping", "year_key"]
 
@@ -42,7 +43,7 @@ def _series(dimension: str, lo: float, hi: float):
     def _check(x: float, year: int | None) -> float:
         if not lo <= x <= hi:
             where = f" in {year}" if year else ""
-            raise ValueError(f"{x:g}{where} is outside the allowed range [{lo:g}, {hi:g}]")
+            raise ValueError(f"{show(x, dimension)}{where} is outside the allowed range [{show(lo, dimension)}, {show(hi, dimension)}]")
         return x
 
     def dump(v: dict[int, float]) -> Any:
@@ -61,7 +62,7 @@ def _scalar(dimension: str, lo: float, hi: float):
     def parse(v: Any) -> float:
         x = parse_quantity(v, dimension)
         if not lo <= x <= hi:
-            raise ValueError(f"{x:g} is outside the allowed range [{lo:g}, {hi:g}]")
+            raise ValueError(f"{show(x, dimension)} is outside the allowed range [{show(lo, dimension)}, {show(hi, dimension)}]")
         return x
 
     return Annotated[float, BeforeValidator(parse), PlainSerializer(_num)]
@@ -257,6 +258,28 @@ class Scenario(Strict):
     #: the scenario this one ``extends:`` (set by the loader): the baseline its what-if is paired with
     _base: Scenario | None = PrivateAttr(default=None)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _half_width(cls, data: Any) -> Any:
+        """Full-width digits, letters and signs as their ASCII forms (``１０`` → ``10``, ``ｓｔｏｐ`` → ``stop``), titles aside.
+
+        Chinese input methods type them; outside the titles and description
+        they mean exactly the ASCII characters, so reading them loses nothing.
+        """
+        if not isinstance(data, dict):
+            return data
+
+        def half(v: Any) -> Any:
+            if isinstance(v, str):
+                return ascii_text(v)
+            if isinstance(v, dict):
+                return {half(k): half(x) for k, x in v.items()}
+            if isinstance(v, list):
+                return [half(x) for x in v]
+            return v
+
+        return {k: (v if k in ("title", "description") else half(v)) for k, v in data.items()}
+
     @field_validator("region")
     @classmethod
     def _known_region(cls, v: str) -> str:
@@ -318,12 +341,13 @@ class Scenario(Strict):
         problems = []
         for k, v in self.overrides.items():
             if k not in reg.parameters:
-                problems.append(f"overrides.{k}: unknown parameter")
+                close = difflib.get_close_matches(k, list(reg.parameters), n=1)
+                problems.append(f"overrides.{k}: unknown parameter" + (f" (did you mean '{close[0]}'?)" if close else ""))
                 continue
             lo, hi = reg.parameters[k].range
             span = hi - lo
             if not math.isfinite(v) or not (lo - 10 * span - abs(lo) <= v <= hi + 10 * span + abs(hi)):
-                problems.append(f"overrides.{k}: {v:g} is far outside the plausible range [{lo:g}, {hi:g}]")
+                problems.append(f"overrides.{k}: {plain(v)} is far outside the plausible range [{plain(lo)}, {plain(hi)}]")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -403,7 +427,7 @@ class Scenario(Strict):
         try:
             new = Scenario.model_validate(data)
         except ValidationError as e:
-            problems += problems_from_validation(e, lambda loc: ("<changes>", 0))
+            problems += problems_from_validation(e, lambda loc: ("<changes>", 0), suggest=lambda loc: did_you_mean(loc, Scenario))
         if problems:
             raise ScenarioError(problems)
         new._base = self._base
