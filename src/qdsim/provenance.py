@@ -7,10 +7,8 @@ import json
 import platform
 import subprocess
 from functools import cache
+from importlib import metadata
 from pathlib import Path
-
-import mesa
-import numpy as np
 
 import qdsim
 from qdsim.catalogue import parameters_for
@@ -73,12 +71,17 @@ def commit() -> str:
 
 
 def versions() -> dict[str, str]:
+    """qdsim's version and commit, and the versions of Python and the packages results depend on.
+
+    Package versions come from their installed metadata, so that reading them
+    (``qdsim validate`` computes run IDs) does not import Mesa.
+    """
     return {
         "qdsim": qdsim.__version__,
         "commit": commit(),
         "python": platform.python_version(),
-        "mesa": mesa.__version__,
-        "numpy": np.__version__,
+        "mesa": metadata.version("mesa"),
+        "numpy": metadata.version("numpy"),
     }
 
 

@@ -11,9 +11,9 @@ same seed (replicate 0), so that its spread is the assumptions' alone.
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import qmc
 
 from qdsim.catalogue import ParameterSet
+from qdsim.sampling import latin_hypercube
 
 #: parameters whose value must stay whole
 INTEGER = {"initial_enterprises", "stable_months"}
@@ -36,8 +36,8 @@ def draw_parameter_sets(params: ParameterSet, n: int, seed: int, fixed: set[str]
     reg = params.catalogue
     lo = np.array([reg.parameters[k].range[0] for k in names])
     hi = np.array([reg.parameters[k].range[1] for k in names])
-    sample = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(np.random.SeedSequence([seed, 7]))).random(n)
-    values = qmc.scale(sample, lo, hi)
+    sample = latin_hypercube(len(names), n, np.random.default_rng(np.random.SeedSequence([seed, 7])))
+    values = lo + sample * (hi - lo)
     out = []
     for row in values:
         upd = {k: (round(v) if k in INTEGER else float(v)) for k, v in zip(names, row, strict=True)}

@@ -47,6 +47,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from qdsim.scenario.paths import PathError, Target, apply, did_you_mean, matches, resolve
 from qdsim.metrics import METRIC_IDS
 from qdsim.provenance import planned_run_id
+from qdsim.sampling import latin_hypercube
 from qdsim.scenario import shipped
 from qdsim.scenario.loader import load_scenario
 from qdsim.scenario.schema import FIRST_YEAR, LAST_YEAR, MAX_REPLICATES, Scenario, Strict, Title
@@ -267,10 +268,8 @@ class _Problems:
 
 def lhs(ranges: dict[str, tuple[float, float]], n: int, seed: int, integers: set[str] = frozenset()) -> list[dict[str, float]]:
     """``n`` Latin hypercube points over ``ranges`` (deterministic for a seed)."""
-    from scipy.stats import qmc
-
     names = list(ranges)
-    unit = qmc.LatinHypercube(d=len(names), seed=seed).random(n)
+    unit = latin_hypercube(len(names), n, seed)
     out = []
     for row in unit:
         point = {}
