@@ -17,7 +17,8 @@ from qdsim.catalogue import parameters_for
 #: modules and data whose content determines a run's results (a change to any
 #: of them means a finished run may no longer be served from the registry)
 _RESULT_SOURCES = (
-    "__init__.py", "api.py", "runner.py", "metrics.py", "summary.py", "cost.py", "catalogue.py", "units.py",
+    "__init__.py", "api.py", "runner.py", "metrics.py", "derive.py", "summary.py", "cost.py", "catalogue.py", "units.py",
+    "sampling.py", "uncertainty.py",
     "provenance.py", "model", "scenario", "data",
 )
 
