@@ -12,7 +12,6 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
-import pytest
 
 from qdsim import api
 from qdsim.metrics import METRIC_IDS

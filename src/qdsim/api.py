@@ -16,11 +16,11 @@ import numpy as np
 
 from qdsim import cost
 from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
+from qdsim.cost import rank
 from qdsim.provenance import planned_run_id, versions
 from qdsim.result import RunResult
 from qdsim.run_registry import RunStore
 from qdsim.runner import Progress, SimulationTask, default_workers, run_simulations
-from qdsim.cost import rank
 from qdsim.scenario import Scenario, ScenarioError, load_scenario, loads_scenario, shipped
 from qdsim.scenario.budget import move_funds
 from qdsim.scenario.ranges import RangeWarning, range_checks
@@ -265,7 +265,8 @@ def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: 
         "warnings": [w.message("both") for w in checks],
         "range_warnings": [asdict(w) for w in checks],
         "seed": scenario.seed,
-        "seeds": {"root": scenario.seed, "replicates": f"SeedSequence({scenario.seed}).spawn({scenario.replicates}); one child per replicate, shared by scenario and counterfactual"},
+        "seeds": {"root": scenario.seed,
+                  "replicates": f"SeedSequence({scenario.seed}).spawn({scenario.replicates}); one child per replicate, shared by scenario and counterfactual"},
         "replicates": scenario.replicates,
         "scale": scenario.scale,
         "interval_method": (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -41,7 +41,7 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
     """qdsim: scenarios, runs, batches, calibration, briefs and the web app."""
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     en = "en"
     zh = "zh"
 
@@ -103,7 +103,8 @@ def run(
     seed: Annotated[int | None, typer.Option(help="Root seed (default: the scenario's).")] = None,
     scale: Annotated[float | None, typer.Option(help="Share of households simulated, 0.001–1.0 (default: the scenario's).")] = None,
     workers: Annotated[int | None, typer.Option(help="Processes (default: all cores). Results do not depend on it.")] = None,
-    assumptions: Annotated[int | None, typer.Option("--assumptions", help="Parameter sets drawn from the assumptions' ranges, for the assumption interval (default: the scenario's, usually 0).")] = None,
+    assumptions: Annotated[int | None, typer.Option(
+        "--assumptions", help="Parameter sets drawn from the assumptions' ranges, for the assumption interval (default: the scenario's, usually 0).")] = None,
     fresh: Annotated[bool, typer.Option("--fresh", help="Recompute even if the run registry has this run finished.")] = False,
     quiet: Quiet = False,
 ):

@@ -13,7 +13,6 @@ from pathlib import Path
 import qdsim
 from qdsim.catalogue import parameters_for
 
-
 #: modules and data whose content determines a run's results (a change to any
 #: of them means a finished run may no longer be served from the registry)
 _RESULT_SOURCES = (

@@ -284,10 +284,10 @@ def parse_factors(levers: list[str], params: list[str], region: str = "dingxi") 
     (set over a range, units allowed: ``funds.fiscal=2亿元:8亿元``), ``…*=0.5:1.5`` (a multiplier range).
     Parameters: ``wage_qingdao`` (the catalogue's plausible range) or ``wage_qingdao=3500:5000``.
     """
-    from qdsim.scenario.paths import PathError, resolve
-    from qdsim.scenario.schema import Scenario
     from qdsim.batch.spec import sample_range
     from qdsim.catalogue import load_catalogue
+    from qdsim.scenario.paths import PathError, resolve
+    from qdsim.scenario.schema import Scenario
 
     reg = load_catalogue(region)
     out: list[Factor] = []
@@ -342,8 +342,8 @@ def model_function(base, factors: list[Factor], outputs: list[str], *, year: int
                    resume: bool = False, fresh: bool = False, store=None, progress=None, executor=None):
     """``evaluate(X)``: run the scenario at every sample point (one batch) and read each output's value in ``year``."""
     from qdsim.batch.engine import run_batch
-    from qdsim.scenario.paths import resolve
     from qdsim.batch.spec import Batch, Point, point_scenario, round_sig
+    from qdsim.scenario.paths import resolve
     from qdsim.scenario.schema import Title
 
     targets = {f.path: resolve(f.path, type(base), base.region) for f in factors}

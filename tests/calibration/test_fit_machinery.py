@@ -9,10 +9,10 @@ from typer.testing import CliRunner
 from qdsim import api
 from qdsim.calibration import calibration_scenario, prior_values, read_calibrated
 from qdsim.calibration.fit import Space
+from qdsim.catalogue import load_catalogue
 from qdsim.cli import app
 from qdsim.metrics import METRIC_IDS
 from qdsim.model.streams import replicate_seeds
-from qdsim.catalogue import load_catalogue
 from qdsim.runner import simulate
 
 from .helpers import BASELINE, baseline_2024

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from qdsim.model import markets
 
 from .conftest import make_model, run_months

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from qdsim.catalogue import load_catalogue
 from qdsim.model.households import AWAY, CROPS
 from qdsim.model.population import largest_remainder, village_counts
-from qdsim.catalogue import load_catalogue
 
 from .conftest import make_model
 

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from qdsim import api
-from qdsim.scenario.ranges import range_checks, range_warnings
-from qdsim.scenario.ranges import lever_levels
 from qdsim.catalogue import load_catalogue
+from qdsim.scenario.ranges import lever_levels, range_checks, range_warnings
 
 from ..conftest import ROOT
 

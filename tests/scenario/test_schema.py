@@ -142,7 +142,8 @@ def test_counterfactual_has_no_cooperation_but_keeps_conditions():
     cf = d.counterfactual()
     t = resolve(cf)
     for key, arr in t.values.items():
-        if key.startswith(("funds.", "labour.", "technology.", "people.", "pairings.")) or key in ("consumption.showrooms", "consumption.canteen_share", "consumption.warehouses"):
+        amounts = ("consumption.showrooms", "consumption.canteen_share", "consumption.warehouses")
+        if key.startswith(("funds.", "labour.", "technology.", "people.", "pairings.")) or key in amounts:
             assert not arr.any(), key
     assert t.at("conditions.drought", 5) == 0.6
 

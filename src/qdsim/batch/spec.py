@@ -44,12 +44,12 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from qdsim.scenario.paths import PathError, Target, apply, did_you_mean, matches, resolve
 from qdsim.metrics import METRIC_IDS
 from qdsim.provenance import planned_run_id
 from qdsim.sampling import latin_hypercube
 from qdsim.scenario import shipped
 from qdsim.scenario.loader import load_scenario
+from qdsim.scenario.paths import PathError, Target, apply, did_you_mean, matches, resolve
 from qdsim.scenario.schema import FIRST_YEAR, LAST_YEAR, MAX_REPLICATES, Scenario, Strict, Title
 from qdsim.scenario.yamlfile import Problem, ScenarioError, clean_error, line_lookup, parse_yaml, problems_from_validation, read_bytes
 

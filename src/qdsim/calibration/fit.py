@@ -54,8 +54,8 @@ import yaml
 from scipy.optimize import least_squares
 
 from qdsim.calibration.targets import CALIBRATION_END, TARGETS, TOLERANCE, Target, model_values, target_values
+from qdsim.catalogue import Catalogue, Parameter, ParameterSet, load_catalogue, region_dir
 from qdsim.model.streams import replicate_seeds
-from qdsim.catalogue import Parameter, ParameterSet, Catalogue, load_catalogue, region_dir
 from qdsim.runner import default_workers, simulate
 from qdsim.scenario.schema import Scenario
 

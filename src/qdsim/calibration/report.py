@@ -15,9 +15,9 @@ import yaml
 
 from qdsim.calibration.fit import FitResult, calibration_scenario
 from qdsim.calibration.targets import TARGETS, TOLERANCE
+from qdsim.catalogue import load_catalogue, region_dir
 from qdsim.format import planner_number
 from qdsim.provenance import versions
-from qdsim.catalogue import load_catalogue, region_dir
 from qdsim.scenario.ranges import lever_levels
 from qdsim.scenario.schema import Scenario
 

@@ -16,8 +16,8 @@ from typing import Literal
 
 import numpy as np
 
-from qdsim.metrics import METRIC_IDS, catalogue
 from qdsim.catalogue import Catalogue
+from qdsim.metrics import METRIC_IDS, catalogue
 from qdsim.scenario.ranges import CALIBRATION_END, CALIBRATION_START  # one definition of the calibration period
 
 #: tolerance of the regression test and of the fit's success criterion

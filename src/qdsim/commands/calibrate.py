@@ -29,19 +29,22 @@ def command(
     replicates: Annotated[int | None, typer.Option(help="Replicates of the verification runs (default 20).")] = None,
     max_evaluations: Annotated[int | None, typer.Option("--max-evaluations", help="Parameter sets the solver may try (default 10).")] = None,
     workers: Annotated[int | None, typer.Option(help="Processes (default: all cores, at most 8).")] = None,
-    quick: Annotated[bool, typer.Option("--quick", help="A small fit to check the machinery (scale 0.01, 2 seeds, 3 steps); writes only the report unless --write is given.")] = False,
+    quick: Annotated[bool, typer.Option(
+        "--quick", help="A small fit to check the machinery (scale 0.01, 2 seeds, 3 steps); writes only the report unless --write is given.")] = False,
     write: Annotated[Path | None, typer.Option("--write", help="Where to write calibrated.yaml (default: beside parameters.yaml; with --quick: nowhere).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Write the report only, never calibrated.yaml or the docs.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Write calibrated.yaml even if a target misses ±5%.")] = False,
-    profiles: Annotated[bool | None, typer.Option("--profiles/--no-profiles", help="Profile the parameters the figures do not identify (default: on; off with --quick).")] = None,
-    docs: Annotated[Path | None, typer.Option("--docs", help="Doc whose summary block to update (default: docs/calibration.md when calibrated.yaml is written to the registry).")] = None,
+    profiles: Annotated[bool | None, typer.Option(
+        "--profiles/--no-profiles", help="Profile the parameters the figures do not identify (default: on; off with --quick).")] = None,
+    docs: Annotated[Path | None, typer.Option(
+        "--docs", help="Doc whose summary block to update (default: docs/calibration.md when calibrated.yaml is written to the registry).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or tables (for scripts).")] = False,
 ):
     """Fit the free behavioural parameters to the reported 2021–2024 figures; write calibrated.yaml and a report."""
     from qdsim import api
     from qdsim.calibration import DEFAULT_REPLICATES, DEFAULT_SCALE, fit
-    from qdsim.scenario import shipped
     from qdsim.calibration.report import build_record, calibrated_path, update_docs, write_calibrated, write_report
+    from qdsim.scenario import shipped
 
     settings = dict(QUICK) if quick else {"scale": DEFAULT_SCALE, "seeds": 8, "replicates": DEFAULT_REPLICATES, "max_evaluations": 10}
     for k, v in {"scale": scale, "seeds": seeds, "replicates": replicates, "max_evaluations": max_evaluations}.items():
@@ -90,8 +93,8 @@ def command(
     report = write_report(result, record, out_dir, written)
     docs_updated = bool(written and docs_file and update_docs(record, docs_file))
     if docs_updated:  # the generated parameter table shows the registry's (now calibrated) values
-        from qdsim.docs import parameters_markdown
         from qdsim.catalogue import load_catalogue
+        from qdsim.docs import parameters_markdown
 
         load_catalogue.cache_clear()
         (docs_file.parent / "parameters.md").write_text(parameters_markdown(), encoding="utf-8")

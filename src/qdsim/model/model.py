@@ -9,6 +9,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from qdsim.catalogue import ParameterSet, load_catalogue
 from qdsim.model import ecology, enterprises, farming, funds, labour, markets, shocks, villages
 from qdsim.model.accounts import YearBook, gini_by_group
 from qdsim.model.agents import Enterprise, Village
@@ -16,7 +17,6 @@ from qdsim.model.enterprises import FirmSlots
 from qdsim.model.households import FIRM, QINGDAO
 from qdsim.model.population import build_households, build_workers, village_counts
 from qdsim.model.streams import spawn_streams
-from qdsim.catalogue import ParameterSet, load_catalogue
 from qdsim.scenario.levers import LeverTable, resolve
 from qdsim.scenario.schema import Scenario
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from qdsim.model.households import AWAY, CROPS, HOME, INCOME_SOURCES, Households, Workers
 from qdsim.catalogue import ParameterSet
+from qdsim.model.households import AWAY, CROPS, HOME, INCOME_SOURCES, Households, Workers
 
 
 def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:

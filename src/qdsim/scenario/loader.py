@@ -16,6 +16,7 @@ from qdsim.scenario.paths import did_you_mean
 from qdsim.scenario.schema import Scenario, is_year_mapping
 from qdsim.scenario.yamlfile import Problem, ScenarioError, line_lookup, parse_yaml, problems_from_validation, read_bytes
 
+
 def _merge(base: dict, child: dict) -> dict:
     """Child values over base values; mappings merge key by key, except year series (replaced whole)."""
     out = dict(base)

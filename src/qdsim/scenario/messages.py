@@ -134,5 +134,5 @@ def zh(message: str) -> str:
         m = pattern.match(message)
         if m:
             groups = [_OR.sub(" 或 ", g) if g and g.startswith("'") else (g or "") for g in m.groups()]
-            return re.sub(r"\{(\d)\}", lambda k: groups[int(k.group(1)) - 1], template)
+            return re.sub(r"\{(\d)\}", lambda k, groups=groups: groups[int(k.group(1)) - 1], template)
     return f"请检查此项：{message}"
