@@ -35,8 +35,8 @@ from __future__ import annotations
 import math
 
 import mesa
-from mesa.agentset import AgentSet
 import numpy as np
+from mesa.agentset import AgentSet
 
 HOME, FIRM, GANSU, OTHER, QINGDAO = 0, 1, 2, 3, 4
 CHOICES = (HOME, GANSU, OTHER, QINGDAO)

@@ -7,7 +7,7 @@ import pytest
 
 from qdsim import api, runner
 from qdsim.catalogue import ParameterSet, load_catalogue
-from qdsim.metrics import derive
+from qdsim.derive import derive
 from qdsim.model import population as population_mod
 from qdsim.model.model import DingxiModel
 from qdsim.model.streams import replicate_seeds

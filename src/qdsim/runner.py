@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
-from qdsim.metrics import derive
+from qdsim.derive import derive
 from qdsim.model.model import DingxiModel
 from qdsim.model.population import Population, build_population
 from qdsim.model.streams import replicate_seeds, spawn_streams
