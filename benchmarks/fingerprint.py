@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from qdsim.api import load_scenario, plan
-from qdsim.runner import run_task
+from qdsim.runner import run_simulations
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "src" / "qdsim" / "data" / "scenarios"
@@ -47,9 +47,10 @@ def compute(full: bool = False) -> dict[str, str]:
                 continue
             scenario = load_scenario(path).with_settings(scale=scale, replicates=replicates, assumption_draws=0,
                                                          **({"seed": seed} if seed is not None else {}))
-            for variant, r, task in plan(scenario):
+            tasks = plan(scenario)
+            for (variant, r, _), values in zip(tasks, run_simulations([t for _, _, t in tasks], workers=1), strict=True):
                 key = f"{path.stem} scale={scale} seed={scenario.seed} {variant} r={r}"
-                out[key] = fingerprint(run_task(task))
+                out[key] = fingerprint(values)
                 print(key, out[key], file=sys.stderr, flush=True)
     return out
 

@@ -1,4 +1,4 @@
-"""The runner: a replicate's population is built once per process and shared; tasks are grouped by it."""
+"""The runner: a replicate's population is built once for its runs in a process; tasks are grouped by it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from qdsim import api, runner
 from qdsim.catalogue import ParameterSet, load_catalogue
 from qdsim.derive import derive
+from qdsim.model import model as model_mod
 from qdsim.model import population as population_mod
 from qdsim.model.model import DingxiModel
 from qdsim.model.streams import replicate_seeds
@@ -17,11 +18,16 @@ SETTINGS = {"replicates": 2, "scale": 0.003, "assumption_draws": 0}
 
 @pytest.fixture
 def counted_builds(monkeypatch):
-    """Count the populations built through the runner (its cache emptied first)."""
+    """Count the populations built, by the runner or by the model."""
     built = []
     real = population_mod.build_population
-    monkeypatch.setattr(runner, "build_population", lambda *a, **k: built.append(a[2]) or real(*a, **k))
-    monkeypatch.setattr(runner, "_populations", type(runner._populations)())
+
+    def counting(*args, **kwargs):
+        built.append(args[2])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "build_population", counting)
+    monkeypatch.setattr(model_mod, "build_population", counting)
     return built
 
 
@@ -32,11 +38,13 @@ def test_a_replicate_builds_its_population_once_and_its_runs_share_it(counted_bu
     shared = runner.run_simulations(tasks, workers=1)
     assert len(counted_builds) == SETTINGS["replicates"]  # not rebuilt for the counterfactual or the baseline
     # each is what the model gives when it builds its own population
+    counted_builds.clear()
     for task, values in zip(tasks, shared, strict=True):
         params = ParameterSet(task.params, load_catalogue(task.region))
         seq = replicate_seeds(task.seed, task.n_replicates)[task.replicate]
         model = DingxiModel(scenario=task.scenario, params=params, seed_sequence=seq, scale=task.scale)
         np.testing.assert_array_equal(values, derive(model.run().array(), model.n_counties))
+    assert len(counted_builds) == len(tasks)  # (those did build their own)
 
 
 def test_other_parameters_or_seeds_get_their_own_population(counted_builds):

@@ -6,19 +6,20 @@ same child (common random numbers) in three separate tasks, so that they can
 be spread across workers, and results do not depend on how many workers ran
 them or in which order they finished.
 
-They also start from the same synthetic population, which each process
-builds once per (region, parameters, seed, replicate, scale) and keeps
-(:func:`population_for`); a parallel run hands a worker the tasks of one
-replicate together when there are replicates enough to keep every worker busy,
-so that the counterfactual and the baseline reuse the scenario's population.
+They also start from the same synthetic population (the same parameters,
+seed, replicate and scale), built once for the tasks that run one after the
+other in a process (:func:`each_result`); a parallel run hands a worker the
+tasks of one replicate together when there are replicates enough to keep
+every worker busy, so that the counterfactual and the baseline start from
+the scenario's population instead of building it again.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import OrderedDict
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
@@ -64,34 +65,35 @@ def simulate(scenario: Scenario, params: ParameterSet, seq: np.random.SeedSequen
     return derive(book.array(), model.n_counties)
 
 
-def run_task(task: SimulationTask) -> np.ndarray:
-    """The metrics array of one simulation."""
-    params = ParameterSet(task.params, load_catalogue(task.region))
-    seq = replicate_seeds(task.seed, task.n_replicates)[task.replicate]
-    return simulate(task.scenario, params, seq, task.scale, population_for(task, params, seq))
+def run_task(task: SimulationTask, population: Population | None = None) -> np.ndarray:
+    """The metrics array of one simulation (``population``: the replicate's, when already built)."""
+    params, seq = _inputs(task)
+    return simulate(task.scenario, params, seq, task.scale, population)
 
 
 def run_tasks(tasks: list[SimulationTask]) -> list[np.ndarray]:
-    """Several tasks one after the other in this process (those of one replicate share its population)."""
-    return [run_task(t) for t in tasks]
+    """Several tasks one after the other in this process (see :func:`each_result`)."""
+    return list(each_result(tasks))
 
 
-#: populations this process built, newest last, up to about two full-scale ones (~100 MB each)
-_populations: OrderedDict[tuple, Population] = OrderedDict()
-KEEP_HOUSEHOLDS = 1_100_000
+def each_result(tasks: list[SimulationTask]) -> Iterator[np.ndarray]:
+    """The tasks' arrays in order; tasks that start from the same population (a replicate's
+    scenario, counterfactual and baseline) build it once, and it is dropped after the last of them."""
+    left = Counter(t.population_key for t in tasks)
+    shared: dict[tuple, Population] = {}
+    for task in tasks:
+        key = task.population_key
+        if left[key] > 1 and key not in shared:
+            params, seq = _inputs(task)
+            shared[key] = build_population(load_catalogue(task.region).counties, params, task.scale, spawn_streams(seq)["population"])
+        yield run_task(task, shared.get(key))  # the model copies it
+        left[key] -= 1
+        if not left[key]:
+            shared.pop(key, None)
 
 
-def population_for(task: SimulationTask, params: ParameterSet, seq: np.random.SeedSequence) -> Population:
-    """The task's synthetic population: built from the replicate's ``population`` stream, as the
-    model would build it, or the one this process already built for the same key (the model copies it)."""
-    key = task.population_key
-    pop = _populations.pop(key, None)
-    if pop is None:
-        pop = build_population(load_catalogue(task.region).counties, params, task.scale, spawn_streams(seq)["population"])
-    _populations[key] = pop
-    while len(_populations) > 1 and sum(p.households.n for p in _populations.values()) > KEEP_HOUSEHOLDS:
-        _populations.popitem(last=False)
-    return pop
+def _inputs(task: SimulationTask) -> tuple[ParameterSet, np.random.SeedSequence]:
+    return ParameterSet(task.params, load_catalogue(task.region)), replicate_seeds(task.seed, task.n_replicates)[task.replicate]
 
 
 def warm_up() -> None:
@@ -156,8 +158,8 @@ def run_simulations(tasks: list[SimulationTask], workers: int, progress: Progres
             progress(len(results), total, f"{len(results)}/{total}")
 
     if workers <= 1 or total == 1:
-        for i, task in enumerate(tasks):
-            done(i, run_task(task))
+        for i, values in enumerate(each_result(tasks)):
+            done(i, values)
     else:
         pool = worker_pool(workers)
         try:
