@@ -7,6 +7,7 @@ Exit codes: 0 done, 1 the work failed, 2 bad input (nothing run or written),
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 from enum import StrEnum
@@ -109,6 +110,10 @@ def run(
     quiet: Quiet = False,
 ):
     """Run a scenario and its no-cooperation counterfactual; write summary.csv, manifest.json, replicates.parquet."""
+    if workers != 1 and (os.cpu_count() or 1) > 1:
+        from qdsim import pool
+
+        pool.start()  # the worker processes' server warms up while this command imports and plans
     from pydantic import ValidationError
 
     from qdsim import api

@@ -16,7 +16,6 @@ the scenario's population instead of building it again.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qdsim import pool
 from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
 from qdsim.derive import derive
 from qdsim.model.model import DingxiModel
@@ -119,16 +119,13 @@ def worker_pool(size: int) -> ProcessPoolExecutor:
     the region's catalogue, loading the compiled kernels) — as long as a small
     run itself. So the pool stays up between runs of this process (the app
     runs many), and its processes fork from a server that did all that once
-    (``forkserver`` with :mod:`qdsim.warm` preloaded). A pool of another size
-    replaces it.
+    (:mod:`qdsim.pool`). A pool of another size replaces it.
     """
     global _pool
     if _pool is not None and _pool[:2] == (os.getpid(), size):
         return _pool[2]
     shutdown_pool()
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["__main__", "qdsim.warm"])  # only takes effect if the server is not running yet
-    _pool = (os.getpid(), size, ProcessPoolExecutor(max_workers=size, mp_context=ctx))
+    _pool = (os.getpid(), size, ProcessPoolExecutor(max_workers=size, mp_context=pool.context()))
     return _pool[2]
 
 

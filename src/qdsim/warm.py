@@ -1,4 +1,4 @@
-"""Preloaded by the worker pool's fork server (:func:`qdsim.runner.worker_pool`).
+"""Preloaded by the worker processes' fork server (:mod:`qdsim.pool`).
 
 Importing it imports the model, reads the catalogue and loads the compiled
 kernels, so that every worker process forked from the server starts ready to
