@@ -285,51 +285,52 @@ def bench_one_simulation(scale: float, repeats: int) -> dict:
 
 # -- (f) qdsim run, full scale, as a process ----------------------------------------------------------
 
-def timed_process(cmd: list[str], env: dict | None = None) -> tuple[float, int]:
-    """Wall seconds of a command, and the peak resident memory (KiB) of its largest process."""
+def timed_process(cmd: list[str], env: dict | None = None) -> float:
+    """Wall seconds of a command."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.read().decode()[-2000:]}")
-    return wall, usage.ru_maxrss
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.decode()[-2000:]}")
+    return wall
 
 
 def bench_cli_run(scale: float, repeats: int) -> dict:
     """``qdsim run baseline --scale S --replicates 1 --fresh`` as the user types it: imports, the two
-    simulations on all cores (the worker pool starts with the command), outputs written."""
+    simulations on all cores (the worker processes start with the command), outputs written."""
     import tempfile
 
-    walls, peaks, loads = [], [], []
+    walls, loads = [], []
     for i in range(repeats + 1):
         with tempfile.TemporaryDirectory() as home:
             env = os.environ | {"QDSIM_HOME": home}
             cmd = [*qdsim_command(), "run", "baseline", "--scale", str(scale), "--replicates", "1", "--fresh", "--quiet", "--out", str(Path(home) / "out")]
-            if not i:  # a run apart (not timed: sampling /proc takes CPU) for the memory of all its processes together
-                peak_tree = peak_of_tree(cmd, env)
+            if not i:  # a run apart (not timed: sampling /proc takes CPU) for the memory of its processes
+                largest, together = peak_memory(cmd, env)
                 continue
             loads.append(load())
-            wall, peak = timed_process(cmd, env)
-            walls.append(wall)
-            peaks.append(peak)
+            walls.append(timed_process(cmd, env))
     return {"scale": scale, "replicates": 1, "simulations": 2, **spread(walls, 2),
-            "peak_gib": round(max(peaks) / 2**20, 3), "peak_all_processes_gib": round(peak_tree / 2**20, 3),
+            "peak_gib": round(largest / 2**20, 3), "peak_all_processes_gib": round(together / 2**20, 3),
             "load": loads[int(np.argmin(walls))]}
 
 
-def peak_of_tree(cmd: list[str], env: dict) -> int:
-    """The largest sum of the resident memory of the command and all its descendants, sampled every 50 ms (KiB)."""
+def peak_memory(cmd: list[str], env: dict) -> tuple[int, int]:
+    """The largest resident memory of one process of the command (itself and its descendants), and the
+    largest sum over all of them, sampled every 50 ms (KiB; pages shared between them count in each).
+
+    Sampled rather than read from ``wait4``: a child's maximum there starts from what this (large)
+    benchmark process held when it forked it."""
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    peak = 0
+    largest = together = 0
     while proc.poll() is None:
-        peak = max(peak, _tree_rss_kib(proc.pid))
+        rss = _tree_rss_kib(proc.pid)
+        largest, together = max(largest, max(rss, default=0)), max(together, sum(rss))
         time.sleep(0.05)
-    return peak
+    return largest, together
 
 
-def _tree_rss_kib(root: int) -> int:
+def _tree_rss_kib(root: int) -> list[int]:
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for d in Path("/proc").iterdir():
@@ -341,12 +342,12 @@ def _tree_rss_kib(root: int) -> int:
             rss[int(d.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
         except (OSError, IndexError, ValueError):
             continue
-    total, todo = 0, [root]
+    out, todo = [], [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        out.append(rss.get(pid, 0))
         todo.extend(children.get(pid, []))
-    return total
+    return out
 
 
 # -- (g) start-up -------------------------------------------------------------------------------------

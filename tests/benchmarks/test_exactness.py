@@ -88,7 +88,7 @@ def test_bincount_kernels_are_numpys(seed, n, sort, kind):
     scale = float(rng.choice([1.0, 1 / 0.003, 0.1]))
     assert np.array_equal(kernels.bincount(index, values, scale, 7), np.bincount(index, weights=values * scale, minlength=7))
     mask = rng.random(n) < 0.4
-    assert np.array_equal(kernels.bincount_where(index, mask, scale, 7), np.bincount(index, weights=mask * scale, minlength=7))
+    assert np.array_equal(kernels.bincount(index, mask, scale, 7), np.bincount(index, weights=mask * scale, minlength=7))
 
 
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 500), households=st.integers(1, 80), sort=st.booleans())

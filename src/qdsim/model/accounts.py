@@ -77,7 +77,7 @@ class YearBook:
 
     def count_by_county(self, key: str, county: np.ndarray, mask: np.ndarray, scale: float) -> None:
         """Add ``scale`` by county for each element where ``mask`` holds (``add_by_county(key, county, mask * scale)``)."""
-        self.data[key][self.year, : self.n_counties] += kernels.bincount_where(county, mask, scale, self.n_counties)
+        self.data[key][self.year, : self.n_counties] += kernels.bincount(county, mask, scale, self.n_counties)
 
     def set(self, key: str, county: int, value: float) -> None:
         self.data[key][self.year, county] = value

@@ -27,6 +27,7 @@ def bincount(index: np.ndarray, weights: np.ndarray, scale: float, n: int) -> np
 
     A bin's running sum stays in a register while the index repeats (indices
     come sorted, county by county), and every bin still adds in index order.
+    Boolean weights count: ``True × scale`` is ``scale``, ``False × scale`` adds 0.0.
     """
     out = np.zeros(n)
     if len(index) == 0:
@@ -40,26 +41,6 @@ def bincount(index: np.ndarray, weights: np.ndarray, scale: float, n: int) -> np
             bin_ = b
             acc = out[b]
         acc += weights[i] * scale
-    out[bin_] = acc
-    return out
-
-
-@njit(cache=True, nogil=True)
-def bincount_where(index: np.ndarray, mask: np.ndarray, value: float, n: int) -> np.ndarray:
-    """``np.bincount(index, weights=mask * value, minlength=n)`` for a ``value`` ≥ 0 (adding 0.0 then changes no sum)."""
-    out = np.zeros(n)
-    if len(index) == 0:
-        return out
-    bin_ = index[0]
-    acc = 0.0
-    for i in range(len(index)):
-        b = index[i]
-        if b != bin_:
-            out[bin_] = acc
-            bin_ = b
-            acc = out[b]
-        if mask[i]:
-            acc += value
     out[bin_] = acc
     return out
 
