@@ -7,9 +7,9 @@ import streamlit as st
 
 from qdsim.app import figures, results, state
 from qdsim.app.i18n import lang, t
+from qdsim.catalogue import load_catalogue
 from qdsim.format import interval, planner_number
 from qdsim.metrics import catalogue
-from qdsim.catalogue import load_catalogue
 
 st.title(t("page.counties"))
 st.caption(t("cty.intro"))
