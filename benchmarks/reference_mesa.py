@@ -334,7 +334,9 @@ class LabourMarket(mesa.Model):
                 firm.hired += 1
 
     def count_stable(self) -> None:
-        """Workers at the stable mark are counted by destination; the subsidy is paid while the pot lasts."""
+        """While the programme runs, workers at the stable mark are counted by destination; the subsidy is paid while the pot lasts."""
+        if not self.programme:  # no programme, no count (workers it placed earlier may still be at work)
+            return
         mark = math.ceil(self.p["stable_months"])
         reached = [w for w in self.workers if w.assisted_months >= mark and not w.stable_counted]
         if not reached:

@@ -238,8 +238,11 @@ def count_months(model, t: int) -> None:
     p = model.params
     # a job in a cooperation firm is a cooperation job: the running programme counts those of its target group;
     # the mark in whole months (months are counted as integers)
-    reached = kernels.count_months(w.state, w.employer, w.eligible, model.firms.coop, runs(model, t), w.assisted, w.employed_months,
+    programme = runs(model, t)
+    reached = kernels.count_months(w.state, w.employer, w.eligible, model.firms.coop, programme, w.assisted, w.employed_months,
                                    w.assisted_months, w.stable_counted, math.ceil(p.stable_months), HOME, FIRM)
+    if not programme:  # no programme, no count (workers it placed earlier may still be at work)
+        return
     if not len(reached):
         return
     w.stable_counted[reached] = True
