@@ -128,12 +128,16 @@ def match(model, ordered: np.ndarray, supply_by_county: np.ndarray) -> tuple[np.
         unmet_cert = np.bincount(b.partner, weights=ordered * need_cert, minlength=n_c)
         unmet_any = np.bincount(b.partner, weights=ordered * ~need_cert, minlength=n_c)
         return np.zeros((b.n, s.n)), np.zeros(s.n), np.zeros(s.n), unmet_cert, unmet_any
-    # only the buyers who order: the others' rows would be zeros, and adding zeros changes no sum
+    # only the buyers who order: the others' rows would be zeros, and adding zeros changes no sum.
+    # weight = eligible × capacity × quality × (1 + home_bias × same county), with the products a boolean
+    # factor makes written as choices (x × 1.0 is x, x × 0.0 is 0.0 for the finite, non-negative terms here)
     rows = np.flatnonzero(ordered > 0)
-    eligible = np.where(need_cert[rows, None], s.certified[None, :], True)
-    weight = eligible * (s.capacity * s.quality)[None, :] * (1 + p.home_bias * (b.partner[rows, None] == s.county[None, :]))
+    weight = np.where(need_cert[rows, None] & ~s.certified[None, :], 0.0, (s.capacity * s.quality)[None, :])
+    weight *= np.where(b.partner[rows, None] == s.county[None, :], 1 + p.home_bias, 1.0)
     total = weight.sum(axis=1)
-    alloc = np.divide(weight * ordered[rows, None], total[:, None], out=np.zeros_like(weight), where=total[:, None] > 0)
+    alloc = weight
+    alloc *= ordered[rows, None]  # a row of zero total is all zeros: it stays so
+    np.divide(alloc, total[:, None], out=alloc, where=total[:, None] > 0)
     received = alloc.sum(axis=0)
 
     # each supplier's share (by capacity) of its county's channel-grade produce
@@ -142,15 +146,15 @@ def match(model, ordered: np.ndarray, supply_by_county: np.ndarray) -> tuple[np.
     available = np.minimum(s.capacity, sourcing)
     fill = np.divide(available, received, out=np.ones(s.n), where=received > 0)
     np.minimum(fill, 1.0, out=fill)
-    filled = alloc * fill[None, :]
+    filled = alloc
+    filled *= fill[None, :]
     shipped = filled.sum(axis=0)
-    loss = s.loss(model.levers.at("consumption.logistics_loss", model.year_index), model.levers.at("consumption.warehouses", model.year_index), p.warehouse_loss_cut)
-    accepted = np.zeros((b.n, s.n))
-    accepted[rows] = filled * ((1 - loss) * s.quality)[None, :]
-
     # orders nobody could fill: those with no eligible supplier, and the unfilled part of the rest, by the buyer's county
     unfilled = ordered.copy()
     unfilled[rows] -= filled.sum(axis=1)
+    loss = s.loss(model.levers.at("consumption.logistics_loss", model.year_index), model.levers.at("consumption.warehouses", model.year_index), p.warehouse_loss_cut)
+    accepted = np.zeros((b.n, s.n))
+    accepted[rows] = filled * ((1 - loss) * s.quality)[None, :]
     unmet_cert = np.bincount(b.partner, weights=unfilled * need_cert, minlength=n_c)
     unmet_any = np.bincount(b.partner, weights=unfilled * ~need_cert, minlength=n_c)
     return accepted, shipped, received, unmet_cert, unmet_any
