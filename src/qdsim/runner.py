@@ -158,9 +158,9 @@ def run_simulations(tasks: list[SimulationTask], workers: int, progress: Progres
         for i, values in enumerate(each_result(tasks)):
             done(i, values)
     else:
-        pool = worker_pool(workers)
+        executor = worker_pool(workers)
         try:
-            futures = {pool.submit(run_tasks, [tasks[i] for i in job]): job for job in jobs(tasks, workers)}
+            futures = {executor.submit(run_tasks, [tasks[i] for i in job]): job for job in jobs(tasks, workers)}
             for fut in as_completed(futures):
                 for i, values in zip(futures[fut], fut.result(), strict=True):
                     done(i, values)
