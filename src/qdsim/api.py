@@ -209,7 +209,7 @@ def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: 
             "source": reg.sources[f.source].__dict__,
         }
         for f in reg.figures.values()
-        if f.kind in ("input", "target", "structure")
+        if f.kind in ("input", "target", "structure", "validation")
     ]
     return {
         "run_id": rid,

@@ -30,6 +30,7 @@ class Source:
     title: str
     outlet: str
     date: str
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,16 +52,17 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Figure:
-    """A reported programme figure (figures.md part A)."""
+    """A published figure: the article's programme figures (figures.md part A) and later annual ones."""
 
     id: str
     value: float
     unit: str
     period: str
-    kind: str
+    kind: str  # input, target, structure, context, validation
     source: str
     label_zh: str
     label_en: str
+    note: str = ""
 
 
 def region_dir(region: str = DEFAULT_REGION) -> Path:
@@ -95,7 +97,7 @@ class Catalogue:
 def load_catalogue(region: str = DEFAULT_REGION) -> Catalogue:
     """Read and check a region's data files (cached; the files are package data)."""
     d = region_dir(region)
-    sources = {k: Source(k, v["title"], v["outlet"], str(v["date"])) for k, v in _read_yaml(d / "sources.yaml").items()}
+    sources = {k: Source(k, v["title"], v["outlet"], str(v["date"]), str(v.get("url", ""))) for k, v in _read_yaml(d / "sources.yaml").items()}
     params: dict[str, Parameter] = {}
     for group, entries in _read_yaml(d / "parameters.yaml").items():
         for pid, e in entries.items():
@@ -133,9 +135,10 @@ def load_catalogue(region: str = DEFAULT_REGION) -> Catalogue:
             unit=str(e["unit"]),
             period=str(e["period"]),
             kind=str(e["kind"]),
-            source="article_2025",
+            source=str(e.get("source", "article_2025")),
             label_zh=e["label"]["zh"],
             label_en=e["label"]["en"],
+            note=str(e.get("note", "")),
         )
         for fid, e in _read_yaml(d / "figures.yaml").items()
     }

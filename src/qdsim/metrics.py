@@ -57,6 +57,24 @@ _SUMS = {
     "village_collective_income": "village_collective_income",
     "households": "households",
     "rural_population": "persons",
+    "stable_employment_qingdao": "stable_qingdao",
+    "stable_employment_gansu": "stable_gansu",
+    "stable_employment_other": "stable_other",
+    "migrants_gansu": "migrants_gansu",
+    "migrants_other_provinces": "migrants_other",
+    "wage_employment": "wage_employment",
+    "migrant_earnings": "migrant_earnings",
+    "consumption_sales_procurement": "sales_procurement",
+    "consumption_sales_canteen": "sales_canteen",
+    "consumption_sales_showroom": "sales_showroom",
+    "consumption_sales_warehouse": "sales_warehouse",
+    "consumption_sales_event": "sales_event",
+    "consumption_sales_enclave": "sales_enclave",
+    "consumption_paid_households": "channel_paid_households",
+    "channel_buyers_active": "channel_buyers_active",
+    "channel_bases": "channel_bases",
+    "farm_sales": "farm_sales",
+    "canteens_buying": "canteens_buying",
 }
 # metric -> (numerator, denominator)
 _RATIOS = {
@@ -65,6 +83,8 @@ _RATIOS = {
     "potato_yield_mean": ("potato_output", "potato_area"),
     "potato_yield_demo": ("demo_output", "demo_area"),
     "greenhouse_cycles_demo": ("gh_demo_cycles_area", "gh_demo_area"),
+    "potato_income_share": ("income_potato", "income_total"),
+    "herbs_income_share": ("income_herbs", "income_total"),
 }
 
 

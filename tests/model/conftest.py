@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -23,4 +25,14 @@ def run_months(m: DingxiModel, months: int) -> None:
         m.step()
 
 
-__all__ = ["make_model", "run_months", "np"]
+def set_lever(m: DingxiModel, key: str, value: float) -> None:
+    """Set a lever to ``value`` in every year of a built model (the model reads levers through ``m.levers``)."""
+    m.levers.values[key][:] = value
+
+
+def peek(m: DingxiModel, stream: str) -> np.random.Generator:
+    """A copy of a model's stream: it draws what the model will draw next."""
+    return copy.deepcopy(m.streams[stream])
+
+
+__all__ = ["make_model", "run_months", "set_lever", "peek", "np"]

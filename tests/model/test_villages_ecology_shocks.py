@@ -11,18 +11,31 @@ from .conftest import make_model
 
 def test_collective_income_by_hand(model):
     p = model.params
-    v = model.village_list[0]
-    v.assets, v.demo, v.paired = 1e6, True, True
+    v = model.villages.agents[0]
+    v.assets, v.demo = 1e6, True
+    model.villages.paired[v.index] = True  # one copy of the fact: the agent reads the array
+    assert v.paired
     v.step()
     assert v.collective_income == p.collective_income_base + p.asset_return * 1e6 + p.demo_collective_boost + p.pairing_income
+
+
+def test_pairing_is_one_fact_in_the_village_arrays(model):
+    vs = model.villages
+    villages.update_pairing(model, 0)  # 2021: 300 villages paired, in rank order (formerly poor first)
+    assert vs.paired.sum() == 300
+    assert (vs.paired == (vs.rank < 300)).all()
+    assert vs.formerly_poor[vs.paired].all()  # 1,101 formerly poor villages come first
+    assert all(v.paired == vs.paired[v.index] and v.county == vs.county[v.index] for v in vs.agents)
+    order = vs.pairing_order
+    assert (vs.rank[order] == np.arange(len(order))).all()
 
 
 def test_dividends_add_up_to_the_share_paid_out(model):
     hh, p = model.households, model.params
     hh.income[:] = 0
     villages.year_end(model, 0)
-    inhabited = np.bincount(hh.village, minlength=len(model.village_list)) > 0
-    paid_out = sum(v.collective_income for v in model.village_list if inhabited[v.index]) * p.dividend_share
+    inhabited = np.bincount(hh.village, minlength=len(model.villages.agents)) > 0
+    paid_out = sum(v.collective_income for v in model.villages.agents if inhabited[v.index]) * p.dividend_share
     assert abs(hh.income[:, 4].sum() * hh.weight - paid_out) < 1e-6 * paid_out
 
 
@@ -32,11 +45,11 @@ def test_demo_villages_cost_the_village_pot(baseline):
     m.book.year = 0
     villages.update_pairing(m, 0)
     villages.upgrade_demo_villages(m, 0)
-    n_demo = sum(v.demo for v in m.village_list)
+    n_demo = sum(v.demo for v in m.villages.agents)
     spent = m.funds.spent[0, :, 3].sum()
     assert n_demo > 0 and 0.5 * n_demo * m.params.demo_village_cost <= spent <= 1.5 * n_demo * m.params.demo_village_cost
     # paired villages first
-    demo_ranks = [v.pairing_rank for v in m.village_list if v.demo]
+    demo_ranks = [v.pairing_rank for v in m.villages.agents if v.demo]
     assert max(demo_ranks) < m.levers.at("pairings.villages", 0)
 
 
@@ -46,7 +59,7 @@ def test_forest_area_is_money_over_cost(baseline):
     m.book.year = 0
     ecology.plant(m, 0)
     # cost varies ±10% a year by county: area within 1e9/4000 × [0.7, 1.4]
-    assert 0.7 * 250_000 < m.forest_area.sum() < 1.4 * 250_000
+    assert 0.7 * 250_000 < m.forest.area.sum() < 1.4 * 250_000
     assert m.funds.available[:, 4].sum() == 0
 
 

@@ -1,4 +1,4 @@
-"""What a fit leaves behind: calibrated.yaml (values + provenance), the report, the docs summary.
+"""What a calibration leaves behind: calibrated.yaml (point, posterior, provenance), the report, the docs summary.
 
 The record written to ``calibrated.yaml`` is the single source of the
 numbers: the report's tables and the summary block of
@@ -8,29 +8,39 @@ numbers: the report's tables and the summary block of
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import yaml
 
-from qdsim.calibration.fit import FitResult, calibration_scenario
-from qdsim.calibration.targets import TARGETS, TOLERANCE
+from qdsim.calibration.calibrate import CalibrationResult
+from qdsim.calibration.targets import TOLERANCE
 from qdsim.format import planner_number
+from qdsim.metrics import METRIC_IDS
+from qdsim.model.streams import replicate_seeds
 from qdsim.provenance import versions
 from qdsim.catalogue import load_catalogue, region_dir
+from qdsim.runner import simulate
 from qdsim.scenario.ranges import lever_levels
-from qdsim.scenario.schema import Scenario
 
 HEADER = """\
 # Calibrated parameter values for the Dingxi region — written by `qdsim calibrate`; do not edit by hand.
-# `values` replace the values of the parameters with status `calibrated` in parameters.yaml
-# (qdsim.catalogue.load_catalogue overlays them); `provenance` says how they were fitted and how well
-# they reproduce the reported 2021-2024 figures; `lever_range` is the 2021-2024 range of the
-# baseline's levers, against which qdsim.calibration.range_warnings flags extrapolation.
+# `values`: the point runs use for the parameters with status `calibrated` (the catalogue overlays
+# them on parameters.yaml); `posterior`: the weighted parameter sets of the last ABC-SMC generation,
+# from which the assumption interval draws; `provenance`: how they were fitted and how well every
+# target is reproduced (class: behavioural / accounting / input_echo; role: fit / holdout / check);
+# `lever_range`: the 2021-2024 range of the baseline's levers (qdsim.calibration.range_warnings).
 # See docs/calibration.md.
 """
 DOC_START = "<!-- calibration-summary:start (written by `qdsim calibrate`) -->"
 DOC_END = "<!-- calibration-summary:end -->"
+CLASS_NAMES = {
+    "behavioural": ("behavioural evidence", "行为证据"),
+    "accounting": ("accounting (holds by construction)", "会计恒等（构造决定）"),
+    "input_echo": ("input echo", "输入回显"),
+}
+ROLE_NAMES = {"fit": "fitted", "holdout": "held out", "check": "checked"}
 
 
 def calibrated_path(region: str = "dingxi") -> Path:
@@ -41,84 +51,74 @@ def _num(x: float, digits: int = 6) -> float:
     return float(f"{x:.{digits}g}")
 
 
-def build_record(result: FitResult, scenario: Scenario) -> dict:
+def build_record(result: CalibrationResult) -> dict:
     """The content of calibrated.yaml."""
-    reg = load_catalogue(scenario.region)
+    reg = load_catalogue(result.scenario.region)
     v = versions()
     s = result.settings
-    ident = result.identification()
-    compat = result.compatible_range()
-    targets = []
-    for prior, fitted, ver, hold in zip(result.prior_checks, result.fit_checks, result.verification, result.holdout, strict=True):
-        t = ver.target
-        targets.append({
-            "figure": t.figure,
-            "label": {"zh": t.label(reg, "zh"), "en": t.label(reg, "en")},
-            "metric": t.metric,
-            "reading": t.reading,
-            "unit": t.unit,
-            "reported": _num(ver.reported),
-            "fitted": t.fitted,
-            "model_mean": _num(ver.mean),
-            "model_p05": _num(ver.p05),
-            "model_p95": _num(ver.p95),
-            "error": round(ver.error, 4),
-            "holdout_error": round(hold.error, 4),
-            "prior_error": round(prior.error, 4),
-        })
+    targets = [
+        {
+            "figure": c.target.figure,
+            "label": {"zh": c.target.label(reg, "zh"), "en": c.target.label(reg, "en")},
+            "source": reg.figures[c.target.figure].source,
+            "metric": "+".join(c.target.metrics),
+            "reading": c.target.reading,
+            "unit": c.target.unit,
+            "class": c.target.klass,
+            "role": c.target.role,
+            "tolerance": c.target.tolerance,
+            "reported": _num(c.reported),
+            "model_mean": _num(c.mean),
+            "model_p05": _num(c.p05),
+            "model_p95": _num(c.p95),
+            "error": round(c.error, 4),
+            "holdout_error": round(c.holdout_error, 4),
+            "within_tolerance": bool(c.ok),
+            "note": c.target.note,
+        }
+        for c in result.checks
+    ]
     parameters = []
-    fitted_mask = [t.fitted for t in (c.target for c in result.verification)]
-    for j, pid in enumerate(result.space.ids):
-        p = reg.parameters[pid]
-        prof = result.profiles.get(pid, [])
-        prange = result.profile_range(pid)
+    for p in result.space.params:
+        ident = result.identification[p.id]
         parameters.append({
-            "id": pid,
+            "id": p.id,
             "label": {"zh": p.label_zh, "en": p.label_en},
-            "value": result.values[pid],
-            "prior": result.prior[pid],
+            "value": result.values[p.id],
+            "prior": result.prior[p.id],
             "unit": p.unit,
-            "range": [p.range[0], p.range[1]],
-            "identification": ident[pid],
-            "spread_share_of_range": round(float(result.posterior_sd_u[j]), 3),
-            "compatible_range": [_num(compat[pid][0], 4), _num(compat[pid][1], 4)],
-            "elasticity": {t.figure: round(float(result.elasticity[i, j]), 3) for i, t in enumerate(c.target for c in result.verification)
-                           if abs(result.elasticity[i, j]) >= 0.005},
-            **({"profile": [{"value": _num(v, 5), "errors": {t.figure: round(e, 4) for t, e, f in zip(TARGETS, errs, fitted_mask, strict=True) if f}}
-                            for v, errs in prof],
-                "profile_range": [_num(prange[0], 5), _num(prange[1], 5)] if prange else None} if prof else {}),
+            "range": list(p.range),
+            "posterior_median": _num(ident["median"], 5),
+            "posterior_p05": _num(ident["p05"], 5),
+            "posterior_p95": _num(ident["p95"], 5),
+            "width_share_of_prior": ident["width_share_of_prior"],
+            "identification": ident["identification"],
         })
     return {
         "values": dict(result.values),
+        "posterior": result.posterior.to_record(),
         "provenance": {
             "method": (
-                "Bounded nonlinear least squares (scipy.optimize.least_squares, trust-region reflective) on the parameters "
-                "with status `calibrated`, each mapped to [0, 1] across its plausible range (log scale for positive ranges); "
-                "residuals ln(model mean / reported) / 0.05 for every fitted target plus a weak prior (u - u_prior) / 2; "
-                "Jacobian by forward differences at the start and at the solution, Broyden updates in between; common random "
-                "numbers (the same replicate streams in every evaluation); verified on the rounded values."
+                "Approximate Bayesian computation, sequential Monte Carlo (pyABC): uniform priors across each calibrated parameter's "
+                "plausible range (log scale for positive ranges); distance = root mean square over the fitted targets of "
+                "ln(model / reported) in units of each target's tolerance; one fresh seed per simulation; the last generation's "
+                "weighted particles are the posterior. The point runs use is, of the weighted median and the best particles, the one "
+                "closest to the figures over several seeds; it is verified on the baseline's seed and a hold-out seed."
             ),
-            "date": result.created,
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "qdsim_version": v["qdsim"],
             "commit": v["commit"],
-            "scenario": {"id": scenario.id, "sha256": s["scenario_sha256"], "period": s["period"]},
-            "scale": s["scale"],
-            "seeds": {"root": s["seed"], "fit_replicates": s["fit_seeds"], "holdout_root": s["holdout_seed"]},
-            "replicates": s["replicates"],
-            "tolerance": TOLERANCE,
+            "scenario": {"id": result.scenario.id, "sha256": result.scenario.sha256(), "period": s["period"]},
+            "settings": s,
+            "seeds": {"root": result.scenario.seed, "holdout_root": 20250518},
+            "simulations": result.simulations,
+            "seconds": round(result.seconds, 1),
+            "all_within_tolerance": result.ok,
+            "candidates": [{"distance": round(c["distance"], 4), "values": c["values"]} for c in result.candidates],
             "targets": targets,
             "parameters": parameters,
-            "fit": {
-                "message": str(result.message),
-                "start": s["start"],
-                "evaluations": len(result.history),
-                "simulations": result.simulations,
-                "seconds": round(result.seconds, 1),
-                "workers": s["workers"],
-                "all_within_tolerance": result.ok,
-            },
         },
-        "lever_range": lever_levels(calibration_scenario(scenario)),
+        "lever_range": lever_levels(result.scenario),
     }
 
 
@@ -139,64 +139,52 @@ def read_calibrated(path: Path) -> dict:
 
 # -- text ------------------------------------------------------------------------
 def _value(x: float, unit: str) -> str:
-    return planner_number(x, unit, "en")
+    return f"{x:+.1%}" if unit == "share" and abs(x) < 0.2 else planner_number(x, unit, "en")
 
 
 def _param(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:.5g}"
+    return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:.4g}"
 
 
-def _pct(x: float) -> str:
-    return f"{x:+.1%}"
+def _err(t: dict) -> str:
+    return f"{t['error'] * 100:+.1f} pp" if t["reading"].startswith("growth") else f"{t['error']:+.1%}"
 
 
 def summary_markdown(record: dict) -> str:
     """The tables shared by the report and docs/calibration.md (rendered from the record only)."""
     prov = record["provenance"]
+    s = prov["settings"]
+    behavioural_fit = [t for t in prov["targets"] if t["class"] == "behavioural" and t["role"] == "fit"]
     lines = [
-        f"Fit of {prov['date']} (qdsim {prov['qdsim_version']}, commit `{prov['commit'][:12]}`), baseline "
-        f"{prov['scenario']['period']}, scale {prov['scale']}, {prov['seeds']['fit_replicates']} fitting replicates; "
-        f"checked on {prov['replicates']} replicates of seed {prov['seeds']['root']} (the shipped baseline) and of the "
-        f"hold-out seed {prov['seeds']['holdout_root']}. Tolerance ±{prov['tolerance']:.0%}. "
-        f"{'Every target is within tolerance.' if prov['fit']['all_within_tolerance'] else '**Some targets miss the tolerance.**'}",
+        f"Calibration of {prov['date']} (qdsim {prov['qdsim_version']}, commit `{prov['commit'][:12]}`): baseline {s['period']}, "
+        f"scale {s['scale']}, ABC-SMC with {s['population']} particles, {len(record['posterior']['generations']) - 1} generations, "
+        f"{prov['simulations']} simulations in {prov['seconds']:.0f} s; checked on {s['replicates']} replicates of seed "
+        f"{prov['seeds']['root']} (the shipped baseline) and of the hold-out seed {prov['seeds']['holdout_root']}. "
+        f"{len(behavioural_fit)} behavioural figures are fitted by {len(prov['parameters'])} parameters; "
+        + ("every fitted and accounting target is within its tolerance." if prov["all_within_tolerance"] else "**some fitted or accounting targets miss their tolerance.**"),
         "",
-        "| reported figure | reading | reported | model (mean, 5–95%) | error | hold-out error | before the fit | role |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| figure | source | reading | class | role | reported | model (mean, 5–95%) | error | hold-out seed | tolerance |",
+        "|---|---|---|---|---|---:|---:|---:|---:|---:|",
     ]
     for t in prov["targets"]:
         unit = t["unit"]
+        mark = "" if t["within_tolerance"] else " ✗"
         lines.append(
-            f"| {t['label']['en']} ({t['label']['zh']}) | {t['reading']} | {_value(t['reported'], unit)} | "
-            f"{_value(t['model_mean'], unit)} ({_value(t['model_p05'], unit)} – {_value(t['model_p95'], unit)}) | "
-            f"{_pct(t['error'])} | {_pct(t['holdout_error'])} | {_pct(t['prior_error'])} | {'fitted' if t['fitted'] else 'checked (structural)'} |"
+            f"| {t['label']['en']} ({t['label']['zh']}) | `{t['source']}` | {t['reading']} | {CLASS_NAMES[t['class']][0]} | {ROLE_NAMES[t['role']]} | "
+            f"{_value(t['reported'], unit)} | {_value(t['model_mean'], unit)} ({_value(t['model_p05'], unit)} – {_value(t['model_p95'], unit)}) | "
+            f"{_err(t)}{mark} | {_err({**t, 'error': t['holdout_error']})} | ±{t['tolerance']:.0%} |"
         )
     lines += [
         "",
-        "| parameter | fitted value | before (parameters.yaml) | plausible range | identification (linearised spread) | compatible, others adjusting (linearised) | compatible, others held (profile) |",
-        "|---|---:|---:|---|---|---|---|",
+        "| parameter | value runs use | posterior median (5–95%) | prior (parameters.yaml) | plausible range | identification (posterior 5–95% width / prior) |",
+        "|---|---:|---:|---:|---|---|",
     ]
     for p in prov["parameters"]:
-        u = p["unit"]
-        held = ("·" if "profile" not in p else "none (the fit misses ±5%)" if not p["profile_range"]
-                else f"{_param(p['profile_range'][0])} – {_param(p['profile_range'][1])}")
         lines.append(
-            f"| `{p['id']}` — {p['label']['en']} | {_param(p['value'])} {u} | {_param(p['prior'])} | {_param(p['range'][0])} – {_param(p['range'][1])} | "
-            f"{p['identification']} ({p['spread_share_of_range']:.2f} of range) | {_param(p['compatible_range'][0])} – {_param(p['compatible_range'][1])} | {held} |"
+            f"| `{p['id']}` — {p['label']['en']} | {_param(p['value'])} {p['unit']} | {_param(p['posterior_median'])} "
+            f"({_param(p['posterior_p05'])} – {_param(p['posterior_p95'])}) | {_param(p['prior'])} | {_param(p['range'][0])} – {_param(p['range'][1])} | "
+            f"{p['identification']} ({p['width_share_of_prior']:.2f}) |"
         )
-    f = prov["fit"]
-    lines += ["", f"Solver: {f['message']} — {f['evaluations']} parameter sets, {f['simulations']} simulations, "
-              f"{f['seconds']:.0f} s on {f['workers']} worker(s)."]
-    return "\n".join(lines)
-
-
-def elasticity_markdown(record: dict) -> str:
-    prov = record["provenance"]
-    figures = [t["figure"] for t in prov["targets"] if t["fitted"]]
-    head = "| parameter | " + " | ".join(f"`{f}`" for f in figures) + " |"
-    lines = [head, "|---|" + "---:|" * len(figures)]
-    for p in prov["parameters"]:
-        e = p["elasticity"]
-        lines.append(f"| `{p['id']}` | " + " | ".join(f"{e[f]:+.2f}" if f in e else "·" for f in figures) + " |")
     return "\n".join(lines)
 
 
@@ -239,162 +227,116 @@ def _plt():
 
 
 def plot_targets(record: dict, path: Path) -> Path:
-    """Model / reported for every target: before the fit, fitted (5–95% whiskers), hold-out; the ±5% band."""
+    """Error of every target, coloured by class, with its tolerance."""
     plt = _plt()
-    prov = record["provenance"]
-    ts = prov["targets"]
+    ts = record["provenance"]["targets"]
+    colours = {"behavioural": "#1f77b4", "accounting": "#999999", "input_echo": "#bbbbbb"}
+    fig, ax = plt.subplots(figsize=(8, 0.32 * len(ts) + 1.2))
     y = np.arange(len(ts))[::-1]
-    fig, ax = plt.subplots(figsize=(8.5, 0.55 * len(ts) + 1.6))
-    ax.axvspan(1 - TOLERANCE, 1 + TOLERANCE, color="#2a9d8f", alpha=0.15, label=f"±{TOLERANCE:.0%}")
-    ax.axvline(1.0, color="#2a9d8f", lw=1)
-    ratio = np.array([t["model_mean"] / t["reported"] for t in ts])
-    lo = ratio - np.array([t["model_p05"] / t["reported"] for t in ts])
-    hi = np.array([t["model_p95"] / t["reported"] for t in ts]) - ratio
-    ax.scatter([1 + t["prior_error"] for t in ts], y + 0.18, marker="x", color="#999999", label="before the fit (parameters.yaml)")
-    ax.errorbar(ratio, y, xerr=[lo, hi], fmt="o", color="#264653", capsize=3, label=f"fitted: mean, 5–95% of {prov['replicates']} replicates")
-    ax.scatter([1 + t["holdout_error"] for t in ts], y - 0.18, marker="D", s=18, color="#e76f51", label="fitted, hold-out seed (mean)")
-    ax.set_yticks(y, [f"{t['label']['zh']}\n{t['figure']} ({t['reading']})" for t in ts], fontsize=8)
-    ax.set_xlabel("model / reported")
-    ax.set_title(f"qdsim calibration {prov['scenario']['period']}: model against the reported figures", fontsize=10)
-    ax.legend(fontsize=7, loc="lower right")
+    err = [t["error"] * 100 for t in ts]
+    ax.barh(y, err, color=[colours[t["class"]] for t in ts], hatch=None)
+    for yi, t in zip(y, ts, strict=True):
+        ax.plot([-t["tolerance"] * 100, t["tolerance"] * 100], [yi, yi], color="black", lw=0.6, alpha=0.4)
+    ax.set_yticks(y, [f"{t['figure']} ({ROLE_NAMES[t['role']]})" for t in ts], fontsize=7)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlabel("model vs published figure, % (growth: percentage points); grey line: tolerance")
+    ax.set_title("Calibration: blue behavioural, grey accounting or input echo", fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=130)
     plt.close(fig)
     return path
 
 
-def plot_convergence(result: FitResult, path: Path) -> Path:
-    """Cost and worst fitted-target error of every parameter set the fit evaluated."""
+def plot_posterior(record: dict, path: Path) -> Path:
+    """Marginal posterior of each parameter over its prior range."""
     plt = _plt()
-    fitted = np.array([t.fitted for t in (c.target for c in result.verification)])
-    cost = [h["cost"] for h in result.history]
-    worst = [max(abs(e) for e, f in zip(h["errors"], fitted, strict=True) if f) for h in result.history]
-    kinds = [h["kind"] for h in result.history]
-    steps = [i for i, k in enumerate(kinds) if k == "step"]
-    kept = min(steps, key=lambda i: cost[i]) if steps else -1
-    fig, (a1, a2) = plt.subplots(2, 1, figsize=(8, 5), sharex=True)
-    for i, (c, w, k) in enumerate(zip(cost, worst, kinds, strict=True)):
-        colour = "#e76f51" if i == kept else "#264653" if k == "step" else "#bbbbbb"
-        a1.scatter(i, c, color=colour, s=14)
-        a2.scatter(i, w, color=colour, s=14)
-    a1.set_yscale("log")
-    a1.set_ylabel("cost")
-    a2.set_yscale("log")
-    a2.axhline(TOLERANCE, color="#2a9d8f", lw=1)
-    a2.set_ylabel("worst |error|")
-    a2.set_xlabel("evaluation (dark: solver steps; grey: Jacobian points; red: the step kept)")
-    a1.set_title("Fit progress", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
-
-
-def plot_elasticities(record: dict, path: Path) -> Path:
-    """d ln(target) / d ln(parameter) at the solution."""
-    plt = _plt()
-    prov = record["provenance"]
-    figures = [t["figure"] for t in prov["targets"] if t["fitted"]]
-    params = [p["id"] for p in prov["parameters"]]
-    m = np.array([[p["elasticity"].get(f, 0.0) for p in prov["parameters"]] for f in figures])
-    lim = max(1.0, float(np.nanmax(np.abs(m))) if m.size else 1.0)
-    fig, ax = plt.subplots(figsize=(8.5, 4.2))
-    im = ax.imshow(m, cmap="RdBu_r", vmin=-lim, vmax=lim, aspect="auto")
-    for i in range(m.shape[0]):
-        for j in range(m.shape[1]):
-            if abs(m[i, j]) >= 0.005:
-                ax.text(j, i, f"{m[i, j]:+.2f}", ha="center", va="center", fontsize=7)
-    ax.set_xticks(range(len(params)), params, rotation=35, ha="right", fontsize=7)
-    ax.set_yticks(range(len(figures)), figures, fontsize=7)
-    ax.set_title("Elasticity of each target to each parameter at the solution", fontsize=10)
-    fig.colorbar(im, ax=ax, shrink=0.8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
-
-
-def plot_profiles(record: dict, path: Path) -> Path | None:
-    """Errors of the fitted targets as each profiled parameter moves across its range, the others held."""
-    params = [p for p in record["provenance"]["parameters"] if p.get("profile")]
-    if not params:
-        return None
-    plt = _plt()
+    post = record["posterior"]
+    params = record["provenance"]["parameters"]
+    samples = np.array(post["samples"])
+    w = np.array(post["weights"])
     n = len(params)
-    cols = min(3, n)
-    rows = (n + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows), squeeze=False)
-    figures = list(params[0]["profile"][0]["errors"])
-    for ax, p in zip(axes.flat, params, strict=False):
-        xs = [pt["value"] for pt in p["profile"]]
-        ax.axhspan(-TOLERANCE, TOLERANCE, color="#2a9d8f", alpha=0.15)
-        for f in figures:
-            ys = [pt["errors"][f] for pt in p["profile"]]
-            if max(abs(y) for y in ys) >= 0.01:
-                ax.plot(xs, ys, marker="o", ms=3, lw=1, label=f)
-        ax.axvline(p["value"], color="k", lw=0.8, ls="--")
-        ax.set_title(f"{p['id']} ({p['identification']})", fontsize=8)
-        ax.set_ylim(-0.5, 0.5)
+    cols = 3
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(9, 2.2 * rows), squeeze=False)
+    for j, p in enumerate(params):
+        ax = axes.flat[j]
+        lo, hi = p["range"]
+        logx = lo > 0
+        bins = np.geomspace(lo, hi, 16) if logx else np.linspace(lo, hi, 16)
+        ax.hist(samples[:, j], bins=bins, weights=w, color="#1f77b4", alpha=0.8)
+        ax.axvline(p["value"], color="black", lw=1)
+        if logx:
+            ax.set_xscale("log")
+        ax.set_title(p["id"], fontsize=8)
         ax.tick_params(labelsize=7)
-        ax.legend(fontsize=6)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    fig.suptitle("Target errors along each parameter not identified (others held at their fitted values)", fontsize=9)
+    fig.suptitle("Posterior (histogram, weighted) over each prior range; black: the value runs use", fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=130)
     plt.close(fig)
     return path
 
 
-def write_report(result: FitResult, record: dict, out_dir: Path, calibrated_file: Path | None) -> Path:
-    """report.md, targets.png, convergence.png, elasticities.png, targets.csv and the record under ``out_dir``."""
+def plot_paths(paths: dict[str, np.ndarray], years: list[int], published: dict[str, dict[int, float]], path: Path) -> Path:
+    """Annual model paths (mean and 5–95%) of sales and stable employment against the published annual figures."""
+    plt = _plt()
+    fig, axes = plt.subplots(1, len(paths), figsize=(5 * len(paths), 3.2), squeeze=False)
+    for ax, (metric, arr) in zip(axes.flat, paths.items(), strict=True):
+        ax.fill_between(years, np.percentile(arr, 5, axis=0), np.percentile(arr, 95, axis=0), alpha=0.25)
+        ax.plot(years, arr.mean(axis=0), label="model")
+        pts = published.get(metric, {})
+        ax.plot(list(pts), list(pts.values()), "o", color="black", label="published (annual)")
+        ax.set_title(metric, fontsize=9)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
+
+
+def write_report(result: CalibrationResult, record: dict, out_dir: Path, calibrated_file: Path | None, paths: dict[str, np.ndarray] | None = None) -> Path:
+    """report.md, targets.png, posterior.png, paths.png (when given), targets.csv and the record under ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     plot_targets(record, out / "targets.png")
-    plot_convergence(result, out / "convergence.png")
-    plot_elasticities(record, out / "elasticities.png")
-    has_profiles = plot_profiles(record, out / "profiles.png") is not None
-    import pandas as pd
+    plot_posterior(record, out / "posterior.png")
+    if paths:
+        reg = load_catalogue(result.scenario.region)
+        f = reg.figures
+        published = {
+            "consumption_sales": {2021: f["consumption_sales_2021"].value, 2024: f["consumption_sales_2024"].value, 2025: f["consumption_sales_2025"].value},
+            "stable_employment": {2025: f["stable_employment_2025"].value},
+        }
+        plot_paths(paths, result.scenario.period.years, published, out / "paths.png")
+    import pandas as pd  # only the report needs it
 
     pd.DataFrame([{k: v for k, v in t.items() if k != "label"} | {"label_zh": t["label"]["zh"], "label_en": t["label"]["en"]}
                   for t in record["provenance"]["targets"]]).to_csv(out / "targets.csv", index=False, lineterminator="\n")
     write_calibrated(record, out / "calibrated.yaml")
-    prov = record["provenance"]
-    not_identified = [p["id"] for p in prov["parameters"] if p["identification"] != "identified"]
     text = "\n".join([
         "# qdsim calibration report / 校准报告",
         "",
         summary_markdown(record),
         "",
-        "![model against reported figures](targets.png)",
+        "![model against published figures](targets.png)",
         "",
-        "## Sensitivity at the solution",
+        "![posterior](posterior.png)",
         "",
-        "Elasticity d ln(target) / d ln(parameter), forward differences on the fitting replicates. "
-        "· : below 0.005, or a change not significant across the replicates (paired |t| < 2), i.e. noise of the random streams.",
-        "",
-        elasticity_markdown(record),
-        "",
-        "![elasticities](elasticities.png)",
-        "",
-        "## Identification",
-        "",
-        ("Not (or only weakly) identified by the reported figures: " + ", ".join(f"`{p}`" for p in not_identified) +
-         ". Their values stay close to parameters.yaml; what they govern is an assumption, not a fit."
-         if not_identified else "Every free parameter is identified by the reported figures."),
-        "",
-        "Linearised spread: how far a parameter can move (share of its plausible range) while the targets stay within "
-        "about ±5%, the other parameters adjusting. Profile: the same one at a time on a grid, the others held — it sees "
-        "kinks the linearisation cannot (a quota that starts or stops binding).",
-        "",
-        *(["![profiles](profiles.png)", ""] if has_profiles else []),
-        "## Fit progress",
-        "",
-        "![convergence](convergence.png)",
-        "",
+        *(["![annual paths against published annual figures](paths.png)", ""] if paths else []),
         f"Written: {calibrated_file if calibrated_file else '(calibrated.yaml not written: see the command output)'}; "
         "a copy of the record is `calibrated.yaml` in this folder.",
         "",
     ])
     (out / "report.md").write_text(text, encoding="utf-8")
     return out / "report.md"
+
+
+def annual_paths(result: CalibrationResult, replicates: int) -> dict[str, np.ndarray]:
+    """(replicate, year) paths of sales and stable employment at the chosen point, on the baseline's seed."""
+    params = load_catalogue(result.scenario.region).defaults().with_overrides(result.values)
+    runs = [simulate(result.scenario, params, seq, result.settings["scale"]) for seq in replicate_seeds(result.scenario.seed, replicates)]
+    return {m: np.array([r[METRIC_IDS.index(m), :, 0] for r in runs]) for m in ("consumption_sales", "stable_employment")}
+
+
+__all__ = ["TOLERANCE", "annual_paths", "build_record", "calibrated_path", "docs_block", "read_calibrated", "summary_markdown", "update_docs", "write_calibrated", "write_report"]

@@ -2,7 +2,9 @@
 
 Their yearly bookkeeping is their own ``step``; what they do to households
 (hiring, buying, paying dividends) goes through the mechanism modules, which
-work on the household arrays.
+work on the household arrays. Facts that the mechanisms read as arrays (a
+village's county and pairing, a firm's cooperation flag) are kept once, in
+the mechanism's typed state, and the agents read them from there.
 """
 
 from __future__ import annotations
@@ -11,20 +13,26 @@ import mesa
 
 
 class Village(mesa.Agent):
-    """An administrative village (行政村)."""
+    """An administrative village (行政村); its fixed traits and pairing live in ``model.villages``."""
 
-    def __init__(self, model, *, index: int, county: int, township: int, formerly_poor: bool, pairing_rank: int):
+    def __init__(self, model, *, index: int):
         super().__init__(model)
         self.index = index
-        self.county = county
-        self.township = township
-        self.formerly_poor = formerly_poor
-        self.pairing_rank = pairing_rank  # paired when rank < paired-villages lever
-        self.paired = False
         self.demo = False  # demonstration village (乡村振兴示范村)
         self.assets = 0.0  # 元 of funded collective assets (greenhouses, cold storage)
         self.collective_income = 0.0  # 元 this year
-        self.hail = False  # hit by hail this year
+
+    @property
+    def county(self) -> int:
+        return int(self.model.villages.county[self.index])
+
+    @property
+    def paired(self) -> bool:
+        return bool(self.model.villages.paired[self.index])
+
+    @property
+    def pairing_rank(self) -> int:
+        return int(self.model.villages.rank[self.index])
 
     def step(self) -> None:
         """Year-end collective income: base, returns on funded assets, demonstration and pairing."""
@@ -38,22 +46,26 @@ class Village(mesa.Agent):
 
 
 class Enterprise(mesa.Agent):
-    """A firm, cooperative or aid workshop (帮扶车间) in Dingxi."""
+    """A firm, cooperative or aid workshop (帮扶车间) in Dingxi; its positions, hires and cooperation flag live in ``model.firms``."""
 
     SECTORS = ("potato", "herbs", "livestock", "vegetables", "logistics", "workshop", "tech")
 
-    def __init__(self, model, *, slot: int, county: int, sector: str, capital: float, coop: bool, village: int = -1):
+    def __init__(self, model, *, slot: int, county: int, sector: str, capital: float, village: int = -1):
         super().__init__(model)
-        self.slot = slot  # index into the model's firm arrays (positions, hired)
+        self.slot = slot  # index into the model's firm arrays (positions, hired, coop)
         self.county = county
         self.sector = sector
         self.capital = capital  # 元, productive
         self.pending: list[tuple[int, float]] = []  # (month when productive, capital) from projects under way
-        self.coop = coop  # funded by or brought in through the cooperation
         self.village = village
         self.profit = 0.0
         self.cumulative_loss = 0.0
         self.age = 0
+
+    @property
+    def coop(self) -> bool:
+        """Funded by or brought in through the cooperation."""
+        return bool(self.model.firms.coop[self.slot])
 
     @property
     def jobs_target(self) -> float:

@@ -7,6 +7,8 @@ Each spring the county's ecology pot plants forest at a cost per 亩 (with a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from qdsim.model.households import HOME
@@ -14,6 +16,13 @@ from qdsim.model.order import smallest
 
 PLANTING_MONTH = 4
 DAYS_PER_WORKER = 60
+
+
+@dataclass
+class Forest:
+    """Forest planted with cooperation money since the first year, 亩 by county."""
+
+    area: np.ndarray
 
 
 def plant(model, t: int) -> None:
@@ -30,7 +39,7 @@ def plant(model, t: int) -> None:
         if money <= 0:
             continue
         area = money / (p.forest_cost_per_mu * cost_factor[c])
-        model.forest_area[c] += area
+        model.forest.area[c] += area
         model.book.add("projects_started", c, 1)
         # wages: labour days at the day wage, to workers at home in the county
         days = area * p.forest_labour_days * model.scale

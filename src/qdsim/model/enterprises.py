@@ -21,8 +21,8 @@ from qdsim.model.households import FIRM, HOME
 BUYING_SECTORS = ("potato", "herbs", "livestock", "vegetables")
 
 
-class FirmSlots:
-    """Array view of firms for vectorised hiring: positions and hires per slot."""
+class Firms:
+    """The firms' facts that mechanisms read as arrays, one slot per firm (the ``Enterprise`` agents hold the rest)."""
 
     def __init__(self, capacity: int = 1024):
         self.positions = np.zeros(capacity, dtype=np.int64)  # jobs in the simulated sample
@@ -44,15 +44,15 @@ class FirmSlots:
 
 
 def create_firm(model, *, county: int, sector: str, capital: float, coop: bool, village: int = -1) -> Enterprise:
-    slot = model.slots.new_slot(county, coop)
-    firm = Enterprise(model, slot=slot, county=county, sector=sector, capital=capital, coop=coop, village=village)
+    slot = model.firms.new_slot(county, coop)
+    firm = Enterprise(model, slot=slot, county=county, sector=sector, capital=capital, village=village)
     set_positions(model, firm)
     return firm
 
 
 def set_positions(model, firm: Enterprise) -> None:
     """Sample positions = full-scale jobs × scale, rounded stochastically."""
-    model.slots.positions[firm.slot] = model.stochastic_round(firm.jobs_target * model.scale, "enterprises")
+    model.firms.positions[firm.slot] = model.stochastic_round(firm.jobs_target * model.scale, "enterprises")
 
 
 def initial_firms(model) -> None:
@@ -77,8 +77,8 @@ def fund_industry(model, t: int) -> None:
         model.funds.spend("industry", c, sum(costs))
         model.book.add("projects_started", c, len(costs))
         u = rng.random((len(costs), 3))
-        firms = [f for f in model.firms() if f.county == c]
-        villages = model.villages_by_county[c]
+        firms = [f for f in model.enterprises() if f.county == c]
+        villages = model.villages.by_county[c]
         ready = model.steps + p.project_duration_months
         for cost, (u_kind, u_new, u_pick) in zip(costs, u, strict=True):
             if u_kind < p.industry_enterprise_share:
@@ -88,8 +88,7 @@ def fund_industry(model, t: int) -> None:
                     firms.append(firm)
                 else:
                     firm = firms[int(u_pick * len(firms))]
-                    firm.coop = True
-                    model.slots.coop[firm.slot] = True
+                    model.firms.coop[firm.slot] = True
                 firm.pending.append((ready, invest))
             else:
                 village = villages[int(u_pick * len(villages))]
@@ -116,7 +115,7 @@ def incubator_entry(model, t: int) -> None:
 
 def complete_projects(model) -> None:
     """Monthly: capital of finished projects becomes productive."""
-    for firm in model.firms():
+    for firm in model.enterprises():
         if firm.pending and firm.pending[0][0] <= model.steps:
             done = [c for m, c in firm.pending if m <= model.steps]
             firm.pending = [(m, c) for m, c in firm.pending if m > model.steps]
@@ -130,13 +129,13 @@ def hire(model) -> None:
     Each county's seats (vacancies in slot order) go to a random sample, in
     random order, of the county's workers at home, drawn for the seats only.
     """
-    s = model.slots
+    s = model.firms
     w = model.workers
     n = s.n
     vac = np.maximum(s.positions[:n] - s.hired[:n], 0)
     if vac.sum() == 0:
         return
-    rng = model.streams["enterprises"]
+    rng = model.streams["hiring"]  # its own stream: how many draws hiring takes depends on labour, and must not re-deal firms' returns
     home = np.flatnonzero(w.state == HOME)
     if model.n_counties < np.iinfo(w.county.dtype).max and np.all(w.county[1:] >= w.county[:-1]):  # stored county by county
         counties = np.arange(model.n_counties + 1).astype(w.county.dtype)  # in the array's own type: no converted copy of it
@@ -161,15 +160,16 @@ def hire(model) -> None:
 def release(model, workers: np.ndarray) -> None:
     """Workers who lose their job go home; their firms' hires fall."""
     w = model.workers
-    s = model.slots
+    s = model.firms
     s.hired[: s.n] -= np.bincount(w.employer[workers], minlength=s.n)
     w.state[workers] = HOME
     w.employer[workers] = -1
+    w.assisted[workers] = False
 
 
 def shrink(model) -> None:
     """Firms with more hires than positions let the surplus go (after a loss or exit)."""
-    s = model.slots
+    s = model.firms
     w = model.workers
     over = np.flatnonzero(s.hired[: s.n] > s.positions[: s.n])
     if not len(over):
@@ -183,7 +183,7 @@ def shrink(model) -> None:
 
 
 def close(model, firm: Enterprise) -> None:
-    model.slots.positions[firm.slot] = 0
+    model.firms.positions[firm.slot] = 0
     firm.remove()
 
 
@@ -191,7 +191,7 @@ def purchases_by_county(model) -> np.ndarray:
     """Firms' contract purchases of farm products, 元 a year, full scale."""
     p = model.params
     out = np.zeros(model.n_counties)
-    for f in model.firms():
+    for f in model.enterprises():
         if f.sector in BUYING_SECTORS:
             out[f.county] += p.purchase_per_job * f.jobs_target
     return out

@@ -11,6 +11,8 @@ Demonstration greenhouses grow two crops a year instead of one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from qdsim.model.households import CROPS
@@ -18,6 +20,14 @@ from qdsim.model.households import CROPS
 POTATO, HERBS, GRAIN, GREENHOUSE, FORAGE = range(len(CROPS))
 ADOPTION_MONTH = 3
 HARVEST_MONTH = 9
+
+
+@dataclass
+class Harvest:
+    """This season's harvest of each simulated household (farm-gate 元)."""
+
+    marketable: np.ndarray  # potato, herbs and vegetables: what can be sold beyond the village
+    revenue: np.ndarray  # every crop at local farm-gate prices (before costs)
 
 
 def assign_demonstrations(model, t: int) -> None:
@@ -82,7 +92,7 @@ def harvest(model, t: int) -> None:
     n = hh.n
     noise = np.asfortranarray(rng.normal(-p.yield_noise_sd**2 / 2, p.yield_noise_sd, (n, len(CROPS))))  # crop by crop in memory
     np.exp(noise, out=noise)
-    hail_u = rng.random(len(model.village_list))
+    hail_u = rng.random(len(model.villages.county))
     demo_noise = np.exp(rng.normal(-0.0025, 0.05, n))
 
     drought = model.levers.at("conditions.drought", t)
@@ -90,8 +100,7 @@ def harvest(model, t: int) -> None:
                      p.drought_sensitivity_greenhouse, p.drought_sensitivity_forage])
     weather = 1.0 - np.clip(drought * sens, 0, 1)
     hail_v = hail_u < p.hail_probability * model.levers.at("conditions.hail_multiplier", t)
-    for v in model.village_list:
-        v.hail = bool(hail_v[v.index])
+    model.villages.hail[:] = hail_v
     hail = np.where(hail_v[hh.village], 1.0 - p.hail_loss, 1.0)
     factor = noise  # noise × weather × hail × productivity, in place
     factor *= weather[None, :]
@@ -125,7 +134,7 @@ def harvest(model, t: int) -> None:
     hh.income[:, 0] += revenue - cost + forage_net
 
     # what can be sold beyond the village: potato, herbs, vegetables (farm-gate 元)
-    model.marketable = potato_out * price_potato + herbs_out * price_herbs + gh_revenue
+    model.harvest = Harvest(marketable=potato_out * price_potato + herbs_out * price_herbs + gh_revenue, revenue=revenue + forage_net)
 
     c, wgt = hh.county, hh.weight
     book = model.book
@@ -135,3 +144,5 @@ def harvest(model, t: int) -> None:
     book.add_by_county("demo_area", c, hh.demo_potato * wgt)
     book.add_by_county("gh_demo_cycles_area", c, hh.demo_greenhouse * 2 * wgt)
     book.add_by_county("gh_demo_area", c, hh.demo_greenhouse * wgt)
+    book.add_by_county("income_potato", c, (potato_out * price_potato - (area[:, POTATO] * p.potato_cost + extra) * growth) * wgt)
+    book.add_by_county("income_herbs", c, (herbs_out * price_herbs - area[:, HERBS] * p.herbs_cost * growth) * wgt)

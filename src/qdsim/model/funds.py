@@ -85,17 +85,18 @@ def draw_project_costs(budget: float, mean: float, sigma: float, rng: np.random.
 
 
 def spend_programmes(model, t: int) -> None:
-    """January: consumption-assistance promotion, social projects and talent exchange.
+    """January: the consumption programme, social projects and talent exchange.
 
-    Promotion money is spent in full and drives channel demand (markets);
+    The consumption programme's money is spent in full on events and on
+    suppliers' certification and cold chains (:mod:`qdsim.model.consumption`);
     education and health projects are drawn like industry projects; talent
     money pays the exchanges of cadres and technicians.
     """
     p = model.params
     rng = model.streams["funds"]
-    model.promotion_spent = 0.0
+    model.consumption.programme_money = 0.0
     for c in range(model.n_counties):
-        model.promotion_spent += model.funds.spend_all("consumption", c)
+        model.consumption.programme_money += model.funds.spend_all("consumption", c)
         costs = draw_project_costs(model.funds.balance("social", c), p.project_cost_mean, p.project_cost_sigma, rng)
         if costs:
             model.funds.spend("social", c, sum(costs))

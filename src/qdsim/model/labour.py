@@ -1,29 +1,64 @@
-"""Labour: where each working-age member works, month by month.
+"""Labour: where each working-age member works, month by month, and who the programme helped.
 
-Workers at home, away elsewhere, in Qingdao through the cooperation channel
-(青定人力), or in a local firm. After Spring Festival (February) a large share
-reconsider; in other months a few. A decision is a multinomial logit over
-net monthly earnings (Qingdao: wage less living cost plus the subsidy spread
-over the year), a barrier to Qingdao that training, the free train and the
-network of fellow villagers already there lower, and a Gumbel taste draw per
-worker. Qingdao takes no more than its job quota. Migrants return and firm
-workers lose jobs at monthly rates; the stabilisation subsidy lowers returns.
-"Stable employment" counts, once a year, each worker with at least
-``stable_months`` months in a cooperation-supported job, as the programme
-reports it; the transport and stabilisation subsidy is paid when a worker
-reaches that mark, while the county's labour budget lasts.
+Destinations: home (farm and casual work), a local firm (hired by firms,
+:mod:`qdsim.model.enterprises`), away within Gansu (Lanzhou and the county
+towns), away in another province, or Qingdao through the cooperation channel
+(青定人力, only while Qingdao offers jobs). Migrants return and firm workers
+lose their jobs at monthly rates by destination (churn); after Spring Festival
+(February) half of the workers not in a firm reconsider, in other months a
+few. A decision is a multinomial logit over net monthly earnings by
+destination, alternative-specific constants that reproduce the 2021 shares
+of working away (in Gansu, elsewhere), a barrier to Qingdao that training,
+the free train and the network of fellow villagers already there lower, and
+a Gumbel taste draw per worker.
+
+The programme's help (劳务协作) reaches workers three ways: every worker in
+Qingdao came through the channel; a job in a firm the cooperation funded is
+a cooperation job; and eligible workers (of formerly poor households) who
+reconsider are reached by the programme's job services with probability
+``assist_reach`` while the labour programme runs — a reached worker sees the
+subsidy in the choice, and the job he then takes away from home is
+*assisted*. Help is for the year: in January every migrant's help lapses
+(except in Qingdao, where the channel keeps its workers) and is earned again
+by workers who reconsider with the programme's help. "Stable employment"
+(稳定就业人次) is the programme's annual count: workers with at least
+``stable_months`` months this year in an assisted job, counted once a year
+by destination (Qingdao; within Gansu — cooperation jobs held by workers of
+its target group and assisted Gansu migrants —; other provinces). The transport and stabilisation
+subsidy is paid when a worker reaches that mark, while the county's labour
+pot lasts, and lowers that worker's return rate (stabilisation).
+
+Workers who would have gone anyway are counted too, as the programme counts
+them: what the cooperation *adds* is the difference in migration and wages
+from the counterfactual, which runs the same workers on the same draws.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-from qdsim.model.households import AWAY, FIRM, HOME, QINGDAO
+from qdsim.model.households import FIRM, GANSU, HOME, OTHER, QINGDAO, STATE_NAMES
 from qdsim.model.order import smallest
 
 SPRING_FESTIVAL_MONTH = 2
+#: the options of a worker who reconsiders, in choice-column order
+CHOICES = (HOME, GANSU, OTHER, QINGDAO)
+#: stable-employment destinations as the programme reports them (Gansu includes local cooperation jobs)
+DESTINATIONS = ("qingdao", "gansu", "other")
+_DESTINATION_OF_STATE = np.array([-1, 1, 1, 2, 0])  # HOME, FIRM, GANSU, OTHER, QINGDAO -> DESTINATIONS index
+assert len(_DESTINATION_OF_STATE) == len(STATE_NAMES)
+
+
+@dataclass
+class LabourState:
+    """What the labour mechanism keeps between months (typed, one copy of each fact)."""
+
+    asc_gansu: float  # alternative-specific constants, set from the 2021 shares (structural)
+    asc_other: float
+    wages: HouseholdWages  # each household's wages this month, kept between months for speed
 
 
 def wage_indices(model, t: int) -> tuple[float, float]:
@@ -31,33 +66,56 @@ def wage_indices(model, t: int) -> tuple[float, float]:
     return (1 + p.wage_growth) ** t, model.levers.at("conditions.qingdao_wage_index", t)
 
 
-def net_earnings(model, t: int) -> dict[str, float]:
-    """Monthly net earnings by option, 元 (what enters the choice)."""
+def net_earnings(model, t: int, real: bool = False) -> dict[str, float]:
+    """Monthly net earnings by option, 元 of year t (``real``: of 2021, what enters the choice).
+
+    Wages, living costs and the value of farm work all grow with the wage index
+    (Qingdao's wages with its own index), so choices respond to relative earnings,
+    not to inflation.
+    """
     p = model.params
     idx, q_idx = wage_indices(model, t)
-    return {
-        "home": p.farm_work_value + p.casual_work_share * p.wage_local * idx,
-        "away": p.wage_elsewhere * idx - p.living_cost_elsewhere,
-        "qingdao": p.wage_qingdao * q_idx - p.living_cost_qingdao,
+    e = {
+        "home": p.farm_work_value + p.casual_work_share * p.wage_local,
+        "gansu": p.wage_gansu - p.living_cost_gansu,
+        "other": p.wage_other - p.living_cost_other,
+        "qingdao": p.wage_qingdao * q_idx / idx - p.living_cost_qingdao,
     }
+    return e if real else {k: v * idx for k, v in e.items()}
 
 
-def away_constant(model) -> float:
-    """Alternative-specific constant of working away, set so that the 2021 choice
-    shares reproduce the statistic ``migrant_share_2021`` (structural, not fitted)."""
+def gross_wages(model, t: int) -> np.ndarray:
+    """Gross monthly wage by worker state, 元 (before living costs; what a worker earns)."""
     p = model.params
-    e = net_earnings(model, 0)
-    s = p.migrant_share_2021
-    return float(np.log(s / (1 - s)) - p.logit_beta * (e["away"] - e["home"]) / 1000)
+    idx, q_idx = wage_indices(model, t)
+    return np.array([p.casual_work_share * p.wage_local * idx, p.wage_local * idx, p.wage_gansu * idx, p.wage_other * idx, p.wage_qingdao * q_idx])
 
 
-def qingdao_share_by_village(model, in_qingdao: np.ndarray | None = None) -> np.ndarray:
-    """Share of each village's workers in Qingdao (``in_qingdao``: their indices, when known)."""
+def away_constants(params, earnings: dict[str, float]) -> tuple[float, float]:
+    """Constants of working away in Gansu and elsewhere, set so that the 2021 choice
+    shares reproduce the statistics ``migrant_share_2021`` and ``gansu_share_2021``
+    (structural, not fitted): ln(s_j / s_home) − β·(e_j − e_home)."""
+    p = params
+    b = p.logit_beta / 1000
+    s_home = 1 - p.migrant_share_2021
+    s_gansu = p.migrant_share_2021 * p.gansu_share_2021
+    s_other = p.migrant_share_2021 - s_gansu
+    asc_g = math.log(s_gansu / s_home) - b * (earnings["gansu"] - earnings["home"])
+    asc_o = math.log(s_other / s_home) - b * (earnings["other"] - earnings["home"])
+    return asc_g, asc_o
+
+
+def qingdao_share_by_village(model, in_qingdao: np.ndarray) -> np.ndarray:
+    """Share of each village's workers in Qingdao (``in_qingdao``: their indices)."""
     w = model.workers
-    n_v = len(model.village_list)
-    in_qingdao = np.flatnonzero(w.state == QINGDAO) if in_qingdao is None else in_qingdao
+    n_v = len(model.villages.county)
     in_qd = np.bincount(w.village[in_qingdao], minlength=n_v).astype(float)
     return in_qd / np.maximum(model.workers_per_village, 1)
+
+
+def return_rates(p) -> np.ndarray:
+    """Monthly probability of leaving the current state, by state (home stays home)."""
+    return np.array([0.0, p.local_job_loss_rate, p.return_rate_gansu, p.return_rate_other, p.return_rate_qingdao])
 
 
 def monthly(model, month: int) -> None:
@@ -69,16 +127,15 @@ def monthly(model, month: int) -> None:
     u_leave = rng.random(w.n)  # one draw per worker every month (common random numbers)
     u_decide = rng.random(w.n)
 
-    # returns and job losses (the few in Qingdao or in a firm looked at by index)
-    leave = (w.state == AWAY) & (u_leave < p.return_rate_elsewhere)
-    in_qd = np.flatnonzero(w.state == QINGDAO)
-    r_qd = np.where(w.subsidised[in_qd], p.return_rate_qingdao * (1 - p.stabilisation_effect), p.return_rate_qingdao)
-    leave[in_qd[u_leave[in_qd] < r_qd]] = True
-    in_firm = np.flatnonzero(w.state == FIRM)
-    lose = in_firm[u_leave[in_firm] < p.local_job_loss_rate]
+    # returns and job losses; the stabilisation subsidy keeps subsidised workers longer
+    rate = return_rates(p)[w.state]
+    rate[w.subsidised] *= 1 - p.stabilisation_effect
+    leave = u_leave < rate
+    lose = np.flatnonzero(leave & (w.state == FIRM))
     if len(lose):
         model.release_firm_workers(lose)
     w.state[leave] = HOME
+    w.assisted[leave] = False
 
     # training places go to workers at home after Spring Festival
     if month == SPRING_FESTIVAL_MONTH:
@@ -87,17 +144,10 @@ def monthly(model, month: int) -> None:
     share = p.spring_decision_share if month == SPRING_FESTIVAL_MONTH else p.offseason_decision_share
     # who reconsiders depends only on the stream, so a scenario and its counterfactual
     # draw the same taste shocks for the same workers (those in firms then sit it out)
-    in_qd = in_qd[w.state[in_qd] == QINGDAO]  # still there after the returns (training moves no one)
-    choose(model, np.flatnonzero(u_decide < share), t, spring=(month == SPRING_FESTIVAL_MONTH), in_qingdao=in_qd)
+    choose(model, np.flatnonzero(u_decide < share), t, spring=(month == SPRING_FESTIVAL_MONTH))
 
     model.hire_firm_workers()
-
-    # bookkeeping: cooperation-supported months (Qingdao, or a cooperation firm), subsidies, wages
-    in_firm = np.flatnonzero(w.state == FIRM)
-    employer = w.employer[in_firm]
-    w.coop_months[in_firm[(employer >= 0) & model.firm_coop[np.maximum(employer, 0)]]] += 1
-    w.coop_months += w.state == QINGDAO
-    pay_subsidies(model, t)
+    count_months(model, t)
     accrue_wages(model, t)
 
 
@@ -120,88 +170,108 @@ def train(model, t: int) -> None:
     w.trained[chosen[keep]] = True
 
 
-def choose(model, candidates: np.ndarray, t: int, spring: bool, in_qingdao: np.ndarray | None = None) -> None:
-    """Multinomial logit over home / away / Qingdao for the workers reconsidering.
+def choose(model, candidates: np.ndarray, t: int, spring: bool) -> None:
+    """Multinomial logit over home / Gansu / another province / Qingdao for the workers reconsidering.
 
-    Taste shocks and queue priorities are drawn for every candidate (the same
-    set in a scenario and its counterfactual); candidates in a firm keep their job.
-    ``in_qingdao``: indices of the workers in Qingdao now, when the caller knows them.
+    Taste shocks, reach and queue priorities are drawn for every candidate (the
+    same set in a scenario and its counterfactual); candidates in a firm keep their job.
     """
     if not len(candidates):
         return
     p = model.params
     w = model.workers
+    st = model.labour
     rng = model.streams["labour"]
-    e = net_earnings(model, t)
-    subsidy = model.levers.at("labour.subsidy_per_worker", t)
+    e = net_earnings(model, t, real=True)
+    idx = wage_indices(model, t)[0]
+    subsidy = model.levers.at("labour.subsidy_per_worker", t) / idx  # in 2021 元, as the earnings
     quota = model.levers.at("labour.qingdao_job_quota", t) * model.scale
-    draws = rng.random((len(candidates), 4))
+    draws = rng.random((len(candidates), 6))  # 4 taste shocks, reach, queue priority
     free = w.state[candidates] != FIRM
     deciders = candidates[free]
-    gumbel = np.asfortranarray(draws[free, :3])  # standard Gumbel by inversion, -log(-log(u)), in place
-    np.maximum(gumbel, 1e-300, out=gumbel)
-    np.log(gumbel, out=gumbel)
-    np.negative(gumbel, out=gumbel)
-    np.log(gumbel, out=gumbel)
-    np.negative(gumbel, out=gumbel)
-    priority = draws[free, 3]
     if not len(deciders):
         return
+    gumbel = -np.log(-np.log(np.maximum(draws[free, :4], 1e-300)))  # standard Gumbel by inversion
+    u_reach, priority = draws[free, 4], draws[free, 5]
 
     b = p.logit_beta / 1000
-    v_home = np.full(len(deciders), b * e["home"])
-    v_away = np.full(len(deciders), b * e["away"] + model.asc_away)
-    channel_open = quota > 0
-    if channel_open:
-        if in_qingdao is None:
-            in_qingdao = np.flatnonzero(w.state == QINGDAO)
+    programme = runs(model, t)  # its services reach eligible workers
+    reached = programme & w.eligible[deciders] & (u_reach < p.assist_reach)
+    help_utility = b * subsidy / 12 * reached
+    v = np.empty((len(deciders), 4))
+    v[:, 0] = b * e["home"]
+    v[:, 1] = b * e["gansu"] + st.asc_gansu + help_utility
+    v[:, 2] = b * e["other"] + st.asc_other + help_utility
+    in_qingdao = np.flatnonzero(w.state == QINGDAO)
+    if quota > 0:
         net = qingdao_share_by_village(model, in_qingdao)[w.village[deciders]]
         free_train = model.levers.at("labour.free_train", t) if spring else 0.0
-        v_qd = (
+        v[:, 3] = (
             b * (e["qingdao"] + subsidy / 12)
-            + model.asc_away
+            + st.asc_other
             - p.qingdao_friction
             + p.network_coef * net
             + p.training_utility * w.trained[deciders]
             + p.free_train_utility * free_train
         )
     else:
-        v_qd = np.full(len(deciders), -np.inf)
-    # utilities and their argmax (the first of equal maxima), column by column
-    u_home, u_away, u_qd = v_home + gumbel[:, 0], v_away + gumbel[:, 1], v_qd + gumbel[:, 2]
-    fallback = (u_away > u_home).astype(np.intp)
-    choice = fallback.copy()
-    choice[u_qd > np.maximum(u_home, u_away)] = 2
+        v[:, 3] = -np.inf
+    utility = v + gumbel
+    choice = np.argmax(utility, axis=1)  # the first of equal maxima
+    fallback = np.argmax(utility[:, :3], axis=1)
 
-    # Qingdao takes no more than its quota (people at a time)
-    want_qd = np.flatnonzero(choice == 2)
-    already = len(in_qingdao) if in_qingdao is not None else int(np.count_nonzero(w.state == QINGDAO))
-    deciding_in_qd = int(np.sum(w.state[deciders] == QINGDAO))
-    slots = max(0, int(round(quota)) - (already - deciding_in_qd))
-    if len(want_qd) > slots:  # the queue: lowest priority draw first
-        refused = np.ones(len(want_qd), dtype=bool)  # = want_qd[np.argsort(priority[want_qd], kind="stable")[slots:]], as a set
+    # Qingdao takes no more than its quota (people at a time); the queue: lowest priority draw first
+    want_qd = np.flatnonzero(choice == 3)
+    deciding_in_qd = int(np.count_nonzero(w.state[deciders] == QINGDAO))
+    slots = max(0, int(round(quota)) - (len(in_qingdao) - deciding_in_qd))
+    if len(want_qd) > slots:
+        refused = np.ones(len(want_qd), dtype=bool)
         refused[smallest(priority[want_qd], slots)] = False
         refused = want_qd[refused]
         choice[refused] = fallback[refused]
-    w.state[deciders] = np.array([HOME, AWAY, QINGDAO], dtype=np.int8)[choice]
+
+    new_state = np.array(CHOICES, dtype=np.int8)[choice]
+    # this year's job away was found or kept with the programme's help: Qingdao always, elsewhere when reached
+    w.assisted[deciders] = (new_state == QINGDAO) | ((new_state != HOME) & reached)
+    w.state[deciders] = new_state
 
 
-def pay_subsidies(model, t: int) -> None:
-    """Transport and stabilisation subsidy when a worker reaches the stable mark."""
+def runs(model, t: int) -> bool:
+    """Whether the labour programme runs this year (it pays a subsidy): its services, and its count."""
+    return model.levers.at("labour.subsidy_per_worker", t) > 0
+
+
+def count_months(model, t: int) -> None:
+    """Months employed and assisted; the stable-employment count and the subsidy at the mark."""
     w = model.workers
     p = model.params
-    reached = np.flatnonzero((w.coop_months >= math.ceil(p.stable_months)) & ~w.stable_counted)  # whole months: compare as integers
+    employed = w.state != HOME
+    w.employed_months += employed
+    in_firm = np.flatnonzero(w.state == FIRM)
+    # a job in a cooperation firm is a cooperation job: the running programme counts those of its target group
+    w.assisted[in_firm] = model.firms.coop[w.employer[in_firm]] & w.eligible[in_firm] & runs(model, t)
+    w.assisted_months += w.assisted & employed
+    reached = np.flatnonzero((w.assisted_months >= math.ceil(p.stable_months)) & ~w.stable_counted)  # whole months: compare as integers
     if not len(reached):
         return
     w.stable_counted[reached] = True
+    dest = _DESTINATION_OF_STATE[w.state[reached]]
+    for j, name in enumerate(DESTINATIONS):
+        model.book.add_by_county(f"stable_{name}", w.county[reached], (dest == j) * model.weight)
+    pay_subsidies(model, t, reached)
+
+
+def pay_subsidies(model, t: int, reached: np.ndarray) -> None:
+    """Transport and stabilisation subsidy to workers reaching the stable mark, while the pot lasts."""
+    w = model.workers
     subsidy = model.levers.at("labour.subsidy_per_worker", t)
     if subsidy <= 0:
         return
+    per = subsidy * model.weight
     counties = w.county[reached]
     for c in np.unique(counties):
         idx = reached[counties == c]
-        per = subsidy * model.weight
-        n_paid = int(min(len(idx), model.funds.balance("labour", c) // per)) if per > 0 else 0  # a tiny subsidy: inf, not an error
+        n_paid = int(min(len(idx), model.funds.balance("labour", c) // per))
         if n_paid:
             paid = model.funds.spend("labour", c, n_paid * per)
             model.book.add("labour_subsidy_paid", c, paid)
@@ -209,28 +279,31 @@ def pay_subsidies(model, t: int) -> None:
 
 
 def accrue_wages(model, t: int) -> None:
+    """Wages into households: local wages (casual work at home, firms) and the remitted part of migrants' net earnings."""
     p = model.params
     w = model.workers
     hh = model.households
-    idx, q_idx = wage_indices(model, t)
-    local = np.array([p.casual_work_share * p.wage_local * idx, 0.0, 0.0, p.wage_local * idx])
-    migrant = p.remittance_share * np.array(
-        [0.0, max(0.0, p.wage_elsewhere * idx - p.living_cost_elsewhere), max(0.0, p.wage_qingdao * q_idx - p.living_cost_qingdao), 0.0]
-    )
-    wages_local, wages_migrant = model.household_wages.monthly(w, local, migrant)
+    gross = gross_wages(model, t)
+    e = net_earnings(model, t)
+    local = np.array([gross[HOME], gross[FIRM], 0.0, 0.0, 0.0])
+    net_away = np.array([0.0, 0.0, e["gansu"], e["other"], e["qingdao"]])
+    migrant = p.remittance_share * np.maximum(net_away, 0.0)
+    away_gross = gross * (np.arange(len(gross)) >= GANSU)  # GANSU, OTHER, QINGDAO
+    wages_local, wages_migrant, earned = model.labour.wages.monthly(w, (local, migrant, away_gross))
     hh.income[:, 1] += wages_local
     hh.income[:, 2] += wages_migrant
+    hh.migrant_earnings += earned
 
 
 class HouseholdWages:
-    """Each household's monthly wages, kept from month to month (for speed only).
+    """Each household's monthly sums of per-worker rates by state, kept from month to month (for speed only).
 
-    A household's monthly wage is the sum, in worker order, of its workers'
-    wage for their state times their skill (``np.bincount`` over all
+    A household's monthly sum is the sum, in worker order, of its workers'
+    rate for their state times their skill (``np.bincount`` over all
     workers). Few workers change state in a month, so the sums are kept and
     only households with a worker whose state changed are summed again: the
     same additions in the same order, hence the same numbers to the last bit.
-    Everything is summed again when the wages change (a new year) or many
+    Everything is summed again when the rates change (a new year) or many
     workers moved (Spring Festival). A worker's household and skill are
     fixed for the life of the model.
     """
@@ -243,17 +316,16 @@ class HouseholdWages:
         self.contiguous = bool(np.all(workers.household[1:] >= workers.household[:-1]))
         self.rates: np.ndarray | None = None
         self.state: np.ndarray | None = None
-        self.local, self.migrant = np.zeros(n_households), np.zeros(n_households)
+        self.sums: list[np.ndarray] = []
 
-    def monthly(self, w, local: np.ndarray, migrant: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(local, migrant) wages of each household this month, 元 (the arrays are kept: do not modify)."""
-        rates = np.stack([local, migrant])
+    def monthly(self, w, rates: tuple[np.ndarray, ...]) -> list[np.ndarray]:
+        """Each household's sum of ``rate[state] × skill`` over its workers, one array per rate vector (kept: do not modify)."""
+        stacked = np.stack(rates)
         changed = None
-        if self.contiguous and w.household is self.household and self.rates is not None and np.array_equal(rates, self.rates):
+        if self.contiguous and w.household is self.household and self.rates is not None and np.array_equal(stacked, self.rates):
             changed = np.flatnonzero(w.state != self.state)
         if changed is None or len(changed) > w.n // 8:
-            self.local = np.bincount(w.household, weights=local[w.state] * w.skill, minlength=self.n_households)
-            self.migrant = np.bincount(w.household, weights=migrant[w.state] * w.skill, minlength=self.n_households)
+            self.sums = [np.bincount(w.household, weights=r[w.state] * w.skill, minlength=self.n_households) for r in rates]
         elif len(changed):
             hs = w.household[changed]  # sorted, as workers are
             hs = hs[np.concatenate([[True], hs[1:] != hs[:-1]])]
@@ -262,11 +334,20 @@ class HouseholdWages:
             idx = np.repeat(self.first[hs] - (ends - counts), counts) + np.arange(ends[-1])  # their workers, in order
             pos = np.repeat(np.arange(len(hs)), counts)
             state, skill = w.state[idx], w.skill[idx]
-            self.local[hs] = np.bincount(pos, weights=local[state] * skill, minlength=len(hs))
-            self.migrant[hs] = np.bincount(pos, weights=migrant[state] * skill, minlength=len(hs))
-        self.rates = rates
+            for total, r in zip(self.sums, rates, strict=True):
+                total[hs] = np.bincount(pos, weights=r[state] * skill, minlength=len(hs))
+        self.rates = stacked
         if self.state is None or self.state.shape != w.state.shape:
             self.state = w.state.copy()
         else:
             np.copyto(self.state, w.state)  # into the kept buffer (a fresh copy each month costs page faults)
-        return self.local, self.migrant
+        return self.sums
+
+
+def year_end_stocks(model) -> None:
+    """Record where workers are at year end (scenario and counterfactual alike)."""
+    w, b, wt = model.workers, model.book, model.weight
+    for state, key in ((GANSU, "migrants_gansu"), (OTHER, "migrants_other"), (QINGDAO, "migrant_workers_qingdao"), (FIRM, "enterprise_jobs")):
+        b.add_by_county(key, w.county, (w.state == state) * wt)
+    b.add_by_county("wage_employment", w.county, (w.state != HOME) * wt)
+    b.add_by_county("stable_employment", w.county, w.stable_counted * wt)

@@ -1,7 +1,10 @@
 """DingxiModel: the Mesa model of rural Dingxi under the Qingdao cooperation.
 
 One step is one month, from January of the scenario's first year. The step
-reads like the story in docs/model.md; each mechanism lives in its own module.
+reads like the story in docs/model.md; each mechanism lives in its own module
+and keeps its state in a small typed object on the model (``workers`` and
+``labour``, ``villages``, ``firms``, ``consumption``, ``forest``, ``funds``,
+``book``).
 """
 
 from __future__ import annotations
@@ -9,12 +12,11 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from qdsim.model import ecology, enterprises, farming, funds, labour, markets, shocks, villages
+from qdsim.model import consumption, ecology, enterprises, farming, funds, labour, markets, shocks, villages
 from qdsim.model.accounts import YearBook, gini_by_group
-from qdsim.model.agents import Enterprise, Village
-from qdsim.model.enterprises import FirmSlots
-from qdsim.model.households import FIRM, QINGDAO
-from qdsim.model.population import build_households, build_workers, village_counts
+from qdsim.model.agents import Enterprise
+from qdsim.model.enterprises import Firms
+from qdsim.model.population import Population, build_population
 from qdsim.model.streams import spawn_streams
 from qdsim.catalogue import ParameterSet, load_catalogue
 from qdsim.scenario.levers import LeverTable, resolve
@@ -22,16 +24,28 @@ from qdsim.scenario.schema import Scenario
 
 
 class DingxiModel(mesa.Model):
-    """Households (arrays), villages and enterprises (Mesa agents), Qingdao as environment.
+    """Households and workers (arrays), villages and enterprises (Mesa agents), Qingdao's buyers
+    and Dingxi's channel suppliers (arrays), Qingdao's labour market as environment.
 
     Args:
         scenario: the validated scenario (levers, conditions, period).
         params: parameter values (the catalogue's values with the scenario's overrides).
         seed_sequence: the replicate's seed; each mechanism draws from its own child stream.
         scale: share of households simulated (1.0 = all of them).
+        population: the replicate's synthetic population, when already built (it is copied,
+            never changed); built from the ``population`` stream otherwise. It must have been
+            built with the same parameters, seed and scale.
     """
 
-    def __init__(self, *, scenario: Scenario, params: ParameterSet, seed_sequence: np.random.SeedSequence, scale: float):
+    def __init__(
+        self,
+        *,
+        scenario: Scenario,
+        params: ParameterSet,
+        seed_sequence: np.random.SeedSequence,
+        scale: float,
+        population: Population | None = None,
+    ):
         self.streams = spawn_streams(seed_sequence)
         super().__init__(rng=int(self.streams["mesa"].integers(2**31)))
         self.params = params
@@ -48,84 +62,30 @@ class DingxiModel(mesa.Model):
         pops = np.array([c["population"] for c in self.counties], float)
         self.county_weights = pops / pops.sum()
 
-        self._build_villages()
-        pop_rng = self.streams["population"]
-        self.households = build_households(self.counties, params, self.scale, pop_rng, self.village_county, self.village_poor)
-        self.workers = build_workers(self.households, params, pop_rng)
-        self.workers_per_village = np.bincount(self.workers.village, minlength=len(self.village_list))  # workers do not move
-        self.household_wages = labour.HouseholdWages(self.workers, self.households.n)
-        self.demo_order = self._demo_order(pop_rng)
+        if population is None:
+            population = build_population(self.counties, params, self.scale, self.streams["population"])
+        else:
+            population = population.copy()
+        self.villages = villages.build(self, population.village_county, population.village_poor, population.village_rank, population.village_township)
+        self.households = population.households
+        self.workers = population.workers
+        self.demo_order = population.demo_order
+        self.workers_per_village = np.bincount(self.workers.village, minlength=len(self.villages.county))  # workers do not move
+        asc_gansu, asc_other = labour.away_constants(params, labour.net_earnings(self, 0))
+        self.labour = labour.LabourState(asc_gansu, asc_other, labour.HouseholdWages(self.workers, self.households.n))
 
         self.funds = funds.Funds(self.county_weights, self.n_years)
         self.book = YearBook(self.n_years, self.n_counties)
-        self.slots = FirmSlots()
+        self.firms = Firms()
         enterprises.initial_firms(self)
-        self.awareness = params.awareness_initial
-        self.promotion_spent = 0.0
-        self.marketable = np.zeros(self.households.n)
-        self.forest_area = np.zeros(self.n_counties)
-        self.asc_away = labour.away_constant(self)
-        self._initial_assessment()
-
-    # -- construction ------------------------------------------------------
-    def _build_villages(self) -> None:
-        p = self.params
-        rng = self.streams["population"]
-        counts = village_counts(self.counties, p)
-        n_v = int(counts.sum())
-        county = np.repeat(np.arange(self.n_counties), counts)
-        poor = np.zeros(n_v, dtype=bool)
-        poor[rng.choice(n_v, size=min(n_v, int(p.formerly_poor_villages)), replace=False)] = True
-        # pairing order: formerly poor villages first, random within
-        rank = np.empty(n_v, dtype=np.int64)
-        order = np.lexsort((rng.random(n_v), ~poor))
-        rank[order] = np.arange(n_v)
-        self.village_county = county
-        self.village_poor = poor
-        self.village_paired = np.zeros(n_v, dtype=bool)
-        self.village_list: list[Village] = []
-        for i in range(n_v):
-            c = int(county[i])
-            township = int(rng.integers(self.counties[c]["townships"]))
-            self.village_list.append(Village(self, index=i, county=c, township=township, formerly_poor=bool(poor[i]), pairing_rank=int(rank[i])))
-        self.villages_by_county = [[v for v in self.village_list if v.county == c] for c in range(self.n_counties)]
-
-    def _demo_order(self, rng: np.random.Generator) -> list[np.ndarray]:
-        hh = self.households
-        u = rng.random(hh.n)
-        out = []
-        for c in range(self.n_counties):
-            idx = np.flatnonzero((hh.county == c) & (hh.area[:, farming.POTATO] > 0))
-            out.append(idx[np.argsort(u[idx], kind="stable")])
-        return out
-
-    def _initial_assessment(self) -> None:
-        """Who is under the monitoring line at the start: a quiet year without cooperation."""
-        hh = self.households
-        p = self.params
-        e = labour.net_earnings(self, 0)
-        w = self.workers
-        away = np.bincount(w.household, weights=(w.state == 1), minlength=hh.n)
-        home = np.bincount(w.household, minlength=hh.n) - away
-        yields = farming.potato_yields(p, hh.tech)
-        farm = (
-            hh.area[:, 0] * (yields * p.potato_price - p.potato_cost)
-            + hh.area[:, 1] * (p.herbs_yield * p.herbs_price - p.herbs_cost)
-            + hh.area[:, 2] * (p.grain_yield * p.grain_price - p.grain_cost)
-            + hh.area[:, 3] * (p.greenhouse_revenue_per_cycle - p.greenhouse_cost_per_cycle)
-            + hh.area[:, 4] * p.forage_net
-        ) * hh.productivity
-        wages = 12 * (home * p.casual_work_share * p.wage_local + away * p.remittance_share * e["away"])
-        per_capita = (farm + wages) / hh.size + p.transfer_per_capita + np.where(hh.formerly_poor, p.poor_household_transfer, 0.0)
-        hh.monitored = per_capita < shocks.monitoring_line(p, 0)
+        self.consumption = consumption.start(params, self.county_weights, self.streams["consumption"])
+        self.forest = ecology.Forest(np.zeros(self.n_counties))
+        self.harvest: farming.Harvest | None = None
+        shocks.initial_assessment(self)
 
     # -- helpers used by the mechanisms ------------------------------------
-    def firms(self) -> list[Enterprise]:
+    def enterprises(self) -> list[Enterprise]:
         return list(self.agents_by_type[Enterprise]) if Enterprise in self.agents_by_type else []
-
-    @property
-    def firm_coop(self) -> np.ndarray:
-        return self.slots.coop
 
     def stochastic_round(self, x: float, stream: str) -> int:
         base = int(np.floor(x))
@@ -185,24 +145,25 @@ class DingxiModel(mesa.Model):
         shocks.illness(self, t)
         shocks.transfers(self, t)
         shocks.assess(self, t)
+        labour.year_end_stocks(self)
         self.record(t)
         self.households.reset_year()
         self.workers.reset_year()
 
     def record(self, t: int) -> None:
-        hh, w, b, k = self.households, self.workers, self.book, self.n_counties
+        hh, b, k = self.households, self.book, self.n_counties
         wt = hh.weight
         b.data["fiscal_funds_spent"][t, :k] += self.funds.spent_by_county(t)
-        b.add_by_county("stable_employment", w.county, w.stable_counted * wt)
-        b.add_by_county("migrant_workers_qingdao", w.county, (w.state == QINGDAO) * wt)
-        b.add_by_county("enterprise_jobs", w.county, (w.state == FIRM) * wt)
         income = hh.total_income()
         b.add_by_county("income_total", hh.county, income * wt)
         for j, src in enumerate(("farm", "wages_local", "wages_migrant", "transfers", "dividends")):
             b.add_by_county(f"income_{src}", hh.county, hh.income[:, j] * wt)
+        b.add_by_county("migrant_earnings", hh.county, hh.migrant_earnings * wt)
         b.add_by_county("persons", hh.county, hh.size * wt)
         b.add_by_county("households", hh.county, np.full(hh.n, wt))
-        b.data["eco_forest_area"][t, :k] = self.forest_area
+        b.data["eco_forest_area"][t, :k] = self.forest.area
+        s = self.consumption.suppliers
+        b.add_by_county("channel_bases", s.county, (s.kind == consumption.suppliers_mod.BASE).astype(float))
         per_capita = income / hh.size
         b.data["income_gini"][b.year, :] = gini_by_group(per_capita, hh.size.astype(float), hh.county, k)  # counties, then all
 

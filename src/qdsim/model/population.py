@@ -9,10 +9,62 @@ Everything is drawn from the ``population`` stream.
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
+
 import numpy as np
 
-from qdsim.model.households import AWAY, CROPS, HOME, INCOME_SOURCES, Households, Workers
 from qdsim.catalogue import ParameterSet
+from qdsim.model.households import CROPS, GANSU, HOME, INCOME_SOURCES, OTHER, Households, Workers
+
+
+@dataclass
+class Population:
+    """The synthetic population of one replicate: villages' fixed traits, households, workers.
+
+    Built once per (parameters, seed, scale) from the ``population`` stream; a
+    scenario, its baseline and its counterfactual start from copies of the same
+    population (:meth:`copy`), which is what makes them comparable draw for draw.
+    """
+
+    village_county: np.ndarray  # int, county of each village
+    village_poor: np.ndarray  # bool, formerly poor village
+    village_rank: np.ndarray  # int, pairing order (formerly poor first, random within)
+    village_township: np.ndarray  # int, township index within the county
+    households: Households
+    workers: Workers
+    demo_order: list[np.ndarray]  # per county: potato households in the order demonstrations reach them
+
+    def copy(self) -> Population:
+        """An independent copy (the model changes households and workers as it runs)."""
+        return copy.deepcopy(self)
+
+
+def build_population(counties: tuple[dict, ...], p: ParameterSet, scale: float, rng: np.random.Generator) -> Population:
+    """Villages, households and workers, in this order, from one stream."""
+    counts = village_counts(counties, p)
+    n_v = int(counts.sum())
+    county = np.repeat(np.arange(len(counties)), counts)
+    poor = np.zeros(n_v, dtype=bool)
+    poor[rng.choice(n_v, size=min(n_v, int(p.formerly_poor_villages)), replace=False)] = True
+    rank = np.empty(n_v, dtype=np.int64)
+    order = np.lexsort((rng.random(n_v), ~poor))  # pairing order: formerly poor villages first, random within
+    rank[order] = np.arange(n_v)
+    township = np.array([int(rng.integers(counties[c]["townships"])) for c in county], dtype=np.int64)
+    households = build_households(counties, p, scale, rng, county, poor)
+    workers = build_workers(households, p, rng)
+    return Population(county, poor, rank, township, households, workers, demo_order(households, len(counties), rng))
+
+
+def demo_order(hh: Households, n_counties: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Per county, the potato households in a random order (the order demonstrations are placed in)."""
+    potato = CROPS.index("potato")
+    u = rng.random(hh.n)
+    out = []
+    for c in range(n_counties):
+        idx = np.flatnonzero((hh.county == c) & (hh.area[:, potato] > 0))
+        out.append(idx[np.argsort(u[idx], kind="stable")])
+    return out
 
 
 def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
@@ -97,6 +149,7 @@ def build_households(counties: tuple[dict, ...], p: ParameterSet, scale: float, 
         demo_greenhouse=np.zeros(n),
         income=np.zeros((n, len(INCOME_SOURCES)), order="F"),  # one source at a time in memory (same sums, faster)
         oop_medical=np.zeros(n),
+        migrant_earnings=np.zeros(n),
         monitored=np.zeros(n, dtype=bool),
         weight=1.0 / scale,
     )
@@ -107,17 +160,20 @@ def build_workers(hh: Households, p: ParameterSet, rng: np.random.Generator) -> 
     n_work = rng.binomial(hh.size, p.working_age_share).astype(np.int32)
     household = np.repeat(np.arange(hh.n, dtype=np.int32), n_work)
     m = len(household)
-    away = rng.random(m) < p.migrant_share_2021
+    u = rng.random(m)
     sd = p.income_heterogeneity_sd
     skill = np.sqrt(hh.productivity[household]) * np.exp(rng.normal(-sd * sd / 2, sd, m))
+    in_gansu = p.migrant_share_2021 * p.gansu_share_2021
+    state = np.where(u < in_gansu, GANSU, np.where(u < p.migrant_share_2021, OTHER, HOME)).astype(np.int8)
     return Workers(
         household=household,
         county=hh.county[household],
         village=hh.village[household],
-        state=np.where(away, AWAY, HOME).astype(np.int8),
+        state=state,
         employer=np.full(m, -1, dtype=np.int32),
         trained=np.zeros(m, dtype=bool),
         subsidised=np.zeros(m, dtype=bool),
-        coop_months=np.zeros(m, dtype=np.int8),
+        assisted_months=np.zeros(m, dtype=np.int8),
+        eligible=hh.formerly_poor[household],
         skill=skill,
     )

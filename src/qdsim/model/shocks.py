@@ -16,9 +16,35 @@ from __future__ import annotations
 
 import numpy as np
 
+from qdsim.model import farming, labour
+from qdsim.model.households import FIRM, GANSU, HOME, OTHER, QINGDAO
+
 
 def monitoring_line(p, t: int) -> float:
     return p.monitoring_line_2021 * (1 + p.monitoring_line_growth) ** t
+
+
+def initial_assessment(model) -> None:
+    """Who is under the monitoring line at the start: a quiet year without cooperation."""
+    hh = model.households
+    p = model.params
+    w = model.workers
+    e = labour.net_earnings(model, 0)
+    monthly = np.zeros(5)
+    monthly[HOME] = p.casual_work_share * p.wage_local
+    monthly[FIRM] = p.wage_local
+    monthly[GANSU], monthly[OTHER], monthly[QINGDAO] = (p.remittance_share * max(0.0, e[k]) for k in ("gansu", "other", "qingdao"))
+    wages = 12 * np.bincount(w.household, weights=monthly[w.state], minlength=hh.n)
+    yields = farming.potato_yields(p, hh.tech)
+    farm = (
+        hh.area[:, 0] * (yields * p.potato_price - p.potato_cost)
+        + hh.area[:, 1] * (p.herbs_yield * p.herbs_price - p.herbs_cost)
+        + hh.area[:, 2] * (p.grain_yield * p.grain_price - p.grain_cost)
+        + hh.area[:, 3] * (p.greenhouse_revenue_per_cycle - p.greenhouse_cost_per_cycle)
+        + hh.area[:, 4] * p.forage_net
+    ) * hh.productivity
+    per_capita = (farm + wages) / hh.size + p.transfer_per_capita + np.where(hh.formerly_poor, p.poor_household_transfer, 0.0)
+    hh.monitored = per_capita < monitoring_line(p, 0)
 
 
 def illness(model, t: int) -> None:

@@ -14,13 +14,14 @@ MECHANISMS = (
     "population",
     "labour",
     "farming",
-    "markets",
+    "consumption",
     "enterprises",
     "villages",
     "ecology",
     "shocks",
     "funds",
     "mesa",
+    "hiring",
 )
 
 

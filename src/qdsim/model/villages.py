@@ -11,6 +11,8 @@ village's households as dividends.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from qdsim.model.agents import Village
@@ -19,19 +21,44 @@ from qdsim.model.enterprises import create_firm
 COST_DRAWS = 64  # cost draws per county and year, fixed for common random numbers
 
 
+@dataclass
+class Villages:
+    """Every village's facts as arrays (one copy each; the ``Village`` agents read them)."""
+
+    county: np.ndarray  # int
+    formerly_poor: np.ndarray  # bool
+    rank: np.ndarray  # int, pairing order (paired when rank < paired-villages lever)
+    township: np.ndarray  # int
+    paired: np.ndarray  # bool, paired with a Qingdao unit this year
+    hail: np.ndarray  # bool, hit by hail this year
+    agents: list[Village]  # in index order
+    by_county: list[list[Village]]
+
+    @property
+    def pairing_order(self) -> np.ndarray:
+        """Village indices in the order they are paired."""
+        return np.argsort(self.rank, kind="stable")
+
+
+def build(model, county: np.ndarray, formerly_poor: np.ndarray, rank: np.ndarray, township: np.ndarray) -> Villages:
+    agents = [Village(model, index=i) for i in range(len(county))]
+    by_county = [[agents[i] for i in np.flatnonzero(county == c)] for c in range(model.n_counties)]
+    n = len(county)
+    return Villages(county, formerly_poor, rank, township, np.zeros(n, bool), np.zeros(n, bool), agents, by_county)
+
+
 def update_pairing(model, t: int) -> None:
-    n_paired = model.levers.at("pairings.villages", t)
-    for v in model.village_list:
-        v.paired = v.pairing_rank < n_paired
-        model.village_paired[v.index] = v.paired
+    v = model.villages
+    v.paired[:] = v.rank < model.levers.at("pairings.villages", t)
 
 
 def upgrade_demo_villages(model, t: int) -> None:
     p = model.params
     rng = model.streams["villages"]
+    vs = model.villages
     for c in range(model.n_counties):
         costs = p.demo_village_cost * np.clip(rng.normal(1.0, 0.15, COST_DRAWS), 0.5, 1.5)
-        candidates = sorted((v for v in model.villages_by_county[c] if not v.demo), key=lambda v: (not v.paired, v.pairing_rank))
+        candidates = sorted((v for v in vs.by_county[c] if not v.demo), key=lambda v: (not vs.paired[v.index], vs.rank[v.index]))
         for cost, v in zip(costs, candidates, strict=False):
             if model.funds.balance("village", c) < cost:
                 break
@@ -46,11 +73,12 @@ def year_end(model, t: int) -> None:
     """Collective income for every village; dividends to the village's simulated households."""
     p = model.params
     hh = model.households
+    vs = model.villages
     model.agents_by_type[Village].do("step")
-    income = np.array([v.collective_income for v in model.village_list])
+    income = np.array([v.collective_income for v in vs.agents])
     # by county, village by village: the same sums as adding one village at a time to the year's (empty) row
-    model.book.add_by_county("village_collective_income", model.village_county, income)
-    model.book.add_by_county("demo_villages_stock", model.village_county, np.array([float(v.demo) for v in model.village_list]))
+    model.book.add_by_county("village_collective_income", vs.county, income)
+    model.book.add_by_county("demo_villages_stock", vs.county, np.array([float(v.demo) for v in vs.agents]))
     # dividends: a share of collective income, split among the households each simulated one represents
     n_hh_v = np.bincount(hh.village, minlength=len(income)) * hh.weight
     per_household = np.divide(p.dividend_share * income, n_hh_v, out=np.zeros_like(income), where=n_hh_v > 0)

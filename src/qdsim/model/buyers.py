@@ -1,0 +1,297 @@
+"""Qingdao's buyers of Dingxi products: the six consumption-assistance modes (消费帮扶六种模式).
+
+Two kinds of buyer, one row each in :class:`Buyers`:
+
+- **Institutions** buy for themselves and decide: *government procurement*
+  (the Qingdao units paired with Dingxi villages — streets, communities,
+  firms, social organisations — and the agencies and unions behind them)
+  and *canteens* under the rule that reserves a share of public canteens'
+  farm purchases for Dingxi. An institution is unaware, aware, active or
+  lapsed. It becomes aware when it is paired (procurement units), when the
+  canteen rule is announced (canteens), by word of mouth from active buyers
+  tied to the same Dingxi county, and from tasting events. An aware
+  institution starts buying with probability ``adoption_rate`` a year; an
+  active one orders its budget times its *intensity*, which starts at
+  ``intensity_initial`` and grows with how satisfied it was (the share of its
+  order delivered and accepted); it drops out with a probability that rises
+  with dissatisfaction, and a lapsed one may come back.
+- **Outlets** sell to Qingdao's consumers and businesses and order what their
+  customers buy: *showrooms and e-commerce halls* and *forward warehouses*
+  (as many as the scenario's levers say) and *enclave outlets* (飞地门店,
+  opened by active procurement units in their own premises). An outlet's
+  customers follow a stochastic Bass process: each year new customers join
+  from its catchment (an innovation rate raised by tasting events, and an
+  imitation rate proportional to the customers it already has) and some
+  leave.
+- *Tasting events and festivals* (品鉴会、节会) are one-season buyers: the
+  consumption programme's promotion money pays for them, each sells a
+  random amount, and each makes some institutions aware and brings
+  customers to outlets.
+
+Buyers are full-size agents (hundreds to a few thousand): their orders meet
+the simulated supply after conversion with ``scale`` (:mod:`qdsim.model.consumption`).
+Draws are taken in fixed shapes per mode and buyer index, so that a buyer
+keeps its draws whatever other buyers exist (common random numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MODES = ("procurement", "canteen", "showroom", "warehouse", "event", "enclave")
+PROCUREMENT, CANTEEN, SHOWROOM, WAREHOUSE, EVENT, ENCLAVE = range(len(MODES))
+INSTITUTIONS = (PROCUREMENT, CANTEEN)
+OUTLETS = (SHOWROOM, WAREHOUSE, ENCLAVE)
+#: buyer states
+UNAWARE, AWARE, ACTIVE, LAPSED = range(4)
+#: draws are taken every season for this many buyers of each mode (and no more can exist):
+#: every village paired (≈2,060 × 1.093 units), or 4,096 events in a season
+MAX_PER_MODE = 4096
+
+
+@dataclass
+class Buyers:
+    """Qingdao's buyers, one row each (rows are added, never removed; ``open`` marks those in business)."""
+
+    mode: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
+    rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # index within its mode (its draws)
+    partner: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # the Dingxi county it is tied to
+    budget: np.ndarray = field(default_factory=lambda: np.zeros(0))  # institutions: 元 a year it could buy; outlets: 元 per customer; events: sales
+    catchment: np.ndarray = field(default_factory=lambda: np.zeros(0))  # outlets: potential customers
+    customers: np.ndarray = field(default_factory=lambda: np.zeros(0))  # outlets: customers now
+    state: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
+    intensity: np.ndarray = field(default_factory=lambda: np.zeros(0))  # share of the budget ordered
+    open: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    host: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # enclave outlets: the procurement unit's row (else -1)
+
+    @property
+    def n(self) -> int:
+        return len(self.mode)
+
+    def of(self, mode: int) -> np.ndarray:
+        """Indices of the open buyers of a mode, oldest first."""
+        return np.flatnonzero(self.open & (self.mode == mode))
+
+    def next_ranks(self, mode: int, k: int) -> np.ndarray:
+        """Ranks the next ``k`` buyers of a mode will take."""
+        first = int(np.count_nonzero(self.mode == mode))
+        return np.arange(first, first + k)
+
+    def add(self, mode: int, partner: np.ndarray, budget: np.ndarray, catchment: np.ndarray | float = 0.0, state: int = UNAWARE,
+            host: np.ndarray | None = None) -> np.ndarray:
+        k = len(partner)
+        first = int(np.count_nonzero(self.mode == mode))
+        if first + k > MAX_PER_MODE:
+            raise RuntimeError(f"more than {MAX_PER_MODE} buyers of mode {MODES[mode]}: raise MAX_PER_MODE")
+        new = np.arange(self.n, self.n + k)
+        self.mode = np.concatenate([self.mode, np.full(k, mode, np.int8)])
+        self.rank = np.concatenate([self.rank, np.arange(first, first + k)])
+        self.partner = np.concatenate([self.partner, np.asarray(partner, np.int64)])
+        self.budget = np.concatenate([self.budget, budget])
+        self.catchment = np.concatenate([self.catchment, np.broadcast_to(np.asarray(catchment, float), (k,))])
+        self.customers = np.concatenate([self.customers, np.zeros(k)])
+        self.state = np.concatenate([self.state, np.full(k, state, np.int8)])
+        self.intensity = np.concatenate([self.intensity, np.zeros(k)])
+        self.open = np.concatenate([self.open, np.ones(k, bool)])
+        self.host = np.concatenate([self.host, np.full(k, -1, np.int64) if host is None else np.asarray(host, np.int64)])
+        return new
+
+    def resize(self, mode: int, target: int, make) -> None:
+        """Open buyers of a mode up to ``target`` (``make(k)`` adds k new ones), or close the newest beyond it."""
+        now = self.of(mode)
+        if target > len(now):
+            closed = np.flatnonzero(~self.open & (self.mode == mode))  # reopen closed ones first, oldest first
+            again = closed[: target - len(now)]
+            self.open[again] = True
+            if target - len(now) - len(again) > 0:
+                make(target - len(now) - len(again))
+        elif target < len(now):
+            self.open[now[target:]] = False
+
+
+@dataclass
+class Traits:
+    """Each potential buyer's own draws, by mode and rank, taken once per replicate.
+
+    A buyer's budget and partner county come from here, so that the k-th
+    showroom (say) is the same showroom in a scenario and in its baseline,
+    however many buyers of other modes each has.
+    """
+
+    z_budget: np.ndarray  # (mode, rank) standard normals
+    u_partner: np.ndarray  # (mode, rank) uniforms
+
+    @classmethod
+    def draw(cls, rng: np.random.Generator) -> Traits:
+        return cls(z_budget=rng.standard_normal((len(MODES), MAX_PER_MODE)), u_partner=rng.random((len(MODES), MAX_PER_MODE)))
+
+    def budgets(self, mode: int, ranks: np.ndarray, mean: float, sigma: float) -> np.ndarray:
+        return mean * np.exp(sigma * self.z_budget[mode, ranks] - sigma * sigma / 2)
+
+    def partners(self, mode: int, ranks: np.ndarray, county_weights: np.ndarray) -> np.ndarray:
+        cum = np.cumsum(county_weights)
+        return np.minimum(np.searchsorted(cum / cum[-1], self.u_partner[mode, ranks], side="right"), len(county_weights) - 1)
+
+
+@dataclass
+class SeasonDraws:
+    """One season's uniforms and normals for every buyer, by mode and rank (fixed shapes)."""
+
+    aware: np.ndarray
+    adopt: np.ndarray
+    drop: np.ndarray
+    order: np.ndarray  # standard normals
+    outlet: np.ndarray  # opening an enclave outlet
+    joiners: np.ndarray  # customers joining (normal approximation of the binomial)
+    leavers: np.ndarray
+    sales: np.ndarray  # standard normals: this season's events' sales
+
+    @classmethod
+    def draw(cls, rng: np.random.Generator) -> SeasonDraws:
+        u = rng.random((4, len(MODES), MAX_PER_MODE))
+        z = rng.standard_normal((4, len(MODES), MAX_PER_MODE))
+        return cls(aware=u[0], adopt=u[1], drop=u[2], outlet=u[3], order=z[0], joiners=z[1], leavers=z[2], sales=z[3])
+
+    def of(self, name: str, b: Buyers, idx: np.ndarray) -> np.ndarray:
+        return getattr(self, name)[b.mode[idx], b.rank[idx]]
+
+
+def binomial_approx(n: np.ndarray, prob: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Binomial(n, prob) from one standard normal each (normal approximation, clipped to [0, n], rounded).
+
+    One draw per outlet whatever n and prob are, so that outlets keep their draws
+    across scenarios; customers number in the thousands, where the approximation is good.
+    """
+    prob = np.clip(prob, 0.0, 1.0)
+    mean = n * prob
+    sd = np.sqrt(np.maximum(n * prob * (1 - prob), 0.0))
+    return np.clip(np.round(mean + sd * z), 0, n)
+
+
+def sync_with_levers(model, t: int, n_events: int, d: SeasonDraws) -> None:
+    """Open and close buyers as the scenario's levers say (pairings, the canteen rule, showrooms, warehouses, events).
+
+    Enclave outlets close with the procurement unit that opened them. Events are
+    one-season buyers: the k-th event of every season is the same row, with this
+    season's sales.
+    """
+    p = model.params
+    L = model.levers
+    b: Buyers = model.consumption.buyers
+    traits: Traits = model.consumption.traits
+    sigma = p.buyer_budget_sigma
+
+    def budgets(mode: int, mean: float, k: int) -> np.ndarray:
+        return traits.budgets(mode, b.next_ranks(mode, k), mean, sigma)
+
+    def partners(mode: int, k: int) -> np.ndarray:
+        return traits.partners(mode, b.next_ranks(mode, k), model.county_weights)
+
+    # procurement units: the Qingdao units paired with Dingxi villages, tied to the county of their village
+    paired_villages = int(round(L.at("pairings.villages", t)))
+    target = int(round(p.procurement_units_per_village * paired_villages))
+    order = model.villages.pairing_order
+
+    def make_procurement(k: int) -> None:
+        first = int(np.count_nonzero(b.mode == PROCUREMENT))
+        village = order[np.minimum((np.arange(first, first + k) / p.procurement_units_per_village).astype(int), len(order) - 1)]
+        b.add(PROCUREMENT, model.villages.county[village], budgets(PROCUREMENT, p.procurement_budget, k), state=AWARE)  # pairing makes them aware
+
+    b.resize(PROCUREMENT, target, make_procurement)
+    enclaves = np.flatnonzero(b.mode == ENCLAVE)
+    b.open[enclaves] = b.open[b.host[enclaves]]  # an enclave outlet is open while its unit is
+
+    # canteens: all of Qingdao's public canteens exist; the rule makes them aware while it holds
+    if not np.any(b.mode == CANTEEN):
+        k = int(round(p.canteens_total))
+        b.add(CANTEEN, partners(CANTEEN, k), budgets(CANTEEN, p.canteen_purchases, k))
+    if L.at("consumption.canteen_share", t) > 0:
+        canteens = b.of(CANTEEN)
+        b.state[canteens[b.state[canteens] == UNAWARE]] = AWARE
+
+    # outlets the programme opens: showrooms and e-commerce halls, forward warehouses (active from the day they open)
+    for mode, lever, spend, catchment in (
+        (SHOWROOM, "consumption.showrooms", p.showroom_spend, p.showroom_catchment),
+        (WAREHOUSE, "consumption.warehouses", p.warehouse_spend, p.warehouse_catchment),
+    ):
+        b.resize(mode, int(round(L.at(lever, t))), lambda k, m=mode, s=spend, c=catchment: b.add(m, partners(m, k), np.full(k, s), c, state=ACTIVE))
+
+    # this season's tasting events and festivals
+    b.resize(EVENT, n_events, lambda k: b.add(EVENT, partners(EVENT, k), np.zeros(k), state=ACTIVE))
+    events = b.of(EVENT)
+    b.budget[events] = p.event_sales * np.exp(sigma * d.of("sales", b, events) - sigma * sigma / 2)
+
+
+def awareness_and_adoption(model, d: SeasonDraws, n_events: int) -> None:
+    """Institutions hear of Dingxi products (word of mouth, events) and start buying, or come back."""
+    p = model.params
+    b: Buyers = model.consumption.buyers
+    inst = np.flatnonzero(b.open & np.isin(b.mode, INSTITUTIONS))
+    if not len(inst):
+        return
+    n_c = model.n_counties
+    active = b.state[inst] == ACTIVE
+    pool = np.bincount(b.partner[inst], minlength=n_c)
+    share_active = np.bincount(b.partner[inst], weights=active, minlength=n_c) / np.maximum(pool, 1)
+    hazard = p.word_of_mouth * share_active[b.partner[inst]] + p.event_contacts * n_events / len(inst)
+    unaware = b.state[inst] == UNAWARE
+    hears = unaware & (d.of("aware", b, inst) < 1 - np.exp(-hazard))
+    b.state[inst[hears]] = AWARE
+    u = d.of("adopt", b, inst)
+    starts = ((b.state[inst] == AWARE) & (u < p.adoption_rate)) | ((b.state[inst] == LAPSED) & (u < p.adoption_rate * p.readoption_share))
+    b.state[inst[starts]] = ACTIVE
+    b.intensity[inst[starts]] = p.intensity_initial
+
+
+def outlets(model, d: SeasonDraws, n_events: int) -> None:
+    """Enclave outlets open; every outlet's customers join and leave (stochastic Bass process)."""
+    p = model.params
+    b: Buyers = model.consumption.buyers
+    units = b.of(PROCUREMENT)
+    hosting = np.zeros(b.n, bool)
+    hosting[b.host[b.mode == ENCLAVE]] = True
+    opens = units[(b.state[units] == ACTIVE) & ~hosting[units] & (d.of("outlet", b, units) < p.enclave_open_rate)]
+    if len(opens):
+        b.add(ENCLAVE, b.partner[opens], np.full(len(opens), p.enclave_spend), p.enclave_catchment, state=ACTIVE, host=opens)
+    idx = np.flatnonzero(b.open & np.isin(b.mode, OUTLETS))
+    if not len(idx):
+        return
+    c, m = b.customers[idx], b.catchment[idx]
+    innovation = p.outlet_innovation + p.event_customers * n_events / len(idx)
+    joining = 1 - np.exp(-(innovation + p.outlet_imitation * c / np.maximum(m, 1)))
+    joined = binomial_approx(m - c, joining, d.of("joiners", b, idx))
+    left = binomial_approx(c, np.full(len(idx), p.customer_churn), d.of("leavers", b, idx))
+    b.customers[idx] = np.clip(c + joined - left, 0, m)
+
+
+def orders(model, t: int, d: SeasonDraws) -> np.ndarray:
+    """What each buyer orders this season, 元 at Qingdao prices (full scale; 0 for closed or inactive buyers)."""
+    p = model.params
+    b: Buyers = model.consumption.buyers
+    out = np.zeros(b.n)
+    live = np.flatnonzero(b.open & (b.state == ACTIVE))
+    if not len(live):
+        return out
+    noise = np.exp(p.order_noise * d.of("order", b, live) - p.order_noise**2 / 2)
+    mode = b.mode[live]
+    demand = np.where(np.isin(mode, OUTLETS), b.customers[live] * b.budget[live], b.budget[live])
+    demand = np.where(np.isin(mode, INSTITUTIONS), demand * b.intensity[live], demand)
+    demand = np.where(mode == CANTEEN, demand * model.levers.at("consumption.canteen_share", t), demand)
+    demand *= model.levers.at("conditions.qingdao_wage_index", t)  # Qingdao's budgets grow with its wages
+    out[live] = demand * noise
+    return out
+
+
+def after_season(model, ordered: np.ndarray, accepted: np.ndarray, d: SeasonDraws) -> None:
+    """Satisfied institutions buy more next year; dissatisfied ones may drop out."""
+    p = model.params
+    b: Buyers = model.consumption.buyers
+    inst = np.flatnonzero(b.open & (b.state == ACTIVE) & np.isin(b.mode, INSTITUTIONS) & (ordered > 0))
+    if not len(inst):
+        return
+    satisfaction = np.clip(accepted[inst] / ordered[inst], 0, 1)
+    b.intensity[inst] += p.intensity_growth * satisfaction * (1 - b.intensity[inst])
+    drop = d.of("drop", b, inst) < p.dropout_base + p.dropout_dissatisfaction * (1 - satisfaction)
+    b.state[inst[drop]] = LAPSED

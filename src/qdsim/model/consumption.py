@@ -1,0 +1,177 @@
+"""Consumption assistance (消费帮扶): Qingdao's buyers meet Dingxi's suppliers, once a season.
+
+After the harvest (September) the season runs in this order:
+
+1. The consumption programme's money, spent in January, is split into
+   promotion — tasting events and festivals at ``event_cost`` each — and
+   support for suppliers' certification and cold chains.
+2. Buyers open and close as the levers say, hear of Dingxi products, start
+   or resume buying, and outlets win and lose customers (:mod:`qdsim.model.buyers`).
+3. Each active buyer orders (:func:`qdsim.model.buyers.orders`) and spreads
+   the order over the suppliers it may buy from — certified ones only for
+   procurement, canteens and warehouses — in proportion to capacity ×
+   quality, with ``home_bias`` extra weight on suppliers of the county it
+   is tied to.
+4. A supplier fills its orders up to the least of its capacity and its share
+   (by capacity) of the channel-grade produce of its county's households
+   this season; every order it received is filled in that proportion.
+5. Shipments lose the supplier's transport loss; the buyer accepts the
+   supplier's quality share of what arrives. **Sales** (consumption_sales)
+   are what buyers accept, at Qingdao prices, by channel and by the county
+   the products come from.
+6. Suppliers pay the households they bought from the farm-gate value of
+   what they shipped (Qingdao value / ``retail_markup``) plus the channel's
+   price premium, in proportion to each household's channel-grade output
+   (paired villages first, by ``paired_village_priority``). The farm-gate
+   value is already in the household's harvest revenue; the premium is the
+   extra the channel brings.
+7. Buyers learn from the season (:func:`qdsim.model.buyers.after_season`) and
+   suppliers adapt (:func:`qdsim.model.suppliers.adapt`).
+
+Nothing here is a formula of lever money: sales are what the two sides
+trade, and capacity, certification, logistics and the harvest can each bind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from qdsim.model import buyers as buyers_mod
+from qdsim.model import suppliers as suppliers_mod
+from qdsim.model.buyers import CANTEEN, MODES, PROCUREMENT, WAREHOUSE, Buyers, SeasonDraws, Traits
+from qdsim.model.suppliers import Suppliers
+
+SEASON_MONTH = 9
+#: modes that buy only certified products
+NEED_CERTIFIED = (PROCUREMENT, CANTEEN, WAREHOUSE)
+
+
+@dataclass
+class ConsumptionState:
+    """The consumption channel: its agents and this year's programme money."""
+
+    buyers: Buyers
+    suppliers: Suppliers
+    traits: Traits
+    programme_money: float = 0.0  # 元 spent by the consumption programme this year (January)
+
+
+def start(p, county_weights: np.ndarray, rng: np.random.Generator) -> ConsumptionState:
+    """The channel before the cooperation: no buyers yet, the suppliers able to sell beyond the prefecture."""
+    return ConsumptionState(buyers=Buyers(), suppliers=suppliers_mod.initial(p, county_weights, rng), traits=Traits.draw(rng))
+
+
+def season(model, t: int, channel_supply: np.ndarray) -> np.ndarray:
+    """The year's trade; returns the farm-gate value each simulated household sold through the channel, 元.
+
+    Args:
+        channel_supply: channel-grade output of each simulated household this season, 元 at farm-gate prices.
+    """
+    p = model.params
+    st: ConsumptionState = model.consumption
+    rng = model.streams["consumption"]
+    d = SeasonDraws.draw(rng)
+    u_events = rng.random()
+
+    money = st.programme_money
+    promotion = money * p.promotion_share
+    n_events = min(int(np.floor(promotion / p.event_cost + u_events)), buyers_mod.MAX_PER_MODE) if promotion > 0 else 0
+    buyers_mod.sync_with_levers(model, t, n_events, d)
+    buyers_mod.awareness_and_adoption(model, d, n_events)
+    buyers_mod.outlets(model, d, n_events)
+    ordered = buyers_mod.orders(model, t, d)
+
+    hh = model.households
+    supply_by_county = np.bincount(hh.county, weights=channel_supply, minlength=model.n_counties) * hh.weight * p.retail_markup
+    accepted, shipped, received, unmet_cert, unmet_any = match(model, ordered, supply_by_county)
+
+    b, s, book = st.buyers, st.suppliers, model.book
+    by_supplier = accepted.sum(axis=0)
+    book.add_by_county("consumption_sales", s.county, by_supplier)
+    for j, mode in enumerate(MODES):
+        rows = b.mode == j
+        if rows.any():
+            book.add_by_county(f"sales_{mode}", s.county, accepted[rows].sum(axis=0))
+    buying = ordered > 0  # open, active and ordering this season
+    book.add_by_county("channel_buyers_active", b.partner, buying.astype(float))
+    book.add_by_county("canteens_buying", b.partner, (buying & (b.mode == CANTEEN)).astype(float))
+
+    # suppliers pay the households they bought from: farm-gate value of what they shipped
+    farmgate_by_county = np.bincount(s.county, weights=shipped, minlength=model.n_counties) / p.retail_markup
+    sold = household_shares(model, channel_supply, farmgate_by_county * model.scale)
+    premium = model.levers.at("consumption.price_premium", t)
+    hh.income[:, 0] += sold * premium
+    book.add_by_county("channel_paid_households", hh.county, sold * (1 + premium) * hh.weight)
+
+    buyers_mod.after_season(model, ordered, accepted.sum(axis=1), d)
+    suppliers_mod.adapt(model, received, unmet_cert, unmet_any, money - promotion)
+    return sold
+
+
+def match(model, ordered: np.ndarray, supply_by_county: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Orders meet suppliers.
+
+    Returns:
+        accepted: (buyer, supplier) value accepted, 元 at Qingdao prices;
+        shipped: by supplier, value shipped (before loss and rejection);
+        received: by supplier, value ordered from it;
+        unmet_certified, unmet_any: by county, orders not filled that needed certified suppliers / any.
+    """
+    p = model.params
+    st: ConsumptionState = model.consumption
+    b, s = st.buyers, st.suppliers
+    n_c = model.n_counties
+    need_cert = np.isin(b.mode, NEED_CERTIFIED)
+    if s.n == 0 or not ordered.any():  # nothing traded: every order is unmet
+        unmet_cert = np.bincount(b.partner, weights=ordered * need_cert, minlength=n_c)
+        unmet_any = np.bincount(b.partner, weights=ordered * ~need_cert, minlength=n_c)
+        return np.zeros((b.n, s.n)), np.zeros(s.n), np.zeros(s.n), unmet_cert, unmet_any
+    eligible = np.where(need_cert[:, None], s.certified[None, :], True)
+    weight = eligible * (s.capacity * s.quality)[None, :] * (1 + p.home_bias * (b.partner[:, None] == s.county[None, :]))
+    total = weight.sum(axis=1)
+    alloc = np.divide(weight * ordered[:, None], total[:, None], out=np.zeros_like(weight), where=total[:, None] > 0)
+    received = alloc.sum(axis=0)
+
+    # each supplier's share (by capacity) of its county's channel-grade produce
+    cap_by_county = np.bincount(s.county, weights=s.capacity, minlength=n_c)
+    sourcing = supply_by_county[s.county] * np.divide(s.capacity, cap_by_county[s.county], out=np.zeros(s.n), where=cap_by_county[s.county] > 0)
+    available = np.minimum(s.capacity, sourcing)
+    fill = np.divide(available, received, out=np.ones(s.n), where=received > 0)
+    np.minimum(fill, 1.0, out=fill)
+    filled = alloc * fill[None, :]
+    shipped = filled.sum(axis=0)
+    loss = s.loss(model.levers.at("consumption.logistics_loss", model.year_index), model.levers.at("consumption.warehouses", model.year_index), p.warehouse_loss_cut)
+    accepted = filled * ((1 - loss) * s.quality)[None, :]
+
+    # orders nobody could fill: those with no eligible supplier, and the unfilled part of the rest, by the buyer's county
+    unfilled = ordered - filled.sum(axis=1)
+    unmet_cert = np.bincount(b.partner, weights=unfilled * need_cert, minlength=n_c)
+    unmet_any = np.bincount(b.partner, weights=unfilled * ~need_cert, minlength=n_c)
+    return accepted, shipped, received, unmet_cert, unmet_any
+
+
+def household_shares(model, channel_supply: np.ndarray, farmgate_by_county: np.ndarray) -> np.ndarray:
+    """Split each county's channel purchases (simulated scale, 元) over its households' channel-grade output.
+
+    Paired villages come first by ``paired_village_priority``; no household sells more than it has:
+    what a full household cannot sell goes, in the same proportions, to the others of its county.
+    """
+    hh = model.households
+    n_c = model.n_counties
+    paired = model.villages.paired[hh.village]
+    weight = channel_supply * (1.0 + model.params.paired_village_priority * paired)
+    sold = np.zeros(hh.n)
+    left = np.minimum(np.asarray(farmgate_by_county, float), np.bincount(hh.county, weights=channel_supply, minlength=n_c))
+    for _ in range(20):  # each pass fills at least one more household; a handful suffice
+        room = channel_supply - sold
+        w = np.where(room > 0, weight, 0.0)
+        w_by_county = np.bincount(hh.county, weights=w, minlength=n_c)
+        share = np.divide(left, w_by_county, out=np.zeros(n_c), where=w_by_county > 0)
+        add = np.minimum(room, w * share[hh.county])
+        sold += add
+        left = left - np.bincount(hh.county, weights=add, minlength=n_c)
+        if np.all(left <= 1e-9 * np.maximum(farmgate_by_county, 1.0)):
+            break
+    return sold

@@ -1,0 +1,33 @@
+"""The record renders into the docs' summary block; classes and roles are stated for every target."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qdsim.calibration.report import DOC_END, DOC_START, calibrated_path, docs_block, read_calibrated, summary_markdown, update_docs
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "calibration.md"
+
+
+def test_docs_summary_is_rendered_from_the_shipped_record():
+    record = read_calibrated(calibrated_path())
+    assert docs_block(DOCS) == summary_markdown(record), "docs/calibration.md is stale: rerun `qdsim calibrate`"
+
+
+def test_summary_states_class_and_role_of_every_target():
+    record = read_calibrated(calibrated_path())
+    text = summary_markdown(record)
+    for t in record["provenance"]["targets"]:
+        assert t["label"]["en"] in text
+    for words in ("behavioural evidence", "accounting (holds by construction)", "input echo", "fitted", "held out", "checked"):
+        assert words in text
+
+
+def test_update_docs_replaces_only_the_block(tmp_path):
+    record = read_calibrated(calibrated_path())
+    doc = tmp_path / "cal.md"
+    doc.write_text(f"before\n{DOC_START}\nold\n{DOC_END}\nafter\n", encoding="utf-8")
+    assert update_docs(record, doc)
+    text = doc.read_text(encoding="utf-8")
+    assert text.startswith("before\n") and text.endswith("after\n") and "old" not in text
+    assert not update_docs(record, tmp_path / "missing.md")
