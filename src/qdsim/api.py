@@ -8,7 +8,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import UTC, datetime
 
 import numpy as np
@@ -25,7 +27,7 @@ from qdsim.uncertainty import draw_parameter_sets, varied_parameters
 from qdsim.validate import validate_file
 
 __all__ = ["VARIANTS", "Paired", "RunResult", "Scenario", "ScenarioError", "assemble", "baseline_for", "compare", "load_scenario", "loads_scenario",
-           "parameters_for", "plan", "reuse_baseline", "run", "validate_file"]
+           "parameters_for", "plan", "Reused", "reuse_baseline", "run", "validate_file"]
 
 
 #: the kinds of simulation in a run; each task is one of them on one replicate (or one assumption draw)
@@ -44,6 +46,7 @@ def run(
     baseline: Scenario | bool | None = None,
     registry: RunStore | None = None,
     progress: Progress | None = None,
+    partial: Callable[[RunResult], None] | None = None,
 ) -> RunResult:
     """Run a scenario with its no-cooperation counterfactual and its baseline, all on common random numbers.
 
@@ -58,8 +61,14 @@ def run(
             A scenario that simulates like its baseline (the baseline itself)
             gets no comparison.
         registry: a run registry to reuse a finished baseline from (its
-            replicates.parquet) instead of recomputing it.
+            replicates.parquet) instead of recomputing it; its counterfactual
+            is reused too when the scenario's simulates alike (same conditions
+            and overrides), so a what-if of levers simulates only itself.
         progress: called with (done, total, message) as simulations finish.
+        partial: called, while the run goes on, with the result of its first
+            k replicates each time k grows (2 ≤ k < replicates): exactly what
+            a run with ``replicates=k`` gives (no assumption draws), so that a
+            caller can show results that tighten as replicates finish.
 
     With assumption draws, each draw is a parameter set from the assumptions'
     plausible ranges run on replicate 0's seed (see :mod:`qdsim.uncertainty`).
@@ -72,16 +81,61 @@ def run(
     started = time.perf_counter()
     base = baseline_for(scenario, baseline)
     reused = reuse_baseline(registry, base) if base is not None else None
-    tasks = plan(scenario, counterfactual=counterfactual, baseline=base if reused is None else None)
-    arrays = run_simulations([t for _, _, t in tasks], workers, progress)
+    known = {}  # variant -> replicate values already in the registry
+    if reused is not None:
+        known["baseline"] = reused.values
+        if counterfactual and reused.without is not None and scenario.counterfactual().simulation_sha() == base.counterfactual().simulation_sha():
+            known["counterfactual"] = reused.without
+    tasks = plan(scenario, counterfactual=counterfactual and "counterfactual" not in known, baseline=base if reused is None else None)
+    watch = _Prefix(scenario, base, tasks, known, partial, counterfactual) if partial is not None else None
+    arrays = run_simulations([t for _, _, t in tasks], workers, progress, finished=watch)
     parts = {v: np.stack([a for (kind, _, _), a in zip(tasks, arrays, strict=True) if kind == v])
-             for v in VARIANTS if any(kind == v for kind, _, _ in tasks)}
+             for v in VARIANTS if any(kind == v for kind, _, _ in tasks)} | known
     assumptions = (parts["draw"], parts.get("draw_counterfactual")) if "draw" in parts else None
-    paired = None
-    if base is not None:
-        paired = Paired(base, planned_run_id(base), reused[0] if reused else parts["baseline"], reused[1] if reused else None)
+    paired = Paired(base, planned_run_id(base), parts["baseline"], reused.out_dir if reused else None) if base is not None else None
     return assemble(scenario, parts["scenario"], parts.get("counterfactual"), seconds=time.perf_counter() - started, workers=workers,
                     assumptions=assumptions, baseline=paired)
+
+
+class _Prefix:
+    """Hands ``partial`` the run of the first k replicates each time k grows (2 ≤ k < n) as simulations finish."""
+
+    def __init__(self, scenario: Scenario, base: Scenario | None, tasks: list, known: dict[str, np.ndarray],
+                 partial: Callable[[RunResult], None], counterfactual: bool):
+        self.scenario, self.base, self.tasks, self.known, self.partial = scenario, base, tasks, known, partial
+        self.needed = [v for v in ("scenario", "counterfactual", "baseline") if v != "counterfactual" or counterfactual]
+        if base is None:
+            self.needed.remove("baseline")
+        self.got: dict[tuple[str, int], np.ndarray] = {}
+        self.k = 0
+        self.started = time.perf_counter()
+
+    def __call__(self, i: int, values: np.ndarray) -> None:
+        variant, r, _ = self.tasks[i]
+        if variant not in ("scenario", "counterfactual", "baseline"):
+            return
+        self.got[variant, r] = values
+        n = self.scenario.replicates
+        k = self.k
+        while k < n and all(v in self.known or (v, k) in self.got for v in self.needed):
+            k += 1
+        if k == self.k:
+            return
+        self.k = k
+        if 2 <= k < n:
+            self.partial(self._result(k))
+
+    def _result(self, k: int) -> RunResult:
+        def first(v: str) -> np.ndarray:
+            return self.known[v][:k] if v in self.known else np.stack([self.got[v, r] for r in range(k)])
+
+        scenario = self.scenario.with_settings(replicates=k, assumption_draws=0)
+        paired = None
+        if self.base is not None:
+            base = self.base.with_settings(replicates=k)
+            paired = Paired(base, planned_run_id(base), first("baseline"))
+        return assemble(scenario, first("scenario"), first("counterfactual") if "counterfactual" in self.needed else None,
+                        seconds=time.perf_counter() - self.started, workers=0, baseline=paired)
 
 
 @dataclass(frozen=True)
@@ -109,14 +163,23 @@ def baseline_for(scenario: Scenario, baseline: Scenario | bool | None = None) ->
     return base
 
 
-def reuse_baseline(registry: RunStore | None, base: Scenario) -> tuple[np.ndarray, str] | None:
-    """A finished run of ``base`` (same seed, replicates, scale and code) in the registry: its replicate values and folder."""
+class Reused(NamedTuple):
+    """A finished baseline run found in the registry."""
+
+    values: np.ndarray  # its replicate values (replicate, metric, year, county+all)
+    out_dir: str
+    without: np.ndarray | None  # its counterfactual's, if it ran one
+
+
+def reuse_baseline(registry: RunStore | None, base: Scenario) -> Reused | None:
+    """A finished run of ``base`` (same seed, replicates, scale and code) in the registry: its replicate values, folder and counterfactual."""
     if registry is None:
         return None
     rec = registry.servable(planned_run_id(base))
     if rec is None:
         return None
-    return RunResult.read(rec["out_dir"]).with_coop, rec["out_dir"]
+    found = RunResult.read(rec["out_dir"])
+    return Reused(found.with_coop, rec["out_dir"], found.without)
 
 
 def plan(scenario: Scenario, *, counterfactual: bool = True, baseline: Scenario | None = None) -> list[tuple[str, int, SimulationTask]]:

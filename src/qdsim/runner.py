@@ -88,13 +88,20 @@ def shutdown_pool() -> None:
     _pool = None
 
 
-def run_simulations(tasks: list[SimulationTask], workers: int, progress: Progress | None = None) -> np.ndarray:
-    """Run the tasks; return their arrays stacked in task order: (task, metric, year, county+1)."""
+def run_simulations(tasks: list[SimulationTask], workers: int, progress: Progress | None = None,
+                    finished: Callable[[int, np.ndarray], None] | None = None) -> np.ndarray:
+    """Run the tasks; return their arrays stacked in task order: (task, metric, year, county+1).
+
+    ``finished`` is called with (task index, array) as each task finishes, in the
+    order they finish (for showing results while the rest still run).
+    """
     results: dict[int, np.ndarray] = {}
     total = len(tasks)
     if workers <= 1 or total == 1:
         for i, task in enumerate(tasks):
             results[i] = run_task(task)
+            if finished:
+                finished(i, results[i])
             if progress:
                 progress(i + 1, total, f"{i + 1}/{total}")
     else:
@@ -102,7 +109,10 @@ def run_simulations(tasks: list[SimulationTask], workers: int, progress: Progres
         try:
             futures = {pool.submit(run_task, t): i for i, t in enumerate(tasks)}
             for done, fut in enumerate(as_completed(futures), start=1):
-                results[futures[fut]] = fut.result()
+                i = futures[fut]
+                results[i] = fut.result()
+                if finished:
+                    finished(i, results[i])
                 if progress:
                     progress(done, total, f"{done}/{total}")
         except BaseException:  # a failed task, a broken pool, an interrupt: do not keep the pool

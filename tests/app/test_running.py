@@ -1,0 +1,54 @@
+"""The library hooks the app relies on: a what-if reuses its baseline and counterfactual, and shows partial results."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from qdsim import api
+from qdsim.run_registry import RunStore, stamp_manifest
+from tests.app.apptest import ROOT
+
+SETTINGS = {"replicates": 4, "scale": 0.003}
+
+
+@pytest.fixture(scope="module")
+def registry_with_baseline(tmp_path_factory) -> RunStore:
+    """A run registry holding the baseline (with its counterfactual) at SETTINGS."""
+    home = tmp_path_factory.mktemp("registry")
+    store = RunStore(home / "registry.db")
+    base = api.run(api.load_scenario(ROOT / "scenarios" / "baseline.yaml").with_settings(**SETTINGS))
+    stamp_manifest(base)
+    store.record_done(base, base.write(home / "baseline"))
+    return store
+
+
+def what_if() -> api.Scenario:
+    return api.load_scenario(ROOT / "scenarios" / "stop-after-2025.yaml").with_settings(**SETTINGS)
+
+
+def test_a_what_if_of_levers_simulates_only_itself_and_gets_the_same_numbers(registry_with_baseline):
+    totals: list[int] = []
+    reused = api.run(what_if(), registry=registry_with_baseline, progress=lambda done, total, _: totals.append(total))
+    assert set(totals) == {SETTINGS["replicates"]}  # one simulation a replicate: no baseline, no counterfactual
+    fresh = api.run(what_if())
+    pd.testing.assert_frame_equal(reused.summary, fresh.summary)
+    assert reused.manifest["baseline"]["reused_from"] and fresh.manifest["baseline"]["reused_from"] is None
+
+
+def test_a_what_if_with_other_conditions_keeps_its_own_counterfactual(registry_with_baseline):
+    drought = what_if().model_dump() | {"id": "drought-stop", "conditions": {**what_if().conditions.model_dump(), "drought": {2027: 0.8}}}
+    scenario = api.Scenario.model_validate(drought)
+    totals: list[int] = []
+    api.run(scenario, registry=registry_with_baseline, progress=lambda done, total, _: totals.append(total))
+    assert set(totals) == {2 * SETTINGS["replicates"]}  # the scenario and its own counterfactual; the baseline is reused
+
+
+def test_partial_results_are_the_runs_of_the_first_replicates():
+    seen: list[api.RunResult] = []
+    final = api.run(what_if(), partial=seen.append)
+    assert [r.scenario.replicates for r in seen] == [2, 3]
+    assert final.scenario.replicates == SETTINGS["replicates"]
+    three = api.run(what_if().with_settings(replicates=3))
+    assert seen[-1].run_id == three.run_id
+    pd.testing.assert_frame_equal(seen[-1].summary, three.summary)
