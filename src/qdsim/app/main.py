@@ -20,10 +20,13 @@ PAGES = (
     ("method.py", "page.method", ":material/menu_book:", "method"),
 )
 
-#: small touches: metric values that fit a third of the results column
+#: small touches: metric values that fit a third of the results column; card titles and table cells wrap instead of being cut
 STYLE = """<style>
 [data-testid="stMetricValue"] { font-size: %s; }
-[data-testid="stMetricLabel"] p { font-size: 0.95rem; font-weight: 600; }
+[data-testid="stMetricLabel"] p { font-size: 0.95rem; font-weight: 600; white-space: normal; overflow: visible; text-overflow: clip; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] > div { overflow: visible; height: auto; }
+[data-testid="stTable"] { overflow-x: auto; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { white-space: normal; word-break: break-word; }
 </style>"""
 #: English units are longer (CNY/person, person-times): a smaller figure keeps them whole
 VALUE_SIZE = {"zh": "1.55rem", "en": "1.3rem"}

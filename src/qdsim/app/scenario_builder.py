@@ -26,10 +26,14 @@ from qdsim.scenario.levers import event_series, step_series
 from qdsim.scenario.ranges import reference_levels
 
 #: run settings the app allows (a session cannot ask for more)
-DEFAULT_SCALE = 0.004  # 0.4% of households: a default what-if answers in about 2.5 s of CPU
-DEFAULT_REPLICATES = 3
+#: the default what-if: 2% of households (about 1,100 a county), 20 replicates, paired with the baseline and
+#: no cooperation — intervals that mean something (issue 13); a what-if reuses the baseline from the registry
+DEFAULT_SCALE = 0.02
+DEFAULT_REPLICATES = 20
+#: a brief or a result from fewer replicates says its intervals are rough
+CREDIBLE_REPLICATES = 20
 MIN_SCALE, MAX_SCALE = 0.001, 0.05
-MAX_REPLICATES = 20
+MAX_REPLICATES = 50
 
 # schema series type -> kind
 _SERIES_KINDS = {

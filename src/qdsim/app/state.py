@@ -3,11 +3,13 @@
 Everything a page needs to know about the session goes through here, under
 stable keys; widget values live under ``w.*`` keys so they survive moving
 between pages. Results are never stored in the session: it keeps the YAML
-text of a scenario and asks :func:`qdsim.app.running.run_yaml` (cached).
+text of a scenario and asks :func:`qdsim.app.running.run_yaml` (kept in
+memory and in the run registry).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
@@ -16,7 +18,8 @@ import streamlit as st
 
 from qdsim import api
 from qdsim.app import scenario_builder
-from qdsim.app.running import bounded, run_yaml, with_settings
+from qdsim.app.i18n import lang, t
+from qdsim.app.running import bounded, kept, run_yaml, with_settings
 from qdsim.scenario import shipped
 from qdsim.scenario.yamlfile import Problem
 
@@ -185,12 +188,25 @@ def set_current(what: scenario_builder.WhatIf) -> str:
     return text
 
 
-def result_for(yaml_text: str) -> api.RunResult:
-    """The run of a serialised scenario (cached), noted in the session's history."""
-    from qdsim.app.i18n import lang
+def result_for(yaml_text: str, partial: Callable[[api.RunResult], None] | None = None) -> api.RunResult:
+    """The run of a serialised scenario, noted in the session's history.
 
+    While it runs, a progress bar counts the simulations, and ``partial``
+    (:func:`qdsim.app.results.live`) shows the replicates done so far.
+    """
     scenario = parse(yaml_text)
-    result = run_yaml(yaml_text, _label=getattr(scenario.title, lang()), _lang=lang())
+    result = kept(yaml_text)
+    if result is None:
+        title = getattr(scenario.title, lang())
+        bar = st.progress(0.0, text=t("whatif.running", title=title, done=0, total="…"))
+
+        def progress(done: int, total: int, _msg: str) -> None:
+            bar.progress(done / total, text=t("whatif.running", title=title, done=done, total=total))
+
+        try:
+            result = run_yaml(yaml_text, progress=progress, partial=partial)
+        finally:
+            bar.empty()
     history = st.session_state.setdefault("history", [])
     if all(h["run_id"] != result.run_id for h in history):
         history.append(

@@ -93,6 +93,8 @@ def run_pressed(base: api.Scenario) -> None:
 
 
 def results_block() -> None:
+    """The current scenario's results: the baseline runs first (a what-if then reuses it), each showing its first
+    replicates while the rest run, then the final result with its settings."""
     yaml_text = state.current_yaml()
     scenario = state.parse(yaml_text)
     cur = ss.get("current")
@@ -105,15 +107,20 @@ def results_block() -> None:
             if cur.get("rescaled") is not None:
                 st.caption(t("whatif.shares_rescaled", total=cur["rescaled"]))
     warnings(scenario)
+    provisional = st.empty()
     try:
-        result = state.result_for(yaml_text)
-        baseline = state.result_for(state.at_settings(state.baseline()))
+        baseline = state.result_for(state.at_settings(state.baseline()), partial=results.live(provisional))
+        result = state.result_for(yaml_text, partial=results.live(provisional))
     except Exception as e:  # a crash in the model: say so, keep the page
         st.error(t("whatif.failed", error=f"{type(e).__name__}: {e}"))
         return
+    finally:
+        provisional.empty()
     households = results.row(result, "households", result.years[0])["mean"] * scenario.scale
-    st.caption(t("whatif.settings_note", scale=planner_number(scenario.scale, "share"),
-                 households=planner_number(households, "户", lang()), reps=scenario.replicates, seed=scenario.seed))
+    st.success(t("whatif.settings_note", scale=planner_number(scenario.scale, "share"), households=planner_number(households, "户", lang()),
+                 reps=scenario.replicates, seed=scenario.seed), icon=":material/check_circle:")
+    if scenario.replicates < scenario_builder.CREDIBLE_REPLICATES:
+        st.warning(t("run.few_replicates"), icon=":material/warning:")
     results.show(result, baseline, yaml_text, key="whatif")
 
 
