@@ -12,22 +12,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qdsim import cost
 from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
 from qdsim.provenance import planned_run_id, versions
 from qdsim.result import RunResult
 from qdsim.run_registry import RunStore
 from qdsim.runner import Progress, SimulationTask, default_workers, run_simulations
+from qdsim.cost import rank
 from qdsim.scenario import Scenario, ScenarioError, load_scenario, loads_scenario, shipped
+from qdsim.scenario.budget import move_funds
 from qdsim.scenario.ranges import range_warnings
 from qdsim.summary import summarise
 from qdsim.uncertainty import draw_parameter_sets, varied_parameters
 from qdsim.validate import validate_file
 
-__all__ = ["VARIANTS", "Paired", "RunResult", "Scenario", "ScenarioError", "assemble", "baseline_for", "compare", "load_scenario", "loads_scenario",
-           "parameters_for", "plan", "Reused", "reuse_baseline", "run", "validate_file"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["VARIANTS", "Paired", "RunResult", "Scenario", "ScenarioError", "assemble", "baseline_for", "compare", "compare_cost", "load_scenario",
+           "loads_scenario", "move_funds", "parameters_for", "plan", "rank", "Reused", "reuse_baseline", "run", "validate_file"]
 
 
 #: the kinds of simulation in a run; each task is one of them on one replicate (or one assumption draw)
@@ -234,9 +241,10 @@ def assemble(
     summary = summarise(scenario.id, with_coop, without, years, county_ids, assumptions=assumptions,
                         baseline=baseline.values if baseline is not None else None)
     rid = planned_run_id(scenario)
-    manifest = build_manifest(scenario, params, rid, seconds, workers, counterfactual=without is not None, baseline=baseline)
+    spent = cost.report(scenario, with_coop, without=without, baseline=None if baseline is None else (baseline.scenario, baseline.values))
+    manifest = build_manifest(scenario, params, rid, seconds, workers, counterfactual=without is not None, baseline=baseline, spent=spent)
     return RunResult(scenario, params, rid, years, county_ids, with_coop, without, manifest, summary,
-                     baseline=baseline.values if baseline is not None else None)
+                     baseline=baseline.values if baseline is not None else None, cost=spent)
 
 
 def compare(a: RunResult, b: RunResult) -> pd.DataFrame:
@@ -250,17 +258,36 @@ def compare(a: RunResult, b: RunResult) -> pd.DataFrame:
     Raises:
         ValueError: the runs are not on the same random numbers.
     """
+    _same_numbers(a, b)
     sa, sb = a.scenario, b.scenario
-    if (sa.seed, sa.replicates, sa.scale, sa.period) != (sb.seed, sb.replicates, sb.scale, sb.period):
-        raise ValueError(f"{sa.id} and {sb.id} are not on the same random numbers: give both the same seed, replicates, scale and period")
     df = summarise(sa.id, a.with_coop, None, a.years, a.county_ids, baseline=b.with_coop)
     out = df[["metric", "county", "year", "unit", "vs_baseline_mean", "vs_baseline_p05", "vs_baseline_p95"]]
     out = out.rename(columns={"vs_baseline_mean": "diff_mean", "vs_baseline_p05": "diff_p05", "vs_baseline_p95": "diff_p95"})
     return out.assign(scenario=sa.id, versus=sb.id)[["scenario", "versus", *out.columns]]
 
 
+def compare_cost(a: RunResult, b: RunResult) -> cost.Comparison:
+    """Scenario ``a``'s spending and results per unit of money against scenario ``b``'s (as a what-if against its baseline).
+
+    The window starts in the first year ``a``'s levers differ from ``b``'s; see
+    :mod:`qdsim.cost` for the definitions and signs.
+
+    Raises:
+        ValueError: the runs are not on the same random numbers.
+    """
+    _same_numbers(a, b)
+    return cost.against_baseline(a.scenario, a.with_coop, b.scenario, b.with_coop)
+
+
+def _same_numbers(a: RunResult, b: RunResult) -> None:
+    sa, sb = a.scenario, b.scenario
+    if (sa.seed, sa.replicates, sa.scale, sa.period) != (sb.seed, sb.replicates, sb.scale, sb.period):
+        raise ValueError(f"{sa.id} and {sb.id} are not on the same random numbers: give both the same seed, replicates, scale and period")
+
+
 def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: float, workers: int, *,
-                   counterfactual: bool = True, baseline: Paired | None = None) -> dict:
+                   counterfactual: bool = True, baseline: Paired | None = None, spent: cost.CostReport | None = None) -> dict:
+    """The run's provenance: what was run, with what, on which seeds, compared with what, and what its money bought."""
     reg = params.catalogue
     figures_used = [
         {
@@ -287,6 +314,7 @@ def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: 
             "reused_from": baseline.reused_from,
             "pairing": "vs_baseline_* are percentiles of the per-replicate differences scenario − baseline on the same seeds (common random numbers)",
         },
+        "cost_effectiveness": None if spent is None else spent.to_dict(),
         "parameters": params.provenance(),
         "parameters_sha256": params.sha256(),
         "calibration": reg.calibration.get("provenance", {}),

@@ -16,6 +16,7 @@ interval includes zero.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -63,6 +64,16 @@ def planner_number(value: float, unit: str, lang: str = "zh", signed: bool = Fal
         return f"{sign}CNY {_sig(value / 1e6, digits)} m"
     text = _grouped(value)
     return f"{sign}{text} {en_unit}".rstrip()
+
+
+def money_text(value: float, lang: str = "zh") -> str:
+    """An amount of money for a sentence (a message, a problem): 2.5亿元, 500万元, 935元; never 2.5e+08.
+
+    >>> money_text(2.5e8), money_text(5e6), money_text(-2.5e8, "en")
+    ('2.5亿元', '500万元', 'CNY -250 m')
+    """
+    text = planner_number(value, "元", lang)
+    return re.sub(r"(\d)\.(\d*?)0+(?!\d)", lambda m: m.group(1) + ("." + m.group(2) if m.group(2) else ""), text)
 
 
 def _sig(x: float, digits: int) -> str:

@@ -1,6 +1,6 @@
 """A run's output folder: which files make it, whether it is complete, and replacing it atomically.
 
-``summary.csv``, ``manifest.json``, ``replicates.parquet`` and ``scenario.yaml``.
+``summary.csv``, ``cost.csv``, ``manifest.json``, ``replicates.parquet`` and ``scenario.yaml``.
 A folder is written beside its destination and moved into place, so a
 crash never leaves half a run; a folder that holds anything but a run's
 files (or is the working folder) is never deleted to make room for one.
@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-OUTPUT_FILES = ("summary.csv", "manifest.json", "replicates.parquet", "scenario.yaml")
+OUTPUT_FILES = ("summary.csv", "cost.csv", "manifest.json", "replicates.parquet", "scenario.yaml")
 
 
 def outputs_ok(out_dir: str | os.PathLike | None, run_id: str, code: str | None = None) -> bool:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
+from qdsim.cost import CostReport
 from qdsim.metrics import METRIC_IDS
 from qdsim.outputs import replacing
 from qdsim.scenario.schema import Scenario
@@ -36,6 +37,7 @@ class RunResult:
     manifest: dict
     summary: pd.DataFrame = field(repr=False)
     baseline: np.ndarray | None = field(default=None, repr=False)  # the paired baseline (None: the run is the baseline)
+    cost: CostReport | None = field(default=None, repr=False)  # spending and results per unit of money (qdsim.cost)
 
     def metric(self, metric: str, county: str = "all", counterfactual: bool = False) -> np.ndarray:
         """Replicate values (replicate, year) of one metric."""
@@ -43,7 +45,7 @@ class RunResult:
         return arr[:, METRIC_IDS.index(metric), :, self.county_ids.index(county)]
 
     def write(self, out_dir: str | os.PathLike) -> Path:
-        """Write summary.csv, manifest.json, replicates.parquet and scenario.yaml.
+        """Write summary.csv, cost.csv, manifest.json, replicates.parquet and scenario.yaml.
 
         Files are written to a temporary folder and moved into place, so a
         crash never leaves a half-written output directory. An existing
@@ -56,6 +58,8 @@ class RunResult:
             replicate_table(self.scenario.id, self.with_coop, self.without, self.years, self.county_ids, self.baseline).to_parquet(
                 tmp / "replicates.parquet", index=False
             )
+            if self.cost is not None:
+                self.cost.to_frame().to_csv(tmp / "cost.csv", index=False, float_format="%.10g", lineterminator="\n")
             (tmp / "scenario.yaml").write_text(self.scenario.to_yaml(), encoding="utf-8")
             (tmp / "manifest.json").write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         return out
@@ -87,6 +91,8 @@ class RunResult:
             return arr
 
         summary = pd.read_csv(d / "summary.csv", keep_default_na=False, na_values=[""])
+        spent = manifest.get("cost_effectiveness")
         return cls(scenario, params, manifest["run_id"], years, county_ids, cube(scenario.id),
-                   cube(f"{scenario.id}-counterfactual"), manifest, summary, baseline=cube(f"{scenario.id}-baseline"))
+                   cube(f"{scenario.id}-counterfactual"), manifest, summary, baseline=cube(f"{scenario.id}-baseline"),
+                   cost=CostReport.from_dict(spent) if spent else None)
 

@@ -22,7 +22,7 @@ COLUMNS = [
 ]
 
 
-def _stats(a: np.ndarray) -> tuple[np.ndarray, ...]:
+def describe(a: np.ndarray) -> tuple[np.ndarray, ...]:
     """nan-aware mean, p05, p50, p95 and count along axis 0.
 
     ``np.nanpercentile`` is hundreds of times slower than ``np.percentile``;
@@ -61,10 +61,10 @@ def summarise(
     frames = []
     rows = [(scenario_id, with_coop, True)] + ([(f"{scenario_id}-counterfactual", without, False)] if without is not None else [])
     for sid, arr, main in rows:
-        mean, p05, p50, p95, n = _stats(arr)
+        mean, p05, p50, p95, n = describe(arr)
         imp = with_coop - without if main and without is not None else None
         if imp is not None:
-            i_mean, i05, _, i95, _ = _stats(imp)
+            i_mean, i05, _, i95, _ = describe(imp)
         m_idx, y_idx, c_idx = np.meshgrid(np.arange(len(METRIC_IDS)), np.arange(len(years)), np.arange(len(county_ids)), indexing="ij")
         m_idx, y_idx, c_idx = m_idx.ravel(), y_idx.ravel(), c_idx.ravel()
         df = pd.DataFrame(
@@ -87,15 +87,15 @@ def summarise(
         for col in COLUMNS[13:]:
             df[col] = np.nan
         if main and baseline is not None:
-            b_mean, b05, _, b95, _ = _stats(with_coop - baseline)
+            b_mean, b05, _, b95, _ = describe(with_coop - baseline)
             df["vs_baseline_mean"], df["vs_baseline_p05"], df["vs_baseline_p95"] = b_mean.ravel(), b05.ravel(), b95.ravel()
         if assumptions is not None:
             a_with, a_without = assumptions
             a_arr = a_with if main else a_without
-            _, a05, _, a95, a_n = _stats(a_arr)
+            _, a05, _, a95, a_n = describe(a_arr)
             df["assumption_p05"], df["assumption_p95"], df["n_assumption_draws"] = a05.ravel(), a95.ravel(), a_n.ravel()
             if imp is not None and a_without is not None:
-                _, ia05, _, ia95, _ = _stats(a_with - a_without)
+                _, ia05, _, ia95, _ = describe(a_with - a_without)
                 df["impact_assumption_p05"], df["impact_assumption_p95"] = ia05.ravel(), ia95.ravel()
         frames.append(df)
     out = pd.concat(frames, ignore_index=True)

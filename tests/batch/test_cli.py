@@ -31,6 +31,8 @@ def test_batch_runs_prints_a_table_and_exits_0(batch_file, tmp_path):
     assert "2 runs: 2 computed, 0 from the registry, 0 failed" in r.output
     assert "p000" in r.output and "p001" in r.output
     assert (tmp_path / "out" / "summary.csv").exists() and (tmp_path / "out" / "points.csv").exists()
+    cost = pd.read_csv(tmp_path / "out" / "cost.csv")
+    assert set(cost.point) == {"p000", "p001"} and "income_per_100m" in set(cost.measure)  # each point with its cost and effect
     again = qdsim("batch", batch_file, "--out", tmp_path / "again", "--workers", "1", "--quiet")
     assert again.exit_code == 0 and again.output == ""
     assert list(pd.read_csv(tmp_path / "again" / "points.csv").status) == ["registry", "registry"]

@@ -51,6 +51,7 @@ def test_qdsim_run_fresh_twice_and_on_any_number_of_workers_is_byte_identical(re
     assert runner.invoke(app, ["run", str(TINY), "--replicates", str(REPLICATES), "--quiet", "--out", str(served)]).exit_code == 0
     for out in [*outs, served]:
         assert (out / "summary.csv").read_bytes() == (reference / "summary.csv").read_bytes(), out.name
+        assert (out / "cost.csv").read_bytes() == (reference / "cost.csv").read_bytes(), out.name
     runs = RunStore(tmp_path / "home" / "registry.db").list_runs()
     assert len(runs) == 1 and runs[0]["attempts"] == 1  # recomputing a finished run does not add a run or an attempt
 

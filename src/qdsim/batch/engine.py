@@ -3,9 +3,10 @@
 The output directory of a batch::
 
     DIR/batch.json      what the batch is and how far it got (rewritten atomically)
-    DIR/points/<scenario id>/   each point's run: summary.csv, manifest.json, replicates.parquet, scenario.yaml
+    DIR/points/<scenario id>/   each point's run: summary.csv, cost.csv, manifest.json, replicates.parquet, scenario.yaml
     DIR/points.csv      one row per point: its values, run ID, status, replicates, why it stopped
     DIR/summary.csv     all points' summary rows side by side (point, varied values, scenario, metric, …)
+    DIR/cost.csv        all points' cost-and-effectiveness rows side by side (point, varied values, scenario, measure, …)
 
 For each point, in this order: its outputs already in ``DIR`` (a resumed
 batch) are kept; a finished run with the same inputs and code in the
@@ -515,32 +516,44 @@ def _debug(e: Exception) -> None:
 
 # -- the batch tables ---------------------------------------------------------
 def write_tables(report: BatchReport) -> None:
-    """points.csv (one row per point) and summary.csv (all points' rows side by side, written point by point)."""
+    """points.csv (one row per point), and summary.csv and cost.csv (all points' rows, written point by point)."""
     batch, out = report.batch, report.out_dir
     rows = []
-    tmp = out / f".summary.csv.{os.getpid()}.tmp"
+    for o in report.outcomes:
+        p = o.point
+        rows.append({"point": p.id, "base": p.base, "scenario": p.scenario.id, **_values(batch, p), "run_id": o.run_id, "status": o.status,
+                     "replicates": o.replicates, "seconds": round(o.seconds, 2) if o.seconds is not None else None,
+                     "stop_reason": o.stop_reason, "error": o.error, "out_dir": f"{POINTS_DIR}/{p.dir_name}" if o.ok else None})
+    for name in ("summary.csv", "cost.csv"):
+        _concat_points(report, name)
+    _write_csv(out / "points.csv", pd.DataFrame(rows))
+
+
+def _values(batch: Batch, p: Point) -> dict:
+    return {path: _cell(p.values.get(path)) for path in batch.varied}
+
+
+def _concat_points(report: BatchReport, name: str) -> None:
+    """The batch's ``name`` table: every finished point's rows for its scenario, led by the point's id, run ID, base and values."""
+    batch, out = report.batch, report.out_dir
+    tmp = out / f".{name}.{os.getpid()}.tmp"
     header = True
     with open(tmp, "w", encoding="utf-8", newline="") as fh:
         for o in report.outcomes:
             p = o.point
-            values = {path: _cell(p.values.get(path)) for path in batch.varied}
-            rows.append({"point": p.id, "base": p.base, "scenario": p.scenario.id, **values, "run_id": o.run_id, "status": o.status,
-                         "replicates": o.replicates, "seconds": round(o.seconds, 2) if o.seconds is not None else None,
-                         "stop_reason": o.stop_reason, "error": o.error, "out_dir": f"{POINTS_DIR}/{p.dir_name}" if o.ok else None})
-            if not o.ok:
+            if not o.ok or not (o.out_dir / name).exists():
                 continue
-            df = pd.read_csv(o.out_dir / "summary.csv", keep_default_na=False, na_values=[""])
+            df = pd.read_csv(o.out_dir / name, keep_default_na=False, na_values=[""])
             df = df[df.scenario == p.scenario.id]
-            for i, (k, v) in enumerate({"point": p.id, "run_id": o.run_id, "base": p.base, **values}.items()):
+            for i, (k, v) in enumerate({"point": p.id, "run_id": o.run_id, "base": p.base, **_values(batch, p)}.items()):
                 df.insert(i, k, v)
             df.to_csv(fh, index=False, header=header, float_format="%.10g", lineterminator="\n")
             header = False
     if header:  # no point finished
         tmp.unlink()
-        (out / "summary.csv").unlink(missing_ok=True)
+        (out / name).unlink(missing_ok=True)
     else:
-        os.replace(tmp, out / "summary.csv")
-    _write_csv(out / "points.csv", pd.DataFrame(rows))
+        os.replace(tmp, out / name)
 
 
 def _cell(v):

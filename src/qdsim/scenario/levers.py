@@ -92,3 +92,34 @@ def resolve(scenario: Scenario) -> LeverTable:
         s = shares[max(given)] if given else shares[min(shares)]
         table[i] = [getattr(s, p) for p in PROGRAMMES]
     return LeverTable(years, values, table)
+
+
+def change_year(scenario: Scenario, reference: Scenario) -> int:
+    """The first year ``scenario`` does something different from ``reference`` (its baseline).
+
+    What a cost-effectiveness window starts from: money and results before the
+    change are common to both and only dilute the comparison. The first year a
+    lever (or a programme's share, or the horizon's effect on them) differs;
+    else the first year a condition differs (a drought); else the period start
+    (a behavioural override acts from the start).
+
+    Raises:
+        ValueError: the two scenarios cover different years.
+    """
+    a, b = resolve(scenario), resolve(reference)
+    if a.years != b.years:
+        raise ValueError(f"{scenario.id} covers {a.years[0]}–{a.years[-1]}, {reference.id} {b.years[0]}–{b.years[-1]}")
+    keys = sorted(set(a.values) | set(b.values))
+    zeros = np.zeros(len(a.years))
+
+    def differs(names: list[str]) -> np.ndarray:
+        out = np.zeros(len(a.years), dtype=bool)
+        for k in names:
+            out |= ~np.isclose(a.values.get(k, zeros), b.values.get(k, zeros), rtol=1e-12, atol=0.0)
+        return out
+
+    levers = differs([k for k in keys if not k.startswith("conditions.")]) | ~np.isclose(a.shares, b.shares, rtol=1e-12, atol=1e-15).all(axis=1)
+    for changed in (levers, differs([k for k in keys if k.startswith("conditions.")])):
+        if changed.any():
+            return a.years[int(np.argmax(changed))]
+    return a.years[0]
