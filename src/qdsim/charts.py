@@ -192,19 +192,29 @@ def difference_by_year(summary: pd.DataFrame, metric: str, county: str = "all", 
 def counties(summary: pd.DataFrame, metric: str, year: int, lang: str = "zh", county_names: dict[str, str] | None = None,
              of: str = "impact", width: int | str = "container") -> alt.LayerChart:
     """The seven counties' difference in one year, sorted by effect, with 5–95% whiskers and a zero line."""
-    d = summary[(summary.metric == metric) & (summary.year == year) & (summary.county != "all")
-                & ~summary.scenario.str.endswith("-counterfactual")]
+    d = county_rows(summary, metric, year, of)
+    d = d.assign(name=[county_names.get(c, c) if county_names else c for c in d.county])
+    return difference_bars(d, metric, lang, of, word("county", lang), suffix=f" · {year}", width=width)
+
+
+def difference_bars(d: pd.DataFrame, metric: str, lang: str, of: str, what: str, suffix: str = "",
+                    width: int | str = "container") -> alt.LayerChart:
+    """One bar per row of ``d`` (labelled by its ``name``), sorted by the difference ``of``, with 5–95% whiskers and a zero line.
+
+    Used for counties and for scenarios on the compare page: a horizontal bar a
+    row keeps every label readable, however many rows and however close their
+    values.
+    """
     mean, lo, hi = DIFFS[of]
     d = _with_verdicts(d.dropna(subset=[mean]), metric, of, lang)
-    d["name"] = [county_names.get(c, c) if county_names else c for c in d.county]
     order = list(d.sort_values(mean, ascending=False).name)
-    base = alt.Chart(d).encode(y=alt.Y("name:N", title=None, sort=order))
+    base = alt.Chart(d).encode(y=alt.Y("name:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)))
     bars = base.mark_bar(opacity=0.8).encode(x=alt.X(f"{mean}:Q"), color=_verdict_colour(lang),
-                                             tooltip=_tooltip(lang, alt.Tooltip("name:N", title=word("county", lang))))
+                                             tooltip=_tooltip(lang, alt.Tooltip("name:N", title=what)))
     rule = base.mark_rule(color="#333").encode(x=f"{lo}:Q", x2=f"{hi}:Q")
     zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#555", strokeDash=[3, 3]).encode(x="zero:Q")
-    chart = (bars + rule + zero).properties(height=280, width=width)
-    return planner_axis(chart, metric, d[[lo, hi]].to_numpy(), lang, channel="x", prefix=word(of, lang), suffix=f" · {year}", diff=True)
+    chart = (bars + rule + zero).properties(height=max(120, 40 * len(d)), width=width)
+    return planner_axis(chart, metric, d[[lo, hi]].to_numpy(), lang, channel="x", prefix=word(of, lang), suffix=suffix, diff=True)
 
 
 @cache
@@ -215,16 +225,14 @@ def boundaries(region: str = "dingxi") -> dict:
 
 def county_map(summary: pd.DataFrame, metric: str, year: int, lang: str = "zh", county_names: dict[str, str] | None = None,
                of: str = "impact", region: str = "dingxi", width: int | str = 420) -> alt.LayerChart:
-    """The counties coloured by their difference in one year (blue up, red down, white zero); hatched grey where within chance.
+    """The counties coloured by their difference in one year (blue up, red down, white zero); grey where within chance.
 
     The colour scale is symmetric around zero, so a county's shade says how
     large its change is and which way; a county whose interval includes zero
     is drawn grey with its name marked, whatever its mean.
     """
-    d = summary[(summary.metric == metric) & (summary.year == year) & (summary.county != "all")
-                & ~summary.scenario.str.endswith("-counterfactual")]
-    mean, lo, hi = DIFFS[of]
-    d = _with_verdicts(d, metric, of, lang).set_index("county")
+    mean = DIFFS[of][0]
+    d = _with_verdicts(county_rows(summary, metric, year, of), metric, of, lang).set_index("county")
     unit = catalogue()[metric].unit
     max_abs = _max_abs(d[mean])
     div = 0.01 if unit == "share" else 1.0 if unit == "index" else planner_scale(max_abs, unit, lang)[0]  # the legend's unit
@@ -256,7 +264,7 @@ def county_map(summary: pd.DataFrame, metric: str, year: int, lang: str = "zh", 
     )
     title = alt.TitleParams(word(of, lang) + metric_label(metric, lang, max_abs, diff=True) + f" · {year}", anchor="start",
                             subtitle=_map_note(lang))
-    return (shapes + labels).project("mercator").properties(width=width, height=width, title=title)
+    return (shapes + labels).project("mercator").properties(width=width, height=width if isinstance(width, int) else 420, title=title)
 
 
 def _map_note(lang: str) -> str:
@@ -307,4 +315,4 @@ def county_rows(summary: pd.DataFrame, metric: str, year: int, of: str = "impact
 
 
 __all__ = ["DIFFS", "FONT", "PALETTE", "VERDICT_COLOURS", "axis_unit", "boundaries", "counties", "county_map", "county_rows",
-           "difference_by_year", "metric_label", "planner_axis", "png", "scenarios_frame", "styled", "trend", "word"]
+           "difference_bars", "difference_by_year", "metric_label", "planner_axis", "png", "scenarios_frame", "styled", "trend", "word"]
