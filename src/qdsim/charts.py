@@ -68,7 +68,7 @@ def axis_unit(metric: str, lang: str, max_abs: float = 0.0, diff: bool = False) 
 def metric_label(metric: str, lang: str, max_abs: float = 0.0, diff: bool = False) -> str:
     """``name (unit)`` with the unit a planner would use for values up to ``max_abs``."""
     name, unit = catalogue()[metric].name(lang), axis_unit(metric, lang, max_abs, diff)
-    if not unit:
+    if not unit or f"({unit})" in name or f"（{unit}）" in name:
         return name
     return f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})"
 
@@ -76,7 +76,7 @@ def metric_label(metric: str, lang: str, max_abs: float = 0.0, diff: bool = Fals
 def _axis(metric: str, max_abs: float, lang: str, diff: bool) -> alt.Axis:
     unit = catalogue()[metric].unit
     if unit == "share":
-        return alt.Axis(labelExpr="format(datum.value * 100, '.1~f')") if diff else alt.Axis(format=".0%")
+        return alt.Axis(labelExpr="format(datum.value * 100, '.2~f')") if diff else alt.Axis(format=".1~%")  # never two ticks alike
     if unit == "index":
         return alt.Axis(format=".2f")
     div, _ = planner_scale(max_abs, unit, lang)

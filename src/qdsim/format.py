@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+#: a result from fewer replicates is rough: the app and the brief say so
+CREDIBLE_REPLICATES = 20
 #: units counted in whole things: shown as whole numbers
 COUNTS = frozenset({"人次", "人", "户", "岗", "个", "家", "所"})
 _EN_UNITS = {"元": "CNY", "元/人": "CNY/person", "人次": "person-times", "人": "people", "户": "households",

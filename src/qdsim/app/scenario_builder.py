@@ -30,8 +30,6 @@ from qdsim.scenario.ranges import reference_levels
 #: no cooperation — intervals that mean something (issue 13); a what-if reuses the baseline from the registry
 DEFAULT_SCALE = 0.02
 DEFAULT_REPLICATES = 20
-#: a brief or a result from fewer replicates says its intervals are rough
-CREDIBLE_REPLICATES = 20
 MIN_SCALE, MAX_SCALE = 0.001, 0.05
 MAX_REPLICATES = 50
 

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from qdsim import api
 from qdsim.app import form, results, state, scenario_builder
 from qdsim.app.i18n import lang, t
-from qdsim.format import planner_number
+from qdsim.format import CREDIBLE_REPLICATES, planner_number
 from qdsim.scenario.ranges import FACTOR, range_checks
 
 ss = st.session_state
@@ -119,7 +119,7 @@ def results_block() -> None:
     households = results.row(result, "households", result.years[0])["mean"] * scenario.scale
     st.success(t("whatif.settings_note", scale=planner_number(scenario.scale, "share"), households=planner_number(households, "户", lang()),
                  reps=scenario.replicates, seed=scenario.seed), icon=":material/check_circle:")
-    if scenario.replicates < scenario_builder.CREDIBLE_REPLICATES:
+    if scenario.replicates < CREDIBLE_REPLICATES:
         st.warning(t("run.few_replicates"), icon=":material/warning:")
     results.show(result, baseline, yaml_text, key="whatif")
 

@@ -151,15 +151,23 @@ class Context:
         return f"{float(self.m['scale']) * 100:g}%"
 
     def num(self, row, stat: str, how: str = "plain", text: str | None = None, full: str | None = None) -> str:
-        """Format one summary.csv cell and record where it came from."""
+        """Format one summary.csv (or cost.csv) cell and record where it came from."""
         value = float(row[stat])
         full = full if full is not None else show(value, row["unit"], self.lang, how)
         text = full if text is None else text
+        if "measure" in row.index:  # a row of cost.csv
+            where = (f"{row['against'] if isinstance(row['against'], str) else ''}:{row['measure']}", "all", int(row["end"]), "cost.csv")
+        else:
+            where = (str(row["metric"]), str(row["county"]), int(row["year"]), "summary.csv")
         self.brief.traces.append(
-            Trace(str(row["scenario"]), str(row["metric"]), str(row["county"]), int(row["year"]), stat,
-                  "assumption" if "assumption" in stat else "chance", value, str(row["unit"]), how, full, text)
+            Trace(str(row["scenario"]), where[0], where[1], where[2], stat, "assumption" if "assumption" in stat else "chance",
+                  value, str(row["unit"]), how, full, text, where[3])
         )
         return text
+
+    def diff(self, row, prefix: str) -> tuple[str, str, str]:
+        """A difference (``prefix``: vs_baseline, impact) with its sign, and its interval's two ends, each traced."""
+        return tuple(self.num(row, f"{prefix}_{s}", "signed") for s in ("mean", "p05", "p95"))
 
     def span(self, row, lo: str, hi: str, how: str, strip_unit: bool = False) -> str:
         """A range 'a–b' with the shared unit written once; both ends traced."""
@@ -197,4 +205,4 @@ class Context:
 
 
 _STATUS_KEYS = {"st_calibrated", "st_assumption", "st_reported", "st_statistic", "st_literature"}
-_KIND_KEYS = {"kind_input", "kind_target", "kind_structure", "kind_context"}
+_KIND_KEYS = {"kind_input", "kind_target", "kind_structure", "kind_context", "kind_validation"}
