@@ -95,6 +95,18 @@ def _grouped(x: float) -> str:
     return "0" if text in ("0", "-0") else text
 
 
+_PLAIN_UNIT = re.compile(r"[\u4e00-\u9fff/%]+")
+
+
+def parameter_text(value: float, unit: str, lang: str = "zh") -> str:
+    """A parameter's value: in a planner's unit where it has one (元, 亩, %); else the number, with the
+    catalogue's English unit description in English only (the parameter's name says what it is)."""
+    if unit == "share" or unit in _EN_UNITS or _PLAIN_UNIT.fullmatch(unit):
+        return planner_number(value, unit, lang)
+    number = _grouped(value) if abs(value) >= 1 or value == 0 else f"{value:.4g}" if "e" not in f"{value:.4g}" else f"{value:.6f}".rstrip("0")
+    return f"{number} {unit}" if lang == "en" else number
+
+
 def compact(value: float, unit: str, signed: bool = False) -> str:
     """A number for a table whose column states the unit: 1.64 bn, 53,333, 10.2%.
 

@@ -124,6 +124,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "run.scale_help": ("比例越大越精确也越慢。默认2%的农户、20次重复，区间才有意义；应用内最多{max_scale}%、{max_reps}次重复，更大的运行请用命令行：qdsim run 情景.yaml --scale 0.05 --replicates 50",
                        "Larger is more precise and slower. The default, 2% of households and 20 replicates, gives intervals that mean something; the app allows up to {max_scale}% and {max_reps} replicates, run larger ones from the command line: qdsim run scenario.yaml --scale 0.05 --replicates 50"),
     "run.few_replicates": ("少于20次重复：区间较粗，引用前请用至少20次重复重新运行。", "Fewer than 20 replicates: the intervals are rough; rerun with at least 20 before citing."),
+    # -- budget-neutral mode
+    "budget.title": ("资金调整：{year}年起每年从{source}调{amount}亿元到{target}（总额不变）", "Same budget: {amount} 亿元 a year moved from {source} to {target} from {year}"),
+    "budget.expander": ("资金调整（总额不变）", "Same budget, spent differently"),
+    "budget.intro": ("把财政帮扶资金从一个项目调到另一个项目，资金总额不变；从上面所选的年份起每年生效。", "Move fiscal funds from one programme to another with the total fixed, every year from the year chosen above."),
+    "budget.source": ("调出项目", "From"),
+    "budget.target": ("调入项目", "To"),
+    "budget.amount": ("每年调整金额（亿元）", "Amount a year (亿元)"),
+    "budget.run": ("调整并运行", "Move and run"),
+    "budget.invalid": ("无法这样调整：", "Cannot move it:"),
+    "budget.same": ("调出和调入不能是同一个项目。", "From and To must be different programmes."),
+    "programme.industry": ("产业发展", "industry"),
+    "programme.labour": ("劳务协作", "labour cooperation"),
+    "programme.consumption": ("消费帮扶", "consumption assistance"),
+    "programme.village": ("乡村建设", "villages"),
+    "programme.ecology": ("生态林", "ecological forest"),
+    "programme.social": ("教育医疗", "education and health"),
+    "programme.talent": ("人才交流", "talent exchanges"),
     # -- what-if page
     "whatif.intro": ("移动滑块设定“如果……会怎样”，点击“运行”。调整的杠杆从所选年份起生效，之前的年份保持基础情景的数值。",
                      "Move the sliders to say what if, then press Run. A lever you move takes its new value from the chosen year; earlier years keep the base scenario's values."),
@@ -259,15 +276,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     # -- method
     "method.title": ("方法与引用", "Method and citation"),
     "method.body": (
-        "**模型。** qdsim 是一个基于主体的模型（Mesa）：定西市农户、企业和村庄按月对青岛东西部协作的各项措施作出反应——财政帮扶资金按项目落地、消费帮扶渠道、劳务协作、示范村、生态林和人才交流。农户是独立的主体，各自有土地、劳动力、收入来源和随机决策。\n\n"
-        "**校准。** 参数以2021–2024年公开报道的协作数据校准（资金18.68亿元、稳定就业12.3万人次等），来源见下表。超出2021–2024年基准值两倍的杠杆会被标注为外推。\n\n"
-        "**对照。** 每个情景都与“无协作”对照情景一起运行：所有协作杠杆从第一年起为零，外部条件和参数不变；两者使用相同的随机数，因此“影响”是逐次配对的差。\n\n"
-        "**不确定性。** 每个情景重复运行若干次（不同随机种子）。区间为各次重复的第5和第95百分位（90%区间）；影响区间是配对差的百分位。应用内为了几秒内出结果，只模拟一小部分农户并重复较少次数，区间因此较宽；正式引用请用命令行运行更大规模。\n\n"
+        "**模型。** qdsim 是一个基于主体的模型（Mesa）：定西市农户、企业、村庄以及青岛的采购主体按月对青岛东西部协作的各项措施作出反应——财政帮扶资金按项目落地、消费帮扶渠道、劳务协作、示范村、生态林和人才交流。农户是独立的主体，各自有土地、劳动力、收入来源和随机决策。\n\n"
+        "**校准。** 行为参数用近似贝叶斯计算（ABC-SMC）对公开数字拟合。每个校准目标都分为三类：**行为证据**（由主体的决策和互动产生）、**会计恒等**（由资金÷单位成本等构造决定）和**输入回显**（输入的另一种形式），并注明是拟合、留出检验还是仅核对。只有行为证据算作模型拟合的证据，见下表。超出2021–2024年基准值两倍的金额类杠杆会被标注为外推。\n\n"
+        "**比较。** 每个情景都与基准情景和“无协作”对照一起运行，三者使用相同的随机数，因此“较基准”和“较无协作”都是逐次重复配对的差。\n\n"
+        "**不确定性。** 区间为各次重复的第5和第95百分位（90%区间）；差别的区间是配对差的百分位。区间包含零时，差别**在随机波动范围内**，不能据此说更好或更差。应用默认模拟2%的农户、重复20次；少于20次时结果会标注为较粗。\n\n"
         "**复现。** 每个结果都带运行编号、版本和种子。下载情景文件后运行 `qdsim run 文件.yaml`，得到完全相同的数字。",
-        "**Model.** qdsim is an agent-based model (Mesa): Dingxi's rural households, firms and villages respond month by month to the measures of Qingdao's East–West cooperation — fiscal funds reaching projects, consumption-assistance channels, labour cooperation, demonstration villages, ecological forest and exchanges of people. Households are individual agents with their own land, labour, income sources and random decisions.\n\n"
-        "**Calibration.** Parameters are calibrated on the cooperation's reported figures for 2021–2024 (18.68亿元 of funds, 123,000 person-times of stable employment, …); the sources are listed below. A lever set above twice its 2021–2024 baseline maximum is flagged as extrapolation.\n\n"
-        "**Counterfactual.** Every scenario runs with a no-cooperation counterfactual: every cooperation lever at zero from the first year, conditions and parameters unchanged, on the same random numbers — so the impact is a paired difference, replicate by replicate.\n\n"
-        "**Uncertainty.** Each scenario is replicated with different seeds. Intervals are the 5th and 95th percentiles across replicates (90% intervals); impact intervals are percentiles of the paired differences. To answer in seconds the app simulates a small share of households with few replicates, so its intervals are wide; for citable numbers run larger from the command line.\n\n"
+        "**Model.** qdsim is an agent-based model (Mesa): Dingxi's rural households, firms and villages, and Qingdao's buyers, respond month by month to the measures of Qingdao's East–West cooperation — fiscal funds reaching projects, consumption-assistance channels, labour cooperation, demonstration villages, ecological forest and exchanges of people. Households are individual agents with their own land, labour, income sources and random decisions.\n\n"
+        "**Calibration.** The behavioural parameters are fitted to published figures by approximate Bayesian computation (ABC-SMC). Every calibration target is classed as **behavioural evidence** (emerging from agents' decisions and interactions), **accounting** (holding by construction, such as money over a unit cost) or **input echo** (an input in another form), and marked fitted, held out or only checked. Only behavioural evidence counts as evidence of fit: see the table below. A money lever set above twice its 2021–2024 baseline maximum is flagged as extrapolation.\n\n"
+        "**Comparisons.** Every scenario runs with the baseline and a no-cooperation counterfactual on the same random numbers, so \"vs baseline\" and \"vs no cooperation\" are paired differences, replicate by replicate.\n\n"
+        "**Uncertainty.** Intervals are the 5th and 95th percentiles across replicates (90% intervals); a difference's interval is the percentiles of the paired differences. Where it includes zero, the difference is **within chance variation** and says neither better nor worse. The app simulates 2% of households in 20 replicates by default; results from fewer replicates are flagged as rough.\n\n"
         "**Reproducing.** Every result carries its run ID, version and seed. Download the scenario file and run `qdsim run file.yaml` to get exactly the same numbers.",
     ),
     "method.cite_title": ("引用当前结果", "Citing the current result"),
@@ -275,6 +292,28 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "qdsim {version} (commit {commit}), scenario \"{title}\", run {run_id}, seed {seed}, {reps} replicates, scale {scale}, {created}. Rerun: {rerun}"),
     "method.sources": ("所用的报道数据及来源", "Reported figures used, and their sources"),
     "method.parameters": ("模型参数", "Model parameters"),
+    "method.parameters_note": ("单位不是计量单位（如“占劳动力的比例”）的参数只显示数值，其含义见名称；完整的英文单位说明见参数表 CSV。",
+                               "Parameters whose unit is a description (\"share of working-age\") show it after the number; the CSV holds every field."),
+    "method.calibration": ("校准目标及其分类", "Calibration targets and their classes"),
+    "method.classes": ("行为证据：由主体的决策和互动产生，只有这一类算作拟合的证据。会计恒等：由资金÷单位成本或产出×杠杆构造决定。输入回显：输入的另一种形式。拟合：参与ABC距离；留出检验：不参与拟合，用来检验；仅核对：只核对是否一致。",
+                       "Behavioural evidence: emerges from agents' decisions and interactions; only this class counts as evidence of fit. Accounting: holds by construction (money over a unit cost, an output times a lever). Input echo: an input in another form. Fitted: in the ABC distance; held out: kept out of the fit to test it; checked: only checked for consistency."),
+    "method.no_calibration": ("本次运行没有记录校准结果。", "This run records no calibration."),
+    "col.class": ("类别", "Class"),
+    "col.role": ("作用", "Role"),
+    "col.reported": ("报道值", "Reported"),
+    "col.model": ("模型（90%区间）", "Model (90% interval)"),
+    "col.error": ("误差", "Error"),
+    "col.within": ("在容差内", "Within tolerance"),
+    "kind.input": ("投入（情景杠杆）", "input (a lever)"),
+    "kind.target": ("校准目标", "calibration target"),
+    "kind.structure": ("结构（初始状态）", "structure (initial state)"),
+    "kind.context": ("背景", "context"),
+    "kind.validation": ("检验（不参与拟合）", "validation (not fitted)"),
+    "status.calibrated": ("校准", "calibrated"),
+    "status.assumption": ("假设", "assumption"),
+    "status.reported": ("报道", "reported"),
+    "status.statistic": ("统计", "statistic"),
+    "status.literature": ("文献", "literature"),
     "col.figure": ("数据", "Figure"),
     "col.period": ("时期", "Period"),
     "col.kind": ("用途", "Use"),

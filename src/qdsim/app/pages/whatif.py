@@ -10,6 +10,7 @@ from qdsim.app import form, results, state, scenario_builder
 from qdsim.app.i18n import lang, t
 from qdsim.format import CREDIBLE_REPLICATES, planner_number
 from qdsim.scenario.ranges import FACTOR, range_checks
+from qdsim.scenario.schema import PROGRAMMES
 
 ss = st.session_state
 
@@ -83,6 +84,34 @@ def warnings(scenario: api.Scenario) -> None:
     st.warning(t("whatif.beyond_title") + "\n" + "\n".join(lines), icon=":material/warning:")
 
 
+def budget_neutral(base: api.Scenario) -> bool:
+    """Move money between programmes with the total fixed; True when the planner pressed its Run."""
+    with st.expander(t("budget.expander")):
+        st.caption(t("budget.intro"))
+        names = {p: t(f"programme.{p}") for p in PROGRAMMES}
+        c1, c2 = st.columns(2)
+        ss.setdefault("w.budget.source", "industry")
+        ss.setdefault("w.budget.target", "consumption")
+        ss.setdefault("w.budget.amount", 0.25)
+        c1.selectbox(t("budget.source"), options=list(names), format_func=names.get, key="w.budget.source")
+        c2.selectbox(t("budget.target"), options=list(names), format_func=names.get, key="w.budget.target")
+        st.number_input(t("budget.amount"), min_value=0.0, max_value=20.0, step=0.05, format="%.2f", key="w.budget.amount")
+        return st.button(t("budget.run"), key="budget.run", icon=":material/swap_horiz:", width="stretch")
+
+
+def move_pressed(base: api.Scenario) -> None:
+    if ss["w.budget.source"] == ss["w.budget.target"]:
+        st.error(t("budget.same"))
+        return
+    try:
+        what = scenario_builder.move(base, float(ss["w.budget.amount"]), ss["w.budget.source"], ss["w.budget.target"], ss["w.year"],
+                                     **state.run_settings())
+    except ValueError as e:
+        st.error(f"{t('budget.invalid')} {e}")
+        return
+    state.set_current(what)
+
+
 def run_pressed(base: api.Scenario) -> None:
     try:
         what = scenario_builder.build(base, form.widget_values(), ss["w.year"], **state.run_settings())
@@ -131,8 +160,11 @@ ranges = calibrated_ranges(state.baseline().to_yaml())
 left, right = st.columns([4, 10], gap="large")
 with left:
     start_from(base)
+    moved = budget_neutral(base)
     pressed = form.lever_form(base, ranges)
 with right:
     if pressed:
         run_pressed(base)
+    elif moved:
+        move_pressed(base)
     results_block()
