@@ -17,6 +17,9 @@ from qdsim.brief.sections.methods import calibration_rows, fit_claim
 from qdsim.brief.sections.sources import reference
 from qdsim.format import parameter_text, planner_number
 
+#: statuses whose source is a publication (an assumption's or a calibrated value's source is qdsim itself: its status says so)
+PUBLISHED = ("reported", "statistic", "literature")
+
 st.title(t("method.title"))
 st.markdown(t("method.body"))
 
@@ -76,7 +79,7 @@ table = pd.DataFrame([
         t("col.value"): parameter_text(float(p["value"]), p["unit"], lg),
         t("col.range"): f"{parameter_text(float(p['range'][0]), p['unit'], lg)} – {parameter_text(float(p['range'][1]), p['unit'], lg)}",
         t("col.param_status"): statuses.get(p["status"], p["status"]),
-        t("col.source"): reference(s.__dict__, lg) if (s := catalogue.sources.get(p["source"])) else p["source"],
+        t("col.source"): reference(s.__dict__, lg) if p["status"] in PUBLISHED and (s := catalogue.sources.get(p["source"])) else "–",
     }
     for p in m.get("parameters", [])
 ])
