@@ -164,3 +164,4 @@ def test_a_valid_upload_becomes_the_base_of_the_form(app):
     assert app.session_state["base_key"] == "upload:stop-after-2025.yaml"
     assert app.radio(key="w.horizon.mode").value == "stop"
     assert any("过渡期结束后" in s.value for s in app.subheader)
+

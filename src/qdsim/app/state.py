@@ -140,6 +140,21 @@ def load_base(key: str | None = None) -> None:
     ss["current"] = None
 
 
+def restore_missing_form_values() -> None:
+    """Give any form widget that lost its value (an interrupted run can drop a widget's state) the base's value.
+
+    Values the planner set are kept; only missing keys are filled, so a form
+    never draws a slider at its minimum or fails on a missing share.
+    """
+    ss = st.session_state
+    base = base_scenario()
+    if "w.year" not in ss:
+        ss["w.year"] = ss.get("year_prev", scenario_builder.default_year(base))
+    for k, v in scenario_builder.form_values(base, ss["w.year"]).items():
+        if k not in ss:
+            ss[k] = v
+
+
 def change_year() -> None:
     """New first year of change: levers the user has not moved show the base's value in that year."""
     ss = st.session_state

@@ -156,6 +156,7 @@ def results_block() -> None:
 st.title(t("page.whatif"))
 st.caption(t("whatif.intro"))
 base = state.base_scenario()
+state.restore_missing_form_values()
 ranges = calibrated_ranges(state.baseline().to_yaml())
 left, right = st.columns([4, 10], gap="large")
 with left:
