@@ -28,8 +28,8 @@ from __future__ import annotations
 import math
 
 import mesa
-from mesa.agentset import AgentSet
 import numpy as np
+from mesa.agentset import AgentSet
 
 HOME, AWAY, QINGDAO, FIRM = 0, 1, 2, 3
 SPRING_FESTIVAL_MONTH = 2
@@ -183,7 +183,7 @@ class LabourMarket(mesa.Model):
 
     # -- one month ----------------------------------------------------------------
     def step(self) -> None:
-        month, t, p = self.month, self.t, self.p
+        month, p = self.month, self.p
         spring = month == SPRING_FESTIVAL_MONTH
         workers = self.agents_by_type[Worker]
         n = len(self.workers)

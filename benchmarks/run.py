@@ -13,10 +13,15 @@ Prints a table and writes ``benchmarks/results.json`` (``--quick``:
     scenario and its counterfactual), in a fresh process: wall time and peak
     memory;
 (c) the app's default what-if run, from pressing Run to results;
-(d) batch throughput at scale 0.02 with 1 and 2 worker processes.
+(d) batch throughput at scale 0.02 with 1 and 2 worker processes;
+(g) start-up: ``qdsim --help``, ``qdsim validate baseline`` and
+    ``python -c "import qdsim.api"``, each as a fresh process, as a user
+    starts them.
 
 Timings are the minimum over repeats (other work on the machine only ever
-adds time); the load average is recorded beside each. ``--quick`` runs (a),
+adds time), except (g): a start-up is short and noisy, so it is the median
+of many fresh processes (after one that warms the file cache), with the
+minimum and maximum beside it; the load average is recorded beside each. ``--quick`` runs (a),
 (b) and (c) at toy sizes (for the test suite: does it run, do the two
 implementations agree), not to be read as figures; ``--sections`` picks
 sections (``--quick --sections abcd`` adds a toy (d)).
@@ -53,9 +58,10 @@ TARGETS = {
     "b_peak_gib": 2.0,
     "c_seconds": 3.0,
     "d_scaling": 1.8,
+    "g_help_seconds": 0.5,
 }
 FULL = {
-    "sections": "abcd",
+    "sections": "abcdg",
     "a_sizes": [10_000, 100_000, 500_000],
     "a_months": 12,
     "a_repeats": {10_000: 5, 100_000: 3, 500_000: 3},
@@ -66,9 +72,10 @@ FULL = {
     "d_scale": 0.02,
     "d_replicates": 8,
     "d_repeats": 2,
+    "g_repeats": 15,
 }
 QUICK = {
-    "sections": "abc",  # (d) starts worker processes (seconds): only when asked for with --sections
+    "sections": "abcg",  # (d) starts worker processes (seconds): only when asked for with --sections
     "a_sizes": [1_000, 3_000],
     "a_months": 12,
     "a_repeats": {1_000: 1, 3_000: 1},
@@ -80,6 +87,7 @@ QUICK = {
     "d_scale": 0.002,
     "d_replicates": 4,
     "d_repeats": 1,
+    "g_repeats": 3,
 }
 
 
@@ -295,6 +303,38 @@ def bench_batch(scale: float, replicates: int, repeats: int) -> dict:
     return out
 
 
+# -- (g) start-up -------------------------------------------------------------------------------------
+
+def qdsim_command() -> list[str]:
+    """``qdsim`` as installed beside this Python (the console script), else ``python -m qdsim.cli``."""
+    script = Path(sys.executable).parent / "qdsim"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "qdsim.cli"]
+
+
+def bench_startup(repeats: int) -> dict:
+    """Wall time of fresh processes: the median of ``repeats`` after one warm-up, with min and max."""
+    commands = {
+        "help": [*qdsim_command(), "--help"],
+        "validate": [*qdsim_command(), "validate", "baseline"],
+        "import_api": [sys.executable, "-c", "import qdsim.api"],
+    }
+    out: dict = {"repeats": repeats}
+    for name, cmd in commands.items():
+        times = []
+        for i in range(repeats + 1):
+            t0 = time.perf_counter()
+            proc = subprocess.run(cmd, capture_output=True, cwd=ROOT)
+            elapsed = time.perf_counter() - t0
+            if proc.returncode != 0:
+                raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.decode()[-500:]}")
+            if i:  # the first warms the file cache
+                times.append(elapsed)
+        times.sort()
+        out[name] = {"median_s": round(float(np.median(times)), 3), "min_s": round(times[0], 3), "max_s": round(times[-1], 3)}
+    out["load"] = load()
+    return out
+
+
 # -- report ------------------------------------------------------------------------------------------
 
 def table(res: dict) -> str:
@@ -318,6 +358,12 @@ def table(res: dict) -> str:
     if d:
         lines.append(f"(d) batch, {d['replicates']} replicates at scale {d['scale']}: 1 worker {d['workers_1_s']:.1f} s, 2 workers {d['workers_2_s']:.1f} s "
                      f"(first run, starting the processes: {d['workers_2_cold_s']:.1f} s) → scaling {d['scaling']:.2f}×")
+    g = res.get("g")
+    if g:
+        lines.append(f"(g) start-up, fresh processes (median of {g['repeats']}; min–max): "
+                     + "; ".join(f"{label} {g[k]['median_s']:.2f} s ({g[k]['min_s']:.2f}–{g[k]['max_s']:.2f})"
+                                 for k, label in (("help", "qdsim --help"), ("validate", "qdsim validate baseline"),
+                                                  ("import_api", "import qdsim.api"))))
     if res.get("verdict"):
         lines.append("")
         lines.append("targets: " + ", ".join(f"{k} {'met' if v else 'NOT met'}" for k, v in res["verdict"].items()))
@@ -338,6 +384,8 @@ def verdict(res: dict) -> dict:
         out["(c) ≤3 s"] = res["c"]["seconds"] <= TARGETS["c_seconds"]
     if "d" in res and not res["quick"]:
         out["(d) ≥1.8×"] = res["d"]["scaling"] >= TARGETS["d_scaling"]
+    if "g" in res and not res["quick"]:
+        out["(g) qdsim --help ≤0.5 s"] = res["g"]["help"]["median_s"] <= TARGETS["g_help_seconds"]
     return out
 
 
@@ -351,7 +399,7 @@ def git_commit() -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="toy sizes, for the test suite")
-    ap.add_argument("--sections", help="which of a, b, c, d to run (default all; --quick: abc)")
+    ap.add_argument("--sections", help="which of a, b, c, d, g to run (default all; --quick: abcg)")
     ap.add_argument("--sizes", help="(a) households, comma-separated (default 10000,100000,500000)")
     ap.add_argument("--out", help="results file (default benchmarks/results.json, or results-quick.json with --quick)")
     args = ap.parse_args(argv)
@@ -384,6 +432,9 @@ def main(argv: list[str] | None = None) -> int:
     if "d" in args.sections:
         res["d"] = bench_batch(cfg["d_scale"], cfg["d_replicates"], cfg["d_repeats"])
         print("(d) done", file=sys.stderr, flush=True)
+    if "g" in args.sections:
+        res["g"] = bench_startup(cfg["g_repeats"])
+        print("(g) done", file=sys.stderr, flush=True)
     if "a" in args.sections:
         for n in big:
             res["a"].append(bench_labour(n, cfg["a_months"], cfg["a_repeats"].get(n, 1), cfg["a_ref_repeats"].get(n, 1)))

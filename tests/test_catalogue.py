@@ -88,7 +88,7 @@ def test_counties_match_published_statistics():
 
 def test_the_value_shown_is_the_value_runs_use():
     """A calibrated parameter's value is its fitted one (calibrated.yaml), inside its range; the data file keeps only the prior."""
-    from qdsim.api import parameters_for, load_scenario
+    from qdsim.api import load_scenario, parameters_for
 
     from .conftest import SCENARIOS
 

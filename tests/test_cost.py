@@ -122,6 +122,10 @@ def test_the_change_year_is_the_first_year_a_lever_differs(baseline):
     assert change_year(api.load_scenario("stop-after-2025"), baseline) == 2026  # the horizon zeroes the levers from 2026
     assert change_year(api.load_scenario("consumption-first"), baseline) == 2026
     assert change_year(api.load_scenario("drought-2026"), baseline) == 2026  # no lever: the first year a condition differs
+    both = baseline.model_dump()
+    both["levers"]["labour"]["training_places"] = {2021: 5000, 2028: 8000}
+    both["conditions"]["drought"] = {2027: 0.5}
+    assert change_year(api.Scenario.model_validate(both), baseline) == 2027  # whichever comes first
     friction = api.Scenario.model_validate({**baseline.model_dump(), "overrides": {"qingdao_friction": 4.0}})
     assert change_year(friction, baseline) == 2021  # an override acts from the start
     assert change_year(baseline, baseline) == 2021

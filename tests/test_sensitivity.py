@@ -17,8 +17,8 @@ from SALib.test_functions import Ishigami, Sobol_G
 from typer.testing import CliRunner
 
 from qdsim import sensitivity as sa
-from qdsim.cli import app
 from qdsim.catalogue import load_catalogue
+from qdsim.cli import app
 
 from .batch.helpers import write_tiny
 

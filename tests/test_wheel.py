@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -97,27 +95,12 @@ def test_calibrate_and_sensitivity_find_the_shipped_baseline(venv, empty):
 
 @pytest.mark.browser
 def test_the_installed_app_serves_a_working_page(venv, empty):
-    from .browser.test_app_flow import CHROMIUM, CHROMIUM_ARGS, footer_run_id, free_port, wait_idle
+    from .browser.test_app_flow import CHROMIUM, CHROMIUM_ARGS, footer_run_id, free_port, serving, wait_idle
 
     playwright = pytest.importorskip("playwright.sync_api")
     port = free_port()
-    log = open(empty / "app.log", "w+")
     env = {k: v for k, v in os.environ.items() if k not in ("QDSIM_HOME", "PYTHONPATH")}
-    proc = subprocess.Popen([venv / "bin" / "qdsim", "app", "--port", str(port)], cwd=empty, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise AssertionError(f"qdsim app did not start:\n{log.read()}")
-            time.sleep(0.3)
+    with serving([venv / "bin" / "qdsim", "app", "--port", str(port)], port, empty / "app.log", cwd=empty, env=env) as url:
         with playwright.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(locale="zh-CN")
@@ -128,13 +111,5 @@ def test_the_installed_app_serves_a_working_page(venv, empty):
             assert footer_run_id(page).startswith("qd-")  # the baseline's results, computed by the installed package
             assert page.get_by_test_id("stException").count() == 0
             browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.seek(0)
-        text = log.read()
-        log.close()
+    text = (empty / "app.log").read_text(encoding="utf-8")
     assert "Traceback" not in text, text[-3000:]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import NamedTuple
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -18,14 +18,14 @@ import numpy as np
 
 from qdsim import cost
 from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
+from qdsim.cost import rank
 from qdsim.provenance import planned_run_id, versions
 from qdsim.result import RunResult
 from qdsim.run_registry import RunStore
 from qdsim.runner import Progress, SimulationTask, default_workers, run_simulations
-from qdsim.cost import rank
 from qdsim.scenario import Scenario, ScenarioError, load_scenario, loads_scenario, shipped
 from qdsim.scenario.budget import move_funds
-from qdsim.scenario.ranges import range_warnings
+from qdsim.scenario.ranges import RangeWarning, range_checks
 from qdsim.summary import summarise
 from qdsim.uncertainty import draw_parameter_sets, varied_parameters
 from qdsim.validate import validate_file
@@ -33,8 +33,14 @@ from qdsim.validate import validate_file
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["VARIANTS", "Paired", "RunResult", "Scenario", "ScenarioError", "assemble", "baseline_for", "compare", "compare_cost", "load_scenario",
-           "loads_scenario", "move_funds", "parameters_for", "plan", "rank", "Reused", "reuse_baseline", "run", "validate_file"]
+__all__ = ["VARIANTS", "Paired", "RangeWarning", "RunResult", "Scenario", "ScenarioError", "assemble", "baseline", "baseline_for", "compare",
+           "compare_cost", "load_scenario", "loads_scenario", "move_funds", "parameters_for", "plan", "range_checks", "rank", "Reused", "reuse_baseline", "run",
+           "validate_file"]
+
+
+def baseline() -> Scenario:
+    """The shipped baseline: the cooperation as reported for 2021–2024, continued to 2030."""
+    return load_scenario(shipped.baseline_file())
 
 
 #: the kinds of simulation in a run; each task is one of them on one replicate (or one assumption draw)
@@ -289,6 +295,7 @@ def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: 
                    counterfactual: bool = True, baseline: Paired | None = None, spent: cost.CostReport | None = None) -> dict:
     """The run's provenance: what was run, with what, on which seeds, compared with what, and what its money bought."""
     reg = params.catalogue
+    checks = range_checks(scenario)
     figures_used = [
         {
             "id": f.id,
@@ -318,9 +325,11 @@ def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: 
         "parameters": params.provenance(),
         "parameters_sha256": params.sha256(),
         "calibration": reg.calibration.get("provenance", {}),
-        "warnings": range_warnings(scenario, "both"),
+        "warnings": [w.message("both") for w in checks],
+        "range_warnings": [asdict(w) for w in checks],
         "seed": scenario.seed,
-        "seeds": {"root": scenario.seed, "replicates": f"SeedSequence({scenario.seed}).spawn({scenario.replicates}); one child per replicate, shared by scenario and counterfactual"},
+        "seeds": {"root": scenario.seed,
+                  "replicates": f"SeedSequence({scenario.seed}).spawn({scenario.replicates}); one child per replicate, shared by scenario and counterfactual"},
         "replicates": scenario.replicates,
         "scale": scenario.scale,
         "interval_method": (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -88,6 +89,54 @@ class Catalogue:
 
     def defaults(self) -> ParameterSet:
         return ParameterSet({k: p.value for k, p in self.parameters.items()}, self)
+
+    def bounds(self, names: Iterable[str] | None = None, *, status: Iterable[str] | None = None,
+               spread: float | None = None) -> list[tuple[str, float, float, float]]:
+        """``(id, low, high, value)`` of parameters to explore, around the values runs use.
+
+        ``value`` is what a run uses — the fitted value for a calibrated
+        parameter, never the prior in parameters.yaml — so an experiment
+        centred on it explores the model as it runs.
+
+        Args:
+            names: parameter ids (default: every parameter whose plausible range is not a single value).
+            status: keep only these statuses (``"assumption"``, ``"calibrated"``, …).
+            spread: None: the plausible range (which holds the value). A number
+                r: ``[value × (1 − r), value × (1 + r)]``, centred exactly on the
+                value; it must stay within the plausible range.
+
+        Raises:
+            KeyError: an unknown parameter.
+            ValueError: a centred range that leaves the plausible range, or has no width.
+        """
+        chosen = list(names) if names is not None else [k for k, p in self.parameters.items() if p.range[0] < p.range[1]]
+        unknown = [k for k in chosen if k not in self.parameters]
+        if unknown:
+            raise KeyError(f"unknown parameters: {', '.join(unknown)}")
+        if status is not None:
+            keep = set(status)
+            chosen = [k for k in chosen if self.parameters[k].status in keep]
+        out, bad = [], []
+        for k in chosen:
+            p = self.parameters[k]
+            lo, hi = p.range
+            if spread is not None:
+                lo, hi = sorted((p.value * (1 - spread), p.value * (1 + spread)))
+                if not (p.range[0] - 1e-12 <= lo < hi <= p.range[1] + 1e-12):
+                    bad.append(f"{k} ({p.value:g} ± {spread:.0%} is [{lo:g}, {hi:g}]; plausible [{p.range[0]:g}, {p.range[1]:g}])")
+            out.append((k, float(lo), float(hi), float(p.value)))
+        if bad:
+            raise ValueError("centred ranges outside the plausible range: " + "; ".join(bad) + ". Give a smaller spread, or leave these out")
+        return out
+
+    def salib_problem(self, names: Iterable[str] | None = None, *, status: Iterable[str] | None = None,
+                      spread: float | None = None) -> dict:
+        """A SALib ``problem`` (``num_vars``, ``names``, ``bounds``) over parameters chosen as in :meth:`bounds`.
+
+        Run a sample through ``Scenario.with_changes({f"overrides.{name}": x, …})``.
+        """
+        rows = self.bounds(names, status=status, spread=spread)
+        return {"num_vars": len(rows), "names": [r[0] for r in rows], "bounds": [[r[1], r[2]] for r in rows]}
 
     def source_of(self, key: str) -> Source:
         return self.sources[key]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -40,8 +41,17 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
     """qdsim: scenarios, runs, batches, calibration, briefs and the web app."""
 
 
+class Lang(StrEnum):
+    en = "en"
+    zh = "zh"
+
+
 @app.command()
-def validate(files: Annotated[list[Path], typer.Argument(help="Scenario or batch YAML files (or shipped ones by name).")], quiet: Quiet = False):
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario or batch YAML files (or shipped ones by name).")],
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the messages: en, or zh (中文).")] = Lang.en,
+    quiet: Quiet = False,
+):
     """Check scenario or batch files; print every problem as file:line: field: message."""
     from qdsim.validate import validate_file
 
@@ -50,7 +60,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario or batch
         problems = validate_file(f)
         if problems:
             bad += 1
-            print_problems(problems)
+            print_problems(problems, lang.value)
         elif not quiet:
             out.print(f"{f}: ok")
     raise typer.Exit(BAD_INPUT if bad else OK)
@@ -93,7 +103,8 @@ def run(
     seed: Annotated[int | None, typer.Option(help="Root seed (default: the scenario's).")] = None,
     scale: Annotated[float | None, typer.Option(help="Share of households simulated, 0.001–1.0 (default: the scenario's).")] = None,
     workers: Annotated[int | None, typer.Option(help="Processes (default: all cores). Results do not depend on it.")] = None,
-    assumptions: Annotated[int | None, typer.Option("--assumptions", help="Parameter sets drawn from the assumptions' ranges, for the assumption interval (default: the scenario's, usually 0).")] = None,
+    assumptions: Annotated[int | None, typer.Option(
+        "--assumptions", help="Parameter sets drawn from the assumptions' ranges, for the assumption interval (default: the scenario's, usually 0).")] = None,
     fresh: Annotated[bool, typer.Option("--fresh", help="Recompute even if the run registry has this run finished.")] = False,
     quiet: Quiet = False,
 ):

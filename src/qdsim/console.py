@@ -22,10 +22,10 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)  # never wrap: scrip
 out = Console(highlight=False, soft_wrap=True)
 
 
-def print_problems(problems) -> None:
-    """One ``file:line: field: message`` per line, unwrapped."""
+def print_problems(problems, lang: str = "en") -> None:
+    """One ``file:line: field: message`` per line, unwrapped; the message in ``lang`` (``"en"`` or ``"zh"``)."""
     for p in problems:
-        print(str(p), file=sys.stderr)
+        print(p.text(lang) if hasattr(p, "text") else str(p), file=sys.stderr)
 
 
 @contextlib.contextmanager

@@ -12,7 +12,8 @@ reference run R (the paired baseline, or the no-cooperation counterfactual),
 for each replicate r:
 
 - window: the change year to the end year. The change year is the first year
-  the scenario's levers differ from the baseline's
+  the scenario's levers (or conditions) differ from the baseline's, the
+  period start if it overrides a behavioural parameter differently
   (:func:`qdsim.scenario.levers.change_year`); against the counterfactual,
   which has no cooperation at all, the whole period.
 - ``extra_spending`` = Σ_window spending(S) − Σ_window spending(R), in 元.
@@ -166,8 +167,8 @@ DEFINITIONS = {
     "income_per_100m": "每亿元增收: income_gain / (extra_spending / 1亿元), per replicate, then mean and percentiles; "
                        "positive when income moves with the money (more money, more income; or a cut, less income)",
     "employment_per_1m": "每百万元稳定就业: employment_gain / (extra_spending / 1百万元), per replicate, then mean and percentiles",
-    "window": "against the baseline: from the change year (the first year the scenario's levers differ from the baseline's) "
-              "to the end year; against the counterfactual: the whole period",
+    "window": "against the baseline: from the change year (the first year the scenario's levers or conditions differ from the "
+              "baseline's; the period start if its overrides differ) to the end year; against the counterfactual: the whole period",
     "per_money": f"false when spending did not change (the budgets over the window, fiscal funds and donations allocated, differ by "
                  f"less than {MATERIAL:.0%}, or the money spent did not move the budget's way in every replicate): then there is no "
                  "ratio and the gains themselves are the result",

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from qdsim.metrics import catalogue
 from qdsim.catalogue import load_catalogue
+from qdsim.metrics import catalogue
 
 
 def _fmt(x: float) -> str:

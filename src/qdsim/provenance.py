@@ -7,19 +7,17 @@ import json
 import platform
 import subprocess
 from functools import cache
+from importlib import metadata
 from pathlib import Path
-
-import mesa
-import numpy as np
 
 import qdsim
 from qdsim.catalogue import parameters_for
 
-
 #: modules and data whose content determines a run's results (a change to any
 #: of them means a finished run may no longer be served from the registry)
 _RESULT_SOURCES = (
-    "__init__.py", "api.py", "runner.py", "metrics.py", "summary.py", "catalogue.py", "units.py",
+    "__init__.py", "api.py", "runner.py", "metrics.py", "derive.py", "summary.py", "cost.py", "catalogue.py", "units.py",
+    "sampling.py", "uncertainty.py",
     "provenance.py", "model", "scenario", "data",
 )
 
@@ -73,12 +71,17 @@ def commit() -> str:
 
 
 def versions() -> dict[str, str]:
+    """qdsim's version and commit, and the versions of Python and the packages results depend on.
+
+    Package versions come from their installed metadata, so that reading them
+    (``qdsim validate`` computes run IDs) does not import Mesa.
+    """
     return {
         "qdsim": qdsim.__version__,
         "commit": commit(),
         "python": platform.python_version(),
-        "mesa": mesa.__version__,
-        "numpy": np.__version__,
+        "mesa": metadata.version("mesa"),
+        "numpy": metadata.version("numpy"),
     }
 
 

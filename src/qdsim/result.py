@@ -18,9 +18,11 @@ import pandas as pd
 from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
 from qdsim.cost import CostReport
 from qdsim.metrics import METRIC_IDS
+from qdsim.metrics import catalogue as metric_catalogue
 from qdsim.outputs import replacing
+from qdsim.scenario.ranges import RangeWarning
 from qdsim.scenario.schema import Scenario
-from qdsim.summary import replicate_table
+from qdsim.summary import STATISTICS, replicate_table
 
 
 @dataclass
@@ -43,6 +45,63 @@ class RunResult:
         """Replicate values (replicate, year) of one metric."""
         arr = self.without if counterfactual else self.with_coop
         return arr[:, METRIC_IDS.index(metric), :, self.county_ids.index(county)]
+
+    def outcomes(self, year: int | None = None, county: str = "all", stat: str = "mean") -> dict[str, float]:
+        """Every metric's value in one year, as a flat mapping ``metric → value`` (what an EMA or SALib model returns).
+
+        Args:
+            year: a year of the period (default: the last).
+            county: ``"all"`` (the prefecture) or a county id.
+            stat: a column of summary.csv: ``mean``, ``p05``, ``p50``, ``p95``,
+                ``impact_mean`` (against the counterfactual), ``vs_baseline_mean``
+                (against the baseline), … An empty value (no counterfactual or
+                baseline was run, a ratio of nothing) is NaN.
+
+        Raises:
+            KeyError: a year, county or statistic the run does not have.
+        """
+        year = self.years[-1] if year is None else year
+        if year not in self.years or county not in self.county_ids or stat not in STATISTICS:
+            raise KeyError(f"no {stat!r} for {county!r} in {year}: years {self.years[0]}–{self.years[-1]}, counties {', '.join(self.county_ids)}, "
+                           f"statistics {', '.join(STATISTICS)}")
+        df = self.summary
+        rows = df[(df.scenario == self.scenario.id) & (df.county == county) & (df.year == year)]
+        return {m: float(v) for m, v in zip(rows.metric, rows[stat], strict=True)}
+
+    def tidy(self) -> pd.DataFrame:
+        """Every replicate's value as a long table: ``variant`` (scenario, counterfactual, baseline), ``replicate, metric, county, year, value``.
+
+        The same rows as replicates.parquet, with the variant named rather
+        than folded into the scenario id, ready for ``groupby`` and plotting.
+        """
+        df = replicate_table(self.scenario.id, self.with_coop, self.without, self.years, self.county_ids, self.baseline)
+        variant = df.scenario.map({self.scenario.id: "scenario", f"{self.scenario.id}-counterfactual": "counterfactual",
+                                   f"{self.scenario.id}-baseline": "baseline"})
+        return df.assign(variant=variant)[["variant", "replicate", "metric", "county", "year", "value"]]
+
+    def to_xarray(self):
+        """The replicate arrays as an ``xarray.Dataset``: one variable per metric over (variant, replicate, year, county).
+
+        Each variable carries its unit and zh/en names as attributes. Needs the
+        optional extra: ``pip install "qdsim[xarray]"``.
+        """
+        try:
+            import xarray as xr
+        except ModuleNotFoundError:
+            raise ModuleNotFoundError('RunResult.to_xarray needs xarray: pip install "qdsim[xarray]"', name="xarray") from None
+        variants = {"scenario": self.with_coop, "counterfactual": self.without, "baseline": self.baseline}
+        variants = {k: v for k, v in variants.items() if v is not None}
+        cube = np.stack(list(variants.values()))  # (variant, replicate, metric, year, county)
+        cat = metric_catalogue()
+        data = {m: (("variant", "replicate", "year", "county"), cube[:, :, i], {"unit": cat[m].unit, "zh": cat[m].zh, "en": cat[m].en})
+                for i, m in enumerate(METRIC_IDS)}
+        coords = {"variant": list(variants), "replicate": np.arange(cube.shape[1]), "year": self.years, "county": self.county_ids}
+        return xr.Dataset(data, coords=coords, attrs={"scenario": self.scenario.id, "run_id": self.run_id})
+
+    @property
+    def warnings(self) -> list[RangeWarning]:
+        """The levers that leave the calibrated range, as structured objects (code, lever, years, value, zh, en)."""
+        return [RangeWarning(**{**w, "years": tuple(w["years"])}) for w in self.manifest.get("range_warnings", [])]
 
     def write(self, out_dir: str | os.PathLike) -> Path:
         """Write summary.csv, cost.csv, manifest.json, replicates.parquet and scenario.yaml.

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qdsim.catalogue import ParameterSet, load_catalogue
-from qdsim.metrics import derive
+from qdsim.derive import derive
 from qdsim.model.model import DingxiModel
 from qdsim.model.streams import replicate_seeds
 from qdsim.scenario.schema import Scenario

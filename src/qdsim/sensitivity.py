@@ -58,7 +58,7 @@ MAX_RUNS = 20_000
 
 @dataclass(frozen=True)
 class Factor:
-    """One input varied over [low, high]: a variation path (see :mod:`qdsim.batch.paths`) and its names."""
+    """One input varied over [low, high]: a variation path (see :mod:`qdsim.scenario.paths`) and its names."""
 
     name: str
     path: str
@@ -284,9 +284,10 @@ def parse_factors(levers: list[str], params: list[str], region: str = "dingxi") 
     (set over a range, units allowed: ``funds.fiscal=2亿元:8亿元``), ``…*=0.5:1.5`` (a multiplier range).
     Parameters: ``wage_qingdao`` (the catalogue's plausible range) or ``wage_qingdao=3500:5000``.
     """
-    from qdsim.batch.paths import PathError, resolve
     from qdsim.batch.spec import sample_range
     from qdsim.catalogue import load_catalogue
+    from qdsim.scenario.paths import PathError, resolve
+    from qdsim.scenario.schema import Scenario
 
     reg = load_catalogue(region)
     out: list[Factor] = []
@@ -297,7 +298,7 @@ def parse_factors(levers: list[str], params: list[str], region: str = "dingxi") 
         key = key.rstrip("*")
         path = f"levers.{key}" + ("*" if multiply else "")
         try:
-            t = resolve(path, region)
+            t = resolve(path, Scenario, region)
             if rng:
                 lo, hi = _split(rng)
                 low, high = sample_range(t, [lo, hi], region)
@@ -312,7 +313,7 @@ def parse_factors(levers: list[str], params: list[str], region: str = "dingxi") 
         key = key.strip().removeprefix("overrides.")
         path = f"overrides.{key}"
         try:
-            t = resolve(path, region)
+            t = resolve(path, Scenario, region)
             low, high = sample_range(t, list(_split(rng)) if rng else None, region)
         except (PathError, ValueError) as e:
             raise FactorError(f"--params {spec}: {e}") from None
@@ -341,11 +342,11 @@ def model_function(base, factors: list[Factor], outputs: list[str], *, year: int
                    resume: bool = False, fresh: bool = False, store=None, progress=None, executor=None):
     """``evaluate(X)``: run the scenario at every sample point (one batch) and read each output's value in ``year``."""
     from qdsim.batch.engine import run_batch
-    from qdsim.batch.paths import resolve
     from qdsim.batch.spec import Batch, Point, point_scenario, round_sig
+    from qdsim.scenario.paths import resolve
     from qdsim.scenario.schema import Title
 
-    targets = {f.path: resolve(f.path, base.region) for f in factors}
+    targets = {f.path: resolve(f.path, type(base), base.region) for f in factors}
     settings = {"replicates": replicates, "scale": scale}
     column = "impact_mean" if statistic == "impact" else "mean"
 

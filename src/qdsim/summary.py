@@ -20,6 +20,8 @@ COLUMNS = [
     "vs_baseline_mean", "vs_baseline_p05", "vs_baseline_p95",
     "assumption_p05", "assumption_p95", "impact_assumption_p05", "impact_assumption_p95", "n_assumption_draws",
 ]
+#: the columns that summarise replicates (``RunResult.outcomes(stat=…)``)
+STATISTICS = tuple(COLUMNS[COLUMNS.index("mean"):])
 
 
 def describe(a: np.ndarray) -> tuple[np.ndarray, ...]:

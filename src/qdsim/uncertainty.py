@@ -14,9 +14,9 @@ that its spread is the parameters' alone.
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import qmc
 
 from qdsim.catalogue import ParameterSet
+from qdsim.sampling import latin_hypercube
 
 #: parameters whose value must stay whole
 INTEGER = {"initial_enterprises", "stable_months", "cooperatives_initial", "leading_firms_initial", "canteens_total"}
@@ -51,7 +51,7 @@ def draw_parameter_sets(params: ParameterSet, n: int, seed: int, fixed: set[str]
     names = [pid for pid, p in reg.parameters.items() if p.status == "assumption" and p.range[0] < p.range[1] and pid not in fixed]
     lo = np.array([reg.parameters[k].range[0] for k in names])
     hi = np.array([reg.parameters[k].range[1] for k in names])
-    values = qmc.scale(qmc.LatinHypercube(d=len(names), seed=rng).random(n), lo, hi)
+    values = lo + latin_hypercube(len(names), n, rng) * (hi - lo)  # SciPy's LatinHypercube(seed=rng), point for point
     post = posterior_of(params)
     if post:
         w = np.asarray(post["weights"], float)

@@ -13,6 +13,7 @@ from qdsim.app import scenario_builder
 from qdsim.scenario.ranges import range_checks
 from qdsim.app.i18n import STRINGS, tr
 from qdsim.scenario import schema as sch
+from qdsim.scenario.ranges import range_checks
 from tests.app.apptest import ROOT
 
 RUN = {"scale": 0.002, "replicates": 2, "seed": 20210414}

@@ -9,10 +9,10 @@ from typer.testing import CliRunner
 from qdsim.api import load_scenario
 from qdsim.batch import load_batch
 from qdsim.batch.spec import MAX_POINTS
-from qdsim.cli import app
 from qdsim.catalogue import load_catalogue
-from qdsim.scenario import ScenarioError
+from qdsim.cli import app
 from qdsim.provenance import planned_run_id
+from qdsim.scenario import ScenarioError
 
 from ..conftest import SCENARIOS
 from .helpers import grid_batch, write_batch
@@ -146,17 +146,21 @@ BAD = {
     "seed cannot vary": ("batch: {id: x}\nbase: tiny.yaml\npoints:\n  - {seed: 3}\n", "batch.yaml:4: points.0.seed: seed cannot be varied"),
     "path into a value": ("batch: {id: x}\nbase: tiny.yaml\ngrid:\n  scale.x: [1]\n", "batch.yaml:4: grid.scale.x: scale is a single value"),
     "bad value": ("batch: {id: x}\nbase: tiny.yaml\ngrid:\n  levers.labour.subsidy_per_worker: [0, -5]\n",
-                  "batch.yaml:4: grid.levers.labour.subsidy_per_worker: -5 is outside the allowed range [0, 100000] (levers.labour.subsidy_per_worker = -5) (point p001)"),
+                  "batch.yaml:4: grid.levers.labour.subsidy_per_worker: -5元/人 is outside the allowed range [0元/人, 100,000元/人] "
+                  "(levers.labour.subsidy_per_worker = -5) (point p001)"),
     "wrong unit": ("batch: {id: x}\nbase: tiny.yaml\npoints:\n  - {levers.funds.fiscal: 5 亩}\n",
-                   "batch.yaml:4: points[0].levers.funds.fiscal: wrong unit '亩' for a money value"),
+                   "batch.yaml:4: points[0].levers.funds.fiscal: wrong unit '亩': write an amount in 元, 万元 or 亿元"),
     "year outside the period": ("batch: {id: x}\nbase: tiny.yaml\npoints:\n  - {levers.funds.fiscal.2026: 1}\n",
                                 "batch.yaml:4: points[0].levers.funds.fiscal.2026: levers.funds.fiscal: year 2026 is outside the period 2021–2023"),
     "share above 1": ("batch: {id: x}\nbase: tiny.yaml\ngrid:\n  levers.consumption.canteen_share: [0.5, 1.5]\n",
-                      "batch.yaml:4: grid.levers.consumption.canteen_share: 1.5 is outside the allowed range [0, 1]"),
-    "too many points": ("batch: {id: x}\nbase: tiny.yaml\ngrid:\n" + "".join(f"  overrides.{p}: [{', '.join(str(i) for i in range(10))}]\n" for p in ("wage_qingdao", "wage_local", "wage_elsewhere", "logit_beta", "fill_rate")),
+                      "batch.yaml:4: grid.levers.consumption.canteen_share: 150% is outside the allowed range [0%, 100%]"),
+    "too many points": ("batch: {id: x}\nbase: tiny.yaml\ngrid:\n"
+                        + "".join(f"  overrides.{p}: [{', '.join(str(i) for i in range(10))}]\n"
+                                  for p in ("wage_qingdao", "wage_local", "wage_elsewhere", "logit_beta", "fill_rate")),
                         f"batch.yaml:3: grid: 100,000 points is more than the {MAX_POINTS:,} a batch may have"),
     "too many samples": ("batch: {id: x}\nbase: tiny.yaml\nsample:\n  n: 20000\n  ranges: {overrides.wage_qingdao: plausible}\n", "batch.yaml:4: sample.n:"),
-    "too many replicate runs": ("batch: {id: x}\nbase: tiny.yaml\ngrid:\n  overrides.wage_qingdao: [" + ", ".join(str(3500 + i) for i in range(300)) + "]\nreplicates: 1000\n",
+    "too many replicate runs": ("batch: {id: x}\nbase: tiny.yaml\ngrid:\n  overrides.wage_qingdao: ["
+                                + ", ".join(str(3500 + i) for i in range(300)) + "]\nreplicates: 1000\n",
                                 "batch.yaml:1: batch: 300 points × 1000 replicates is more than"),
     "base and scenarios": ("batch: {id: x}\nbase: tiny.yaml\nscenarios: [tiny.yaml]\ngrid: {scale: [0.001]}\n", "batch.yaml:1: (file): name the scenarios to run"),
     "base without variation": ("batch: {id: x}\nbase: tiny.yaml\n", "base: needs points:, grid: or sample:"),
@@ -165,8 +169,10 @@ BAD = {
     "empty grid list": ("batch: {id: x}\nbase: tiny.yaml\ngrid:\n  scale: []\n", "batch.yaml:4: grid.scale: give at least one value"),
     "value twice": ("batch: {id: x}\nbase: tiny.yaml\ngrid:\n  scale: [0.001, 0.001]\n", "batch.yaml:4: grid.scale: a value is listed twice"),
     "same scenario twice": ("batch: {id: x}\nscenarios: [tiny.yaml, tiny.yaml]\n", "point p001 is the same run as point p000"),
-    "adaptive unknown metric": ("batch: {id: x}\nbase: tiny.yaml\ngrid: {scale: [0.001]}\nadaptive: {metric: income, target_width: 10}\n", "batch.yaml:4: adaptive.metric: unknown metric 'income'"),
-    "adaptive two targets": ("batch: {id: x}\nbase: tiny.yaml\ngrid: {scale: [0.001]}\nadaptive:\n  metric: monitored_share\n  target_width: 0.1\n  target_relative: 0.1\n",
+    "adaptive unknown metric": ("batch: {id: x}\nbase: tiny.yaml\ngrid: {scale: [0.001]}\nadaptive: {metric: income, target_width: 10}\n",
+                                "batch.yaml:4: adaptive.metric: unknown metric 'income'"),
+    "adaptive two targets": ("batch: {id: x}\nbase: tiny.yaml\ngrid: {scale: [0.001]}\n"
+                             "adaptive:\n  metric: monitored_share\n  target_width: 0.1\n  target_relative: 0.1\n",
                              "batch.yaml:4: adaptive: give exactly one of target_width"),
     "adaptive and replicates": ("batch: {id: x}\nbase: tiny.yaml\ngrid: {scale: [0.001]}\nreplicates: 3\nadaptive: {metric: monitored_share, target_width: 0.1}\n",
                                 "batch.yaml:1: (file): with adaptive:, the first number of replicates is adaptive.start"),
@@ -209,7 +215,7 @@ def test_validate_command_prints_batch_problems_and_exits_2(tmp_path):
     path = write_batch(tmp_path, "batch: {id: x}\nbase: tiny.yaml\ngrid:\n  levers.labour.subsidy_per_worker: [0, -5]\n")
     r = CliRunner().invoke(app, ["validate", str(path)])
     assert r.exit_code == 2
-    assert f"{path}:4: grid.levers.labour.subsidy_per_worker: -5 is outside" in r.output.replace("\n", "")
+    assert f"{path}:4: grid.levers.labour.subsidy_per_worker: -5元/人 is outside" in r.output.replace("\n", "")
     assert "Traceback" not in r.output
 
 

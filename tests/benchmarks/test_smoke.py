@@ -34,4 +34,5 @@ def test_quick_benchmark_completes_and_the_implementations_agree(tmp_path):
         assert act["workers_changing_state"] > 0 and act["newly_trained"] > 0 and act["subsidy_paid_yuan"] > 0
     assert res["b"]["run_s"] > 0 and res["b"]["peak_gib"] > 0
     assert res["c"]["seconds"] > 0
+    assert all(res["g"][k]["median_s"] > 0 for k in ("help", "validate", "import_api"))
     assert "qdsim benchmarks" in proc.stdout

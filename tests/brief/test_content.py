@@ -9,8 +9,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from qdsim.brief import BriefError, build
-from qdsim.brief import sections
+from qdsim.brief import BriefError, build, sections
 from qdsim.brief.content import FINDINGS
 from qdsim.brief.document import Bullets, Figure, Heading, Paragraph, Table
 from qdsim.brief.numbers import show
@@ -165,8 +164,10 @@ def test_levers_that_differ_from_the_baseline(copied_run):
 SENSITIVITY = {  # what `qdsim sensitivity` writes (sensitivity.json), trimmed
     "method": "sobol", "n": 32, "runs": 320, "year": 2030, "scenario": "baseline",
     "factors": [
-        {"name": "wage_qingdao", "path": "overrides.wage_qingdao", "low": 3500, "high": 6000, "kind": "parameter", "zh": "青岛务工月工资", "en": "Qingdao monthly wage", "unit": "元/月"},
-        {"name": "funds.fiscal", "path": "levers.funds.fiscal*", "low": 0, "high": 2, "kind": "lever", "zh": "青岛财政帮扶资金", "en": "Qingdao fiscal funds", "unit": "元"},
+        {"name": "wage_qingdao", "path": "overrides.wage_qingdao", "low": 3500, "high": 6000, "kind": "parameter",
+         "zh": "青岛务工月工资", "en": "Qingdao monthly wage", "unit": "元/月"},
+        {"name": "funds.fiscal", "path": "levers.funds.fiscal*", "low": 0, "high": 2, "kind": "lever",
+         "zh": "青岛财政帮扶资金", "en": "Qingdao fiscal funds", "unit": "元"},
     ],
     "indices": {"rural_income_per_capita": [
         {"factor": "wage_qingdao", "path": "overrides.wage_qingdao", "low": 3500, "high": 6000, "S1": 0.1, "S1_conf": 0.02, "ST": 0.12, "ST_conf": 0.02, "rank": 2},

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from qdsim.brief.sections.context import _g, quantity
 from qdsim.brief.numbers import compact, show
+from qdsim.brief.sections.context import _g, quantity
 
 
 @pytest.mark.parametrize(

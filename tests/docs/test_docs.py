@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import qdsim
-from qdsim.docs import parameters_markdown
 from qdsim.catalogue import load_catalogue
+from qdsim.docs import parameters_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_SRC = Path(qdsim.__file__).parent / "model"
@@ -50,10 +50,18 @@ def test_odd_covers_every_parameter_the_model_reads():
     reg = load_catalogue()
     used &= set(reg.parameters)
     # drought sensitivities are described together as drought_sensitivity_*
-    missing = sorted(u for u in used if u not in ODD and not u.startswith("drought_sensitivity_") and not u.endswith(("_area", "_yield", "_price", "_cost", "_cost_per_cycle", "_revenue_per_cycle", "_net")))
+    derived = ("_area", "_yield", "_price", "_cost", "_cost_per_cycle", "_revenue_per_cycle", "_net")
+    missing = sorted(u for u in used if u not in ODD and not u.startswith("drought_sensitivity_") and not u.endswith(derived))
     assert not missing, f"parameters read by the model but not in docs/model.md: {missing}"
 
 
 def test_parameter_table_is_current():
     committed = (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8")
     assert committed == parameters_markdown(), "docs/parameters.md is stale: run `python -m qdsim.docs`"
+
+
+def test_the_readme_test_command_is_what_ci_runs():
+    """CI runs the README's test command, word for word (lint included), so the README never drifts from CI."""
+    ci = [line for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines() if line and not line.startswith(("#", "set ", "cd "))]
+    assert ci == ["bash scripts/setup --test && .venv/bin/ruff check && .venv/bin/python -m pytest -q"]
+    assert f"```bash\n{ci[0]}\n```" in (ROOT / "README.md").read_text(encoding="utf-8")

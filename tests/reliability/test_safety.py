@@ -23,11 +23,11 @@ from qdsim import api
 from qdsim.app import state
 from qdsim.batch import load_batch
 from qdsim.cli import app
-from qdsim.scenario import ScenarioError, loads_scenario
-from qdsim.validate import validate_file
-from qdsim.scenario import yamlfile as loader_module
 from qdsim.outputs import OUTPUT_FILES, copy_outputs
 from qdsim.result import RunResult
+from qdsim.scenario import ScenarioError, loads_scenario
+from qdsim.scenario import yamlfile as loader_module
+from qdsim.validate import validate_file
 
 from .helpers import LINE, TINY, files_under, tiny_batch, tiny_dir
 

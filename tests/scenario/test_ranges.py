@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from qdsim import api
-from qdsim.scenario.ranges import range_checks, range_warnings
-from qdsim.scenario.ranges import lever_levels
 from qdsim.catalogue import load_catalogue
+from qdsim.scenario.ranges import lever_levels, range_checks, range_warnings
 
 from ..conftest import ROOT
 
@@ -17,14 +16,8 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
 
 def variant(**changes) -> api.Scenario:
-    data = api.load_scenario(BASELINE).model_dump()
-    for path, value in changes.items():
-        node = data
-        *parents, last = path.split(".")
-        for k in parents:
-            node = node[k]
-        node[last] = value
-    return api.Scenario.model_validate(data)
+    """The baseline changed by dotted paths."""
+    return api.load_scenario(BASELINE).with_changes(changes)
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: Path(p).stem)
@@ -52,7 +45,7 @@ def test_money_share_and_overrides_are_flagged():
     s = variant(**{
         "levers.funds.fiscal": {2021: 4.05e8, 2026: 12e8},
         "levers.funds.shares": {"industry": 0.6, "labour": 0.08, "consumption": 0.12, "village": 0.1, "ecology": 0.06, "social": 0.03, "talent": 0.01},
-        "overrides": {"promo_scale": 5000.0},
+        "overrides.promo_scale": 5000.0,
     })
     levers = {c.lever for c in range_checks(s)}
     assert levers == {"funds.fiscal", "funds.shares.consumption", "overrides.promo_scale"}
@@ -68,7 +61,7 @@ def test_less_than_reported_is_not_flagged():
 
 
 def test_overriding_a_non_calibrated_parameter_is_not_flagged():
-    assert range_warnings(variant(overrides={"wage_qingdao": 4500.0})) == []
+    assert range_warnings(variant(**{"overrides.wage_qingdao": 4500.0})) == []
 
 
 def test_reference_levels_are_those_of_the_calibration():

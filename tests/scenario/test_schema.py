@@ -39,7 +39,7 @@ def problems(text: str) -> list[str]:
 
 def test_unknown_key_names_line_and_field():
     out = problems(GOOD + "  labour:\n    subsidy_per_workr: 900\n")
-    assert out == ["f.yaml:8: levers.labour.subsidy_per_workr: unknown field"]
+    assert out == ["f.yaml:8: levers.labour.subsidy_per_workr: unknown field (did you mean 'subsidy_per_worker'?)"]
 
 
 def test_wrong_unit():
@@ -142,7 +142,8 @@ def test_counterfactual_has_no_cooperation_but_keeps_conditions():
     cf = d.counterfactual()
     t = resolve(cf)
     for key, arr in t.values.items():
-        if key.startswith(("funds.", "labour.", "technology.", "people.", "pairings.")) or key in ("consumption.showrooms", "consumption.canteen_share", "consumption.warehouses"):
+        amounts = ("consumption.showrooms", "consumption.canteen_share", "consumption.warehouses")
+        if key.startswith(("funds.", "labour.", "technology.", "people.", "pairings.")) or key in amounts:
             assert not arr.any(), key
     assert t.at("conditions.drought", 5) == 0.6
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 import streamlit as st
 
 from qdsim import api
-from qdsim.app import state, scenario_builder
+from qdsim.app import scenario_builder, state
 from qdsim.app.i18n import lang, t
 from qdsim.scenario.ranges import FACTOR
 

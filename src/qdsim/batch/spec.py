@@ -24,7 +24,7 @@ applied to each scenario):
 
 ``set:`` (path → value) changes every point the same way. ``adaptive:`` adds
 replicates to each point until an interval is narrow enough (see
-:class:`Adaptive`). Paths are described in :mod:`qdsim.batch.paths`.
+:class:`Adaptive`). Paths are described in :mod:`qdsim.scenario.paths`.
 
 Every point is validated when the batch is loaded: an invalid point is an
 error naming the batch file's line, before anything runs.
@@ -44,11 +44,12 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from qdsim.batch.paths import PathError, Target, apply, matches, resolve
 from qdsim.metrics import METRIC_IDS
 from qdsim.provenance import planned_run_id
+from qdsim.sampling import latin_hypercube
 from qdsim.scenario import shipped
 from qdsim.scenario.loader import load_scenario
+from qdsim.scenario.paths import PathError, Target, apply, did_you_mean, matches, resolve
 from qdsim.scenario.schema import FIRST_YEAR, LAST_YEAR, MAX_REPLICATES, Scenario, Strict, Title
 from qdsim.scenario.yamlfile import Problem, ScenarioError, clean_error, line_lookup, parse_yaml, problems_from_validation, read_bytes
 
@@ -267,10 +268,8 @@ class _Problems:
 
 def lhs(ranges: dict[str, tuple[float, float]], n: int, seed: int, integers: set[str] = frozenset()) -> list[dict[str, float]]:
     """``n`` Latin hypercube points over ``ranges`` (deterministic for a seed)."""
-    from scipy.stats import qmc
-
     names = list(ranges)
-    unit = qmc.LatinHypercube(d=len(names), seed=seed).random(n)
+    unit = latin_hypercube(len(names), n, seed)
     out = []
     for row in unit:
         point = {}
@@ -297,7 +296,8 @@ def load_batch(path: str | Path) -> Batch:
     try:
         spec = BatchFile.model_validate(data)
     except ValidationError as e:
-        raise ScenarioError(problems_from_validation(e, lookup) + _path_problems(data, lookup)) from None
+        problems = problems_from_validation(e, lookup, suggest=lambda loc: did_you_mean(loc, BatchFile))
+        raise ScenarioError(problems + _path_problems(data, lookup)) from None
     problems = _Problems(filename)
 
     bases = _bases(spec, Path(filename).parent, line, problems)
@@ -309,7 +309,7 @@ def load_batch(path: str | Path) -> Batch:
     def target(path: str, *loc) -> Target | None:
         if path not in targets:
             try:
-                targets[path] = resolve(path, region)
+                targets[path] = resolve(path, Scenario, region)
             except PathError as e:
                 problems.add(line(*loc), ".".join(str(x) for x in loc), str(e))
                 return None
@@ -526,7 +526,7 @@ def _path_problems(data: dict, lookup) -> list[Problem]:
     out = []
     for path, loc in found:
         try:
-            resolve(path)
+            resolve(path, Scenario)
         except PathError as e:
             file, ln = lookup(loc)
             out.append(Problem(file, ln, ".".join(str(x) for x in loc), str(e)))

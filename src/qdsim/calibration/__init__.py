@@ -8,8 +8,8 @@ verification), :func:`build_record` and :func:`write_calibrated`
 
 from qdsim.calibration.calibrate import CalibrationResult, TargetCheck, calibrate, check_targets
 from qdsim.calibration.report import build_record, calibrated_path, read_calibrated, write_calibrated, write_report
-from qdsim.scenario.ranges import RangeWarning, range_checks, range_warnings  # the rule lives with the scenario
 from qdsim.calibration.targets import DEFAULT_REPLICATES, DEFAULT_SCALE, TARGETS, TOLERANCE, Target
+from qdsim.scenario.ranges import RangeWarning, range_checks, range_warnings  # the rule lives with the scenario
 
 __all__ = [
     "DEFAULT_REPLICATES", "DEFAULT_SCALE", "TARGETS", "TOLERANCE", "CalibrationResult", "RangeWarning", "Target", "TargetCheck",

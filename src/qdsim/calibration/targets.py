@@ -33,8 +33,8 @@ from typing import Literal
 
 import numpy as np
 
-from qdsim.metrics import METRIC_IDS, catalogue
 from qdsim.catalogue import Catalogue
+from qdsim.metrics import METRIC_IDS, catalogue
 from qdsim.scenario.ranges import CALIBRATION_END, CALIBRATION_START  # one definition of the calibration period
 
 #: the calibration runs the baseline to this year: 2025's published figures are fitted or held out

@@ -7,7 +7,6 @@ import sqlite3
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -91,6 +90,8 @@ def _state(out_dir: Path) -> dict:
 
 def summary_table(report) -> Table:
     """One row per point: its values, how it was obtained, and the key number with its interval."""
+    import pandas as pd  # here, not at the top: `qdsim --help` loads every command's module
+
     from qdsim.metrics import catalogue
 
     batch = report.batch

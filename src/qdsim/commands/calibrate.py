@@ -99,8 +99,8 @@ def command(
     report = write_report(result, record, out_dir, written, paths)
     docs_updated = bool(written and docs_file and update_docs(record, docs_file))
     if docs_updated:  # the generated parameter table shows the catalogue's (now calibrated) values
-        from qdsim.docs import parameters_markdown
         from qdsim.catalogue import load_catalogue
+        from qdsim.docs import parameters_markdown
 
         load_catalogue.cache_clear()
         (docs_file.parent / "parameters.md").write_text(parameters_markdown(), encoding="utf-8")

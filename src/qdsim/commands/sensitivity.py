@@ -18,7 +18,8 @@ def _list(value: str | None) -> list[str]:
 def command(
     base: Annotated[Path, typer.Option(help="Base scenario: a file or a shipped name.")] = Path("baseline"),
     method: Annotated[str, typer.Option(help="morris (screening, n(k+1) runs) or sobol (indices, n(k+2) runs).")] = "morris",
-    levers: Annotated[str | None, typer.Option(help="Levers, comma-separated: labour.subsidy_per_worker (×0–2 of the base) or labour.subsidy_per_worker=0:2000. Default: the main levers.")] = None,
+    levers: Annotated[str | None, typer.Option(
+        help="Levers, comma-separated: labour.subsidy_per_worker (×0–2 of the base) or labour.subsidy_per_worker=0:2000. Default: the main levers.")] = None,
     params: Annotated[str | None, typer.Option(help="Parameters, comma-separated: wage_qingdao (its plausible range) or wage_qingdao=3500:5000.")] = None,
     metrics: Annotated[str, typer.Option(help="Outputs, comma-separated metric ids.")] = "rural_income_per_capita,monitored_share",
     year: Annotated[int | None, typer.Option(help="Year of the outputs (default: the last of the period).")] = None,

@@ -12,13 +12,13 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from qdsim.catalogue import ParameterSet, load_catalogue
 from qdsim.model import consumption, ecology, enterprises, farming, funds, labour, markets, shocks, villages
 from qdsim.model.accounts import YearBook, gini_by_group
 from qdsim.model.agents import Enterprise
 from qdsim.model.enterprises import Firms
 from qdsim.model.population import Population, build_population
 from qdsim.model.streams import spawn_streams
-from qdsim.catalogue import ParameterSet, load_catalogue
 from qdsim.scenario.levers import LeverTable, resolve
 from qdsim.scenario.schema import Scenario
 

@@ -78,11 +78,7 @@ def move_funds(scenario: Scenario, amount: float | str, source: str, target: str
             split[source] = _clean(split[source] - delta)
             split[target] = _clean(split[target] + delta)
         splits[y] = split
-    data = scenario.model_dump()
-    data["levers"]["funds"]["shares"] = _compress(splits)
-    new = Scenario.model_validate(data)
-    new._base = scenario._base
-    return new
+    return scenario.with_changes({"levers.funds.shares": _compress(splits)})
 
 
 def _clean(x: float) -> float:

@@ -99,9 +99,9 @@ def change_year(scenario: Scenario, reference: Scenario) -> int:
 
     What a cost-effectiveness window starts from: money and results before the
     change are common to both and only dilute the comparison. The first year a
-    lever (or a programme's share, or the horizon's effect on them) differs;
-    else the first year a condition differs (a drought); else the period start
-    (a behavioural override acts from the start).
+    lever (or a programme's share, or the horizon's effect on them) or a
+    condition (a drought) differs; the period start when a behavioural
+    parameter is overridden differently, since that acts from the start.
 
     Raises:
         ValueError: the two scenarios cover different years.
@@ -109,17 +109,10 @@ def change_year(scenario: Scenario, reference: Scenario) -> int:
     a, b = resolve(scenario), resolve(reference)
     if a.years != b.years:
         raise ValueError(f"{scenario.id} covers {a.years[0]}–{a.years[-1]}, {reference.id} {b.years[0]}–{b.years[-1]}")
-    keys = sorted(set(a.values) | set(b.values))
+    if scenario.overrides != reference.overrides:
+        return a.years[0]
     zeros = np.zeros(len(a.years))
-
-    def differs(names: list[str]) -> np.ndarray:
-        out = np.zeros(len(a.years), dtype=bool)
-        for k in names:
-            out |= ~np.isclose(a.values.get(k, zeros), b.values.get(k, zeros), rtol=1e-12, atol=0.0)
-        return out
-
-    levers = differs([k for k in keys if not k.startswith("conditions.")]) | ~np.isclose(a.shares, b.shares, rtol=1e-12, atol=1e-15).all(axis=1)
-    for changed in (levers, differs([k for k in keys if k.startswith("conditions.")])):
-        if changed.any():
-            return a.years[int(np.argmax(changed))]
-    return a.years[0]
+    changed = ~np.isclose(a.shares, b.shares, rtol=1e-12, atol=1e-15).all(axis=1)
+    for k in set(a.values) | set(b.values):
+        changed |= ~np.isclose(a.values.get(k, zeros), b.values.get(k, zeros), rtol=1e-12, atol=0.0)
+    return a.years[int(np.argmax(changed))] if changed.any() else a.years[0]

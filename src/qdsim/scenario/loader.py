@@ -12,8 +12,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from qdsim.scenario import shipped
+from qdsim.scenario.paths import did_you_mean
 from qdsim.scenario.schema import Scenario, is_year_mapping
 from qdsim.scenario.yamlfile import Problem, ScenarioError, line_lookup, parse_yaml, problems_from_validation, read_bytes
+
 
 def _merge(base: dict, child: dict) -> dict:
     """Child values over base values; mappings merge key by key, except year series (replaced whole)."""
@@ -80,7 +82,7 @@ def loads_scenario(text: str | bytes, filename: str = "<scenario>", *, root: str
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as e:
-        raise ScenarioError(problems_from_validation(e, lookup)) from None
+        raise ScenarioError(problems_from_validation(e, lookup, suggest=lambda loc: did_you_mean(loc, Scenario))) from None
     if isinstance(ref, str):  # checked by _resolve_extends: the base it was merged with, to compare it with
         scenario._base = load_scenario(Path(filename).parent / ref)
     return scenario

@@ -139,7 +139,8 @@ def range_checks(scenario: Scenario) -> list[RangeWarning]:
         p = reg.parameters[pid]
         if p.status == "calibrated":
             zh = f"情景改写了校准参数「{p.label_zh}」（{v:g}，校准值 {p.value:g}）：基准情景对2021–2024年实际数据的拟合不再成立。"
-            en = f"The scenario overrides the calibrated parameter '{p.label_en}' ({v:g}; calibrated value {p.value:g}): the fit to the reported 2021–2024 figures no longer holds."
+            en = (f"The scenario overrides the calibrated parameter '{p.label_en}' ({v:g}; calibrated value {p.value:g}): "
+                  "the fit to the reported 2021–2024 figures no longer holds.")
             out.append(RangeWarning(OVERRIDE, f"overrides.{pid}", tuple(years), float(v), p.value, p.value, zh, en))
     return out
 

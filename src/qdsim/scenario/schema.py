@@ -9,49 +9,21 @@ Money is in 元 unless a unit is written (``"4.05 亿元"``).
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import math
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, ValidationError, field_validator, model_validator
 
-from qdsim.units import UnitError, ascii_text, parse_quantity
+from qdsim.scenario.paths import PathError, apply, did_you_mean, resolve
+from qdsim.scenario.yamlfile import Problem, ScenarioError, problems_from_validation
+from qdsim.scenario.years import ALL_YEARS, FIRST_YEAR, LAST_YEAR, is_year_mapping, year_key
+from qdsim.units import UnitError, ascii_text, parse_quantity, plain, show
 
-FIRST_YEAR = 2021
-LAST_YEAR = 2035
-ALL_YEARS = 0  # key of a series given as one value for every year
-
-
-def year_key(k: Any) -> int:
-    """A key of a series by year as the whole year it names.
-
-    JSON (manifests, the run registry) and quoted YAML (``"2026": …``) give
-    year keys as strings, and Chinese input methods type full-width digits
-    (``２０２６``) or add 年; all of these name the year unambiguously.
-
-    Raises:
-        ValueError: the key is not a whole year (``2026.5``, ``"next year"``, ``True``).
-    """
-    if isinstance(k, int) and not isinstance(k, bool):
-        return k
-    if isinstance(k, str):
-        text = ascii_text(k).strip().removesuffix("年").strip()
-        if text.isascii() and text.isdigit():
-            return int(text)
-    raise ValueError(f"year keys must be whole years like 2024, got {k!r}")
-
-
-def is_year_mapping(v: Any) -> bool:
-    """Whether ``v`` is a non-empty mapping whose keys all name years (a series or a split by year)."""
-    if not isinstance(v, dict) or not v:
-        return False
-    try:
-        for k in v:
-            year_key(k)
-    except ValueError:
-        return False
-    return True
+__all__ = ["ALL_YEARS", "FIRST_YEAR", "LAST_YEAR", "PROGRAMMES", "Scenario", "Shares", "is_year_mapping", "year_key"]
 
 
 def _series(dimension: str, lo: float, hi: float):
@@ -71,7 +43,7 @@ def _series(dimension: str, lo: float, hi: float):
     def _check(x: float, year: int | None) -> float:
         if not lo <= x <= hi:
             where = f" in {year}" if year else ""
-            raise ValueError(f"{x:g}{where} is outside the allowed range [{lo:g}, {hi:g}]")
+            raise ValueError(f"{show(x, dimension)}{where} is outside the allowed range [{show(lo, dimension)}, {show(hi, dimension)}]")
         return x
 
     def dump(v: dict[int, float]) -> Any:
@@ -90,7 +62,7 @@ def _scalar(dimension: str, lo: float, hi: float):
     def parse(v: Any) -> float:
         x = parse_quantity(v, dimension)
         if not lo <= x <= hi:
-            raise ValueError(f"{x:g} is outside the allowed range [{lo:g}, {hi:g}]")
+            raise ValueError(f"{show(x, dimension)} is outside the allowed range [{show(lo, dimension)}, {show(hi, dimension)}]")
         return x
 
     return Annotated[float, BeforeValidator(parse), PlainSerializer(_num)]
@@ -286,6 +258,28 @@ class Scenario(Strict):
     #: the scenario this one ``extends:`` (set by the loader): the baseline its what-if is paired with
     _base: Scenario | None = PrivateAttr(default=None)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _half_width(cls, data: Any) -> Any:
+        """Full-width digits, letters and signs as their ASCII forms (``１０`` → ``10``, ``ｓｔｏｐ`` → ``stop``), titles aside.
+
+        Chinese input methods type them; outside the titles and description
+        they mean exactly the ASCII characters, so reading them loses nothing.
+        """
+        if not isinstance(data, dict):
+            return data
+
+        def half(v: Any) -> Any:
+            if isinstance(v, str):
+                return ascii_text(v)
+            if isinstance(v, dict):
+                return {half(k): half(x) for k, x in v.items()}
+            if isinstance(v, list):
+                return [half(x) for x in v]
+            return v
+
+        return {k: (v if k in ("title", "description") else half(v)) for k, v in data.items()}
+
     @field_validator("region")
     @classmethod
     def _known_region(cls, v: str) -> str:
@@ -347,12 +341,13 @@ class Scenario(Strict):
         problems = []
         for k, v in self.overrides.items():
             if k not in reg.parameters:
-                problems.append(f"overrides.{k}: unknown parameter")
+                close = difflib.get_close_matches(k, list(reg.parameters), n=1)
+                problems.append(f"overrides.{k}: unknown parameter" + (f" (did you mean '{close[0]}'?)" if close else ""))
                 continue
             lo, hi = reg.parameters[k].range
             span = hi - lo
             if not math.isfinite(v) or not (lo - 10 * span - abs(lo) <= v <= hi + 10 * span + abs(hi)):
-                problems.append(f"overrides.{k}: {v:g} is far outside the plausible range [{lo:g}, {hi:g}]")
+                problems.append(f"overrides.{k}: {plain(v)} is far outside the plausible range [{plain(lo)}, {plain(hi)}]")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -393,6 +388,48 @@ class Scenario(Strict):
         extends, so a what-if stays paired with its own base.
         """
         new = Scenario.model_validate({**self.model_dump(), **settings})
+        new._base = self._base
+        return new
+
+    def with_changes(self, changes: Mapping[str, Any], *, id: str | None = None) -> Scenario:  # noqa: A002 - the scenario's field
+        """A validated copy with fields changed by the dotted paths batch files use (see :mod:`qdsim.scenario.paths`).
+
+        A what-if in a script reads as the planner says it, and means exactly
+        what the same line in a batch file means:
+
+        >>> from qdsim.scenario.loader import load_scenario
+        >>> s = load_scenario("baseline").with_changes(
+        ...     {"levers.funds.fiscal.2026": "2.5 亿元", "overrides.qingdao_friction": 4.0}, id="half-funds")
+        >>> s.levers.funds.fiscal[2026], s.levers.funds.fiscal[2025], s.overrides
+        (250000000.0, 500000000.0, {'qingdao_friction': 4.0})
+
+        ``levers.funds.fiscal.2026`` sets the value from 2026 on (the years
+        before keep theirs); ``levers.funds.fiscal*`` multiplies every year.
+        The scenario it extends is kept, so it stays paired with its baseline.
+
+        Args:
+            changes: path → value (units as in a scenario file: ``"2.5 亿元"``, ``"30%"``).
+            id: a new id (the copy keeps this one's otherwise).
+
+        Raises:
+            ScenarioError: every problem, each naming its path: an unknown path
+                (with a "did you mean"), a value its field does not take.
+        """
+        data = self.model_dump()
+        problems = []
+        for path, value in changes.items():
+            try:
+                apply(data, resolve(path, Scenario, self.region), value, self.region)
+            except (PathError, ValueError) as e:
+                problems.append(Problem("<changes>", 0, str(path), str(e)))
+        if id is not None:
+            data["id"] = id
+        try:
+            new = Scenario.model_validate(data)
+        except ValidationError as e:
+            problems += problems_from_validation(e, lambda loc: ("<changes>", 0), suggest=lambda loc: did_you_mean(loc, Scenario))
+        if problems:
+            raise ScenarioError(problems)
         new._base = self._base
         return new
 

@@ -8,6 +8,7 @@ back to the line of the field they concern.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from qdsim.scenario import shipped
+from qdsim.scenario import messages, shipped
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 20
@@ -24,14 +25,26 @@ MAX_NODES = 200_000  # after expanding aliases: stops "billion laughs" documents
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem in an input file, at its line and field; ``message`` in English, :attr:`zh` in Chinese."""
+
     file: str
     line: int
     field: str
     message: str
 
+    @property
+    def zh(self) -> str:
+        """The message in Chinese (what the app shows on its Chinese page)."""
+        return messages.zh(self.message)
+
+    def text(self, lang: str = "en") -> str:
+        """``file:line: field: message`` in ``lang`` (``"en"`` or ``"zh"``)."""
+        message = self.zh if lang == "zh" else self.message
+        return f"{_one_line(self.file)}:{self.line}: {_one_line(self.field).replace(': ', ':')}: {_one_line(message)}"
+
     def __str__(self) -> str:
         """One line that splits at the first ``: `` after the line number (a field never holds ``: ``)."""
-        return f"{_one_line(self.file)}:{self.line}: {_one_line(self.field).replace(': ', ':')}: {_one_line(self.message)}"
+        return self.text("en")
 
 
 def _one_line(s: str) -> str:
@@ -59,7 +72,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
         try:
             hash(key)
         except TypeError:
-            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain value", key_node.start_mark)
+            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain value", key_node.start_mark) from None
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r} (first on line {seen[key] + 1})", key_node.start_mark
@@ -113,6 +126,53 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     return memo[key]
 
 
+_DIGITS_END = re.compile(r"[0-9０-９]$")
+_THOUSAND_GROUP = re.compile(r"^[0-9０-９]{3}(?![0-9０-９])")
+_DIGITS_ONLY = re.compile(r"^[0-9０-９]+$")
+
+
+def _split_at_commas(node: yaml.Node, path: tuple = (), depth: int = 0) -> list[tuple[tuple, int, str]]:
+    """Numbers with a thousands separator that YAML split inside ``{…}`` or ``[…]``: ``(field path, line, the number as typed)``.
+
+    In a flow collection a comma separates entries, so ``{2026: 50,000万元}``
+    reads as ``{2026: 50, "000万元": null}``. A comma with no space after it,
+    between an entry ending in a digit and one starting with three digits, is
+    a thousands separator that the writer meant (in a list, only when the
+    three digits cannot be an entry of their own); the fix is to quote it.
+    """
+    if depth > MAX_DEPTH:
+        return []
+    out = []
+    if isinstance(node, yaml.MappingNode):
+        pieces = [(n, _scalar_key(k)) for k, v in node.value for n in (k, v)]  # (node, key of its entry)
+        for k, v in node.value:
+            out += _split_at_commas(v, path + (_scalar_key(k),), depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        pieces = [(v, i) for i, v in enumerate(node.value)]
+        for i, v in enumerate(node.value):
+            out += _split_at_commas(v, path + (i,), depth + 1)
+    else:
+        return out
+    if not node.flow_style:
+        return out
+    scalars = [(n, key) for n, key in pieces if isinstance(n, yaml.ScalarNode) and n.style is None and n.value]
+    run: list[tuple[yaml.ScalarNode, Any]] = []
+    for n, key in scalars + [(None, None)]:
+        a = run[-1][0] if run else None
+        if a is not None and n is not None and a.end_mark.line == n.start_mark.line and n.start_mark.column == a.end_mark.column + 1 \
+                and _DIGITS_END.search(a.value) and _THOUSAND_GROUP.match(n.value):
+            run.append((n, key))
+            continue
+        # a number and the groups of three digits split from it; in […] only when a group cannot be a number of its
+        # own (a leading 0, a unit: [1,000万元, 2,000万元]), since [100,200,300] is a list
+        if len(run) > 1 and (isinstance(node, yaml.MappingNode) or any(x.value[0] in "0０" or not _DIGITS_ONLY.match(x.value) for x, _ in run[1:])):
+            first, first_key = run[0]
+            where = path + ((first_key,) if isinstance(node, yaml.MappingNode) else ())
+            out.append((where, first.start_mark.line + 1, ",".join(x.value for x, _ in run)))
+        run = [(n, key)] if n is not None else []
+    return out
+
+
 def _depth(obj: Any, d: int = 0) -> int:
     if d > MAX_DEPTH:
         return d
@@ -141,6 +201,12 @@ def parse_yaml(text: str | bytes, filename: str) -> tuple[Any, dict[tuple, int]]
         node = yaml.compose(text, Loader=_Loader)
         if node is not None and _expanded_size(node, {}) > MAX_NODES:
             raise ScenarioError([Problem(filename, 1, "(file)", f"too large: more than {MAX_NODES:,} values once aliases are expanded")])
+        split = _split_at_commas(node) if node is not None else []
+        if split:  # before constructing: the split pieces may collide as duplicate keys
+            raise ScenarioError([Problem(filename, line, ".".join(map(str, where)) or "(file)",
+                                         f"{number} was split at its comma (inside {{…}} or […] YAML reads a comma as a separator): "
+                                         f"write \"{number}\" in quotes, or {number.replace(',', '')}")
+                                 for where, line, number in split])
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -204,12 +270,19 @@ def _split_model_level(loc: tuple, msg: str) -> list[tuple[tuple, str]]:
     return out
 
 
-def problems_from_validation(err: ValidationError, lookup, prefix: tuple = ()) -> list[Problem]:
-    """One Problem per (field, message), each at the file and line that hold the field."""
+def problems_from_validation(err: ValidationError, lookup, prefix: tuple = (), suggest=None) -> list[Problem]:
+    """One Problem per (field, message), each at the file and line that hold the field.
+
+    ``suggest(loc)``: a "did you mean" for an unknown field at ``loc`` (see
+    :func:`qdsim.scenario.paths.did_you_mean`).
+    """
     out, seen = [], set()
     errors = []
     for e in err.errors():
-        errors += _split_model_level(*clean_error(e))
+        loc, msg = clean_error(e)
+        if e["type"] == "extra_forbidden" and suggest is not None:
+            msg += suggest(loc)
+        errors += _split_model_level(loc, msg)
     for loc, msg in errors:
         full = prefix + loc
         field = ".".join(str(p) for p in full) or "(file)"

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qdsim.run_registry import RunStore
-
 from qdsim.app.i18n import lang, t
+from qdsim.run_registry import RunStore
 
 ss = st.session_state
 REGISTRY_LIMIT = 200

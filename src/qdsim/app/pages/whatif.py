@@ -6,7 +6,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from qdsim import api
-from qdsim.app import form, results, state, scenario_builder
+from qdsim.app import form, results, scenario_builder, state
 from qdsim.app.i18n import lang, t
 from qdsim.format import CREDIBLE_REPLICATES, planner_number
 from qdsim.scenario.ranges import FACTOR, range_checks

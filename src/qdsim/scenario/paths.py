@@ -1,4 +1,4 @@
-"""Variation paths: the dotted names a batch file uses for what it varies.
+"""Dotted paths: the names batch files, ``Scenario.with_changes`` and the EMA adapter use for a scenario's fields.
 
 A path names one field of a :class:`~qdsim.scenario.Scenario`:
 
@@ -13,6 +13,10 @@ A path names one field of a :class:`~qdsim.scenario.Scenario`:
 
 The run identity (``id``, ``title``, ``replicates``, ``seed``) is set for
 the whole batch and cannot be varied.
+
+Paths are resolved against the scenario model passed as ``root`` (the
+schema's ``Scenario``), so that the schema can use this module without
+this module importing the schema.
 """
 
 from __future__ import annotations
@@ -20,12 +24,12 @@ from __future__ import annotations
 import difflib
 import math
 from dataclasses import dataclass
-from typing import Annotated, Any, get_origin
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from qdsim.catalogue import load_catalogue
-from qdsim.scenario.schema import FIRST_YEAR, LAST_YEAR, Scenario, Shares, is_year_mapping
+from qdsim.scenario.years import ALL_YEARS, FIRST_YEAR, LAST_YEAR, is_year_mapping
 
 NOT_VARIABLE = {
     "id": "the point's id is derived from its values",
@@ -104,8 +108,33 @@ def _suggest(name: str, options) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def resolve(path: str, region: str = "dingxi") -> Target:
-    """Check a variation path against the scenario schema; raise PathError saying what is wrong."""
+def did_you_mean(loc: tuple, root: type[BaseModel]) -> str:
+    """`` (did you mean 'x'?)`` for an unknown field at ``loc`` in the model ``root``; empty when no field is close.
+
+    Walks the models along ``loc`` (a split by year passes its year) and
+    compares the last part with the fields where it was found.
+    """
+    model: type[BaseModel] = root
+    rest = list(loc[:-1])
+    while rest:
+        part = rest.pop(0)
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        if field is None:
+            return ""
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            model = ann
+        elif get_origin(ann) is dict and isinstance(get_args(ann)[1], type) and issubclass(get_args(ann)[1], BaseModel):
+            model = get_args(ann)[1]  # a model by year (programme shares): the next part may be the year
+            if rest and not isinstance(rest[0], str):
+                rest.pop(0)
+        else:
+            return ""
+    return _suggest(str(loc[-1]), model.model_fields) if loc else ""
+
+
+def resolve(path: str, root: type[BaseModel], region: str = "dingxi") -> Target:
+    """Check a path against the scenario model ``root`` (the schema's ``Scenario``); raise PathError saying what is wrong."""
     if not isinstance(path, str) or not path.strip():
         raise PathError("a variation path must be a dotted field name like levers.labour.subsidy_per_worker")
     multiply = path.endswith("*")
@@ -121,7 +150,7 @@ def resolve(path: str, region: str = "dingxi") -> Target:
         if parts[1] not in params:
             raise PathError(f"no parameter {parts[1]!r} in the parameter catalogue{_suggest(parts[1], params)}")
         return Target(path, parts, "override", multiply, adapter=TypeAdapter(float))
-    model: type[BaseModel] = Scenario
+    model: type[BaseModel] = root
     i = 0
     while True:
         name = parts[i]
@@ -131,14 +160,14 @@ def resolve(path: str, region: str = "dingxi") -> Target:
             raise PathError(f"{where} has no field {name!r}{_suggest(name, fields)}")
         field = fields[name]
         last = i == len(parts) - 1
-        if model is Scenario and name == "overrides":  # pragma: no cover - handled above
+        if model is root and name == "overrides":  # pragma: no cover - handled above
             raise PathError("write overrides.<parameter>")
         if name == "shares" and model.__name__ == "FundsLevers":
             if last:
                 if multiply:
                     raise PathError("programme shares cannot be multiplied; give the split")
                 return Target(path, parts, "model", adapter=_adapter(field))
-            model, i = Shares, i + 1
+            model, i = get_args(field.annotation)[1], i + 1  # dict[int, Shares]: one split by year
             continue
         ann = field.annotation
         if isinstance(ann, type) and issubclass(ann, BaseModel):
@@ -202,7 +231,8 @@ def apply(data: dict, target: Target, value: Any, region: str = "dingxi") -> Non
     name = field_parts[-1]
     if target.kind == "series_year":
         current = parent.get(name, 0.0)
-        series = dict(current) if isinstance(current, dict) else {y: current for y in _years(data)}
+        # one value for every year: the schema reads {ALL_YEARS: v, year: x} as "v, then x from that year" (a drought: v in every other year)
+        series = dict(current) if isinstance(current, dict) else {ALL_YEARS: current}
         if target.multiply:
             series[target.year] = _multiply(_in_effect(series, target.year), _plain_number(value))
         else:
@@ -212,11 +242,6 @@ def apply(data: dict, target: Target, value: Any, region: str = "dingxi") -> Non
         parent[name] = _multiply(parent.get(name, 0.0), _plain_number(value))
     else:
         parent[name] = value
-
-
-def _years(data: dict) -> list[int]:
-    period = data.get("period") or {}
-    return list(range(int(period.get("start", FIRST_YEAR)), int(period.get("end", 2030)) + 1))
 
 
 def matches(loc: tuple, message: str, target: Target) -> bool:
