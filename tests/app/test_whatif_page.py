@@ -145,13 +145,17 @@ def test_switch_to_english_and_back(app):
     assert app.title[0].value == "情景推演"
 
 
-def test_a_bad_yaml_upload_shows_each_problem_with_its_line(app):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_bad_yaml_upload_shows_each_problem_with_its_line_in_the_pages_language(app, lang):
+    if lang == "en":
+        app.radio(key="lang").set_value("en").run()
     app.file_uploader(key="whatif.upload").upload("bad.yaml", BAD_YAML, "application/x-yaml")
     app.run()
     no_exceptions(app)
     error = app.error[0].value
-    assert "bad.yaml:5: levers.funds.fiscal:" in error
-    assert "bad.yaml:7: levers.labour.unknown_lever:" in error
+    assert "bad.yaml:5: levers.funds.fiscal:" in error and "bad.yaml:7: levers.labour.unknown_lever:" in error
+    assert "e+0" not in error and "亿元" in error  # amounts as 亿元, never e-notation
+    assert ("unknown field" in error) == (lang == "en")  # the library's wording, in the page's language
     assert app.session_state["base_key"] == "file:baseline.yaml"  # nothing loaded
 
 

@@ -256,8 +256,9 @@ def downloads(result: api.RunResult, yaml_text: str, *, key: str) -> None:
     )
 
 
-def problems(name: str, lines: list[str]) -> None:
-    """A file's problems, one ``file:line: field: message`` per line, wrapped to the column."""
+def problems(name: str, found: list) -> None:
+    """A file's problems (the library's, with their Chinese wording), one ``file:line: field: message`` per line."""
+    lines = [p.text(lang()) for p in found]
     st.error(t("whatif.bad_file", name=name) + "\n\n" + "\n".join(f"- `{line}`" for line in lines), icon=":material/error:")
 
 

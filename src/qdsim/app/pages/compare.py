@@ -29,7 +29,7 @@ def on_upload() -> None:
         try:
             scenario = state.parse_upload(f.name, f.getvalue())
         except api.ScenarioError as e:
-            ss["cmp.problems"].append((f.name, [str(p) for p in e.problems]))
+            ss["cmp.problems"].append((f.name, e.problems))
             continue
         key = state.add_upload(f.name, scenario)
         choice = ss.setdefault("w.cmp.choice", [])

@@ -29,7 +29,7 @@ def on_upload() -> None:
     try:
         scenario = state.parse_upload(f.name, f.getvalue())
     except api.ScenarioError as e:
-        ss["upload_problems"] = (f.name, [str(p) for p in e.problems])
+        ss["upload_problems"] = (f.name, e.problems)  # worded at display, in the page's language
         return
     state.load_base(state.add_upload(f.name, scenario))
 
