@@ -37,8 +37,15 @@ def test_assumptions_cite_no_invented_source():
 
 def test_figures_have_unit_period_kind_and_source():
     for f in REG.figures.values():
-        assert f.unit and f.period and f.kind in ("input", "target", "structure", "context"), f.id
+        assert f.unit and f.period and f.kind in ("input", "target", "structure", "context", "validation"), f.id
         assert f.source in REG.sources
+
+
+def test_every_source_cited_after_the_article_has_a_link():
+    """Figures published after the article carry the page they come from."""
+    for f in REG.figures.values():
+        if f.source != "article_2025":
+            assert REG.sources[f.source].url.startswith("http"), f.id
 
 
 def test_every_source_is_complete():

@@ -45,10 +45,10 @@ def test_money_share_and_overrides_are_flagged():
     s = variant(**{
         "levers.funds.fiscal": {2021: 4.05e8, 2026: 12e8},
         "levers.funds.shares": {"industry": 0.6, "labour": 0.08, "consumption": 0.12, "village": 0.1, "ecology": 0.06, "social": 0.03, "talent": 0.01},
-        "overrides.promo_scale": 5000.0,
+        "overrides.procurement_budget": 5.0e6,
     })
     levers = {c.lever for c in range_checks(s)}
-    assert levers == {"funds.fiscal", "funds.shares.consumption", "overrides.promo_scale"}
+    assert levers == {"funds.fiscal", "funds.shares.consumption", "overrides.procurement_budget"}
     en = " ".join(range_warnings(s, "en"))
     assert "Qingdao fiscal assistance funds" in en and "consumption assistance" in en and "Sales per promotion yuan" in en
 

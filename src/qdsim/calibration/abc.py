@@ -94,8 +94,8 @@ class Space:
     params: tuple[Parameter, ...]
 
     @classmethod
-    def of(cls, registry: Catalogue) -> Space:
-        return cls(tuple(p for p in registry.parameters.values() if p.status == "calibrated"))
+    def of(cls, catalogue: Catalogue) -> Space:
+        return cls(tuple(p for p in catalogue.parameters.values() if p.status == "calibrated"))
 
     @property
     def ids(self) -> list[str]:
@@ -228,11 +228,11 @@ class AbcCalibration:
     def __init__(self, scenario: Scenario, settings: AbcSettings):
         self.scenario = calibration_scenario(scenario)
         self.settings = settings
-        self.registry = load_catalogue(scenario.region)
-        self.space = Space.of(self.registry)
+        self.catalogue = load_catalogue(scenario.region)
+        self.space = Space.of(self.catalogue)
         self.fitted = of_role("fit")
         self.simulator = Simulator(self.scenario, settings.scale, self.fitted)
-        self.reported = np.array([t.reported(self.registry) for t in self.fitted])
+        self.reported = np.array([t.reported(self.catalogue) for t in self.fitted])
         self.simulations = 0
 
     # pyABC calls these (in forked worker processes when workers > 1)
