@@ -350,3 +350,20 @@ def test_overridden_parameters_are_listed_with_their_default(copied_run):
     row = next(r for x in b.brief.blocks if isinstance(x, Table) and x.role == "parameters" for r in x.rows if "(wage_qingdao)" in r[0])
     default = next(p["default"] for p in data.manifest["parameters"] if p["id"] == "wage_qingdao")
     assert row[1] == "5,000元/月" and row[-1].endswith(f"本情景设定（默认 {default:,.0f}）")
+
+
+def test_the_income_caveat_says_which_series(copied_run):
+    """Fitted to Dingxi's own figure when the calibration record says so; else the model's level, pinned by composition."""
+    record = {"targets": [{"figure": "rural_income_2022", "metric": "rural_income_per_capita", "reading": "2022", "unit": "元/人",
+                           "class": "behavioural", "role": "fit", "reported": 10425.0, "model_mean": 10400.0, "error": -0.002}]}
+    _edit_manifest(copied_run, lambda m: m.update(calibration=record))
+    b = sections.Context(from_dir(copied_run), "zh", None)
+    sections.findings.add(b)
+    (caveats,) = [x for x in b.brief.blocks if isinstance(x, Bullets) and x.role == "caveats"]
+    assert "按定西本市2022年的公开数字（10,425元/人）校准" in caveats.items[0]
+    assert "总量" in caveats.items[1] and "务工就业人数的影响" in caveats.items[1]
+    _edit_manifest(copied_run, lambda m: m.update(calibration={}))
+    b = sections.Context(from_dir(copied_run), "en", None)
+    sections.findings.add(b)
+    (caveats,) = [x for x in b.brief.blocks if isinstance(x, Bullets) and x.role == "caveats"]
+    assert "Dingxi's own income series is not in the sources" in caveats.items[0]

@@ -44,6 +44,10 @@ T: dict[str, dict[str, str]] = {
         "zh": "农村居民人均可支配收入是模型的收入（按收入构成校准：马铃薯收入约占农民收入的23%）；定西本市的收入序列不在数据来源中，绝对水平仅供参考，差别更可靠。",
         "en": "Rural disposable income per capita is the model's income, pinned by the composition of income (potato about 23% of farmers' income); Dingxi's own income series is not in the sources, so read levels with care — differences are more robust.",
     },
+    "caveat_income_fitted": {
+        "zh": "农村居民人均可支配收入是模型的收入，按定西本市{year}年的公开数字（{value}）校准；其他年份和各县的水平是模型结果，差别比水平更可靠。",
+        "en": "Rural disposable income per capita is the model's income, calibrated to Dingxi's own published figure for {year} ({value}); other years' and the counties' levels are the model's, and differences are more robust than levels.",
+    },
     "caveat_employment": {
         "zh": "稳定就业人次是协作项目的年度统计口径（总量），包括本来也会外出务工的劳动力，不等于协作新增的就业。{extra}",
         "en": "Stable employment is the programme's gross annual count, including workers who would have migrated anyway; it is not the employment the cooperation adds.{extra}",

@@ -10,7 +10,7 @@ import math
 
 from qdsim.brief.document import Bullets, Heading, Paragraph
 from qdsim.brief.labels import t
-from qdsim.brief.sections.context import COUNTY_METRIC, FINDINGS, Context
+from qdsim.brief.sections.context import COUNTY_METRIC, FINDINGS, Context, quantity
 
 
 def add(ctx: Context) -> None:
@@ -32,7 +32,13 @@ def add(ctx: Context) -> None:
 def caveats(ctx: Context) -> list[str]:
     """What the headline numbers are: which income series, and what stable employment counts (with the additional employment)."""
     lang = ctx.lang
-    items = [t("caveat_income", lang)]
+    targets = (ctx.m.get("calibration") or {}).get("targets") or []
+    level = next((x for x in targets if x.get("metric") == "rural_income_per_capita" and x.get("role") == "fit"
+                  and str(x.get("reading", "")).isdigit()), None)
+    if level is not None:  # the calibration fitted the level to Dingxi's own figure
+        items = [t("caveat_income_fitted", lang, year=level["reading"], value=quantity(float(level["reported"]), "元/人", lang))]
+    else:
+        items = [t("caveat_income", lang)]
     try:
         row = ctx.d.row("wage_employment", "all", ctx.year)
     except KeyError:
