@@ -145,9 +145,10 @@ def difference(value: float, unit: str, lang: str = "zh") -> str:
     ('-2.5亿元', '+0.4个百分点', '-0.4 percentage points')
     """
     if unit == "share" and value == value:
-        pts = round(value * 100, 1) + 0.0
+        digits = 1 if abs(value) >= 0.001 or value == 0 else 2  # 0.04, not 0.0, for a small change that is not zero
+        pts = round(value * 100, digits) + 0.0
         word = "个百分点" if lang == "zh" else " percentage points"
-        return f"{'+' if pts > 0 else ''}{pts:.1f}{word}"
+        return f"{'+' if pts > 0 else ''}{pts:.{digits}f}{word}"
     return planner_number(value, unit, lang, signed=True)
 
 
