@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from qdsim import api
-from qdsim import charts
+from qdsim import api, charts
 from qdsim.app import scenario_builder
-from qdsim.scenario.ranges import range_checks
 from qdsim.app.i18n import STRINGS, tr
 from qdsim.scenario import schema as sch
 from qdsim.scenario.ranges import range_checks

@@ -317,7 +317,8 @@ def move(base: Scenario, amount: float, source: str, target: str, year: int, *, 
         "id": f"whatif-{digest[:8]}",
         "title": {"zh": tr("budget.title", "zh", year=year, amount=amount_text, source=tr(f"programme.{source}", "zh"), target=tr(f"programme.{target}", "zh")),
                   "en": tr("budget.title", "en", year=year, amount=amount_text, source=tr(f"programme.{source}", "en"), target=tr(f"programme.{target}", "en"))},
-        "description": f"Built in the qdsim app from '{base.id}': {amount_text} 亿元 a year of fiscal funds moved from {source} to {target} from {year}, the total fixed.",
+        "description": (f"Built in the qdsim app from '{base.id}': {amount_text} 亿元 a year of fiscal funds moved from {source} to {target} "
+                        f"from {year}, the total fixed."),
     }
     return WhatIf(Scenario.model_validate(data), changes)
 

@@ -8,14 +8,14 @@ import re
 import jinja2
 from markupsafe import Markup, escape
 
+from qdsim.brief.document import Brief, Bullets, Code, Figure, Heading, Paragraph, Table
+
 _URL = re.compile(r"https?://[^\s，,）)]+")
 
 
 def linked(text: str) -> Markup:
     """The text, escaped, with its web addresses as links (a source's reference)."""
     return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', str(escape(text))))
-
-from qdsim.brief.document import Brief, Bullets, Code, Figure, Heading, Paragraph, Table
 
 #: CJK-capable font stack: Noto on Linux, PingFang on macOS, Microsoft YaHei on Windows
 FONT_STACK = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", '

@@ -5,8 +5,7 @@ share — the run, the language, and how a number is shown — is
 :class:`~qdsim.brief.sections.context.Context`.
 """
 
-from qdsim.brief.sections import (answer, appendix, assumptions, charts, citation, cost, counties, findings, header, limitations, methods,
-                                  scenario, sources)
+from qdsim.brief.sections import answer, appendix, assumptions, charts, citation, cost, counties, findings, header, limitations, methods, scenario, sources
 from qdsim.brief.sections.context import Context
 
 #: the sections in the order of the brief

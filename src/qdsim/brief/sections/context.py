@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -57,11 +56,6 @@ def baseline_file() -> Path | None:
     return p if p.is_file() else None
 
 
-def _trim(text: str) -> str:
-    """'4.050亿元' -> '4.05亿元', '1.000万亩' -> '1万亩' (inputs are exact, not estimates)."""
-    return re.sub(r"(\d)\.(\d*?)0+(?=\D|$)", lambda m: m.group(1) + ("." + m.group(2) if m.group(2) else ""), text)
-
-
 def quantity(value: float, unit: str, lang: str) -> str:
     """A lever or reported figure as planners write it (exact inputs: no trailing zeros)."""
     if unit == "switch":
@@ -71,7 +65,7 @@ def quantity(value: float, unit: str, lang: str) -> str:
     if lang == "en" and unit in _EN_COUNT_UNITS:
         text = planner_number(value, "个", "en")
         return f"{text} {_EN_COUNT_UNITS[unit]}".strip()
-    return _trim(planner_number(value, unit, lang))
+    return planner_number(value, unit, lang)  # exact inputs read without trailing zeros (4.05亿元, 1万亩)
 
 
 def _g(value) -> str:
