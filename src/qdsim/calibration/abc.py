@@ -40,8 +40,8 @@ import numpy as np
 import yaml
 
 from qdsim.calibration.targets import FIT_END, TARGETS, Target, model_values, of_role
+from qdsim.catalogue import Catalogue, Parameter, load_catalogue, region_dir
 from qdsim.model.streams import replicate_seeds
-from qdsim.catalogue import Parameter, Catalogue, load_catalogue, region_dir
 from qdsim.runner import simulate
 from qdsim.scenario.schema import Scenario
 

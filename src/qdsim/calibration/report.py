@@ -16,11 +16,11 @@ import yaml
 
 from qdsim.calibration.calibrate import CalibrationResult
 from qdsim.calibration.targets import TOLERANCE
+from qdsim.catalogue import load_catalogue, region_dir
 from qdsim.format import planner_number
 from qdsim.metrics import METRIC_IDS
 from qdsim.model.streams import replicate_seeds
 from qdsim.provenance import versions
-from qdsim.catalogue import load_catalogue, region_dir
 from qdsim.runner import simulate
 from qdsim.scenario.ranges import lever_levels
 
