@@ -242,6 +242,8 @@ def test_compare_shows_differences_and_effect_per_100m(page: Page):
 
 def test_the_main_flow_in_english(page: Page):
     page.get_by_role("link", name="情景推演").click()
+    expect(page.get_by_role("heading", name="情景推演", exact=True)).to_be_visible()
+    wait_idle(page)
     page.get_by_text("English", exact=True).click()
     expect(page.get_by_role("heading", name="What-if", exact=True)).to_be_visible()
     wait_idle(page)

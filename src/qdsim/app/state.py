@@ -98,11 +98,16 @@ def init() -> None:
     ss.setdefault("saved", [])
     ss.setdefault("history", [])
     ss.setdefault("current", None)
-    ss.setdefault("w.run.scale", round(scenario_builder.DEFAULT_SCALE * 100, 3))
-    ss.setdefault("w.run.replicates", scenario_builder.DEFAULT_REPLICATES)
-    ss.setdefault("w.run.seed", baseline().seed)
+    for k, v in run_defaults().items():
+        ss.setdefault(k, v)
     if "base_key" not in ss:
         load_base(f"file:{BASELINE_FILE}")
+
+
+def run_defaults() -> dict:
+    """The run settings' widget values a session starts with: 2% of households, 20 replicates, the baseline's seed."""
+    return {"w.run.scale": round(scenario_builder.DEFAULT_SCALE * 100, 3), "w.run.replicates": scenario_builder.DEFAULT_REPLICATES,
+            "w.run.seed": baseline().seed}
 
 
 def keep_widget_values() -> None:
@@ -150,7 +155,7 @@ def restore_missing_form_values() -> None:
     base = base_scenario()
     if "w.year" not in ss:
         ss["w.year"] = ss.get("year_prev", scenario_builder.default_year(base))
-    for k, v in scenario_builder.form_values(base, ss["w.year"]).items():
+    for k, v in (scenario_builder.form_values(base, ss["w.year"]) | run_defaults()).items():
         if k not in ss:
             ss[k] = v
 
