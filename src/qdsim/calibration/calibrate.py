@@ -81,6 +81,8 @@ def calibrate(
     replicates: int,
     workers: int = 1,
     seed: int | None = None,
+    search: int = 80,
+    posterior: Posterior | None = None,
     progress=None,
 ) -> CalibrationResult:
     """Fit the calibrated parameters by ABC-SMC, choose the point, verify every target.
@@ -93,15 +95,20 @@ def calibrate(
         seeds: replicates over which candidate points are compared.
         replicates: replicates of the verification on the baseline's seed and the hold-out seed.
         seed: the ABC's seed (default: the scenario's).
+        search: most points of the local search for the point runs use.
+        posterior: reuse this posterior (a previous calibration's) instead of running the ABC.
     """
     started = time.perf_counter()
     seed = scenario.seed if seed is None else seed
     abc = AbcCalibration(scenario, AbcSettings(scale, population, generations, min_epsilon, workers, seed))
-    posterior = abc.run(progress)
-    values, candidates = choose_point(posterior, abc.simulator, abc.reported, seeds, scenario.seed)
+    if posterior is None:
+        posterior = abc.run(progress)
+    elif posterior.ids != abc.space.ids:
+        raise ValueError(f"the posterior is over {posterior.ids}, the calibrated parameters are {abc.space.ids}")
+    values, candidates = choose_point(posterior, abc.space, abc.simulator, abc.reported, seeds, scenario.seed, search=search)
     full = Simulator(abc.scenario, scale, TARGETS)
     checks = check_targets(full.replicates(values, scenario.seed, replicates), full.replicates(values, HOLDOUT_SEED, replicates), scenario.region)
-    sims = abc.simulations + len(candidates) * seeds + 2 * replicates
+    sims = abc.simulations + len(candidates) * seeds + 2 * replicates  # a reused posterior's simulations are in its record
     return CalibrationResult(
         scenario=abc.scenario,
         space=abc.space,
@@ -111,7 +118,8 @@ def calibrate(
         candidates=candidates,
         checks=checks,
         settings={"scale": scale, "population": population, "generations": generations, "min_epsilon": min_epsilon, "seeds": seeds,
-                  "replicates": replicates, "seed": seed, "workers": workers, "period": f"{abc.scenario.period.start}-{abc.scenario.period.end}",
+                  "replicates": replicates, "seed": seed, "workers": workers, "search": search, "posterior_reused": abc.simulations == 0,
+                  "period": f"{abc.scenario.period.start}-{abc.scenario.period.end}",
                   "fitted": [t.figure for t in of_role("fit")]},
         simulations=sims,
         seconds=time.perf_counter() - started,

@@ -34,6 +34,10 @@ def command(
     replicates: Annotated[int | None, typer.Option(help="Replicates of the verification runs (default 20).")] = None,
     workers: Annotated[int | None, typer.Option(help="Processes (default: all cores, at most 8; 1 makes the run reproducible).")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of the ABC (default: the baseline's).")] = None,
+    posterior_file: Annotated[Path | None, typer.Option(
+        "--posterior",
+        help="Reuse the posterior of a previous calibration (its calibrated.yaml) instead of running the ABC: only the point and the checks are redone.",
+    )] = None,
     quick: Annotated[bool, typer.Option(
         "--quick", help="A small run to check the machinery (12 particles, 2 generations); writes only the report unless --write is given.")] = False,
     write: Annotated[Path | None, typer.Option("--write", help="Where to write calibrated.yaml (default: beside parameters.yaml; with --quick: nowhere).")] = None,
@@ -76,6 +80,17 @@ def command(
         print_problems(e.problems)
         raise typer.Exit(BAD_INPUT) from None
 
+    posterior = None
+    if posterior_file is not None:
+        from qdsim.calibration.abc import Posterior
+        from qdsim.calibration.report import read_calibrated
+
+        try:
+            posterior = Posterior.from_record(read_calibrated(posterior_file)["posterior"])
+        except (OSError, KeyError, TypeError, ValueError) as e:
+            err.print(f"--posterior {posterior_file}: not a calibration record with a posterior ({type(e).__name__}: {e})", markup=False)
+            raise typer.Exit(BAD_INPUT) from None
+
     target_file = None if dry_run else (write or (None if quick else calibrated_path(scenario.region)))
     repo_docs = Path(__file__).resolve().parents[3] / "docs" / "calibration.md"  # in a checkout; an installed package has none
     docs_file = None if dry_run else (docs or (repo_docs if target_file == calibrated_path(scenario.region) and repo_docs.is_file() else None))
@@ -83,7 +98,7 @@ def command(
     try:
         guess = settings["population"] * settings["generations"] * 3
         with progress_bar("calibrate (ABC)", guess, quiet) as cb:
-            result = calibrate(scenario, workers=n_workers, seed=seed, progress=cb, **settings)
+            result = calibrate(scenario, workers=n_workers, seed=seed, posterior=posterior, search=0 if quick else 80, progress=cb, **settings)
         paths = annual_paths(result, settings["replicates"])
     except KeyboardInterrupt:
         err.print("interrupted: nothing was written")
