@@ -134,8 +134,8 @@ def test_method_cites_the_run_and_names_everything(app, lang):
     no_exceptions(app)
     assert run_id in app.code[0].value
     text = " ".join(str(tb.value.to_string()) for tb in app.table) + app.dataframe[0].value.to_string()
-    raw = ["fiscal_funds_total", "rural_population_2021", "e+0", "qdsim_assumption", "behavioural", "input_echo"]
-    for word in raw + (["input", "calibrated", "assumption"] if lang == "zh" else []):
+    raw = ["fiscal_funds_total", "rural_population_2021", "e+0", "qdsim_assumption", "input_echo", "holdout"]
+    for word in raw + (["input", "calibrated", "assumption", "behavioural"] if lang == "zh" else []):
         assert word not in text, word
     targets = app.table[0].value
     assert len(targets) > 5 and ("类别" if lang == "zh" else "Class") in targets.columns

@@ -65,6 +65,8 @@ def quantity(value: float, unit: str, lang: str) -> str:
     if lang == "en" and unit in _EN_COUNT_UNITS:
         text = planner_number(value, "个", "en")
         return f"{text} {_EN_COUNT_UNITS[unit]}".strip()
+    if unit == "share":
+        return f"{value * 100:.10g}%"  # an exact input: 30%, 5.9%
     return planner_number(value, unit, lang)  # exact inputs read without trailing zeros (4.05亿元, 1万亩)
 
 
