@@ -208,7 +208,7 @@ def difference_bars(d: pd.DataFrame, metric: str, lang: str, of: str, what: str,
     mean, lo, hi = DIFFS[of]
     d = _with_verdicts(d.dropna(subset=[mean]), metric, of, lang)
     order = list(d.sort_values(mean, ascending=False).name)
-    base = alt.Chart(d).encode(y=alt.Y("name:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)))
+    base = alt.Chart(d).encode(y=alt.Y("name:N", title=None, sort=order, axis=alt.Axis(labelLimit=320, labelOverlap=False)))
     bars = base.mark_bar(opacity=0.8).encode(x=alt.X(f"{mean}:Q"), color=_verdict_colour(lang),
                                              tooltip=_tooltip(lang, alt.Tooltip("name:N", title=what)))
     rule = base.mark_rule(color="#333").encode(x=f"{lo}:Q", x2=f"{hi}:Q")
@@ -267,9 +267,10 @@ def county_map(summary: pd.DataFrame, metric: str, year: int, lang: str = "zh", 
     return (shapes + labels).project("mercator").properties(width=width, height=width if isinstance(width, int) else 420, title=title)
 
 
-def _map_note(lang: str) -> str:
-    return ("蓝色为增加、红色为减少，颜色越深差别越大；灰色为在随机波动范围内（90%区间包含零）。" if lang == "zh"
-            else "Blue up, red down, darker for larger; grey: within chance variation (the 90% interval includes zero).")
+def _map_note(lang: str) -> list[str]:
+    """The map's subtitle, one short line each (a narrow column must not cut it)."""
+    return (["蓝色为增加、红色为减少，颜色越深差别越大；", "灰色为在随机波动范围内（90%区间包含零）。"] if lang == "zh"
+            else ["Blue up, red down, darker for larger;", "grey: within chance variation (the 90% interval includes zero)."])
 
 
 def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
