@@ -15,6 +15,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -171,8 +172,9 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def chart(obj, *, key: str, file_name: str) -> None:
-    """An Altair chart, full width, with its PNG download."""
-    st.altair_chart(obj, width="stretch", key=f"{key}.chart")
+    """An Altair chart, full width and its own height (the plot keeps its height: titles and legends add to it), with its PNG download."""
+    fit_width = obj.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    st.altair_chart(fit_width, width="stretch", key=f"{key}.chart")
     st.download_button(t("dl.png"), data=lambda: charts.png(obj), file_name=file_name, mime="image/png",
                        key=f"{key}.png", icon=":material/image:", on_click="ignore")
 
