@@ -68,10 +68,10 @@ def test_a_cost_measure_without_a_change_of_spending_is_nan():
 
 
 def test_ema_runs_a_few_experiments_and_they_are_reproducible():
-    m = ema.model(uncertainties=["awareness_growth"], outcomes=["consumption_sales"], **SMALL)
+    m = ema.model(uncertainties=["adoption_rate"], outcomes=["consumption_sales"], **SMALL)
     runs = []
     for _ in range(2):
         with SequentialEvaluator(m) as ev:
             experiments, outcomes = ev.perform_experiments(scenarios=3, uncertainty_sampling_kwargs={"rng": 7})
-        runs.append((experiments["awareness_growth"].tolist(), outcomes["consumption_sales"].tolist()))
+        runs.append((experiments["adoption_rate"].tolist(), outcomes["consumption_sales"].tolist()))
     assert runs[0] == runs[1] and len(set(runs[0][1])) == 3  # same samples, same seeds: the same outcomes; different inputs differ

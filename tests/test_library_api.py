@@ -134,9 +134,9 @@ def test_parameters_are_the_values_runs_use():
 def test_the_salib_problem_and_centred_bounds():
     cat = qdsim.parameters()
     problem = cat.salib_problem(["qingdao_friction", "wage_qingdao"])
-    assert problem == {"num_vars": 2, "names": ["qingdao_friction", "wage_qingdao"], "bounds": [[0.0, 6.0], [3500.0, 6000.0]]}
-    v = cat.parameters["awareness_growth"].value
-    assert cat.bounds(["awareness_growth"], spread=0.1) == [("awareness_growth", pytest.approx(0.9 * v), pytest.approx(1.1 * v), v)]
+    assert problem == {"num_vars": 2, "names": ["qingdao_friction", "wage_qingdao"], "bounds": [[0.0, 10.0], [4000.0, 5500.0]]}
+    v = cat.parameters["adoption_rate"].value
+    assert cat.bounds(["adoption_rate"], spread=0.1) == [("adoption_rate", pytest.approx(0.9 * v), pytest.approx(1.1 * v), v)]
     assert latin.sample(problem, 5, seed=1).shape == (5, 2)  # SALib takes it as it is
     everything = cat.salib_problem()
     assert everything["num_vars"] == sum(1 for p in cat.parameters.values() if p.range[0] < p.range[1])

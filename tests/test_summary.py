@@ -29,7 +29,12 @@ def test_draws_stay_in_ranges_and_are_reproducible(baseline):
     assert [x.as_dict() for x in a] == [x.as_dict() for x in b]
     reg = params.catalogue
     names = varied_parameters(params)
-    assert names and all(reg.parameters[k].status == "assumption" for k in names)
+    assert names and all(reg.parameters[k].status in ("assumption", "calibrated") for k in names)
+    assert {k for k in names if reg.parameters[k].status == "calibrated"} == {k for k, p in reg.parameters.items() if p.status == "calibrated"}
+    post = reg.calibration["posterior"]  # calibrated parameters come as whole sets from the posterior
+    rows = {tuple(round(v, 12) for v in row) for row in post["samples"]}
+    for x in a:
+        assert tuple(round(getattr(x, k), 12) for k in post["parameters"]) in rows
     for x in a:
         for k in names:
             lo, hi = reg.parameters[k].range

@@ -70,28 +70,38 @@ KEY_METRICS = ("rural_income_per_capita", "consumption_sales", "stable_employmen
 
 
 def key_table(result, year: int | None = None) -> Table:
-    """Key results of a run in the last year: mean, chance interval, impact and its interval."""
+    """Key results of a run in the last year: mean and chance interval; for a what-if, the difference from
+    its baseline with its interval (marked when within chance variation); the impact against no cooperation."""
     from qdsim.format import compact, unit_label
     from qdsim.metrics import catalogue
 
     df = result.summary
     year = year or result.years[-1]
     rows = df[(df.scenario == result.scenario.id) & (df.county == "all") & (df.year == year)].set_index("metric")
+    paired = rows["vs_baseline_mean"].notna().any()
     table = Table(title=f"{result.scenario.title.en} — {year} (run {result.run_id})")
-    for col in ("metric", "unit", "mean", "5–95%", "impact", "impact 5–95%"):
+    columns = ["metric", "unit", "mean", "5–95%", *(["vs baseline", "5–95%"] if paired else []), "impact", "impact 5–95%"]
+    for col in columns:
         table.add_column(col, justify="left" if col in ("metric", "unit") else "right")
     cat = catalogue()
+
+    def diff(mean: float, lo: float, hi: float, unit: str) -> list[str]:
+        chance = " (chance)" if lo <= 0 <= hi else ""
+        return [compact(mean, unit, signed=True) + chance, f"{compact(lo, unit, signed=True)} – {compact(hi, unit, signed=True)}"]
+
     for m in KEY_METRICS:
         r = rows.loc[m]
-        table.add_row(
-            cat[m].en,
-            unit_label(r.unit),
-            compact(r["mean"], r.unit),
-            f"{compact(r.p05, r.unit)} – {compact(r.p95, r.unit)}",
-            compact(r.impact_mean, r.unit, signed=True),
-            f"{compact(r.impact_p05, r.unit, signed=True)} – {compact(r.impact_p95, r.unit, signed=True)}",
-        )
-    table.caption = "impact: scenario minus the no-cooperation counterfactual on the same random numbers; intervals: 5th–95th percentile across replicates"
+        cells = [cat[m].en, unit_label(r.unit), compact(r["mean"], r.unit), f"{compact(r.p05, r.unit)} – {compact(r.p95, r.unit)}"]
+        if paired:
+            cells += diff(r.vs_baseline_mean, r.vs_baseline_p05, r.vs_baseline_p95, r.unit)
+        cells += diff(r.impact_mean, r.impact_p05, r.impact_p95, r.unit)
+        table.add_row(*cells)
+    base = (result.manifest.get("baseline") or {}).get("scenario_id")
+    table.caption = (
+        (f"vs baseline: minus the baseline ({base}) on the same random numbers; " if paired else "")
+        + "impact: minus the no-cooperation counterfactual on the same random numbers; intervals: 5th–95th percentile across "
+        "replicates; (chance): the interval includes zero, the difference is within chance variation"
+    )
     return table
 
 

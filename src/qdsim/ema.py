@@ -9,7 +9,7 @@ same seeds (common random numbers), so differences between experiments come
 from what was varied, not from chance.
 
 >>> from qdsim import ema                                    # doctest: +SKIP
->>> m = ema.model(uncertainties=["qingdao_friction", "awareness_growth"],
+>>> m = ema.model(uncertainties=["qingdao_friction", "adoption_rate"],
 ...               levers={"levers.funds.fiscal.2026": ("2 亿元", "8 亿元")},
 ...               outcomes=["rural_income_per_capita", "stable_employment:vs_baseline_mean"])
 >>> from ema_workbench import perform_experiments

@@ -51,7 +51,7 @@ def draw_parameter_sets(params: ParameterSet, n: int, seed: int, fixed: set[str]
     names = [pid for pid, p in reg.parameters.items() if p.status == "assumption" and p.range[0] < p.range[1] and pid not in fixed]
     lo = np.array([reg.parameters[k].range[0] for k in names])
     hi = np.array([reg.parameters[k].range[1] for k in names])
-    values = lo + latin_hypercube(len(names), n, rng) * (hi - lo)  # SciPy's LatinHypercube(seed=rng), point for point
+    values = lo + latin_hypercube(len(names), n, rng) * (hi - lo)
     post = posterior_of(params)
     if post:
         w = np.asarray(post["weights"], float)

@@ -93,5 +93,5 @@ def test_check_targets_reads_errors_and_tolerances():
     exact = np.tile(reported, (3, 1))
     checks = check_targets(exact, exact, "dingxi")
     assert all(c.ok for c in checks) and all(abs(c.error) < 1e-12 for c in checks)
-    off = exact * np.where([t.how == "growth" for t in TARGETS], 1.0, 1.5)
+    off = exact * np.where([t.how == "growth" for t in TARGETS], 1.0, 1.6)  # beyond every tolerance (the loosest is 50%)
     assert not any(c.ok for c in check_targets(off, off, "dingxi") if c.target.how != "growth")

@@ -26,8 +26,8 @@ def test_summary_states_class_and_role_of_every_target():
 def test_update_docs_replaces_only_the_block(tmp_path):
     record = read_calibrated(calibrated_path())
     doc = tmp_path / "cal.md"
-    doc.write_text(f"before\n{DOC_START}\nold\n{DOC_END}\nafter\n", encoding="utf-8")
+    doc.write_text(f"before\n{DOC_START}\nSTALE SUMMARY\n{DOC_END}\nafter\n", encoding="utf-8")
     assert update_docs(record, doc)
     text = doc.read_text(encoding="utf-8")
-    assert text.startswith("before\n") and text.endswith("after\n") and "old" not in text
+    assert text.startswith("before\n") and text.endswith("after\n") and "STALE SUMMARY" not in text
     assert not update_docs(record, tmp_path / "missing.md")

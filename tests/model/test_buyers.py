@@ -166,7 +166,10 @@ def test_events_reach_institutions_and_adoption_rate_one_activates_every_aware()
     b = institutions()
     m = stand_in(b, **{**INSTITUTION_PARAMS, "event_contacts": 5.0, "adoption_rate": 1.0})
     assert 1 - math.exp(-10 / 6) > 0.8
-    d = draws(aware={(PROCUREMENT, 1): 0.8, (PROCUREMENT, 2): 0.8, (CANTEEN, 0): 0.8, (CANTEEN, 1): 0.95}, adopt={(m_, r): 0.999 for m_, r in ((PROCUREMENT, 1), (CANTEEN, 0))})
+    d = draws(
+        aware={(PROCUREMENT, 1): 0.8, (PROCUREMENT, 2): 0.8, (CANTEEN, 0): 0.8, (CANTEEN, 1): 0.95},
+        adopt={(m_, r): 0.999 for m_, r in ((PROCUREMENT, 1), (CANTEEN, 0))},
+    )
     buyers.awareness_and_adoption(m, d, n_events=2)
     # the last canteen: 0.95 > 1 − e^−(0 + 10/6) = 0.811: still unaware
     assert b.state.tolist() == [ACTIVE, ACTIVE, ACTIVE, ACTIVE, ACTIVE, UNAWARE]
@@ -193,7 +196,10 @@ def test_closed_institutions_do_nothing():
 
 # -- outlets --------------------------------------------------------------------
 
-OUTLET_PARAMS = dict(enclave_open_rate=0.0, enclave_spend=600.0, enclave_catchment=2000.0, outlet_innovation=0.05, event_customers=0.0, outlet_imitation=0.5, customer_churn=0.15)
+OUTLET_PARAMS = dict(
+    enclave_open_rate=0.0, enclave_spend=600.0, enclave_catchment=2000.0, outlet_innovation=0.05, event_customers=0.0, outlet_imitation=0.5,
+    customer_churn=0.15,
+)
 
 
 def test_bass_customers_by_hand():

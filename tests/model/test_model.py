@@ -61,7 +61,8 @@ def scenario_from(lv: dict, end: int = 2024) -> Scenario:
             "period": {"start": 2021, "end": end},
             "levers": {
                 "funds": {"fiscal": lv["fiscal"], "donations": 1e7,
-                          "shares": {"industry": lv["industry"], "labour": rest, "consumption": rest, "village": rest, "ecology": rest, "social": rest, "talent": 1 - lv["industry"] - 5 * rest}},
+                          "shares": {"industry": lv["industry"], "labour": rest, "consumption": rest, "village": rest, "ecology": rest,
+                                     "social": rest, "talent": 1 - lv["industry"] - 5 * rest}},
                 "labour": {"subsidy_per_worker": lv["subsidy"], "qingdao_job_quota": lv["quota"], "training_places": 1000, "free_train": 1},
                 "consumption": {"showrooms": lv["showrooms"], "warehouses": lv["warehouses"], "canteen_share": lv["canteen_share"],
                                 "price_premium": lv["premium"], "logistics_loss": lv["loss"]},

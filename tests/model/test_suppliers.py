@@ -133,7 +133,9 @@ ADAPT_PARAMS = dict(
 
 
 def adapt_model(s: Suppliers, u: float, **params) -> SimpleNamespace:
-    return SimpleNamespace(params=SimpleNamespace(**{**ADAPT_PARAMS, **params}), consumption=SimpleNamespace(suppliers=s), streams={"consumption": FixedStream(u)}, n_counties=2)
+    return SimpleNamespace(
+        params=SimpleNamespace(**{**ADAPT_PARAMS, **params}), consumption=SimpleNamespace(suppliers=s), streams={"consumption": FixedStream(u)}, n_counties=2
+    )
 
 
 def test_expansion_under_excess_orders_and_shrinking_when_idle():

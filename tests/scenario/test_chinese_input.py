@@ -122,7 +122,7 @@ def test_a_list_of_plain_numbers_is_not_taken_for_a_split_one(tmp_path):
     ("overrides: {qingdao_fricton: 4}", "overrides.qingdao_fricton", "unknown parameter (did you mean 'qingdao_friction'?)",
      "参数目录中没有此参数（是否应为“qingdao_friction”？）"),
     ("overrides: {wage_qingdao: 1000000000000}", "overrides.wage_qingdao",
-     "1,000,000,000,000 is far outside the plausible range [3,500, 6,000]", "远超合理范围"),
+     "1,000,000,000,000 is far outside the plausible range [4,000, 5,500]", "远超合理范围"),
 ])
 def test_what_cannot_be_accepted_says_what_to_type_in_english_and_chinese(body, field, en, cn, tmp_path):
     (p,) = problems_at_every_door(scenario(body + "\n"), tmp_path)

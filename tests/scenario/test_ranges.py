@@ -50,7 +50,7 @@ def test_money_share_and_overrides_are_flagged():
     levers = {c.lever for c in range_checks(s)}
     assert levers == {"funds.fiscal", "funds.shares.consumption", "overrides.procurement_budget"}
     en = " ".join(range_warnings(s, "en"))
-    assert "Qingdao fiscal assistance funds" in en and "consumption assistance" in en and "Sales per promotion yuan" in en
+    assert "Qingdao fiscal assistance funds" in en and "consumption assistance" in en and "Purchasing potential of a paired unit" in en
 
 
 def test_less_than_reported_is_not_flagged():

@@ -162,7 +162,8 @@ def summary_markdown(record: dict) -> str:
         f"{prov['simulations']} simulations in {prov['seconds']:.0f} s; checked on {s['replicates']} replicates of seed "
         f"{prov['seeds']['root']} (the shipped baseline) and of the hold-out seed {prov['seeds']['holdout_root']}. "
         f"{len(behavioural_fit)} behavioural figures are fitted by {len(prov['parameters'])} parameters; "
-        + ("every fitted and accounting target is within its tolerance." if prov["all_within_tolerance"] else "**some fitted or accounting targets miss their tolerance.**"),
+        + ("every fitted and accounting target is within its tolerance." if prov["all_within_tolerance"]
+           else "**some fitted or accounting targets miss their tolerance.**"),
         "",
         "| figure | source | reading | class | role | reported | model (mean, 5–95%) | error | hold-out seed | tolerance |",
         "|---|---|---|---|---|---:|---:|---:|---:|---:|",
@@ -340,4 +341,7 @@ def annual_paths(result: CalibrationResult, replicates: int) -> dict[str, np.nda
     return {m: np.array([r[METRIC_IDS.index(m), :, 0] for r in runs]) for m in ("consumption_sales", "stable_employment")}
 
 
-__all__ = ["TOLERANCE", "annual_paths", "build_record", "calibrated_path", "docs_block", "read_calibrated", "summary_markdown", "update_docs", "write_calibrated", "write_report"]
+__all__ = [
+    "TOLERANCE", "annual_paths", "build_record", "calibrated_path", "docs_block", "read_calibrated", "summary_markdown", "update_docs",
+    "write_calibrated", "write_report",
+]

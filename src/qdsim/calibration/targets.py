@@ -117,7 +117,8 @@ TARGETS: tuple[Target, ...] = (
     Target("stable_employment_total", ("stable_employment",), "sum", 2024, "behavioural", "fit",
            note="The programme's annual counts added over 2021–2024 (12.3万 counted to October 2024; the article gives it for the four years)."),
     Target("qingdao_placements_2025", ("stable_employment_qingdao",), "year", 2025, "behavioural", "fit", tolerance=0.2,
-           note="Workers in Qingdao's channel counted in 2025; the figure runs to the end of November (a few more reach the mark in December). Small numbers: a looser tolerance."),
+           note="Workers in Qingdao's channel counted in 2025; the figure runs to the end of November (a few more reach the mark "
+                "in December). Small numbers: a looser tolerance."),
     Target("rural_income_2022", ("rural_income_per_capita",), "year", 2022, "behavioural", "fit",
            note="Dingxi's own rural disposable income per capita (10,425元), the figure planners cite; the income sources are model outputs."),
     # behavioural evidence, held out of the fit
@@ -126,7 +127,8 @@ TARGETS: tuple[Target, ...] = (
     Target("stable_employment_2025", ("stable_employment",), "year", 2025, "behavioural", "holdout", tolerance=0.25, note="January–November 2025."),
     Target("stable_employment_gansu_2025", ("stable_employment_gansu",), "year", 2025, "behavioural", "holdout", tolerance=0.25,
            note="Within Gansu (near home and in the province), workers of formerly poor households, January–November 2025."),
-    Target("stable_employment_other_2025", ("stable_employment_other",), "year", 2025, "behavioural", "holdout", tolerance=0.25, note="Other regions, January–November 2025."),
+    Target("stable_employment_other_2025", ("stable_employment_other",), "year", 2025, "behavioural", "holdout", tolerance=0.25,
+           note="Other regions, January–November 2025."),
     Target("canteens_buying_2024", ("canteens_buying",), "year", 2024, "behavioural", "holdout", tolerance=0.25, note="“60余家”: at least 60 canteens."),
     Target("channel_bases_2024", ("channel_bases",), "year", 2024, "behavioural", "holdout", tolerance=0.25, note="Direct-purchase bases set up by 2024."),
     Target("migrant_earnings_2022", ("migrant_earnings",), "year", 2022, "behavioural", "holdout", tolerance=0.25,

@@ -28,23 +28,30 @@ def command(
     scale: Annotated[float | None, typer.Option(help="Share of households simulated (default 0.02).")] = None,
     population: Annotated[int | None, typer.Option(help="ABC particles per generation (default 200).")] = None,
     generations: Annotated[int | None, typer.Option(help="Most ABC generations (default 8).")] = None,
-    min_epsilon: Annotated[float | None, typer.Option(
-        "--min-epsilon", help="Stop when the acceptance distance reaches this (1.0: fitted targets one tolerance off; default 0.6).")] = None,
+    min_epsilon: Annotated[
+        float | None,
+        typer.Option("--min-epsilon", help="Stop when the acceptance distance reaches this (1.0: fitted targets one tolerance off; default 0.6)."),
+    ] = None,
     seeds: Annotated[int | None, typer.Option(help="Replicates over which candidate points are compared (default 8).")] = None,
     replicates: Annotated[int | None, typer.Option(help="Replicates of the verification runs (default 20).")] = None,
     workers: Annotated[int | None, typer.Option(help="Processes (default: all cores, at most 8; 1 makes the run reproducible).")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of the ABC (default: the baseline's).")] = None,
-    posterior_file: Annotated[Path | None, typer.Option(
-        "--posterior",
-        help="Reuse the posterior of a previous calibration (its calibrated.yaml) instead of running the ABC: only the point and the checks are redone.",
-    )] = None,
-    quick: Annotated[bool, typer.Option(
-        "--quick", help="A small run to check the machinery (12 particles, 2 generations); writes only the report unless --write is given.")] = False,
+    posterior_file: Annotated[
+        Path | None,
+        typer.Option("--posterior", help="Reuse the posterior of a previous calibration (its calibrated.yaml) instead of running the ABC: "
+                          "only the point and the checks are redone."),
+    ] = None,
+    quick: Annotated[
+        bool,
+        typer.Option("--quick", help="A small run to check the machinery (12 particles, 2 generations); writes only the report unless --write is given."),
+    ] = False,
     write: Annotated[Path | None, typer.Option("--write", help="Where to write calibrated.yaml (default: beside parameters.yaml; with --quick: nowhere).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Write the report only, never calibrated.yaml or the docs.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Write calibrated.yaml even if a target misses its tolerance.")] = False,
-    docs: Annotated[Path | None, typer.Option(
-        "--docs", help="Doc whose summary block to update (default: docs/calibration.md of a checkout, when calibrated.yaml is written to the catalogue).")] = None,
+    docs: Annotated[
+        Path | None,
+        typer.Option("--docs", help="Doc whose summary block to update (default: docs/calibration.md of a checkout, when calibrated.yaml is written to the catalogue)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or tables (for scripts).")] = False,
 ):
     """Fit the calibrated parameters to the published figures (ABC); write calibrated.yaml and a report."""
@@ -129,8 +136,8 @@ def command(
             table.add_column(col, justify="left" if col in ("figure", "class", "role") else "right")
         for c in result.checks:
             style = "" if c.ok or c.target.role == "holdout" else "red"
-            table.add_row(c.target.figure, c.target.klass, c.target.role, f"{c.reported:,.4g}", f"{c.mean:,.4g}", f"{c.error:+.1%}",
-                          f"{c.holdout_error:+.1%}", style=style)
+            cells = (c.target.figure, c.target.klass, c.target.role, f"{c.reported:,.4g}", f"{c.mean:,.4g}", f"{c.error:+.1%}", f"{c.holdout_error:+.1%}")
+            table.add_row(*cells, style=style)
         out.print(table)
         vals = Table(title="posterior and the value runs use")
         for col in ("parameter", "value", "median", "5–95%", "prior", "identification"):

@@ -251,6 +251,8 @@ def count_months(model, t: int) -> None:
     # a job in a cooperation firm is a cooperation job: the running programme counts those of its target group
     w.assisted[in_firm] = model.firms.coop[w.employer[in_firm]] & w.eligible[in_firm] & runs(model, t)
     w.assisted_months += w.assisted & employed
+    if not runs(model, t):  # no programme, no count (workers it placed earlier may still be at work)
+        return
     reached = np.flatnonzero((w.assisted_months >= math.ceil(p.stable_months)) & ~w.stable_counted)  # whole months: compare as integers
     if not len(reached):
         return

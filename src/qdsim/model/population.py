@@ -84,7 +84,9 @@ def village_counts(counties: tuple[dict, ...], p: ParameterSet) -> np.ndarray:
     )
 
 
-def build_households(counties: tuple[dict, ...], p: ParameterSet, scale: float, rng: np.random.Generator, village_county: np.ndarray, village_poor: np.ndarray) -> Households:
+def build_households(
+    counties: tuple[dict, ...], p: ParameterSet, scale: float, rng: np.random.Generator, village_county: np.ndarray, village_poor: np.ndarray
+) -> Households:
     pops = np.array([c["population"] for c in counties], float)
     n_total = p.rural_population_2021 / p.household_size_mean
     n = max(len(counties), int(round(n_total * scale)))
