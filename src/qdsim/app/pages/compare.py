@@ -20,7 +20,7 @@ from qdsim.metrics import catalogue
 
 ss = st.session_state
 #: scenarios compared at once (each is a run: this bounds the work one session asks for)
-MAX_COMPARE = 12
+MAX_COMPARE = 8
 
 
 def on_upload() -> None:
