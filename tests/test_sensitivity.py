@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from qdsim import sensitivity as sa
 from qdsim.catalogue import load_catalogue
 from qdsim.cli import app
+from qdsim.metrics import catalogue
 
 from .batch.helpers import write_tiny
 
@@ -121,7 +122,7 @@ def test_qdsim_sensitivity_ranks_levers_for_rural_income_and_monitored_share(tmp
     assert table.mu_star.notna().all() and (table.mu_star >= 0).all()
     md = (out / "ranking.md").read_text(encoding="utf-8")
     assert "到2023年影响农村居民人均可支配收入最大的三个因素是" in md
-    assert "到2023年影响监测户比例最大的三个因素是" in md
+    assert f"到2023年影响{catalogue()['monitored_share'].zh}最大的三个因素是" in md
     assert "By 2023, the three factors with the largest effect on rural disposable income per capita are" in md
     runs = pd.read_csv(out / "points.csv")
     assert len(runs) == 8 and runs.status.eq("computed").all()  # n (k + 1) = 2 × 4 sample points, each run once

@@ -1,16 +1,33 @@
-"""Numbers as planners write them: 19.55亿元, 12.3万人次, 13,131元/人, 4.2%.
+"""Numbers as planners write them: 19.55亿元, 12.3万人次, 13,131元/人, 4.2%; and how to read a difference.
 
 One function for the app, the brief and the command line, so that the same
-number reads the same everywhere.
+number reads the same everywhere. People and other counts are whole numbers;
+money in Chinese is 亿元 or 万元, never e-notation; a change in a share is
+in percentage points (个百分点).
+
+How a planner reads a metric — which direction of change is good news, and
+whether one year's value is annual, at year end or cumulative — is data
+(``data/metric_reading.yaml``, beside the metric catalogue), read by
+:func:`reading`. :func:`verdict` says what a difference with its 5–95%
+interval means: good or bad news, or within chance variation when the
+interval includes zero.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
+#: a result from fewer replicates is rough: the app and the brief say so
+CREDIBLE_REPLICATES = 20
+#: units counted in whole things: shown as whole numbers
+COUNTS = frozenset({"人次", "人", "户", "岗", "个", "家", "所"})
 _EN_UNITS = {"元": "CNY", "元/人": "CNY/person", "人次": "person-times", "人": "people", "户": "households",
-             "个": "", "岗": "jobs", "亩": "mu", "斤/亩": "jin/mu", "茬/年": "crops/yr", "index": "", "share": ""}
+             "个": "", "岗": "jobs", "亩": "mu", "斤/亩": "jin/mu", "茬/年": "crops/yr", "index": "", "share": "",
+             "家": "", "所": "", "元/人/亿元": "CNY/person per CNY 100m", "人次/百万元": "person-times per CNY 1m"}
 
 
 def planner_number(value: float, unit: str, lang: str = "zh", signed: bool = False, digits: int = 4) -> str:
@@ -25,6 +42,8 @@ def planner_number(value: float, unit: str, lang: str = "zh", signed: bool = Fal
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if unit in COUNTS:
+        value = float(round(value)) + 0.0  # whole people, households, jobs (+ 0.0: never "-0")
     sign = "+" if signed and value > 0 else ""
     if unit == "share":
         return f"{sign}{value * 100:.1f}%"
@@ -63,7 +82,8 @@ def _sig(x: float, digits: int) -> str:
     if x == 0:
         return "0"
     decimals = max(0, digits - 1 - int(math.floor(math.log10(abs(x)))))
-    return f"{x:,.{decimals}f}"
+    text = f"{x:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text  # 2.5亿元, not 2.500亿元
 
 
 def _grouped(x: float) -> str:
@@ -71,7 +91,20 @@ def _grouped(x: float) -> str:
         return f"{x:,.0f}"
     if abs(x) >= 1:
         return f"{x:,.1f}".rstrip("0").rstrip(".")
-    return f"{x:.3g}"
+    text = f"{x:.2f}".rstrip("0").rstrip(".")  # small amounts: positional, never e-notation
+    return "0" if text in ("0", "-0") else text
+
+
+_PLAIN_UNIT = re.compile(r"[\u4e00-\u9fff/%]+")
+
+
+def parameter_text(value: float, unit: str, lang: str = "zh") -> str:
+    """A parameter's value: in a planner's unit where it has one (元, 亩, %); else the number, with the
+    catalogue's English unit description in English only (the parameter's name says what it is)."""
+    if unit == "share" or unit in _EN_UNITS or _PLAIN_UNIT.fullmatch(unit):
+        return planner_number(value, unit, lang)
+    number = _grouped(value) if abs(value) >= 1 or value == 0 else f"{value:.4g}" if "e" not in f"{value:.4g}" else f"{value:.6f}".rstrip("0")
+    return f"{number} {unit}" if lang == "en" else number
 
 
 def compact(value: float, unit: str, signed: bool = False) -> str:
@@ -98,8 +131,74 @@ def unit_label(unit: str, lang: str = "en") -> str:
 
 
 def interval(lo: float, hi: float, unit: str, lang: str = "zh", signed: bool = False) -> str:
-    sep = "–"
-    return f"{planner_number(lo, unit, lang, signed)}{sep}{planner_number(hi, unit, lang, signed)}"
+    """A 5–95% interval: '18,900元/人–19,400元/人'; a signed one, which may cross zero, as '-350元 至 +180元'."""
+    if signed:
+        sep = " 至 " if lang == "zh" else " to "
+        return f"{difference(lo, unit, lang)}{sep}{difference(hi, unit, lang)}"
+    return f"{planner_number(lo, unit, lang)}–{planner_number(hi, unit, lang)}"
+
+
+def difference(value: float, unit: str, lang: str = "zh") -> str:
+    """A difference with its sign: '+83人', '-2.5亿元', a share's in percentage points ('-0.4个百分点').
+
+    >>> difference(-2.5e8, "元"), difference(0.0042, "share"), difference(-0.0042, "share", "en")
+    ('-2.5亿元', '+0.4个百分点', '-0.4 percentage points')
+    """
+    if unit == "share" and value == value:
+        digits = 1 if abs(value) >= 0.001 or value == 0 else 2  # 0.04, not 0.0, for a small change that is not zero
+        pts = round(value * 100, digits) + 0.0
+        word = "个百分点" if lang == "zh" else " percentage points"
+        return f"{'+' if pts > 0 else ''}{pts:.{digits}f}{word}"
+    return planner_number(value, unit, lang, signed=True)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a planner reads one metric (``data/metric_reading.yaml``)."""
+
+    good: str  # up | down | none: the direction of change that is good news
+    period: str  # annual | year_end | cumulative: what one year's value is
+
+
+PERIODS = {"annual": ("当年", "annual"), "year_end": ("年末", "year end"), "cumulative": ("累计", "cumulative")}
+
+
+@cache
+def readings() -> dict[str, Reading]:
+    """Every metric's reading, by metric id."""
+    import yaml
+
+    text = (resources.files("qdsim") / "data" / "metric_reading.yaml").read_text(encoding="utf-8")
+    return {k: Reading(**v) for k, v in yaml.safe_load(text).items()}
+
+
+def reading(metric: str) -> Reading:
+    return readings()[metric]
+
+
+def period_word(metric: str, lang: str = "zh") -> str:
+    """当年 / 年末 / 累计 (annual / year end / cumulative)."""
+    zh, en = PERIODS[reading(metric).period]
+    return zh if lang == "zh" else en
+
+
+def within_chance(lo: float, hi: float) -> bool:
+    """True when a 5–95% interval of a difference includes zero (or is unknown): it may be chance variation."""
+    return not (lo > 0 or hi < 0)
+
+
+def verdict(metric: str, mean: float, lo: float, hi: float) -> str:
+    """What a difference with its interval says: ``same`` (no difference at all), ``chance`` (the
+    interval includes zero), ``good`` or ``bad`` (for the metric's good direction), or ``neutral``
+    (a real change of a metric that has no good direction)."""
+    if mean == 0 and lo == 0 and hi == 0:
+        return "same"
+    if within_chance(lo, hi):
+        return "chance"
+    good = reading(metric).good
+    if good == "none":
+        return "neutral"
+    return "good" if (mean > 0) == (good == "up") else "bad"
 
 
 def planner_scale(max_abs: float, unit: str, lang: str = "zh") -> tuple[float, str]:

@@ -1,25 +1,71 @@
-"""Compare, Counties, Runs and Method pages, each through AppTest."""
+"""Compare, Counties, Runs and Method pages, each through AppTest in both languages."""
 
 from __future__ import annotations
 
+import pandas as pd
+import pytest
+
+from qdsim import api
 from qdsim.catalogue import load_catalogue
-from tests.app.apptest import BAD_YAML, go, no_exceptions
+from qdsim.format import difference, interval, verdict
+from tests.app.apptest import BAD_YAML, ROOT, go, no_exceptions
+
+WORDS = {
+    "zh": {"scenario": "情景", "diff": "较参照情景", "diff_interval": "差别90%区间", "meaning": "判断", "county": "县区", "chance": "在随机波动范围内",
+           "per_100m": "每亿元增收（90%区间）", "rank": "排名"},
+    "en": {"scenario": "Scenario", "diff": "vs the reference", "diff_interval": "Difference, 90% interval", "meaning": "Reading",
+           "county": "County", "chance": "within chance variation", "per_100m": "Income gain per 亿元 (90% interval)", "rank": "Rank"},
+}
 
 
-def test_compare_sets_scenarios_side_by_side(app):
+def english(at) -> None:
+    at.radio(key="lang").set_value("en").run()
+    no_exceptions(at)
+
+
+def scenario(name: str, at) -> api.Scenario:
+    """A shipped scenario at the session's settings (what the page runs)."""
+    s = api.load_scenario(ROOT / "scenarios" / name)
+    return s.with_settings(scale=at.session_state["w.run.scale"] / 100, replicates=at.session_state["w.run.replicates"], seed=s.seed)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_compare_shows_paired_differences_with_intervals_and_effect_per_100m(app, lang):
+    if lang == "en":
+        english(app)
     go(app, "compare")
     no_exceptions(app)
-    assert app.title[0].value == "情景比较"
+    w = WORDS[lang]
     assert app.multiselect(key="w.cmp.choice").value == ["file:baseline.yaml", "file:stop-after-2025.yaml"]
-    table = app.dataframe[0].value
-    assert len(table) == 2 and table["运行编号"].str.startswith("qd-").all()
-    assert table["运行编号"].nunique() == 2
-    app.file_uploader(key="cmp.upload").upload("bad.yaml", BAD_YAML, "application/x-yaml")
-    app.run()
-    assert "bad.yaml:5: levers.funds.fiscal:" in app.error[0].value
+    table = app.table[0].value.reset_index()
+    assert len(table) == 2
+    # the second scenario's difference from the first is the library's paired comparison, formatted
+    base, stop = (api.run(scenario(n, app)) for n in ("baseline.yaml", "stop-after-2025.yaml"))
+    c = api.compare(stop, base)
+    d = c[(c.metric == "rural_income_per_capita") & (c.county == "all") & (c.year == stop.years[-1])].iloc[0]
+    assert table[w["diff"]][1] == difference(d.diff_mean, "元/人", lang)
+    assert table[w["diff_interval"]][1] == interval(d.diff_p05, d.diff_p95, "元/人", lang, signed=True)
+    meaning = verdict("rural_income_per_capita", d.diff_mean, d.diff_p05, d.diff_p95)
+    assert (table[w["meaning"]][1] == w["chance"]) == (meaning == "chance")
+    # cost and effectiveness, ranked by effect per 亿元 (the library's ranking)
+    cost = app.table[1].value.reset_index()
+    ranked = api.rank([stop.cost, base.cost] if base.cost is not None else [stop.cost])
+    assert list(cost[w["rank"]]) == ["–" if pd.isna(r) else str(int(r)) for r in ranked["rank"]]
+    assert cost[w["per_100m"]].str.contains("至" if lang == "zh" else " to ").all() or (~ranked.per_money).any()
 
 
-def test_compare_includes_the_what_if_just_run(app):
+def test_compare_select_all_and_clear(app):
+    go(app, "compare")
+    app.button(key="cmp.select_all").click().run()
+    no_exceptions(app)
+    chosen = app.multiselect(key="w.cmp.choice").value
+    assert len(chosen) == len([k for k in chosen if k.startswith("file:")]) >= 8
+    assert len(app.table[0].value) == len(chosen)
+    app.button(key="cmp.clear").click().run()
+    assert app.multiselect(key="w.cmp.choice").value == [] and app.info
+
+
+def test_compare_includes_the_what_if_just_run_and_shows_upload_problems(app):
     app.slider(key="w.funds.fiscal").set_value(8.0)
     next(b for b in app.button if b.key == "run").click()
     app.run()
@@ -27,34 +73,69 @@ def test_compare_includes_the_what_if_just_run(app):
     no_exceptions(app)
     chosen = app.multiselect(key="w.cmp.choice").value
     assert any(k.startswith("saved:whatif-") for k in chosen)
-    assert len(app.dataframe[0].value) == 3
+    assert len(app.table[0].value) == 3
+    app.file_uploader(key="cmp.upload").upload("bad.yaml", BAD_YAML, "application/x-yaml")
+    app.run()
+    assert "bad.yaml:5: levers.funds.fiscal:" in app.error[0].value
 
 
-def test_counties_lists_the_seven_counties(app):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_counties_show_the_map_and_the_impact_sorted_by_effect(app, lang):
+    if lang == "en":
+        english(app)
     go(app, "counties")
     no_exceptions(app)
-    table = app.dataframe[0].value
-    names = [c["zh"] for c in load_catalogue().counties]
-    assert list(table["县区"]) == names and len(names) == 7
-    app.radio(key="lang").set_value("en").run()
+    charts = [c.proto.spec for c in app.get("vega_lite_chart")]
+    assert any('"geoshape"' in s for s in charts)  # the map of the seven counties
+    table = app.table[0].value.reset_index()
+    names = [c[lang] for c in load_catalogue().counties]
+    assert sorted(table[WORDS[lang]["county"]]) == sorted(names) and len(names) == 7
+    base = api.run(scenario("baseline.yaml", app))
+    year = base.years[-1]
+    rows = base.summary[(base.summary.metric == "rural_income_per_capita") & (base.summary.year == year)
+                        & (base.summary.county != "all") & (base.summary.scenario == "baseline")]
+    expected = rows.sort_values("impact_mean", ascending=False).county.map({c["id"]: c[lang] for c in load_catalogue().counties})
+    assert list(table[WORDS[lang]["county"]]) == list(expected)  # sorted by effect, largest first
+    for _, r in rows.iterrows():
+        meaning = verdict("rural_income_per_capita", r.impact_mean, r.impact_p05, r.impact_p95)
+        shown = table.set_index(WORDS[lang]["county"]).loc[{c["id"]: c[lang] for c in load_catalogue().counties}[r.county], WORDS[lang]["meaning"]]
+        assert (shown == WORDS[lang]["chance"]) == (meaning == "chance")
+
+
+def test_counties_of_a_what_if_show_the_difference_from_the_baseline(app):
+    app.slider(key="w.funds.fiscal").set_value(2.0)
+    next(b for b in app.button if b.key == "run").click()
+    app.run()
+    go(app, "counties")
     no_exceptions(app)
-    assert "Anding" in list(app.dataframe[0].value["County"])
+    assert app.radio(key="w.cty.of").value == "vs_baseline"
+    assert "较基准" in app.table[0].value.columns
 
 
-def test_runs_lists_this_sessions_runs_and_the_registry(app):
+def test_runs_lists_this_sessions_runs_and_the_registry(monkeypatch, tmp_path):
+    from tests.app.apptest import new_app
+
+    monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
+    app = new_app(**{"w.run.seed": 7}).run()  # a seed no other test runs: computed here, not kept from another test
     go(app, "runs")
     no_exceptions(app)
     session = app.dataframe[0].value
     assert len(session) >= 1 and session["运行编号"].str.startswith("qd-").all()
-    shown = " ".join(i.value for i in app.info)
-    assert "登记册" in shown  # an empty registry (temporary home), or none installed
+    registry = app.dataframe[1].value
+    assert set(session["运行编号"]) <= set(registry["运行编号"])  # the app records its runs
 
 
-def test_method_cites_the_current_run(app):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_method_cites_the_run_and_names_everything(app, lang):
     run_id = next(c.value for c in app.caption if c.value.startswith("运行编号 ")).split()[1]
+    if lang == "en":
+        english(app)
     go(app, "method")
     no_exceptions(app)
-    assert app.title[0].value == "方法与引用"
     assert run_id in app.code[0].value
-    assert len(app.dataframe[0].value) > 0
-    assert len(app.dataframe[1].value) > 10
+    text = " ".join(str(tb.value.to_string()) for tb in app.table) + app.dataframe[0].value.to_string()
+    raw = ["fiscal_funds_total", "rural_population_2021", "e+0", "qdsim_assumption", "input_echo", "holdout"]
+    for word in raw + (["input", "calibrated", "assumption", "behavioural"] if lang == "zh" else []):
+        assert word not in text, word
+    targets = app.table[0].value
+    assert len(targets) > 5 and ("类别" if lang == "zh" else "Class") in targets.columns

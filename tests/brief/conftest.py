@@ -24,3 +24,18 @@ def rendered(tiny_run_dir, briefs, tmp_path_factory):
             p.write_bytes(render(tiny_run_dir, lang=lang, fmt=fmt))
             paths[lang, fmt] = p
     return paths
+
+
+@pytest.fixture(scope="session")
+def whatif_run_dir(tmp_path_factory):
+    """A what-if (the cooperation stops after 2025) at the tiny settings, paired with its baseline, written as a run folder."""
+    from qdsim import api
+    from tests.conftest import SCENARIOS, TINY
+
+    result = api.run(api.load_scenario(SCENARIOS / "stop-after-2025.yaml"), **TINY)
+    return result.write(tmp_path_factory.mktemp("runs") / "stop")
+
+
+@pytest.fixture(scope="session")
+def whatif_briefs(whatif_run_dir):
+    return {lang: build(whatif_run_dir, lang) for lang in LANGS}

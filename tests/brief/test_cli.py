@@ -23,7 +23,7 @@ def test_writes_each_language_and_format(tiny_run_dir, tmp_path):
     assert r.exit_code == 0, r.output
     names = sorted(p.name for p in out.iterdir())
     assert names == ["baseline-brief-en.html", "baseline-brief-en.md", "baseline-brief-zh.html", "baseline-brief-zh.md", "figures"]
-    assert len(list((out / "figures").glob("*.png"))) == 8
+    assert len(list((out / "figures").glob("*.png"))) == 2 * 5  # each language's five charts
     md = (out / "baseline-brief-en.md").read_text(encoding="utf-8")
     assert "![Figure 1." in md and "(figures/baseline-en-income-series.png)" in md
     assert (out / "baseline-brief-zh.html").read_text(encoding="utf-8").count("<h1>政策简报") == 1

@@ -17,24 +17,30 @@ from qdsim.brief.source import from_dir, from_result
 
 from .helpers import numbers
 
-SECTIONS = ["findings", "charts", "counties", "scenario", "methods", "assumptions", "limitations", "sources", "citation", "appendix"]
+SECTIONS = ["findings", "cost", "charts", "counties", "scenario", "methods", "assumptions", "limitations", "sources", "citation", "appendix"]
 
 
-def csv_value(summary: pd.DataFrame, tr) -> float:
-    d = summary
-    hit = d[(d.scenario == tr.scenario) & (d.metric == tr.metric) & (d.county == tr.county) & (d.year == tr.year)]
+def csv_value(run_dir, tr) -> float:
+    """The cell a trace names, read independently from summary.csv or cost.csv."""
+    if tr.source == "cost.csv":
+        d = pd.read_csv(run_dir / "cost.csv")
+        against, measure = tr.metric.split(":")
+        hit = d[(d.scenario == tr.scenario) & (d.against.fillna("") == against) & (d.measure == measure) & (d.end == tr.year)]
+    else:
+        d = pd.read_csv(run_dir / "summary.csv")
+        hit = d[(d.scenario == tr.scenario) & (d.metric == tr.metric) & (d.county == tr.county) & (d.year == tr.year)]
     assert len(hit) == 1, tr
     return float(hit.iloc[0][tr.stat])
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_traced_number_equals_summary_csv(briefs, tiny_run_dir, lang):
-    """Re-read summary.csv independently: each number the brief printed is that cell, formatted."""
-    summary = pd.read_csv(tiny_run_dir / "summary.csv")
+    """Re-read summary.csv (and cost.csv) independently: each number the brief printed is that cell, formatted."""
     traces = briefs[lang].traces
     assert len(traces) > 60  # findings, county table, households
+    assert {t.source for t in traces} == {"summary.csv", "cost.csv"}
     for tr in traces:
-        v = csv_value(summary, tr)
+        v = csv_value(tiny_run_dir, tr)
         assert v == tr.value, tr
         assert show(v, tr.unit, lang, tr.how) == tr.full, tr
         assert tr.text and tr.text in tr.full, tr
@@ -50,7 +56,7 @@ def test_findings_and_county_table_hold_no_untraced_number(briefs, lang):
     b = briefs[lang]
     traced = {n for t in b.traces for n in numbers(t.text)}
     allowed = traced | {str(y) for y in range(2021, 2036)} | {"90"}
-    findings = [x for x in b.section("findings") if isinstance(x, Bullets)]
+    findings = [x for x in b.section("findings") if isinstance(x, Bullets) and x.role == "findings"]
     assert len(findings) == 1 and len(findings[0].items) >= 7
     texts = list(findings[0].items)
     (county_table,) = [x for x in b.section("counties") if isinstance(x, Table)]
@@ -73,7 +79,8 @@ def test_sections_in_order(briefs, lang):
     anchors = [b.anchor for b in briefs[lang].blocks if isinstance(b, Heading) and b.level == 1]
     assert anchors == SECTIONS
     figures = [b for b in briefs[lang].blocks if isinstance(b, Figure)]
-    assert len(figures) == 4 and all(f.png.startswith(b"\x89PNG") for f in figures)
+    assert [f.name for f in figures] == ["income-series", "income-impact", "monitored-series", "income-counties", "income-map"]
+    assert all(f.png.startswith(b"\x89PNG") for f in figures)
 
 
 def test_citation_block(briefs, tiny_run_dir):
@@ -90,7 +97,7 @@ def test_methods_and_limitations_follow_the_manifest(briefs, tiny_run):
     zh = "\n".join(_text(x) for x in briefs["zh"].section("methods"))
     assert "共2次重复" in zh and "0.4%" in zh
     calibrated = bool(tiny_run.manifest.get("calibration"))
-    assert ("对" in zh and "个2021–2024年报道数字拟合" in zh) if calibrated else ("未记录校准结果" in zh)
+    assert ("近似贝叶斯计算" in zh) if calibrated else ("未记录校准结果" in zh)
     lim = briefs["en"].section("limitations")[0].items
     assert any("Only 2 replicates" in x for x in lim) and any("chance only" in x for x in lim)
 
@@ -109,7 +116,13 @@ def test_baseline_levers_are_listed_as_the_baseline(briefs):
     (table,) = [x for x in sec if isinstance(x, Table)]
     assert table.header[1:] == ["2021", "2022", "2023", "2024", "2025–2030"]
     fiscal = table.rows[0]
-    assert fiscal[0] == "青岛财政帮扶资金" and fiscal[1] == "4.05亿元" and fiscal[-1] == "5亿元"
+    funds = briefs["zh"]  # the baseline's own funds, as the scenario file gives them
+    from qdsim.format import planner_number
+    from qdsim.scenario import load_scenario
+
+    base = load_scenario("baseline").levers.funds.fiscal
+    assert fiscal[0] == "青岛财政帮扶资金" and fiscal[1] == planner_number(base[2021], "元") and fiscal[-1] == planner_number(base[max(base)], "元")
+    assert funds.lang == "zh"
 
 
 @pytest.fixture
@@ -140,7 +153,11 @@ def test_levers_that_differ_from_the_baseline(copied_run):
     rows = {r[0]: r[1:] for r in table.rows}
     assert "2026–2030" in table.header
     assert rows["每名稳定就业者交通及稳岗补贴"][0] == "1,500元（基准 935元）"
-    assert rows["青岛财政帮扶资金"][-1] == "0元（基准 5亿元）"  # stopped after 2025
+    from qdsim.format import planner_number
+    from qdsim.scenario import load_scenario
+
+    last = load_scenario("baseline").levers.funds.fiscal
+    assert rows["青岛财政帮扶资金"][-1] == f"0元（基准 {planner_number(last[max(last)], '元')}）"  # stopped after 2025
     assert "资金投向：产业" not in rows  # shares unchanged: not listed
 
 
@@ -202,36 +219,53 @@ def test_without_sensitivity_the_brief_says_so(briefs):
     assert all(row[-1] == "calibrated" for row in table.rows) and table.rows
 
 
-CALIBRATION = {  # the shape `qdsim calibrate` records (calibrated.yaml provenance), trimmed
-    "method": "Bounded nonlinear least squares", "date": "2026-11-28T10:00:00+00:00", "qdsim_version": "0.1.0",
-    "commit": "0123456789abcdef0123", "replicates": 20, "tolerance": 0.05,
+CALIBRATION = {  # the shape `qdsim calibrate` records (calibrated.yaml provenance), trimmed; made-up numbers
+    "method": "ABC-SMC", "date": "2026-11-28T10:00:00+00:00", "qdsim_version": "0.1.0",
+    "commit": "0123456789abcdef0123", "settings": {"replicates": 20}, "all_within_tolerance": True,
     "targets": [
+        {"figure": "projects_total", "label": {"zh": "实施项目", "en": "Projects"}, "unit": "个", "class": "accounting", "role": "check",
+         "reported": 864, "model_mean": 850, "model_p05": 840, "model_p95": 860, "error": -0.016, "within_tolerance": True},
         {"figure": "consumption_sales_2024", "label": {"zh": "2024年帮助销售定西农特产品", "en": "Dingxi products sold in 2024"},
-         "unit": "元", "reported": 1.955e9, "fitted": True, "model_mean": 1.93e9, "model_p05": 1.90e9, "model_p95": 1.96e9,
-         "error": -0.0128, "holdout_error": -0.02, "prior_error": -0.3},
+         "unit": "元", "class": "behavioural", "role": "fit", "reported": 1.955e9, "model_mean": 1.93e9, "model_p05": 1.90e9,
+         "model_p95": 1.96e9, "error": -0.0128, "within_tolerance": True},
+        {"figure": "stable_employment_2025", "label": {"zh": "2025年稳定就业", "en": "Stable employment 2025"}, "unit": "人次",
+         "class": "behavioural", "role": "holdout", "reported": 30000, "model_mean": 40000, "model_p05": 38000, "model_p95": 42000,
+         "error": 0.333, "within_tolerance": False},
         {"figure": "greenhouse_cycles_demo", "label": {"zh": "设施蔬菜大棚示范茬数", "en": "Greenhouse crops a year"},
-         "unit": "茬/年", "reported": 2, "fitted": False, "model_mean": 2, "model_p05": 2, "model_p95": 2,
-         "error": 0.0, "holdout_error": 0.0, "prior_error": 0.0},
+         "unit": "茬/年", "class": "input_echo", "role": "check", "reported": 2, "model_mean": 2, "model_p05": 2, "model_p95": 2,
+         "error": 0.0, "within_tolerance": True},
     ],
-    "parameters": [{"id": "showroom_sales", "value": 5.5e7, "compatible_range": [5.0e7, 6.1e7]}],
-    "fit": {"all_within_tolerance": True, "evaluations": 12},
+    "parameters": [{"id": "showroom_sales", "value": 5.5e7}],
 }
 
 
-def test_calibration_fit_is_reported_when_recorded(copied_run):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_calibration_target_is_classed_and_only_behavioural_evidence_counts_as_fit(copied_run, lang):
     _edit_manifest(copied_run, lambda m: m.update(calibration=CALIBRATION))
+    b = sections.Context(from_dir(copied_run), lang, None)
+    sections.methods.add(b)
+    text = "\n".join(_text(x) for x in b.brief.blocks)
+    (fit,) = [x for x in b.brief.blocks if isinstance(x, Table)]
+    classes = [r[1] for r in fit.rows]
+    roles = [r[2] for r in fit.rows]
+    if lang == "zh":
+        assert "于2026-11-28（qdsim 0.1.0，提交 0123456789ab）" in text
+        assert classes == ["行为证据", "行为证据", "会计恒等", "输入回显"] and roles == ["拟合", "留出检验", "仅核对", "仅核对"]
+        # 1 of 1 fitted and 0 of 1 held-out behavioural targets; the accounting and input-echo ones are not counted
+        assert "1个拟合的行为目标中1个在容差内，1个留出检验的行为目标中0个在容差内；2个会计恒等和输入回显目标只核对" in text
+        assert fit.rows[0][:5] == ["2024年帮助销售定西农特产品", "行为证据", "拟合", "19.55亿元", "19.3亿元（19–19.6亿元）"]
+    else:
+        assert classes == ["behavioural evidence", "behavioural evidence", "accounting", "input echo"]
+        assert "1 of the 1 fitted behavioural targets are within their tolerance, and 0 of the 1 held-out" in text
+
+
+def test_an_unclassified_record_makes_no_claim_of_fit(copied_run):
+    record = {**CALIBRATION, "targets": [{k: v for k, v in x.items() if k not in ("class", "role")} for x in CALIBRATION["targets"]]}
+    _edit_manifest(copied_run, lambda m: m.update(calibration=record))
     b = sections.Context(from_dir(copied_run), "zh", None)
     sections.methods.add(b)
-    sections.assumptions.add(b)
     text = "\n".join(_text(x) for x in b.brief.blocks)
-    assert "于2026-11-28（qdsim 0.1.0，提交 0123456789ab）" in text and "对1个2021–2024年报道数字拟合" in text
-    assert "全部目标的误差都在±5%以内" in text
-    fit, params = [x for x in b.brief.blocks if isinstance(x, Table)]
-    assert fit.rows[0] == ["2024年帮助销售定西农特产品", "19.55亿元", "19.30亿元（19.00–19.60亿元）", "-1.3%", "-2.0%"]
-    assert fit.rows[1][0] == "设施蔬菜大棚示范茬数（仅检验）"
-    assert "与报道数字相容的取值" in params.header
-    showroom = next(r for r in params.rows if "(showroom_sales)" in r[0])
-    assert showroom[4] == "50,000,000–61,000,000"
+    assert "没有分类" in text and "不据此声称模型拟合良好" in text
 
 
 def test_calibration_of_another_shape_is_listed_as_it_is(copied_run):
@@ -280,7 +314,7 @@ def test_assumption_interval_is_quoted_when_the_run_drew_parameters(tiny_run, br
     assert data.intervals == ("chance", "assumption")
     b = sections.Context(data, "zh", None)
     sections.findings.add(b)
-    first = b.brief.blocks[1].items[0]
+    first = next(x for x in b.brief.blocks if isinstance(x, Bullets) and x.role == "findings").items[0]
     assert "参数假设区间" in first
     stats = {t.stat for t in b.brief.traces if t.metric == "rural_income_per_capita"}
     assert {"impact_assumption_p05", "impact_assumption_p95"} <= stats
@@ -315,4 +349,21 @@ def test_overridden_parameters_are_listed_with_their_default(copied_run):
     assert "本情景改动了1个行为参数" in text and "和本情景改动的参数" in text
     row = next(r for x in b.brief.blocks if isinstance(x, Table) and x.role == "parameters" for r in x.rows if "(wage_qingdao)" in r[0])
     default = next(p["default"] for p in data.manifest["parameters"] if p["id"] == "wage_qingdao")
-    assert row[1] == "5,000" and row[-1].endswith(f"本情景设定（默认 {default:,.0f}）")
+    assert row[1] == "5,000元/月" and row[-1].endswith(f"本情景设定（默认 {default:,.0f}）")
+
+
+def test_the_income_caveat_says_which_series(copied_run):
+    """Fitted to Dingxi's own figure when the calibration record says so; else the model's level, pinned by composition."""
+    record = {"targets": [{"figure": "rural_income_2022", "metric": "rural_income_per_capita", "reading": "2022", "unit": "元/人",
+                           "class": "behavioural", "role": "fit", "reported": 10425.0, "model_mean": 10400.0, "error": -0.002}]}
+    _edit_manifest(copied_run, lambda m: m.update(calibration=record))
+    b = sections.Context(from_dir(copied_run), "zh", None)
+    sections.findings.add(b)
+    (caveats,) = [x for x in b.brief.blocks if isinstance(x, Bullets) and x.role == "caveats"]
+    assert "按定西本市2022年的公开数字（10,425元/人）校准" in caveats.items[0]
+    assert "总量" in caveats.items[1] and "务工就业人数的影响" in caveats.items[1]
+    _edit_manifest(copied_run, lambda m: m.update(calibration={}))
+    b = sections.Context(from_dir(copied_run), "en", None)
+    sections.findings.add(b)
+    (caveats,) = [x for x in b.brief.blocks if isinstance(x, Bullets) and x.role == "caveats"]
+    assert "Dingxi's own income series is not in the sources" in caveats.items[0]

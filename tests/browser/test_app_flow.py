@@ -1,10 +1,16 @@
 """The planner's main flow in a real browser (headless Debian Chromium).
 
-Starts ``streamlit run streamlit_app.py`` on a free local port, moves a
-slider, runs, checks that the numbers and the chart change, downloads the
-scenario YAML and the summary, reruns the YAML through :mod:`qdsim.api` to
-the same numbers, downloads the brief, uploads a bad file, and saves the
-screenshots of the README and the planner's guide (``docs/images/`` when QDSIM_SCREENSHOTS=docs/images).
+Starts ``streamlit run streamlit_app.py`` on a free local port and asks the
+planner's question at the app's default settings (20 replicates, 2% of
+households): halve the fiscal funds from 2026, Run, see the provisional
+results and then the final ones, each card's difference from the baseline
+with its interval and the within-chance label; download the scenario YAML and
+the summary and rerun the YAML through :mod:`qdsim.api` to the same numbers;
+download the brief; the counties page with its map, the compare page with its
+differences and effect per 亿元; the main flow again in English; a bad
+upload. Saves the screenshots of the README and the planner's guide
+(``docs/images/`` when QDSIM_SCREENSHOTS=docs/images) and prints the time
+from Run to results.
 
 Skipped only where there is no Chromium and the CI variable is not set: in
 CI a missing browser is a failure, not a skip.
@@ -28,7 +34,7 @@ import pytest
 
 from qdsim import api
 from qdsim.app.results import KEY_METRICS, csv_bytes, row
-from qdsim.format import planner_number
+from qdsim.format import period_word, planner_number
 from qdsim.metrics import catalogue
 
 pytestmark = pytest.mark.browser
@@ -115,7 +121,8 @@ def page(server):
 
 
 def card(page: Page, metric: str, lang: str = "zh") -> str:
-    name = catalogue()[metric].name(lang)
+    period = period_word(metric, lang)
+    name = f"{catalogue()[metric].name(lang)}（{period}）" if lang == "zh" else f"{catalogue()[metric].name(lang)} ({period})"
     box = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").get_by_text(name, exact=True))
     return box.get_by_test_id("stMetricValue").inner_text().strip()
 
@@ -155,64 +162,118 @@ def trend_chart(page: Page) -> bytes:
     return chart.screenshot()
 
 
-def test_move_a_slider_run_download_and_reproduce(page: Page):
-    expect(page.get_by_test_id("stMetric").first).to_be_visible()
+def run_and_time(page: Page, before_id: str, lang: str) -> float:
+    """Press Run; wait for the provisional results, then the final state; seconds from the press to the final results."""
+    started = time.perf_counter()
+    page.get_by_role("button", name=RUN[lang]).first.click()
+    expect(page.get_by_text(PROVISIONAL[lang]).first).to_be_visible()  # the first replicates, while the rest run
+    expect(footer(page)).not_to_contain_text(before_id)  # the new run's footer, not the old one still shown
     wait_idle(page)
+    expect(page.get_by_text(DONE[lang]).first).to_be_visible()  # a clear final state
+    return time.perf_counter() - started
+
+
+RUN = {"zh": "运行", "en": "Run"}
+PROVISIONAL = {"zh": re.compile("^暂定结果"), "en": re.compile("^Provisional")}
+DONE = {"zh": re.compile("^已完成：模拟"), "en": re.compile("^Done: ")}
+CHANCE = {"zh": "在随机波动范围内", "en": "within chance variation"}
+
+
+def test_halve_fiscal_funds_see_the_difference_download_and_reproduce(page: Page):
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()
+    wait_idle(page)  # the baseline at the default settings (20 replicates, 2%): the what-if reuses it
     expect(page.get_by_role("heading", name="情景推演", exact=True)).to_be_visible()
     baseline_id = footer_run_id(page)
-    before = {m: card(page, m) for m in KEY_METRICS}
-    chart_before = trend_chart(page)
 
-    # move the fiscal-funds slider from 5.00 to 7.00亿元 (40 steps of 0.05) and run
+    # the planner's question: what if Qingdao halves its fiscal funds from 2026?
     slider = page.get_by_role("slider", name="青岛财政帮扶资金（亿元/年）")
+    start = float(slider.get_attribute("aria-valuetext"))
     slider.focus()
-    for _ in range(40):
-        slider.press("ArrowRight")
-    expect(slider).to_have_attribute("aria-valuetext", "7.00")
-    started = time.perf_counter()
-    page.get_by_role("button", name="运行").first.click()
-    expect(page.get_by_text(re.compile(r"青岛财政帮扶资金（亿元/年）：5亿元 → 7亿元"))).to_be_visible()
-    expect(footer(page)).not_to_contain_text(baseline_id)  # the new run's footer, not the old one still shown
-    wait_idle(page)
-    seconds = time.perf_counter() - started
+    for _ in range(round(start / 2 / 0.05)):
+        slider.press("ArrowLeft")
+    half = slider.get_attribute("aria-valuetext")
+    assert abs(float(half) - start / 2) <= 0.05
+    seconds = run_and_time(page, baseline_id, "zh")
+    expect(page.get_by_text(re.compile(rf"青岛财政帮扶资金（亿元/年）：{start:g}亿元 → {float(half):g}亿元（2026年起）"))).to_be_visible()
     run_id = footer_run_id(page)
     assert run_id != baseline_id
-    after = {m: card(page, m) for m in KEY_METRICS}
-    assert after["consumption_sales"] != before["consumption_sales"]
-    assert after["rural_income_per_capita"] != before["rural_income_per_capita"]
-    assert trend_chart(page) != chart_before
-    print(f"what-if run answered in {seconds:.1f} s (run {run_id})")
+    print(f"what-if (20 replicates, 2%) from Run to final results: {seconds:.1f} s (run {run_id})")
+
+    # every card: its difference from the baseline with its interval; some differences are within chance
+    descriptions = page.get_by_test_id("stMetricDelta").all_inner_texts()
+    assert len(descriptions) == len(KEY_METRICS)
+    expect(page.get_by_text(re.compile(r"^较基准 .*（90%区间 .* 至 .*）")).first).to_be_visible()
+    page.get_by_role("tab", name="数据表").click()
+    expect(page.get_by_test_id("stTable").get_by_text(CHANCE["zh"]).first).to_be_visible()
 
     # the downloaded YAML, run by the library, gives the same numbers (summary byte for byte)
     yaml_text = download(page, "情景文件 YAML").decode("utf-8")
     summary_csv = download(page, "summary.csv")
-    scenario = api.loads_scenario(yaml_text, "downloaded.yaml")
-    rerun = api.run(scenario, workers=1)
-    assert rerun.run_id == run_id
-    assert csv_bytes(rerun.summary) == summary_csv
+    rerun = api.run(api.loads_scenario(yaml_text, "downloaded.yaml"), workers=2)
+    assert rerun.run_id == run_id and csv_bytes(rerun.summary) == summary_csv
     year = rerun.years[-1]
     for m in KEY_METRICS:
-        assert after[m] == planner_number(row(rerun, m, year)["mean"], catalogue()[m].unit, "zh")
-    # the brief of the run shown (rendered when asked for)
+        assert card(page, m) == planner_number(row(rerun, m, year)["mean"], catalogue()[m].unit, "zh")
+    # the brief of the run shown leads with the difference from the baseline
     brief = download(page, "简报 HTML").decode("utf-8")
-    assert run_id in brief and "<html" in brief.lower()
-
+    assert run_id in brief and brief.index("回答：本情景与基准情景相比") < brief.index("其次：与无协作相比")
+    page.get_by_role("tab", name="趋势").click()
     shoot(page, "app-zh.png")
 
 
-def test_switch_to_english(page: Page):
+def test_counties_show_the_map_and_the_sorted_differences(page: Page):
+    page.get_by_role("link", name="分县结果").click()
+    expect(page.get_by_role("heading", name="分县结果", exact=True)).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_test_id("stVegaLiteChart").nth(2)).to_be_visible()  # the map, the sorted bars, a county's series
+    expect(page.get_by_text("较基准", exact=True).first).to_be_visible()
+    shoot(page, "counties-zh.png")
+
+
+def test_compare_shows_differences_and_effect_per_100m(page: Page):
+    page.get_by_role("link", name="情景比较").click()
+    expect(page.get_by_role("heading", name="情景比较", exact=True)).to_be_visible()
+    wait_idle(page)
+    tables = page.get_by_test_id("stTable")
+    expect(tables.first.get_by_text("差别90%区间")).to_be_visible()
+    expect(page.get_by_text("每亿元增收（90%区间）").first).to_be_visible()
+    shoot(page, "compare-zh.png")
+
+
+def test_the_main_flow_in_english(page: Page):
+    page.get_by_role("link", name="情景推演").click()
+    expect(page.get_by_role("heading", name="情景推演", exact=True)).to_be_visible()
+    wait_idle(page)
     page.get_by_text("English", exact=True).click()
     expect(page.get_by_role("heading", name="What-if", exact=True)).to_be_visible()
     wait_idle(page)
-    expect(page.get_by_test_id("stMetricLabel").get_by_text("Rural disposable income per capita")).to_be_visible()
+    expect(page.get_by_test_id("stMetricLabel").get_by_text("Rural disposable income per capita (annual)")).to_be_visible()
+    before = footer_run_id(page)
+    slider = page.get_by_role("slider", name="Qingdao fiscal assistance funds (亿元 = CNY 100m a year)")
+    slider.focus()
+    for _ in range(20):  # a raise of about 1 亿元 a year
+        slider.press("ArrowRight")
+    seconds = run_and_time(page, before, "en")
+    print(f"English what-if from Run to final results: {seconds:.1f} s")
+    expect(page.get_by_text(re.compile(r"^vs baseline .*\(90% interval .* to .*\)")).first).to_be_visible()
     assert "CNY" in card(page, "consumption_sales", "en")
     shoot(page, "app-en.png")
+    page.get_by_role("link", name="Compare").click()
+    expect(page.get_by_role("heading", name="Compare", exact=True)).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_text("Income gain per 亿元 (90% interval)").first).to_be_visible()
+    page.get_by_role("link", name="Counties").click()
+    expect(page.get_by_role("heading", name="Counties", exact=True)).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_test_id("stVegaLiteChart").nth(1)).to_be_visible()
     page.get_by_text("中文", exact=True).click()
-    expect(page.get_by_role("heading", name="情景推演", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="分县结果", exact=True)).to_be_visible()
     wait_idle(page)
 
 
 def test_upload_a_bad_file_shows_line_and_field(page: Page):
+    page.get_by_role("link", name="情景推演").click()
+    wait_idle(page)
     page.get_by_text("载入情景文件（YAML）").first.click()
     page.locator("input[type=file]").first.set_input_files(
         files=[{"name": "bad.yaml", "mimeType": "application/x-yaml",
@@ -221,16 +282,3 @@ def test_upload_a_bad_file_shows_line_and_field(page: Page):
     error = page.get_by_test_id("stAlertContentError")
     expect(error).to_contain_text("bad.yaml:5: levers.funds.fiscal:")
     shoot(page, "upload-error-zh.png")
-
-
-def test_compare_and_counties_pages(page: Page):
-    page.get_by_role("link", name="情景比较").click()
-    expect(page.get_by_role("heading", name="情景比较", exact=True)).to_be_visible()
-    wait_idle(page)
-    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
-    shoot(page, "compare-zh.png")
-    page.get_by_role("link", name="分县结果").click()
-    expect(page.get_by_role("heading", name="分县结果", exact=True)).to_be_visible()
-    wait_idle(page)
-    expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
-    shoot(page, "counties-zh.png")

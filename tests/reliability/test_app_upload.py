@@ -137,5 +137,5 @@ def test_the_compare_page_runs_at_most_max_compare_scenarios_at_once(tmp_path, m
     no_exceptions(at)
     limit = 8  # MAX_COMPARE in qdsim/app/pages/compare.py (a page module draws itself when imported)
     assert len(at.session_state["w.cmp.choice"]) == limit
-    assert len(at.dataframe[0].value) == limit  # the comparison table: one row per scenario run
+    assert len(at.table[0].value) == limit  # the comparison table (shown whole: st.table): one row per scenario run
     assert files_under(tmp_path) == set()

@@ -63,6 +63,10 @@ print(json.dumps({"seconds": time.monotonic() - t0, "latency": max(latencies), "
 """
 
 N_POINTS = 8
+#: the runs the app records too: the sessions' baseline and their what-if (the same settings and change: one run each)
+APP_RUNS = 2
+#: every run in the end: the batch's points, the command line's three, the app's
+ALL_RUNS = N_POINTS + 3 + APP_RUNS
 #: a generous bound for everything on a shared 2-core machine (alone, it all takes about 15 s)
 BOUND_S = 180
 
@@ -74,7 +78,7 @@ def test_two_app_sessions_a_batch_and_runs_share_one_registry(tmp_path, monkeypa
     monkeypatch.setenv("QDSIM_HOME", str(home))
     path = tiny_batch(tmp_path / "in", wages=[3000 + 100 * i for i in range(N_POINTS)])
     t0 = time.monotonic()
-    sessions = [subprocess.Popen([sys.executable, "-c", SESSION, str(ROOT), str(N_POINTS + 3)], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+    sessions = [subprocess.Popen([sys.executable, "-c", SESSION, str(ROOT), str(ALL_RUNS)], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
     assert [s.stdout.readline().strip() for s in sessions] == ["ready", "ready"]
     batch = subprocess.Popen([sys.executable, "-m", "qdsim.cli", "batch", str(path), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet"],
@@ -95,13 +99,13 @@ def test_two_app_sessions_a_batch_and_runs_share_one_registry(tmp_path, monkeypa
     for rep in reports:
         assert rep["whatif"]  # each session ran its own what-if
         assert rep["latency"] < 20, rep  # reading the registry never waited for the writers (their busy timeout is 30 s)
-        assert rep["rows"][-1] == N_POINTS + 3, rep  # and, in the end, every run
+        assert rep["rows"][-1] == ALL_RUNS, rep  # and, in the end, every run
     assert any(rep["rows"][0] < N_POINTS for rep in reports), reports  # a session read the registry while the batch wrote it
     with sqlite3.connect(home / "registry.db") as con:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     runs = RunStore(home / "registry.db").list_runs(limit=1000)
     points = pd.read_csv(tmp_path / "out" / "points.csv")
     assert list(points.status) == ["computed"] * N_POINTS
-    assert len(runs) == N_POINTS + 3 and len({r["run_id"] for r in runs}) == len(runs)
+    assert len(runs) == ALL_RUNS and len({r["run_id"] for r in runs}) == len(runs)
     assert {r["run_id"] for r in runs} >= set(points.run_id)
     assert all(r["status"] == "done" and r["attempts"] == 1 and outputs_ok(r["out_dir"], r["run_id"]) for r in runs)  # each recorded once

@@ -37,11 +37,19 @@ def model_text(spec: scenario_builder.LeverSpec, value: float) -> str:
     return display_text(spec, spec.to_display(value))
 
 
-def _calibrated_help(spec: scenario_builder.LeverSpec, ranges) -> str | None:
-    if spec.key not in ranges:
-        return None
-    lo, hi = ranges[spec.key]
-    return t("form.calibrated", lo=model_text(spec, lo), hi=model_text(spec, hi), limit=model_text(spec, FACTOR * hi))
+#: lever kinds whose values past FACTOR × the calibrated maximum are extrapolation (not shares, which stop at 100%)
+_EXTRAPOLATES = ("money", "count", "area", "per_worker")
+
+
+def _help(spec: scenario_builder.LeverSpec, ranges) -> str:
+    """What the lever does, then (where it has one) its 2021–2024 range and, for amounts, where extrapolation starts."""
+    lines = [t(f"help.{spec.key.removeprefix('w.')}")]
+    if spec.key in ranges and spec.widget != "toggle":
+        lo, hi = ranges[spec.key]
+        lines.append(t("form.reference", lo=model_text(spec, lo), hi=model_text(spec, hi)))
+        if spec.kind in _EXTRAPOLATES and hi > 0:
+            lines.append(t("form.beyond", limit=model_text(spec, FACTOR * hi)))
+    return "\n\n".join(lines)
 
 
 def _slider(spec: scenario_builder.LeverSpec, base: api.Scenario, year: int, ranges) -> None:
@@ -54,14 +62,15 @@ def _slider(spec: scenario_builder.LeverSpec, base: api.Scenario, year: int, ran
     lo, hi, step = kind(lo), kind(max(hi, value)), kind(step)
     if type(value) is not kind:  # the slider wants one number type throughout
         ss[spec.key] = kind(value)
-    st.slider(t(spec.label_key), min_value=lo, max_value=hi, step=step, format=spec.fmt, key=spec.key, help=_calibrated_help(spec, ranges))
+    st.slider(t(spec.label_key), min_value=lo, max_value=hi, step=step, format=spec.fmt, key=spec.key, help=_help(spec, ranges))
 
 
 def _lever(spec: scenario_builder.LeverSpec, base: api.Scenario, year: int, ranges) -> None:
     if spec.widget == "toggle":
-        st.toggle(t(spec.label_key), key=spec.key, help=_calibrated_help(spec, ranges))
+        st.toggle(t(spec.label_key), key=spec.key, help=_help(spec, ranges))
     elif spec.kind == "event":
-        st.slider(t(f"{spec.label_key}.severity"), min_value=0.0, max_value=1.0, step=0.05, format="%.2f", key=f"{spec.key}.severity")
+        st.slider(t(f"{spec.label_key}.severity"), min_value=0.0, max_value=1.0, step=0.05, format="%.2f", key=f"{spec.key}.severity",
+                  help=_help(spec, ranges))
         st.multiselect(t(f"{spec.label_key}.years"), options=base.period.years, key=f"{spec.key}.years")
     else:
         _slider(spec, base, year, ranges)
@@ -75,7 +84,7 @@ def _shares(specs: list[scenario_builder.LeverSpec], ranges) -> None:
             st.session_state[spec.key] = float(st.session_state[spec.key])
         with cols[i % 2]:
             st.number_input(t(spec.label_key), min_value=0.0, max_value=100.0, step=0.1, format="%.1f", key=spec.key,
-                            help=_calibrated_help(spec, ranges))
+                            help=_help(spec, ranges))
     st.caption(t("form.shares_note"))
 
 

@@ -20,10 +20,13 @@ PAGES = (
     ("method.py", "page.method", ":material/menu_book:", "method"),
 )
 
-#: small touches: metric values that fit a third of the results column
+#: small touches: metric values that fit a third of the results column; card titles and table cells wrap instead of being cut
 STYLE = """<style>
 [data-testid="stMetricValue"] { font-size: %s; }
-[data-testid="stMetricLabel"] p { font-size: 0.95rem; font-weight: 600; }
+[data-testid="stMetricLabel"] p { font-size: 0.95rem; font-weight: 600; white-space: normal; overflow: visible; text-overflow: clip; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] > div { overflow: visible; height: auto; }
+[data-testid="stTable"] { overflow-x: auto; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { white-space: normal; word-break: break-word; }
 </style>"""
 #: English units are longer (CNY/person, person-times): a smaller figure keeps them whole
 VALUE_SIZE = {"zh": "1.55rem", "en": "1.3rem"}
@@ -41,13 +44,17 @@ def main() -> None:
         for i, (file, title, icon, url) in enumerate(PAGES)
     ]
     nav = st.navigation(pages)
-    # Off the what-if page, or after a language switch, widget values go back to
-    # session state; on the what-if page they are left alone, so that moved but
-    # not yet submitted sliders of the form survive other widgets' reruns.
+    # Off the what-if page, on arriving at it, or after a language switch, widget
+    # values go back to session state; otherwise the what-if page's are left
+    # alone, so that moved but not yet submitted sliders of the form survive
+    # other widgets' reruns. (Arriving matters: without it the form's widgets in
+    # collapsed groups came back at their minimum after a visit to another page.)
     on_whatif = nav.url_path in ("", PAGES[0][3])  # the default page is served at the root
-    if not on_whatif or st.session_state.get("lang_drawn") != st.session_state["lang"]:
+    page = PAGES[0][3] if on_whatif else nav.url_path
+    ss = st.session_state
+    if not on_whatif or ss.get("page_drawn") != page or ss.get("lang_drawn") != ss["lang"]:
         state.keep_widget_values()
-    st.session_state["lang_drawn"] = st.session_state["lang"]
+    ss["lang_drawn"], ss["page_drawn"] = ss["lang"], page
     with st.sidebar:
         st.markdown(f"### {t('app.title')}")
         st.caption(t("app.tagline"))

@@ -1,23 +1,27 @@
-"""Showing a run: metric cards with intervals, charts, tables, downloads and the footer.
+"""Showing a run: metric cards with their differences and intervals, charts, tables, downloads and the footer.
 
-Every number goes through :func:`qdsim.format.planner_number`; every chart is
-a plain function of the run's ``summary`` (:mod:`qdsim.charts`,
-:mod:`qdsim.app.figures`).
+Every number goes through :mod:`qdsim.format`; every difference is shown
+with its 5–95% interval and what it means (:func:`qdsim.format.verdict`):
+the arrow is green or red by whether the change is good for that metric, and
+grey with "within chance variation" when the interval includes zero. Charts
+are plain functions of the run's ``summary`` (:mod:`qdsim.charts`).
 """
 
 from __future__ import annotations
 
 import math
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
-from qdsim import api
-from qdsim.app import figures
+from qdsim import api, charts
 from qdsim.app.i18n import lang, t
-from qdsim.format import interval, planner_number
+from qdsim.format import difference, interval, period_word, planner_number, verdict
 from qdsim.metrics import catalogue
 
 #: the cards, in the order a planner reads them
@@ -29,9 +33,9 @@ KEY_METRICS = (
     "monitored_share",
     "village_collective_income",
 )
-#: metrics where a fall is good news (the delta is coloured the other way)
-LOWER_IS_BETTER = frozenset({"monitored_share", "relapse_households", "income_gini"})
-
+#: the colour of a difference's arrow by its verdict (Streamlit's named colours)
+ARROW = {"good": "green", "bad": "red", "chance": "gray", "neutral": "gray", "same": "gray"}
+DEFAULT_METRIC = "rural_income_per_capita"
 
 _KEY = ["scenario", "metric", "county", "year"]
 _indexed: OrderedDict[str, pd.DataFrame] = OrderedDict()  # run ID -> its summary indexed by _KEY
@@ -54,24 +58,49 @@ def row(result: api.RunResult, metric: str, year: int, county: str = "all", coun
     return _by_key(result).loc[(sid, metric, county, year)]
 
 
+def paired(result: api.RunResult) -> bool:
+    """True when the run carries its difference from the baseline (a what-if; not the baseline itself)."""
+    return result.manifest.get("baseline") is not None
+
+
 def metric_name(metric: str) -> str:
     return catalogue()[metric].name(lang())
+
+
+def metric_title(metric: str) -> str:
+    """The metric's name with what one year's value is: 农村居民人均可支配收入（当年）."""
+    return t("res.metric_period", name=metric_name(metric), period=period_word(metric, lang()))
 
 
 def number(value: float, metric: str, signed: bool = False) -> str:
     return planner_number(value, catalogue()[metric].unit, lang(), signed=signed)
 
 
-def _differs(a: float, b: float) -> bool:
-    return not (math.isnan(a) or math.isnan(b) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12))
+class Diff:
+    """A difference of one metric (against the baseline, no cooperation or another scenario) with its interval, as text."""
 
+    def __init__(self, metric: str, mean: float, lo: float, hi: float):
+        unit, lg = catalogue()[metric].unit, lang()
+        self.mean, self.lo, self.hi = float(mean), float(lo), float(hi)
+        self.known = not math.isnan(self.mean)
+        self.verdict = verdict(metric, self.mean, self.lo, self.hi) if self.known else "same"
+        self.text = difference(self.mean, unit, lg) if self.known else "–"
+        self.range = interval(self.lo, self.hi, unit, lg, signed=True) if self.known else "–"
+        self.meaning = t(f"verdict.{self.verdict}") if self.known else ""
 
-DEFAULT_METRIC = "rural_income_per_capita"
+    @classmethod
+    def of(cls, r: pd.Series, metric: str, prefix: str) -> Diff:
+        """From a summary row's ``<prefix>_mean, _p05, _p95`` (prefix: impact, vs_baseline, diff)."""
+        return cls(metric, r[f"{prefix}_mean"], r[f"{prefix}_p05"], r[f"{prefix}_p95"])
+
+    def line(self, against: str) -> str:
+        """'较基准 -83元/人（90%区间 -350元/人 至 +180元/人）· 在随机波动范围内'."""
+        return t("res.diff_line", against=t(against), d=self.text, range=self.range) + (f" · {self.meaning}" if self.verdict in ("chance", "same") else "")
 
 
 def metric_select(where, *, key: str) -> str:
     """A choice among all metrics (rural income first shown); ``key`` should start with ``w.``."""
-    names = {m: metric_name(m) for m in catalogue()}  # labels fixed at draw time, not read back later
+    names = {m: metric_title(m) for m in catalogue()}  # labels fixed at draw time, not read back later
     if st.session_state.get(key) not in names:
         st.session_state[key] = DEFAULT_METRIC
     return where.selectbox(t("res.metric"), options=list(names), format_func=names.get, key=key)
@@ -84,54 +113,58 @@ def year_select(where, years: list[int], *, key: str) -> int:
     return where.selectbox(t("res.year"), options=years, key=key)
 
 
-def cards(result: api.RunResult, baseline: api.RunResult | None, year: int, county: str = "all") -> None:
-    """Key metrics as cards: value, 90% interval, impact against no cooperation, change against the baseline."""
+def card(result: api.RunResult, metric: str, year: int, county: str = "all") -> None:
+    """One metric: its value, its difference from the baseline (or, for the baseline, from no cooperation) with the
+    arrow coloured by meaning, the intervals, and "within chance variation" where the interval includes zero."""
+    r = row(result, metric, year, county)
+    with_base = paired(result)
+    d = Diff.of(r, metric, "vs_baseline" if with_base else "impact")
+    against = "res.vs_baseline" if with_base else "res.vs_cf"
+    st.metric(
+        metric_title(metric), number(r["mean"], metric), delta=d.text if d.known else None, delta_color=ARROW[d.verdict],
+        delta_arrow="off" if d.verdict == "same" else "auto",
+        delta_description=t(against) + (f" · {d.meaning}" if d.verdict in ("chance", "same") else ""),
+        help=catalogue()[metric].definition if lang() == "en" else None,
+    )
+    st.caption(d.line(against))
+    st.caption(t("res.interval", lo=number(r["p05"], metric), hi=number(r["p95"], metric)))
+    if with_base:
+        st.caption(Diff.of(r, metric, "impact").line("res.vs_cf"))
+
+
+def cards(result: api.RunResult, year: int, county: str = "all") -> None:
+    """The key metrics as cards, three to a row."""
     cols = st.columns(3)
     for i, m in enumerate(KEY_METRICS):
-        r = row(result, m, year, county)
-        delta = None
-        if baseline is not None and baseline.run_id != result.run_id:
-            b = row(baseline, m, year, county)
-            if _differs(r["mean"], b["mean"]):
-                delta = number(r["mean"] - b["mean"], m, signed=True)
         with cols[i % 3].container(border=True):
-            st.metric(
-                metric_name(m),
-                number(r["mean"], m),
-                delta=delta,
-                delta_color="inverse" if m in LOWER_IS_BETTER else "normal",
-                delta_description=t("res.vs_baseline") if delta else None,
-                help=catalogue()[m].definition if lang() == "en" else None,
-            )
-            st.caption(t("res.interval", lo=number(r["p05"], m), hi=number(r["p95"], m)))
-            st.caption(
-                t("res.impact", impact=number(r["impact_mean"], m, signed=True),
-                  lo=number(r["impact_p05"], m, signed=True), hi=number(r["impact_p95"], m, signed=True))
-            )
+            card(result, m, year, county)
 
 
-def metrics_table(result: api.RunResult, baseline: api.RunResult | None, year: int, county: str = "all") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(shown, numeric) tables of every metric in one year: value, interval, baseline, impact."""
+def metrics_table(result: api.RunResult, year: int, county: str = "all") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(shown, numeric) tables of every metric in one year: value, difference from the baseline and from no cooperation."""
     shown, numeric = [], []
+    with_base = paired(result)
     for m, meta in catalogue().items():
         r = row(result, m, year, county)
-        b = row(baseline, m, year, county) if baseline is not None else None
-        shown.append({
-            t("col.metric"): meta.name(lang()),
-            t("col.value"): number(r["mean"], m),
-            t("col.interval"): interval(r["p05"], r["p95"], meta.unit, lang()),
-            t("col.baseline"): number(b["mean"], m) if b is not None else "–",
-            t("col.vs_baseline"): number(r["mean"] - b["mean"], m, signed=True) if b is not None else "–",
-            t("col.impact"): number(r["impact_mean"], m, signed=True),
-            t("col.impact_interval"): interval(r["impact_p05"], r["impact_p95"], meta.unit, lang(), signed=True),
-        })
-        numeric.append({
-            "scenario": result.scenario.id, "metric": m, "county": county, "year": year, "unit": meta.unit,
-            "mean": r["mean"], "p05": r["p05"], "p95": r["p95"],
-            "baseline_mean": b["mean"] if b is not None else float("nan"),
-            "impact_mean": r["impact_mean"], "impact_p05": r["impact_p05"], "impact_p95": r["impact_p95"],
-        })
+        base, impact = (Diff.of(r, m, "vs_baseline") if with_base else None), Diff.of(r, m, "impact")
+        line = {t("col.metric"): metric_title(m), t("col.value"): number(r["mean"], m),
+                t("col.interval"): interval(r["p05"], r["p95"], meta.unit, lang())}
+        if base is not None:
+            line |= {t("col.vs_baseline"): base.text, t("col.vs_baseline_interval"): base.range, t("col.meaning"): base.meaning}
+        line |= {t("col.impact"): impact.text, t("col.impact_interval"): impact.range}
+        if base is None:
+            line[t("col.meaning")] = impact.meaning
+        shown.append(line)
+        numeric.append({"scenario": result.scenario.id, "metric": m, "county": county, "year": year, "unit": meta.unit,
+                        **{c: r[c] for c in ("mean", "p05", "p95", "vs_baseline_mean", "vs_baseline_p05", "vs_baseline_p95",
+                                             "impact_mean", "impact_p05", "impact_p95")}})
     return pd.DataFrame(shown), pd.DataFrame(numeric)
+
+
+def table(df: pd.DataFrame, *, key: str) -> None:
+    """A table shown whole: every column and every cell's full text, wrapped to the page (never cut off)."""
+    with st.container(key=key):
+        st.table(df.set_index(df.columns[0]))
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
@@ -139,9 +172,10 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def chart(obj, *, key: str, file_name: str) -> None:
-    """An Altair chart, full width, with its PNG download."""
-    st.altair_chart(obj, width="stretch", key=f"{key}.chart")
-    st.download_button(t("dl.png"), data=lambda: figures.png(obj), file_name=file_name, mime="image/png",
+    """An Altair chart, full width and its own height (the plot keeps its height: titles and legends add to it), with its PNG download."""
+    fit_width = obj.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    st.altair_chart(fit_width, width="stretch", key=f"{key}.chart")
+    st.download_button(t("dl.png"), data=lambda: charts.png(obj), file_name=file_name, mime="image/png",
                        key=f"{key}.png", icon=":material/image:", on_click="ignore")
 
 
@@ -153,57 +187,80 @@ def show(result: api.RunResult, baseline: api.RunResult | None, yaml_text: str, 
     c1, c2 = st.columns(2)
     year = year_select(c1, result.years, key=f"w.{key}.year")
     metric = metric_select(c2, key=f"w.{key}.metric")
-    cards(result, baseline, year)
-    trend_tab, impact_tab, table_tab = st.tabs([t("res.tab.trend"), t("res.tab.impact"), t("res.tab.table")])
-    with trend_tab:
+    cards(result, year)
+    tabs = [t("res.tab.trend")] + ([t("res.tab.vs_baseline")] if paired(result) else []) + [t("res.tab.impact"), t("res.tab.table")]
+    shown = dict(zip(tabs, st.tabs(tabs), strict=True))
+    with shown[t("res.tab.trend")]:
         series = [(t("res.whatif"), result.summary, sid)]
-        if baseline is not None and baseline.run_id != result.run_id:
+        if baseline is not None and paired(result):
             series.append((t("res.baseline"), baseline.summary, baseline.scenario.id))
         series.append((t("res.counterfactual"), result.summary, f"{sid}-counterfactual"))
-        chart(figures.trend(series, metric, lang=lg), key=f"{key}.trend", file_name=f"{sid}-{metric}-{lg}.png")
+        chart(charts.trend(series, metric, lang=lg), key=f"{key}.trend", file_name=f"{sid}-{metric}-{lg}.png")
         st.caption(t("res.trend_caption"))
-    with impact_tab:
-        chart(figures.impact(result.summary, metric, lang=lg), key=f"{key}.impact", file_name=f"{sid}-{metric}-impact-{lg}.png")
+    if paired(result):
+        with shown[t("res.tab.vs_baseline")]:
+            chart(charts.difference_by_year(result.summary, metric, lang=lg, of="vs_baseline", scenario=sid), key=f"{key}.vs_baseline",
+                  file_name=f"{sid}-{metric}-vs-baseline-{lg}.png")
+            st.caption(t("res.vs_baseline_caption"))
+    with shown[t("res.tab.impact")]:
+        chart(charts.difference_by_year(result.summary, metric, lang=lg, of="impact", scenario=sid), key=f"{key}.impact",
+              file_name=f"{sid}-{metric}-impact-{lg}.png")
         st.caption(t("res.impact_caption"))
-    with table_tab:
-        shown, numeric = metrics_table(result, baseline, year)
-        st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}.table")
+    with shown[t("res.tab.table")]:
+        shown_table, numeric = metrics_table(result, year)
+        table(shown_table, key=f"{key}.table")
         st.download_button(t("dl.csv_table"), data=csv_bytes(numeric), file_name=f"{sid}-{year}.csv", mime="text/csv",
                            key=f"{key}.csv", icon=":material/table:", on_click="ignore")
     downloads(result, yaml_text, key=key)
     footer(result)
 
 
+def live(where, *, every: float = 0.4) -> Callable[[api.RunResult], None]:
+    """A ``partial`` callback for :func:`qdsim.api.run`: the cards of the replicates done so far, redrawn in ``where``.
+
+    At most one redraw every ``every`` seconds; each says how many replicates
+    the numbers rest on, so the planner sees the intervals tighten.
+    """
+    last = [0.0]
+
+    def draw(partial: api.RunResult) -> None:
+        now = time.perf_counter()
+        if now - last[0] < every:
+            return
+        last[0] = now
+        with where.container():
+            st.info(t("res.partial", done=partial.scenario.replicates), icon=":material/hourglass_top:")
+            cards(partial, partial.years[-1])
+
+    return draw
+
+
 def downloads(result: api.RunResult, yaml_text: str, *, key: str) -> None:
     """The scenario file, the full summary and the brief."""
+    from qdsim.brief import render
+
     lg = lang()
     sid = result.scenario.id
     st.markdown(f"**{t('dl.title')}**")
-    row = st.container(horizontal=True, key=f"{key}.downloads")
-    row.download_button(t("dl.yaml"), data=yaml_text.encode("utf-8"), file_name=f"{sid}.yaml", mime="application/x-yaml",
-                        key=f"{key}.yaml", help=t("dl.yaml_help"), icon=":material/description:", on_click="ignore")
-    row.download_button(t("dl.csv_summary"), data=csv_bytes(result.summary), file_name=f"{sid}-summary.csv", mime="text/csv",
-                        key=f"{key}.summary", icon=":material/download:", on_click="ignore")
-    try:
-        from qdsim.brief import render
-    except ModuleNotFoundError as e:
-        if not (e.name or "").startswith("qdsim.brief"):
-            raise
-        row.caption(t("dl.brief_unavailable"))
-        return
-    row.download_button(
+    line = st.container(horizontal=True, key=f"{key}.downloads")
+    line.download_button(t("dl.yaml"), data=yaml_text.encode("utf-8"), file_name=f"{sid}.yaml", mime="application/x-yaml",
+                         key=f"{key}.yaml", help=t("dl.yaml_help"), icon=":material/description:", on_click="ignore")
+    line.download_button(t("dl.csv_summary"), data=csv_bytes(result.summary), file_name=f"{sid}-summary.csv", mime="text/csv",
+                         key=f"{key}.summary", icon=":material/download:", on_click="ignore")
+    line.download_button(
         t("dl.brief_docx"), data=lambda: render(result, lang=lg, fmt="docx"), file_name=f"{sid}-brief-{lg}.docx",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", key=f"{key}.brief_docx",
         icon=":material/article:", on_click="ignore",
     )
-    row.download_button(
+    line.download_button(
         t("dl.brief_html"), data=lambda: render(result, lang=lg, fmt="html"), file_name=f"{sid}-brief-{lg}.html",
         mime="text/html", key=f"{key}.brief_html", icon=":material/public:", on_click="ignore",
     )
 
 
-def problems(name: str, lines: list[str]) -> None:
-    """A file's problems, one ``file:line: field: message`` per line, wrapped to the column."""
+def problems(name: str, found: list) -> None:
+    """A file's problems (the library's, with their Chinese wording), one ``file:line: field: message`` per line."""
+    lines = [p.text(lang()) for p in found]
     st.error(t("whatif.bad_file", name=name) + "\n\n" + "\n".join(f"- `{line}`" for line in lines), icon=":material/error:")
 
 

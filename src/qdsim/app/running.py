@@ -1,23 +1,40 @@
-"""Running scenarios from the app: one cached call per serialised scenario.
+"""Running scenarios from the app: each serialised scenario once, kept in memory and in the run registry.
 
-The cache key is the scenario's YAML text, which carries its scale,
+The key of a run is the scenario's YAML text, which carries its scale,
 replicates and seed; the app runs exactly what that text says, parsed back
 from the text, so the downloaded file reproduces the app's numbers with
 ``qdsim run``. The number of worker processes does not change results.
+
+Every run the app makes is written to the run registry
+(``$QDSIM_HOME/registry.db``, outputs in ``$QDSIM_HOME/app/<run ID>``), as
+``qdsim run`` does: a run already there is read back instead of computed,
+and a what-if reuses the baseline and its counterfactual from there
+(:func:`qdsim.api.run` with ``registry=``), so only the what-if itself is
+simulated.
 """
 
 from __future__ import annotations
 
-import streamlit as st
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 
 from qdsim import api
-from qdsim.app.i18n import tr
 from qdsim.app.scenario_builder import MAX_REPLICATES, MAX_SCALE
+from qdsim.provenance import planned_run_id
+from qdsim.run_registry import RunStore, default_home, stamp_manifest
+from qdsim.runner import Progress
 
 #: above this much work (replicates × scale) a run uses several processes
 PARALLEL_ABOVE = 0.05
 #: assumption draws one app run may ask for (a file asking for more is run with this many)
 MAX_ASSUMPTION_DRAWS = 20
+#: finished runs kept in memory (a run at the default settings is a few MB)
+KEEP = 64
+
+_kept: OrderedDict[str, api.RunResult] = OrderedDict()
+_lock = threading.Lock()
 
 
 def bounded(scenario: api.Scenario) -> api.Scenario:
@@ -41,23 +58,55 @@ def with_settings(scenario: api.Scenario, *, scale: float, replicates: int, seed
     return bounded(api.Scenario.model_validate({**scenario.model_dump(), "scale": scale, "replicates": replicates, "seed": seed}))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def run_yaml(yaml_text: str, _label: str = "", _lang: str = "zh") -> api.RunResult:
-    """Run the scenario serialised in ``yaml_text`` (cached on the text).
+def kept(yaml_text: str) -> api.RunResult | None:
+    """The finished run of ``yaml_text`` if this process holds it."""
+    with _lock:
+        if yaml_text in _kept:
+            _kept.move_to_end(yaml_text)
+            return _kept[yaml_text]
+    return None
 
-    A progress bar shows while it runs; it is removed when the run ends, so a
-    cache hit shows nothing. ``_label`` and ``_lang`` only word the progress
-    bar and are not part of the cache key.
+
+def _keep(yaml_text: str, result: api.RunResult) -> api.RunResult:
+    with _lock:
+        _kept[yaml_text] = result
+        while len(_kept) > KEEP:
+            _kept.popitem(last=False)
+    return result
+
+
+def registry() -> RunStore | None:
+    """The run registry, or None when it cannot be opened (the app then runs without it)."""
+    try:
+        return RunStore.default()
+    except (sqlite3.Error, OSError):
+        return None
+
+
+def run_yaml(yaml_text: str, *, progress: Progress | None = None,
+             partial: Callable[[api.RunResult], None] | None = None) -> api.RunResult:
+    """The run of the scenario serialised in ``yaml_text``: kept, served from the registry, or computed.
+
+    Args:
+        progress: called with (done, total, message) as simulations finish.
+        partial: called with the run of the first replicates while the rest
+            still run (:func:`qdsim.api.run`).
     """
+    hit = kept(yaml_text)
+    if hit is not None:
+        return hit
     scenario = api.loads_scenario(yaml_text, "<app>")
     check_bounds(scenario)
-    bar = st.progress(0.0, text=tr("whatif.running", _lang, title=_label or scenario.id, done=0, total=scenario.replicates))
-
-    def progress(done: int, total: int, _msg: str) -> None:
-        bar.progress(done / total, text=tr("whatif.running", _lang, title=_label or scenario.id, done=done, total=total))
-
+    store = registry()
+    rec = store.servable(planned_run_id(scenario)) if store is not None else None
+    if rec is not None:
+        return _keep(yaml_text, api.RunResult.read(rec["out_dir"]))
     workers = 1 if scenario.replicates * scenario.scale <= PARALLEL_ABOVE else None
-    try:
-        return api.run(scenario, workers=workers, progress=progress)
-    finally:
-        bar.empty()
+    result = api.run(scenario, workers=workers, registry=store, progress=progress, partial=partial)
+    if store is not None:
+        try:
+            stamp_manifest(result)
+            store.record_done(result, result.write(default_home() / "app" / result.run_id))
+        except (sqlite3.Error, OSError):
+            pass  # an unwritable registry never fails the run: it is only not kept for next time
+    return _keep(yaml_text, result)

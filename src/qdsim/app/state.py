@@ -3,11 +3,13 @@
 Everything a page needs to know about the session goes through here, under
 stable keys; widget values live under ``w.*`` keys so they survive moving
 between pages. Results are never stored in the session: it keeps the YAML
-text of a scenario and asks :func:`qdsim.app.running.run_yaml` (cached).
+text of a scenario and asks :func:`qdsim.app.running.run_yaml` (kept in
+memory and in the run registry).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
@@ -16,7 +18,8 @@ import streamlit as st
 
 from qdsim import api
 from qdsim.app import scenario_builder
-from qdsim.app.running import bounded, run_yaml, with_settings
+from qdsim.app.i18n import lang, t
+from qdsim.app.running import bounded, kept, run_yaml, with_settings
 from qdsim.scenario import shipped
 from qdsim.scenario.yamlfile import Problem
 
@@ -95,11 +98,16 @@ def init() -> None:
     ss.setdefault("saved", [])
     ss.setdefault("history", [])
     ss.setdefault("current", None)
-    ss.setdefault("w.run.scale", round(scenario_builder.DEFAULT_SCALE * 100, 3))
-    ss.setdefault("w.run.replicates", scenario_builder.DEFAULT_REPLICATES)
-    ss.setdefault("w.run.seed", baseline().seed)
+    for k, v in run_defaults().items():
+        ss.setdefault(k, v)
     if "base_key" not in ss:
         load_base(f"file:{BASELINE_FILE}")
+
+
+def run_defaults() -> dict:
+    """The run settings' widget values a session starts with: 2% of households, 20 replicates, the baseline's seed."""
+    return {"w.run.scale": round(scenario_builder.DEFAULT_SCALE * 100, 3), "w.run.replicates": scenario_builder.DEFAULT_REPLICATES,
+            "w.run.seed": baseline().seed}
 
 
 def keep_widget_values() -> None:
@@ -135,6 +143,21 @@ def load_base(key: str | None = None) -> None:
     ss["w.year"] = ss["year_prev"] = scenario_builder.default_year(base)
     ss.update(scenario_builder.form_values(base, ss["w.year"]))
     ss["current"] = None
+
+
+def restore_missing_form_values() -> None:
+    """Give any form widget that lost its value (an interrupted run can drop a widget's state) the base's value.
+
+    Values the planner set are kept; only missing keys are filled, so a form
+    never draws a slider at its minimum or fails on a missing share.
+    """
+    ss = st.session_state
+    base = base_scenario()
+    if "w.year" not in ss:
+        ss["w.year"] = ss.get("year_prev", scenario_builder.default_year(base))
+    for k, v in (scenario_builder.form_values(base, ss["w.year"]) | run_defaults()).items():
+        if k not in ss:
+            ss[k] = v
 
 
 def change_year() -> None:
@@ -185,12 +208,25 @@ def set_current(what: scenario_builder.WhatIf) -> str:
     return text
 
 
-def result_for(yaml_text: str) -> api.RunResult:
-    """The run of a serialised scenario (cached), noted in the session's history."""
-    from qdsim.app.i18n import lang
+def result_for(yaml_text: str, partial: Callable[[api.RunResult], None] | None = None) -> api.RunResult:
+    """The run of a serialised scenario, noted in the session's history.
 
+    While it runs, a progress bar counts the simulations, and ``partial``
+    (:func:`qdsim.app.results.live`) shows the replicates done so far.
+    """
     scenario = parse(yaml_text)
-    result = run_yaml(yaml_text, _label=getattr(scenario.title, lang()), _lang=lang())
+    result = kept(yaml_text)
+    if result is None:
+        title = getattr(scenario.title, lang())
+        bar = st.progress(0.0, text=t("whatif.running", title=title, done=0, total="…"))
+
+        def progress(done: int, total: int, _msg: str) -> None:
+            bar.progress(done / total, text=t("whatif.running", title=title, done=done, total=total))
+
+        try:
+            result = run_yaml(yaml_text, progress=progress, partial=partial)
+        finally:
+            bar.empty()
     history = st.session_state.setdefault("history", [])
     if all(h["run_id"] != result.run_id for h in history):
         history.append(

@@ -1,9 +1,8 @@
-"""The brief's charts: the app's chart definitions (:mod:`qdsim.charts`) saved as PNG.
+"""The brief's charts: the app's chart definitions (:mod:`qdsim.charts`) saved as PNG, the county map included.
 
-vl-convert renders Vega-Lite without a browser. The charts are configured
-with :data:`qdsim.charts.FONT` (Noto Sans CJK SC first) and the Noto CJK
-font directory is registered with vl-convert when present, so Chinese labels
-render as text, not as missing-glyph boxes.
+A what-if's brief shows its difference from the baseline first; every brief
+shows the scenario beside no cooperation, the impact, the counties sorted by
+their difference, and the map of the seven counties.
 """
 
 from __future__ import annotations
@@ -11,18 +10,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from qdsim import charts
 
-FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto", "/usr/share/fonts/noto-cjk")
-SCALE = 2.0  # pixels per chart unit: sharp in print and on screens
+WIDTH = 560  # chart units; PNGs are drawn at charts.png's scale
 
-_lock = threading.Lock()  # vl-convert, one conversion at a time
 _cache_lock = threading.Lock()
-_fonts_registered = False
 _cache: OrderedDict[tuple, list] = OrderedDict()
 _CACHE_SIZE = 8
 
@@ -30,68 +25,51 @@ _CACHE_SIZE = 8
 @dataclass(frozen=True)
 class ChartSpec:
     name: str
-    kind: str  # time_series | impact | counties
+    kind: str  # vs_baseline | time_series | impact | counties | map
     metric: str
+    paired_only: bool = False  # only in a what-if's brief
 
 
 #: the charts of a brief, in order
 CHARTS = (
+    ChartSpec("income-vs-baseline", "vs_baseline", "rural_income_per_capita", paired_only=True),
     ChartSpec("income-series", "time_series", "rural_income_per_capita"),
     ChartSpec("income-impact", "impact", "rural_income_per_capita"),
     ChartSpec("monitored-series", "time_series", "monitored_share"),
-    ChartSpec("impact-counties", "counties", "rural_income_per_capita"),
+    ChartSpec("income-counties", "counties", "rural_income_per_capita"),
+    ChartSpec("income-map", "map", "rural_income_per_capita"),
 )
 
-
-def _register_fonts() -> None:
-    global _fonts_registered
-    if _fonts_registered:
-        return
-    import vl_convert as vlc
-
-    for d in FONT_DIRS:
-        if Path(d).is_dir():
-            vlc.register_font_directory(d)
-    _fonts_registered = True
+_SERIES = {"zh": ("本情景", "无协作对照"), "en": ("This scenario", "No cooperation")}
 
 
-def chart(summary: pd.DataFrame, spec: ChartSpec, lang: str, county_names: dict[str, str], year: int):
-    """The Altair chart of ``spec``, as the app draws it, with the CJK font configured."""
+def chart(summary: pd.DataFrame, spec: ChartSpec, lang: str, county_names: dict[str, str], year: int, scenario: str,
+          paired: bool, region: str = "dingxi"):
+    """The Altair chart of ``spec`` as the app draws it; county charts show the difference from the baseline in a what-if."""
+    of = "vs_baseline" if paired else "impact"
     if spec.kind == "time_series":
-        c = charts.time_series(summary, spec.metric, "all", lang)
-    elif spec.kind == "impact":
-        c = charts.impact(summary, spec.metric, "all", lang)
-    elif spec.kind == "counties":
-        c = charts.counties(summary, spec.metric, year, lang, county_names, value="impact")
-    else:  # pragma: no cover - CHARTS is fixed above
-        raise ValueError(spec.kind)
-    return charts.styled(c)
+        mine, none = _SERIES[lang]
+        return charts.trend([(mine, summary, scenario), (none, summary, f"{scenario}-counterfactual")], spec.metric, lang=lang, width=WIDTH)
+    if spec.kind in ("vs_baseline", "impact"):
+        return charts.difference_by_year(summary, spec.metric, lang=lang, of=spec.kind, scenario=scenario, width=WIDTH)
+    if spec.kind == "counties":
+        return charts.counties(summary, spec.metric, year, lang, county_names, of=of, width=WIDTH)
+    if spec.kind == "map":
+        return charts.county_map(summary, spec.metric, year, lang, county_names, of=of, region=region, width=420)
+    raise ValueError(spec.kind)  # pragma: no cover - CHARTS is fixed above
 
 
-def png(chart_obj) -> bytes:
-    """The chart as PNG, recompressed losslessly (a third of vl-convert's size: smaller briefs)."""
-    import io
-
-    import vl_convert as vlc
-    from PIL import Image
-
-    with _lock:
-        _register_fonts()
-        raw = vlc.vegalite_to_png(chart_obj.to_dict(), scale=SCALE)
-    buf = io.BytesIO()
-    Image.open(io.BytesIO(raw)).save(buf, "PNG", optimize=True)
-    return buf.getvalue() if buf.tell() < len(raw) else raw
-
-
-def render_all(summary: pd.DataFrame, lang: str, county_names: dict[str, str], year: int, key: tuple | None = None) -> list[tuple[ChartSpec, bytes]]:
-    """PNG of every chart in :data:`CHARTS`; cached on ``key`` (the run's identity) when given."""
+def render_all(summary: pd.DataFrame, lang: str, county_names: dict[str, str], year: int, *, scenario: str, paired: bool,
+               region: str = "dingxi", key: tuple | None = None) -> list[tuple[ChartSpec, bytes]]:
+    """PNG of every chart of :data:`CHARTS` that applies; cached on ``key`` (the run's identity) when given."""
     ck = (key, lang, year) if key is not None else None
     if ck is not None:
         with _cache_lock:  # the app renders from several sessions (threads) at once
             if ck in _cache:
                 _cache.move_to_end(ck)
                 return _cache[ck]
-    out = [(spec, png(chart(summary, spec, lang, county_names, year))) for spec in CHARTS]
+    specs = [s for s in CHARTS if paired or not s.paired_only]
+    out = [(s, charts.png(chart(summary, s, lang, county_names, year, scenario, paired, region))) for s in specs]
     if ck is not None:
         with _cache_lock:
             _cache[ck] = out

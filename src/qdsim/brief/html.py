@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import base64
+import re
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from qdsim.brief.document import Brief, Bullets, Code, Figure, Heading, Paragraph, Table
+
+_URL = re.compile(r"https?://[^\s，,）)]+")
+
+
+def linked(text: str) -> Markup:
+    """The text, escaped, with its web addresses as links (a source's reference)."""
+    return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', str(escape(text))))
 
 #: CJK-capable font stack: Noto on Linux, PingFang on macOS, Microsoft YaHei on Windows
 FONT_STACK = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", '
@@ -32,6 +40,9 @@ _TEMPLATE = """<!DOCTYPE html>
   .subtitle { color: var(--muted); margin: 0; }
   .meta { color: var(--muted); font-size: .9rem; margin-top: .25rem; }
   .note { color: var(--muted); font-size: .9rem; }
+  .warning { color: #8a1c1c; background: #fdecea; border-left: 4px solid #c0392b; padding: .6rem .9rem; font-weight: 600; }
+  ul.answer { background: #eef6f0; border-left: 4px solid #2e8b57; padding: .8rem 1rem .8rem 2.2rem; }
+  ul.answer li { margin: .35rem 0; }
   ul.findings { background: var(--band); border-left: 4px solid var(--accent); padding: .8rem 1rem .8rem 2.2rem; }
   ul.findings li { margin: .35rem 0; }
   figure { margin: 1.2rem 0; text-align: center; }
@@ -44,7 +55,8 @@ _TEMPLATE = """<!DOCTYPE html>
   td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
   table.citation td:first-child { white-space: nowrap; font-weight: 600; width: 9em; }
   table.citation td { word-break: break-all; }
-  table.parameters td:last-child, table.parameters th:last-child, table.sources td:last-child { white-space: nowrap; }
+  table.parameters td:last-child, table.parameters th:last-child { white-space: nowrap; }
+  table.sources td:last-child { word-break: break-all; font-size: .85rem; }
   pre { font-family: {{ mono_stack }}; background: var(--band); border: 1px solid var(--rule); padding: .7rem; overflow-x: auto;
         white-space: pre-wrap; word-break: break-all; font-size: .82rem; line-height: 1.45; }
   footer { margin-top: 2.5rem; padding-top: .6rem; border-top: 1px solid var(--rule); color: var(--muted); font-size: .8rem; word-break: break-all; }
@@ -66,7 +78,7 @@ _TEMPLATE = """<!DOCTYPE html>
 {%- elif blk.kind == "bullets" %}
 <ul{% if blk.b.role %} class="{{ blk.b.role }}"{% endif %}>
 {%- for item in blk.b.items %}
-<li>{{ item }}</li>
+<li>{{ item | linked }}</li>
 {%- endfor %}
 </ul>
 {%- elif blk.kind == "table" %}
@@ -77,7 +89,7 @@ _TEMPLATE = """<!DOCTYPE html>
 {%- endif %}
 <tbody>
 {%- for row in blk.b.rows %}
-<tr>{% for cell in row %}<td{% if loop.index0 in blk.b.numeric %} class="num"{% endif %}>{{ cell }}</td>{% endfor %}</tr>
+<tr>{% for cell in row %}<td{% if loop.index0 in blk.b.numeric %} class="num"{% endif %}>{{ cell | linked }}</td>{% endfor %}</tr>
 {%- endfor %}
 </tbody>
 </table>
@@ -94,6 +106,7 @@ _TEMPLATE = """<!DOCTYPE html>
 """
 
 _env = jinja2.Environment(autoescape=True, trim_blocks=False, lstrip_blocks=False, undefined=jinja2.StrictUndefined)
+_env.filters["linked"] = linked
 _template = _env.from_string(_TEMPLATE)
 
 

@@ -22,7 +22,7 @@ def render_md(brief: Brief, image_links: dict[str, str] | None = None) -> bytes:
         if isinstance(b, Heading):
             out += ["#" * (b.level + 1) + " " + b.text, ""]
         elif isinstance(b, Paragraph):
-            out += [f"*{b.text}*" if b.role in ("note", "meta") else b.text, ""]
+            out += [f"*{b.text}*" if b.role in ("note", "meta") else f"**{b.text}**" if b.role == "warning" else b.text, ""]
         elif isinstance(b, Bullets):
             out += [f"- {item}" for item in b.items] + [""]
         elif isinstance(b, Table):

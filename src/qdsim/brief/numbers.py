@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from qdsim.format import planner_number
+from qdsim.format import difference, planner_number
 
 #: how a value is shown: as it is, without its sign (after 高/低 or more/less),
 #: with its sign (a difference that may go either way), or a share difference
@@ -36,6 +36,7 @@ class Trace:
     how: str
     full: str  # the value formatted on its own
     text: str  # what the brief prints (``full``, or part of it inside a compact range)
+    source: str = "summary.csv"  # or cost.csv (metric = "<against>:<measure>")
 
 
 def show(value: float, unit: str, lang: str, how: str = "plain") -> str:
@@ -49,10 +50,8 @@ def show(value: float, unit: str, lang: str, how: str = "plain") -> str:
         return f"{pts}个百分点" if lang == "zh" else f"{pts} percentage points"
     if how == "abs":
         return planner_number(abs(value), unit, lang)
-    if how == "signed":
-        if value < 0:
-            return "-" + planner_number(-value, unit, lang)
-        return planner_number(value, unit, lang, signed=True)
+    if how == "signed":  # a difference: a share's in percentage points
+        return difference(value, unit, lang)
     return planner_number(value, unit, lang)
 
 

@@ -36,6 +36,7 @@ class RunData:
     intervals: tuple[str, ...] = ("chance",)  # interval kinds present in summary.csv
     all_summary: pd.DataFrame | None = field(default=None, repr=False)
     sensitivity: Sensitivity | None = None
+    cost: pd.DataFrame | None = field(default=None, repr=False)  # cost.csv: spending and results per unit of money (qdsim.cost)
 
     @property
     def run_id(self) -> str:
@@ -48,6 +49,18 @@ class RunData:
     @property
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.summary.year.unique())
+
+    @property
+    def paired(self) -> bool:
+        """True when the run carries its difference from a baseline (a what-if, not the baseline itself)."""
+        return self.manifest.get("baseline") is not None and "vs_baseline_mean" in self.summary.columns
+
+    def cost_row(self, against: str, measure: str) -> pd.Series | None:
+        """One row of cost.csv (``against``: "" for the spending, baseline, counterfactual), or None."""
+        if self.cost is None:
+            return None
+        hit = self.cost[(self.cost["against"].fillna("") == against) & (self.cost["measure"] == measure)]
+        return hit.iloc[0] if len(hit) == 1 else None
 
     def row(self, metric: str, county: str = "all", year: int | None = None, counterfactual: bool = False) -> pd.Series:
         """The summary row of one metric, county and year (the scenario's, or its counterfactual's)."""
@@ -88,7 +101,8 @@ def _chance_only(summary: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
 def from_result(result) -> RunData:
     """RunData of a :class:`qdsim.api.RunResult` held in memory."""
     summary, kinds = _chance_only(result.summary)
-    return RunData(summary=summary, manifest=result.manifest, scenario=result.scenario, intervals=kinds, all_summary=result.summary)
+    cost = result.cost.to_frame() if getattr(result, "cost", None) is not None else None
+    return RunData(summary=summary, manifest=result.manifest, scenario=result.scenario, intervals=kinds, all_summary=result.summary, cost=cost)
 
 
 def from_dir(path: str | os.PathLike) -> RunData:
@@ -119,7 +133,13 @@ def from_dir(path: str | os.PathLike) -> RunData:
     if scenario.id not in set(summary.scenario):
         raise BriefError(f"{d / 'summary.csv'}: has no rows for the scenario {scenario.id!r} named in manifest.json")
     chance, kinds = _chance_only(summary)
-    data = RunData(summary=chance, manifest=manifest, scenario=scenario, run_dir=d, intervals=kinds, all_summary=summary)
+    cost = None
+    if (d / "cost.csv").is_file():
+        try:
+            cost = pd.read_csv(d / "cost.csv")
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+            raise BriefError(f"{d / 'cost.csv'}: cannot be read: {e}") from None
+    data = RunData(summary=chance, manifest=manifest, scenario=scenario, run_dir=d, intervals=kinds, all_summary=summary, cost=cost)
     data.sensitivity = find_sensitivity(d, scenario.id)
     return data
 

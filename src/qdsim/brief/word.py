@@ -188,8 +188,10 @@ def render_docx(brief: Brief) -> bytes:
             if b.role in ("note", "meta"):
                 run.font.size = Pt(9)
                 run.font.color.rgb = MUTED
-            if b.role == "lead":
+            if b.role in ("lead", "warning"):
                 run.bold = True
+            if b.role == "warning":
+                run.font.color.rgb = RGBColor(0xB0, 0x1E, 0x1E)
         elif isinstance(b, Bullets):
             for item in b.items:
                 p = doc.add_paragraph(item, style="List Bullet")

@@ -8,8 +8,9 @@ from pydantic import ValidationError
 from qdsim import api
 from qdsim.app import form, results, scenario_builder, state
 from qdsim.app.i18n import lang, t
-from qdsim.format import planner_number
+from qdsim.format import CREDIBLE_REPLICATES, planner_number
 from qdsim.scenario.ranges import FACTOR, range_checks
+from qdsim.scenario.schema import PROGRAMMES
 
 ss = st.session_state
 
@@ -28,7 +29,7 @@ def on_upload() -> None:
     try:
         scenario = state.parse_upload(f.name, f.getvalue())
     except api.ScenarioError as e:
-        ss["upload_problems"] = (f.name, [str(p) for p in e.problems])
+        ss["upload_problems"] = (f.name, e.problems)  # worded at display, in the page's language
         return
     state.load_base(state.add_upload(f.name, scenario))
 
@@ -83,6 +84,34 @@ def warnings(scenario: api.Scenario) -> None:
     st.warning(t("whatif.beyond_title") + "\n" + "\n".join(lines), icon=":material/warning:")
 
 
+def budget_neutral(base: api.Scenario) -> bool:
+    """Move money between programmes with the total fixed; True when the planner pressed its Run."""
+    with st.expander(t("budget.expander")):
+        st.caption(t("budget.intro"))
+        names = {p: t(f"programme.{p}") for p in PROGRAMMES}
+        c1, c2 = st.columns(2)
+        ss.setdefault("w.budget.source", "industry")
+        ss.setdefault("w.budget.target", "consumption")
+        ss.setdefault("w.budget.amount", 0.25)
+        c1.selectbox(t("budget.source"), options=list(names), format_func=names.get, key="w.budget.source")
+        c2.selectbox(t("budget.target"), options=list(names), format_func=names.get, key="w.budget.target")
+        st.number_input(t("budget.amount"), min_value=0.0, max_value=20.0, step=0.05, format="%.2f", key="w.budget.amount")
+        return st.button(t("budget.run"), key="budget.run", icon=":material/swap_horiz:", width="stretch")
+
+
+def move_pressed(base: api.Scenario) -> None:
+    if ss["w.budget.source"] == ss["w.budget.target"]:
+        st.error(t("budget.same"))
+        return
+    try:
+        what = scenario_builder.move(base, float(ss["w.budget.amount"]), ss["w.budget.source"], ss["w.budget.target"], ss["w.year"],
+                                     **state.run_settings())
+    except ValueError as e:
+        st.error(f"{t('budget.invalid')} {e}")
+        return
+    state.set_current(what)
+
+
 def run_pressed(base: api.Scenario) -> None:
     try:
         what = scenario_builder.build(base, form.widget_values(), ss["w.year"], **state.run_settings())
@@ -93,6 +122,8 @@ def run_pressed(base: api.Scenario) -> None:
 
 
 def results_block() -> None:
+    """The current scenario's results: the baseline runs first (a what-if then reuses it), each showing its first
+    replicates while the rest run, then the final result with its settings."""
     yaml_text = state.current_yaml()
     scenario = state.parse(yaml_text)
     cur = ss.get("current")
@@ -105,27 +136,36 @@ def results_block() -> None:
             if cur.get("rescaled") is not None:
                 st.caption(t("whatif.shares_rescaled", total=cur["rescaled"]))
     warnings(scenario)
+    provisional = st.empty()
     try:
-        result = state.result_for(yaml_text)
-        baseline = state.result_for(state.at_settings(state.baseline()))
+        baseline = state.result_for(state.at_settings(state.baseline()), partial=results.live(provisional))
+        result = state.result_for(yaml_text, partial=results.live(provisional))
     except Exception as e:  # a crash in the model: say so, keep the page
         st.error(t("whatif.failed", error=f"{type(e).__name__}: {e}"))
         return
+    finally:
+        provisional.empty()
     households = results.row(result, "households", result.years[0])["mean"] * scenario.scale
-    st.caption(t("whatif.settings_note", scale=planner_number(scenario.scale, "share"),
-                 households=planner_number(households, "户", lang()), reps=scenario.replicates, seed=scenario.seed))
+    st.success(t("whatif.settings_note", scale=planner_number(scenario.scale, "share"), households=planner_number(households, "户", lang()),
+                 reps=scenario.replicates, seed=scenario.seed), icon=":material/check_circle:")
+    if scenario.replicates < CREDIBLE_REPLICATES:
+        st.warning(t("run.few_replicates"), icon=":material/warning:")
     results.show(result, baseline, yaml_text, key="whatif")
 
 
 st.title(t("page.whatif"))
 st.caption(t("whatif.intro"))
 base = state.base_scenario()
+state.restore_missing_form_values()
 ranges = calibrated_ranges(state.baseline().to_yaml())
 left, right = st.columns([4, 10], gap="large")
 with left:
     start_from(base)
+    moved = budget_neutral(base)
     pressed = form.lever_form(base, ranges)
 with right:
     if pressed:
         run_pressed(base)
+    elif moved:
+        move_pressed(base)
     results_block()

@@ -6,7 +6,8 @@ import math
 
 from qdsim.brief.document import Heading, Table
 from qdsim.brief.labels import t
-from qdsim.brief.sections.context import Context, _g
+from qdsim.brief.sections.assumptions import parameter_value
+from qdsim.brief.sections.context import Context
 
 
 def add(ctx: Context) -> None:
@@ -18,5 +19,6 @@ def add(ctx: Context) -> None:
     rows = []
     for p in assumed:
         lo, hi = (p.get("range") or [math.nan, math.nan])[:2]
-        rows.append([ctx.param_label(p["id"]), _g(p.get("value")), f"{_g(lo)}–{_g(hi)}", str(p.get("unit", ""))])
-    ctx.brief.add(Table([t("p_param", lang), t("p_value", lang), t("p_range", lang), t("p_unit", lang)], rows, role="appendix", numeric=(1, 2)))
+        unit = str(p.get("unit", ""))
+        rows.append([ctx.param_label(p["id"]), parameter_value(p.get("value"), unit, lang), f"{parameter_value(lo, unit, lang)}–{parameter_value(hi, unit, lang)}"])
+    ctx.brief.add(Table([t("p_param", lang), t("p_value", lang), t("p_range", lang)], rows, role="appendix", numeric=(1, 2)))

@@ -8,6 +8,7 @@ from pathlib import Path
 from qdsim.brief.document import Heading, Paragraph, Table
 from qdsim.brief.labels import t
 from qdsim.brief.sections.context import Context, _g
+from qdsim.format import parameter_text
 
 
 def add(ctx: Context) -> None:
@@ -35,17 +36,25 @@ def add(ctx: Context) -> None:
             status = ctx.status(p.get("status", ""))
             if p.get("id") in overrides:
                 status += ("；" if lang == "zh" else "; ") + t("st_override", lang, default=_g(p.get("default")))
-            row = [ctx.param_label(p["id"]), _g(p.get("value")), f"{_g(lo)}–{_g(hi)}", str(p.get("unit", ""))]
+            unit = str(p.get("unit", ""))
+            row = [ctx.param_label(p["id"]), parameter_value(p.get("value"), unit, lang), f"{parameter_value(lo, unit, lang)}–{parameter_value(hi, unit, lang)}"]
             if compat:
                 cr = fitted.get(p["id"], {}).get("compatible_range")
-                row.append(f"{_g(cr[0])}–{_g(cr[1])}" if isinstance(cr, list) and len(cr) == 2 else "–")
+                row.append(f"{parameter_value(cr[0], unit, lang)}–{parameter_value(cr[1], unit, lang)}" if isinstance(cr, list) and len(cr) == 2 else "–")
             rows.append(row + [status])
     if rows:
-        header = [t("p_param", lang), t("p_value", lang), t("p_range", lang), t("p_unit", lang)]
+        header = [t("p_param", lang), t("p_value", lang), t("p_range", lang)]
         header += [t("p_compatible", lang)] if compat else []
-        ctx.brief.add(Table(header + [t("p_status", lang)], rows, role="parameters", numeric=(1, 2) + ((4,) if compat else ())))
+        ctx.brief.add(Table(header + [t("p_status", lang)], rows, role="parameters", numeric=(1, 2) + ((3,) if compat else ())))
     parts = ("、" if lang == "zh" else ", ").join(f"{ctx.status(s)} {n}" for s, n in sorted(by_status.items()))
     ctx.brief.add(Paragraph(t("a_counts", lang, total=len(params), parts=parts), role="note"))
+
+
+def parameter_value(value, unit: str, lang: str) -> str:
+    """A parameter's value with its unit where it is a planner's unit (format.parameter_text); non-numbers as they are."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return _g(value)
+    return parameter_text(float(value), unit, lang)
 
 
 def _sensitivity(ctx: Context, sens) -> None:

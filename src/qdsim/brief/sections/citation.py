@@ -13,9 +13,7 @@ def add(ctx: Context) -> None:
     lang, m, sc = ctx.lang, ctx.m, ctx.d.scenario
     ctx.brief.add(Heading(t("h_citation", lang), 1, "citation"))
     ctx.brief.add(Paragraph(t("cite_intro", lang)))
-    seeds = m.get("seeds") or {}
-    seed_text = ctx.seed + (f"（{seeds['replicates']}）" if lang == "zh" and isinstance(seeds, dict) and seeds.get("replicates")
-                             else f" ({seeds['replicates']})" if isinstance(seeds, dict) and seeds.get("replicates") else "")
+    seed_text = t("seed_line", lang, seed=ctx.seed, n=m["replicates"])
     env = ", ".join(f"{k.removesuffix('_version')} {m[k]}" for k in ("python_version", "mesa_version", "numpy_version") if k in m)
     rows = [
         [t("k_run_id", lang), ctx.d.run_id],

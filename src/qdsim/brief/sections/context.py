@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -57,11 +56,6 @@ def baseline_file() -> Path | None:
     return p if p.is_file() else None
 
 
-def _trim(text: str) -> str:
-    """'4.050亿元' -> '4.05亿元', '1.000万亩' -> '1万亩' (inputs are exact, not estimates)."""
-    return re.sub(r"(\d)\.(\d*?)0+(?=\D|$)", lambda m: m.group(1) + ("." + m.group(2) if m.group(2) else ""), text)
-
-
 def quantity(value: float, unit: str, lang: str) -> str:
     """A lever or reported figure as planners write it (exact inputs: no trailing zeros)."""
     if unit == "switch":
@@ -71,7 +65,9 @@ def quantity(value: float, unit: str, lang: str) -> str:
     if lang == "en" and unit in _EN_COUNT_UNITS:
         text = planner_number(value, "个", "en")
         return f"{text} {_EN_COUNT_UNITS[unit]}".strip()
-    return _trim(planner_number(value, unit, lang))
+    if unit == "share":
+        return f"{value * 100:.10g}%"  # an exact input: 30%, 5.9%
+    return planner_number(value, unit, lang)  # exact inputs read without trailing zeros (4.05亿元, 1万亩)
 
 
 def _g(value) -> str:
@@ -151,15 +147,23 @@ class Context:
         return f"{float(self.m['scale']) * 100:g}%"
 
     def num(self, row, stat: str, how: str = "plain", text: str | None = None, full: str | None = None) -> str:
-        """Format one summary.csv cell and record where it came from."""
+        """Format one summary.csv (or cost.csv) cell and record where it came from."""
         value = float(row[stat])
         full = full if full is not None else show(value, row["unit"], self.lang, how)
         text = full if text is None else text
+        if "measure" in row.index:  # a row of cost.csv
+            where = (f"{row['against'] if isinstance(row['against'], str) else ''}:{row['measure']}", "all", int(row["end"]), "cost.csv")
+        else:
+            where = (str(row["metric"]), str(row["county"]), int(row["year"]), "summary.csv")
         self.brief.traces.append(
-            Trace(str(row["scenario"]), str(row["metric"]), str(row["county"]), int(row["year"]), stat,
-                  "assumption" if "assumption" in stat else "chance", value, str(row["unit"]), how, full, text)
+            Trace(str(row["scenario"]), where[0], where[1], where[2], stat, "assumption" if "assumption" in stat else "chance",
+                  value, str(row["unit"]), how, full, text, where[3])
         )
         return text
+
+    def diff(self, row, prefix: str) -> tuple[str, str, str]:
+        """A difference (``prefix``: vs_baseline, impact) with its sign, and its interval's two ends, each traced."""
+        return tuple(self.num(row, f"{prefix}_{s}", "signed") for s in ("mean", "p05", "p95"))
 
     def span(self, row, lo: str, hi: str, how: str, strip_unit: bool = False) -> str:
         """A range 'a–b' with the shared unit written once; both ends traced."""
@@ -197,4 +201,4 @@ class Context:
 
 
 _STATUS_KEYS = {"st_calibrated", "st_assumption", "st_reported", "st_statistic", "st_literature"}
-_KIND_KEYS = {"kind_input", "kind_target", "kind_structure", "kind_context"}
+_KIND_KEYS = {"kind_input", "kind_target", "kind_structure", "kind_context", "kind_validation"}

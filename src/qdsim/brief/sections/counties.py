@@ -1,4 +1,5 @@
-"""The county table: the chosen metric and its impact in each county."""
+"""The county table: rural income in each county, its difference (from the baseline in a what-if, else from no
+cooperation) with its interval, and whether that difference is within chance."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from qdsim.brief.document import Heading, Paragraph, Table
 from qdsim.brief.labels import t
 from qdsim.brief.numbers import show
 from qdsim.brief.sections.context import COUNTY_METRIC, Context
+from qdsim.format import verdict
 
 
 def add(ctx: Context) -> None:
@@ -13,8 +15,9 @@ def add(ctx: Context) -> None:
     ctx.brief.add(Heading(t("h_counties", lang), 1, "counties"))
     unit = ctx.cat[COUNTY_METRIC].unit
     u = ctx.unit_label(unit)
+    prefix = "vs_baseline" if ctx.d.paired else "impact"
     header = [t("c_county", lang), t("c_level", lang, year=ctx.year, unit=u), t("c_interval", lang),
-              t("c_impact", lang, unit=u), t("c_interval", lang)]
+              t(f"c_{prefix}", lang, unit=u), t("c_interval", lang), t("c_meaning", lang)]
     rows = []
     for cid in ["all"] + [c["id"] for c in ctx.reg.counties]:
         try:
@@ -23,13 +26,9 @@ def add(ctx: Context) -> None:
             continue
         level = ctx.num(r, "mean", "plain", ctx.bare(show(float(r["mean"]), unit, lang), unit))
         rng = ctx.span(r, "p05", "p95", "plain", strip_unit=True)
-        imp = ctx.num(r, "impact_mean", "signed", ctx.bare(show(float(r.impact_mean), unit, lang, "signed"), unit))
-        if float(r.impact_p05) >= 0:
-            irng = ctx.span(r, "impact_p05", "impact_p95", "plain", strip_unit=True)
-        else:
-            lo = ctx.num(r, "impact_p05", "signed", ctx.bare(show(float(r.impact_p05), unit, lang, "signed"), unit))
-            hi = ctx.num(r, "impact_p95", "signed", ctx.bare(show(float(r.impact_p95), unit, lang, "signed"), unit))
-            irng = f"{lo}{t('to', lang)}{hi}"
-        rows.append([ctx.county_names[cid], level, rng, imp, irng])
+        d, lo, hi = (ctx.num(r, f"{prefix}_{s}", "signed", ctx.bare(show(float(r[f"{prefix}_{s}"]), unit, lang, "signed"), unit))
+                     for s in ("mean", "p05", "p95"))
+        meaning = verdict(COUNTY_METRIC, *(float(r[f"{prefix}_{s}"]) for s in ("mean", "p05", "p95")))
+        rows.append([ctx.county_names[cid], level, rng, d, f"{lo}{t('to', lang)}{hi}", t(f"v_{meaning}", lang)])
     ctx.brief.add(Table(header, rows, role="counties", numeric=(1, 2, 3, 4)))
     ctx.brief.add(Paragraph(t("counties_note", lang), role="note"))

@@ -1,4 +1,8 @@
-"""Key findings: each headline metric against no cooperation, with its interval; the county spread."""
+"""Against no cooperation: each headline metric's impact with its interval, the county spread, and the headline caveats.
+
+In a what-if's brief this comes second, after the answer against the
+baseline (:mod:`qdsim.brief.sections.answer`).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,12 @@ import math
 
 from qdsim.brief.document import Bullets, Heading, Paragraph
 from qdsim.brief.labels import t
-from qdsim.brief.sections.context import COUNTY_METRIC, FINDINGS, Context
+from qdsim.brief.sections.context import COUNTY_METRIC, FINDINGS, Context, quantity
 
 
 def add(ctx: Context) -> None:
     lang = ctx.lang
-    ctx.brief.add(Heading(t("h_findings", lang), 1, "findings"))
+    ctx.brief.add(Heading(t("h_findings_cf" if ctx.d.paired else "h_findings", lang), 1, "findings"))
     items = [f for f in (finding(ctx, m) for m in FINDINGS) if f]
     cf = county_finding(ctx)
     if cf:
@@ -21,6 +25,26 @@ def add(ctx: Context) -> None:
     if "assumption" in ctx.d.intervals:
         note += t("findings_assumption_interval", lang)
     ctx.brief.add(Paragraph(note, role="note"))
+    ctx.brief.add(Paragraph(t("caveats", lang), role="lead"))
+    ctx.brief.add(Bullets(caveats(ctx), role="caveats"))
+
+
+def caveats(ctx: Context) -> list[str]:
+    """What the headline numbers are: which income series, and what stable employment counts (with the additional employment)."""
+    lang = ctx.lang
+    targets = (ctx.m.get("calibration") or {}).get("targets") or []
+    level = next((x for x in targets if x.get("metric") == "rural_income_per_capita" and x.get("role") == "fit"
+                  and str(x.get("reading", "")).isdigit()), None)
+    if level is not None:  # the calibration fitted the level to Dingxi's own figure
+        items = [t("caveat_income_fitted", lang, year=level["reading"], value=quantity(float(level["reported"]), "元/人", lang))]
+    else:
+        items = [t("caveat_income", lang)]
+    try:
+        row = ctx.d.row("wage_employment", "all", ctx.year)
+    except KeyError:
+        return items + [t("caveat_employment", lang, extra="")]
+    d, lo, hi = ctx.diff(row, "impact")
+    return items + [t("caveat_employment", lang, extra=t("caveat_additional", lang, year=ctx.year, d=d, lo=lo, hi=hi))]
 
 
 def finding(ctx: Context, metric: str) -> str | None:

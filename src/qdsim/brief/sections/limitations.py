@@ -24,7 +24,4 @@ def add(ctx: Context) -> None:
         items.append(t("l_assumptions", lang, n=n_assumed))
     if not m.get("calibration"):
         items.append(t("l_calibration", lang))
-    notes = " ".join(p.note for p in ctx.reg.parameters.values())
-    if "gansu_income" in notes or any(p.source == "gansu_income" for p in ctx.reg.parameters.values()):
-        items.append(t("l_income_proxy", lang))
     ctx.brief.add(Bullets(items, role="limitations"))

@@ -50,34 +50,62 @@ def _calibration(ctx: Context) -> tuple[str, list[Table]]:
     return _calibration_generic(ctx, cal)
 
 
-def _calibration_fit(ctx: Context, cal: dict, targets: list[dict]) -> tuple[str, list[Table]]:
-    """The record ``qdsim calibrate`` writes: method, date, targets (reported vs model), fitted parameters."""
-    lang = ctx.lang
-    tol = float(cal.get("tolerance", 0.05))
-    fitted = [x for x in targets if x.get("fitted", True)]
-    ok = (cal.get("fit") or {}).get("all_within_tolerance")
-    if ok is None:
-        ok = all(abs(float(x.get("error", 0))) <= tol for x in fitted)
-    text = t("calib_fit", lang, date=str(cal.get("date", "–"))[:10], version=cal.get("qdsim_version", "–"),
-             commit=str(cal.get("commit", "–"))[:12], n_targets=len(fitted), n_params=len(cal.get("parameters") or []),
-             replicates=cal.get("replicates", "–"), tol=f"{tol:.0%}",
-             verdict=t("calib_ok" if ok else "calib_miss", lang, tol=f"{tol:.0%}"))
-    header = [t("ct_figure", lang), t("ct_reported", lang), t("ct_model", lang), t("ct_error", lang), t("ct_holdout", lang)]
+#: the order a reader meets the classes and roles (behavioural evidence first: only it counts as fit)
+CLASSES = ("behavioural", "accounting", "input_echo")
+ROLES = ("fit", "holdout", "check")
+
+
+def calibration_rows(targets: list[dict], lang: str) -> list[dict]:
+    """The calibration record's targets as a reader sees them: label, reported, model (90% interval), error, class and role.
+
+    Shared by the brief and the app's method page. A target of an older record
+    without ``class``/``role`` is shown as not classified (and never counted as
+    evidence of fit).
+    """
     rows = []
-    for x in targets:
+    order = {c: i for i, c in enumerate(CLASSES)}
+    for x in sorted(targets, key=lambda x: (order.get(x.get("class"), 9), ROLES.index(x["role"]) if x.get("role") in ROLES else 9)):
         unit = str(x.get("unit", ""))
         label = x.get("label")
         name = (label.get(lang) or label.get("en")) if isinstance(label, dict) else str(label or x.get("figure", ""))
-        if not x.get("fitted", True):
-            name += t("ct_checked", lang)
-        model = f"{show(float(x['model_mean']), unit, lang)}"
+        model = show(float(x["model_mean"]), unit, lang)
         if "model_p05" in x and "model_p95" in x:
             lo, hi = compact(show(float(x["model_p05"]), unit, lang), show(float(x["model_p95"]), unit, lang))
             model += f"（{lo}–{hi}）" if lang == "zh" else f" ({lo}–{hi})"
-        err = x.get("error")
-        hold = x.get("holdout_error")
-        rows.append([name, quantity(float(x["reported"]), unit, lang), model, _pct(err), _pct(hold)])
-    return text, [Table(header, rows, caption=t("calib_table_fit", lang), role="calibration", numeric=(1, 2, 3, 4))]
+        klass, role = x.get("class"), x.get("role")
+        ok = x.get("within_tolerance")
+        rows.append({
+            "figure": name, "reported": quantity(float(x["reported"]), unit, lang), "model": model, "error": _pct(x.get("error")),
+            "class": t(f"class_{klass}", lang) if klass in CLASSES else t("class_none", lang),
+            "role": t(f"role_{role}", lang) if role in ROLES else "–",
+            "ok": "–" if ok is None else t("yes" if ok else "no", lang),
+            "klass": klass, "role_id": role, "within": ok,
+        })
+    return rows
+
+
+def fit_claim(targets: list[dict], lang: str) -> str:
+    """The claim of fit, counting only behavioural evidence: fitted and held out, within tolerance or not."""
+    behavioural = [x for x in targets if x.get("class") == "behavioural"]
+    fit = [x for x in behavioural if x.get("role") == "fit"]
+    held = [x for x in behavioural if x.get("role") == "holdout"]
+    other = [x for x in targets if x.get("class") in ("accounting", "input_echo")]
+    if not behavioural:
+        return t("calib_unclassified", lang, n=len(targets))
+    within = lambda xs: sum(1 for x in xs if x.get("within_tolerance"))  # noqa: E731
+    return t("calib_claim", lang, n_fit=len(fit), ok_fit=within(fit), n_held=len(held), ok_held=within(held), n_other=len(other))
+
+
+def _calibration_fit(ctx: Context, cal: dict, targets: list[dict]) -> tuple[str, list[Table]]:
+    """The record ``qdsim calibrate`` writes: method, date, every target classified, and a claim of fit from behavioural evidence only."""
+    lang = ctx.lang
+    settings = cal.get("settings") or {}
+    text = t("calib_fit", lang, date=str(cal.get("date", "–"))[:10], version=cal.get("qdsim_version", "–"),
+             commit=str(cal.get("commit", "–"))[:12], n_targets=len(targets), n_params=len(cal.get("parameters") or []),
+             replicates=settings.get("replicates", cal.get("replicates", "–")), claim=fit_claim(targets, lang))
+    header = [t(k, lang) for k in ("ct_figure", "ct_class", "ct_role", "ct_reported", "ct_model", "ct_error", "ct_within")]
+    rows = [[r["figure"], r["class"], r["role"], r["reported"], r["model"], r["error"], r["ok"]] for r in calibration_rows(targets, lang)]
+    return text, [Table(header, rows, caption=t("calib_table_fit", lang), role="calibration", numeric=(3, 4, 5))]
 
 
 def _calibration_generic(ctx: Context, cal: dict) -> tuple[str, list[Table]]:

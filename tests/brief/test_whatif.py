@@ -1,0 +1,75 @@
+"""The brief of a what-if: it leads with the difference from the baseline, every number traced; units in the reader's language."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from qdsim.brief import render
+from qdsim.brief.document import Bullets, Figure, Heading, Paragraph
+from qdsim.format import interval, verdict
+
+from .helpers import docx_text, html_text
+from .test_content import FINDINGS, csv_value
+
+#: English units and words that must not appear in a Chinese brief
+ENGLISH_UNITS = ("CNY", "person-times", "people", "households", "percentage points", "per month", "per year", "jin/mu", "(share)",
+                 "share of", " mu", "bn", "within chance")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_what_if_brief_leads_with_its_difference_from_the_baseline(whatif_briefs, whatif_run_dir, lang):
+    b = whatif_briefs[lang]
+    anchors = [x.anchor for x in b.blocks if isinstance(x, Heading) and x.level == 1]
+    assert anchors[:3] == ["answer", "findings", "cost"]  # the baseline first, no cooperation second
+    (answer,) = [x for x in b.section("answer") if isinstance(x, Bullets)]
+    summary = pd.read_csv(whatif_run_dir / "summary.csv")
+    year = int(summary.year.max())
+    for metric, line in zip(FINDINGS, answer.items, strict=True):
+        row = summary[(summary.scenario == "stop-after-2025") & (summary.metric == metric) & (summary.county == "all") & (summary.year == year)].iloc[0]
+        meaning = verdict(metric, row.vs_baseline_mean, row.vs_baseline_p05, row.vs_baseline_p95)
+        if meaning == "same":
+            continue
+        lo, hi = interval(row.vs_baseline_p05, row.vs_baseline_p95, row.unit, lang, signed=True).split(" 至 " if lang == "zh" else " to ")
+        assert lo in line and hi in line, (metric, line)
+        chance = "在随机波动范围内" if lang == "zh" else "within chance variation"
+        assert (chance in line) == (meaning == "chance"), line
+    assert [f.name for f in b.blocks if isinstance(f, Figure)][0] == "income-vs-baseline"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_number_of_a_what_if_brief_traces_to_its_run(whatif_briefs, whatif_run_dir, lang):
+    b = whatif_briefs[lang]
+    assert any(t.stat.startswith("vs_baseline") for t in b.traces)
+    assert any(t.source == "cost.csv" and t.metric.startswith("baseline:") for t in b.traces)
+    for tr in b.traces:
+        assert csv_value(whatif_run_dir, tr) == tr.value, tr
+
+
+def test_a_brief_from_few_replicates_says_so(whatif_briefs):
+    (warning,) = [x for x in whatif_briefs["zh"].blocks if isinstance(x, Paragraph) and x.role == "warning"]
+    assert "只基于2次重复" in warning.text and "至少20次" in warning.text
+
+
+def test_a_chinese_brief_has_no_english_units(whatif_run_dir, tmp_path):
+    for fmt, read in (("html", html_text), ("docx", docx_text)):
+        path = tmp_path / f"b.{fmt}"
+        path.write_bytes(render(whatif_run_dir, lang="zh", fmt=fmt))
+        text = read(path)
+        body = text.split("BibTeX")[0]  # the citation's BibTeX and command lines are code
+        found = [u for u in ENGLISH_UNITS if u in body]
+        assert not found, found
+        assert not re.search(r"\d\.?\d*e[+-]\d", body)  # no e-notation
+
+
+def test_sources_each_give_their_reference_and_link(whatif_briefs, whatif_run_dir):
+    from qdsim.catalogue import load_catalogue
+
+    (table,) = [x for x in whatif_briefs["zh"].section("sources") if hasattr(x, "rows")]
+    urls = {s.url for s in load_catalogue().sources.values() if s.url}
+    assert all("，" in r[-1] for r in table.rows)  # title，outlet，date on every row
+    assert any(u in r[-1] for r in table.rows for u in urls)
+    html = render(whatif_run_dir, lang="zh", fmt="html").decode("utf-8")
+    assert any(f'<a href="{u}">' in html for u in urls)
