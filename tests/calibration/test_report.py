@@ -31,3 +31,12 @@ def test_update_docs_replaces_only_the_block(tmp_path):
     text = doc.read_text(encoding="utf-8")
     assert text.startswith("before\n") and text.endswith("after\n") and "STALE SUMMARY" not in text
     assert not update_docs(record, tmp_path / "missing.md")
+
+
+def test_summary_counts_the_abc_from_the_posterior_history():
+    """A reused posterior: the ABC's simulations and time are its own history's, not the rerun's checks."""
+    record = read_calibrated(calibrated_path())
+    history = [g for g in record["posterior"]["generations"] if "generation" in g]
+    text = summary_markdown(record).splitlines()[0]
+    assert f"{len(history)} generations, {sum(g['simulations'] for g in history)} simulations" in text
+    assert ("a posterior reused" in text) == bool(record["provenance"]["settings"].get("posterior_reused"))

@@ -156,10 +156,17 @@ def summary_markdown(record: dict) -> str:
     prov = record["provenance"]
     s = prov["settings"]
     behavioural_fit = [t for t in prov["targets"] if t["class"] == "behavioural" and t["role"] == "fit"]
+    generations = [g for g in record["posterior"]["generations"] if "generation" in g]
+    abc_seconds = sum(g.get("seconds", 0.0) for g in record["posterior"]["generations"])
+    abc = (f"ABC-SMC with {s['population']} particles, {len(generations)} generations, "
+           f"{sum(g['simulations'] for g in generations)} simulations in {abc_seconds:.0f} s")
+    if s.get("posterior_reused"):
+        abc += f" (a posterior reused; this run's choice of the point and checks: {prov['simulations']} simulations in {prov['seconds']:.0f} s)"
+    else:
+        abc += f"; {prov['simulations']} simulations in {prov['seconds']:.0f} s in all"
     lines = [
         f"Calibration of {prov['date']} (qdsim {prov['qdsim_version']}, commit `{prov['commit'][:12]}`): baseline {s['period']}, "
-        f"scale {s['scale']}, ABC-SMC with {s['population']} particles, {len(record['posterior']['generations']) - 1} generations, "
-        f"{prov['simulations']} simulations in {prov['seconds']:.0f} s; checked on {s['replicates']} replicates of seed "
+        f"scale {s['scale']}, {abc}; checked on {s['replicates']} replicates of seed "
         f"{prov['seeds']['root']} (the shipped baseline) and of the hold-out seed {prov['seeds']['holdout_root']}. "
         f"{len(behavioural_fit)} behavioural figures are fitted by {len(prov['parameters'])} parameters; "
         + ("every fitted and accounting target is within its tolerance." if prov["all_within_tolerance"]

@@ -27,7 +27,7 @@ def command(
     scenario_file: Annotated[Path | None, typer.Option("--scenario", help="Baseline scenario: a file or a shipped name (default: the shipped baseline).")] = None,
     scale: Annotated[float | None, typer.Option(help="Share of households simulated (default 0.02).")] = None,
     population: Annotated[int | None, typer.Option(help="ABC particles per generation (default 200).")] = None,
-    generations: Annotated[int | None, typer.Option(help="Most ABC generations (default 8).")] = None,
+    generations: Annotated[int | None, typer.Option(help="Most ABC generations (default 12).")] = None,
     min_epsilon: Annotated[
         float | None,
         typer.Option("--min-epsilon", help="Stop when the acceptance distance reaches this (1.0: fitted targets one tolerance off; default 0.6)."),
