@@ -194,8 +194,13 @@ def app_cmd(port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501)
     if not script.exists():
         err.print(f"cannot find the app at {script}")
         raise typer.Exit(FAILED)
-    raise typer.Exit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.headless", "true",
-                                      "--server.maxUploadSize", str(UPLOAD_MB)]))
+    argv = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.headless", "true",
+            "--server.maxUploadSize", str(UPLOAD_MB)]
+    if os.name == "posix":  # the server becomes this process: a stop signal (a service manager's SIGTERM) reaches it, no orphan
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(sys.executable, argv)
+    raise typer.Exit(subprocess.call(argv))
 
 
 # Feature commands live in qdsim.commands.<name>, each defining `command`.

@@ -94,6 +94,9 @@ def serving(argv: list, port: int, log_path: Path, **popen) -> Iterator[str]:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+    # stopping the command stops the server: nothing is left answering (``qdsim app`` once orphaned it)
+    with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+        raise AssertionError(f"{' '.join(map(str, argv))}: the server still answers after its command was stopped")
 
 
 @pytest.fixture(scope="module")
