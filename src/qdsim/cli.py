@@ -67,7 +67,7 @@ def validate(
     raise typer.Exit(BAD_INPUT if bad else OK)
 
 
-KEY_METRICS = ("rural_income_per_capita", "consumption_sales", "stable_employment", "migrant_workers_qingdao", "monitored_share")
+KEY_METRICS = ("rural_income_per_capita", "consumption_sales", "stable_employment", "wage_employment", "migrant_workers_qingdao", "monitored_share")
 
 
 def key_table(result, year: int | None = None) -> Table:
@@ -100,8 +100,10 @@ def key_table(result, year: int | None = None) -> Table:
     base = (result.manifest.get("baseline") or {}).get("scenario_id")
     table.caption = (
         (f"vs baseline: minus the baseline ({base}) on the same random numbers; " if paired else "")
-        + "impact: minus the no-cooperation counterfactual on the same random numbers; intervals: 5th–95th percentile across "
-        "replicates; (chance): the interval includes zero, the difference is within chance variation"
+        + "impact: minus the no-cooperation counterfactual on the same random numbers (stable employment is the programme's gross "
+        "count, none without it; wage employment's impact is the jobs the cooperation adds); intervals: 5th–95th percentile across "
+        "replicates; (chance): the interval includes zero, the difference is within chance variation; shares' differences in "
+        "percentage points (pp)"
     )
     return table
 

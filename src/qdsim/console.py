@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
 
@@ -19,7 +20,9 @@ INTERRUPTED = 130
 MAX_WORKERS = 256
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # never wrap: scripts parse these lines
-out = Console(highlight=False, soft_wrap=True)
+#: tables piped to a file or a log are not cut to 80 columns (COLUMNS, when set, still rules)
+_WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 150
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
 
 
 def print_problems(problems, lang: str = "en") -> None:

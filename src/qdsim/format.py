@@ -110,14 +110,16 @@ def parameter_text(value: float, unit: str, lang: str = "zh") -> str:
 def compact(value: float, unit: str, signed: bool = False) -> str:
     """A number for a table whose column states the unit: 1.64 bn, 53,333, 10.2%.
 
-    >>> compact(1.636e9, "元"), compact(53333, "人次"), compact(0.1021, "share", signed=True)
-    ('1.64 bn', '53,333', '+10.2%')
+    A signed share is a difference, in percentage points.
+
+    >>> compact(1.636e9, "元"), compact(53333, "人次"), compact(0.1021, "share"), compact(-0.041, "share", signed=True)
+    ('1.64 bn', '53,333', '10.2%', '-4.1 pp')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     sign = "+" if signed and value > 0 else ""
     if unit == "share":
-        return f"{sign}{value * 100:.1f}%"
+        return f"{sign}{value * 100:.1f} pp" if signed else f"{value * 100:.1f}%"
     a = abs(value)
     if a >= 1e9:
         return f"{sign}{value / 1e9:,.2f} bn"

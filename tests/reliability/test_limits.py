@@ -77,6 +77,12 @@ def test_qdsim_app_serves_uploads_of_at_most_2_mb(monkeypatch):
     import qdsim.cli
 
     called = []
+
+    def execv(path, args):  # the server takes the command's process (POSIX); recorded here instead
+        called.append(args)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(qdsim.cli.os, "execv", execv)
     monkeypatch.setattr(qdsim.cli.subprocess, "call", lambda args: called.append(args) or 0)
     assert runner.invoke(app, ["app", "--port", "8599"]).exit_code == 0
     args = called[0]
