@@ -121,7 +121,7 @@ def run(
     fresh: Annotated[bool, typer.Option("--fresh", help="Recompute even if the run registry has this run finished.")] = False,
     quiet: Quiet = False,
 ):
-    """Run a scenario and its no-cooperation counterfactual; write summary.csv, manifest.json, replicates.parquet."""
+    """Run a scenario and its no-cooperation counterfactual; write summary.csv, cost.csv, manifest.json, replicates.parquet, scenario.yaml."""
     if workers != 1 and (os.cpu_count() or 1) > 1:
         from qdsim import pool
 
@@ -181,7 +181,7 @@ def run(
         err.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
     if not quiet:
         out.print(key_table(result))
-        out.print(f"wrote {path}/summary.csv, manifest.json, replicates.parquet (run {result.run_id})")
+        out.print(f"wrote {path}/summary.csv, cost.csv, manifest.json, replicates.parquet, scenario.yaml (run {result.run_id})")
     raise typer.Exit(OK)
 
 
