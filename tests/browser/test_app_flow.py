@@ -261,6 +261,8 @@ def test_the_main_flow_in_english(page: Page):
     expect(page.get_by_text(re.compile(r"^vs baseline .*\(90% interval .* to .*\)")).first).to_be_visible()
     assert "CNY" in card(page, "consumption_sales", "en")
     shoot(page, "app-en.png")
+    page.get_by_role("tab", name="Table").click()
+    expect(page.get_by_test_id("stTable").get_by_text(CHANCE["en"]).first).to_be_visible()
     page.get_by_role("link", name="Compare").click()
     expect(page.get_by_role("heading", name="Compare", exact=True)).to_be_visible()
     wait_idle(page)
