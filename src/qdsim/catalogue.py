@@ -138,9 +138,6 @@ class Catalogue:
         rows = self.bounds(names, status=status, spread=spread)
         return {"num_vars": len(rows), "names": [r[0] for r in rows], "bounds": [[r[1], r[2]] for r in rows]}
 
-    def source_of(self, key: str) -> Source:
-        return self.sources[key]
-
 
 @cache
 def load_catalogue(region: str = DEFAULT_REGION) -> Catalogue:

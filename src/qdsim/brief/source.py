@@ -34,7 +34,6 @@ class RunData:
     scenario: Scenario
     run_dir: Path | None = None
     intervals: tuple[str, ...] = ("chance",)  # interval kinds present in summary.csv
-    all_summary: pd.DataFrame | None = field(default=None, repr=False)
     sensitivity: Sensitivity | None = None
     cost: pd.DataFrame | None = field(default=None, repr=False)  # cost.csv: spending and results per unit of money (qdsim.cost)
 
@@ -102,7 +101,7 @@ def from_result(result) -> RunData:
     """RunData of a :class:`qdsim.api.RunResult` held in memory."""
     summary, kinds = _chance_only(result.summary)
     cost = result.cost.to_frame() if getattr(result, "cost", None) is not None else None
-    return RunData(summary=summary, manifest=result.manifest, scenario=result.scenario, intervals=kinds, all_summary=result.summary, cost=cost)
+    return RunData(summary=summary, manifest=result.manifest, scenario=result.scenario, intervals=kinds, cost=cost)
 
 
 def from_dir(path: str | os.PathLike) -> RunData:
@@ -139,7 +138,7 @@ def from_dir(path: str | os.PathLike) -> RunData:
             cost = pd.read_csv(d / "cost.csv")
         except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
             raise BriefError(f"{d / 'cost.csv'}: cannot be read: {e}") from None
-    data = RunData(summary=chance, manifest=manifest, scenario=scenario, run_dir=d, intervals=kinds, all_summary=summary, cost=cost)
+    data = RunData(summary=chance, manifest=manifest, scenario=scenario, run_dir=d, intervals=kinds, cost=cost)
     data.sensitivity = find_sensitivity(d, scenario.id)
     return data
 

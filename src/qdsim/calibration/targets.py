@@ -158,10 +158,6 @@ def of_role(role: Role, targets: tuple[Target, ...] = TARGETS) -> tuple[Target, 
     return tuple(t for t in targets if t.role == role)
 
 
-def target_values(catalogue: Catalogue, targets: tuple[Target, ...] = TARGETS) -> np.ndarray:
-    return np.array([t.reported(catalogue) for t in targets])
-
-
 def model_values(metrics: np.ndarray, years: list[int], targets: tuple[Target, ...] = TARGETS) -> np.ndarray:
     """One replicate's value of every target."""
     return np.array([t.model_value(metrics, years) for t in targets])

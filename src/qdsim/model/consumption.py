@@ -43,7 +43,6 @@ from qdsim.model import suppliers as suppliers_mod
 from qdsim.model.buyers import CANTEEN, MODES, PROCUREMENT, WAREHOUSE, Buyers, SeasonDraws, Traits
 from qdsim.model.suppliers import Suppliers
 
-SEASON_MONTH = 9
 #: modes that buy only certified products
 NEED_CERTIFIED = (PROCUREMENT, CANTEEN, WAREHOUSE)
 

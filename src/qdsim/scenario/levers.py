@@ -13,8 +13,6 @@ import numpy as np
 
 from qdsim.scenario.schema import ALL_YEARS, PROGRAMMES, Scenario
 
-#: levers that the cooperation provides (zeroed by `stop`, scaled by `taper`)
-COOPERATION_GROUPS = ("funds", "labour", "consumption", "technology", "people", "pairings")
 #: levers that are not amounts but conditions of the channel; not tapered
 NOT_TAPERED = {("consumption", "price_premium"), ("consumption", "logistics_loss")}
 
