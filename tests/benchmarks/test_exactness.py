@@ -75,7 +75,38 @@ def test_gini_by_group_is_gini_of_each_group(kind):
     assert np.array_equal(gini(x, w), _plain_gini(x, w), equal_nan=True)
 
 
+def test_gini_by_group_when_totals_or_weights_vanish():
+    rng = np.random.default_rng(3)
+    n = 20_000
+    x = np.abs(rng.normal(size=n))
+    w = rng.integers(1, 9, n).astype(float)
+    g = rng.integers(0, 5, n)
+    x[g == 1] = 0.0  # a zero total: nan
+    w[g == 2] = 0.0  # no weight: nan
+    x[g == 3] = np.where(rng.random(np.count_nonzero(g == 3)) < 0.5, 0.0, -0.0)
+    got = gini_by_group(x, w, g, 5)
+    want = [_plain_gini(x[g == c], w[g == c]) for c in range(5)] + [_plain_gini(x, w)]
+    assert np.array_equal(got, np.array(want), equal_nan=True)
+
+
 # -- the compiled kernels against the NumPy expressions they replace ------------------------------
+
+@pytest.mark.parametrize("kind", range(5))
+@pytest.mark.parametrize("n", [0, 1, 2, 100, 5000, 300_000])
+def test_sort_int64_is_numpys(kind, n):
+    rng = np.random.default_rng(kind * 7 + n)
+    if kind == 0:
+        keys = rng.integers(-(2**63), 2**63 - 1, n, dtype=np.int64, endpoint=True)
+    elif kind == 1:
+        keys = rng.integers(-3, 3, n, dtype=np.int64)  # many equal keys, both signs
+    elif kind == 2:
+        keys = rng.integers(2**40, 2**40 + 5000, n, dtype=np.int64)  # high digits all alike (passes skipped)
+    elif kind == 3:
+        keys = _hard(0, n, rng).view(np.int64).copy()
+    else:
+        keys = rng.choice(np.array([-(2**63), -1, 0, 1, 2**63 - 1], dtype=np.int64), n)
+    assert np.array_equal(kernels.sort_int64(keys), np.sort(keys))
+
 
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 400), sort=st.booleans(), kind=st.integers(0, 3))
 @settings(max_examples=60, deadline=None)

@@ -128,3 +128,79 @@ def logit_choice(gumbel: np.ndarray, reached: np.ndarray, v_home: float, v_gansu
         fallback[i] = f
         choice[i] = 3 if u3 > best else f
     return choice, fallback
+
+
+_SIGN = np.uint64(1 << 63)
+_DIGIT = 11  # bits per radix pass: 2,048 counters fit in the first-level cache
+_DIGIT_MASK = np.uint64((1 << _DIGIT) - 1)
+_PASSES = 6  # 6 × 11 bits ≥ 64
+
+
+@njit(cache=True, nogil=True)
+def sort_int64(keys: np.ndarray) -> np.ndarray:
+    """``np.sort(keys)`` for ``int64`` keys: a least-significant-digit radix sort, 11 bits a pass.
+
+    Sorted integers are the same whatever the algorithm. Passes whose digit is
+    the same for every key (the high bits of keys made from values of similar
+    size) are skipped; the sign bit is flipped so that unsigned order is signed order.
+    """
+    n = len(keys)
+    a = np.empty(n, np.uint64)
+    for i in range(n):
+        a[i] = np.uint64(keys[i]) ^ _SIGN
+    hist = np.zeros((_PASSES, 1 << _DIGIT), np.int64)
+    for i in range(n):
+        v = a[i]
+        for p in range(_PASSES):
+            hist[p, np.int64((v >> np.uint64(p * _DIGIT)) & _DIGIT_MASK)] += 1
+    b = np.empty(n, np.uint64)
+    offset = np.empty(1 << _DIGIT, np.int64)
+    for p in range(_PASSES):
+        h = hist[p]
+        if h.max() == n:
+            continue
+        s = 0
+        for d in range(1 << _DIGIT):
+            offset[d] = s
+            s += h[d]
+        shift = np.uint64(p * _DIGIT)
+        for i in range(n):
+            v = a[i]
+            d = np.int64((v >> shift) & _DIGIT_MASK)
+            b[offset[d]] = v
+            offset[d] += 1
+        a, b = b, a
+    out = np.empty(n, np.int64)
+    for i in range(n):
+        out[i] = np.int64(a[i] ^ _SIGN)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def gini_terms(values: np.ndarray, weights: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """The trapezoids of a Lorenz curve, for ``x = values[idx]``, ``w = weights[idx]`` (``idx`` non-empty,
+    in increasing order of ``x``): ``w * (lorenz + prev)`` with ``lorenz = cumsum(x * w) / cumsum(x * w)[-1]``
+    and ``prev`` the previous ``lorenz`` (0.0 first), as ``accounts._gini_sorted`` computes them; and
+    ``cumsum(w)[-1]``, ``cumsum(x * w)[-1]``. The terms are left to NumPy's (pairwise) ``np.sum``;
+    when the total is zero or negative they are not computed.
+    """
+    n = len(idx)
+    terms = np.empty(n)
+    j = idx[0]
+    cw = weights[j]
+    acc = values[j] * weights[j]  # cumsum's first element is the first product itself
+    terms[0] = acc
+    for i in range(1, n):
+        j = idx[i]
+        cw += weights[j]
+        acc += values[j] * weights[j]
+        terms[i] = acc
+    total = acc
+    if total <= 0:  # as _gini_sorted: a nan total goes on (and gives nan)
+        return terms, cw, total
+    prev = 0.0
+    for i in range(n):
+        lorenz = terms[i] / total
+        terms[i] = weights[idx[i]] * (lorenz + prev)
+        prev = lorenz
+    return terms, cw, total
