@@ -204,3 +204,56 @@ def test_logit_choice_is_numpys(seed, n, quota, ties):
     utility = v + gumbel
     choice, fallback = kernels.logit_choice(gumbel, reached, v_home, v_gansu, v_other, help_utility, v_qingdao)
     assert np.array_equal(choice, np.argmax(utility, axis=1)) and np.array_equal(fallback, np.argmax(utility[:, :3], axis=1))
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("n", [1, 2, 9, 5000])
+def test_harvest_is_numpys(seed, n):
+    """``kernels.harvest`` against the NumPy harvest it replaced (``farming.harvest`` before it was compiled)."""
+    rng = np.random.default_rng(seed)
+    noise = np.asfortranarray(np.exp(rng.normal(-0.02, 0.2, (n, 5))))
+    weather = 1.0 - np.clip(rng.random() * rng.random(5), 0, 1)
+    n_v = 7
+    hail_v = rng.random(n_v) < 0.4
+    village = rng.integers(0, n_v, n).astype(np.int32)
+    hail_loss = rng.random() * 0.3
+    productivity = rng.lognormal(0, 0.3, n)
+    area = np.asfortranarray(np.where(rng.random((n, 5)) < 0.3, 0.0, rng.gamma(2, 2, (n, 5))))
+    demo_potato = np.where(rng.random(n) < 0.2, rng.gamma(2, 2, n), 0.0)  # sometimes more than the potato area
+    demo_gh = np.where(rng.random(n) < 0.2, rng.random(n), 0.0)
+    tech = rng.integers(0, 3, n).astype(np.int8)
+    yields = rng.uniform(2000, 5000, 3)
+    yield_high = 6000 * rng.random()
+    demo_noise = np.exp(rng.normal(-0.0025, 0.05, n))
+    c = rng.uniform(0.1, 3000, 13)
+    pp, ph, hy, gy, ghr, growth, fnr, gp, xc, pc, hc, gc, ghc = c
+    income0 = rng.normal(5000, 3000, n)
+    wgt = 1 / 0.37
+
+    hail = np.where(hail_v[village], 1.0 - hail_loss, 1.0)
+    factor = noise.copy(order="F")
+    factor *= weather[None, :]
+    factor *= hail[:, None]
+    factor *= productivity[:, None]
+    ordinary = area[:, 0] - demo_potato
+    y_ord = yields[tech] * factor[:, 0]
+    y_demo = yield_high * weather[0] * hail * demo_noise
+    potato_out = ordinary * y_ord + demo_potato * y_demo
+    herbs_out = area[:, 1] * hy * factor[:, 1]
+    grain_out = area[:, 2] * gy * factor[:, 2]
+    gh_cycles_area = area[:, 3] + demo_gh
+    gh_revenue = gh_cycles_area * ghr * growth * factor[:, 3]
+    forage_net = area[:, 4] * fnr * growth * factor[:, 4]
+    revenue = potato_out * pp + herbs_out * ph + grain_out * gp * growth + gh_revenue
+    extra = np.where(tech == 2, xc, 0.0) * ordinary
+    cost = (area[:, 0] * pc + extra + area[:, 1] * hc + area[:, 2] * gc + gh_cycles_area * ghc) * growth
+    want_income = income0 + (revenue - cost + forage_net)
+    want = (potato_out, demo_potato * y_demo * wgt, (potato_out * pp - (area[:, 0] * pc + extra) * growth) * wgt,
+            (herbs_out * ph - area[:, 1] * hc * growth) * wgt, potato_out * pp + herbs_out * ph + gh_revenue, revenue + forage_net)
+
+    income = np.asfortranarray(np.stack([income0, income0], axis=1))
+    got = kernels.harvest(noise, weather, hail_v, village, 1.0 - hail_loss, productivity, area, demo_potato, demo_gh, tech, yields,
+                          np.array([yield_high * weather[0]]), demo_noise, c, income[:, 0], wgt)
+    assert income[:, 0].tobytes() == want_income.tobytes() and np.array_equal(income[:, 1], income0)
+    for g, w in zip(got, want, strict=True):
+        assert g.tobytes() == w.tobytes()  # to the bit, signed zeros included

@@ -204,3 +204,64 @@ def gini_terms(values: np.ndarray, weights: np.ndarray, idx: np.ndarray) -> tupl
         terms[i] = weights[idx[i]] * (lorenz + prev)
         prev = lorenz
     return terms, cw, total
+
+
+@njit(cache=True, nogil=True)
+def harvest(noise: np.ndarray, weather: np.ndarray, hail_v: np.ndarray, village: np.ndarray, hail_kept: float,
+            productivity: np.ndarray, area: np.ndarray, demo_potato: np.ndarray, demo_greenhouse: np.ndarray,
+            tech: np.ndarray, yields: np.ndarray, demo_yield: np.ndarray, demo_noise: np.ndarray, c: np.ndarray,
+            farm_income: np.ndarray, weight: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each household's harvest as ``farming.harvest`` writes it in NumPy, in one pass, the same products
+    and sums in the same order (crops: potato, herbs, grain, greenhouse, forage).
+
+    ``noise``: the exponentiated yield noise (n, 5); ``hail_kept``: 1 − the hail loss; ``yields``: the
+    potato yield by technology; ``demo_yield``: the demonstration yield × the potato weather (a scalar
+    in a 1-element array); ``c``: the scalars (see ``farming.harvest``). Adds each household's farm
+    income to ``farm_income`` and returns potato output, the demonstration output × ``weight``, the
+    potato and herbs incomes × ``weight``, the marketable output and the revenue with forage.
+    """
+    (price_potato, price_herbs, herbs_yield, grain_yield, gh_rev_cycle, growth, forage_net_rate, grain_price,
+     extra_cost, potato_cost, herbs_cost, grain_cost, gh_cost_cycle) = (c[0], c[1], c[2], c[3], c[4], c[5], c[6],
+                                                                      c[7], c[8], c[9], c[10], c[11], c[12])
+    n = len(productivity)
+    potato_out = np.empty(n)
+    demo_out = np.empty(n)
+    income_potato = np.empty(n)
+    income_herbs = np.empty(n)
+    marketable = np.empty(n)
+    revenue_all = np.empty(n)
+    w0, w1, w2, w3, w4 = weather[0], weather[1], weather[2], weather[3], weather[4]
+    for i in range(n):
+        hail = hail_kept if hail_v[village[i]] else 1.0
+        prod = productivity[i]
+        f_potato = ((noise[i, 0] * w0) * hail) * prod
+        f_herbs = ((noise[i, 1] * w1) * hail) * prod
+        f_grain = ((noise[i, 2] * w2) * hail) * prod
+        f_gh = ((noise[i, 3] * w3) * hail) * prod
+        f_forage = ((noise[i, 4] * w4) * hail) * prod
+        a_potato, a_herbs, a_grain, a_gh, a_forage = area[i, 0], area[i, 1], area[i, 2], area[i, 3], area[i, 4]
+        demo = demo_potato[i]
+        t = tech[i]
+        ordinary = a_potato - demo
+        y_ord = yields[t] * f_potato
+        y_demo = (demo_yield[0] * hail) * demo_noise[i]
+        potato = ordinary * y_ord + demo * y_demo
+        herbs = (a_herbs * herbs_yield) * f_herbs
+        grain = (a_grain * grain_yield) * f_grain
+        gh_cycles = a_gh + demo_greenhouse[i]
+        gh_revenue = ((gh_cycles * gh_rev_cycle) * growth) * f_gh
+        forage_net = ((a_forage * forage_net_rate) * growth) * f_forage
+        sold_potato = potato * price_potato
+        sold_herbs = herbs * price_herbs
+        revenue = ((sold_potato + sold_herbs) + (grain * grain_price) * growth) + gh_revenue
+        extra = (extra_cost if t == 2 else 0.0) * ordinary
+        potato_costs = a_potato * potato_cost + extra
+        cost = (((potato_costs + a_herbs * herbs_cost) + a_grain * grain_cost) + gh_cycles * gh_cost_cycle) * growth
+        farm_income[i] += (revenue - cost) + forage_net
+        potato_out[i] = potato
+        demo_out[i] = (demo * y_demo) * weight
+        income_potato[i] = (sold_potato - potato_costs * growth) * weight
+        income_herbs[i] = (sold_herbs - (a_herbs * herbs_cost) * growth) * weight
+        marketable[i] = (sold_potato + sold_herbs) + gh_revenue
+        revenue_all[i] = revenue + forage_net
+    return potato_out, demo_out, income_potato, income_herbs, marketable, revenue_all
