@@ -186,8 +186,13 @@ def choose(model, candidates: np.ndarray, t: int, spring: bool) -> None:
     deciders = candidates[free]
     if not len(deciders):
         return
-    gumbel = -np.log(-np.log(np.maximum(draws[free, :4], 1e-300)))  # standard Gumbel by inversion
-    u_reach, priority = draws[free, 4], draws[free, 5]
+    mine = draws[free]
+    gumbel = np.maximum(mine[:, :4], 1e-300)  # standard Gumbel by inversion: -log(-log(u)), in place
+    np.log(gumbel, out=gumbel)
+    np.negative(gumbel, out=gumbel)
+    np.log(gumbel, out=gumbel)
+    np.negative(gumbel, out=gumbel)
+    u_reach, priority = mine[:, 4], mine[:, 5]
 
     b = p.logit_beta / 1000
     programme = runs(model, t)  # its services reach eligible workers
