@@ -91,8 +91,8 @@ def harvest(model, t: int) -> None:
     hh = model.households
     rng = model.streams["farming"]
     n = hh.n
-    noise = np.asfortranarray(rng.normal(-p.yield_noise_sd**2 / 2, p.yield_noise_sd, (n, len(CROPS))))  # crop by crop in memory
-    np.exp(noise, out=noise)
+    noise = rng.normal(-p.yield_noise_sd**2 / 2, p.yield_noise_sd, (n, len(CROPS)))
+    np.exp(noise, out=noise)  # household by household in memory, as the compiled pass reads it (exp is elementwise)
     hail_u = rng.random(len(model.villages.county))
     demo_noise = np.exp(rng.normal(-0.0025, 0.05, n))
 
