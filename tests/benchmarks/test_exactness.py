@@ -257,3 +257,20 @@ def test_harvest_is_numpys(seed, n):
     assert income[:, 0].tobytes() == want_income.tobytes() and np.array_equal(income[:, 1], income0)
     for g, w in zip(got, want, strict=True):
         assert g.tobytes() == w.tobytes()  # to the bit, signed zeros included
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_adopt_is_numpys(seed):
+    rng = np.random.default_rng(seed)
+    n = 3000
+    tech = rng.integers(0, 3, n).astype(np.int8)
+    county = rng.integers(0, 7, n).astype(np.int8)
+    u = rng.random(n)
+    u[:20] = 0.0
+    p_up = np.clip(rng.normal(0.1, 0.3, 7), 0, 1)
+    p_high = np.clip(rng.normal(0.1, 0.3, 7), 0, 1)
+    p_up[0] = u[25]  # a draw equal to the probability does not adopt
+    want = tech.copy()
+    want[u < np.where(tech == 0, p_up[county], np.where(tech == 1, p_high[county], 0.0))] += 1
+    kernels.adopt(tech, county, u, p_up, p_high)
+    assert tech.dtype == np.int8 and np.array_equal(tech, want)

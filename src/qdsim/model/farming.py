@@ -70,8 +70,8 @@ def adopt_technology(model, t: int) -> None:
     technicians = model.levers.at("people.technicians_q2d", t) * model.county_weights
     p_up = np.clip(p.adoption_base_rate + p.diffusion_coef * exposure + p.extension_effect * technicians, 0, 1)
     p_high = np.clip(p.diffusion_coef * exposure * 0.5, 0, 1)
-    prob = np.where(hh.tech == 0, p_up[hh.county], np.where(hh.tech == 1, p_high[hh.county], 0.0))
-    hh.tech[u < prob] += 1
+    # hh.tech[u < np.where(hh.tech == 0, p_up[hh.county], np.where(hh.tech == 1, p_high[hh.county], 0.0))] += 1
+    kernels.adopt(hh.tech, hh.county, u, p_up, p_high)
 
 
 def potato_yields(p, tech: np.ndarray) -> np.ndarray:

@@ -265,3 +265,14 @@ def harvest(noise: np.ndarray, weather: np.ndarray, hail_v: np.ndarray, village:
         marketable[i] = (sold_potato + sold_herbs) + gh_revenue
         revenue_all[i] = revenue + forage_net
     return potato_out, demo_out, income_potato, income_herbs, marketable, revenue_all
+
+
+@njit(cache=True, nogil=True)
+def adopt(tech: np.ndarray, county: np.ndarray, u: np.ndarray, p_up: np.ndarray, p_high: np.ndarray) -> None:
+    """``tech[u < np.where(tech == 0, p_up[county], np.where(tech == 1, p_high[county], 0.0))] += 1``, in place."""
+    for i in range(len(tech)):
+        s = tech[i]
+        c = county[i]
+        prob = p_up[c] if s == 0 else (p_high[c] if s == 1 else 0.0)
+        if u[i] < prob:
+            tech[i] = s + 1
