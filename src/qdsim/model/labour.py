@@ -186,13 +186,13 @@ def choose(model, candidates: np.ndarray, t: int, spring: bool) -> None:
     deciders = candidates[free]
     if not len(deciders):
         return
-    mine = draws[free]
-    gumbel = np.maximum(mine[:, :4], 1e-300)  # standard Gumbel by inversion: -log(-log(u)), in place
+    mine = np.flatnonzero(free)  # the deciders' rows of draws
+    gumbel = np.maximum(draws[mine, :4], 1e-300)  # standard Gumbel by inversion: -log(-log(u)), in place
     np.log(gumbel, out=gumbel)
     np.negative(gumbel, out=gumbel)
     np.log(gumbel, out=gumbel)
     np.negative(gumbel, out=gumbel)
-    u_reach, priority = mine[:, 4], mine[:, 5]
+    u_reach, priority = draws[mine, 4], draws[mine, 5]
 
     b = p.logit_beta / 1000
     programme = runs(model, t)  # its services reach eligible workers
