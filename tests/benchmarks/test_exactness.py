@@ -274,3 +274,35 @@ def test_adopt_is_numpys(seed):
     want[u < np.where(tech == 0, p_up[county], np.where(tech == 1, p_high[county], 0.0))] += 1
     kernels.adopt(tech, county, u, p_up, p_high)
     assert tech.dtype == np.int8 and np.array_equal(tech, want)
+
+
+def _numpy_household_shares(county, channel_supply, weight, left, farmgate_by_county, n_c):
+    sold = np.zeros(len(county))
+    for _ in range(20):
+        room = channel_supply - sold
+        w = np.where(room > 0, weight, 0.0)
+        w_by_county = np.bincount(county, weights=w, minlength=n_c)
+        share = np.divide(left, w_by_county, out=np.zeros(n_c), where=w_by_county > 0)
+        add = np.minimum(room, w * share[county])
+        sold += add
+        left = left - np.bincount(county, weights=add, minlength=n_c)
+        if np.all(left <= 1e-9 * np.maximum(farmgate_by_county, 1.0)):
+            break
+    return sold
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("n", [1, 40, 20_000])
+def test_household_shares_is_numpys(seed, n):
+    """The channel's purchases spread over households (``consumption.household_shares``) as the NumPy passes did."""
+    rng = np.random.default_rng(seed)
+    n_c = 7
+    county = np.sort(rng.integers(0, n_c - 1, n)).astype(np.int8)  # the last county has no household
+    supply = np.where(rng.random(n) < 0.4, 0.0, rng.gamma(1.5, 3000, n))
+    weight = supply * (1.0 + 0.5 * (rng.random(n) < 0.3))
+    by_county = np.bincount(county, weights=supply, minlength=n_c)
+    farmgate = by_county * rng.uniform(0.2, 1.5, n_c) if seed % 2 else by_county * 0.6  # some counties want more than there is
+    left = np.minimum(farmgate, by_county)
+    want = _numpy_household_shares(county, supply, weight, left, farmgate, n_c)
+    got = kernels.household_shares(county, supply, weight, left, farmgate, 20)
+    assert got.tobytes() == want.tobytes()

@@ -276,3 +276,44 @@ def adopt(tech: np.ndarray, county: np.ndarray, u: np.ndarray, p_up: np.ndarray,
         prob = p_up[c] if s == 0 else (p_high[c] if s == 1 else 0.0)
         if u[i] < prob:
             tech[i] = s + 1
+
+
+@njit(cache=True, nogil=True)
+def household_shares(county: np.ndarray, supply: np.ndarray, weight: np.ndarray, left: np.ndarray, farmgate: np.ndarray,
+                     passes: int) -> np.ndarray:
+    """``consumption.household_shares``'s passes, each in two loops over the households, the same arithmetic:
+
+    ``room = supply − sold``; ``w = where(room > 0, weight, 0)``; ``share = left / bincount(county, w)``
+    (0 where that is not positive); ``add = minimum(room, w × share[county])``; ``sold += add``;
+    ``left = left − bincount(county, add)``; until ``all(left <= 1e-9 × maximum(farmgate, 1))`` or
+    ``passes`` are done. ``left`` is not changed. Sums by county in index order, as ``np.bincount`` adds;
+    the terms are finite.
+    """
+    n = len(county)
+    n_c = len(left)
+    sold = np.zeros(n)
+    left = left.copy()
+    for _ in range(passes):
+        w_by_county = np.zeros(n_c)
+        for i in range(n):
+            room = supply[i] - sold[i]
+            w_by_county[county[i]] += weight[i] if room > 0 else 0.0
+        share = np.zeros(n_c)
+        for c in range(n_c):
+            if w_by_county[c] > 0:
+                share[c] = left[c] / w_by_county[c]
+        added = np.zeros(n_c)
+        for i in range(n):
+            room = supply[i] - sold[i]
+            w = weight[i] if room > 0 else 0.0
+            x = w * share[county[i]]
+            add = room if room < x else x  # np.minimum: the second of equal values, as the SIMD minimum
+            sold[i] += add
+            added[county[i]] += add
+        done = True
+        for c in range(n_c):
+            left[c] = left[c] - added[c]
+            done &= left[c] <= 1e-9 * max(farmgate[c], 1.0)
+        if done:
+            break
+    return sold
