@@ -85,7 +85,7 @@ def season(model, t: int, channel_supply: np.ndarray) -> np.ndarray:
     ordered = buyers_mod.orders(model, t, d)
 
     hh = model.households
-    supply_by_county = np.bincount(hh.county, weights=channel_supply, minlength=model.n_counties) * hh.weight * p.retail_markup
+    supply_by_county = kernels.bincount(hh.county, channel_supply, 1.0, model.n_counties) * hh.weight * p.retail_markup
     accepted, shipped, received, unmet_cert, unmet_any = match(model, ordered, supply_by_county)
 
     b, s, book = st.buyers, st.suppliers, model.book
@@ -171,7 +171,7 @@ def household_shares(model, channel_supply: np.ndarray, farmgate_by_county: np.n
     n_c = model.n_counties
     paired = model.villages.paired[hh.village]
     weight = channel_supply * (1.0 + model.params.paired_village_priority * paired)
-    left = np.minimum(np.asarray(farmgate_by_county, float), np.bincount(hh.county, weights=channel_supply, minlength=n_c))
+    left = np.minimum(np.asarray(farmgate_by_county, float), kernels.bincount(hh.county, channel_supply, 1.0, n_c))
     # each pass fills at least one more household; a handful suffice. In compiled loops, the same arithmetic as:
     # sold = 0; for up to 20 passes: room = channel_supply − sold; w = where(room > 0, weight, 0)
     #   share = left / bincount(county, w) (0 where no weight); add = minimum(room, w × share[county]); sold += add

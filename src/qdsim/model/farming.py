@@ -43,7 +43,7 @@ def assign_demonstrations(model, t: int) -> None:
         if total <= 0:
             continue
         crop_area = hh.area[:, crop]
-        by_county = np.bincount(hh.county, weights=crop_area, minlength=model.n_counties)
+        by_county = kernels.bincount(hh.county, crop_area, 1.0, model.n_counties)
         share = by_county / max(by_county.sum(), 1e-12)
         for c in range(model.n_counties):
             need = total * share[c]
@@ -64,8 +64,8 @@ def adopt_technology(model, t: int) -> None:
     rng = model.streams["farming"]
     u = rng.random(hh.n)
     potato = hh.area[:, POTATO]
-    demo_by_c = np.bincount(hh.county, weights=hh.demo_potato, minlength=model.n_counties)
-    potato_by_c = np.bincount(hh.county, weights=potato, minlength=model.n_counties)
+    demo_by_c = kernels.bincount(hh.county, hh.demo_potato, 1.0, model.n_counties)
+    potato_by_c = kernels.bincount(hh.county, potato, 1.0, model.n_counties)
     exposure = demo_by_c / np.maximum(potato_by_c, 1e-12)
     technicians = model.levers.at("people.technicians_q2d", t) * model.county_weights
     p_up = np.clip(p.adoption_base_rate + p.diffusion_coef * exposure + p.extension_effect * technicians, 0, 1)

@@ -27,7 +27,9 @@ def bincount(index: np.ndarray, weights: np.ndarray, scale: float, n: int) -> np
 
     A bin's running sum stays in a register while the index repeats (indices
     come sorted, county by county), and every bin still adds in index order.
-    Boolean weights count: ``True × scale`` is ``scale``, ``False × scale`` adds 0.0.
+    Boolean weights count: ``True × scale`` is ``scale``, ``False × scale`` adds 0.0. With ``scale`` 1.0
+    it is ``np.bincount(index, weights=weights, minlength=n)`` (``x × 1.0`` is ``x``), several times faster
+    on an ``int8`` index, which NumPy first converts.
     """
     out = np.zeros(n)
     if len(index) == 0:
