@@ -25,7 +25,7 @@ INCOME_SOURCES = ("farm", "wages_local", "wages_migrant", "transfers", "dividend
 
 @dataclass
 class Households:
-    county: np.ndarray  # int8, county index
+    county: np.ndarray  # int8, county index; households come county by county (county is sorted)
     village: np.ndarray  # int32, index into the model's village list
     size: np.ndarray  # int16, persons
     productivity: np.ndarray  # float, persistent factor (mean 1)
