@@ -154,8 +154,11 @@ def test_leave_jobs_is_numpys(seed, n):
     want_lose = np.flatnonzero(leave & (state == 1))
     want_state, want_assisted = state.copy(), assisted.copy()
     want_state[leave], want_assisted[leave] = 0, False
-    lose = kernels.leave_jobs(state, subsidised, assisted, u, rates, stabilised, 0, 1)
+    u_decide = rng.random(n)
+    u_decide[: n // 7] = 0.05  # draws at the share
+    lose, reconsider = kernels.leave_jobs(state, subsidised, assisted, u, rates, stabilised, 0, 1, u_decide, 0.05)
     assert np.array_equal(lose, want_lose) and np.array_equal(state, want_state) and np.array_equal(assisted, want_assisted)
+    assert np.array_equal(reconsider, np.flatnonzero(u_decide < 0.05)) and reconsider.dtype == np.flatnonzero(u_decide).dtype
     assert n < 50 or leave.any()
 
 

@@ -49,24 +49,30 @@ def bincount(index: np.ndarray, weights: np.ndarray, scale: float, n: int) -> np
 
 @njit(cache=True, nogil=True)
 def leave_jobs(state: np.ndarray, subsidised: np.ndarray, assisted: np.ndarray, u: np.ndarray, rates: np.ndarray,
-               stabilised: float, home: int, firm: int) -> np.ndarray:
+               stabilised: float, home: int, firm: int, u_decide: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
     """Workers whose draw ``u`` falls below their state's monthly rate (× ``stabilised`` when subsidised) go home.
 
     Sets their state to ``home`` and their help to False; returns those who were in a firm
-    (their employers are left for :func:`qdsim.model.enterprises.release`). Without branches
+    (their employers are left for :func:`qdsim.model.enterprises.release`) and, in the same pass,
+    the workers who reconsider this month, ``np.flatnonzero(u_decide < share)``. Without branches
     on the draws (x × 1.0 is x: the unsubsidised rate is the rate).
     """
     factor = np.array([1.0, stabilised])
-    lose = np.empty(len(state), np.int64)
+    n = len(state)
+    lose = np.empty(n, np.int64)
+    reconsider = np.empty(n, np.int64)
     k = 0
-    for i in range(len(state)):
+    m = 0
+    for i in range(n):
         s = state[i]
         leave = u[i] < rates[s] * factor[np.int64(subsidised[i])]
         lose[k] = i
         k += leave & (s == firm)
         state[i] = home if leave else s
         assisted[i] = assisted[i] & ~leave
-    return lose[:k]
+        reconsider[m] = i
+        m += u_decide[i] < share
+    return lose[:k], reconsider[:m]
 
 
 @njit(cache=True, nogil=True)
