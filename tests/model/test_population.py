@@ -36,6 +36,8 @@ def test_households_and_people_match_statistics(baseline):
     represented = hh.n * hh.weight
     assert abs(represented - p.rural_population_2021 / p.household_size_mean) / represented < 0.01
     assert abs(hh.size.mean() - p.household_size_mean) < 0.05
+    assert np.all(np.diff(hh.county) >= 0)  # county by county: the mechanisms take each county's households as a slice
+    assert np.all(np.diff(w.household) >= 0) and np.all(np.diff(w.county) >= 0)  # and workers
     # crop areas add up to the prefecture's statistics (scaled)
     for j, crop in enumerate(CROPS):
         total = hh.area[:, j].sum() * hh.weight

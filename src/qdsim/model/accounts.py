@@ -105,15 +105,27 @@ def gini_by_group(values: np.ndarray, weights: np.ndarray, group: np.ndarray, n_
     """
     out = np.empty(n_groups + 1)
     order = stable_argsort(values)
-    x, w, g = values[order], weights[order], group[order]
+    g = group[order]
     by_group = np.argsort(g, kind="stable")  # group after group, each in the order of all values
-    xg, wg = x[by_group], w[by_group]
+    in_groups = order[by_group]
     edges = np.searchsorted(g[by_group], np.arange(n_groups + 1))
     for c in range(n_groups):
-        x_c, w_c = xg[edges[c] : edges[c + 1]], wg[edges[c] : edges[c + 1]]
-        out[c] = _gini_sorted(x_c, w_c) if len(x_c) and w_c.sum() > 0 else float("nan")
-    out[n_groups] = _gini_sorted(x, w) if len(x) and w.sum() > 0 else float("nan")
+        out[c] = _gini_of(values, weights, in_groups[edges[c] : edges[c + 1]])
+    out[n_groups] = _gini_of(values, weights, order)
     return out
+
+
+def _gini_of(values: np.ndarray, weights: np.ndarray, idx: np.ndarray) -> float:
+    """``_gini_sorted(values[idx], weights[idx])`` (``idx`` in increasing order of values; nan when empty or
+    weightless), in one compiled pass and NumPy's sum: the same arithmetic in the same order. For
+    non-negative weights the sequential sum is positive exactly when NumPy's pairwise sum is."""
+    if not len(idx):
+        return float("nan")
+    terms, cw, total = kernels.gini_terms(values, weights, idx)
+    if not cw > 0 or total <= 0:
+        return float("nan")
+    area = np.sum(terms) / (2 * cw)
+    return float(1 - 2 * area)
 
 
 def _gini_sorted(x: np.ndarray, w: np.ndarray) -> float:

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qdsim.model import buyers as buyers_mod
+from qdsim.model import kernels
 from qdsim.model import suppliers as suppliers_mod
 from qdsim.model.buyers import CANTEEN, MODES, PROCUREMENT, WAREHOUSE, Buyers, SeasonDraws, Traits
 from qdsim.model.suppliers import Suppliers
@@ -83,7 +84,7 @@ def season(model, t: int, channel_supply: np.ndarray) -> np.ndarray:
     ordered = buyers_mod.orders(model, t, d)
 
     hh = model.households
-    supply_by_county = np.bincount(hh.county, weights=channel_supply, minlength=model.n_counties) * hh.weight * p.retail_markup
+    supply_by_county = kernels.bincount(hh.county, channel_supply, 1.0, model.n_counties) * hh.weight * p.retail_markup
     accepted, shipped, received, unmet_cert, unmet_any = match(model, ordered, supply_by_county)
 
     b, s, book = st.buyers, st.suppliers, model.book
@@ -169,16 +170,10 @@ def household_shares(model, channel_supply: np.ndarray, farmgate_by_county: np.n
     n_c = model.n_counties
     paired = model.villages.paired[hh.village]
     weight = channel_supply * (1.0 + model.params.paired_village_priority * paired)
-    sold = np.zeros(hh.n)
-    left = np.minimum(np.asarray(farmgate_by_county, float), np.bincount(hh.county, weights=channel_supply, minlength=n_c))
-    for _ in range(20):  # each pass fills at least one more household; a handful suffice
-        room = channel_supply - sold
-        w = np.where(room > 0, weight, 0.0)
-        w_by_county = np.bincount(hh.county, weights=w, minlength=n_c)
-        share = np.divide(left, w_by_county, out=np.zeros(n_c), where=w_by_county > 0)
-        add = np.minimum(room, w * share[hh.county])
-        sold += add
-        left = left - np.bincount(hh.county, weights=add, minlength=n_c)
-        if np.all(left <= 1e-9 * np.maximum(farmgate_by_county, 1.0)):
-            break
-    return sold
+    left = np.minimum(np.asarray(farmgate_by_county, float), kernels.bincount(hh.county, channel_supply, 1.0, n_c))
+    # each pass fills at least one more household; a handful suffice. In compiled loops, the same arithmetic as:
+    # sold = 0; for up to 20 passes: room = channel_supply − sold; w = where(room > 0, weight, 0)
+    #   share = left / bincount(county, w) (0 where no weight); add = minimum(room, w × share[county]); sold += add
+    #   left = left − bincount(county, add); stop when all(left <= 1e-9 × maximum(farmgate_by_county, 1))
+    return kernels.household_shares(hh.county, np.asarray(channel_supply, float), weight, left,
+                                    np.asarray(farmgate_by_county, float), 20)

@@ -33,7 +33,7 @@ def plant(model, t: int) -> None:
     u_all = rng.random(w.n)  # one draw per worker whatever labour did: later years' draws stay aligned
     home = np.flatnonzero(w.state == HOME)
     u = u_all[home]
-    home_c = w.county[home]
+    bounds = np.searchsorted(w.county[home], np.arange(model.n_counties + 1))  # workers come county by county
     for c in range(model.n_counties):
         money = model.funds.spend_all("ecology", c)
         if money <= 0:
@@ -44,8 +44,7 @@ def plant(model, t: int) -> None:
         # wages: labour days at the day wage, to workers at home in the county
         days = area * p.forest_labour_days * model.scale
         wage_bill = days * p.day_wage
-        in_county = home_c == c
-        in_c, u_c = home[in_county], u[in_county]
+        in_c, u_c = home[bounds[c] : bounds[c + 1]], u[bounds[c] : bounds[c + 1]]  # those at home in county c
         k = min(len(in_c), max(1, int(days // DAYS_PER_WORKER)))
         if k == 0:
             continue

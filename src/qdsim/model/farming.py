@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qdsim.model import kernels
 from qdsim.model.households import CROPS
 
 POTATO, HERBS, GRAIN, GREENHOUSE, FORAGE = range(len(CROPS))
@@ -42,7 +43,7 @@ def assign_demonstrations(model, t: int) -> None:
         if total <= 0:
             continue
         crop_area = hh.area[:, crop]
-        by_county = np.bincount(hh.county, weights=crop_area, minlength=model.n_counties)
+        by_county = kernels.bincount(hh.county, crop_area, 1.0, model.n_counties)
         share = by_county / max(by_county.sum(), 1e-12)
         for c in range(model.n_counties):
             need = total * share[c]
@@ -63,14 +64,14 @@ def adopt_technology(model, t: int) -> None:
     rng = model.streams["farming"]
     u = rng.random(hh.n)
     potato = hh.area[:, POTATO]
-    demo_by_c = np.bincount(hh.county, weights=hh.demo_potato, minlength=model.n_counties)
-    potato_by_c = np.bincount(hh.county, weights=potato, minlength=model.n_counties)
+    demo_by_c = kernels.bincount(hh.county, hh.demo_potato, 1.0, model.n_counties)
+    potato_by_c = kernels.bincount(hh.county, potato, 1.0, model.n_counties)
     exposure = demo_by_c / np.maximum(potato_by_c, 1e-12)
     technicians = model.levers.at("people.technicians_q2d", t) * model.county_weights
     p_up = np.clip(p.adoption_base_rate + p.diffusion_coef * exposure + p.extension_effect * technicians, 0, 1)
     p_high = np.clip(p.diffusion_coef * exposure * 0.5, 0, 1)
-    prob = np.where(hh.tech == 0, p_up[hh.county], np.where(hh.tech == 1, p_high[hh.county], 0.0))
-    hh.tech[u < prob] += 1
+    # hh.tech[u < np.where(hh.tech == 0, p_up[hh.county], np.where(hh.tech == 1, p_high[hh.county], 0.0))] += 1
+    kernels.adopt(hh.tech, hh.county, u, p_up, p_high)
 
 
 def potato_yields(p, tech: np.ndarray) -> np.ndarray:
@@ -90,8 +91,8 @@ def harvest(model, t: int) -> None:
     hh = model.households
     rng = model.streams["farming"]
     n = hh.n
-    noise = np.asfortranarray(rng.normal(-p.yield_noise_sd**2 / 2, p.yield_noise_sd, (n, len(CROPS))))  # crop by crop in memory
-    np.exp(noise, out=noise)
+    noise = rng.normal(-p.yield_noise_sd**2 / 2, p.yield_noise_sd, (n, len(CROPS)))
+    np.exp(noise, out=noise)  # household by household in memory, as the compiled pass reads it (exp is elementwise)
     hail_u = rng.random(len(model.villages.county))
     demo_noise = np.exp(rng.normal(-0.0025, 0.05, n))
 
@@ -101,48 +102,39 @@ def harvest(model, t: int) -> None:
     weather = 1.0 - np.clip(drought * sens, 0, 1)
     hail_v = hail_u < p.hail_probability * model.levers.at("conditions.hail_multiplier", t)
     model.villages.hail[:] = hail_v
-    hail = np.where(hail_v[hh.village], 1.0 - p.hail_loss, 1.0)
-    factor = noise  # noise × weather × hail × productivity, in place
-    factor *= weather[None, :]
-    factor *= hail[:, None]
-    factor *= hh.productivity[:, None]
-
     growth = (1 + p.farm_price_growth) ** t
     price_potato = p.potato_price * growth * model.levers.at("conditions.potato_price_index", t)
     price_herbs = p.herbs_price * growth * model.levers.at("conditions.herbs_price_index", t)
-
-    area = hh.area
-    ordinary = area[:, POTATO] - hh.demo_potato
-    y_ord = potato_yields(p, hh.tech) * factor[:, POTATO]
-    y_demo = p.potato_yield_high * weather[POTATO] * hail * demo_noise
-    potato_out = ordinary * y_ord + hh.demo_potato * y_demo
-    herbs_out = area[:, HERBS] * p.herbs_yield * factor[:, HERBS]
-    grain_out = area[:, GRAIN] * p.grain_yield * factor[:, GRAIN]
-    gh_cycles_area = area[:, GREENHOUSE] + hh.demo_greenhouse  # demonstration area grows a second crop
-    gh_revenue = gh_cycles_area * p.greenhouse_revenue_per_cycle * growth * factor[:, GREENHOUSE]
-    forage_net = area[:, FORAGE] * p.forage_net * growth * factor[:, FORAGE]
-
-    revenue = potato_out * price_potato + herbs_out * price_herbs + grain_out * p.grain_price * growth + gh_revenue
-    extra = np.where(hh.tech == 2, p.high_yield_extra_cost, 0.0) * ordinary  # the programme pays on demo plots
-    cost = (
-        area[:, POTATO] * p.potato_cost
-        + extra
-        + area[:, HERBS] * p.herbs_cost
-        + area[:, GRAIN] * p.grain_cost
-        + gh_cycles_area * p.greenhouse_cost_per_cycle
-    ) * growth
-    hh.income[:, 0] += revenue - cost + forage_net
+    yields = potato_yields(p, np.arange(3))  # by technology
+    # in one compiled pass, the same arithmetic as in NumPy (``tests/benchmarks/test_exactness.py``):
+    #   hail = where(hail_v[village], 1 - hail_loss, 1); factor = noise × weather × hail × productivity
+    #   ordinary = potato area − demo; y_ord = yields[tech] × factor_potato
+    #   y_demo = potato_yield_high × weather_potato × hail × demo_noise
+    #   potato_out = ordinary × y_ord + demo × y_demo; herbs, grain = area × yield × factor
+    #   gh_cycles_area = greenhouse area + demo greenhouse (a second crop)
+    #   gh_revenue = gh_cycles_area × revenue_per_cycle × growth × factor; forage_net = area × net × growth × factor
+    #   revenue = potato_out × price_potato + herbs_out × price_herbs + grain_out × grain_price × growth + gh_revenue
+    #   extra = where(tech == 2, high_yield_extra_cost, 0) × ordinary (the programme pays on demo plots)
+    #   cost = (potato area × cost + extra + herbs area × cost + grain area × cost + gh_cycles_area × cost) × growth
+    #   farm income += revenue − cost + forage_net
+    scalars = np.array([price_potato, price_herbs, p.herbs_yield, p.grain_yield, p.greenhouse_revenue_per_cycle, growth, p.forage_net,
+                        p.grain_price, p.high_yield_extra_cost, p.potato_cost, p.herbs_cost, p.grain_cost, p.greenhouse_cost_per_cycle])
+    demo_yield = np.array([p.potato_yield_high * weather[POTATO]])
+    area, wgt = hh.area, hh.weight
+    potato_out, demo_out, income_potato, income_herbs, marketable, revenue = kernels.harvest(
+        noise, weather, hail_v, hh.village, 1.0 - p.hail_loss, hh.productivity, area, hh.demo_potato, hh.demo_greenhouse,
+        hh.tech, yields, demo_yield, demo_noise, scalars, hh.income[:, 0], wgt)
 
     # what can be sold beyond the village: potato, herbs, vegetables (farm-gate 元)
-    model.harvest = Harvest(marketable=potato_out * price_potato + herbs_out * price_herbs + gh_revenue, revenue=revenue + forage_net)
+    model.harvest = Harvest(marketable=marketable, revenue=revenue)
 
-    c, wgt = hh.county, hh.weight
+    c = hh.county
     book = model.book
     book.add_by_county("potato_output", c, potato_out, wgt)
     book.add_by_county("potato_area", c, area[:, POTATO], wgt)
-    book.add_by_county("demo_output", c, hh.demo_potato * y_demo * wgt)
+    book.add_by_county("demo_output", c, demo_out)
     book.add_by_county("demo_area", c, hh.demo_potato, wgt)
     book.add_by_county("gh_demo_cycles_area", c, hh.demo_greenhouse * 2 * wgt)
     book.add_by_county("gh_demo_area", c, hh.demo_greenhouse, wgt)
-    book.add_by_county("income_potato", c, (potato_out * price_potato - (area[:, POTATO] * p.potato_cost + extra) * growth) * wgt)
-    book.add_by_county("income_herbs", c, (herbs_out * price_herbs - area[:, HERBS] * p.herbs_cost * growth) * wgt)
+    book.add_by_county("income_potato", c, income_potato)
+    book.add_by_county("income_herbs", c, income_herbs)

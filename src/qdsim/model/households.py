@@ -25,7 +25,7 @@ INCOME_SOURCES = ("farm", "wages_local", "wages_migrant", "transfers", "dividend
 
 @dataclass
 class Households:
-    county: np.ndarray  # int8, county index
+    county: np.ndarray  # int8, county index; households come county by county (county is sorted)
     village: np.ndarray  # int32, index into the model's village list
     size: np.ndarray  # int16, persons
     productivity: np.ndarray  # float, persistent factor (mean 1)
@@ -56,7 +56,7 @@ class Households:
 @dataclass
 class Workers:
     household: np.ndarray  # int32
-    county: np.ndarray  # int8 (copy of the household's, for speed)
+    county: np.ndarray  # int8 (copy of the household's, for speed); workers come household by household, so county by county
     village: np.ndarray  # int32
     state: np.ndarray  # int8 HOME/FIRM/GANSU/OTHER/QINGDAO
     employer: np.ndarray  # int32 firm slot, -1 when not in a firm

@@ -27,7 +27,9 @@ def bincount(index: np.ndarray, weights: np.ndarray, scale: float, n: int) -> np
 
     A bin's running sum stays in a register while the index repeats (indices
     come sorted, county by county), and every bin still adds in index order.
-    Boolean weights count: ``True × scale`` is ``scale``, ``False × scale`` adds 0.0.
+    Boolean weights count: ``True × scale`` is ``scale``, ``False × scale`` adds 0.0. With ``scale`` 1.0
+    it is ``np.bincount(index, weights=weights, minlength=n)`` (``x × 1.0`` is ``x``), several times faster
+    on an ``int8`` index, which NumPy first converts.
     """
     out = np.zeros(n)
     if len(index) == 0:
@@ -47,24 +49,30 @@ def bincount(index: np.ndarray, weights: np.ndarray, scale: float, n: int) -> np
 
 @njit(cache=True, nogil=True)
 def leave_jobs(state: np.ndarray, subsidised: np.ndarray, assisted: np.ndarray, u: np.ndarray, rates: np.ndarray,
-               stabilised: float, home: int, firm: int) -> np.ndarray:
+               stabilised: float, home: int, firm: int, u_decide: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
     """Workers whose draw ``u`` falls below their state's monthly rate (× ``stabilised`` when subsidised) go home.
 
     Sets their state to ``home`` and their help to False; returns those who were in a firm
-    (their employers are left for :func:`qdsim.model.enterprises.release`). Without branches
+    (their employers are left for :func:`qdsim.model.enterprises.release`) and, in the same pass,
+    the workers who reconsider this month, ``np.flatnonzero(u_decide < share)``. Without branches
     on the draws (x × 1.0 is x: the unsubsidised rate is the rate).
     """
     factor = np.array([1.0, stabilised])
-    lose = np.empty(len(state), np.int64)
+    n = len(state)
+    lose = np.empty(n, np.int64)
+    reconsider = np.empty(n, np.int64)
     k = 0
-    for i in range(len(state)):
+    m = 0
+    for i in range(n):
         s = state[i]
         leave = u[i] < rates[s] * factor[np.int64(subsidised[i])]
         lose[k] = i
         k += leave & (s == firm)
         state[i] = home if leave else s
         assisted[i] = assisted[i] & ~leave
-    return lose[:k]
+        reconsider[m] = i
+        m += u_decide[i] < share
+    return lose[:k], reconsider[:m]
 
 
 @njit(cache=True, nogil=True)
@@ -128,3 +136,192 @@ def logit_choice(gumbel: np.ndarray, reached: np.ndarray, v_home: float, v_gansu
         fallback[i] = f
         choice[i] = 3 if u3 > best else f
     return choice, fallback
+
+
+_SIGN = np.uint64(1 << 63)
+_DIGIT = 11  # bits per radix pass: 2,048 counters fit in the first-level cache
+_DIGIT_MASK = np.uint64((1 << _DIGIT) - 1)
+_PASSES = 6  # 6 × 11 bits ≥ 64
+
+
+@njit(cache=True, nogil=True)
+def sort_int64(keys: np.ndarray) -> np.ndarray:
+    """``np.sort(keys)`` for ``int64`` keys: a least-significant-digit radix sort, 11 bits a pass.
+
+    Sorted integers are the same whatever the algorithm. Passes whose digit is
+    the same for every key (the high bits of keys made from values of similar
+    size) are skipped; the sign bit is flipped so that unsigned order is signed order.
+    """
+    n = len(keys)
+    a = np.empty(n, np.uint64)
+    for i in range(n):
+        a[i] = np.uint64(keys[i]) ^ _SIGN
+    hist = np.zeros((_PASSES, 1 << _DIGIT), np.int64)
+    for i in range(n):
+        v = a[i]
+        for p in range(_PASSES):
+            hist[p, np.int64((v >> np.uint64(p * _DIGIT)) & _DIGIT_MASK)] += 1
+    b = np.empty(n, np.uint64)
+    offset = np.empty(1 << _DIGIT, np.int64)
+    for p in range(_PASSES):
+        h = hist[p]
+        if h.max() == n:
+            continue
+        s = 0
+        for d in range(1 << _DIGIT):
+            offset[d] = s
+            s += h[d]
+        shift = np.uint64(p * _DIGIT)
+        for i in range(n):
+            v = a[i]
+            d = np.int64((v >> shift) & _DIGIT_MASK)
+            b[offset[d]] = v
+            offset[d] += 1
+        a, b = b, a
+    out = np.empty(n, np.int64)
+    for i in range(n):
+        out[i] = np.int64(a[i] ^ _SIGN)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def gini_terms(values: np.ndarray, weights: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """The trapezoids of a Lorenz curve, for ``x = values[idx]``, ``w = weights[idx]`` (``idx`` non-empty,
+    in increasing order of ``x``): ``w * (lorenz + prev)`` with ``lorenz = cumsum(x * w) / cumsum(x * w)[-1]``
+    and ``prev`` the previous ``lorenz`` (0.0 first), as ``accounts._gini_sorted`` computes them; and
+    ``cumsum(w)[-1]``, ``cumsum(x * w)[-1]``. The terms are left to NumPy's (pairwise) ``np.sum``;
+    when the total is zero or negative they are not computed.
+    """
+    n = len(idx)
+    terms = np.empty(n)
+    j = idx[0]
+    cw = weights[j]
+    acc = values[j] * weights[j]  # cumsum's first element is the first product itself
+    terms[0] = acc
+    for i in range(1, n):
+        j = idx[i]
+        cw += weights[j]
+        acc += values[j] * weights[j]
+        terms[i] = acc
+    total = acc
+    if total <= 0:  # as _gini_sorted: a nan total goes on (and gives nan)
+        return terms, cw, total
+    prev = 0.0
+    for i in range(n):
+        lorenz = terms[i] / total
+        terms[i] = weights[idx[i]] * (lorenz + prev)
+        prev = lorenz
+    return terms, cw, total
+
+
+@njit(cache=True, nogil=True)
+def harvest(noise: np.ndarray, weather: np.ndarray, hail_v: np.ndarray, village: np.ndarray, hail_kept: float,
+            productivity: np.ndarray, area: np.ndarray, demo_potato: np.ndarray, demo_greenhouse: np.ndarray,
+            tech: np.ndarray, yields: np.ndarray, demo_yield: np.ndarray, demo_noise: np.ndarray, c: np.ndarray,
+            farm_income: np.ndarray, weight: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each household's harvest as ``farming.harvest`` writes it in NumPy, in one pass, the same products
+    and sums in the same order (crops: potato, herbs, grain, greenhouse, forage).
+
+    ``noise``: the exponentiated yield noise (n, 5); ``hail_kept``: 1 − the hail loss; ``yields``: the
+    potato yield by technology; ``demo_yield``: the demonstration yield × the potato weather (a scalar
+    in a 1-element array); ``c``: the scalars (see ``farming.harvest``). Adds each household's farm
+    income to ``farm_income`` and returns potato output, the demonstration output × ``weight``, the
+    potato and herbs incomes × ``weight``, the marketable output and the revenue with forage.
+    """
+    (price_potato, price_herbs, herbs_yield, grain_yield, gh_rev_cycle, growth, forage_net_rate, grain_price,
+     extra_cost, potato_cost, herbs_cost, grain_cost, gh_cost_cycle) = (c[0], c[1], c[2], c[3], c[4], c[5], c[6],
+                                                                      c[7], c[8], c[9], c[10], c[11], c[12])
+    n = len(productivity)
+    potato_out = np.empty(n)
+    demo_out = np.empty(n)
+    income_potato = np.empty(n)
+    income_herbs = np.empty(n)
+    marketable = np.empty(n)
+    revenue_all = np.empty(n)
+    w0, w1, w2, w3, w4 = weather[0], weather[1], weather[2], weather[3], weather[4]
+    for i in range(n):
+        hail = hail_kept if hail_v[village[i]] else 1.0
+        prod = productivity[i]
+        f_potato = ((noise[i, 0] * w0) * hail) * prod
+        f_herbs = ((noise[i, 1] * w1) * hail) * prod
+        f_grain = ((noise[i, 2] * w2) * hail) * prod
+        f_gh = ((noise[i, 3] * w3) * hail) * prod
+        f_forage = ((noise[i, 4] * w4) * hail) * prod
+        a_potato, a_herbs, a_grain, a_gh, a_forage = area[i, 0], area[i, 1], area[i, 2], area[i, 3], area[i, 4]
+        demo = demo_potato[i]
+        t = tech[i]
+        ordinary = a_potato - demo
+        y_ord = yields[t] * f_potato
+        y_demo = (demo_yield[0] * hail) * demo_noise[i]
+        potato = ordinary * y_ord + demo * y_demo
+        herbs = (a_herbs * herbs_yield) * f_herbs
+        grain = (a_grain * grain_yield) * f_grain
+        gh_cycles = a_gh + demo_greenhouse[i]
+        gh_revenue = ((gh_cycles * gh_rev_cycle) * growth) * f_gh
+        forage_net = ((a_forage * forage_net_rate) * growth) * f_forage
+        sold_potato = potato * price_potato
+        sold_herbs = herbs * price_herbs
+        revenue = ((sold_potato + sold_herbs) + (grain * grain_price) * growth) + gh_revenue
+        extra = (extra_cost if t == 2 else 0.0) * ordinary
+        potato_costs = a_potato * potato_cost + extra
+        cost = (((potato_costs + a_herbs * herbs_cost) + a_grain * grain_cost) + gh_cycles * gh_cost_cycle) * growth
+        farm_income[i] += (revenue - cost) + forage_net
+        potato_out[i] = potato
+        demo_out[i] = (demo * y_demo) * weight
+        income_potato[i] = (sold_potato - potato_costs * growth) * weight
+        income_herbs[i] = (sold_herbs - (a_herbs * herbs_cost) * growth) * weight
+        marketable[i] = (sold_potato + sold_herbs) + gh_revenue
+        revenue_all[i] = revenue + forage_net
+    return potato_out, demo_out, income_potato, income_herbs, marketable, revenue_all
+
+
+@njit(cache=True, nogil=True)
+def adopt(tech: np.ndarray, county: np.ndarray, u: np.ndarray, p_up: np.ndarray, p_high: np.ndarray) -> None:
+    """``tech[u < np.where(tech == 0, p_up[county], np.where(tech == 1, p_high[county], 0.0))] += 1``, in place."""
+    for i in range(len(tech)):
+        s = tech[i]
+        c = county[i]
+        prob = p_up[c] if s == 0 else (p_high[c] if s == 1 else 0.0)
+        if u[i] < prob:
+            tech[i] = s + 1
+
+
+@njit(cache=True, nogil=True)
+def household_shares(county: np.ndarray, supply: np.ndarray, weight: np.ndarray, left: np.ndarray, farmgate: np.ndarray,
+                     passes: int) -> np.ndarray:
+    """``consumption.household_shares``'s passes, each in two loops over the households, the same arithmetic:
+
+    ``room = supply − sold``; ``w = where(room > 0, weight, 0)``; ``share = left / bincount(county, w)``
+    (0 where that is not positive); ``add = minimum(room, w × share[county])``; ``sold += add``;
+    ``left = left − bincount(county, add)``; until ``all(left <= 1e-9 × maximum(farmgate, 1))`` or
+    ``passes`` are done. ``left`` is not changed. Sums by county in index order, as ``np.bincount`` adds;
+    the terms are finite.
+    """
+    n = len(county)
+    n_c = len(left)
+    sold = np.zeros(n)
+    left = left.copy()
+    for _ in range(passes):
+        w_by_county = np.zeros(n_c)
+        for i in range(n):
+            room = supply[i] - sold[i]
+            w_by_county[county[i]] += weight[i] if room > 0 else 0.0
+        share = np.zeros(n_c)
+        for c in range(n_c):
+            if w_by_county[c] > 0:
+                share[c] = left[c] / w_by_county[c]
+        added = np.zeros(n_c)
+        for i in range(n):
+            room = supply[i] - sold[i]
+            w = weight[i] if room > 0 else 0.0
+            x = w * share[county[i]]
+            add = room if room < x else x  # np.minimum: the second of equal values, as the SIMD minimum
+            sold[i] += add
+            added[county[i]] += add
+        done = True
+        for c in range(n_c):
+            left[c] = left[c] - added[c]
+            done &= left[c] <= 1e-9 * max(farmgate[c], 1.0)
+        if done:
+            break
+    return sold

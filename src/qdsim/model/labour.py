@@ -127,8 +127,12 @@ def monthly(model, month: int) -> None:
     u_leave = rng.random(w.n)  # one draw per worker every month (common random numbers)
     u_decide = rng.random(w.n)
 
-    # returns and job losses (they go home, their help ends); the stabilisation subsidy keeps subsidised workers longer
-    lose = kernels.leave_jobs(w.state, w.subsidised, w.assisted, u_leave, return_rates(p), 1 - p.stabilisation_effect, HOME, FIRM)
+    # returns and job losses (they go home, their help ends); the stabilisation subsidy keeps subsidised workers longer.
+    # Who reconsiders depends only on the stream (found in the same pass: np.flatnonzero(u_decide < share)), so a
+    # scenario and its counterfactual draw the same taste shocks for the same workers (those in firms then sit it out)
+    share = p.spring_decision_share if month == SPRING_FESTIVAL_MONTH else p.offseason_decision_share
+    lose, reconsider = kernels.leave_jobs(w.state, w.subsidised, w.assisted, u_leave, return_rates(p), 1 - p.stabilisation_effect,
+                                          HOME, FIRM, u_decide, share)
     if len(lose):
         model.release_firm_workers(lose)
 
@@ -136,10 +140,7 @@ def monthly(model, month: int) -> None:
     if month == SPRING_FESTIVAL_MONTH:
         train(model, t)
 
-    share = p.spring_decision_share if month == SPRING_FESTIVAL_MONTH else p.offseason_decision_share
-    # who reconsiders depends only on the stream, so a scenario and its counterfactual
-    # draw the same taste shocks for the same workers (those in firms then sit it out)
-    choose(model, np.flatnonzero(u_decide < share), t, spring=(month == SPRING_FESTIVAL_MONTH))
+    choose(model, reconsider, t, spring=(month == SPRING_FESTIVAL_MONTH))
 
     model.hire_firm_workers()
     count_months(model, t)
@@ -186,8 +187,13 @@ def choose(model, candidates: np.ndarray, t: int, spring: bool) -> None:
     deciders = candidates[free]
     if not len(deciders):
         return
-    gumbel = -np.log(-np.log(np.maximum(draws[free, :4], 1e-300)))  # standard Gumbel by inversion
-    u_reach, priority = draws[free, 4], draws[free, 5]
+    mine = np.flatnonzero(free)  # the deciders' rows of draws
+    gumbel = np.maximum(draws[mine, :4], 1e-300)  # standard Gumbel by inversion: -log(-log(u)), in place
+    np.log(gumbel, out=gumbel)
+    np.negative(gumbel, out=gumbel)
+    np.log(gumbel, out=gumbel)
+    np.negative(gumbel, out=gumbel)
+    u_reach, priority = draws[mine, 4], draws[mine, 5]
 
     b = p.logit_beta / 1000
     programme = runs(model, t)  # its services reach eligible workers

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qdsim.model import consumption
+from qdsim.model import consumption, kernels
 
 
 def sell(model, t: int) -> None:
@@ -26,7 +26,7 @@ def sell(model, t: int) -> None:
     # firms buy the rest under contract, in their county
     rest = harvest.marketable - channel_sold
     purchases = model.firm_purchases_by_county() * model.scale
-    by_county = np.bincount(hh.county, weights=rest, minlength=model.n_counties)
+    by_county = kernels.bincount(hh.county, rest, 1.0, model.n_counties)
     share = np.divide(purchases, by_county, out=np.zeros_like(by_county), where=by_county > 0)
     contract_premium = rest * np.minimum(1.0, share[hh.county]) * p.contract_premium
     hh.income[:, 0] += contract_premium

@@ -121,9 +121,10 @@ def build_households(
     land_draw = np.exp(rng.normal(-ls * ls / 2, ls, n)) * (0.6 + 0.4 * size / p.household_size_mean)
     mix_noise = rng.gamma(4.0, 0.25, (n, len(CROPS)))
     area = np.zeros((n, len(CROPS)))
+    bounds = np.concatenate([[0], np.cumsum(per_county)])  # households come county by county
     for c in range(len(counties)):
-        idx = np.flatnonzero(county == c)
-        if not len(idx):
+        idx = slice(bounds[c], bounds[c + 1])  # = np.flatnonzero(county == c), without copying the rows
+        if bounds[c] == bounds[c + 1]:
             continue
         w = land_draw[idx, None] * mix_noise[idx]
         area[idx] = w / w.sum(axis=0, keepdims=True) * county_area[c]

@@ -70,15 +70,16 @@ def transfers(model, t: int) -> None:
     hh.income[:, 3] += p.dibao_coverage * gap * hh.size
     # living assistance from donations, to households monitored at the last assessment
     transfers_col = hh.income[:, 3]  # a view
+    bounds = np.searchsorted(hh.county, np.arange(model.n_counties + 1))  # households come county by county
     for c in range(model.n_counties):
         pot = model.funds.balance("donations", c)
         if pot <= 0:
             continue
         assist = model.funds.spend("donations", c, pot * p.donation_assistance_share)
-        in_c = hh.county == c
-        target = np.flatnonzero(in_c & hh.monitored)
+        first, end = bounds[c], bounds[c + 1]
+        target = first + np.flatnonzero(hh.monitored[first:end])  # = np.flatnonzero((hh.county == c) & hh.monitored)
         if not len(target):
-            target = np.flatnonzero(in_c & hh.formerly_poor)
+            target = first + np.flatnonzero(hh.formerly_poor[first:end])
         size = hh.size[target]
         persons = size.sum() * hh.weight
         if persons > 0:
