@@ -16,7 +16,10 @@ the scenario's population instead of building it again.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -59,10 +62,33 @@ def simulate(scenario: Scenario, params: ParameterSet, seq: np.random.SeedSequen
 
     ``population``: the replicate's population when already built (see :class:`DingxiModel`).
     """
+    keep_freed_memory()
     model = DingxiModel(scenario=scenario, params=params, seed_sequence=seq, scale=scale, population=population)
     book = model.run()
     model.funds.check_conservation()
     return derive(book.array(), model.n_counties)
+
+
+#: glibc's mallopt parameters
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+
+
+@functools.cache
+def keep_freed_memory() -> bool:
+    """Let the C allocator reuse the memory a simulation frees instead of returning it to the system.
+
+    A month allocates and frees arrays of 1–30 MB over the workers; by default glibc maps each afresh
+    and returns it when freed, so every month faults its pages in again (at full scale ~70,000 page
+    faults, ~0.3 s of a 4 s simulation). Fixing the mmap threshold at 32 MiB (its maximum: larger
+    arrays are still mapped) and trimming the heap only above 1 GiB keeps them; the peak memory is
+    the same. Allocation only: results do not change. True if applied (glibc on Linux), else False.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
+    if mallopt is None:
+        return False
+    return bool(mallopt(_M_MMAP_THRESHOLD, 32 * 2**20)) and bool(mallopt(_M_TRIM_THRESHOLD, 2**30))
 
 
 def run_task(task: SimulationTask, population: Population | None = None) -> np.ndarray:

@@ -144,8 +144,7 @@ def match(model, ordered: np.ndarray, supply_by_county: np.ndarray) -> tuple[np.
     cap_by_county = np.bincount(s.county, weights=s.capacity, minlength=n_c)
     sourcing = supply_by_county[s.county] * np.divide(s.capacity, cap_by_county[s.county], out=np.zeros(s.n), where=cap_by_county[s.county] > 0)
     available = np.minimum(s.capacity, sourcing)
-    fill = np.divide(available, received, out=np.ones(s.n), where=received > 0)
-    np.minimum(fill, 1.0, out=fill)
+    fill = np.divide(available, received, out=np.ones(s.n), where=received > available)  # else filled in full (no overflow on tiny orders)
     filled = alloc
     filled *= fill[None, :]
     shipped = filled.sum(axis=0)
