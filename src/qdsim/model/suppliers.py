@@ -94,7 +94,12 @@ def poisson_counts(u: np.ndarray, lam: np.ndarray, cap: int = MAX_ENTRANTS) -> n
             break
         k += more
         pmf = pmf * lam / i
-        cdf = cdf + pmf
+        grown = cdf + pmf
+        # where the sum no longer grows in the upper tail (what is left is below rounding), the count stops: a uniform
+        # within rounding of 1 would otherwise run to the cap, further for a smaller lam whose sum never rounds up to 1.
+        # (Below the median a sum that does not grow has underflowed, for a huge lam: it goes on, to the cap.)
+        u = np.where((grown > cdf) | (cdf < 0.5), u, 0.0)
+        cdf = grown
     return k
 
 
