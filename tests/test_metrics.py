@@ -17,3 +17,11 @@ def test_catalogue_has_every_product_metric():
 def test_every_metric_is_described():
     for m in catalogue().values():
         assert m.unit and m.zh and m.en and m.definition and m.kind in ("flow", "stock", "ratio")
+
+
+def test_every_metric_has_a_reading_and_no_reading_is_stray():
+    """data/metric_reading.yaml (good direction, 当年/年末/累计) lists exactly the catalogue's metrics: the app reads it for each."""
+    from qdsim.format import PERIODS, readings
+
+    assert set(readings()) == set(METRIC_IDS)
+    assert all(r.good in ("up", "down", "none") and r.period in PERIODS for r in readings().values())

@@ -73,7 +73,7 @@ KEY_METRICS = ("rural_income_per_capita", "consumption_sales", "stable_employmen
 def key_table(result, year: int | None = None) -> Table:
     """Key results of a run in the last year: mean and chance interval; for a what-if, the difference from
     its baseline with its interval (marked when within chance variation); the impact against no cooperation."""
-    from qdsim.format import compact, unit_label
+    from qdsim.format import compact, unit_label, verdict
     from qdsim.metrics import catalogue
 
     df = result.summary
@@ -86,16 +86,16 @@ def key_table(result, year: int | None = None) -> Table:
         table.add_column(col, justify="left" if col in ("metric", "unit") else "right")
     cat = catalogue()
 
-    def diff(mean: float, lo: float, hi: float, unit: str) -> list[str]:
-        chance = " (chance)" if lo <= 0 <= hi else ""
+    def diff(m: str, mean: float, lo: float, hi: float, unit: str) -> list[str]:
+        chance = " (chance)" if verdict(m, mean, lo, hi) == "chance" else ""  # the library's one rule, as the app and the brief
         return [compact(mean, unit, signed=True) + chance, f"{compact(lo, unit, signed=True)} – {compact(hi, unit, signed=True)}"]
 
     for m in KEY_METRICS:
         r = rows.loc[m]
         cells = [cat[m].en, unit_label(r.unit), compact(r["mean"], r.unit), f"{compact(r.p05, r.unit)} – {compact(r.p95, r.unit)}"]
         if paired:
-            cells += diff(r.vs_baseline_mean, r.vs_baseline_p05, r.vs_baseline_p95, r.unit)
-        cells += diff(r.impact_mean, r.impact_p05, r.impact_p95, r.unit)
+            cells += diff(m, r.vs_baseline_mean, r.vs_baseline_p05, r.vs_baseline_p95, r.unit)
+        cells += diff(m, r.impact_mean, r.impact_p05, r.impact_p95, r.unit)
         table.add_row(*cells)
     base = (result.manifest.get("baseline") or {}).get("scenario_id")
     table.caption = (

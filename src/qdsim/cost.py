@@ -50,6 +50,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from qdsim.format import within_chance
 from qdsim.metrics import METRIC_IDS
 from qdsim.scenario.levers import change_year, resolve
 from qdsim.scenario.schema import Scenario
@@ -93,8 +94,8 @@ class Interval:
 
     @property
     def within_chance(self) -> bool:
-        """Whether the 5–95% interval includes zero (the difference may be chance variation)."""
-        return self.p05 <= 0.0 <= self.p95
+        """Whether the 5–95% interval includes zero (the difference may be chance variation): :func:`qdsim.format.within_chance`."""
+        return within_chance(self.p05, self.p95)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ import numpy as np
 import yaml
 
 from qdsim.calibration.targets import FIT_END, TARGETS, Target, model_values, of_role
-from qdsim.catalogue import Catalogue, Parameter, load_catalogue, region_dir
+from qdsim.catalogue import Catalogue, Parameter, load_catalogue, parameters_for, region_dir
 from qdsim.model.streams import replicate_seeds
 from qdsim.runner import simulate
 from qdsim.scenario.schema import Scenario
@@ -135,7 +135,7 @@ class Simulator:
     targets: tuple[Target, ...] = TARGETS
 
     def __call__(self, values: dict[str, float], seq: np.random.SeedSequence) -> np.ndarray:
-        params = load_catalogue(self.scenario.region).defaults().with_overrides(values)
+        params = parameters_for(self.scenario).with_overrides(values)  # the scenario's own overrides kept
         metrics = simulate(self.scenario, params, seq, self.scale)
         return model_values(metrics, self.scenario.period.years, self.targets)
 

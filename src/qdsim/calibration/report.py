@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from qdsim.calibration.abc import HOLDOUT_SEED
 from qdsim.calibration.calibrate import CalibrationResult
 from qdsim.calibration.targets import TOLERANCE
-from qdsim.catalogue import load_catalogue, region_dir
+from qdsim.catalogue import load_catalogue, parameters_for, region_dir
 from qdsim.format import planner_number
 from qdsim.metrics import METRIC_IDS
 from qdsim.model.streams import replicate_seeds
@@ -110,7 +111,7 @@ def build_record(result: CalibrationResult) -> dict:
             "commit": v["commit"],
             "scenario": {"id": result.scenario.id, "sha256": result.scenario.sha256(), "period": s["period"]},
             "settings": s,
-            "seeds": {"root": result.scenario.seed, "holdout_root": 20250518},
+            "seeds": {"root": result.scenario.seed, "holdout_root": HOLDOUT_SEED},
             "simulations": result.simulations,
             "seconds": round(result.seconds, 1),
             "all_within_tolerance": result.ok,
@@ -343,7 +344,7 @@ def write_report(result: CalibrationResult, record: dict, out_dir: Path, calibra
 
 def annual_paths(result: CalibrationResult, replicates: int) -> dict[str, np.ndarray]:
     """(replicate, year) paths of sales and stable employment at the chosen point, on the baseline's seed."""
-    params = load_catalogue(result.scenario.region).defaults().with_overrides(result.values)
+    params = parameters_for(result.scenario).with_overrides(result.values)
     runs = [simulate(result.scenario, params, seq, result.settings["scale"]) for seq in replicate_seeds(result.scenario.seed, replicates)]
     return {m: np.array([r[METRIC_IDS.index(m), :, 0] for r in runs]) for m in ("consumption_sales", "stable_employment")}
 

@@ -72,12 +72,9 @@ class YearBook:
         self.data[key][self.year, county] += value
 
     def add_by_county(self, key: str, county: np.ndarray, values: np.ndarray, scale: float = 1.0) -> None:
-        """Add ``values × scale`` by county to this year's row: ``np.bincount(county, weights=values * scale)``."""
+        """Add ``values × scale`` by county to this year's row: ``np.bincount(county, weights=values * scale)``;
+        ``values`` may be a mask (a count of ``scale`` each where it holds)."""
         self.data[key][self.year, : self.n_counties] += kernels.bincount(county, values, scale, self.n_counties)
-
-    def count_by_county(self, key: str, county: np.ndarray, mask: np.ndarray, scale: float) -> None:
-        """Add ``scale`` by county for each element where ``mask`` holds (``add_by_county(key, county, mask * scale)``)."""
-        self.data[key][self.year, : self.n_counties] += kernels.bincount(county, mask, scale, self.n_counties)
 
     def set(self, key: str, county: int, value: float) -> None:
         self.data[key][self.year, county] = value

@@ -101,7 +101,6 @@ def harvest(model, t: int) -> None:
                      p.drought_sensitivity_greenhouse, p.drought_sensitivity_forage])
     weather = 1.0 - np.clip(drought * sens, 0, 1)
     hail_v = hail_u < p.hail_probability * model.levers.at("conditions.hail_multiplier", t)
-    model.villages.hail[:] = hail_v
     growth = (1 + p.farm_price_growth) ** t
     price_potato = p.potato_price * growth * model.levers.at("conditions.potato_price_index", t)
     price_herbs = p.herbs_price * growth * model.levers.at("conditions.herbs_price_index", t)

@@ -261,10 +261,7 @@ def count_months(model, t: int) -> None:
 def pay_subsidies(model, t: int, reached: np.ndarray) -> None:
     """Transport and stabilisation subsidy to workers reaching the stable mark, while the pot lasts."""
     w = model.workers
-    subsidy = model.levers.at("labour.subsidy_per_worker", t)
-    if subsidy <= 0:
-        return
-    per = subsidy * model.weight
+    per = model.levers.at("labour.subsidy_per_worker", t) * model.weight  # > 0: called only while the programme runs
     counties = w.county[reached]
     for c in np.unique(counties):
         idx = reached[counties == c]
@@ -296,6 +293,6 @@ def year_end_stocks(model) -> None:
     """Record where workers are at year end (scenario and counterfactual alike)."""
     w, b, wt = model.workers, model.book, model.weight
     for state, key in ((GANSU, "migrants_gansu"), (OTHER, "migrants_other"), (QINGDAO, "migrant_workers_qingdao"), (FIRM, "enterprise_jobs")):
-        b.count_by_county(key, w.county, w.state == state, wt)
-    b.count_by_county("wage_employment", w.county, w.state != HOME, wt)
-    b.count_by_county("stable_employment", w.county, w.stable_counted, wt)
+        b.add_by_county(key, w.county, w.state == state, wt)
+    b.add_by_county("wage_employment", w.county, w.state != HOME, wt)
+    b.add_by_county("stable_employment", w.county, w.stable_counted, wt)

@@ -91,9 +91,9 @@ def assess(model, t: int) -> None:
     hh = model.households
     per_capita = (hh.total_income() - hh.oop_medical) / hh.size
     now = per_capita < monitoring_line(model.params, t)
-    model.book.count_by_county("monitored", hh.county, now, hh.weight)
+    model.book.add_by_county("monitored", hh.county, now, hh.weight)
     if t == 0:  # relapse needs a previous assessment: none before the first year
         model.book.data["relapse_households"][0, :] = np.nan
     else:
-        model.book.count_by_county("relapse_households", hh.county, now & ~hh.monitored, hh.weight)
+        model.book.add_by_county("relapse_households", hh.county, now & ~hh.monitored, hh.weight)
     hh.monitored = now

@@ -30,7 +30,6 @@ class Villages:
     rank: np.ndarray  # int, pairing order (paired when rank < paired-villages lever)
     township: np.ndarray  # int
     paired: np.ndarray  # bool, paired with a Qingdao unit this year
-    hail: np.ndarray  # bool, hit by hail this year
     agents: list[Village]  # in index order
     by_county: list[list[Village]]
 
@@ -44,7 +43,7 @@ def build(model, county: np.ndarray, formerly_poor: np.ndarray, rank: np.ndarray
     agents = [Village(model, index=i) for i in range(len(county))]
     by_county = [[agents[i] for i in np.flatnonzero(county == c)] for c in range(model.n_counties)]
     n = len(county)
-    return Villages(county, formerly_poor, rank, township, np.zeros(n, bool), np.zeros(n, bool), agents, by_county)
+    return Villages(county, formerly_poor, rank, township, np.zeros(n, bool), agents, by_county)
 
 
 def update_pairing(model, t: int) -> None:
