@@ -179,3 +179,19 @@ def test_a_larger_qingdao_quota_more_workers_in_qingdao_within_the_quota():
     assert gain.mean() < 8000, "every extra place was filled at once"
     stable = metric(raised, "stable_employment_qingdao")[:, -1] - metric(baseline(), "stable_employment_qingdao")[:, -1]
     assert stable.mean() > 0, f"stable employment in Qingdao, 2028: {stable}"
+
+
+def test_a_severe_drought_lowers_channel_sales_and_farm_income_that_year():
+    """farming.weather_index / consumption.match: a 2026 drought of severity 1 cuts the potato, herb and
+    greenhouse harvests by their sensitivities (50%, 35%, 5%), so suppliers sourcing under contract deliver
+    at most that share of their capacity: channel sales fall, by no more than the potato's 50% cut (the
+    largest) and no less than nothing; farm sales fall, and 2025 (before it) is untouched."""
+    dry = variant(baseline(), **{"conditions.drought": {2026: 1.0}})
+    i = year(2026)
+    sales = metric(dry, "consumption_sales")[:, i] - metric(baseline(), "consumption_sales")[:, i]
+    farm = metric(dry, "farm_sales")[:, i] - metric(baseline(), "farm_sales")[:, i]
+    income = metric(dry, "income_business_per_capita")[:, i] - metric(baseline(), "income_business_per_capita")[:, i]
+    base_sales = metric(baseline(), "consumption_sales")[:, i]
+    assert np.all(sales < 0) and np.all(farm < 0) and np.all(income < 0), f"sales {sales}, farm sales {farm}, farm income {income}"
+    assert np.all(-sales <= 0.5 * base_sales), f"channel sales fell by {(-sales / base_sales)} of the baseline's"
+    assert np.array_equal(metric(dry, "consumption_sales")[:, year(2025)], metric(baseline(), "consumption_sales")[:, year(2025)])

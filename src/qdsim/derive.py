@@ -47,7 +47,17 @@ _SUMS = {
     "farm_sales": "farm_sales",
     "canteens_buying": "canteens_buying",
 }
-# metric -> (numerator, denominator)
+#: the four statistical sources of rural disposable income (NBS household survey) and the model's incomes each sums:
+#: 工资性收入 wages (local jobs and casual work, and the part of migrant members' net earnings the household receives),
+#: 经营净收入 net business income (farming: revenue less costs, with the channel's and firms' premiums),
+#: 财产净收入 net property income (village collective dividends), 转移净收入 net transfers
+_SOURCES = {
+    "wage": ("income_wages_local", "income_wages_migrant"),
+    "business": ("income_farm",),
+    "property": ("income_dividends",),
+    "transfer": ("income_transfers",),
+}
+# metric -> (numerator, denominator); a numerator of several raw quantities is their sum
 _RATIOS = {
     "rural_income_per_capita": ("income_total", "persons"),
     "monitored_share": ("monitored", "households"),
@@ -56,7 +66,8 @@ _RATIOS = {
     "greenhouse_cycles_demo": ("gh_demo_cycles_area", "gh_demo_area"),
     "potato_income_share": ("income_potato", "income_total"),
     "herbs_income_share": ("income_herbs", "income_total"),
-}
+} | {f"income_{k}_per_capita": (raws, "persons") for k, raws in _SOURCES.items()} | {
+    f"income_{k}_share": (raws, "income_total") for k, raws in _SOURCES.items()}
 
 
 def derive(raw: np.ndarray, n_counties: int) -> np.ndarray:
@@ -81,7 +92,9 @@ def derive(raw: np.ndarray, n_counties: int) -> np.ndarray:
         if m in _SUMS:
             out[i] = with_all(r[_SUMS[m]])
         elif m in _RATIOS:
-            num, den = (with_all(r[k]) for k in _RATIOS[m])
+            num_keys, den_key = _RATIOS[m]
+            num = sum(with_all(r[k]) for k in ((num_keys,) if isinstance(num_keys, str) else num_keys))
+            den = with_all(r[den_key])
             with np.errstate(invalid="ignore", divide="ignore"):
                 out[i] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
         elif m == "income_gini":

@@ -74,6 +74,42 @@ def test_match_where_the_county_supply_binds():
     assert accepted[1] == pytest.approx([40 / 12 * 0.68, 30 * 0.9, 100 * 0.47], rel=1e-12)
 
 
+def test_match_where_a_drought_cuts_what_suppliers_can_deliver():
+    """Weather index 0.5 in county 0 (a drought there), 1 in county 1. S0 can deliver 100 × 0.5 = 50 of its
+    120 received and S1 300 × 0.5 = 150 of 150 (all); S2 (county 1) as in a normal season.
+    S0 fills 50/120 = 5/12: B0 80 × 5/12 + 50 = 83.33, B1 40 × 5/12 + 150 + 100 = 266.67; shipped 50, 150, 150.
+    Orders that bring new suppliers are those capacity alone would have left: as in a normal season
+    (13.33 certified in county 0, 6.67 in county 1), not the harvest's shortfall."""
+    m = channel()
+    accepted, shipped, received, unmet_cert, unmet_any = consumption.match(m, ORDERED, np.array([1000.0, 1000.0]), np.array([0.5, 1.0]))
+    assert shipped == pytest.approx([50, 150, 150], rel=1e-14)
+    assert accepted[0] == pytest.approx([80 * 5 / 12 * 0.68, 0.0, 50 * 0.47], rel=1e-12)
+    assert accepted[1] == pytest.approx([40 * 5 / 12 * 0.68, 150 * 0.9, 100 * 0.47], rel=1e-12)
+    assert unmet_cert == pytest.approx([40 / 3, 0.0], rel=1e-12) and unmet_any == pytest.approx([0.0, 20 / 3], rel=1e-12)
+
+
+def test_match_in_a_normal_season_is_the_match_without_weather():
+    m = channel()
+    plain = consumption.match(m, ORDERED, np.array([40.0, 1000.0]))
+    normal = consumption.match(channel(), ORDERED, np.array([40.0, 1000.0]), np.ones(2))
+    for a, b in zip(plain, normal, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_weather_index_by_hand():
+    """Two counties: county 0 grows 10 亩 potato (value 10 × 2300 × 0.75 = 17,250) and 1 亩 herbs (400 × 8 = 3,200);
+    county 1 only 2 亩 greenhouse (2 × 9,000 = 18,000). Drought weather: potato 0.5, herbs 0.65, greenhouse 0.95.
+    County 0: (17,250 × 0.5 + 3,200 × 0.65) / 20,450 = 10,705 / 20,450; county 1: 0.95. Without drought: exactly 1."""
+    area = np.zeros((2, 5))
+    area[0, farming.POTATO], area[0, farming.HERBS], area[1, farming.GREENHOUSE] = 10.0, 1.0, 2.0
+    m = SimpleNamespace(
+        params=SimpleNamespace(potato_yield_traditional=2300, potato_price=0.75, herbs_yield=400, herbs_price=8.0, greenhouse_revenue_per_cycle=9000),
+        households=SimpleNamespace(county=np.array([0, 1], np.int8), area=area), n_counties=2)
+    weather = np.array([0.5, 0.65, 0.4, 0.95, 0.6])
+    assert farming.weather_index(m, weather) == pytest.approx([10705 / 20450, 0.95], rel=1e-12)
+    assert np.array_equal(farming.weather_index(m, np.ones(5)), np.ones(2))
+
+
 def test_match_where_certification_binds():
     """No certified supplier: the paired unit gets nothing and its whole order is unmet_certified;
     the showroom buys as before (only its own supplier weights matter)."""

@@ -12,9 +12,15 @@ After the harvest (September) the season runs in this order:
    procurement, canteens and warehouses — in proportion to capacity ×
    quality, with ``home_bias`` extra weight on suppliers of the county it
    is tied to.
-4. A supplier fills its orders up to the least of its capacity and its share
-   (by capacity) of the channel-grade produce of its county's households
-   this season; every order it received is filled in that proportion.
+4. A supplier fills its orders up to the least of what it can deliver and its
+   share (by capacity) of the channel-grade produce of its county's households
+   this season; every order it received is filled in that proportion. What it
+   can deliver is its capacity times its county's weather index: suppliers
+   source under contract from their farmer bases, sized for a normal season,
+   so a drought cuts their deliveries as it cuts their farmers' harvest
+   (:func:`qdsim.model.farming.weather_index`). Orders left unfilled for want
+   of capacity bring new suppliers; orders left unfilled for want of harvest
+   do not.
 5. Shipments lose the supplier's transport loss; the buyer accepts the
    supplier's quality share of what arrives. **Sales** (consumption_sales)
    are what buyers accept, at Qingdao prices, by channel and by the county
@@ -63,11 +69,13 @@ def start(p, county_weights: np.ndarray, rng: np.random.Generator) -> Consumptio
     return ConsumptionState(buyers=Buyers(), suppliers=suppliers_mod.initial(p, county_weights, rng), traits=Traits.draw(rng))
 
 
-def season(model, t: int, channel_supply: np.ndarray) -> np.ndarray:
+def season(model, t: int, channel_supply: np.ndarray, weather_index: np.ndarray | None = None) -> np.ndarray:
     """The year's trade; returns the farm-gate value each simulated household sold through the channel, 元.
 
     Args:
         channel_supply: channel-grade output of each simulated household this season, 元 at farm-gate prices.
+        weather_index: by county, the season's output over a normal season's (1 = normal; see
+            :func:`qdsim.model.farming.weather_index`); None is a normal season.
     """
     p = model.params
     st: ConsumptionState = model.consumption
@@ -85,7 +93,8 @@ def season(model, t: int, channel_supply: np.ndarray) -> np.ndarray:
 
     hh = model.households
     supply_by_county = kernels.bincount(hh.county, channel_supply, 1.0, model.n_counties) * hh.weight * p.retail_markup
-    accepted, shipped, received, unmet_cert, unmet_any = match(model, ordered, supply_by_county)
+    deliverable = np.ones(model.n_counties) if weather_index is None else np.asarray(weather_index, float)
+    accepted, shipped, received, unmet_cert, unmet_any = match(model, ordered, supply_by_county, deliverable)
 
     b, s, book = st.buyers, st.suppliers, model.book
     by_supplier = accepted.sum(axis=0)
@@ -110,8 +119,11 @@ def season(model, t: int, channel_supply: np.ndarray) -> np.ndarray:
     return sold
 
 
-def match(model, ordered: np.ndarray, supply_by_county: np.ndarray) -> tuple[np.ndarray, ...]:
+def match(model, ordered: np.ndarray, supply_by_county: np.ndarray, deliverable: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
     """Orders meet suppliers.
+
+    ``deliverable``: by county, the share of its capacity a supplier can deliver this season (the weather
+    index; 1 in a normal season, the default).
 
     Returns:
         accepted: (buyer, supplier) value accepted, 元 at Qingdao prices;
@@ -143,14 +155,23 @@ def match(model, ordered: np.ndarray, supply_by_county: np.ndarray) -> tuple[np.
     # each supplier's share (by capacity) of its county's channel-grade produce
     cap_by_county = np.bincount(s.county, weights=s.capacity, minlength=n_c)
     sourcing = supply_by_county[s.county] * np.divide(s.capacity, cap_by_county[s.county], out=np.zeros(s.n), where=cap_by_county[s.county] > 0)
-    available = np.minimum(s.capacity, sourcing)
+    deliverable = np.ones(n_c) if deliverable is None else deliverable
+    harvest_bound = bool(np.any(deliverable < 1.0))
+    capacity = s.capacity * deliverable[s.county] if harvest_bound else s.capacity
+    available = np.minimum(capacity, sourcing)
     fill = np.divide(available, received, out=np.ones(s.n), where=received > available)  # else filled in full (no overflow on tiny orders)
+    if harvest_bound:  # what capacity alone would have filled: the orders that bring new suppliers
+        could = np.minimum(s.capacity, sourcing)
+        fill_capacity = np.divide(could, received, out=np.ones(s.n), where=received > could)
+        unfilled = ordered.copy()
+        unfilled[rows] -= (alloc * fill_capacity[None, :]).sum(axis=1)
     filled = alloc
     filled *= fill[None, :]
     shipped = filled.sum(axis=0)
     # orders nobody could fill: those with no eligible supplier, and the unfilled part of the rest, by the buyer's county
-    unfilled = ordered.copy()
-    unfilled[rows] -= filled.sum(axis=1)
+    if not harvest_bound:
+        unfilled = ordered.copy()
+        unfilled[rows] -= filled.sum(axis=1)
     loss = s.loss(model.levers.at("consumption.logistics_loss", model.year_index), model.levers.at("consumption.warehouses", model.year_index), p.warehouse_loss_cut)
     accepted = np.zeros((b.n, s.n))
     accepted[rows] = filled * ((1 - loss) * s.quality)[None, :]

@@ -29,6 +29,26 @@ class Harvest:
 
     marketable: np.ndarray  # potato, herbs and vegetables: what can be sold beyond the village
     revenue: np.ndarray  # every crop at local farm-gate prices (before costs)
+    weather_index: np.ndarray  # by county: this season's marketable output over a normal season's, weather alone
+
+
+def weather_index(model, weather: np.ndarray) -> np.ndarray:
+    """By county: the season's marketable output relative to a normal season's, as the weather alone sets it.
+
+    The weather factor of each marketable crop (potato, herbs, greenhouse vegetables) weighted by the value a
+    normal season gives it in the county (area × base yield × base price; for greenhouses, revenue per crop
+    cycle). Exactly 1 without drought. Channel suppliers source under contract from their farmer bases, so
+    what they can deliver moves with it (:func:`qdsim.model.consumption.match`).
+    """
+    if np.all(weather == 1.0):
+        return np.ones(model.n_counties)
+    p = model.params
+    hh = model.households
+    per_mu = np.array([p.potato_yield_traditional * p.potato_price, p.herbs_yield * p.herbs_price, p.greenhouse_revenue_per_cycle])
+    value = np.stack([kernels.bincount(hh.county, hh.area[:, crop], 1.0, model.n_counties) for crop in (POTATO, HERBS, GREENHOUSE)], axis=1) * per_mu
+    total = value.sum(axis=1)
+    w = weather[[POTATO, HERBS, GREENHOUSE]]
+    return np.divide(value @ w, total, out=np.ones(model.n_counties), where=total > 0)
 
 
 def assign_demonstrations(model, t: int) -> None:
@@ -125,7 +145,7 @@ def harvest(model, t: int) -> None:
         hh.tech, yields, demo_yield, demo_noise, scalars, hh.income[:, 0], wgt)
 
     # what can be sold beyond the village: potato, herbs, vegetables (farm-gate 元)
-    model.harvest = Harvest(marketable=marketable, revenue=revenue)
+    model.harvest = Harvest(marketable=marketable, revenue=revenue, weather_index=weather_index(model, weather))
 
     c = hh.county
     book = model.book

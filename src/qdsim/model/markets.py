@@ -21,7 +21,7 @@ def sell(model, t: int) -> None:
     p = model.params
     hh = model.households
     harvest = model.harvest
-    channel_sold = consumption.season(model, t, p.channel_grade_share * harvest.marketable)
+    channel_sold = consumption.season(model, t, p.channel_grade_share * harvest.marketable, harvest.weather_index)
 
     # firms buy the rest under contract, in their county
     rest = harvest.marketable - channel_sold
