@@ -20,13 +20,40 @@ from qdsim.scenario.levers import change_year, resolve
 YEARS = [2021, 2022, 2023]
 
 
-def arrays(spending, income, employment) -> np.ndarray:
-    """A replicate array (replicate, metric, year, all) holding the three metrics a comparison reads, by replicate and year."""
+def arrays(spending, income, employment, lever_costs=0.0, on_top=0.0) -> np.ndarray:
+    """A replicate array (replicate, metric, year, all) holding the metrics a comparison reads, by replicate and year."""
     n = len(spending)
     a = np.zeros((n, len(METRIC_IDS), len(YEARS), 1))
-    for metric, values in ((cost.SPENDING, spending), (cost.INCOME, income), (cost.EMPLOYMENT, employment)):
+    for metric, values in ((cost.SPENDING, spending), (cost.INCOME, income), (cost.EMPLOYMENT, employment),
+                           (cost.LEVER_COSTS, lever_costs), (cost.ON_TOP, on_top)):
         a[:, METRIC_IDS.index(metric), :, 0] = values
     return a
+
+
+def test_more_outlets_paid_from_the_programme_name_what_they_take_and_their_effect_per_yi():
+    """Twice the outlets, paid inside the programme's budget: spending is the same (no ratio per extra spending),
+    but the outlets cost 0.3亿 a year more in 2022–2023 (0.6亿 in all), all of it taken from the programme's other
+    uses; income +12 元/人 in the end year → 12 / 0.6 = 20 元/人 per 亿元 of outlets."""
+    s = arrays(spending=[[1e8, 1e8, 1e8]], income=[[10, 20, 42]], employment=[[0, 0, 0]], lever_costs=[[3e7, 6e7, 6e7]])
+    r = arrays(spending=[[1e8, 1e8, 1e8]], income=[[10, 20, 30]], employment=[[0, 0, 0]], lever_costs=[[3e7, 3e7, 3e7]])
+    c = cost.compare(s, r, YEARS, start=2022, against="baseline", versus="base", budgets=(2e8, 2e8))
+    assert not c.per_money and c.income_per_100m is None
+    assert c.lever_costs.mean == pytest.approx(6e7) and c.taken_from_programmes.mean == pytest.approx(6e7)
+    assert c.income_per_100m_levers.mean == pytest.approx(20.0)
+
+
+def test_outlets_beyond_the_programmes_money_are_spending_paid_on_top():
+    """The same outlets when the programme can pay only 0.1亿 of the extra 0.3亿 a year: 0.4亿 is paid on top over
+    2022–2023, so spending rises by 0.4亿 (a change of 20% of the 2亿 budget) and the ratio per extra spending exists:
+    12 / 0.4 = 30 元/人 per 亿元; 0.2亿 was taken from the programme's other uses."""
+    s = arrays(spending=[[1e8, 1e8, 1e8]], income=[[10, 20, 42]], employment=[[0, 0, 0]], lever_costs=[[3e7, 6e7, 6e7]],
+               on_top=[[0, 2e7, 2e7]])
+    r = arrays(spending=[[1e8, 1e8, 1e8]], income=[[10, 20, 30]], employment=[[0, 0, 0]], lever_costs=[[3e7, 3e7, 3e7]])
+    c = cost.compare(s, r, YEARS, start=2022, against="baseline", versus="base", budgets=(2e8, 2e8))
+    assert c.extra_spending.mean == pytest.approx(4e7) and c.per_money
+    assert c.income_per_100m.mean == pytest.approx(30.0)
+    assert c.taken_from_programmes.mean == pytest.approx(2e7)
+    assert c.income_per_100m_levers.mean == pytest.approx(20.0)
 
 
 def test_extra_spending_buys_income_and_employment_per_replicate():

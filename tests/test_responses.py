@@ -195,3 +195,21 @@ def test_a_severe_drought_lowers_channel_sales_and_farm_income_that_year():
     assert np.all(sales < 0) and np.all(farm < 0) and np.all(income < 0), f"sales {sales}, farm sales {farm}, farm income {income}"
     assert np.all(-sales <= 0.5 * base_sales), f"channel sales fell by {(-sales / base_sales)} of the baseline's"
     assert np.array_equal(metric(dry, "consumption_sales")[:, year(2025)], metric(baseline(), "consumption_sales")[:, year(2025)])
+
+
+def test_doubling_the_showrooms_costs_their_running_cost_taken_from_events_and_support():
+    """funds.pay_lever_cost / consumption.season: 28 more showrooms from 2026 cost 28 × showroom_cost a year, which
+    the consumption programme pays before its events and supplier support (its money is unchanged): the lever
+    costs exactly that, spending does not move, and there are fewer events (the promotion money is down by
+    promotion_share × the cost, at event_cost each)."""
+    more = variant(baseline(), **{"levers.consumption.showrooms": {2021: 8, 2022: 16, 2023: 24, 2024: 28, 2026: 56}})
+    p = api.parameters_for(baseline())
+    window = slice(year(2026), None)
+    extra_cost = (metric(more, "lever_costs") - metric(baseline(), "lever_costs"))[:, window].sum(axis=1)
+    assert np.allclose(extra_cost, 28 * p.showroom_cost * 3, rtol=1e-12), f"the extra showrooms cost {extra_cost}"
+    spent = (metric(more, "fiscal_funds_spent") - metric(baseline(), "fiscal_funds_spent"))[:, window].sum(axis=1)
+    assert np.allclose(spent, 0, atol=1.0), f"spending moved by {spent}"
+    assert np.all(metric(more, "spending_beyond_budget") == 0)
+    fewer_events = 28 * p.showroom_cost * p.promotion_share / p.event_cost  # a year, before rounding
+    event_sales = (metric(more, "consumption_sales_event") - metric(baseline(), "consumption_sales_event"))[:, window].sum(axis=1)
+    assert np.all(event_sales < 0), f"event sales 2026–28 changed by {event_sales} though {fewer_events:.0f} fewer events a year were paid for"

@@ -6,8 +6,11 @@ by replicate on the common random numbers the run shares with its baseline
 and its counterfactual, and then summarises the per-replicate values as
 ``summary.csv`` does (mean and 5th/50th/95th percentiles).
 
-Spending (支出) is the metric ``fiscal_funds_spent``: Qingdao's fiscal funds
-*and* social donations spent in a year (元), summed over years. Against a
+Spending (支出) is the metric ``fiscal_funds_spent`` — Qingdao's fiscal funds
+*and* social donations spent in a year (元) — plus ``spending_beyond_budget``,
+the running costs of levers (showrooms, warehouses, the free train) that the
+paying programme's money could not cover and that were paid on top, summed
+over years. Against a
 reference run R (the paired baseline, or the no-cooperation counterfactual),
 for each replicate r:
 
@@ -26,6 +29,15 @@ for each replicate r:
   in 元/人 per 亿元.
 - ``employment_per_1m`` (每百万元稳定就业) = employment_gain /
   (extra_spending / 1百万元), in 人次 per 百万元.
+- ``lever_costs`` = Σ_window running cost of outlets and trains (S − R), 元:
+  what the scenario's levers cost beyond the reference's, wherever the money
+  came from; ``taken_from_programmes`` is the part its programmes paid out of
+  their own money, so their other uses (events and supplier support;
+  subsidies and training) got that much less; the rest was paid on top and
+  is in ``extra_spending``.
+- ``income_per_100m_levers`` (每亿元设施投入增收) = income_gain /
+  (lever_costs / 1亿元): what a planner asks of "more showrooms", even when
+  they are paid by moving money rather than adding it.
 
 Signs: a ratio is positive when the result moves with the money — more money
 and more income, or a cut and less income (then it is the income lost per
@@ -57,10 +69,14 @@ from qdsim.scenario.schema import Scenario
 from qdsim.summary import describe
 
 SPENDING = "fiscal_funds_spent"
+ON_TOP = "spending_beyond_budget"
+LEVER_COSTS = "lever_costs"
 INCOME = "rural_income_per_capita"
 EMPLOYMENT = "stable_employment"
 #: a budget that differs by less than this share of the larger of the two is no change of spending
 MATERIAL = 0.01
+#: a change of lever costs below this (元) is no change: 0.1% of 1亿元
+LEVER_MATERIAL = 1e5
 YI = 1e8  # 亿元
 MILLION = 1e6  # 百万元
 
@@ -72,8 +88,11 @@ MEASURES: dict[str, tuple[str, str, str]] = {
     "employment_gain": ("人次", "稳定就业增加（累计人次）", "Gain in stable employment (person-times, summed)"),
     "income_per_100m": ("元/人/亿元", "每亿元增收", "Income gain per 100 million yuan"),
     "employment_per_1m": ("人次/百万元", "每百万元稳定就业", "Stable employment per million yuan"),
+    "lever_costs": ("元", "新增设施与专列费用", "Extra running cost of outlets and trains"),
+    "taken_from_programmes": ("元", "其中由项目资金内部调剂", "Of which taken from the programmes' other uses"),
+    "income_per_100m_levers": ("元/人/亿元", "每亿元设施投入增收", "Income gain per 100 million yuan of outlets and trains"),
 }
-RATIOS = ("income_per_100m", "employment_per_1m")
+RATIOS = ("income_per_100m", "employment_per_1m", "income_per_100m_levers")
 COLUMNS = ["scenario", "against", "versus", "measure", "unit", "start", "end", "mean", "p05", "p50", "p95", "n_replicates"]
 
 
@@ -113,6 +132,9 @@ class Comparison:
     per_money: bool  # whether spending changed; if not, there are no ratios
     income_per_100m: Interval | None
     employment_per_1m: Interval | None
+    lever_costs: Interval | None = None  # None: no lever with a running cost changed
+    taken_from_programmes: Interval | None = None
+    income_per_100m_levers: Interval | None = None
 
     def measures(self) -> dict[str, Interval]:
         """The comparison's quantities by measure id (ratios only when spending changed)."""
@@ -168,6 +190,12 @@ DEFINITIONS = {
     "income_per_100m": "每亿元增收: income_gain / (extra_spending / 1亿元), per replicate, then mean and percentiles; "
                        "positive when income moves with the money (more money, more income; or a cut, less income)",
     "employment_per_1m": "每百万元稳定就业: employment_gain / (extra_spending / 1百万元), per replicate, then mean and percentiles",
+    "lever_costs": "lever_costs (running cost of showrooms, warehouses and the free train, 元) of the scenario minus the reference's, "
+                   "summed over the window; only when it changed",
+    "taken_from_programmes": "the part of lever_costs the programmes paid from their own money (lever_costs minus the change in "
+                             "spending_beyond_budget): their other uses (events and supplier support; subsidies and training) got that much less",
+    "income_per_100m_levers": "每亿元设施投入增收: income_gain / (lever_costs / 1亿元), per replicate, then mean and percentiles; only when "
+                              "lever_costs changed by 1亿元 × 0.1% or more in every replicate the same way",
     "window": "against the baseline: from the change year (the first year the scenario's levers or conditions differ from the "
               "baseline's; the period start if its overrides differ) to the end year; against the counterfactual: the whole period",
     "per_money": f"false when spending did not change (the budgets over the window, fiscal funds and donations allocated, differ by "
@@ -194,17 +222,27 @@ def compare(scenario: np.ndarray, reference: np.ndarray, years: list[int], *, st
             change of spending from a reallocation.
     """
     window = slice(years.index(start), len(years))
-    spend_s, spend_r, income_s, income_r, emp_s, emp_r = (
-        arr[:, METRIC_IDS.index(m), window, 0] for m in (SPENDING, INCOME, EMPLOYMENT) for arr in (scenario, reference))
-    spend_s, spend_r = spend_s.sum(axis=1), spend_r.sum(axis=1)
+
+    def summed(arr: np.ndarray, metric: str) -> np.ndarray:
+        return arr[:, METRIC_IDS.index(metric), window, 0].sum(axis=1)
+
+    on_top_s, on_top_r = summed(scenario, ON_TOP), summed(reference, ON_TOP)
+    spend_s, spend_r = summed(scenario, SPENDING) + on_top_s, summed(reference, SPENDING) + on_top_r
     extra = spend_s - spend_r
+    income_s, income_r = (arr[:, METRIC_IDS.index(INCOME), window, 0] for arr in (scenario, reference))
     income = income_s[:, -1] - income_r[:, -1]
-    employment = (emp_s - emp_r).sum(axis=1)
-    per_money = spending_changed(*budgets, extra)
+    employment = summed(scenario, EMPLOYMENT) - summed(reference, EMPLOYMENT)
+    # money paid on top of the budgets is spending too
+    per_money = spending_changed(budgets[0] + float(on_top_s.mean()), budgets[1] + float(on_top_r.mean()), extra)
+    levers = summed(scenario, LEVER_COSTS) - summed(reference, LEVER_COSTS)
+    lever_changed = bool(np.all(np.abs(levers) >= LEVER_MATERIAL) and np.all(np.sign(levers) == np.sign(levers[0])))
     return Comparison(
         against, versus, start, years[-1], Interval.of(spend_s), Interval.of(extra), Interval.of(income), Interval.of(employment), per_money,
         Interval.of(income / (extra / YI)) if per_money else None,
         Interval.of(employment / (extra / MILLION)) if per_money else None,
+        Interval.of(levers) if lever_changed else None,
+        Interval.of(levers - (on_top_s - on_top_r)) if lever_changed else None,
+        Interval.of(income / (levers / YI)) if lever_changed else None,
     )
 
 
@@ -252,7 +290,7 @@ def rank(reports: Iterable[CostReport], measure: str = "income_per_100m", agains
 
     Args:
         reports: the scenarios' cost reports (``RunResult.cost``).
-        measure: ``"income_per_100m"`` or ``"employment_per_1m"``.
+        measure: ``"income_per_100m"``, ``"employment_per_1m"`` or ``"income_per_100m_levers"``.
         against: ``"baseline"`` or ``"counterfactual"``.
 
     Returns:
@@ -263,7 +301,7 @@ def rank(reports: Iterable[CostReport], measure: str = "income_per_100m", agains
     """
     if measure not in RATIOS:
         raise ValueError(f"measure must be one of {', '.join(RATIOS)}, got {measure!r}")
-    gain = "income_gain" if measure == "income_per_100m" else "employment_gain"
+    gain = "employment_gain" if measure == "employment_per_1m" else "income_gain"
     rows = []
     for r in reports:
         c = r.vs_baseline if against == "baseline" else r.vs_counterfactual

@@ -46,6 +46,8 @@ _SUMS = {
     "channel_bases": "channel_bases",
     "farm_sales": "farm_sales",
     "canteens_buying": "canteens_buying",
+    "lever_costs": "lever_costs",
+    "spending_beyond_budget": "spending_beyond_budget",
 }
 #: the four statistical sources of rural disposable income (NBS household survey) and the model's incomes each sums:
 #: 工资性收入 wages (local jobs and casual work, and the part of migrant members' net earnings the household receives),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qdsim.model.funds import POTS, Funds, draw_project_costs
+from qdsim.model.accounts import YearBook
+from qdsim.model.funds import POTS, Funds, draw_project_costs, pay_lever_cost
 
 
 def test_allocation_splits_by_share_and_county_weight():
@@ -57,3 +61,18 @@ def test_funds_are_conserved(weights, years):
         assert (f.available >= -1e-6).all()
     f.check_conservation()
     assert abs(f.allocated.sum() - f.spent.sum() - f.unspent()) <= 1e-6 * max(1, f.allocated.sum())
+
+
+def test_a_lever_cost_is_paid_by_its_programme_and_what_it_cannot_cover_on_top():
+    """Two counties weighted 3:1 with 40 and 5 in their consumption pots; outlets cost 100 a year: county 0 owes 75
+    and pays 40 (35 on top), county 1 owes 25 and pays 5 (20 on top). Both pots end empty; spent 40 + 5."""
+    f = Funds(np.array([3.0, 1.0]), 1)
+    f.allocate(0, 1.0, np.zeros(len(POTS) - 1), 0.0)
+    f.available[:, f.pot("consumption")] = [40.0, 5.0]
+    book = YearBook(1, 2)
+    m = SimpleNamespace(funds=f, book=book, n_counties=2)
+    pay_lever_cost(m, "consumption", 100.0)
+    assert book.data["lever_costs"][0, :2] == pytest.approx([75.0, 25.0])
+    assert book.data["spending_beyond_budget"][0, :2] == pytest.approx([35.0, 20.0])
+    assert f.available[:, f.pot("consumption")] == pytest.approx([0.0, 0.0])
+    assert f.spent[0, :, f.pot("consumption")] == pytest.approx([40.0, 5.0])

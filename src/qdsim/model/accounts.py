@@ -59,6 +59,8 @@ RAW = (
     "income_potato",
     "income_herbs",
     "canteens_buying",
+    "lever_costs",
+    "spending_beyond_budget",
 )
 
 

@@ -84,17 +84,40 @@ def draw_project_costs(budget: float, mean: float, sigma: float, rng: np.random.
     return costs
 
 
+def pay_lever_cost(model, programme: str, cost: float) -> None:
+    """A lever's running cost (元, the year's), paid by ``programme`` before its other uses.
+
+    Each county's pot pays its share (by rural population, as the money came); what a pot cannot
+    cover is paid on top of the programme's budget and booked as ``spending_beyond_budget``. The
+    whole cost is booked as ``lever_costs``.
+    """
+    if cost <= 0:
+        return
+    funds, book = model.funds, model.book
+    for c in range(model.n_counties):
+        need = cost * funds.weights[c]
+        short = need - funds.spend(programme, c, need)
+        book.add("lever_costs", c, need)
+        if short > 0:
+            book.add("spending_beyond_budget", c, short)
+
+
 def spend_programmes(model, t: int) -> None:
     """January: the consumption programme, social projects and talent exchange.
 
-    The consumption programme's money is spent in full on events and on
-    suppliers' certification and cold chains (:mod:`qdsim.model.consumption`);
+    The consumption programme first pays the year's running cost of the showrooms and e-commerce halls
+    and the forward warehouses open that year (``showroom_cost``, ``warehouse_cost``; :func:`pay_lever_cost`).
+    The rest is spent in full on events and on suppliers' certification and cold chains
+    (:mod:`qdsim.model.consumption`): more outlets with the same money means fewer events and less support;
     education and health projects are drawn like industry projects; talent
     money pays the exchanges of cadres and technicians.
     """
     p = model.params
     rng = model.streams["funds"]
     model.consumption.programme_money = 0.0
+    outlets = (model.levers.at("consumption.showrooms", t) * p.showroom_cost
+               + model.levers.at("consumption.warehouses", t) * p.warehouse_cost)
+    pay_lever_cost(model, "consumption", outlets)
     for c in range(model.n_counties):
         model.consumption.programme_money += model.funds.spend_all("consumption", c)
         costs = draw_project_costs(model.funds.balance("social", c), p.project_cost_mean, p.project_cost_sigma, rng)

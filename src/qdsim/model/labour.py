@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qdsim.model import kernels
+from qdsim.model import funds, kernels
 from qdsim.model.households import FIRM, GANSU, HOME, OTHER, QINGDAO, STATE_NAMES
 from qdsim.model.order import smallest
 
@@ -136,8 +136,9 @@ def monthly(model, month: int) -> None:
     if len(lose):
         model.release_firm_workers(lose)
 
-    # training places go to workers at home after Spring Festival
+    # the free train runs, and training places go to workers at home, after Spring Festival; the labour programme pays
     if month == SPRING_FESTIVAL_MONTH:
+        funds.pay_lever_cost(model, "labour", model.levers.at("labour.free_train", t) * p.free_train_cost)
         train(model, t)
 
     choose(model, reconsider, t, spring=(month == SPRING_FESTIVAL_MONTH))
