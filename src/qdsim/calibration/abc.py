@@ -7,24 +7,27 @@ Method:
   the range is positive (:class:`Space` maps it to ``u`` in [0, 1]).
 * The model is the shipped baseline scenario cut at 2025
   (:func:`calibration_scenario`), run through :func:`qdsim.runner.simulate` —
-  exactly what users run — at the calibration scale, one fresh seed per
-  simulation: the posterior carries the model's own chance variation.
+  exactly what users run — at the calibration scale. A particle's value is the
+  mean of ``per_particle`` simulations on fresh seeds: the posterior carries
+  the model's chance variation, at a noise floor low enough that a distance of
+  one tolerance unit can be reached.
 * The distance of a simulation from the published figures is the root mean
   square, over the fitted (behavioural) targets, of ``ln(model / reported)``
   in units of each target's tolerance (one unit: a 5% miss for most).
 * pyABC's sequential Monte Carlo (Toni et al. 2009; Klinger et al. 2018)
   shrinks the acceptance threshold generation by generation (the median of
   the last distances) until it reaches ``min_epsilon`` or the number of
-  generations runs out. The last generation's weighted particles are the
-  posterior (:class:`Posterior`).
-* Runs use one point of the posterior (:func:`choose_point`): of the
-  posterior's weighted median and its best particles, the one closest to the
-  figures over several seeds. The assumption interval draws whole parameter
+  generations runs out. Each generation's ε, effective sample size and
+  acceptance rate are recorded: the report says whether it converged
+  (:meth:`Posterior.converged`). The last generation's weighted particles are
+  the posterior (:class:`Posterior`).
+* Runs use a posterior summary: each parameter's weighted median
+  (:func:`posterior_point`). The assumption interval draws whole parameter
   sets from the posterior (:meth:`Posterior.draw`).
 
-pyABC draws particles from NumPy's global generator, which is seeded here
-before the run; with ``workers=1`` a calibration is reproducible from its
-seed (with more, the order in which particles finish varies).
+Candidates are seeded by (seed, generation, batch, index)
+(:class:`qdsim.calibration.sampler.SeededBatchSampler`): a calibration gives
+the same posterior for a given seed on one process, several, or a Dask cluster.
 """
 
 from __future__ import annotations
@@ -50,6 +53,10 @@ DIGITS = 5  # significant digits written to calibrated.yaml
 HOLDOUT_SEED = 20250518  # an out-of-sample root seed (the article's date)
 #: identification by the posterior's 5–95% width as a share of the prior's (in u)
 IDENTIFIED, WEAK = 0.35, 0.7
+#: convergence: the last generation's ε at most this (the fitted targets one tolerance off, RMS) ...
+CONVERGED_EPSILON = 1.0
+#: ... and its effective sample size at least this
+CONVERGED_ESS = 100
 
 
 # -- the calibration scenario -------------------------------------------------
@@ -168,6 +175,17 @@ class Posterior:
     distances: np.ndarray  # each particle's distance
     generations: list[dict] = field(default_factory=list)  # epsilon, particles, simulations, seconds per generation
 
+    @property
+    def last_generation(self) -> dict:
+        """The record of the last ABC generation (epsilon, ess, acceptance_rate, …); empty if there is none."""
+        gens = [g for g in self.generations if "epsilon" in g]
+        return gens[-1] if gens else {}
+
+    def converged(self, epsilon: float = CONVERGED_EPSILON, ess: float = CONVERGED_ESS) -> bool:
+        """Whether the ABC reached the stated tolerance: the last ε at most ``epsilon`` and its effective sample size at least ``ess``."""
+        last = self.last_generation
+        return bool(last) and last["epsilon"] <= epsilon and last.get("ess", 0.0) >= ess
+
     def quantiles(self, q: tuple[float, ...] = (0.05, 0.5, 0.95)) -> dict[str, list[float]]:
         """Weighted quantiles of each parameter."""
         out = {}
@@ -220,6 +238,9 @@ class AbcSettings:
     min_epsilon: float
     workers: int
     seed: int
+    per_particle: int = 2  # simulations averaged for one particle's value
+    batch: int = 64  # candidates evaluated together (part of the result's identity)
+    scheduler: str | None = None  # a Dask scheduler's address: run the candidates there
 
 
 class AbcCalibration:
@@ -239,7 +260,7 @@ class AbcCalibration:
     def _model(self, par: dict) -> dict:
         u = np.array([par[f"u{j}"] for j in range(len(self.space.ids))])
         seed = int(np.random.randint(0, 2**31 - 1))
-        values = self.simulator(self.space.to_values(u), np.random.SeedSequence(seed))
+        values = self.simulator.replicates(self.space.to_values(u), seed, self.settings.per_particle).mean(axis=0)
         return {"y": values}
 
     def _distance(self, x: dict, x0: dict) -> float:
@@ -247,26 +268,35 @@ class AbcCalibration:
 
     def run(self, progress: Progress | None = None) -> Posterior:
         import pyabc  # heavy (seconds): only the calibration needs it
-        from pyabc.sampler import MulticoreEvalParallelSampler, SingleCoreSampler
+
+        from qdsim.calibration.sampler import SeededBatchSampler, dask_map, process_map  # pyabc's, as heavy
 
         s = self.settings
         k = len(self.space.ids)
         prior = pyabc.Distribution(**{f"u{j}": pyabc.RV("uniform", 0, 1) for j in range(k)})
-        sampler = SingleCoreSampler() if s.workers <= 1 else MulticoreEvalParallelSampler(n_procs=s.workers)
+        map_, close = dask_map(s.scheduler) if s.scheduler else process_map(s.workers)
+        sampler = SeededBatchSampler(map_, batch=s.batch, seed=s.seed)
         abc = pyabc.ABCSMC(self._model, prior, self._distance, population_size=s.population, sampler=sampler)
         np.random.seed(s.seed % 2**32)
         generations: list[dict] = []
-        with tempfile.TemporaryDirectory(prefix="qdsim-abc-") as tmp:
-            abc.new("sqlite:///" + os.path.join(tmp, "abc.db"), {"y": self.reported})
-            started = time.perf_counter()
-            history = abc.run(minimum_epsilon=s.min_epsilon, max_nr_populations=s.generations)
-            pops = history.get_all_populations()
-            for _, row in pops[pops.t >= 0].iterrows():
-                generations.append({"generation": int(row.t), "epsilon": float(f"{row.epsilon:.4g}"), "simulations": int(row.samples)})
-            df, w = history.get_distribution(m=0, t=history.max_t)
-            dists = history.get_weighted_distances(t=history.max_t)
-            self.simulations = int(pops.samples.sum())
-            seconds = time.perf_counter() - started
+        try:
+            with tempfile.TemporaryDirectory(prefix="qdsim-abc-") as tmp:
+                abc.new("sqlite:///" + os.path.join(tmp, "abc.db"), {"y": self.reported})
+                started = time.perf_counter()
+                history = abc.run(minimum_epsilon=s.min_epsilon, max_nr_populations=s.generations)
+                pops = history.get_all_populations()
+                for _, row in pops[pops.t >= 0].iterrows():
+                    _, wt = history.get_distribution(m=0, t=int(row.t))
+                    wt = np.asarray(wt, float) / np.sum(wt)
+                    generations.append({"generation": int(row.t), "epsilon": float(f"{row.epsilon:.4g}"), "simulations": int(row.samples) * s.per_particle,
+                                        "particles": int(row.particles), "acceptance_rate": float(f"{row.particles / row.samples:.4g}"),
+                                        "ess": float(f"{1.0 / np.sum(wt ** 2):.4g}")})
+                df, w = history.get_distribution(m=0, t=history.max_t)
+                dists = history.get_weighted_distances(t=history.max_t)
+                self.simulations = int(pops.samples.sum()) * s.per_particle
+                seconds = time.perf_counter() - started
+        finally:
+            close()
         if progress:
             progress(self.simulations, self.simulations, f"{len(generations)} generations")
         u = df[[f"u{j}" for j in range(k)]].to_numpy()
@@ -276,54 +306,6 @@ class AbcCalibration:
         return post
 
 
-def choose_point(
-    posterior: Posterior, space: Space, simulator: Simulator, reported: np.ndarray, seeds: int, seed: int, candidates: int = 5, search: int = 80
-) -> tuple[dict[str, float], list[dict]]:
-    """The point runs use, from the posterior.
-
-    The start is, of the posterior's weighted median and its ``candidates`` best particles, the one whose
-    mean over ``seeds`` replicates (common random numbers: the same streams for every point) is closest
-    to the figures. A local search (Nelder–Mead, at most ``search`` points) then moves it, inside the
-    posterior's 5–95% box, to where that mean is closest: a single simulation per particle is noisy,
-    the mean over the seeds is not. Values are rounded to 5 significant digits.
-
-    Returns:
-        the point, and every point tried with its distance (the record keeps them).
-    """
-    from scipy.optimize import minimize  # only the calibration needs it (keeps `import qdsim.api` light)
-
-    q = posterior.quantiles()
-    lo = space.to_u({pid: v[0] for pid, v in q.items()})
-    hi = space.to_u({pid: v[2] for pid, v in q.items()})
-    tried: list[dict] = []
-
-    def score(values: dict[str, float]) -> float:
-        mean = simulator.replicates(values, seed, seeds).mean(axis=0)
-        d = distance(mean, reported, simulator.targets)
-        tried.append({"values": values, "distance": d})
-        return d
-
-    options = [round_values({pid: v[1] for pid, v in q.items()})]
-    for i in np.argsort(posterior.distances, kind="stable")[:candidates]:
-        options.append(round_values(dict(zip(posterior.ids, map(float, posterior.samples[i]), strict=True))))
-    start = min(options, key=score)
-    if search > 0:
-        width = np.maximum(hi - lo, 1e-6)
-
-        def objective(z: np.ndarray) -> float:  # z: position in the posterior's box, 0–1 per parameter
-            return score(round_values(space.to_values(lo + np.clip(z, 0, 1) * width)))
-
-        z0 = np.clip((space.to_u(start) - lo) / width, 0, 1)
-        minimize(objective, z0, method="Nelder-Mead", options={"maxfev": search, "xatol": 1e-3, "fatol": 1e-3, "initial_simplex": _simplex(z0)})
-    best = min(tried, key=lambda r: r["distance"])
-    return best["values"], tried
-
-
-def _simplex(z0: np.ndarray, step: float = 0.15) -> np.ndarray:
-    """A starting simplex around ``z0``: one vertex per parameter, a step towards the middle of the box."""
-    out = [z0]
-    for j in range(len(z0)):
-        z = z0.copy()
-        z[j] += step if z0[j] < 0.5 else -step
-        out.append(z)
-    return np.array(out)
+def posterior_point(posterior: Posterior) -> dict[str, float]:
+    """The point runs use: each parameter's weighted posterior median (a posterior summary), to 5 significant digits."""
+    return round_values({pid: v[1] for pid, v in posterior.quantiles().items()})

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qdsim.calibration.abc import HOLDOUT_SEED, AbcCalibration, AbcSettings, Posterior, Simulator, Space, choose_point, identification, prior_values
+from qdsim.calibration.abc import HOLDOUT_SEED, AbcCalibration, AbcSettings, Posterior, Simulator, Space, identification, posterior_point, prior_values
 from qdsim.calibration.targets import TARGETS, Target, of_role
 from qdsim.catalogue import load_catalogue
 from qdsim.scenario.schema import Scenario
@@ -57,12 +57,12 @@ class CalibrationResult:
     prior: dict[str, float]
     posterior: Posterior
     values: dict[str, float]  # the point runs use
-    candidates: list[dict]  # the points considered, with their distance over the seeds
     checks: list[TargetCheck]
     settings: dict
     simulations: int
     seconds: float
     identification: dict[str, dict] = field(default_factory=dict)
+    predictive: dict[str, dict] = field(default_factory=dict)  # figure -> the posterior predictive 5–95% and whether the figure is inside
 
     @property
     def ok(self) -> bool:
@@ -77,51 +77,70 @@ def calibrate(
     population: int,
     generations: int,
     min_epsilon: float,
-    seeds: int,
     replicates: int,
+    per_particle: int = 2,
     workers: int = 1,
     seed: int | None = None,
-    search: int = 80,
+    scheduler: str | None = None,
     posterior: Posterior | None = None,
+    predictive_draws: int = 60,
     progress=None,
 ) -> CalibrationResult:
-    """Fit the calibrated parameters by ABC-SMC, choose the point, verify every target.
+    """Fit the calibrated parameters by ABC-SMC, take the posterior median as the point, verify every target.
 
     Args:
         scale: share of households simulated in every evaluation.
         population, generations, min_epsilon: the ABC-SMC's particles per generation, most
             generations, and the distance at which it stops (1.0: the fitted targets one
-            tolerance off on average).
-        seeds: replicates over which candidate points are compared.
+            tolerance off, root mean square).
         replicates: replicates of the verification on the baseline's seed and the hold-out seed.
+        per_particle: simulations averaged for a particle's value.
         seed: the ABC's seed (default: the scenario's).
-        search: most points of the local search for the point runs use.
+        scheduler: a Dask scheduler's address to run the candidates on (the same result as locally).
         posterior: reuse this posterior (a previous calibration's) instead of running the ABC.
+        predictive_draws: parameter sets drawn from the posterior for the posterior predictive check.
     """
     started = time.perf_counter()
     seed = scenario.seed if seed is None else seed
-    abc = AbcCalibration(scenario, AbcSettings(scale, population, generations, min_epsilon, workers, seed))
+    abc = AbcCalibration(scenario, AbcSettings(scale, population, generations, min_epsilon, workers, seed, per_particle, scheduler=scheduler))
     if posterior is None:
         posterior = abc.run(progress)
     elif posterior.ids != abc.space.ids:
         raise ValueError(f"the posterior is over {posterior.ids}, the calibrated parameters are {abc.space.ids}")
-    values, candidates = choose_point(posterior, abc.space, abc.simulator, abc.reported, seeds, scenario.seed, search=search)
+    values = posterior_point(posterior)
     full = Simulator(abc.scenario, scale, TARGETS)
     checks = check_targets(full.replicates(values, scenario.seed, replicates), full.replicates(values, HOLDOUT_SEED, replicates), scenario.region)
-    sims = abc.simulations + len(candidates) * seeds + 2 * replicates  # a reused posterior's simulations are in its record
+    predictive = predictive_check(posterior, full, scenario.region, draws=predictive_draws, seed=seed)
+    sims = abc.simulations + 2 * replicates + predictive_draws  # a reused posterior's simulations are in its record
     return CalibrationResult(
         scenario=abc.scenario,
         space=abc.space,
         prior={k: v for k, v in prior_values(scenario.region).items() if k in abc.space.ids},
         posterior=posterior,
         values=values,
-        candidates=candidates,
         checks=checks,
-        settings={"scale": scale, "population": population, "generations": generations, "min_epsilon": min_epsilon, "seeds": seeds,
-                  "replicates": replicates, "seed": seed, "workers": workers, "search": search, "posterior_reused": abc.simulations == 0,
+        settings={"scale": scale, "population": population, "generations": generations, "min_epsilon": min_epsilon, "per_particle": per_particle,
+                  "replicates": replicates, "seed": seed, "workers": workers, "scheduler": scheduler, "posterior_reused": abc.simulations == 0,
+                  "point": "weighted posterior median of each parameter",
                   "period": f"{abc.scenario.period.start}-{abc.scenario.period.end}",
                   "fitted": [t.figure for t in of_role("fit")]},
         simulations=sims,
         seconds=time.perf_counter() - started,
         identification=identification(posterior, abc.space),
+        predictive=predictive,
     )
+
+
+def predictive_check(posterior: Posterior, simulator: Simulator, region: str, *, draws: int, seed: int) -> dict[str, dict]:
+    """The posterior predictive check: ``draws`` parameter sets from the posterior, one simulation each on its own seed;
+    for every target, the 5–95% of the model's values and whether the published figure lies inside."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 11]))
+    sets = posterior.draw(draws, rng)
+    values = np.array([simulator(v, seq) for v, seq in zip(sets, np.random.SeedSequence([seed, 12]).spawn(draws), strict=True)])
+    reg = load_catalogue(region)
+    out = {}
+    for j, t in enumerate(simulator.targets):
+        p05, p95 = (float(x) for x in np.percentile(values[:, j], [5, 95]))
+        reported = t.reported(reg)
+        out[t.figure] = {"p05": p05, "p95": p95, "inside": bool(p05 <= reported <= p95)}
+    return out

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from qdsim.calibration.abc import HOLDOUT_SEED
+from qdsim.calibration.abc import CONVERGED_EPSILON, CONVERGED_ESS, HOLDOUT_SEED
 from qdsim.calibration.calibrate import CalibrationResult
 from qdsim.calibration.targets import TOLERANCE
 from qdsim.catalogue import load_catalogue, parameters_for, region_dir
@@ -75,6 +75,11 @@ def build_record(result: CalibrationResult) -> dict:
             "error": round(c.error, 4),
             "holdout_error": round(c.holdout_error, 4),
             "within_tolerance": bool(c.ok),
+            "predictive_p05": _num(result.predictive[c.target.figure]["p05"]) if result.predictive else None,
+            "predictive_p95": _num(result.predictive[c.target.figure]["p95"]) if result.predictive else None,
+            "inside_predictive": result.predictive[c.target.figure]["inside"] if result.predictive else None,
+            "independent": c.target.independent,
+            "depends_on": c.target.depends_on,
             "note": c.target.note,
         }
         for c in result.checks
@@ -102,9 +107,12 @@ def build_record(result: CalibrationResult) -> dict:
             "method": (
                 "Approximate Bayesian computation, sequential Monte Carlo (pyABC): uniform priors across each calibrated parameter's "
                 "plausible range (log scale for positive ranges); distance = root mean square over the fitted targets of "
-                "ln(model / reported) in units of each target's tolerance; one fresh seed per simulation; the last generation's "
-                "weighted particles are the posterior. The point runs use is, of the weighted median and the best particles, the one "
-                "closest to the figures over several seeds; it is verified on the baseline's seed and a hold-out seed."
+                "ln(model / reported) in units of each target's tolerance; a particle's value is the mean of "
+                f"{s.get('per_particle', 1)} simulations on fresh seeds; candidates seeded by (seed, generation, batch, index), so "
+                "the result does not depend on the workers or the cluster; the last generation's weighted particles are the posterior. "
+                f"Converged when the last ε ≤ {CONVERGED_EPSILON} and its effective sample size ≥ {CONVERGED_ESS}. The point runs use "
+                "is the weighted posterior median of each parameter; it is verified on the baseline's seed and a hold-out seed, and "
+                "a posterior predictive check draws parameter sets from the posterior."
             ),
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "qdsim_version": v["qdsim"],
@@ -115,8 +123,7 @@ def build_record(result: CalibrationResult) -> dict:
             "simulations": result.simulations,
             "seconds": round(result.seconds, 1),
             "all_within_tolerance": result.ok,
-            "points_tried": len(result.candidates),
-            "best_points": [{"distance": round(c["distance"], 4), "values": c["values"]} for c in sorted(result.candidates, key=lambda c: c["distance"])[:10]],
+            "converged": result.posterior.converged(),
             "targets": targets,
             "parameters": parameters,
         },

@@ -18,23 +18,25 @@ from rich.table import Table
 
 from qdsim.console import BAD_INPUT, FAILED, INTERRUPTED, OK, err, out, print_problems, progress_bar
 
-FULL = {"scale": 0.02, "population": 200, "generations": 12, "min_epsilon": 0.6, "seeds": 8, "replicates": 20}
-QUICK = {"scale": 0.01, "population": 12, "generations": 2, "min_epsilon": 0.6, "seeds": 2, "replicates": 3}
+FULL = {"scale": 0.02, "population": 250, "generations": 16, "min_epsilon": 0.9, "per_particle": 2, "replicates": 20}
+QUICK = {"scale": 0.01, "population": 12, "generations": 2, "min_epsilon": 0.9, "per_particle": 1, "replicates": 3}
 
 
 def command(
     out_dir: Annotated[Path, typer.Option("--out", help="Report directory.")] = Path("runs/calibration"),
     scenario_file: Annotated[Path | None, typer.Option("--scenario", help="Baseline scenario: a file or a shipped name (default: the shipped baseline).")] = None,
     scale: Annotated[float | None, typer.Option(help="Share of households simulated (default 0.02).")] = None,
-    population: Annotated[int | None, typer.Option(help="ABC particles per generation (default 200).")] = None,
-    generations: Annotated[int | None, typer.Option(help="Most ABC generations (default 12).")] = None,
+    population: Annotated[int | None, typer.Option(help="ABC particles per generation (default 250).")] = None,
+    generations: Annotated[int | None, typer.Option(help="Most ABC generations (default 16).")] = None,
     min_epsilon: Annotated[
         float | None,
-        typer.Option("--min-epsilon", help="Stop when the acceptance distance reaches this (1.0: fitted targets one tolerance off; default 0.6)."),
+        typer.Option("--min-epsilon", help="Stop when the acceptance distance reaches this (1.0: fitted targets one tolerance off, RMS; "
+                                           "converged means ≤ 1 with an effective sample size ≥ 100; default 0.9)."),
     ] = None,
-    seeds: Annotated[int | None, typer.Option(help="Replicates over which candidate points are compared (default 8).")] = None,
+    per_particle: Annotated[int | None, typer.Option("--per-particle", help="Simulations averaged for one particle (default 2).")] = None,
     replicates: Annotated[int | None, typer.Option(help="Replicates of the verification runs (default 20).")] = None,
-    workers: Annotated[int | None, typer.Option(help="Processes (default: all cores, at most 8; 1 makes the run reproducible).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes (default: all cores, at most 8; the result is the same for any number).")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="A Dask scheduler's address (tcp://host:8786): run the candidates there, with the same result.")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of the ABC (default: the baseline's).")] = None,
     posterior_file: Annotated[
         Path | None,
@@ -62,13 +64,14 @@ def command(
     from qdsim.scenario import shipped
 
     settings = dict(QUICK if quick else FULL)
-    for k, v in {"scale": scale, "population": population, "generations": generations, "min_epsilon": min_epsilon, "seeds": seeds, "replicates": replicates}.items():
+    for k, v in {"scale": scale, "population": population, "generations": generations, "min_epsilon": min_epsilon, "per_particle": per_particle,
+                 "replicates": replicates}.items():
         if v is not None:
             settings[k] = v
     problems = []
     if not 0.001 <= settings["scale"] <= 1.0:
         problems.append("--scale: must be between 0.001 and 1")
-    for k in ("population", "generations", "seeds", "replicates"):
+    for k in ("population", "generations", "per_particle", "replicates"):
         if settings[k] < 1:
             problems.append(f"--{k}: must be at least 1")
     if settings["population"] < 4:
@@ -103,9 +106,9 @@ def command(
     docs_file = None if dry_run else (docs or (repo_docs if target_file == calibrated_path(scenario.region) and repo_docs.is_file() else None))
     n_workers = default_workers() if workers is None else workers
     try:
-        guess = settings["population"] * settings["generations"] * 3
+        guess = settings["population"] * settings["generations"] * 3 * settings["per_particle"]
         with progress_bar("calibrate (ABC)", guess, quiet) as cb:
-            result = calibrate(scenario, workers=n_workers, seed=seed, posterior=posterior, search=0 if quick else 80, progress=cb, **settings)
+            result = calibrate(scenario, workers=n_workers, seed=seed, scheduler=scheduler, posterior=posterior, progress=cb, **settings)
         paths = annual_paths(result, settings["replicates"])
     except KeyboardInterrupt:
         err.print("interrupted: nothing was written")

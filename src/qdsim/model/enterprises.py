@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from qdsim.model.agents import Enterprise
-from qdsim.model.funds import draw_project_costs
+from qdsim.model.funds import draw_project_costs, mean_project_cost
 from qdsim.model.households import FIRM, HOME
 
 BUYING_SECTORS = ("potato", "herbs", "livestock", "vegetables")
@@ -71,7 +71,7 @@ def fund_industry(model, t: int) -> None:
     p = model.params
     rng = model.streams["funds"]
     for c in range(model.n_counties):
-        costs = draw_project_costs(model.funds.balance("industry", c), p.project_cost_mean, p.project_cost_sigma, rng)
+        costs = draw_project_costs(model.funds.balance("industry", c), mean_project_cost(p, model.years[t]), p.project_cost_sigma, rng)
         if not costs:
             continue
         model.funds.spend("industry", c, sum(costs))

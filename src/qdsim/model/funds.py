@@ -65,6 +65,15 @@ class Funds:
             raise AssertionError(f"funds not conserved: gap of {gap} 元")
 
 
+#: the first year whose projects have the 2025 mean cost (``project_cost_mean_2025``)
+LARGER_PROJECTS_FROM = 2025
+
+
+def mean_project_cost(p, year: int) -> float:
+    """The mean cost of a project started in ``year`` (元): 2021–2024's, and from 2025 the larger 2025 projects'."""
+    return p.project_cost_mean_2025 if year >= LARGER_PROJECTS_FROM else p.project_cost_mean
+
+
 def draw_project_costs(budget: float, mean: float, sigma: float, rng: np.random.Generator, max_projects: int = 10_000) -> list[float]:
     """Projects funded from a budget: lognormal costs drawn until the next one does not fit.
 
@@ -120,7 +129,7 @@ def spend_programmes(model, t: int) -> None:
     pay_lever_cost(model, "consumption", outlets)
     for c in range(model.n_counties):
         model.consumption.programme_money += model.funds.spend_all("consumption", c)
-        costs = draw_project_costs(model.funds.balance("social", c), p.project_cost_mean, p.project_cost_sigma, rng)
+        costs = draw_project_costs(model.funds.balance("social", c), mean_project_cost(p, model.years[t]), p.project_cost_sigma, rng)
         if costs:
             model.funds.spend("social", c, sum(costs))
             model.book.add("projects_started", c, len(costs))
