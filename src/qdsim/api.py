@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from qdsim import cost
+from qdsim import attribution, cost
 from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
 from qdsim.cost import rank
+from qdsim.metrics import METRIC_IDS
 from qdsim.provenance import planned_run_id, versions
 from qdsim.result import RunResult
 from qdsim.run_registry import RunStore
@@ -43,7 +44,7 @@ def baseline() -> Scenario:
 
 
 #: the kinds of simulation in a run; each task is one of them on one replicate (or one assumption draw)
-VARIANTS = ("scenario", "counterfactual", "baseline", "draw", "draw_counterfactual")
+VARIANTS = ("scenario", "counterfactual", "baseline", "draw", "draw_counterfactual", "draw_baseline")
 
 
 def run(
@@ -98,12 +99,13 @@ def run(
         known["baseline"] = reused.values
         if counterfactual and reused.without is not None and scenario.counterfactual().simulation_sha() == base.counterfactual().simulation_sha():
             known["counterfactual"] = reused.without
-    tasks = plan(scenario, counterfactual=counterfactual and "counterfactual" not in known, baseline=base if reused is None else None)
+    tasks = plan(scenario, counterfactual=counterfactual and "counterfactual" not in known, baseline=base if reused is None else None,
+                 draws_against=base)
     watch = _Prefix(scenario, base, tasks, known, partial, counterfactual) if partial is not None else None
     arrays = run_simulations([t for _, _, t in tasks], workers, progress, finished=watch)
     parts = {v: np.stack([a for (kind, _, _), a in zip(tasks, arrays, strict=True) if kind == v])
              for v in VARIANTS if any(kind == v for kind, _, _ in tasks)} | known
-    assumptions = (parts["draw"], parts.get("draw_counterfactual")) if "draw" in parts else None
+    assumptions = (parts["draw"], parts.get("draw_counterfactual"), parts.get("draw_baseline")) if "draw" in parts else None
     paired = Paired(base, planned_run_id(base), parts["baseline"], reused.out_dir if reused else None) if base is not None else None
     return assemble(scenario, parts["scenario"], parts.get("counterfactual"), seconds=time.perf_counter() - started, workers=workers,
                     assumptions=assumptions, baseline=paired)
@@ -194,8 +196,13 @@ def reuse_baseline(registry: RunStore | None, base: Scenario) -> Reused | None:
     return Reused(found.with_coop, rec["out_dir"], found.without)
 
 
-def plan(scenario: Scenario, *, counterfactual: bool = True, baseline: Scenario | None = None) -> list[tuple[str, int, SimulationTask]]:
+def plan(scenario: Scenario, *, counterfactual: bool = True, baseline: Scenario | None = None,
+         draws_against: Scenario | None = None) -> list[tuple[str, int, SimulationTask]]:
     """The simulations of a run, each ``(variant, index, task)``: per replicate the scenario, its counterfactual and its baseline, then the assumption draws.
+
+    ``draws_against``: the baseline the assumption draws are compared with; each draw runs it too, under the
+    same parameter set (its own overrides kept), so that the difference from it can be attributed to the
+    assumptions (:mod:`qdsim.attribution`).
 
     One task is one simulation, so that the scenario, counterfactual and
     baseline of a replicate spread across workers. Each task carries its own
@@ -217,10 +224,14 @@ def plan(scenario: Scenario, *, counterfactual: bool = True, baseline: Scenario 
         if baseline is not None:
             tasks.append(("baseline", r, task(baseline, parameters_for(baseline), r, n)))
     draws = draw_parameter_sets(params, scenario.assumption_draws, scenario.seed, fixed=set(scenario.overrides))
+    base_params = parameters_for(draws_against) if draws_against is not None else None
     for i, d in enumerate(draws):
         tasks.append(("draw", i, task(scenario, d, 0, 1)))
         if counterfactual:
             tasks.append(("draw_counterfactual", i, task(cf, d, 0, 1)))
+        if draws_against is not None:
+            own = {k: getattr(base_params, k) for k in scenario.overrides}  # the scenario's overrides are not the baseline's
+            tasks.append(("draw_baseline", i, task(draws_against, d.with_overrides(own) if own else d, 0, 1)))
     return tasks
 
 
@@ -231,7 +242,7 @@ def assemble(
     *,
     seconds: float,
     workers: int,
-    assumptions: tuple[np.ndarray, np.ndarray | None] | None = None,
+    assumptions: tuple[np.ndarray, ...] | None = None,
     baseline: Paired | None = None,
 ) -> RunResult:
     """A RunResult from the replicate arrays of a scenario, its counterfactual (None: skipped) and its baseline.
@@ -245,11 +256,17 @@ def assemble(
     county_ids = ["all"] + [c["id"] for c in load_catalogue(scenario.region).counties]
     summary = summarise(scenario.id, with_coop, without, years, county_ids, assumptions=assumptions,
                         baseline=baseline.values if baseline is not None else None)
+    attributed = None
+    if assumptions is not None and len(assumptions) > 2 and assumptions[2] is not None:
+        names = varied_parameters(params, set(scenario.overrides))
+        draws = draw_parameter_sets(params, scenario.assumption_draws, scenario.seed, fixed=set(scenario.overrides))
+        x = np.array([[getattr(d, k) for k in names] for d in draws])
+        attributed = attribution.table(assumptions[0], assumptions[2], x, names, METRIC_IDS, years, params.catalogue, seed=scenario.seed)
     rid = planned_run_id(scenario)
     spent = cost.report(scenario, with_coop, without=without, baseline=None if baseline is None else (baseline.scenario, baseline.values))
     manifest = build_manifest(scenario, params, rid, seconds, workers, counterfactual=without is not None, baseline=baseline, spent=spent)
     return RunResult(scenario, params, rid, years, county_ids, with_coop, without, manifest, summary,
-                     baseline=baseline.values if baseline is not None else None, cost=spent)
+                     baseline=baseline.values if baseline is not None else None, cost=spent, attribution=attributed)
 
 
 def compare(a: RunResult, b: RunResult) -> pd.DataFrame:

@@ -36,7 +36,7 @@ def outputs_ok(out_dir: str | os.PathLike | None, run_id: str, code: str | None 
 
 
 #: what a run folder may hold besides its outputs and still be replaced by a new run (`qdsim brief RUN` writes RUN/brief)
-REPLACEABLE_EXTRAS = ("brief",)
+REPLACEABLE_EXTRAS = ("brief", "attribution.csv")
 
 
 def replaceable(path: str | os.PathLike) -> bool:

@@ -40,6 +40,7 @@ class RunResult:
     summary: pd.DataFrame = field(repr=False)
     baseline: np.ndarray | None = field(default=None, repr=False)  # the paired baseline (None: the run is the baseline)
     cost: CostReport | None = field(default=None, repr=False)  # spending and results per unit of money (qdsim.cost)
+    attribution: pd.DataFrame | None = field(default=None, repr=False)  # which assumptions the difference rests on (qdsim.attribution)
 
     def metric(self, metric: str, county: str = "all", counterfactual: bool = False) -> np.ndarray:
         """Replicate values (replicate, year) of one metric."""
@@ -119,6 +120,8 @@ class RunResult:
             )
             if self.cost is not None:
                 self.cost.to_frame().to_csv(tmp / "cost.csv", index=False, float_format="%.10g", lineterminator="\n")
+            if self.attribution is not None:
+                self.attribution.to_csv(tmp / "attribution.csv", index=False, float_format="%.6g", lineterminator="\n")
             (tmp / "scenario.yaml").write_text(self.scenario.to_yaml(), encoding="utf-8")
             (tmp / "manifest.json").write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         return out
@@ -151,7 +154,8 @@ class RunResult:
 
         summary = pd.read_csv(d / "summary.csv", keep_default_na=False, na_values=[""])
         spent = manifest.get("cost_effectiveness")
+        attributed = pd.read_csv(d / "attribution.csv") if (d / "attribution.csv").is_file() else None
         return cls(scenario, params, manifest["run_id"], years, county_ids, cube(scenario.id),
                    cube(f"{scenario.id}-counterfactual"), manifest, summary, baseline=cube(f"{scenario.id}-baseline"),
-                   cost=CostReport.from_dict(spent) if spent else None)
+                   cost=CostReport.from_dict(spent) if spent else None, attribution=attributed)
 

@@ -19,6 +19,7 @@ COLUMNS = [
     "impact_mean", "impact_p05", "impact_p95",
     "vs_baseline_mean", "vs_baseline_p05", "vs_baseline_p95",
     "assumption_p05", "assumption_p95", "impact_assumption_p05", "impact_assumption_p95", "n_assumption_draws",
+    "vs_baseline_assumption_p05", "vs_baseline_assumption_p95",
 ]
 #: the columns that summarise replicates (``RunResult.outcomes(stat=…)``)
 STATISTICS = tuple(COLUMNS[COLUMNS.index("mean"):])
@@ -48,7 +49,7 @@ def summarise(
     without: np.ndarray | None,
     years: list[int],
     county_ids: list[str],
-    assumptions: tuple[np.ndarray, np.ndarray | None] | None = None,
+    assumptions: tuple[np.ndarray, ...] | None = None,
     baseline: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Rows for the scenario (with impact and the difference from its baseline) and its counterfactual.
@@ -57,7 +58,9 @@ def summarise(
     ``vs_baseline_*`` summarise the paired per-replicate differences from the
     counterfactual and the baseline (empty when there is none, and on the
     counterfactual's rows); ``assumption_*`` the assumption interval
-    (parameter draws), empty when none were drawn.
+    (parameter draws), empty when none were drawn; ``vs_baseline_assumption_*`` the interval of the
+    difference from the baseline across the draws (each draw runs the baseline too: ``assumptions`` is then
+    (scenario, counterfactual, baseline) draws).
     """
     cat = catalogue()
     frames = []
@@ -92,13 +95,16 @@ def summarise(
             b_mean, b05, _, b95, _ = describe(with_coop - baseline)
             df["vs_baseline_mean"], df["vs_baseline_p05"], df["vs_baseline_p95"] = b_mean.ravel(), b05.ravel(), b95.ravel()
         if assumptions is not None:
-            a_with, a_without = assumptions
+            a_with, a_without, a_base = (*assumptions, None)[:3]
             a_arr = a_with if main else a_without
             _, a05, _, a95, a_n = describe(a_arr)
             df["assumption_p05"], df["assumption_p95"], df["n_assumption_draws"] = a05.ravel(), a95.ravel(), a_n.ravel()
             if imp is not None and a_without is not None:
                 _, ia05, _, ia95, _ = describe(a_with - a_without)
                 df["impact_assumption_p05"], df["impact_assumption_p95"] = ia05.ravel(), ia95.ravel()
+            if main and a_base is not None:
+                _, ba05, _, ba95, _ = describe(a_with - a_base)
+                df["vs_baseline_assumption_p05"], df["vs_baseline_assumption_p95"] = ba05.ravel(), ba95.ravel()
         frames.append(df)
     out = pd.concat(frames, ignore_index=True)
     return out[COLUMNS]

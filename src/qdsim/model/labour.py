@@ -48,6 +48,8 @@ from qdsim.model.households import FIRM, GANSU, HOME, OTHER, QINGDAO, STATE_NAME
 from qdsim.model.order import smallest
 
 SPRING_FESTIVAL_MONTH = 2
+#: the smallest choice probability :func:`away_constants` gives an option
+MIN_CHOICE_PROBABILITY = 1e-6
 #: the options of a worker who reconsiders, in choice-column order
 CHOICES = (HOME, GANSU, OTHER, QINGDAO)
 #: stable-employment destinations as the programme reports them (Gansu includes local cooperation jobs)
@@ -107,8 +109,9 @@ def away_constants(params, earnings: dict[str, float]) -> tuple[float, float]:
     choice shares instead (P = s) would start the model above its steady state: the share away fell from 61% to
     51% in two years of the counterfactual before.
 
-    Raises:
-        ValueError: the shares cannot be a steady state at these rates (a choice probability would be ≤ 0).
+    Where no choice can hold the shares (returns outrun the deciders: in corners of the plausible ranges, such as
+    nobody reconsidering outside February), the probabilities are clipped at ``MIN_CHOICE_PROBABILITY`` and
+    renormalised: the shares then settle as close to 2021's as the rates allow, below them.
     """
     p = params
     b = p.logit_beta / 1000
@@ -119,10 +122,13 @@ def away_constants(params, earnings: dict[str, float]) -> tuple[float, float]:
         d = p.spring_decision_share if month == SPRING_FESTIVAL_MONTH else p.offseason_decision_share
         step = (1 - d) * returns
         a, bb = step @ a, step @ bb + d * np.eye(3)
-    prob = np.linalg.solve(bb, s - a @ s)
-    if np.any(prob <= 0):
-        raise ValueError(f"the 2021 shares of working away ({p.migrant_share_2021:.0%}) cannot be a steady state at these return and "
-                         f"decision rates: choice probabilities {np.round(prob, 3).tolist()}")
+    if p.spring_decision_share == 0 and p.offseason_decision_share == 0:  # nobody ever chooses: the constants are never used
+        prob = s
+    else:
+        prob = np.linalg.solve(bb, s - a @ s)
+    if np.any(prob <= 0):  # returns outrun the deciders (rare corners of the plausible ranges): as close as the rates allow
+        prob = np.clip(prob, MIN_CHOICE_PROBABILITY, None)
+        prob /= prob.sum()
     asc_g = math.log(prob[1] / prob[0]) - b * (earnings["gansu"] - earnings["home"])
     asc_o = math.log(prob[2] / prob[0]) - b * (earnings["other"] - earnings["home"])
     return asc_g, asc_o
