@@ -6,12 +6,17 @@ turns it into the catalogue's metrics for each county and the prefecture.
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import numpy as np
+from numpy.typing import NDArray
 
 from qdsim.model import kernels
 from qdsim.model.order import stable_argsort
 
-RAW = (
+#: the year book's quantities: a key a mechanism books under must be one of these (a misspelt key is a type
+#: error, found by ``mypy``, tests/model/test_typing.py); :mod:`qdsim.derive` turns them into metrics
+RawKey = Literal[
     "fiscal_funds_spent",
     "projects_started",
     "consumption_sales",
@@ -59,27 +64,32 @@ RAW = (
     "income_potato",
     "income_herbs",
     "canteens_buying",
-)
+]
+#: the quantities in the order of :meth:`YearBook.array` (the order of ``RawKey``)
+RAW: tuple[RawKey, ...] = get_args(RawKey)
 
 
 class YearBook:
+    """Raw quantities by ``RawKey``: ``data[key]`` is a (year, county + 1) array of this replicate's year book."""
+
     def __init__(self, n_years: int, n_counties: int):
-        self.data = {k: np.zeros((n_years, n_counties + 1)) for k in RAW}  # last column: prefecture (for non-additive)
+        # last column: prefecture (for non-additive)
+        self.data: dict[RawKey, NDArray[np.float64]] = {k: np.zeros((n_years, n_counties + 1)) for k in RAW}
         self.n_counties = n_counties
         self.year = 0
 
-    def add(self, key: str, county: int, value: float) -> None:
+    def add(self, key: RawKey, county: int, value: float) -> None:
         self.data[key][self.year, county] += value
 
-    def add_by_county(self, key: str, county: np.ndarray, values: np.ndarray, scale: float = 1.0) -> None:
+    def add_by_county(self, key: RawKey, county: NDArray[np.integer], values: NDArray[np.number | np.bool_], scale: float = 1.0) -> None:
         """Add ``values × scale`` by county to this year's row: ``np.bincount(county, weights=values * scale)``;
         ``values`` may be a mask (a count of ``scale`` each where it holds)."""
         self.data[key][self.year, : self.n_counties] += kernels.bincount(county, values, scale, self.n_counties)
 
-    def set(self, key: str, county: int, value: float) -> None:
+    def set(self, key: RawKey, county: int, value: float) -> None:
         self.data[key][self.year, county] = value
 
-    def array(self) -> np.ndarray:
+    def array(self) -> NDArray[np.float64]:
         """(raw, year, county+1) array in RAW order."""
         return np.stack([self.data[k] for k in RAW])
 

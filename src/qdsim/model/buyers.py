@@ -36,12 +36,22 @@ keeps its draws whatever other buyers exist (common random numbers).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from qdsim.model.accounts import RawKey
+    from qdsim.model.model import DingxiModel
 
 MODES = ("procurement", "canteen", "showroom", "warehouse", "event", "enclave")
 PROCUREMENT, CANTEEN, SHOWROOM, WAREHOUSE, EVENT, ENCLAVE = range(len(MODES))
+#: the year-book keys of each mode's sales, in MODES order
+SALES_KEYS: tuple[RawKey, ...] = ("sales_procurement", "sales_canteen", "sales_showroom", "sales_warehouse", "sales_event", "sales_enclave")
+assert SALES_KEYS == tuple(f"sales_{m}" for m in MODES)
 INSTITUTIONS = (PROCUREMENT, CANTEEN)
 OUTLETS = (SHOWROOM, WAREHOUSE, ENCLAVE)
 #: buyer states
@@ -55,16 +65,16 @@ MAX_PER_MODE = 4096
 class Buyers:
     """Qingdao's buyers, one row each (rows are added, never removed; ``open`` marks those in business)."""
 
-    mode: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
-    rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # index within its mode (its draws)
-    partner: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # the Dingxi county it is tied to
-    budget: np.ndarray = field(default_factory=lambda: np.zeros(0))  # institutions: 元 a year it could buy; outlets: 元 per customer; events: sales
-    catchment: np.ndarray = field(default_factory=lambda: np.zeros(0))  # outlets: potential customers
-    customers: np.ndarray = field(default_factory=lambda: np.zeros(0))  # outlets: customers now
-    state: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
-    intensity: np.ndarray = field(default_factory=lambda: np.zeros(0))  # share of the budget ordered
-    open: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    host: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # enclave outlets: the procurement unit's row (else -1)
+    mode: NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, np.int8))
+    rank: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))  # index within its mode (its draws)
+    partner: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))  # the Dingxi county it is tied to
+    budget: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # institutions: 元 a year it could buy; outlets: 元 per customer; events: sales
+    catchment: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # outlets: potential customers
+    customers: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # outlets: customers now
+    state: NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, np.int8))
+    intensity: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # share of the budget ordered
+    open: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, bool))
+    host: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))  # enclave outlets: the procurement unit's row (else -1)
 
     @property
     def n(self) -> int:
@@ -98,7 +108,7 @@ class Buyers:
         self.host = np.concatenate([self.host, np.full(k, -1, np.int64) if host is None else np.asarray(host, np.int64)])
         return new
 
-    def resize(self, mode: int, target: int, make) -> None:
+    def resize(self, mode: int, target: int, make: Callable[..., object]) -> None:
         """Open buyers of a mode up to ``target`` (``make(k)`` adds k new ones), or close the newest beyond it."""
         now = self.of(mode)
         if target > len(now):
@@ -120,8 +130,8 @@ class Traits:
     however many buyers of other modes each has.
     """
 
-    z_budget: np.ndarray  # (mode, rank) standard normals
-    u_partner: np.ndarray  # (mode, rank) uniforms
+    z_budget: NDArray[np.float64]  # (mode, rank) standard normals
+    u_partner: NDArray[np.float64]  # (mode, rank) uniforms
 
     @classmethod
     def draw(cls, rng: np.random.Generator) -> Traits:
@@ -139,14 +149,14 @@ class Traits:
 class SeasonDraws:
     """One season's uniforms and normals for every buyer, by mode and rank (fixed shapes)."""
 
-    aware: np.ndarray
-    adopt: np.ndarray
-    drop: np.ndarray
-    order: np.ndarray  # standard normals
-    outlet: np.ndarray  # opening an enclave outlet
-    joiners: np.ndarray  # customers joining (normal approximation of the binomial)
-    leavers: np.ndarray
-    sales: np.ndarray  # standard normals: this season's events' sales
+    aware: NDArray[np.float64]  # (mode, rank) uniforms
+    adopt: NDArray[np.float64]
+    drop: NDArray[np.float64]
+    order: NDArray[np.float64]  # standard normals
+    outlet: NDArray[np.float64]  # opening an enclave outlet
+    joiners: NDArray[np.float64]  # customers joining (normal approximation of the binomial)
+    leavers: NDArray[np.float64]
+    sales: NDArray[np.float64]  # standard normals: this season's events' sales
 
     @classmethod
     def draw(cls, rng: np.random.Generator) -> SeasonDraws:
@@ -170,7 +180,7 @@ def binomial_approx(n: np.ndarray, prob: np.ndarray, z: np.ndarray) -> np.ndarra
     return np.clip(np.round(mean + sd * z), 0, n)
 
 
-def sync_with_levers(model, t: int, n_events: int, d: SeasonDraws) -> None:
+def sync_with_levers(model: DingxiModel, t: int, n_events: int, d: SeasonDraws) -> None:
     """Open and close buyers as the scenario's levers say (pairings, the canteen rule, showrooms, warehouses, events).
 
     Enclave outlets close with the procurement unit that opened them. Events are
@@ -224,7 +234,7 @@ def sync_with_levers(model, t: int, n_events: int, d: SeasonDraws) -> None:
     b.budget[events] = p.event_sales * np.exp(sigma * d.of("sales", b, events) - sigma * sigma / 2)
 
 
-def awareness_and_adoption(model, d: SeasonDraws, n_events: int) -> None:
+def awareness_and_adoption(model: DingxiModel, d: SeasonDraws, n_events: int) -> None:
     """Institutions hear of Dingxi products (word of mouth, events) and start buying, or come back."""
     p = model.params
     b: Buyers = model.consumption.buyers
@@ -245,7 +255,7 @@ def awareness_and_adoption(model, d: SeasonDraws, n_events: int) -> None:
     b.intensity[inst[starts]] = p.intensity_initial
 
 
-def outlets(model, d: SeasonDraws, n_events: int) -> None:
+def outlets(model: DingxiModel, d: SeasonDraws, n_events: int) -> None:
     """Enclave outlets open; every outlet's customers join and leave (stochastic Bass process)."""
     p = model.params
     b: Buyers = model.consumption.buyers
@@ -266,7 +276,7 @@ def outlets(model, d: SeasonDraws, n_events: int) -> None:
     b.customers[idx] = np.clip(c + joined - left, 0, m)
 
 
-def orders(model, t: int, d: SeasonDraws) -> np.ndarray:
+def orders(model: DingxiModel, t: int, d: SeasonDraws) -> np.ndarray:
     """What each buyer orders this season, 元 at Qingdao prices (full scale; 0 for closed or inactive buyers)."""
     p = model.params
     b: Buyers = model.consumption.buyers
@@ -284,7 +294,7 @@ def orders(model, t: int, d: SeasonDraws) -> np.ndarray:
     return out
 
 
-def after_season(model, ordered: np.ndarray, accepted: np.ndarray, d: SeasonDraws) -> None:
+def after_season(model: DingxiModel, ordered: np.ndarray, accepted: np.ndarray, d: SeasonDraws) -> None:
     """Satisfied institutions buy more next year; dissatisfied ones may drop out."""
     p = model.params
     b: Buyers = model.consumption.buyers

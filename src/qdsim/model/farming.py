@@ -12,11 +12,17 @@ Demonstration greenhouses grow two crops a year instead of one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from qdsim.model import kernels
 from qdsim.model.households import CROPS
+
+if TYPE_CHECKING:
+    from qdsim.catalogue import ParameterSet
+    from qdsim.model.model import DingxiModel
 
 POTATO, HERBS, GRAIN, GREENHOUSE, FORAGE = range(len(CROPS))
 ADOPTION_MONTH = 3
@@ -27,11 +33,11 @@ HARVEST_MONTH = 9
 class Harvest:
     """This season's harvest of each simulated household (farm-gate 元)."""
 
-    marketable: np.ndarray  # potato, herbs and vegetables: what can be sold beyond the village
-    revenue: np.ndarray  # every crop at local farm-gate prices (before costs)
+    marketable: NDArray[np.float64]  # potato, herbs and vegetables: what can be sold beyond the village
+    revenue: NDArray[np.float64]  # every crop at local farm-gate prices (before costs)
 
 
-def assign_demonstrations(model, t: int) -> None:
+def assign_demonstrations(model: DingxiModel, t: int) -> None:
     """Place the demonstration areas on households' land, county by county in a fixed order."""
     hh = model.households
     for lever, target, crop in (
@@ -57,7 +63,7 @@ def assign_demonstrations(model, t: int) -> None:
         hh.tech[target > 0] = 2  # demonstration households learn the package
 
 
-def adopt_technology(model, t: int) -> None:
+def adopt_technology(model: DingxiModel, t: int) -> None:
     """Diffusion: traditional → improved (base rate, demonstrations, technicians); improved → high-yield practice."""
     p = model.params
     hh = model.households
@@ -74,7 +80,7 @@ def adopt_technology(model, t: int) -> None:
     kernels.adopt(hh.tech, hh.county, u, p_up, p_high)
 
 
-def potato_yields(p, tech: np.ndarray) -> np.ndarray:
+def potato_yields(p: ParameterSet, tech: NDArray[np.integer]) -> NDArray[np.float64]:
     base = np.array(
         [
             p.potato_yield_traditional,
@@ -85,7 +91,7 @@ def potato_yields(p, tech: np.ndarray) -> np.ndarray:
     return base[tech]
 
 
-def harvest(model, t: int) -> None:
+def harvest(model: DingxiModel, t: int) -> None:
     """September: outputs, revenue at local farm-gate prices, costs; records yields."""
     p = model.params
     hh = model.households

@@ -10,15 +10,27 @@ still available, to the yuan.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import NDArray
 
 from qdsim.scenario.schema import PROGRAMMES
+
+if TYPE_CHECKING:
+    from qdsim.model.model import DingxiModel
 
 POTS = PROGRAMMES + ("donations",)
 
 
 class Funds:
-    def __init__(self, county_weights: np.ndarray, n_years: int):
+    weights: NDArray[np.float64]  # county shares (sum 1)
+    available: NDArray[np.float64]  # (county, pot) 元 not yet spent
+    allocated: NDArray[np.float64]  # (year, county, pot) 元
+    spent: NDArray[np.float64]  # (year, county, pot) 元
+    year: int  # the year index money is spent in
+
+    def __init__(self, county_weights: NDArray[np.float64], n_years: int):
         self.weights = np.asarray(county_weights, float) / np.sum(county_weights)
         n_c = len(self.weights)
         self.available = np.zeros((n_c, len(POTS)))
@@ -84,7 +96,7 @@ def draw_project_costs(budget: float, mean: float, sigma: float, rng: np.random.
     return costs
 
 
-def spend_programmes(model, t: int) -> None:
+def spend_programmes(model: DingxiModel, t: int) -> None:
     """January: the consumption programme, social projects and talent exchange.
 
     The consumption programme's money is spent in full on events and on

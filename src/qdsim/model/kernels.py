@@ -17,8 +17,19 @@ so a new process loads them in milliseconds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
 import numpy as np
-from numba import njit
+
+if TYPE_CHECKING:
+    _F = TypeVar("_F", bound=Callable[..., object])
+
+    def njit(*, cache: bool, nogil: bool) -> Callable[[_F], _F]:
+        """For the type checker: numba ships no types, and ``njit`` keeps a kernel's signature
+        (without this, every kernel would be ``Any`` to its callers)."""
+else:
+    from numba import njit
 
 
 @njit(cache=True, nogil=True)
@@ -174,7 +185,7 @@ def sort_int64(keys: np.ndarray) -> np.ndarray:
         shift = np.uint64(p * _DIGIT)
         for i in range(n):
             v = a[i]
-            d = np.int64((v >> shift) & _DIGIT_MASK)
+            d = np.int64((v >> shift) & _DIGIT_MASK)  # type: ignore[assignment]  # the digit again, as numba types it (an int above)
             b[offset[d]] = v
             offset[d] += 1
         a, b = b, a

@@ -28,8 +28,14 @@ converts between the two with ``scale``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from qdsim.catalogue import ParameterSet
+    from qdsim.model.model import DingxiModel
 
 KINDS = ("cooperative", "leading_firm", "base")
 COOPERATIVE, LEADING_FIRM, BASE = range(len(KINDS))
@@ -43,11 +49,11 @@ MAX_SUPPLIERS = 4096
 class Suppliers:
     """The channel's suppliers, one row each (grows as suppliers enter)."""
 
-    kind: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
-    county: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    capacity: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 元 a year at Qingdao prices
-    certified: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    quality: np.ndarray = field(default_factory=lambda: np.zeros(0))  # share of shipments accepted
+    kind: NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, np.int8))
+    county: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    capacity: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # 元 a year at Qingdao prices
+    certified: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, bool))
+    quality: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # share of shipments accepted
 
     @property
     def n(self) -> int:
@@ -73,7 +79,7 @@ class Suppliers:
 MAX_ENTRANTS = 64
 
 
-def traits(p, mean_capacity: float, mean_quality: float, z_capacity: np.ndarray, z_quality: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def traits(p: ParameterSet, mean_capacity: float, mean_quality: float, z_capacity: np.ndarray, z_quality: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Capacity (log-normal around its mean) and quality (logit-normal around its mean) from standard normal draws."""
     sigma = p.supplier_capacity_sigma
     capacity = mean_capacity * np.exp(sigma * z_capacity - sigma * sigma / 2)
@@ -103,7 +109,7 @@ def poisson_counts(u: np.ndarray, lam: np.ndarray, cap: int = MAX_ENTRANTS) -> n
     return k
 
 
-def initial(p, county_weights: np.ndarray, rng: np.random.Generator) -> Suppliers:
+def initial(p: ParameterSet, county_weights: np.ndarray, rng: np.random.Generator) -> Suppliers:
     """The cooperatives and leading firms able to sell beyond the prefecture in 2021."""
     s = Suppliers()
     for kind, n, cap, cert, q in (
@@ -117,7 +123,7 @@ def initial(p, county_weights: np.ndarray, rng: np.random.Generator) -> Supplier
     return s
 
 
-def adapt(model, orders: np.ndarray, unmet_certified: np.ndarray, unmet_any: np.ndarray, support: float) -> None:
+def adapt(model: DingxiModel, orders: np.ndarray, unmet_certified: np.ndarray, unmet_any: np.ndarray, support: float) -> None:
     """After the season: expansion, certification and entry (see the module's docstring).
 
     Args:
