@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
+from numpy.typing import NDArray
 
 from qdsim.metrics import Metric, catalogue
 from qdsim.model.accounts import RAW
@@ -29,7 +30,7 @@ def _metrics() -> tuple[Metric, ...]:
     return out
 
 
-def derive(raw: np.ndarray, n_counties: int) -> np.ndarray:
+def derive(raw: NDArray[np.float64], n_counties: int) -> NDArray[np.float64]:
     """Metrics from a year book array.
 
     Args:
@@ -39,12 +40,12 @@ def derive(raw: np.ndarray, n_counties: int) -> np.ndarray:
         (len(METRIC_IDS), n_years, n_counties + 1); column 0 is ``all``, then
         the counties in catalogue order.
     """
-    r = {k: raw[i] for i, k in enumerate(RAW)}
+    r: dict[str, NDArray[np.float64]] = {k: raw[i] for i, k in enumerate(RAW)}  # by name: the records' raw names, checked in _metrics
     metrics = _metrics()
     n_years = raw.shape[1]
     out = np.full((len(metrics), n_years, n_counties + 1), np.nan)
 
-    def with_all(a: np.ndarray) -> np.ndarray:
+    def with_all(a: NDArray[np.float64]) -> NDArray[np.float64]:
         counties = a[:, :n_counties]
         return np.concatenate([counties.sum(axis=1, keepdims=True), counties], axis=1)
 

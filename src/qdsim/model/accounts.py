@@ -81,7 +81,7 @@ class YearBook:
     def add(self, key: RawKey, county: int, value: float) -> None:
         self.data[key][self.year, county] += value
 
-    def add_by_county(self, key: RawKey, county: NDArray[np.integer], values: NDArray[np.number | np.bool_], scale: float = 1.0) -> None:
+    def add_by_county(self, key: RawKey, county: NDArray[np.integer], values: NDArray[np.floating | np.integer | np.bool_], scale: float = 1.0) -> None:
         """Add ``values × scale`` by county to this year's row: ``np.bincount(county, weights=values * scale)``;
         ``values`` may be a mask (a count of ``scale`` each where it holds)."""
         self.data[key][self.year, : self.n_counties] += kernels.bincount(county, values, scale, self.n_counties)
@@ -94,7 +94,7 @@ class YearBook:
         return np.stack([self.data[k] for k in RAW])
 
 
-def gini(values: np.ndarray, weights: np.ndarray) -> float:
+def gini(values: NDArray[np.floating], weights: NDArray[np.floating]) -> float:
     """Weighted Gini coefficient (weights: persons)."""
     if len(values) == 0 or weights.sum() <= 0:
         return float("nan")
@@ -102,7 +102,7 @@ def gini(values: np.ndarray, weights: np.ndarray) -> float:
     return _gini_sorted(values[order], weights[order])
 
 
-def gini_by_group(values: np.ndarray, weights: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+def gini_by_group(values: NDArray[np.floating], weights: NDArray[np.floating], group: NDArray[np.integer], n_groups: int) -> NDArray[np.float64]:
     """``gini`` of each group (0 … n_groups-1) and, last, of all values, from one sort.
 
     A group's elements taken in the stable order of all values are in the
@@ -122,7 +122,7 @@ def gini_by_group(values: np.ndarray, weights: np.ndarray, group: np.ndarray, n_
     return out
 
 
-def _gini_of(values: np.ndarray, weights: np.ndarray, idx: np.ndarray) -> float:
+def _gini_of(values: NDArray[np.floating], weights: NDArray[np.floating], idx: NDArray[np.integer]) -> float:
     """``_gini_sorted(values[idx], weights[idx])`` (``idx`` in increasing order of values; nan when empty or
     weightless), in one compiled pass and NumPy's sum: the same arithmetic in the same order. For
     non-negative weights the sequential sum is positive exactly when NumPy's pairwise sum is."""
@@ -135,7 +135,7 @@ def _gini_of(values: np.ndarray, weights: np.ndarray, idx: np.ndarray) -> float:
     return float(1 - 2 * area)
 
 
-def _gini_sorted(x: np.ndarray, w: np.ndarray) -> float:
+def _gini_sorted(x: NDArray[np.floating], w: NDArray[np.floating]) -> float:
     """Gini of values ``x`` already in increasing order, with weights ``w``."""
     cw = np.cumsum(w)
     cxw = np.cumsum(x * w)

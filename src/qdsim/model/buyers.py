@@ -80,17 +80,17 @@ class Buyers:
     def n(self) -> int:
         return len(self.mode)
 
-    def of(self, mode: int) -> np.ndarray:
+    def of(self, mode: int) -> NDArray[np.intp]:
         """Indices of the open buyers of a mode, oldest first."""
         return np.flatnonzero(self.open & (self.mode == mode))
 
-    def next_ranks(self, mode: int, k: int) -> np.ndarray:
+    def next_ranks(self, mode: int, k: int) -> NDArray[np.integer]:
         """Ranks the next ``k`` buyers of a mode will take."""
         first = int(np.count_nonzero(self.mode == mode))
         return np.arange(first, first + k)
 
-    def add(self, mode: int, partner: np.ndarray, budget: np.ndarray, catchment: np.ndarray | float = 0.0, state: int = UNAWARE,
-            host: np.ndarray | None = None) -> np.ndarray:
+    def add(self, mode: int, partner: NDArray[np.integer], budget: NDArray[np.float64], catchment: NDArray[np.float64] | float = 0.0, state: int = UNAWARE,
+            host: NDArray[np.integer] | None = None) -> NDArray[np.integer]:
         k = len(partner)
         first = int(np.count_nonzero(self.mode == mode))
         if first + k > MAX_PER_MODE:
@@ -137,10 +137,10 @@ class Traits:
     def draw(cls, rng: np.random.Generator) -> Traits:
         return cls(z_budget=rng.standard_normal((len(MODES), MAX_PER_MODE)), u_partner=rng.random((len(MODES), MAX_PER_MODE)))
 
-    def budgets(self, mode: int, ranks: np.ndarray, mean: float, sigma: float) -> np.ndarray:
+    def budgets(self, mode: int, ranks: NDArray[np.integer], mean: float, sigma: float) -> NDArray[np.float64]:
         return mean * np.exp(sigma * self.z_budget[mode, ranks] - sigma * sigma / 2)
 
-    def partners(self, mode: int, ranks: np.ndarray, county_weights: np.ndarray) -> np.ndarray:
+    def partners(self, mode: int, ranks: NDArray[np.integer], county_weights: NDArray[np.float64]) -> NDArray[np.intp]:
         cum = np.cumsum(county_weights)
         return np.minimum(np.searchsorted(cum / cum[-1], self.u_partner[mode, ranks], side="right"), len(county_weights) - 1)
 
@@ -164,11 +164,11 @@ class SeasonDraws:
         z = rng.standard_normal((4, len(MODES), MAX_PER_MODE))
         return cls(aware=u[0], adopt=u[1], drop=u[2], outlet=u[3], order=z[0], joiners=z[1], leavers=z[2], sales=z[3])
 
-    def of(self, name: str, b: Buyers, idx: np.ndarray) -> np.ndarray:
+    def of(self, name: str, b: Buyers, idx: NDArray[np.integer]) -> NDArray[np.float64]:
         return getattr(self, name)[b.mode[idx], b.rank[idx]]
 
 
-def binomial_approx(n: np.ndarray, prob: np.ndarray, z: np.ndarray) -> np.ndarray:
+def binomial_approx(n: NDArray[np.float64], prob: NDArray[np.float64], z: NDArray[np.float64]) -> NDArray[np.float64]:
     """Binomial(n, prob) from one standard normal each (normal approximation, clipped to [0, n], rounded).
 
     One draw per outlet whatever n and prob are, so that outlets keep their draws
@@ -193,10 +193,10 @@ def sync_with_levers(model: DingxiModel, t: int, n_events: int, d: SeasonDraws) 
     traits: Traits = model.consumption.traits
     sigma = p.buyer_budget_sigma
 
-    def budgets(mode: int, mean: float, k: int) -> np.ndarray:
+    def budgets(mode: int, mean: float, k: int) -> NDArray[np.float64]:
         return traits.budgets(mode, b.next_ranks(mode, k), mean, sigma)
 
-    def partners(mode: int, k: int) -> np.ndarray:
+    def partners(mode: int, k: int) -> NDArray[np.intp]:
         return traits.partners(mode, b.next_ranks(mode, k), model.county_weights)
 
     # procurement units: the Qingdao units paired with Dingxi villages, tied to the county of their village
@@ -276,7 +276,7 @@ def outlets(model: DingxiModel, d: SeasonDraws, n_events: int) -> None:
     b.customers[idx] = np.clip(c + joined - left, 0, m)
 
 
-def orders(model: DingxiModel, t: int, d: SeasonDraws) -> np.ndarray:
+def orders(model: DingxiModel, t: int, d: SeasonDraws) -> NDArray[np.float64]:
     """What each buyer orders this season, 元 at Qingdao prices (full scale; 0 for closed or inactive buyers)."""
     p = model.params
     b: Buyers = model.consumption.buyers
@@ -294,7 +294,7 @@ def orders(model: DingxiModel, t: int, d: SeasonDraws) -> np.ndarray:
     return out
 
 
-def after_season(model: DingxiModel, ordered: np.ndarray, accepted: np.ndarray, d: SeasonDraws) -> None:
+def after_season(model: DingxiModel, ordered: NDArray[np.float64], accepted: NDArray[np.float64], d: SeasonDraws) -> None:
     """Satisfied institutions buy more next year; dissatisfied ones may drop out."""
     p = model.params
     b: Buyers = model.consumption.buyers

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from qdsim.model import buyers as buyers_mod
 from qdsim.model import kernels
@@ -63,12 +64,12 @@ class ConsumptionState:
     programme_money: float = 0.0  # 元 spent by the consumption programme this year (January)
 
 
-def start(p: ParameterSet, county_weights: np.ndarray, rng: np.random.Generator) -> ConsumptionState:
+def start(p: ParameterSet, county_weights: NDArray[np.float64], rng: np.random.Generator) -> ConsumptionState:
     """The channel before the cooperation: no buyers yet, the suppliers able to sell beyond the prefecture."""
     return ConsumptionState(buyers=Buyers(), suppliers=suppliers_mod.initial(p, county_weights, rng), traits=Traits.draw(rng))
 
 
-def season(model: DingxiModel, t: int, channel_supply: np.ndarray) -> np.ndarray:
+def season(model: DingxiModel, t: int, channel_supply: NDArray[np.float64]) -> NDArray[np.float64]:
     """The year's trade; returns the farm-gate value each simulated household sold through the channel, 元.
 
     Args:
@@ -115,7 +116,9 @@ def season(model: DingxiModel, t: int, channel_supply: np.ndarray) -> np.ndarray
     return sold
 
 
-def match(model: DingxiModel, ordered: np.ndarray, supply_by_county: np.ndarray) -> tuple[np.ndarray, ...]:
+def match(
+    model: DingxiModel, ordered: NDArray[np.float64], supply_by_county: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Orders meet suppliers.
 
     Returns:
@@ -164,7 +167,7 @@ def match(model: DingxiModel, ordered: np.ndarray, supply_by_county: np.ndarray)
     return accepted, shipped, received, unmet_cert, unmet_any
 
 
-def household_shares(model: DingxiModel, channel_supply: np.ndarray, farmgate_by_county: np.ndarray) -> np.ndarray:
+def household_shares(model: DingxiModel, channel_supply: NDArray[np.float64], farmgate_by_county: NDArray[np.float64]) -> NDArray[np.float64]:
     """Split each county's channel purchases (simulated scale, 元) over its households' channel-grade output.
 
     Paired villages come first by ``paired_village_priority``; no household sells more than it has:

@@ -169,7 +169,7 @@ def hire(model: DingxiModel) -> None:
         s.hired[:n] += np.bincount(seats, minlength=n)
 
 
-def release(model: DingxiModel, workers: np.ndarray) -> None:
+def release(model: DingxiModel, workers: NDArray[np.integer]) -> None:
     """Workers who lose their job go home; their firms' hires fall."""
     w = model.workers
     s = model.firms
@@ -199,7 +199,7 @@ def close(model: DingxiModel, firm: Enterprise) -> None:
     firm.remove()
 
 
-def purchases_by_county(model: DingxiModel) -> np.ndarray:
+def purchases_by_county(model: DingxiModel) -> NDArray[np.float64]:
     """Firms' contract purchases of farm products, 元 a year, full scale."""
     p = model.params
     out = np.zeros(model.n_counties)

@@ -38,7 +38,7 @@ class Funds:
         self.spent = np.zeros((n_years, n_c, len(POTS)))
         self.year = 0
 
-    def allocate(self, year_index: int, fiscal: float, shares: np.ndarray, donations: float) -> None:
+    def allocate(self, year_index: int, fiscal: float, shares: NDArray[np.float64], donations: float) -> None:
         """January: this year's money into the county pots."""
         self.year = year_index
         alloc = np.zeros_like(self.available)
@@ -64,7 +64,7 @@ class Funds:
     def balance(self, programme: str, county: int) -> float:
         return float(self.available[county, POTS.index(programme)])
 
-    def spent_by_county(self, year_index: int) -> np.ndarray:
+    def spent_by_county(self, year_index: int) -> NDArray[np.float64]:
         return self.spent[year_index].sum(axis=1)
 
     def unspent(self) -> float:

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from qdsim.model import kernels
 from qdsim.model.households import FIRM, GANSU, HOME, OTHER, QINGDAO, STATE_NAMES
@@ -93,7 +94,7 @@ def net_earnings(model: DingxiModel, t: int, real: bool = False) -> dict[str, fl
     return e if real else {k: v * idx for k, v in e.items()}
 
 
-def gross_wages(model: DingxiModel, t: int) -> np.ndarray:
+def gross_wages(model: DingxiModel, t: int) -> NDArray[np.float64]:
     """Gross monthly wage by worker state, 元 (before living costs; what a worker earns)."""
     p = model.params
     idx, q_idx = wage_indices(model, t)
@@ -114,7 +115,7 @@ def away_constants(params: ParameterSet, earnings: dict[str, float]) -> tuple[fl
     return asc_g, asc_o
 
 
-def qingdao_share_by_village(model: DingxiModel, in_qingdao: np.ndarray) -> np.ndarray:
+def qingdao_share_by_village(model: DingxiModel, in_qingdao: NDArray[np.integer]) -> NDArray[np.float64]:
     """Share of each village's workers in Qingdao (``in_qingdao``: their indices)."""
     w = model.workers
     n_v = len(model.villages.county)
@@ -122,7 +123,7 @@ def qingdao_share_by_village(model: DingxiModel, in_qingdao: np.ndarray) -> np.n
     return in_qd / np.maximum(model.workers_per_village, 1)
 
 
-def return_rates(p: ParameterSet) -> np.ndarray:
+def return_rates(p: ParameterSet) -> NDArray[np.float64]:
     """Monthly probability of leaving the current state, by state (home stays home)."""
     return np.array([0.0, p.local_job_loss_rate, p.return_rate_gansu, p.return_rate_other, p.return_rate_qingdao])
 
@@ -175,7 +176,7 @@ def train(model: DingxiModel, t: int) -> None:
     w.trained[chosen[keep]] = True
 
 
-def choose(model: DingxiModel, candidates: np.ndarray, t: int, spring: bool) -> None:
+def choose(model: DingxiModel, candidates: NDArray[np.integer], t: int, spring: bool) -> None:
     """Multinomial logit over home / Gansu / another province / Qingdao for the workers reconsidering.
 
     Taste shocks, reach and queue priorities are drawn for every candidate (the
@@ -267,7 +268,7 @@ def count_months(model: DingxiModel, t: int) -> None:
     pay_subsidies(model, t, reached)
 
 
-def pay_subsidies(model: DingxiModel, t: int, reached: np.ndarray) -> None:
+def pay_subsidies(model: DingxiModel, t: int, reached: NDArray[np.integer]) -> None:
     """Transport and stabilisation subsidy to workers reaching the stable mark, while the pot lasts."""
     w = model.workers
     per = model.levers.at("labour.subsidy_per_worker", t) * model.weight  # > 0: called only while the programme runs
