@@ -44,6 +44,7 @@ WRONG = [
     ("m.households.county = m.households.productivity", "Incompatible types in assignment"),  # an int8 column given floats
     ("labour.monthly(m)", "Missing positional argument"),
     ("farming.Harvest(marketable=m.households.size > 0, revenue=m.households.income[:, 0])", "Harvest"),  # a bool array as 元
+    ("m.harvest.marketable.sum()", 'Item "None"'),  # the harvest exists only after farming.harvest: a reader must say so
 ]
 
 
