@@ -7,7 +7,7 @@ in percentage points (个百分点).
 
 How a planner reads a metric — which direction of change is good news, and
 whether one year's value is annual, at year end or cumulative — is data
-(``data/metric_reading.yaml``, beside the metric catalogue), read by
+(each metric's record in ``data/metrics.yaml``, :mod:`qdsim.metrics`), read by
 :func:`reading`. :func:`verdict` says what a difference with its 5–95%
 interval means: good or bad news, or within chance variation when the
 interval includes zero.
@@ -19,7 +19,6 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 #: a result from fewer replicates is rough: the app and the brief say so
 CREDIBLE_REPLICATES = 20
@@ -156,7 +155,7 @@ def difference(value: float, unit: str, lang: str = "zh") -> str:
 
 @dataclass(frozen=True)
 class Reading:
-    """How a planner reads one metric (``data/metric_reading.yaml``)."""
+    """How a planner reads one metric (its ``good`` and ``period`` in ``data/metrics.yaml``)."""
 
     good: str  # up | down | none: the direction of change that is good news
     period: str  # annual | year_end | cumulative: what one year's value is
@@ -168,10 +167,9 @@ PERIODS = {"annual": ("当年", "annual"), "year_end": ("年末", "year end"), "
 @cache
 def readings() -> dict[str, Reading]:
     """Every metric's reading, by metric id."""
-    import yaml
+    from qdsim.metrics import catalogue  # reads a YAML file: only when a metric is read
 
-    text = (resources.files("qdsim") / "data" / "metric_reading.yaml").read_text(encoding="utf-8")
-    return {k: Reading(**v) for k, v in yaml.safe_load(text).items()}
+    return {k: Reading(good=m.good, period=m.period) for k, m in catalogue().items()}
 
 
 def reading(metric: str) -> Reading:

@@ -6,12 +6,17 @@ turns it into the catalogue's metrics for each county and the prefecture.
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import numpy as np
+from numpy.typing import NDArray
 
 from qdsim.model import kernels
 from qdsim.model.order import stable_argsort
 
-RAW = (
+#: the year book's quantities: a key a mechanism books under must be one of these (a misspelt key is a type
+#: error, found by ``mypy``, tests/model/test_typing.py); :mod:`qdsim.derive` turns them into metrics
+RawKey = Literal[
     "fiscal_funds_spent",
     "projects_started",
     "consumption_sales",
@@ -61,32 +66,38 @@ RAW = (
     "canteens_buying",
     "lever_costs",
     "spending_beyond_budget",
-)
+    "income_wages",
+]
+#: the quantities in the order of :meth:`YearBook.array` (the order of ``RawKey``)
+RAW: tuple[RawKey, ...] = get_args(RawKey)
 
 
 class YearBook:
+    """Raw quantities by ``RawKey``: ``data[key]`` is a (year, county + 1) array of this replicate's year book."""
+
     def __init__(self, n_years: int, n_counties: int):
-        self.data = {k: np.zeros((n_years, n_counties + 1)) for k in RAW}  # last column: prefecture (for non-additive)
+        # last column: prefecture (for non-additive)
+        self.data: dict[RawKey, NDArray[np.float64]] = {k: np.zeros((n_years, n_counties + 1)) for k in RAW}
         self.n_counties = n_counties
         self.year = 0
 
-    def add(self, key: str, county: int, value: float) -> None:
+    def add(self, key: RawKey, county: int, value: float) -> None:
         self.data[key][self.year, county] += value
 
-    def add_by_county(self, key: str, county: np.ndarray, values: np.ndarray, scale: float = 1.0) -> None:
+    def add_by_county(self, key: RawKey, county: NDArray[np.integer], values: NDArray[np.floating | np.integer | np.bool_], scale: float = 1.0) -> None:
         """Add ``values × scale`` by county to this year's row: ``np.bincount(county, weights=values * scale)``;
         ``values`` may be a mask (a count of ``scale`` each where it holds)."""
         self.data[key][self.year, : self.n_counties] += kernels.bincount(county, values, scale, self.n_counties)
 
-    def set(self, key: str, county: int, value: float) -> None:
+    def set(self, key: RawKey, county: int, value: float) -> None:
         self.data[key][self.year, county] = value
 
-    def array(self) -> np.ndarray:
+    def array(self) -> NDArray[np.float64]:
         """(raw, year, county+1) array in RAW order."""
         return np.stack([self.data[k] for k in RAW])
 
 
-def gini(values: np.ndarray, weights: np.ndarray) -> float:
+def gini(values: NDArray[np.floating], weights: NDArray[np.floating]) -> float:
     """Weighted Gini coefficient (weights: persons)."""
     if len(values) == 0 or weights.sum() <= 0:
         return float("nan")
@@ -94,7 +105,7 @@ def gini(values: np.ndarray, weights: np.ndarray) -> float:
     return _gini_sorted(values[order], weights[order])
 
 
-def gini_by_group(values: np.ndarray, weights: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+def gini_by_group(values: NDArray[np.floating], weights: NDArray[np.floating], group: NDArray[np.integer], n_groups: int) -> NDArray[np.float64]:
     """``gini`` of each group (0 … n_groups-1) and, last, of all values, from one sort.
 
     A group's elements taken in the stable order of all values are in the
@@ -114,7 +125,7 @@ def gini_by_group(values: np.ndarray, weights: np.ndarray, group: np.ndarray, n_
     return out
 
 
-def _gini_of(values: np.ndarray, weights: np.ndarray, idx: np.ndarray) -> float:
+def _gini_of(values: NDArray[np.floating], weights: NDArray[np.floating], idx: NDArray[np.integer]) -> float:
     """``_gini_sorted(values[idx], weights[idx])`` (``idx`` in increasing order of values; nan when empty or
     weightless), in one compiled pass and NumPy's sum: the same arithmetic in the same order. For
     non-negative weights the sequential sum is positive exactly when NumPy's pairwise sum is."""
@@ -127,7 +138,7 @@ def _gini_of(values: np.ndarray, weights: np.ndarray, idx: np.ndarray) -> float:
     return float(1 - 2 * area)
 
 
-def _gini_sorted(x: np.ndarray, w: np.ndarray) -> float:
+def _gini_sorted(x: NDArray[np.floating], w: NDArray[np.floating]) -> float:
     """Gini of values ``x`` already in increasing order, with weights ``w``."""
     cw = np.cumsum(w)
     cxw = np.cumsum(x * w)

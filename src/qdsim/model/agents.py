@@ -9,13 +9,20 @@ the mechanism's typed state, and the agents read them from there.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import mesa
+
+if TYPE_CHECKING:
+    from qdsim.model.model import DingxiModel
 
 
 class Village(mesa.Agent):
     """An administrative village (行政村); its fixed traits and pairing live in ``model.villages``."""
 
-    def __init__(self, model, *, index: int):
+    model: DingxiModel
+
+    def __init__(self, model: DingxiModel, *, index: int) -> None:
         super().__init__(model)
         self.index = index
         self.demo = False  # demonstration village (乡村振兴示范村)
@@ -50,13 +57,15 @@ class Enterprise(mesa.Agent):
 
     SECTORS = ("potato", "herbs", "livestock", "vegetables", "logistics", "workshop", "tech")
 
-    def __init__(self, model, *, slot: int, county: int, sector: str, capital: float, village: int = -1):
+    model: DingxiModel
+
+    def __init__(self, model: DingxiModel, *, slot: int, county: int, sector: str, capital: float, village: int = -1) -> None:
         super().__init__(model)
         self.slot = slot  # index into the model's firm arrays (positions, hired, coop)
         self.county = county
         self.sector = sector
         self.capital = capital  # 元, productive
-        self.pending: list[tuple[int, float]] = []  # (month when productive, capital) from projects under way
+        self.pending: list[tuple[float, float]] = []  # (step when productive, capital): steps + project_duration_months, a parameter (float) from projects under way
         self.village = village
         self.profit = 0.0
         self.cumulative_loss = 0.0

@@ -36,12 +36,22 @@ keeps its draws whatever other buyers exist (common random numbers).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from qdsim.model.accounts import RawKey
+    from qdsim.model.model import DingxiModel
 
 MODES = ("procurement", "canteen", "showroom", "warehouse", "event", "enclave")
 PROCUREMENT, CANTEEN, SHOWROOM, WAREHOUSE, EVENT, ENCLAVE = range(len(MODES))
+#: the year-book keys of each mode's sales, in MODES order
+SALES_KEYS: tuple[RawKey, ...] = ("sales_procurement", "sales_canteen", "sales_showroom", "sales_warehouse", "sales_event", "sales_enclave")
+assert SALES_KEYS == tuple(f"sales_{m}" for m in MODES)
 INSTITUTIONS = (PROCUREMENT, CANTEEN)
 OUTLETS = (SHOWROOM, WAREHOUSE, ENCLAVE)
 #: buyer states
@@ -55,32 +65,32 @@ MAX_PER_MODE = 4096
 class Buyers:
     """Qingdao's buyers, one row each (rows are added, never removed; ``open`` marks those in business)."""
 
-    mode: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
-    rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # index within its mode (its draws)
-    partner: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # the Dingxi county it is tied to
-    budget: np.ndarray = field(default_factory=lambda: np.zeros(0))  # institutions: 元 a year it could buy; outlets: 元 per customer; events: sales
-    catchment: np.ndarray = field(default_factory=lambda: np.zeros(0))  # outlets: potential customers
-    customers: np.ndarray = field(default_factory=lambda: np.zeros(0))  # outlets: customers now
-    state: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
-    intensity: np.ndarray = field(default_factory=lambda: np.zeros(0))  # share of the budget ordered
-    open: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    host: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # enclave outlets: the procurement unit's row (else -1)
+    mode: NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, np.int8))
+    rank: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))  # index within its mode (its draws)
+    partner: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))  # the Dingxi county it is tied to
+    budget: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # institutions: 元 a year it could buy; outlets: 元 per customer; events: sales
+    catchment: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # outlets: potential customers
+    customers: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # outlets: customers now
+    state: NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, np.int8))
+    intensity: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # share of the budget ordered
+    open: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, bool))
+    host: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))  # enclave outlets: the procurement unit's row (else -1)
 
     @property
     def n(self) -> int:
         return len(self.mode)
 
-    def of(self, mode: int) -> np.ndarray:
+    def of(self, mode: int) -> NDArray[np.intp]:
         """Indices of the open buyers of a mode, oldest first."""
         return np.flatnonzero(self.open & (self.mode == mode))
 
-    def next_ranks(self, mode: int, k: int) -> np.ndarray:
+    def next_ranks(self, mode: int, k: int) -> NDArray[np.integer]:
         """Ranks the next ``k`` buyers of a mode will take."""
         first = int(np.count_nonzero(self.mode == mode))
         return np.arange(first, first + k)
 
-    def add(self, mode: int, partner: np.ndarray, budget: np.ndarray, catchment: np.ndarray | float = 0.0, state: int = UNAWARE,
-            host: np.ndarray | None = None) -> np.ndarray:
+    def add(self, mode: int, partner: NDArray[np.integer], budget: NDArray[np.float64], catchment: NDArray[np.float64] | float = 0.0, state: int = UNAWARE,
+            host: NDArray[np.integer] | None = None) -> NDArray[np.integer]:
         k = len(partner)
         first = int(np.count_nonzero(self.mode == mode))
         if first + k > MAX_PER_MODE:
@@ -98,7 +108,7 @@ class Buyers:
         self.host = np.concatenate([self.host, np.full(k, -1, np.int64) if host is None else np.asarray(host, np.int64)])
         return new
 
-    def resize(self, mode: int, target: int, make) -> None:
+    def resize(self, mode: int, target: int, make: Callable[..., object]) -> None:
         """Open buyers of a mode up to ``target`` (``make(k)`` adds k new ones), or close the newest beyond it."""
         now = self.of(mode)
         if target > len(now):
@@ -120,17 +130,17 @@ class Traits:
     however many buyers of other modes each has.
     """
 
-    z_budget: np.ndarray  # (mode, rank) standard normals
-    u_partner: np.ndarray  # (mode, rank) uniforms
+    z_budget: NDArray[np.float64]  # (mode, rank) standard normals
+    u_partner: NDArray[np.float64]  # (mode, rank) uniforms
 
     @classmethod
     def draw(cls, rng: np.random.Generator) -> Traits:
         return cls(z_budget=rng.standard_normal((len(MODES), MAX_PER_MODE)), u_partner=rng.random((len(MODES), MAX_PER_MODE)))
 
-    def budgets(self, mode: int, ranks: np.ndarray, mean: float, sigma: float) -> np.ndarray:
+    def budgets(self, mode: int, ranks: NDArray[np.integer], mean: float, sigma: float) -> NDArray[np.float64]:
         return mean * np.exp(sigma * self.z_budget[mode, ranks] - sigma * sigma / 2)
 
-    def partners(self, mode: int, ranks: np.ndarray, county_weights: np.ndarray) -> np.ndarray:
+    def partners(self, mode: int, ranks: NDArray[np.integer], county_weights: NDArray[np.float64]) -> NDArray[np.intp]:
         cum = np.cumsum(county_weights)
         return np.minimum(np.searchsorted(cum / cum[-1], self.u_partner[mode, ranks], side="right"), len(county_weights) - 1)
 
@@ -139,14 +149,14 @@ class Traits:
 class SeasonDraws:
     """One season's uniforms and normals for every buyer, by mode and rank (fixed shapes)."""
 
-    aware: np.ndarray
-    adopt: np.ndarray
-    drop: np.ndarray
-    order: np.ndarray  # standard normals
-    outlet: np.ndarray  # opening an enclave outlet
-    joiners: np.ndarray  # customers joining (normal approximation of the binomial)
-    leavers: np.ndarray
-    sales: np.ndarray  # standard normals: this season's events' sales
+    aware: NDArray[np.float64]  # (mode, rank) uniforms
+    adopt: NDArray[np.float64]
+    drop: NDArray[np.float64]
+    order: NDArray[np.float64]  # standard normals
+    outlet: NDArray[np.float64]  # opening an enclave outlet
+    joiners: NDArray[np.float64]  # customers joining (normal approximation of the binomial)
+    leavers: NDArray[np.float64]
+    sales: NDArray[np.float64]  # standard normals: this season's events' sales
 
     @classmethod
     def draw(cls, rng: np.random.Generator) -> SeasonDraws:
@@ -154,11 +164,11 @@ class SeasonDraws:
         z = rng.standard_normal((4, len(MODES), MAX_PER_MODE))
         return cls(aware=u[0], adopt=u[1], drop=u[2], outlet=u[3], order=z[0], joiners=z[1], leavers=z[2], sales=z[3])
 
-    def of(self, name: str, b: Buyers, idx: np.ndarray) -> np.ndarray:
+    def of(self, name: str, b: Buyers, idx: NDArray[np.integer]) -> NDArray[np.float64]:
         return getattr(self, name)[b.mode[idx], b.rank[idx]]
 
 
-def binomial_approx(n: np.ndarray, prob: np.ndarray, z: np.ndarray) -> np.ndarray:
+def binomial_approx(n: NDArray[np.float64], prob: NDArray[np.float64], z: NDArray[np.float64]) -> NDArray[np.float64]:
     """Binomial(n, prob) from one standard normal each (normal approximation, clipped to [0, n], rounded).
 
     One draw per outlet whatever n and prob are, so that outlets keep their draws
@@ -170,7 +180,7 @@ def binomial_approx(n: np.ndarray, prob: np.ndarray, z: np.ndarray) -> np.ndarra
     return np.clip(np.round(mean + sd * z), 0, n)
 
 
-def sync_with_levers(model, t: int, n_events: int, d: SeasonDraws) -> None:
+def sync_with_levers(model: DingxiModel, t: int, n_events: int, d: SeasonDraws) -> None:
     """Open and close buyers as the scenario's levers say (pairings, the canteen rule, showrooms, warehouses, events).
 
     Enclave outlets close with the procurement unit that opened them. Events are
@@ -183,10 +193,10 @@ def sync_with_levers(model, t: int, n_events: int, d: SeasonDraws) -> None:
     traits: Traits = model.consumption.traits
     sigma = p.buyer_budget_sigma
 
-    def budgets(mode: int, mean: float, k: int) -> np.ndarray:
+    def budgets(mode: int, mean: float, k: int) -> NDArray[np.float64]:
         return traits.budgets(mode, b.next_ranks(mode, k), mean, sigma)
 
-    def partners(mode: int, k: int) -> np.ndarray:
+    def partners(mode: int, k: int) -> NDArray[np.intp]:
         return traits.partners(mode, b.next_ranks(mode, k), model.county_weights)
 
     # procurement units: the Qingdao units paired with Dingxi villages, tied to the county of their village
@@ -224,7 +234,7 @@ def sync_with_levers(model, t: int, n_events: int, d: SeasonDraws) -> None:
     b.budget[events] = p.event_sales * np.exp(sigma * d.of("sales", b, events) - sigma * sigma / 2)
 
 
-def awareness_and_adoption(model, d: SeasonDraws, n_events: int) -> None:
+def awareness_and_adoption(model: DingxiModel, d: SeasonDraws, n_events: int) -> None:
     """Institutions hear of Dingxi products (word of mouth, events) and start buying, or come back."""
     p = model.params
     b: Buyers = model.consumption.buyers
@@ -245,7 +255,7 @@ def awareness_and_adoption(model, d: SeasonDraws, n_events: int) -> None:
     b.intensity[inst[starts]] = p.intensity_initial
 
 
-def outlets(model, d: SeasonDraws, n_events: int) -> None:
+def outlets(model: DingxiModel, d: SeasonDraws, n_events: int) -> None:
     """Enclave outlets open; every outlet's customers join and leave (stochastic Bass process)."""
     p = model.params
     b: Buyers = model.consumption.buyers
@@ -266,7 +276,7 @@ def outlets(model, d: SeasonDraws, n_events: int) -> None:
     b.customers[idx] = np.clip(c + joined - left, 0, m)
 
 
-def orders(model, t: int, d: SeasonDraws) -> np.ndarray:
+def orders(model: DingxiModel, t: int, d: SeasonDraws) -> NDArray[np.float64]:
     """What each buyer orders this season, 元 at Qingdao prices (full scale; 0 for closed or inactive buyers)."""
     p = model.params
     b: Buyers = model.consumption.buyers
@@ -284,7 +294,7 @@ def orders(model, t: int, d: SeasonDraws) -> np.ndarray:
     return out
 
 
-def after_season(model, ordered: np.ndarray, accepted: np.ndarray, d: SeasonDraws) -> None:
+def after_season(model: DingxiModel, ordered: NDArray[np.float64], accepted: NDArray[np.float64], d: SeasonDraws) -> None:
     """Satisfied institutions buy more next year; dissatisfied ones may drop out."""
     p = model.params
     b: Buyers = model.consumption.buyers

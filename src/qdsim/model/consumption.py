@@ -41,14 +41,20 @@ trade, and capacity, certification, logistics and the harvest can each bind.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from qdsim.model import buyers as buyers_mod
 from qdsim.model import kernels
 from qdsim.model import suppliers as suppliers_mod
-from qdsim.model.buyers import CANTEEN, MODES, PROCUREMENT, WAREHOUSE, Buyers, SeasonDraws, Traits
+from qdsim.model.buyers import CANTEEN, MODES, PROCUREMENT, SALES_KEYS, WAREHOUSE, Buyers, SeasonDraws, Traits
 from qdsim.model.suppliers import Suppliers
+
+if TYPE_CHECKING:
+    from qdsim.catalogue import ParameterSet
+    from qdsim.model.model import DingxiModel
 
 #: modes that buy only certified products
 NEED_CERTIFIED = (PROCUREMENT, CANTEEN, WAREHOUSE)
@@ -64,12 +70,13 @@ class ConsumptionState:
     programme_money: float = 0.0  # 元 spent by the consumption programme this year (January)
 
 
-def start(p, county_weights: np.ndarray, rng: np.random.Generator) -> ConsumptionState:
+def start(p: ParameterSet, county_weights: NDArray[np.float64], rng: np.random.Generator) -> ConsumptionState:
     """The channel before the cooperation: no buyers yet, the suppliers able to sell beyond the prefecture."""
     return ConsumptionState(buyers=Buyers(), suppliers=suppliers_mod.initial(p, county_weights, rng), traits=Traits.draw(rng))
 
 
-def season(model, t: int, channel_supply: np.ndarray, weather_index: np.ndarray | None = None) -> np.ndarray:
+def season(model: DingxiModel, t: int, channel_supply: NDArray[np.float64],
+           weather_index: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
     """The year's trade; returns the farm-gate value each simulated household sold through the channel, 元.
 
     Args:
@@ -99,10 +106,10 @@ def season(model, t: int, channel_supply: np.ndarray, weather_index: np.ndarray 
     b, s, book = st.buyers, st.suppliers, model.book
     by_supplier = accepted.sum(axis=0)
     book.add_by_county("consumption_sales", s.county, by_supplier)
-    for j, mode in enumerate(MODES):
+    for j in range(len(MODES)):
         rows = b.mode == j
         if rows.any():
-            book.add_by_county(f"sales_{mode}", s.county, accepted[rows].sum(axis=0))
+            book.add_by_county(SALES_KEYS[j], s.county, accepted[rows].sum(axis=0))
     buying = ordered > 0  # open, active and ordering this season
     book.add_by_county("channel_buyers_active", b.partner, buying.astype(float))
     book.add_by_county("canteens_buying", b.partner, (buying & (b.mode == CANTEEN)).astype(float))
@@ -119,7 +126,9 @@ def season(model, t: int, channel_supply: np.ndarray, weather_index: np.ndarray 
     return sold
 
 
-def match(model, ordered: np.ndarray, supply_by_county: np.ndarray, deliverable: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+def match(
+    model: DingxiModel, ordered: NDArray[np.float64], supply_by_county: NDArray[np.float64], deliverable: NDArray[np.float64] | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Orders meet suppliers.
 
     ``deliverable``: by county, the share of its capacity a supplier can deliver this season (the weather
@@ -180,7 +189,7 @@ def match(model, ordered: np.ndarray, supply_by_county: np.ndarray, deliverable:
     return accepted, shipped, received, unmet_cert, unmet_any
 
 
-def household_shares(model, channel_supply: np.ndarray, farmgate_by_county: np.ndarray) -> np.ndarray:
+def household_shares(model: DingxiModel, channel_supply: NDArray[np.float64], farmgate_by_county: NDArray[np.float64]) -> NDArray[np.float64]:
     """Split each county's channel purchases (simulated scale, 元) over its households' channel-grade output.
 
     Paired villages come first by ``paired_village_priority``; no household sells more than it has:

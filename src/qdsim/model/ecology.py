@@ -8,11 +8,16 @@ Each spring the county's ecology pot plants forest at a cost per 亩 (with a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from qdsim.model.households import HOME
 from qdsim.model.order import smallest
+
+if TYPE_CHECKING:
+    from qdsim.model.model import DingxiModel
 
 PLANTING_MONTH = 4
 DAYS_PER_WORKER = 60
@@ -22,10 +27,10 @@ DAYS_PER_WORKER = 60
 class Forest:
     """Forest planted with cooperation money since the first year, 亩 by county."""
 
-    area: np.ndarray
+    area: NDArray[np.float64]
 
 
-def plant(model, t: int) -> None:
+def plant(model: DingxiModel, t: int) -> None:
     p = model.params
     rng = model.streams["ecology"]
     cost_factor = np.exp(rng.normal(0, 0.1, model.n_counties))

@@ -12,17 +12,29 @@ Incubator firms (青定智慧谷) enter as the scenario says.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import NDArray
 
 from qdsim.model.agents import Enterprise
 from qdsim.model.funds import draw_project_costs, mean_project_cost
 from qdsim.model.households import FIRM, HOME
+
+if TYPE_CHECKING:
+    from qdsim.model.model import DingxiModel
 
 BUYING_SECTORS = ("potato", "herbs", "livestock", "vegetables")
 
 
 class Firms:
     """The firms' facts that mechanisms read as arrays, one slot per firm (the ``Enterprise`` agents hold the rest)."""
+
+    positions: NDArray[np.int64]  # jobs in the simulated sample
+    hired: NDArray[np.int64]
+    coop: NDArray[np.bool_]
+    county: NDArray[np.int64]
+    n: int  # slots in use
 
     def __init__(self, capacity: int = 1024):
         self.positions = np.zeros(capacity, dtype=np.int64)  # jobs in the simulated sample
@@ -43,19 +55,19 @@ class Firms:
         return s
 
 
-def create_firm(model, *, county: int, sector: str, capital: float, coop: bool, village: int = -1) -> Enterprise:
+def create_firm(model: DingxiModel, *, county: int, sector: str, capital: float, coop: bool, village: int = -1) -> Enterprise:
     slot = model.firms.new_slot(county, coop)
     firm = Enterprise(model, slot=slot, county=county, sector=sector, capital=capital, village=village)
     set_positions(model, firm)
     return firm
 
 
-def set_positions(model, firm: Enterprise) -> None:
+def set_positions(model: DingxiModel, firm: Enterprise) -> None:
     """Sample positions = full-scale jobs × scale, rounded stochastically."""
     model.firms.positions[firm.slot] = model.stochastic_round(firm.jobs_target * model.scale, "enterprises")
 
 
-def initial_firms(model) -> None:
+def initial_firms(model: DingxiModel) -> None:
     p = model.params
     rng = model.streams["enterprises"]
     n = int(round(p.initial_enterprises))
@@ -66,7 +78,7 @@ def initial_firms(model) -> None:
         create_firm(model, county=int(c), sector=Enterprise.SECTORS[s], capital=j * p.capital_per_job / p.fill_rate, coop=False)
 
 
-def fund_industry(model, t: int) -> None:
+def fund_industry(model: DingxiModel, t: int) -> None:
     """January: industry projects from each county's industry pot."""
     p = model.params
     rng = model.streams["funds"]
@@ -95,7 +107,7 @@ def fund_industry(model, t: int) -> None:
                 village.assets += cost
 
 
-def natural_entry(model, t: int) -> None:
+def natural_entry(model: DingxiModel, t: int) -> None:
     p = model.params
     rng = model.streams["enterprises"]
     n_new = rng.poisson(p.enterprise_entry_rate * p.initial_enterprises * model.county_weights)
@@ -105,7 +117,7 @@ def natural_entry(model, t: int) -> None:
             create_firm(model, county=c, sector=Enterprise.SECTORS[int(rng.integers(5))], capital=jobs * p.capital_per_job / p.fill_rate, coop=False)
 
 
-def incubator_entry(model, t: int) -> None:
+def incubator_entry(model: DingxiModel, t: int) -> None:
     """Firms entering the joint tech incubator (青定智慧谷; its county is in region.yaml) this year."""
     p = model.params
     k = model.stochastic_round(model.levers.at("people.incubator_firms", t), "enterprises")
@@ -113,7 +125,7 @@ def incubator_entry(model, t: int) -> None:
         create_firm(model, county=model.incubator_county, sector="tech", capital=p.incubator_jobs * p.capital_per_job / p.fill_rate, coop=True)
 
 
-def complete_projects(model) -> None:
+def complete_projects(model: DingxiModel) -> None:
     """Monthly: capital of finished projects becomes productive."""
     for firm in model.enterprises():
         if firm.pending and firm.pending[0][0] <= model.steps:
@@ -123,7 +135,7 @@ def complete_projects(model) -> None:
             set_positions(model, firm)
 
 
-def hire(model) -> None:
+def hire(model: DingxiModel) -> None:
     """Firms fill vacancies with workers at home in their county (random order).
 
     Each county's seats (vacancies in slot order) go to a random sample, in
@@ -157,7 +169,7 @@ def hire(model) -> None:
         s.hired[:n] += np.bincount(seats, minlength=n)
 
 
-def release(model, workers: np.ndarray) -> None:
+def release(model: DingxiModel, workers: NDArray[np.integer]) -> None:
     """Workers who lose their job go home; their firms' hires fall."""
     w = model.workers
     s = model.firms
@@ -167,7 +179,7 @@ def release(model, workers: np.ndarray) -> None:
     w.assisted[workers] = False
 
 
-def shrink(model) -> None:
+def shrink(model: DingxiModel) -> None:
     """Firms with more hires than positions let the surplus go (after a loss or exit)."""
     s = model.firms
     w = model.workers
@@ -182,12 +194,12 @@ def shrink(model) -> None:
     release(model, np.concatenate(drop))
 
 
-def close(model, firm: Enterprise) -> None:
+def close(model: DingxiModel, firm: Enterprise) -> None:
     model.firms.positions[firm.slot] = 0
     firm.remove()
 
 
-def purchases_by_county(model) -> np.ndarray:
+def purchases_by_county(model: DingxiModel) -> NDArray[np.float64]:
     """Firms' contract purchases of farm products, 元 a year, full scale."""
     p = model.params
     out = np.zeros(model.n_counties)
@@ -197,6 +209,6 @@ def purchases_by_county(model) -> np.ndarray:
     return out
 
 
-def year_end(model) -> None:
+def year_end(model: DingxiModel) -> None:
     model.agents_by_type[Enterprise].shuffle_do("step")
     shrink(model)

@@ -12,11 +12,17 @@ Demonstration greenhouses grow two crops a year instead of one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from qdsim.model import kernels
 from qdsim.model.households import CROPS
+
+if TYPE_CHECKING:
+    from qdsim.catalogue import ParameterSet
+    from qdsim.model.model import DingxiModel
 
 POTATO, HERBS, GRAIN, GREENHOUSE, FORAGE = range(len(CROPS))
 ADOPTION_MONTH = 3
@@ -27,12 +33,12 @@ HARVEST_MONTH = 9
 class Harvest:
     """This season's harvest of each simulated household (farm-gate 元)."""
 
-    marketable: np.ndarray  # potato, herbs and vegetables: what can be sold beyond the village
-    revenue: np.ndarray  # every crop at local farm-gate prices (before costs)
-    weather_index: np.ndarray  # by county: this season's marketable output over a normal season's, weather alone
+    marketable: NDArray[np.float64]  # potato, herbs and vegetables: what can be sold beyond the village
+    revenue: NDArray[np.float64]  # every crop at local farm-gate prices (before costs)
+    weather_index: NDArray[np.float64]  # by county: this season's marketable output over a normal season's, weather alone
 
 
-def weather_index(model, weather: np.ndarray) -> np.ndarray:
+def weather_index(model: DingxiModel, weather: NDArray[np.float64]) -> NDArray[np.float64]:
     """By county: the season's marketable output relative to a normal season's, as the weather alone sets it.
 
     The weather factor of each marketable crop (potato, herbs, greenhouse vegetables) weighted by the value a
@@ -48,10 +54,11 @@ def weather_index(model, weather: np.ndarray) -> np.ndarray:
     value = np.stack([kernels.bincount(hh.county, hh.area[:, crop], 1.0, model.n_counties) for crop in (POTATO, HERBS, GREENHOUSE)], axis=1) * per_mu
     total = value.sum(axis=1)
     w = weather[[POTATO, HERBS, GREENHOUSE]]
-    return np.divide(value @ w, total, out=np.ones(model.n_counties), where=total > 0)
+    out: NDArray[np.float64] = np.divide(value @ w, total, out=np.ones(model.n_counties), where=total > 0)
+    return out
 
 
-def assign_demonstrations(model, t: int) -> None:
+def assign_demonstrations(model: DingxiModel, t: int) -> None:
     """Place the demonstration areas on households' land, county by county in a fixed order."""
     hh = model.households
     for lever, target, crop in (
@@ -77,7 +84,7 @@ def assign_demonstrations(model, t: int) -> None:
         hh.tech[target > 0] = 2  # demonstration households learn the package
 
 
-def adopt_technology(model, t: int) -> None:
+def adopt_technology(model: DingxiModel, t: int) -> None:
     """Diffusion: traditional → improved (base rate, demonstrations, technicians); improved → high-yield practice."""
     p = model.params
     hh = model.households
@@ -94,7 +101,7 @@ def adopt_technology(model, t: int) -> None:
     kernels.adopt(hh.tech, hh.county, u, p_up, p_high)
 
 
-def potato_yields(p, tech: np.ndarray) -> np.ndarray:
+def potato_yields(p: ParameterSet, tech: NDArray[np.integer]) -> NDArray[np.float64]:
     base = np.array(
         [
             p.potato_yield_traditional,
@@ -105,7 +112,7 @@ def potato_yields(p, tech: np.ndarray) -> np.ndarray:
     return base[tech]
 
 
-def harvest(model, t: int) -> None:
+def harvest(model: DingxiModel, t: int) -> None:
     """September: outputs, revenue at local farm-gate prices, costs; records yields."""
     p = model.params
     hh = model.households

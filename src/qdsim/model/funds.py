@@ -10,15 +10,28 @@ still available, to the yuan.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import NDArray
 
 from qdsim.scenario.schema import PROGRAMMES
+
+if TYPE_CHECKING:
+    from qdsim.catalogue import ParameterSet
+    from qdsim.model.model import DingxiModel
 
 POTS = PROGRAMMES + ("donations",)
 
 
 class Funds:
-    def __init__(self, county_weights: np.ndarray, n_years: int):
+    weights: NDArray[np.float64]  # county shares (sum 1)
+    available: NDArray[np.float64]  # (county, pot) 元 not yet spent
+    allocated: NDArray[np.float64]  # (year, county, pot) 元
+    spent: NDArray[np.float64]  # (year, county, pot) 元
+    year: int  # the year index money is spent in
+
+    def __init__(self, county_weights: NDArray[np.float64], n_years: int):
         self.weights = np.asarray(county_weights, float) / np.sum(county_weights)
         n_c = len(self.weights)
         self.available = np.zeros((n_c, len(POTS)))
@@ -26,7 +39,7 @@ class Funds:
         self.spent = np.zeros((n_years, n_c, len(POTS)))
         self.year = 0
 
-    def allocate(self, year_index: int, fiscal: float, shares: np.ndarray, donations: float) -> None:
+    def allocate(self, year_index: int, fiscal: float, shares: NDArray[np.float64], donations: float) -> None:
         """January: this year's money into the county pots."""
         self.year = year_index
         alloc = np.zeros_like(self.available)
@@ -52,7 +65,7 @@ class Funds:
     def balance(self, programme: str, county: int) -> float:
         return float(self.available[county, POTS.index(programme)])
 
-    def spent_by_county(self, year_index: int) -> np.ndarray:
+    def spent_by_county(self, year_index: int) -> NDArray[np.float64]:
         return self.spent[year_index].sum(axis=1)
 
     def unspent(self) -> float:
@@ -69,9 +82,9 @@ class Funds:
 LARGER_PROJECTS_FROM = 2025
 
 
-def mean_project_cost(p, year: int) -> float:
+def mean_project_cost(p: ParameterSet, year: int) -> float:
     """The mean cost of a project started in ``year`` (元): 2021–2024's, and from 2025 the larger 2025 projects'."""
-    return p.project_cost_mean_2025 if year >= LARGER_PROJECTS_FROM else p.project_cost_mean
+    return float(p.project_cost_mean_2025 if year >= LARGER_PROJECTS_FROM else p.project_cost_mean)
 
 
 def draw_project_costs(budget: float, mean: float, sigma: float, rng: np.random.Generator, max_projects: int = 10_000) -> list[float]:
@@ -93,7 +106,7 @@ def draw_project_costs(budget: float, mean: float, sigma: float, rng: np.random.
     return costs
 
 
-def pay_lever_cost(model, programme: str, cost: float) -> None:
+def pay_lever_cost(model: DingxiModel, programme: str, cost: float) -> None:
     """A lever's running cost (元, the year's), paid by ``programme`` before its other uses.
 
     Each county's pot pays its share (by rural population, as the money came); what a pot cannot
@@ -111,7 +124,7 @@ def pay_lever_cost(model, programme: str, cost: float) -> None:
             book.add("spending_beyond_budget", c, short)
 
 
-def spend_programmes(model, t: int) -> None:
+def spend_programmes(model: DingxiModel, t: int) -> None:
     """January: the consumption programme, social projects and talent exchange.
 
     The consumption programme first pays the year's running cost of the showrooms and e-commerce halls

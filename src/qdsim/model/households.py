@@ -8,8 +8,13 @@ kept in NumPy arrays and updated vectorised (never one Python object each).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from qdsim.model.accounts import RawKey
 
 CROPS = ("potato", "herbs", "grain", "greenhouse", "forage")
 
@@ -21,30 +26,33 @@ STATE_NAMES = ("home", "firm", "gansu", "other", "qingdao")
 AWAY_STATES = (GANSU, OTHER, QINGDAO)
 
 INCOME_SOURCES = ("farm", "wages_local", "wages_migrant", "transfers", "dividends")
+#: their year-book keys, in INCOME_SOURCES order
+INCOME_KEYS: tuple[RawKey, ...] = ("income_farm", "income_wages_local", "income_wages_migrant", "income_transfers", "income_dividends")
+assert INCOME_KEYS == tuple(f"income_{s}" for s in INCOME_SOURCES)
 
 
 @dataclass
 class Households:
-    county: np.ndarray  # int8, county index; households come county by county (county is sorted)
-    village: np.ndarray  # int32, index into the model's village list
-    size: np.ndarray  # int16, persons
-    productivity: np.ndarray  # float, persistent factor (mean 1)
-    formerly_poor: np.ndarray  # bool
-    area: np.ndarray  # float (n, 5) 亩 by crop, in CROPS order
-    tech: np.ndarray  # int8: 0 traditional, 1 improved, 2 high-yield practice copied from demonstrations
-    demo_potato: np.ndarray  # float 亩 of the household's potato land in the demonstration
-    demo_greenhouse: np.ndarray  # float 亩 of greenhouse land in the demonstration
-    income: np.ndarray  # float (n, 5) 元 this year by source, INCOME_SOURCES order
-    oop_medical: np.ndarray  # float 元 out-of-pocket medical cost this year
-    migrant_earnings: np.ndarray  # float 元 gross earnings of the household's migrants this year (before living costs)
-    monitored: np.ndarray  # bool, under the monitoring line at the last assessment
+    county: NDArray[np.int8]  # county index; households come county by county (county is sorted)
+    village: NDArray[np.int32]  # index into the model's village list
+    size: NDArray[np.int16]  # persons
+    productivity: NDArray[np.float64]  # persistent factor (mean 1)
+    formerly_poor: NDArray[np.bool_]
+    area: NDArray[np.float64]  # (n, 5) 亩 by crop, in CROPS order
+    tech: NDArray[np.int8]  # 0 traditional, 1 improved, 2 high-yield practice copied from demonstrations
+    demo_potato: NDArray[np.float64]  # 亩 of the household's potato land in the demonstration
+    demo_greenhouse: NDArray[np.float64]  # 亩 of greenhouse land in the demonstration
+    income: NDArray[np.float64]  # (n, 5) 元 this year by source, INCOME_SOURCES order
+    oop_medical: NDArray[np.float64]  # 元 out-of-pocket medical cost this year
+    migrant_earnings: NDArray[np.float64]  # 元 gross earnings of the household's migrants this year (before living costs)
+    monitored: NDArray[np.bool_]  # under the monitoring line at the last assessment
     weight: float  # households represented by each simulated household (1 / scale)
 
     @property
     def n(self) -> int:
         return len(self.size)
 
-    def total_income(self) -> np.ndarray:
+    def total_income(self) -> NDArray[np.float64]:
         return self.income.sum(axis=1)
 
     def reset_year(self) -> None:
@@ -53,31 +61,37 @@ class Households:
         self.migrant_earnings[:] = 0.0
 
 
+#: markers of a ``Workers`` field not given (filled in ``__post_init__``): compared by identity, like ``None``, but of the field's type
+_UNSET_F64: Final[NDArray[np.float64]] = np.empty(0)
+_UNSET_BOOL: Final[NDArray[np.bool_]] = np.empty(0, dtype=bool)
+_UNSET_I8: Final[NDArray[np.int8]] = np.empty(0, dtype=np.int8)
+
+
 @dataclass
 class Workers:
-    household: np.ndarray  # int32
-    county: np.ndarray  # int8 (copy of the household's, for speed); workers come household by household, so county by county
-    village: np.ndarray  # int32
-    state: np.ndarray  # int8 HOME/FIRM/GANSU/OTHER/QINGDAO
-    employer: np.ndarray  # int32 firm slot, -1 when not in a firm
-    trained: np.ndarray  # bool, had order-based training
-    subsidised: np.ndarray  # bool, received the subsidy this year
-    assisted_months: np.ndarray  # int8 months this year employed with the programme's help
-    eligible: np.ndarray  # bool, of a household the programme targets (formerly poor)
-    skill: np.ndarray = field(default=None)  # float, earnings factor (household productivity × own draw)
-    assisted: np.ndarray = field(default=None)  # bool, the current job was found with the programme's help
-    stable_counted: np.ndarray = field(default=None)  # bool, counted as stable this year
-    employed_months: np.ndarray = field(default=None)  # int8 months this year away or in a firm
+    household: NDArray[np.int32]
+    county: NDArray[np.int8]  # copy of the household's, for speed; workers come household by household, so county by county
+    village: NDArray[np.int32]
+    state: NDArray[np.int8]  # HOME/FIRM/GANSU/OTHER/QINGDAO
+    employer: NDArray[np.int32]  # firm slot, -1 when not in a firm
+    trained: NDArray[np.bool_]  # had order-based training
+    subsidised: NDArray[np.bool_]  # received the subsidy this year
+    assisted_months: NDArray[np.int8]  # months this year employed with the programme's help
+    eligible: NDArray[np.bool_]  # of a household the programme targets (formerly poor)
+    skill: NDArray[np.float64] = field(default_factory=lambda: _UNSET_F64)  # earnings factor (household productivity × own draw); ones if not given
+    assisted: NDArray[np.bool_] = field(default_factory=lambda: _UNSET_BOOL)  # the current job was found with the programme's help
+    stable_counted: NDArray[np.bool_] = field(default_factory=lambda: _UNSET_BOOL)  # counted as stable this year
+    employed_months: NDArray[np.int8] = field(default_factory=lambda: _UNSET_I8)  # months this year away or in a firm
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         m = len(self.household)
-        if self.skill is None:
+        if self.skill is _UNSET_F64:
             self.skill = np.ones(m)
-        if self.assisted is None:
+        if self.assisted is _UNSET_BOOL:
             self.assisted = np.zeros(m, dtype=bool)
-        if self.stable_counted is None:
+        if self.stable_counted is _UNSET_BOOL:
             self.stable_counted = np.zeros(m, dtype=bool)
-        if self.employed_months is None:
+        if self.employed_months is _UNSET_I8:
             self.employed_months = np.zeros(m, dtype=np.int8)
 
     @property

@@ -17,12 +17,31 @@ so a new process loads them in milliseconds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
 import numpy as np
-from numba import njit
+from numpy.typing import NDArray
+
+#: the arrays kernels take and give: 元, 亩, rates and draws; counties, states and other codes (any integer
+#: type: the model's columns are int8 to int64); the indices a kernel returns; masks
+Floats = NDArray[np.float64]
+Ints = NDArray[np.integer]
+Index = NDArray[np.int64]
+Mask = NDArray[np.bool_]
+
+if TYPE_CHECKING:
+    _F = TypeVar("_F", bound=Callable[..., object])
+
+    def njit(*, cache: bool, nogil: bool) -> Callable[[_F], _F]:
+        """For the type checker: numba ships no types, and ``njit`` keeps a kernel's signature
+        (without this, every kernel would be ``Any`` to its callers)."""
+else:
+    from numba import njit
 
 
 @njit(cache=True, nogil=True)
-def bincount(index: np.ndarray, weights: np.ndarray, scale: float, n: int) -> np.ndarray:
+def bincount(index: Ints, weights: NDArray[np.floating | np.integer | np.bool_], scale: float, n: int) -> Floats:
     """``np.bincount(index, weights=weights * scale, minlength=n)`` for indices below ``n``.
 
     A bin's running sum stays in a register while the index repeats (indices
@@ -48,8 +67,8 @@ def bincount(index: np.ndarray, weights: np.ndarray, scale: float, n: int) -> np
 
 
 @njit(cache=True, nogil=True)
-def leave_jobs(state: np.ndarray, subsidised: np.ndarray, assisted: np.ndarray, u: np.ndarray, rates: np.ndarray,
-               stabilised: float, home: int, firm: int, u_decide: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
+def leave_jobs(state: Ints, subsidised: Mask, assisted: Mask, u: Floats, rates: Floats,
+               stabilised: float, home: int, firm: int, u_decide: Floats, share: float) -> tuple[Index, Index]:
     """Workers whose draw ``u`` falls below their state's monthly rate (× ``stabilised`` when subsidised) go home.
 
     Sets their state to ``home`` and their help to False; returns those who were in a firm
@@ -76,9 +95,9 @@ def leave_jobs(state: np.ndarray, subsidised: np.ndarray, assisted: np.ndarray, 
 
 
 @njit(cache=True, nogil=True)
-def count_months(state: np.ndarray, employer: np.ndarray, eligible: np.ndarray, coop: np.ndarray, programme: bool,
-                 assisted: np.ndarray, employed_months: np.ndarray, assisted_months: np.ndarray, stable_counted: np.ndarray,
-                 mark: int, home: int, firm: int) -> np.ndarray:
+def count_months(state: Ints, employer: Ints, eligible: Mask, coop: Mask, programme: bool,
+                 assisted: Mask, employed_months: Ints, assisted_months: Ints, stable_counted: Mask,
+                 mark: int, home: int, firm: int) -> Index:
     """A month employed (not ``home``) and assisted; a firm job is assisted when its firm is a cooperation
     firm, the worker eligible and the ``programme`` running. Returns the workers newly at the ``mark``."""
     reached = np.empty(len(state), np.int64)
@@ -98,7 +117,7 @@ def count_months(state: np.ndarray, employer: np.ndarray, eligible: np.ndarray, 
 
 
 @njit(cache=True, nogil=True)
-def household_wages(household: np.ndarray, state: np.ndarray, skill: np.ndarray, rates: np.ndarray, n: int) -> np.ndarray:
+def household_wages(household: Ints, state: Ints, skill: Floats, rates: Floats, n: int) -> Floats:
     """Each household's sum over its workers of ``rates[j, state] * skill``, one row per rate vector ``j``
     (three): ``np.bincount(household, weights=rates[j][state] * skill, minlength=n)``, in one pass."""
     out = np.zeros((3, n))
@@ -111,8 +130,8 @@ def household_wages(household: np.ndarray, state: np.ndarray, skill: np.ndarray,
 
 
 @njit(cache=True, nogil=True)
-def logit_choice(gumbel: np.ndarray, reached: np.ndarray, v_home: float, v_gansu: float, v_other: float, help_utility: float,
-                 v_qingdao: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def logit_choice(gumbel: Floats, reached: Mask, v_home: float, v_gansu: float, v_other: float, help_utility: float,
+                 v_qingdao: Floats) -> tuple[Index, Index]:
     """The option of highest utility for each decider, and of highest among the first three.
 
     Utilities as ``labour.choose`` writes them: ``v_home + g0``, ``(v_gansu + help) + g1``,
@@ -145,7 +164,7 @@ _PASSES = 6  # 6 × 11 bits ≥ 64
 
 
 @njit(cache=True, nogil=True)
-def sort_int64(keys: np.ndarray) -> np.ndarray:
+def sort_int64(keys: NDArray[np.int64]) -> NDArray[np.int64]:
     """``np.sort(keys)`` for ``int64`` keys: a least-significant-digit radix sort, 11 bits a pass.
 
     Sorted integers are the same whatever the algorithm. Passes whose digit is
@@ -174,7 +193,7 @@ def sort_int64(keys: np.ndarray) -> np.ndarray:
         shift = np.uint64(p * _DIGIT)
         for i in range(n):
             v = a[i]
-            d = np.int64((v >> shift) & _DIGIT_MASK)
+            d = np.int64((v >> shift) & _DIGIT_MASK)  # type: ignore[assignment]  # the digit again, as numba types it (an int above)
             b[offset[d]] = v
             offset[d] += 1
         a, b = b, a
@@ -185,7 +204,7 @@ def sort_int64(keys: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def gini_terms(values: np.ndarray, weights: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, float, float]:
+def gini_terms(values: NDArray[np.floating], weights: NDArray[np.floating], idx: Ints) -> tuple[Floats, float, float]:
     """The trapezoids of a Lorenz curve, for ``x = values[idx]``, ``w = weights[idx]`` (``idx`` non-empty,
     in increasing order of ``x``): ``w * (lorenz + prev)`` with ``lorenz = cumsum(x * w) / cumsum(x * w)[-1]``
     and ``prev`` the previous ``lorenz`` (0.0 first), as ``accounts._gini_sorted`` computes them; and
@@ -215,10 +234,10 @@ def gini_terms(values: np.ndarray, weights: np.ndarray, idx: np.ndarray) -> tupl
 
 
 @njit(cache=True, nogil=True)
-def harvest(noise: np.ndarray, weather: np.ndarray, hail_v: np.ndarray, village: np.ndarray, hail_kept: float,
-            productivity: np.ndarray, area: np.ndarray, demo_potato: np.ndarray, demo_greenhouse: np.ndarray,
-            tech: np.ndarray, yields: np.ndarray, demo_yield: np.ndarray, demo_noise: np.ndarray, c: np.ndarray,
-            farm_income: np.ndarray, weight: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def harvest(noise: Floats, weather: Floats, hail_v: Mask, village: Ints, hail_kept: float,
+            productivity: Floats, area: Floats, demo_potato: Floats, demo_greenhouse: Floats,
+            tech: Ints, yields: Floats, demo_yield: Floats, demo_noise: Floats, c: Floats,
+            farm_income: Floats, weight: float) -> tuple[Floats, Floats, Floats, Floats, Floats, Floats]:
     """Each household's harvest as ``farming.harvest`` writes it in NumPy, in one pass, the same products
     and sums in the same order (crops: potato, herbs, grain, greenhouse, forage).
 
@@ -276,7 +295,7 @@ def harvest(noise: np.ndarray, weather: np.ndarray, hail_v: np.ndarray, village:
 
 
 @njit(cache=True, nogil=True)
-def adopt(tech: np.ndarray, county: np.ndarray, u: np.ndarray, p_up: np.ndarray, p_high: np.ndarray) -> None:
+def adopt(tech: Ints, county: Ints, u: Floats, p_up: Floats, p_high: Floats) -> None:
     """``tech[u < np.where(tech == 0, p_up[county], np.where(tech == 1, p_high[county], 0.0))] += 1``, in place."""
     for i in range(len(tech)):
         s = tech[i]
@@ -287,8 +306,8 @@ def adopt(tech: np.ndarray, county: np.ndarray, u: np.ndarray, p_up: np.ndarray,
 
 
 @njit(cache=True, nogil=True)
-def household_shares(county: np.ndarray, supply: np.ndarray, weight: np.ndarray, left: np.ndarray, farmgate: np.ndarray,
-                     passes: int) -> np.ndarray:
+def household_shares(county: Ints, supply: Floats, weight: Floats, left: Floats, farmgate: Floats,
+                     passes: int) -> Floats:
     """``consumption.household_shares``'s passes, each in two loops over the households, the same arithmetic:
 
     ``room = supply − sold``; ``w = where(room > 0, weight, 0)``; ``share = left / bincount(county, w)``

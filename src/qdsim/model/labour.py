@@ -40,12 +40,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from qdsim.model import funds, kernels
 from qdsim.model.households import FIRM, GANSU, HOME, OTHER, QINGDAO, STATE_NAMES
 from qdsim.model.order import smallest
+
+if TYPE_CHECKING:
+    from qdsim.catalogue import ParameterSet
+    from qdsim.model.accounts import RawKey
+    from qdsim.model.model import DingxiModel
 
 SPRING_FESTIVAL_MONTH = 2
 #: the smallest choice probability :func:`away_constants` gives an option
@@ -54,6 +61,9 @@ MIN_CHOICE_PROBABILITY = 1e-6
 CHOICES = (HOME, GANSU, OTHER, QINGDAO)
 #: stable-employment destinations as the programme reports them (Gansu includes local cooperation jobs)
 DESTINATIONS = ("qingdao", "gansu", "other")
+#: their year-book keys, in DESTINATIONS order
+STABLE_KEYS: tuple[RawKey, ...] = ("stable_qingdao", "stable_gansu", "stable_other")
+assert STABLE_KEYS == tuple(f"stable_{d}" for d in DESTINATIONS)
 _DESTINATION_OF_STATE = np.array([-1, 1, 1, 2, 0])  # HOME, FIRM, GANSU, OTHER, QINGDAO -> DESTINATIONS index
 assert len(_DESTINATION_OF_STATE) == len(STATE_NAMES)
 
@@ -66,12 +76,12 @@ class LabourState:
     asc_other: float
 
 
-def wage_indices(model, t: int) -> tuple[float, float]:
+def wage_indices(model: DingxiModel, t: int) -> tuple[float, float]:
     p = model.params
     return (1 + p.wage_growth) ** t, model.levers.at("conditions.qingdao_wage_index", t)
 
 
-def net_earnings(model, t: int, real: bool = False) -> dict[str, float]:
+def net_earnings(model: DingxiModel, t: int, real: bool = False) -> dict[str, float]:
     """Monthly net earnings by option, 元 of year t (``real``: of 2021, what enters the choice).
 
     Wages, living costs and the value of farm work all grow with the wage index
@@ -89,14 +99,14 @@ def net_earnings(model, t: int, real: bool = False) -> dict[str, float]:
     return e if real else {k: v * idx for k, v in e.items()}
 
 
-def gross_wages(model, t: int) -> np.ndarray:
+def gross_wages(model: DingxiModel, t: int) -> NDArray[np.float64]:
     """Gross monthly wage by worker state, 元 (before living costs; what a worker earns)."""
     p = model.params
     idx, q_idx = wage_indices(model, t)
     return np.array([p.casual_work_share * p.wage_local * idx, p.wage_local * idx, p.wage_gansu * idx, p.wage_other * idx, p.wage_qingdao * q_idx])
 
 
-def away_constants(params, earnings: dict[str, float]) -> tuple[float, float]:
+def away_constants(params: ParameterSet, earnings: dict[str, float]) -> tuple[float, float]:
     """Constants of working away in Gansu and elsewhere, set so that the 2021 shares are the labour market's own
     steady state without the cooperation (structural, not fitted; a spin-up in closed form).
 
@@ -134,7 +144,7 @@ def away_constants(params, earnings: dict[str, float]) -> tuple[float, float]:
     return asc_g, asc_o
 
 
-def qingdao_share_by_village(model, in_qingdao: np.ndarray) -> np.ndarray:
+def qingdao_share_by_village(model: DingxiModel, in_qingdao: NDArray[np.integer]) -> NDArray[np.float64]:
     """Share of each village's workers in Qingdao (``in_qingdao``: their indices)."""
     w = model.workers
     n_v = len(model.villages.county)
@@ -142,12 +152,12 @@ def qingdao_share_by_village(model, in_qingdao: np.ndarray) -> np.ndarray:
     return in_qd / np.maximum(model.workers_per_village, 1)
 
 
-def return_rates(p) -> np.ndarray:
+def return_rates(p: ParameterSet) -> NDArray[np.float64]:
     """Monthly probability of leaving the current state, by state (home stays home)."""
     return np.array([0.0, p.local_job_loss_rate, p.return_rate_gansu, p.return_rate_other, p.return_rate_qingdao])
 
 
-def monthly(model, month: int) -> None:
+def monthly(model: DingxiModel, month: int) -> None:
     """One month of the labour market."""
     t = model.year_index
     w = model.workers
@@ -177,7 +187,7 @@ def monthly(model, month: int) -> None:
     accrue_wages(model, t)
 
 
-def train(model, t: int) -> None:
+def train(model: DingxiModel, t: int) -> None:
     w = model.workers
     u = model.streams["labour"].random(w.n)  # drawn whatever the lever, for common random numbers
     places = model.stochastic_round(model.levers.at("labour.training_places", t) * model.scale, "labour")
@@ -196,7 +206,7 @@ def train(model, t: int) -> None:
     w.trained[chosen[keep]] = True
 
 
-def choose(model, candidates: np.ndarray, t: int, spring: bool) -> None:
+def choose(model: DingxiModel, candidates: NDArray[np.integer], t: int, spring: bool) -> None:
     """Multinomial logit over home / Gansu / another province / Qingdao for the workers reconsidering.
 
     Taste shocks, reach and queue priorities are drawn for every candidate (the
@@ -263,12 +273,12 @@ def choose(model, candidates: np.ndarray, t: int, spring: bool) -> None:
     w.state[deciders] = new_state
 
 
-def runs(model, t: int) -> bool:
+def runs(model: DingxiModel, t: int) -> bool:
     """Whether the labour programme runs this year (it pays a subsidy): its services, and its count."""
     return model.levers.at("labour.subsidy_per_worker", t) > 0
 
 
-def count_months(model, t: int) -> None:
+def count_months(model: DingxiModel, t: int) -> None:
     """Months employed and assisted; the stable-employment count and the subsidy at the mark."""
     w = model.workers
     p = model.params
@@ -283,12 +293,12 @@ def count_months(model, t: int) -> None:
         return
     w.stable_counted[reached] = True
     dest = _DESTINATION_OF_STATE[w.state[reached]]
-    for j, name in enumerate(DESTINATIONS):
-        model.book.add_by_county(f"stable_{name}", w.county[reached], (dest == j) * model.weight)
+    for j in range(len(DESTINATIONS)):
+        model.book.add_by_county(STABLE_KEYS[j], w.county[reached], (dest == j) * model.weight)
     pay_subsidies(model, t, reached)
 
 
-def pay_subsidies(model, t: int, reached: np.ndarray) -> None:
+def pay_subsidies(model: DingxiModel, t: int, reached: NDArray[np.integer]) -> None:
     """Transport and stabilisation subsidy to workers reaching the stable mark, while the pot lasts."""
     w = model.workers
     per = model.levers.at("labour.subsidy_per_worker", t) * model.weight  # > 0: called only while the programme runs
@@ -302,7 +312,7 @@ def pay_subsidies(model, t: int, reached: np.ndarray) -> None:
             w.subsidised[idx[:n_paid]] = True
 
 
-def accrue_wages(model, t: int) -> None:
+def accrue_wages(model: DingxiModel, t: int) -> None:
     """Wages into households: local wages (casual work at home, firms) and the remitted part of migrants' net earnings."""
     p = model.params
     w = model.workers
@@ -319,10 +329,11 @@ def accrue_wages(model, t: int) -> None:
     hh.migrant_earnings += earned
 
 
-def year_end_stocks(model) -> None:
+def year_end_stocks(model: DingxiModel) -> None:
     """Record where workers are at year end (scenario and counterfactual alike)."""
     w, b, wt = model.workers, model.book, model.weight
-    for state, key in ((GANSU, "migrants_gansu"), (OTHER, "migrants_other"), (QINGDAO, "migrant_workers_qingdao"), (FIRM, "enterprise_jobs")):
+    stocks: tuple[tuple[int, RawKey], ...] = ((GANSU, "migrants_gansu"), (OTHER, "migrants_other"), (QINGDAO, "migrant_workers_qingdao"), (FIRM, "enterprise_jobs"))
+    for state, key in stocks:
         b.add_by_county(key, w.county, w.state == state, wt)
     b.add_by_county("wage_employment", w.county, w.state != HOME, wt)
     b.add_by_county("stable_employment", w.county, w.stable_counted, wt)

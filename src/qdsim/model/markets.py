@@ -11,16 +11,23 @@ every scenario and its counterfactual alike.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from qdsim.model import consumption, kernels
 
+if TYPE_CHECKING:
+    from qdsim.model.model import DingxiModel
 
-def sell(model, t: int) -> None:
+
+def sell(model: DingxiModel, t: int) -> None:
     """After the harvest: the channel first, then firms' contracts; the rest sells locally."""
     p = model.params
     hh = model.households
-    harvest = model.harvest
+    harvest = model.harvest  # set by farming.harvest just before, in the same month (DingxiModel.step)
+    if harvest is None:
+        raise RuntimeError("markets.sell runs after farming.harvest, which sets model.harvest (see DingxiModel.step)")
     channel_sold = consumption.season(model, t, p.channel_grade_share * harvest.marketable, harvest.weather_index)
 
     # firms buy the rest under contract, in their county

@@ -9,18 +9,32 @@ and keeps its state in a small typed object on the model (``workers`` and
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import mesa
 import numpy as np
+from numpy.typing import NDArray
 
 from qdsim.catalogue import ParameterSet, load_catalogue
 from qdsim.model import consumption, ecology, enterprises, farming, funds, labour, markets, shocks, villages
 from qdsim.model.accounts import YearBook, gini_by_group
 from qdsim.model.agents import Enterprise
 from qdsim.model.enterprises import Firms
+from qdsim.model.households import INCOME_KEYS
 from qdsim.model.population import Population, build_population
 from qdsim.model.streams import spawn_streams
 from qdsim.scenario.levers import LeverTable, resolve
 from qdsim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from qdsim.model.consumption import ConsumptionState
+    from qdsim.model.ecology import Forest
+    from qdsim.model.farming import Harvest
+    from qdsim.model.funds import Funds
+    from qdsim.model.households import Households, Workers
+    from qdsim.model.labour import LabourState
+    from qdsim.model.streams import StreamName
+    from qdsim.model.villages import Villages
 
 
 class DingxiModel(mesa.Model):
@@ -35,7 +49,39 @@ class DingxiModel(mesa.Model):
         population: the replicate's synthetic population, when already built (it is copied,
             never changed); built from the ``population`` stream otherwise. It must have been
             built with the same parameters, seed and scale.
+
+    Every mechanism is a function ``f(model: DingxiModel, …)`` that reads and writes the
+    attributes declared below; :meth:`step` says which mechanism writes what another reads.
     """
+
+    # -- fixed for the run ---------------------------------------------------
+    params: ParameterSet
+    levers: LeverTable
+    streams: dict[StreamName, np.random.Generator]  # one per mechanism (qdsim.model.streams)
+    scale: float  # share of households simulated
+    weight: float  # 1 / scale: households (workers) each simulated one stands for
+    years: list[int]
+    n_years: int
+    counties: tuple[dict[str, Any], ...]  # the region's counties.yaml, in catalogue order
+    n_counties: int
+    incubator_county: int
+    county_weights: NDArray[np.float64]  # rural population shares (sum 1)
+    demo_order: list[NDArray[np.intp]]  # per county: potato households in the order demonstrations reach them
+    workers_per_village: NDArray[np.intp]
+    # -- the state the mechanisms change ---------------------------------------
+    steps: int  # months run (Mesa's counter; month 1 is step 1)
+    year_index: int  # t: 0 for the first year
+    households: Households
+    workers: Workers
+    labour: LabourState
+    villages: Villages
+    firms: Firms
+    funds: Funds  # written by start_year (allocate), spent by the programmes during the year
+    consumption: ConsumptionState  # programme_money: set in January (funds.spend_programmes), spent in September (consumption.season)
+    forest: Forest
+    book: YearBook  # every mechanism books into this year's row (book.year, set in January)
+    #: this season's harvest: None until the first September; farming.harvest sets it, markets.sell reads it the same month
+    harvest: Harvest | None
 
     def __init__(
         self,
@@ -87,20 +133,20 @@ class DingxiModel(mesa.Model):
     def enterprises(self) -> list[Enterprise]:
         return list(self.agents_by_type[Enterprise]) if Enterprise in self.agents_by_type else []
 
-    def stochastic_round(self, x: float, stream: str) -> int:
+    def stochastic_round(self, x: float, stream: StreamName) -> int:
         base = int(np.floor(x))
         return base + int(self.streams[stream].random() < x - base)
 
     def hire_firm_workers(self) -> None:
         enterprises.hire(self)
 
-    def release_firm_workers(self, idx: np.ndarray) -> None:
+    def release_firm_workers(self, idx: NDArray[np.intp]) -> None:
         enterprises.release(self, idx)
 
     def close_firm(self, firm: Enterprise) -> None:
         enterprises.close(self, firm)
 
-    def firm_purchases_by_county(self) -> np.ndarray:
+    def firm_purchases_by_county(self) -> NDArray[np.float64]:
         return enterprises.purchases_by_county(self)
 
     @property
@@ -109,7 +155,22 @@ class DingxiModel(mesa.Model):
 
     # -- the story ----------------------------------------------------------
     def step(self) -> None:
-        """One month in rural Dingxi."""
+        """One month in rural Dingxi.
+
+        The order carries meaning; what one mechanism leaves for another:
+
+        - January (:meth:`start_year`): ``funds.allocate`` fills the county pots that every programme spends
+          from during the year; ``villages.update_pairing`` sets ``villages.paired`` (read by consumption
+          and dividends); ``funds.spend_programmes`` sets ``consumption.programme_money`` (spent in September).
+        - Every month: ``labour.monthly`` moves workers (``workers.state``, ``employer``) and hires for firms
+          (``firms.hired``); wages go into ``households.income``.
+        - March: ``farming.assign_demonstrations`` then ``adopt_technology`` set ``households.demo_*`` and ``tech``.
+        - April: ``ecology.plant`` spends the ecology pot and adds to ``forest.area``.
+        - September: ``farming.harvest`` sets ``model.harvest`` (a :class:`~qdsim.model.farming.Harvest`),
+          which ``markets.sell`` reads next, and which nothing reads after.
+        - December (:meth:`end_year`): accounts, shocks and transfers, then :meth:`record` books the year
+          from ``households.income`` before ``reset_year`` clears it.
+        """
         self.year_index = t = (self.steps - 1) // 12
         month = self.month
         if month == 1:
@@ -156,8 +217,9 @@ class DingxiModel(mesa.Model):
         b.data["fiscal_funds_spent"][t, :k] += self.funds.spent_by_county(t)
         income = hh.total_income()
         b.add_by_county("income_total", hh.county, income, wt)
-        for j, src in enumerate(("farm", "wages_local", "wages_migrant", "transfers", "dividends")):
-            b.add_by_county(f"income_{src}", hh.county, hh.income[:, j], wt)
+        for j, key in enumerate(INCOME_KEYS):
+            b.add_by_county(key, hh.county, hh.income[:, j], wt)
+        b.add_by_county("income_wages", hh.county, hh.income[:, 1] + hh.income[:, 2], wt)  # 工资性收入: local and migrant wages
         b.add_by_county("migrant_earnings", hh.county, hh.migrant_earnings, wt)
         b.add_by_county("persons", hh.county, hh.size, wt)
         b.add_by_county("households", hh.county, np.full(hh.n, wt))

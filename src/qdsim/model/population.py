@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from qdsim.catalogue import ParameterSet
 from qdsim.model.households import CROPS, GANSU, HOME, INCOME_SOURCES, OTHER, Households, Workers
@@ -27,20 +29,20 @@ class Population:
     population (:meth:`copy`), which is what makes them comparable draw for draw.
     """
 
-    village_county: np.ndarray  # int, county of each village
-    village_poor: np.ndarray  # bool, formerly poor village
-    village_rank: np.ndarray  # int, pairing order (formerly poor first, random within)
-    village_township: np.ndarray  # int, township index within the county
+    village_county: NDArray[np.int64]  # county of each village
+    village_poor: NDArray[np.bool_]  # formerly poor village
+    village_rank: NDArray[np.int64]  # pairing order (formerly poor first, random within)
+    village_township: NDArray[np.int64]  # township index within the county
     households: Households
     workers: Workers
-    demo_order: list[np.ndarray]  # per county: potato households in the order demonstrations reach them
+    demo_order: list[NDArray[np.intp]]  # per county: potato households in the order demonstrations reach them
 
     def copy(self) -> Population:
         """An independent copy (the model changes households and workers as it runs)."""
         return copy.deepcopy(self)
 
 
-def build_population(counties: tuple[dict, ...], p: ParameterSet, scale: float, rng: np.random.Generator) -> Population:
+def build_population(counties: tuple[dict[str, Any], ...], p: ParameterSet, scale: float, rng: np.random.Generator) -> Population:
     """Villages, households and workers, in this order, from one stream."""
     counts = village_counts(counties, p)
     n_v = int(counts.sum())
@@ -56,7 +58,7 @@ def build_population(counties: tuple[dict, ...], p: ParameterSet, scale: float, 
     return Population(county, poor, rank, township, households, workers, demo_order(households, len(counties), rng))
 
 
-def demo_order(hh: Households, n_counties: int, rng: np.random.Generator) -> list[np.ndarray]:
+def demo_order(hh: Households, n_counties: int, rng: np.random.Generator) -> list[NDArray[np.intp]]:
     """Per county, the potato households in a random order (the order demonstrations are placed in)."""
     potato = CROPS.index("potato")
     u = rng.random(hh.n)
@@ -67,7 +69,7 @@ def demo_order(hh: Households, n_counties: int, rng: np.random.Generator) -> lis
     return out
 
 
-def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
+def largest_remainder(total: int, weights: NDArray[np.floating]) -> NDArray[np.int_]:
     """Integer split of ``total`` in proportion to ``weights`` (sums exactly)."""
     w = np.asarray(weights, float) / np.sum(weights)
     raw = w * total
@@ -78,14 +80,15 @@ def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
     return base
 
 
-def village_counts(counties: tuple[dict, ...], p: ParameterSet) -> np.ndarray:
+def village_counts(counties: tuple[dict[str, Any], ...], p: ParameterSet) -> NDArray[np.int_]:
     return np.array(
         [c["villages"] if c.get("villages") else round(c["population"] / 1e4 * p.villages_per_10k_residents) for c in counties]
     )
 
 
 def build_households(
-    counties: tuple[dict, ...], p: ParameterSet, scale: float, rng: np.random.Generator, village_county: np.ndarray, village_poor: np.ndarray
+    counties: tuple[dict[str, Any], ...], p: ParameterSet, scale: float, rng: np.random.Generator, village_county: NDArray[np.int64],
+    village_poor: NDArray[np.bool_],
 ) -> Households:
     pops = np.array([c["population"] for c in counties], float)
     n_total = p.rural_population_2021 / p.household_size_mean
@@ -123,7 +126,7 @@ def build_households(
     area = np.zeros((n, len(CROPS)))
     bounds = np.concatenate([[0], np.cumsum(per_county)])  # households come county by county
     for c in range(len(counties)):
-        idx = slice(bounds[c], bounds[c + 1])  # = np.flatnonzero(county == c), without copying the rows
+        idx = slice(bounds[c], bounds[c + 1])  # type: ignore[assignment]  # = np.flatnonzero(county == c), without copying the rows
         if bounds[c] == bounds[c + 1]:
             continue
         w = land_draw[idx, None] * mix_noise[idx]

@@ -14,17 +14,23 @@ household's per-capita income and its standard.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from qdsim.model import farming, labour
 from qdsim.model.households import FIRM, GANSU, HOME, OTHER, QINGDAO
 
+if TYPE_CHECKING:
+    from qdsim.catalogue import ParameterSet
+    from qdsim.model.model import DingxiModel
 
-def monitoring_line(p, t: int) -> float:
+
+def monitoring_line(p: ParameterSet, t: int) -> float:
     return p.monitoring_line_2021 * (1 + p.monitoring_line_growth) ** t
 
 
-def initial_assessment(model) -> None:
+def initial_assessment(model: DingxiModel) -> None:
     """Who is under the monitoring line at the start: a quiet year without cooperation."""
     hh = model.households
     p = model.params
@@ -47,7 +53,7 @@ def initial_assessment(model) -> None:
     hh.monitored = per_capita < monitoring_line(p, 0)
 
 
-def illness(model, t: int) -> None:
+def illness(model: DingxiModel, t: int) -> None:
     p = model.params
     hh = model.households
     rng = model.streams["shocks"]
@@ -59,7 +65,7 @@ def illness(model, t: int) -> None:
     hh.oop_medical += np.where(u < p.illness_probability, cost * oop, 0.0)
 
 
-def transfers(model, t: int) -> None:
+def transfers(model: DingxiModel, t: int) -> None:
     p = model.params
     hh = model.households
     growth = (1 + p.transfer_growth) ** t
@@ -87,7 +93,7 @@ def transfers(model, t: int) -> None:
         model.funds.spend_all("donations", c)  # the rest funds social projects
 
 
-def assess(model, t: int) -> None:
+def assess(model: DingxiModel, t: int) -> None:
     hh = model.households
     per_capita = (hh.total_income() - hh.oop_medical) / hh.size
     now = per_capita < monitoring_line(model.params, t)

@@ -8,9 +8,12 @@ does not reshuffle the draws of the others.
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import numpy as np
 
-MECHANISMS = (
+#: the streams, by name: a misspelt stream is a type error
+StreamName = Literal[
     "population",
     "labour",
     "farming",
@@ -22,7 +25,9 @@ MECHANISMS = (
     "funds",
     "mesa",
     "hiring",
-)
+]
+#: the streams in the order they are spawned (the order of ``StreamName``)
+MECHANISMS: tuple[StreamName, ...] = get_args(StreamName)
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[np.random.SeedSequence]:
@@ -31,7 +36,7 @@ def replicate_seeds(seed: int, replicates: int) -> list[np.random.SeedSequence]:
     return root.spawn(replicates)
 
 
-def spawn_streams(seq: np.random.SeedSequence) -> dict[str, np.random.Generator]:
+def spawn_streams(seq: np.random.SeedSequence) -> dict[StreamName, np.random.Generator]:
     # spawn() on a copy, so that the same SeedSequence yields the same streams every time
     fresh = np.random.SeedSequence(seq.entropy, spawn_key=seq.spawn_key)
     children = fresh.spawn(len(MECHANISMS))

@@ -28,8 +28,14 @@ converts between the two with ``scale``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from qdsim.catalogue import ParameterSet
+    from qdsim.model.model import DingxiModel
 
 KINDS = ("cooperative", "leading_firm", "base")
 COOPERATIVE, LEADING_FIRM, BASE = range(len(KINDS))
@@ -43,17 +49,17 @@ MAX_SUPPLIERS = 4096
 class Suppliers:
     """The channel's suppliers, one row each (grows as suppliers enter)."""
 
-    kind: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int8))
-    county: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    capacity: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 元 a year at Qingdao prices
-    certified: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    quality: np.ndarray = field(default_factory=lambda: np.zeros(0))  # share of shipments accepted
+    kind: NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, np.int8))
+    county: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    capacity: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # 元 a year at Qingdao prices
+    certified: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, bool))
+    quality: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # share of shipments accepted
 
     @property
     def n(self) -> int:
         return len(self.kind)
 
-    def add(self, kind: int, county: np.ndarray, capacity: np.ndarray, certified: np.ndarray, quality: np.ndarray) -> None:
+    def add(self, kind: int, county: NDArray[np.integer], capacity: NDArray[np.float64], certified: NDArray[np.bool_], quality: NDArray[np.float64]) -> None:
         k = len(county)
         if self.n + k > MAX_SUPPLIERS:
             raise RuntimeError(f"more than {MAX_SUPPLIERS} channel suppliers: raise MAX_SUPPLIERS")
@@ -63,7 +69,7 @@ class Suppliers:
         self.certified = np.concatenate([self.certified, certified])
         self.quality = np.concatenate([self.quality, quality])
 
-    def loss(self, lever_loss: float, warehouses: float, warehouse_loss_cut: float) -> np.ndarray:
+    def loss(self, lever_loss: float, warehouses: float, warehouse_loss_cut: float) -> NDArray[np.float64]:
         """Share of each supplier's shipments lost in transport."""
         cut = np.where(self.certified & (warehouses > 0), 1 - warehouse_loss_cut, 1.0)
         return np.clip(lever_loss * LOSS_FACTOR[self.kind] * cut, 0.0, 1.0)
@@ -73,7 +79,9 @@ class Suppliers:
 MAX_ENTRANTS = 64
 
 
-def traits(p, mean_capacity: float, mean_quality: float, z_capacity: np.ndarray, z_quality: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def traits(
+    p: ParameterSet, mean_capacity: float, mean_quality: float, z_capacity: NDArray[np.float64], z_quality: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Capacity (log-normal around its mean) and quality (logit-normal around its mean) from standard normal draws."""
     sigma = p.supplier_capacity_sigma
     capacity = mean_capacity * np.exp(sigma * z_capacity - sigma * sigma / 2)
@@ -82,7 +90,7 @@ def traits(p, mean_capacity: float, mean_quality: float, z_capacity: np.ndarray,
     return capacity, quality
 
 
-def poisson_counts(u: np.ndarray, lam: np.ndarray, cap: int = MAX_ENTRANTS) -> np.ndarray:
+def poisson_counts(u: NDArray[np.float64], lam: NDArray[np.float64], cap: int = MAX_ENTRANTS) -> NDArray[np.int64]:
     """Poisson(lam) counts by inversion of one uniform each: the same uniform gives more entrants when lam is larger."""
     lam = np.maximum(np.asarray(lam, float), 0.0)
     k = np.zeros(len(lam), dtype=np.int64)
@@ -103,7 +111,7 @@ def poisson_counts(u: np.ndarray, lam: np.ndarray, cap: int = MAX_ENTRANTS) -> n
     return k
 
 
-def initial(p, county_weights: np.ndarray, rng: np.random.Generator) -> Suppliers:
+def initial(p: ParameterSet, county_weights: NDArray[np.float64], rng: np.random.Generator) -> Suppliers:
     """The cooperatives and leading firms able to sell beyond the prefecture in 2021."""
     s = Suppliers()
     for kind, n, cap, cert, q in (
@@ -117,7 +125,7 @@ def initial(p, county_weights: np.ndarray, rng: np.random.Generator) -> Supplier
     return s
 
 
-def adapt(model, orders: np.ndarray, unmet_certified: np.ndarray, unmet_any: np.ndarray, support: float) -> None:
+def adapt(model: DingxiModel, orders: NDArray[np.float64], unmet_certified: NDArray[np.float64], unmet_any: NDArray[np.float64], support: float) -> None:
     """After the season: expansion, certification and entry (see the module's docstring).
 
     Args:

@@ -12,11 +12,16 @@ village's households as dividends.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from qdsim.model.agents import Village
 from qdsim.model.enterprises import create_firm
+
+if TYPE_CHECKING:
+    from qdsim.model.model import DingxiModel
 
 COST_DRAWS = 64  # cost draws per county and year, fixed for common random numbers
 
@@ -25,33 +30,33 @@ COST_DRAWS = 64  # cost draws per county and year, fixed for common random numbe
 class Villages:
     """Every village's facts as arrays (one copy each; the ``Village`` agents read them)."""
 
-    county: np.ndarray  # int
-    formerly_poor: np.ndarray  # bool
-    rank: np.ndarray  # int, pairing order (paired when rank < paired-villages lever)
-    township: np.ndarray  # int
-    paired: np.ndarray  # bool, paired with a Qingdao unit this year
+    county: NDArray[np.int64]
+    formerly_poor: NDArray[np.bool_]
+    rank: NDArray[np.int64]  # pairing order (paired when rank < paired-villages lever)
+    township: NDArray[np.int64]
+    paired: NDArray[np.bool_]  # paired with a Qingdao unit this year
     agents: list[Village]  # in index order
     by_county: list[list[Village]]
 
     @property
-    def pairing_order(self) -> np.ndarray:
+    def pairing_order(self) -> NDArray[np.intp]:
         """Village indices in the order they are paired."""
         return np.argsort(self.rank, kind="stable")
 
 
-def build(model, county: np.ndarray, formerly_poor: np.ndarray, rank: np.ndarray, township: np.ndarray) -> Villages:
+def build(model: DingxiModel, county: NDArray[np.int64], formerly_poor: NDArray[np.bool_], rank: NDArray[np.int64], township: NDArray[np.int64]) -> Villages:
     agents = [Village(model, index=i) for i in range(len(county))]
     by_county = [[agents[i] for i in np.flatnonzero(county == c)] for c in range(model.n_counties)]
     n = len(county)
     return Villages(county, formerly_poor, rank, township, np.zeros(n, bool), agents, by_county)
 
 
-def update_pairing(model, t: int) -> None:
+def update_pairing(model: DingxiModel, t: int) -> None:
     v = model.villages
     v.paired[:] = v.rank < model.levers.at("pairings.villages", t)
 
 
-def upgrade_demo_villages(model, t: int) -> None:
+def upgrade_demo_villages(model: DingxiModel, t: int) -> None:
     p = model.params
     rng = model.streams["villages"]
     vs = model.villages
@@ -69,7 +74,7 @@ def upgrade_demo_villages(model, t: int) -> None:
             create_firm(model, county=c, sector="workshop", capital=capital, coop=True, village=v.index)
 
 
-def year_end(model, t: int) -> None:
+def year_end(model: DingxiModel, t: int) -> None:
     """Collective income for every village; dividends to the village's simulated households."""
     p = model.params
     hh = model.households

@@ -15,14 +15,14 @@ from __future__ import annotations
 from qdsim.format import money_text
 from qdsim.scenario.levers import step_series
 from qdsim.scenario.schema import PROGRAMMES, Scenario, Shares
+from qdsim.scenario.years import value_at
 from qdsim.units import parse_quantity
 
 
 def split_in(scenario: Scenario, year: int) -> Shares:
     """The split of the fiscal funds in effect in ``year`` (as :func:`qdsim.scenario.levers.resolve` reads it)."""
     shares = scenario.levers.funds.shares
-    given = [k for k in shares if k <= year]  # ALL_YEARS (0) is always given when present
-    return shares[max(given)] if given else shares[min(shares)]
+    return value_at(shares, year, before=shares[min(shares)])
 
 
 def move_funds(scenario: Scenario, amount: float | str, source: str, target: str, *, year: int) -> Scenario:

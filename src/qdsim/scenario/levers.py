@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qdsim.scenario.schema import ALL_YEARS, PROGRAMMES, Scenario
+from qdsim.scenario.years import value_at
 
 #: levers that are not amounts but conditions of the channel; not tapered
 NOT_TAPERED = {("consumption", "price_premium"), ("consumption", "logistics_loss")}
@@ -21,12 +22,7 @@ def step_series(series: dict[int, float], years: list[int], before: float = 0.0)
     """Step function: each given value holds until the next given year (ALL_YEARS alone: every year)."""
     if set(series) == {ALL_YEARS}:
         return np.full(len(years), series[ALL_YEARS], dtype=float)
-    out = np.full(len(years), before, dtype=float)
-    for i, y in enumerate(years):
-        given = [k for k in series if k <= y]
-        if given:
-            out[i] = series[max(given)]
-    return out
+    return np.array([value_at(series, y, before) for y in years], dtype=float)
 
 
 def event_series(series: dict[int, float], years: list[int]) -> np.ndarray:
@@ -86,8 +82,7 @@ def resolve(scenario: Scenario) -> LeverTable:
     shares = scenario.levers.funds.shares
     table = np.zeros((len(years), len(PROGRAMMES)))
     for i, y in enumerate(years):
-        given = [k for k in shares if k <= y]  # ALL_YEARS (0) is always given
-        s = shares[max(given)] if given else shares[min(shares)]
+        s = value_at(shares, y, before=shares[min(shares)])
         table[i] = [getattr(s, p) for p in PROGRAMMES]
     return LeverTable(years, values, table)
 

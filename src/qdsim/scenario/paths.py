@@ -29,7 +29,7 @@ from typing import Annotated, Any, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from qdsim.catalogue import load_catalogue
-from qdsim.scenario.years import ALL_YEARS, FIRST_YEAR, LAST_YEAR, is_year_mapping
+from qdsim.scenario.years import ALL_YEARS, FIRST_YEAR, LAST_YEAR, is_year_mapping, value_at
 
 NOT_VARIABLE = {
     "id": "the point's id is derived from its values",
@@ -203,11 +203,6 @@ def _multiply(current: Any, factor: float) -> Any:
     return float(f"{x:.12g}") if math.isfinite(x) else x  # 0.65 × 4e8 is 2.6e8, not 260000000.00000003
 
 
-def _in_effect(series: dict[int, Any], year: int) -> Any:
-    given = [k for k in series if k <= year]
-    return series[max(given)] if given else 0.0
-
-
 def apply(data: dict, target: Target, value: Any, region: str = "dingxi") -> None:
     """Set (or multiply) the field ``target`` names in a scenario's data (``Scenario.model_dump()``)."""
     if target.kind == "override":
@@ -234,7 +229,7 @@ def apply(data: dict, target: Target, value: Any, region: str = "dingxi") -> Non
         # one value for every year: the schema reads {ALL_YEARS: v, year: x} as "v, then x from that year" (a drought: v in every other year)
         series = dict(current) if isinstance(current, dict) else {ALL_YEARS: current}
         if target.multiply:
-            series[target.year] = _multiply(_in_effect(series, target.year), _plain_number(value))
+            series[target.year] = _multiply(value_at(series, target.year, 0.0), _plain_number(value))
         else:
             series[target.year] = value
         parent[name] = dict(sorted(series.items()))

@@ -6,6 +6,7 @@ Apart from the schema so that :mod:`qdsim.scenario.paths` (which the schema's
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from qdsim.units import ascii_text
@@ -44,3 +45,15 @@ def is_year_mapping(v: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+def value_at[V, D](series: Mapping[int, V], year: int, before: D) -> V | D:
+    """The value in effect in ``year``: the one given for the latest year not after it, else ``before``.
+
+    A series by year (a lever's values, the split of the funds) says what holds from each given year
+    on, until the next given year; a value under ``ALL_YEARS`` (0) holds from the start. ``before`` is
+    what holds in a year before the first one given (each caller says what that is: 0 for an amount,
+    1 for an index, the first split for the shares).
+    """
+    given = [k for k in series if k <= year]
+    return series[max(given)] if given else before
