@@ -83,6 +83,7 @@ def calibrate(
     seed: int | None = None,
     scheduler: str | None = None,
     posterior: Posterior | None = None,
+    point: dict[str, float] | None = None,
     predictive_draws: int = 60,
     progress=None,
 ) -> CalibrationResult:
@@ -98,6 +99,8 @@ def calibrate(
         seed: the ABC's seed (default: the scenario's).
         scheduler: a Dask scheduler's address to run the candidates on (the same result as locally).
         posterior: reuse this posterior (a previous calibration's) instead of running the ABC.
+        point: with a reused posterior, keep this point (the previous calibration's) instead of the posterior
+            median: a re-verification of a calibration after a change of the model, not a new fit.
         predictive_draws: parameter sets drawn from the posterior for the posterior predictive check.
     """
     started = time.perf_counter()
@@ -107,7 +110,9 @@ def calibrate(
         posterior = abc.run(progress)
     elif posterior.ids != abc.space.ids:
         raise ValueError(f"the posterior is over {posterior.ids}, the calibrated parameters are {abc.space.ids}")
-    values = posterior_point(posterior)
+    if point is not None and set(point) != set(abc.space.ids):
+        raise ValueError(f"the point sets {sorted(point)}, the calibrated parameters are {abc.space.ids}")
+    values = dict(point) if point is not None else posterior_point(posterior)
     full = Simulator(abc.scenario, scale, TARGETS)
     checks = check_targets(full.replicates(values, scenario.seed, replicates), full.replicates(values, HOLDOUT_SEED, replicates), scenario.region)
     predictive = predictive_check(posterior, full, scenario.region, draws=predictive_draws, seed=seed)
@@ -121,7 +126,7 @@ def calibrate(
         checks=checks,
         settings={"scale": scale, "population": population, "generations": generations, "min_epsilon": min_epsilon, "per_particle": per_particle,
                   "replicates": replicates, "seed": seed, "workers": workers, "scheduler": scheduler, "posterior_reused": abc.simulations == 0,
-                  "point": "weighted posterior median of each parameter",
+                  "point": "kept from the previous calibration (re-verified)" if point is not None else "weighted posterior median of each parameter",
                   "period": f"{abc.scenario.period.start}-{abc.scenario.period.end}",
                   "fitted": [t.figure for t in of_role("fit")]},
         simulations=sims,

@@ -43,6 +43,11 @@ def command(
         typer.Option("--posterior", help="Reuse the posterior of a previous calibration (its calibrated.yaml) instead of running the ABC: "
                           "only the point and the checks are redone."),
     ] = None,
+    keep_point: Annotated[
+        bool,
+        typer.Option("--keep-point", help="With --posterior: keep that calibration's point instead of the posterior median, and only re-verify "
+                                          "it (after a change of the model); the record says so."),
+    ] = False,
     quick: Annotated[
         bool,
         typer.Option("--quick", help="A small run to check the machinery (12 particles, 2 generations); writes only the report unless --write is given."),
@@ -78,6 +83,8 @@ def command(
         problems.append("--population: must be at least 4")
     if settings["min_epsilon"] <= 0:
         problems.append("--min-epsilon: must be positive")
+    if keep_point and posterior_file is None:
+        problems.append("--keep-point: needs --posterior (the calibration whose point is kept)")
     if workers is not None and not 1 <= workers <= 64:
         problems.append("--workers: must be between 1 and 64")
     for p in problems:
@@ -90,13 +97,15 @@ def command(
         print_problems(e.problems)
         raise typer.Exit(BAD_INPUT) from None
 
-    posterior = None
+    posterior = point = None
     if posterior_file is not None:
         from qdsim.calibration.abc import Posterior
         from qdsim.calibration.report import read_calibrated
 
         try:
-            posterior = Posterior.from_record(read_calibrated(posterior_file)["posterior"])
+            previous = read_calibrated(posterior_file)
+            posterior = Posterior.from_record(previous["posterior"])
+            point = {k: float(v) for k, v in previous["values"].items()} if keep_point else None
         except (OSError, KeyError, TypeError, ValueError) as e:
             err.print(f"--posterior {posterior_file}: not a calibration record with a posterior ({type(e).__name__}: {e})", markup=False)
             raise typer.Exit(BAD_INPUT) from None
@@ -108,7 +117,7 @@ def command(
     try:
         guess = settings["population"] * settings["generations"] * 3 * settings["per_particle"]
         with progress_bar("calibrate (ABC)", guess, quiet) as cb:
-            result = calibrate(scenario, workers=n_workers, seed=seed, scheduler=scheduler, posterior=posterior, progress=cb, **settings)
+            result = calibrate(scenario, workers=n_workers, seed=seed, scheduler=scheduler, posterior=posterior, point=point, progress=cb, **settings)
         paths = annual_paths(result, settings["replicates"])
     except KeyboardInterrupt:
         err.print("interrupted: nothing was written")
