@@ -32,7 +32,7 @@ def channel(certified=(True, False, True), loss: float = 0.1, warehouses: float 
     b.add(SHOWROOM, np.array([1]), np.array([1.0]), 10.0)
     table = {"consumption.logistics_loss": loss, "consumption.warehouses": warehouses}
     return SimpleNamespace(
-        params=SimpleNamespace(home_bias=home_bias, warehouse_loss_cut=0.3),
+        params=SimpleNamespace(home_bias=home_bias, warehouse_loss_cut=0.3, loss_factor_cooperative=1.5, loss_factor_leading_firm=1.0, loss_factor_base=0.6),
         consumption=SimpleNamespace(buyers=b, suppliers=s),
         n_counties=2,
         year_index=0,
@@ -163,7 +163,7 @@ def test_match_invariants(seed, n_b, n_s, supply_scale, loss, warehouses, home_b
     supply = rng.lognormal(0, 1, n_c) * 100 * supply_scale
     table = {"consumption.logistics_loss": loss, "consumption.warehouses": warehouses}
     m = SimpleNamespace(
-        params=SimpleNamespace(home_bias=home_bias, warehouse_loss_cut=0.3),
+        params=SimpleNamespace(home_bias=home_bias, warehouse_loss_cut=0.3, loss_factor_cooperative=1.5, loss_factor_leading_firm=1.0, loss_factor_base=0.6),
         consumption=SimpleNamespace(buyers=b, suppliers=s),
         n_counties=n_c,
         year_index=0,

@@ -16,6 +16,9 @@ from qdsim.model.suppliers import BASE, COOPERATIVE, LEADING_FIRM, MAX_ENTRANTS,
 
 from .conftest import make_model
 
+#: the shipped loss factors by kind (cooperative, leading firm, base)
+FACTORS = np.array([1.5, 1.0, 0.6])
+
 
 def three() -> Suppliers:
     s = Suppliers()
@@ -74,7 +77,7 @@ def test_poisson_counts_grow_with_lambda_for_a_fixed_uniform(u, lam):
 
 
 def test_traits_by_hand():
-    p = SimpleNamespace(supplier_capacity_sigma=0.6)
+    p = SimpleNamespace(supplier_capacity_sigma=0.6, supplier_quality_sigma=0.5)
     cap, q = suppliers.traits(p, 3e6, 0.85, np.array([0.0, 1.0]), np.array([0.0, 2.0]))
     # capacity: 3e6 × e^(0.6 z − 0.18); quality: logistic(logit(0.85) + 0.5 z)
     assert cap == pytest.approx([3e6 * math.exp(-0.18), 3e6 * math.exp(0.42)], rel=1e-14)
@@ -88,10 +91,10 @@ def test_traits_by_hand():
 def test_logistics_loss_by_kind_and_warehouses():
     s = three()
     # lever 5%: cooperative × 1.5 = 7.5%, leading firm × 1.0 = 5%, base × 0.6 = 3%
-    assert s.loss(0.05, 0, 0.3) == pytest.approx([0.075, 0.05, 0.03], rel=1e-14)
+    assert s.loss(0.05, 0, 0.3, FACTORS) == pytest.approx([0.075, 0.05, 0.03], rel=1e-14)
     # forward warehouses cut certified suppliers' loss by 30%: the firm 3.5%, the base 2.1%; the uncertified cooperative keeps 7.5%
-    assert s.loss(0.05, 2, 0.3) == pytest.approx([0.075, 0.035, 0.021], rel=1e-14)
-    assert (s.loss(0.9, 0, 0.0) <= 1).all() and s.loss(0.9, 0, 0.0)[0] == 1.0  # never more than everything
+    assert s.loss(0.05, 2, 0.3, FACTORS) == pytest.approx([0.075, 0.035, 0.021], rel=1e-14)
+    assert (s.loss(0.9, 0, 0.0, FACTORS) <= 1).all() and s.loss(0.9, 0, 0.0, FACTORS)[0] == 1.0  # never more than everything
 
 
 def test_add_refuses_more_suppliers_than_draws():
@@ -129,6 +132,11 @@ class FixedStream:
 
 ADAPT_PARAMS = dict(
     capacity_expansion=0.5,
+    supplier_quality_sigma=0.5,
+    capacity_expansion_spread=1.0,
+    capacity_idle_threshold=0.5,
+    quality_learning_probability=0.5,
+    quality_learning_rate=0.1,
     capacity_idle_decay=0.05,
     certification_rate=0.3,
     certification_cost=1e5,

@@ -181,7 +181,8 @@ def match(
     if not harvest_bound:
         unfilled = ordered.copy()
         unfilled[rows] -= filled.sum(axis=1)
-    loss = s.loss(model.levers.at("consumption.logistics_loss", model.year_index), model.levers.at("consumption.warehouses", model.year_index), p.warehouse_loss_cut)
+    loss = s.loss(model.levers.at("consumption.logistics_loss", model.year_index), model.levers.at("consumption.warehouses", model.year_index),
+                  p.warehouse_loss_cut, suppliers_mod.loss_factors(p))
     accepted = np.zeros((b.n, s.n))
     accepted[rows] = filled * ((1 - loss) * s.quality)[None, :]
     unmet_cert = np.bincount(b.partner, weights=unfilled * need_cert, minlength=n_c)

@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 
 KINDS = ("cooperative", "leading_firm", "base")
 COOPERATIVE, LEADING_FIRM, BASE = range(len(KINDS))
-#: logistics: a supplier's share of the lever's transport loss, by kind
-LOSS_FACTOR = np.array([1.5, 1.0, 0.6])
 #: draws per supplier and purpose are taken for this many suppliers every year (common random numbers)
 MAX_SUPPLIERS = 4096
 
@@ -69,10 +67,16 @@ class Suppliers:
         self.certified = np.concatenate([self.certified, certified])
         self.quality = np.concatenate([self.quality, quality])
 
-    def loss(self, lever_loss: float, warehouses: float, warehouse_loss_cut: float) -> NDArray[np.float64]:
-        """Share of each supplier's shipments lost in transport."""
+    def loss(self, lever_loss: float, warehouses: float, warehouse_loss_cut: float, factors: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Share of each supplier's shipments lost in transport: the lever's loss × its kind's factor
+        (``factors``: cooperative, leading firm, base; :func:`loss_factors`), less the warehouses' cut."""
         cut = np.where(self.certified & (warehouses > 0), 1 - warehouse_loss_cut, 1.0)
-        return np.clip(lever_loss * LOSS_FACTOR[self.kind] * cut, 0.0, 1.0)
+        return np.clip(lever_loss * factors[self.kind] * cut, 0.0, 1.0)
+
+
+def loss_factors(p: ParameterSet) -> NDArray[np.float64]:
+    """Each kind's share of the lever's transport loss (cooperative, leading firm, base), from the parameters."""
+    return np.array([p.loss_factor_cooperative, p.loss_factor_leading_firm, p.loss_factor_base])
 
 
 #: most entrants of one kind in one county in one year (their draws are taken whatever the number)
@@ -86,7 +90,7 @@ def traits(
     sigma = p.supplier_capacity_sigma
     capacity = mean_capacity * np.exp(sigma * z_capacity - sigma * sigma / 2)
     m = min(max(mean_quality, 1e-3), 1 - 1e-3)
-    quality = 1 / (1 + np.exp(-(np.log(m / (1 - m)) + 0.5 * z_quality)))
+    quality = 1 / (1 + np.exp(-(np.log(m / (1 - m)) + p.supplier_quality_sigma * z_quality)))
     return capacity, quality
 
 
@@ -143,15 +147,16 @@ def adapt(model: DingxiModel, orders: NDArray[np.float64], unmet_certified: NDAr
     u_entry = rng.random((2, n_c))
     z_entry = rng.standard_normal((2, 2, n_c, MAX_ENTRANTS))  # kind × (capacity, quality) × county × entrant
     util = np.divide(orders, s.capacity, out=np.zeros(s.n), where=s.capacity > 0)
-    grow = 1 + p.capacity_expansion * np.clip(util - 1, 0, 1) * (0.5 + u[0])
-    shrink = np.where(util < 0.5, 1 - p.capacity_idle_decay, 1.0)
+    spread = p.capacity_expansion_spread  # the expansion's noise: uniform over 1 ± spread / 2 of its mean
+    grow = 1 + p.capacity_expansion * np.clip(util - 1, 0, 1) * ((1 - spread / 2) + spread * u[0])
+    shrink = np.where(util < p.capacity_idle_threshold, 1 - p.capacity_idle_decay, 1.0)
     s.capacity *= grow * shrink
     uncertified = ~s.certified
     if support > 0 and uncertified.any():
         intensity = min(1.0, support / (uncertified.sum() * p.certification_cost))
         s.certified |= uncertified & (u[1] < p.certification_rate * intensity)
-    # quality improves with certified practice (a tenth of the gap a year)
-    s.quality = np.where(s.certified & (u[2] < 0.5), s.quality + 0.1 * (1 - s.quality), s.quality)
+    # quality improves with certified practice: in a year with probability quality_learning_probability, by quality_learning_rate of the gap
+    s.quality = np.where(s.certified & (u[2] < p.quality_learning_probability), s.quality + p.quality_learning_rate * (1 - s.quality), s.quality)
 
     n_bases = poisson_counts(u_entry[0], p.base_entry_rate * np.maximum(unmet_certified, 0) / p.base_capacity)
     n_coops = poisson_counts(u_entry[1], p.supplier_entry_rate * np.maximum(unmet_any, 0) / p.cooperative_capacity)
