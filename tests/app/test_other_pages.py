@@ -8,7 +8,7 @@ import pytest
 from qdsim import api
 from qdsim.catalogue import load_catalogue
 from qdsim.format import difference, interval, verdict
-from tests.app.apptest import BAD_YAML, ROOT, go, no_exceptions
+from tests.app.apptest import BAD_YAML, ROOT, go, no_exceptions, settings, wk
 
 WORDS = {
     "zh": {"scenario": "情景", "diff": "较参照情景", "diff_interval": "差别90%区间", "meaning": "判断", "county": "县区", "chance": "在随机波动范围内",
@@ -26,7 +26,7 @@ def english(at) -> None:
 def scenario(name: str, at) -> api.Scenario:
     """A shipped scenario at the session's settings (what the page runs)."""
     s = api.load_scenario(ROOT / "scenarios" / name)
-    return s.with_settings(scale=at.session_state["w.run.scale"] / 100, replicates=at.session_state["w.run.replicates"], seed=s.seed)
+    return s.with_settings(**settings(at))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -36,7 +36,9 @@ def test_compare_shows_paired_differences_with_intervals_and_effect_per_100m(app
     go(app, "compare")
     no_exceptions(app)
     w = WORDS[lang]
-    assert app.multiselect(key="w.cmp.choice").value == ["file:baseline.yaml", "file:stop-after-2025.yaml"]
+    assert app.multiselect(key="w.cmp.choice").value == ["file:baseline.yaml"]  # stopping the cooperation is never preselected
+    app.multiselect(key="w.cmp.choice").set_value(["file:baseline.yaml", "file:stop-after-2025.yaml"]).run()
+    no_exceptions(app)
     table = app.table[0].value.reset_index()
     assert len(table) == 2
     # the second scenario's difference from the first is the library's paired comparison, formatted
@@ -66,14 +68,14 @@ def test_compare_select_all_and_clear(app):
 
 
 def test_compare_includes_the_what_if_just_run_and_shows_upload_problems(app):
-    app.slider(key="w.funds.fiscal").set_value(8.0)
+    app.slider(key=wk(app, "w.funds.fiscal")).set_value(8.0)
     next(b for b in app.button if b.key == "run").click()
     app.run()
     go(app, "compare")
     no_exceptions(app)
     chosen = app.multiselect(key="w.cmp.choice").value
-    assert any(k.startswith("saved:whatif-") for k in chosen)
-    assert len(app.table[0].value) == 3
+    assert any(k.startswith("run:qd-") for k in chosen)
+    assert len(app.table[0].value) == 2
     app.file_uploader(key="cmp.upload").upload("bad.yaml", BAD_YAML, "application/x-yaml")
     app.run()
     assert "bad.yaml:5: levers.funds.fiscal:" in app.error[0].value
@@ -103,7 +105,7 @@ def test_counties_show_the_map_and_the_impact_sorted_by_effect(app, lang):
 
 
 def test_counties_of_a_what_if_show_the_difference_from_the_baseline(app):
-    app.slider(key="w.funds.fiscal").set_value(2.0)
+    app.slider(key=wk(app, "w.funds.fiscal")).set_value(2.0)
     next(b for b in app.button if b.key == "run").click()
     app.run()
     go(app, "counties")
@@ -116,7 +118,7 @@ def test_runs_lists_this_sessions_runs_and_the_registry(monkeypatch, tmp_path):
     from tests.app.apptest import new_app
 
     monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
-    app = new_app(**{"w.run.seed": 7}).run()  # a seed no other test runs: computed here, not kept from another test
+    app = new_app(**{"run.seed": 7}).run()  # a seed no other test runs: computed here, not kept from another test
     go(app, "runs")
     no_exceptions(app)
     session = app.dataframe[0].value

@@ -59,6 +59,12 @@ _DISPLAY: dict[str, dict[str, Any]] = {
     "rate": {"per": 0.01, "step": 0.5, "fmt": "%.1f%%", "lo": -5.0, "hi": 15.0},
 }
 
+#: what the schema accepts, in display units: a typed value outside is refused at the box, never sent to the run
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "money": (0, 1000), "per_worker": (0, 1e5), "count": (0, 1e7), "share": (0, 100), "programme_share": (0, 100),
+    "area": (0, 1e8), "index": (0.1, 10), "event": (0, 1), "multiplier": (0, 10), "rate": (-20, 30),
+}
+
 #: widget choices that the schema cannot tell (a 0/1 share that is a switch)
 _WIDGET = {("labour", "free_train"): "toggle"}
 #: scalar conditions (not series) and how they are shown
@@ -100,6 +106,11 @@ class LeverSpec:
     @property
     def is_series(self) -> bool:
         return self.kind not in ("multiplier", "rate")
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """(lowest, highest) value the scenario schema accepts, in display units."""
+        return _BOUNDS[self.kind]
 
     def to_model(self, display: float) -> float:
         """Display units (亿元, %) to model units (元, share), without float noise."""

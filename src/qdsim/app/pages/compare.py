@@ -45,7 +45,7 @@ def options() -> dict[str, tuple[str, api.Scenario]]:
         out[f"file:{name}"] = (t("cmp.file", title=getattr(s.title, lg)), s)
     for saved in ss.get("saved", []):
         s = state.parse(saved["yaml"])
-        out[f"saved:{s.id}"] = (t("cmp.saved", title=getattr(s.title, lg)), s)
+        out[f"run:{saved['run_id']}"] = (t("cmp.saved", title=getattr(s.title, lg)), s)
     for name, text in ss.get("uploads", {}).items():
         s = state.parse(text)
         out[f"upload:{name}"] = (t("cmp.uploaded", title=f"{name} — {getattr(s.title, lg)}"), s)
@@ -53,9 +53,10 @@ def options() -> dict[str, tuple[str, api.Scenario]]:
 
 
 def default_choice(opts: dict) -> list[str]:
-    keys = [k for k in (f"file:{state.BASELINE_FILE}", "file:stop-after-2025.yaml") if k in opts]
-    saved = [k for k in opts if k.startswith("saved:")]
-    return keys + saved[-1:]
+    """The baseline and the what-ifs of this session (stopping the cooperation is a choice the planner makes, never preselected)."""
+    keys = [k for k in (f"file:{state.BASELINE_FILE}",) if k in opts]
+    saved = [k for k in opts if k.startswith("run:")]
+    return keys + saved[-(MAX_COMPARE - 1):]
 
 
 def select_all() -> None:
@@ -145,6 +146,7 @@ with st.expander(t("cmp.upload"), expanded=bool(ss.get("cmp.problems"))):
         results.problems(name, problems)
 
 chosen = ss["w.cmp.choice"]
+state.to_url()
 if not chosen:
     st.info(t("cmp.none"))
     st.stop()
