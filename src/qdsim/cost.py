@@ -183,7 +183,7 @@ def budget(scenario: Scenario) -> np.ndarray:
 
 
 def compare(scenario: np.ndarray, reference: np.ndarray, years: list[int], *, start: int, against: str, versus: str,
-            budgets: tuple[float, float]) -> Comparison:
+            budgets: tuple[float, float], income: str = "end") -> Comparison:
     """The scenario's replicate values against a reference's on the same seeds, from ``start`` to the last year.
 
     Args:
@@ -192,13 +192,15 @@ def compare(scenario: np.ndarray, reference: np.ndarray, years: list[int], *, st
         start: the first year of the window (the change year).
         budgets: the money the scenario and the reference allocate over the window (元), which tells a
             change of spending from a reallocation.
+        income: ``"end"`` (the gain in the end year, as ``cost.csv`` has it) or ``"sum"`` (the gains of
+            the window's years added up: the same cumulative basis as spending; :func:`on_one_basis`).
     """
     window = slice(years.index(start), len(years))
     spend_s, spend_r, income_s, income_r, emp_s, emp_r = (
         arr[:, METRIC_IDS.index(m), window, 0] for m in (SPENDING, INCOME, EMPLOYMENT) for arr in (scenario, reference))
     spend_s, spend_r = spend_s.sum(axis=1), spend_r.sum(axis=1)
     extra = spend_s - spend_r
-    income = income_s[:, -1] - income_r[:, -1]
+    income = (income_s - income_r).sum(axis=1) if income == "sum" else income_s[:, -1] - income_r[:, -1]
     employment = (emp_s - emp_r).sum(axis=1)
     per_money = spending_changed(*budgets, extra)
     return Comparison(
@@ -242,6 +244,23 @@ def against_baseline(scenario: Scenario, values: np.ndarray, base: Scenario, bas
     i = years.index(first)
     return compare(values, base_values, years, start=first, against="baseline", versus=base.id,
                    budgets=(float(budget(scenario)[i:].sum()), float(budget(base)[i:].sum())))
+
+
+def on_one_basis(report: CostReport, values: np.ndarray, base_values: np.ndarray, years: list[int]) -> CostReport:
+    """``report`` against its baseline with every quantity cumulative over the same window: the income gain
+    summed over the years from the change year to the end year (元/人, added up), as spending and employment are.
+
+    Cumulative benefit over cumulative cost, one basis for both measures (the
+    app's and the brief's cost-effectiveness). Whether spending changed is the
+    report's own reading (``per_money``); nothing else changes.
+    """
+    c = report.vs_baseline
+    if c is None:
+        return report
+    # the report already read whether spending changed, and which way (c.extra_spending): the same reading here
+    budget_gap = ((1.0, 0.0) if c.extra_spending.mean > 0 else (0.0, 1.0)) if c.per_money else (0.0, 0.0)
+    cum = compare(values, base_values, years, start=c.start, against=c.against, versus=c.versus, budgets=budget_gap, income="sum")
+    return CostReport(report.scenario, report.start, report.end, report.spending, report.change_year, cum, report.vs_counterfactual)
 
 
 def rank(reports: Iterable[CostReport], measure: str = "income_per_100m", against: str = "baseline") -> pd.DataFrame:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from qdsim import api
 from qdsim.catalogue import load_catalogue
-from qdsim.format import difference, interval, verdict
+from qdsim.cost import on_one_basis
+from qdsim.format import difference, interval, planner_number, verdict
 from tests.app.apptest import BAD_YAML, ROOT, go, no_exceptions, settings, wk
 
 WORDS = {
@@ -49,11 +49,18 @@ def test_compare_shows_paired_differences_with_intervals_and_effect_per_100m(app
     assert table[w["diff_interval"]][1] == interval(d.diff_p05, d.diff_p95, "元/人", lang, signed=True)
     meaning = verdict("rural_income_per_capita", d.diff_mean, d.diff_p05, d.diff_p95)
     assert (table[w["meaning"]][1] == w["chance"]) == (meaning == "chance")
-    # cost and effectiveness, ranked by effect per 亿元 (the library's ranking)
+    # cost and effectiveness on one basis (cumulative benefit over cumulative cost): stopping is a cut, never ranked
     cost = app.table[1].value.reset_index()
-    ranked = api.rank([stop.cost, base.cost] if base.cost is not None else [stop.cost])
-    assert list(cost[w["rank"]]) == ["–" if pd.isna(r) else str(int(r)) for r in ranked["rank"]]
-    assert cost[w["per_100m"]].str.contains("至" if lang == "zh" else " to ").all() or (~ranked.per_money).any()
+    one = on_one_basis(stop.cost, stop.with_coop, stop.baseline, stop.years).vs_baseline
+    assert one.per_money and one.extra_spending.mean < 0
+    assert list(cost[w["rank"]]) == ["–"]
+    cut = "每少投入1亿元减收" if lang == "zh" else "Each 亿元 saved loses"
+    assert cost[w["per_100m"]][0].startswith(cut)
+    assert planner_number(one.income_per_100m.mean, "元/人/亿元", lang) in cost[w["per_100m"]][0]
+    assert cost[w["meaning"]][0] == ("变差" if lang == "zh" else "bad news")  # the judgement is filled
+    assert any(("口径：累计收益 ÷ 累计成本" if lang == "zh" else "Basis: cumulative benefit over cumulative cost") in m.value for m in app.markdown)
+    overview = app.table[2].value
+    assert overview.map(lambda x: "（" in x or "(" in x).all().all()  # every headline figure with its interval
 
 
 def test_compare_select_all_and_clear(app):

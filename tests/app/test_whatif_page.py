@@ -119,7 +119,7 @@ def test_a_lever_far_beyond_its_calibrated_range_is_flagged(app):
     run_button(app).click()
     app.run()
     warning = " ".join(w.value for w in app.warning)
-    assert "青岛展销馆及电商馆" in warning
+    assert "展示展销中心和电商体验馆" in warning
     assert "财政" not in warning
 
 

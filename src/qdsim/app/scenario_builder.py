@@ -371,11 +371,31 @@ def _labels(changes: list[Change], lang: str) -> list[str]:
     return out
 
 
+#: how a single lever's change reads in a title, by its ratio to the base value
+_CHANGE_WORDS = ((0.5, "减半", "halved"), (2.0, "翻倍", "doubled"), (0.0, "取消", "stopped"))
+
+
+def _change_word(c: Change, lang: str) -> str:
+    """'减半' / '翻倍' / '取消', or '由 4.56 调至 3' (display units), or '调整' when it is not a number."""
+    if isinstance(c.before, bool) or isinstance(c.after, bool) or not isinstance(c.before, (int, float)) \
+            or not isinstance(c.after, (int, float)):
+        return "调整" if lang == "zh" else "changed"
+    for ratio, zh, en in _CHANGE_WORDS:
+        if (ratio == 0.0 and c.after == 0) or (ratio and c.before and math.isclose(c.after / c.before, ratio, rel_tol=1e-6)):
+            return zh if lang == "zh" else en
+    return f"由{c.before:g}调至{c.after:g}" if lang == "zh" else f"from {c.before:g} to {c.after:g}"
+
+
 def _title(base: Scenario, changes: list[Change], year: int) -> dict[str, str]:
+    """The what-if's title, after its change: '假设情景：2026年起青岛财政帮扶资金减半' for one lever; the levers' names for several."""
     def short(labels: list[str], sep: str, more: str) -> str:
         return sep.join(labels[:3]) + (more.format(n=len(labels)) if len(labels) > 3 else "")
 
     zh, en = _labels(changes, "zh"), _labels(changes, "en")
+    if len(changes) == 1:
+        c = changes[0]
+        return {"zh": f"假设情景：{year}年起{zh[0]}{_change_word(c, 'zh')}"[:200],
+                "en": f"What-if: {en[0]} {_change_word(c, 'en')} from {year}"[:200]}
     return {
         "zh": f"假设情景：{year}年起调整{short(zh, '、', '等{n}项')}"[:200],
         "en": f"What-if: {short(en, ', ', ' and more ({n} levers)')} changed from {year}"[:200],
