@@ -8,7 +8,7 @@ from qdsim import api
 from qdsim.catalogue import load_catalogue
 from qdsim.cost import on_one_basis
 from qdsim.format import difference, interval, planner_number, verdict
-from tests.app.apptest import BAD_YAML, ROOT, go, no_exceptions, settings, wk
+from tests.app.apptest import BAD_YAML, ROOT, go, new_app, no_exceptions, settings, wk
 
 WORDS = {
     "zh": {"scenario": "情景", "diff": "较参照情景", "diff_interval": "差别90%区间", "meaning": "判断", "county": "县区", "chance": "在随机波动范围内",
@@ -148,3 +148,23 @@ def test_method_cites_the_run_and_names_everything(app, lang):
         assert word not in text, word
     targets = app.table[0].value
     assert len(targets) > 5 and ("类别" if lang == "zh" else "Class") in targets.columns
+
+
+def test_runs_reopens_a_past_run_into_the_what_if_and_compare_pages(app):
+    app.slider(key=wk(app, "w.funds.fiscal")).set_value(2.0).run()
+    next(b for b in app.button if b.key == "run").click()
+    app.run()
+    run_id = app.query_params["run"]
+    fresh = new_app().run()  # another session (a new tab, a reload): nothing of the first in its state
+    go(fresh, "runs")
+    no_exceptions(fresh)
+    assert "完成" in set(fresh.dataframe[-1].value["状态"])  # statuses in Chinese
+    fresh.selectbox(key="runs.reopen_choice").set_value(run_id)
+    fresh.button(key="runs.reopen").click().run()
+    no_exceptions(fresh)
+    assert fresh.title[0].value == "情景推演"
+    assert any(run_id in c.value for c in fresh.caption)  # its results, from the registry
+    assert fresh.query_params["run"] == run_id
+    go(fresh, "compare")
+    no_exceptions(fresh)
+    assert f"run:{run_id}" in fresh.multiselect(key="w.cmp.choice").value

@@ -300,6 +300,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "runs.registry_empty": ("登记册中还没有运行记录。用命令行运行一个情景：qdsim run baseline", "No runs recorded yet. Run a scenario from the command line: qdsim run baseline"),
     "runs.none": ("本次会话还没有运行。", "No runs in this session yet."),
     "runs.rerun": ("复现：{cmd}", "Rerun: {cmd}"),
+    "runs.status.done": ("完成", "done"),
+    "runs.status.running": ("运行中", "running"),
+    "runs.status.failed": ("失败或中断", "failed or interrupted"),
+    "runs.reopen_title": ("重新打开以往的运行", "Reopen a past run"),
+    "runs.reopen_choose": ("已完成的运行", "Finished runs"),
+    "runs.reopen": ("打开", "Open"),
+    "runs.reopen_none": ("还没有已完成的运行。", "No finished runs yet."),
+    "runs.reopen_missing": ("登记册中找不到运行 {run_id} 的文件。", "The registry no longer holds the files of run {run_id}."),
     # -- method
     "method.title": ("方法与引用", "Method and citation"),
     "method.body": (

@@ -41,6 +41,12 @@ CHINESE_CHROME = """<style>
 VALUE_SIZE = {"zh": "1.55rem", "en": "1.3rem"}
 
 
+def page(url_path: str) -> st.Page:
+    """The app's page served at ``url_path`` (for st.switch_page)."""
+    file, title, icon, url = next(p for p in PAGES if p[3] == url_path)
+    return st.Page(PAGES_DIR / file, title=t(title), icon=icon, url_path=url, default=url == PAGES[0][3])
+
+
 def main() -> None:
     st.session_state.setdefault("lang", DEFAULT_LANG)
     st.set_option("client.toolbarMode", "viewer")  # planners need no Deploy or Rerun buttons
