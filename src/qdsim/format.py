@@ -24,8 +24,8 @@ from importlib import resources
 #: a result from fewer replicates is rough: the app and the brief say so
 CREDIBLE_REPLICATES = 20
 #: units counted in whole things: shown as whole numbers
-COUNTS = frozenset({"人次", "人", "户", "岗", "个", "家", "所"})
-_EN_UNITS = {"元": "CNY", "元/人": "CNY/person", "人次": "person-times", "人": "people", "户": "households",
+COUNTS = frozenset({"人次", "人", "人年", "户", "岗", "个", "家", "所"})
+_EN_UNITS = {"元": "CNY", "元/人": "CNY/person", "人次": "person-times", "人": "people", "人年": "person-years", "户": "households",
              "个": "", "岗": "jobs", "亩": "mu", "斤/亩": "jin/mu", "茬/年": "crops/yr", "index": "", "share": "",
              "家": "", "所": "", "元/人/亿元": "CNY/person per CNY 100m", "人次/百万元": "person-times per CNY 1m"}
 

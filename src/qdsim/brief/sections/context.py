@@ -20,7 +20,7 @@ from qdsim.brief.labels import t
 from qdsim.brief.numbers import Trace, compact, show
 from qdsim.brief.source import RunData
 from qdsim.catalogue import load_catalogue
-from qdsim.format import planner_number
+from qdsim.format import interval, planner_number
 from qdsim.metrics import catalogue
 from qdsim.scenario import shipped
 
@@ -163,7 +163,12 @@ class Context:
 
     def diff(self, row, prefix: str) -> tuple[str, str, str]:
         """A difference (``prefix``: vs_baseline, impact) with its sign, and its interval's two ends, each traced."""
-        return tuple(self.num(row, f"{prefix}_{s}", "signed") for s in ("mean", "p05", "p95"))
+        d = self.num(row, f"{prefix}_mean", "signed")
+        span = interval(float(row[f"{prefix}_p05"]), float(row[f"{prefix}_p95"]), row["unit"], self.lang, signed=True)
+        if span == "–":
+            return d, self.num(row, f"{prefix}_p05", "signed"), self.num(row, f"{prefix}_p95", "signed")
+        lo, hi = span.split(" 至 " if self.lang == "zh" else " to ")  # one scale, the unit once: '-4.46 至 -4.21万人次'
+        return d, self.num(row, f"{prefix}_p05", "signed", text=lo), self.num(row, f"{prefix}_p95", "signed", text=hi)
 
     def span(self, row, lo: str, hi: str, how: str, strip_unit: bool = False) -> str:
         """A range 'a–b' with the shared unit written once; both ends traced."""
