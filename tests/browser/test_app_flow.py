@@ -337,6 +337,17 @@ def test_the_main_flow_in_english(page: Page):
     print(f"English what-if from Run to final results: {seconds:.1f} s")
     expect(page.get_by_text(re.compile(r"^vs baseline .*\(90% interval .* to .*\)")).first).to_be_visible()
     assert "CNY" in card(page, "consumption_sales", "en")
+    # each arrow follows the sign of its difference ("CNY -24.97 m" points down), its colour the meaning
+    for box in page.get_by_test_id("stMetric").all():
+        delta = box.get_by_test_id("stMetricDelta")
+        if not delta.count():
+            continue
+        text = delta.inner_text()
+        down, up = box.get_by_test_id("stMetricDeltaIcon-Down").count(), box.get_by_test_id("stMetricDeltaIcon-Up").count()
+        if re.search(r"-\d", text):
+            assert down and not up, text
+        elif re.search(r"\+\d", text):
+            assert up and not down, text
     shoot(page, "app-en.png")
     page.get_by_role("tab", name="Table").click()
     expect(page.get_by_test_id("stTable").get_by_text(CHANCE["en"]).first).to_be_visible()
@@ -363,4 +374,7 @@ def test_upload_a_bad_file_shows_line_and_field(page: Page):
     )
     error = page.get_by_test_id("stAlertContentError")
     expect(error).to_contain_text("bad.yaml:5: levers.funds.fiscal:")
+    # Streamlit's own uploader words are not shown on the Chinese page
+    for english in ("Drag and drop file here", "Limit 2MB per file"):
+        expect(page.get_by_text(english).first).to_be_hidden()
     shoot(page, "upload-error-zh.png")
