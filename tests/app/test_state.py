@@ -165,3 +165,19 @@ def test_a_link_reproduces_the_what_if_and_its_results(app):
     assert reopened.slider(key=wk(reopened, FISCAL)).value == pytest.approx(2.0)
     assert [c.value for c in reopened.caption if run_id in c.value] == shown  # the same results, from the registry
     assert panel(reopened) == panel(app)
+
+
+def test_a_reload_keeps_the_compare_pages_set(app):
+    ids = []
+    for value in (2.15, 6.35):  # values no other test runs (a run kept in memory from another test is not in this registry)
+        app.slider(key=wk(app, FISCAL)).set_value(value).run()
+        run(app)
+        ids.append(app.query_params["run"])
+    reloaded = new_app(**dict(app.query_params)).run()  # the compare page never visited: its default set survives
+    go(reloaded, "compare")
+    no_exceptions(reloaded)
+    assert reloaded.multiselect(key="w.cmp.choice").value == ["file:baseline.yaml", *(f"run:{i}" for i in ids)]
+    reloaded.multiselect(key="w.cmp.choice").set_value(["file:baseline.yaml", "file:stop-after-2025.yaml"]).run()
+    again = new_app(**dict(reloaded.query_params)).run()  # a set the planner chose survives too
+    go(again, "compare")
+    assert again.multiselect(key="w.cmp.choice").value == ["file:baseline.yaml", "file:stop-after-2025.yaml"]

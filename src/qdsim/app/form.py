@@ -32,8 +32,8 @@ def display_text(spec: scenario_builder.LeverSpec, value) -> str:
         return f"{sev:g} @ {', '.join(map(str, years)) or '–'}"
     if spec.kind == "money":
         return planner_number(float(value) * 1e8, "元", "zh", digits=6)
-    if spec.kind in ("share", "programme_share", "rate"):
-        return f"{float(value):g}%"
+    if spec.kind in ("share", "programme_share", "rate"):  # to two decimals at most: 57.42%, never 57.4211%
+        return f"{round(float(value), 2):g}%"
     return f"{float(value):,.10g}"
 
 
@@ -61,12 +61,13 @@ def _number_type(spec: scenario_builder.LeverSpec, value) -> type:
     return float if isinstance(value, float) or not float(spec.step).is_integer() else int
 
 
-def money_box(field: str, label: str, *, twins: tuple[str, ...] = (), help: str | None = None, where=st) -> None:
+def money_box(field: str, label: str, *, twins: tuple[str, ...] = (), help: str | None = None, where=st, collapsed: bool = False) -> None:
     """A text box for an amount in 亿元 that reads 元/万元/亿元 and full-width digits; a problem is shown under it."""
     d = state.draft()
     key = state.wkey(field, TWIN)
     state.seed_widget(key, d["text"].get(field, f"{float(d['values'][field]):g}"))
-    where.text_input(label, key=key, on_change=state.set_money, args=(field, key, *twins), help=help or t("form.money_help"))
+    where.text_input(label, key=key, on_change=state.set_money, args=(field, key, *twins), help=None if collapsed else help or t("form.money_help"),
+                     label_visibility="collapsed" if collapsed else "visible", placeholder=t("form.money_placeholder"))
     field_error(field, where)
 
 
@@ -86,7 +87,7 @@ def _slider(spec: scenario_builder.LeverSpec, base: api.Scenario, year: int, ran
         st.slider(label, min_value=lo, max_value=hi, step=step, format=spec.fmt, key=key, help=_help(spec, ranges),
                   on_change=state.set_field, args=(spec.key, key, twin))
     if spec.kind == "money":
-        money_box(spec.key, t("form.typed", label=label), twins=(key,), where=c2)
+        money_box(spec.key, t("form.typed", label=label), twins=(key,), where=c2, collapsed=True)
         return
     state.seed_widget(twin, kind(value))
     fmt = "%d" if kind is int else "%.4g" if spec.kind != "programme_share" else "%.2f"

@@ -76,7 +76,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lever.conditions.herbs_price_index": ("中药材价格指数（2021年=1）", "Medicinal herb price index (2021 = 1)"),
     "lever.conditions.qingdao_wage_growth": ("青岛工资年增长率（%）", "Qingdao wage growth a year (%)"),
     # -- what each lever does (the tooltip of its widget)
-    "help.funds.fiscal": ("青岛每年拨付的财政帮扶资金。每年1月按下面的资金分配比例分到各项目，并按人口分到各县；当年未用完的结转。",
+    "help.funds.fiscal": ("青岛每年拨付的财政帮扶资金。每年1月按下面的资金分配比例分到各项目，并按人口分到各县；当年未用完的结转。旁边的输入框可输入 元、万元 或 亿元，如 5000万元；不写单位时按亿元计。",
                           "Qingdao's fiscal assistance a year. Each January it is split by the shares below across programmes and by population across counties; what is not spent carries over."),
     "help.funds.donations": ("社会捐款捐物，用于救助和社会项目。", "Social donations, spent on assistance and social projects."),
     "help.funds.shares": ("财政资金在各项目之间的分配。", "How the fiscal funds are split across programmes."),
@@ -119,6 +119,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "form.off": ("关", "off"),
     "form.typed": ("{label}：输入数值", "{label}: type a value"),
     "form.money_help": ("可输入 元、万元 或 亿元，如 2.28、5000万元、0.5亿元；不写单位时按亿元计。", "Type 元, 万元 or 亿元, e.g. 2.28, 5000万元, 0.5亿元; a bare number is in 亿元."),
+    "form.money_placeholder": ("如 2.28 或 5000万元", "e.g. 2.28 or 5000万元"),
     "form.out_of_range": ("{value} 超出允许范围（{lo} 至 {hi}），未采用。", "{value} is outside the allowed range ({lo} to {hi}); not used."),
     "form.choose": ("请选择", "Choose"),
     "form.shares_note": ("合计应为100%；不等于100%时按比例调整。", "Should add up to 100%; otherwise rescaled proportionally."),

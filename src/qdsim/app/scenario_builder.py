@@ -383,7 +383,9 @@ def _change_word(c: Change, lang: str) -> str:
     for ratio, zh, en in _CHANGE_WORDS:
         if (ratio == 0.0 and c.after == 0) or (ratio and c.before and math.isclose(c.after / c.before, ratio, rel_tol=1e-6)):
             return zh if lang == "zh" else en
-    return f"由{c.before:g}调至{c.after:g}" if lang == "zh" else f"from {c.before:g} to {c.after:g}"
+    kind = next((s.kind for s in lever_specs() if s.key == c.key), "")
+    unit = {"money": "亿元", "share": "%", "programme_share": "%", "rate": "%"}.get(kind, "")
+    return f"由{c.before:g}{unit}调至{c.after:g}{unit}" if lang == "zh" else f"from {c.before:g}{unit} to {c.after:g}{unit}"
 
 
 def _title(base: Scenario, changes: list[Change], year: int) -> dict[str, str]:

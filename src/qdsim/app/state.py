@@ -386,7 +386,11 @@ def url_params() -> dict[str, str]:
         if cur.get("kind") == "move":
             params["show"] = "move"
     choice = ss.get("w.cmp.choice")
-    if choice is not None:
+    if choice is None:  # the set the compare page will open with: the baseline and this session's what-ifs
+        choice = [f"file:{BASELINE_FILE}", *(f"run:{s['run_id']}" for s in ss.get("saved", []))]
+        params["cmp"] = ",".join(choice)
+        params["cmp_default"] = "1"
+    else:
         params["cmp"] = ",".join(choice)
     return params
 
@@ -457,7 +461,7 @@ def from_url() -> None:
             text = running.yaml_of(k.split(":", 1)[1])
             if text is not None:
                 save(text)
-    if "cmp" in q:
+    if "cmp" in q and "cmp_default" not in q:  # a set the planner chose (else the page picks its default from what was saved)
         ss["w.cmp.choice"] = choice
     if "run" in q:
         rid, kind = q["run"], ("move" if q.get("show") == "move" else "form")

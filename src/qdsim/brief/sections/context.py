@@ -66,7 +66,8 @@ def quantity(value: float, unit: str, lang: str) -> str:
         text = planner_number(value, "个", "en")
         return f"{text} {_EN_COUNT_UNITS[unit]}".strip()
     if unit == "share":
-        return f"{value * 100:.10g}%"  # an exact input: 30%, 5.9%
+        pct = value * 100  # an input: 30%, 5.9%; a computed split (money moved between programmes) to one decimal, not 57.4211%
+        return f"{pct:.{1 if abs(pct) >= 1 or pct == 0 else 2}f}".rstrip("0").rstrip(".") + "%"
     return planner_number(value, unit, lang)  # exact inputs read without trailing zeros (4.05亿元, 1万亩)
 
 
