@@ -188,7 +188,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "res.title": ("结果：{title}", "Results: {title}"),
     "res.year": ("报告年份", "Year reported"),
     "res.metric": ("指标", "Metric"),
-    "res.interval": ("数值90%区间 {lo} – {hi}", "Value, 90% interval {lo} – {hi}"),
+    "res.interval": ("数值90%区间 {range}", "Value, 90% interval {range}"),
     "res.metric_period": ("{name}（{period}）", "{name} ({period})"),
     "res.vs_baseline": ("较基准", "vs baseline"),
     "res.vs_cf": ("较无协作", "vs no cooperation"),

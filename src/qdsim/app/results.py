@@ -132,7 +132,7 @@ def card(result: api.RunResult, metric: str, year: int, county: str = "all") -> 
         help=definition(metric),
     )
     st.caption(d.line(against))
-    st.caption(t("res.interval", lo=number(r["p05"], metric), hi=number(r["p95"], metric)))
+    st.caption(t("res.interval", range=interval(r["p05"], r["p95"], catalogue()[metric].unit, lang())))  # one scale, the unit once
     if with_base:
         st.caption(Diff.of(r, metric, "impact").line("res.vs_cf"))
 
