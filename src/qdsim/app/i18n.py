@@ -8,6 +8,8 @@ appear untranslated.
 
 from __future__ import annotations
 
+from qdsim.scenario.labels import LEVERS, PROGRAMME_NAMES
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -364,8 +366,6 @@ STRINGS: dict[str, tuple[str, str]] = {
 def _one_name_per_lever() -> None:
     """Levers and programmes are called what the brief, the warnings and the CLI call them
     (:mod:`qdsim.scenario.labels`); the app's label adds only its unit in brackets."""
-    from qdsim.scenario.labels import LEVERS, PROGRAMME_NAMES
-
     def unit(text: str, open_: str) -> str:
         return text[text.index(open_):] if open_ in text else ""
 
