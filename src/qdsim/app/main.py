@@ -34,8 +34,8 @@ CHINESE_CHROME = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span,
 [data-testid="stFileUploaderDropzoneInstructions"] > div > small { display: none; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "拖放 YAML 文件到此处（每个不超过 2MB）"; font-size: 0.9rem; }
-[data-testid="stFileUploaderDropzone"] button { font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button::after { content: "选择文件"; font-size: 0.9rem; }
+[data-testid="stFileUploaderDropzone"] button:not([data-testid="stBaseButton-minimal"]) { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button:not([data-testid="stBaseButton-minimal"])::after { content: "选择文件"; font-size: 0.9rem; }
 </style>"""
 #: English units are longer (CNY/person, person-times): a smaller figure keeps them whole
 VALUE_SIZE = {"zh": "1.55rem", "en": "1.3rem"}
