@@ -181,3 +181,13 @@ def test_a_reload_keeps_the_compare_pages_set(app):
     again = new_app(**dict(reloaded.query_params)).run()  # a set the planner chose survives too
     go(again, "compare")
     assert again.multiselect(key="w.cmp.choice").value == ["file:baseline.yaml", "file:stop-after-2025.yaml"]
+
+
+def test_a_link_with_unreadable_or_excessive_values_says_so_and_keeps_the_page(monkeypatch, tmp_path):
+    monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
+    at = new_app(**{"funds.fiscal": "abc", "run.replicates": "500", "base": "nothing.yaml"}).run()
+    no_exceptions(at)
+    warning = " ".join(w.value for w in at.warning)
+    assert "funds.fiscal=abc" in warning and "run.replicates=500" in warning and "base=nothing.yaml" in warning
+    assert at.session_state["draft"]["values"]["w.run.replicates"] == scenario_builder.MAX_REPLICATES
+    assert at.slider(key=wk(at, FISCAL)).value == pytest.approx(4.56)

@@ -455,6 +455,11 @@ def from_url() -> None:
             d["values"][field] = _value_like(text, d["values"][field])
         except ValueError:
             bad.append(f"{name}={text}")
+    v, sb = d["values"], scenario_builder
+    for field, lo, hi in (("w.run.scale", sb.MIN_SCALE * 100, sb.MAX_SCALE * 100), ("w.run.replicates", 1, sb.MAX_REPLICATES)):
+        if not lo <= v[field] <= hi:  # a link asking for more than the app runs gets the app's bound, and says so
+            bad.append(f"{_field_param(field)}={q.get(_field_param(field))}")
+            v[field] = type(v[field])(min(max(v[field], lo), hi))
     choice = [k for k in q.get("cmp", "").split(",") if k]
     for k in choice:
         if k.startswith("run:"):
