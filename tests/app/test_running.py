@@ -88,3 +88,17 @@ def test_a_failed_app_run_is_recorded_as_failed(monkeypatch, tmp_path):
         job.outcome()
     rec = RunStore(tmp_path / "registry.db").find(planned_run_id(scenario))
     assert rec["status"] == "failed" and "the model stopped" in rec["error"]
+
+
+def test_a_run_left_running_by_a_stopped_server_is_marked_interrupted(monkeypatch, tmp_path):
+    from qdsim.app import running
+
+    monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
+    store = RunStore(tmp_path / "registry.db")
+    s = what_if()
+    store.start("qd-000000000000", scenario_id=s.id, scenario_sha=s.sha256(), params_sha="x", seed=1, replicates=2, scale=0.003)
+    with store._tx() as con:  # as if the server that ran it had stopped: its process is gone
+        con.execute("UPDATE runs SET pid = ? WHERE run_id = ?", (2**22 + 12345, "qd-000000000000"))
+    assert running.registry() is not None
+    rec = store.find("qd-000000000000")
+    assert rec["status"] == "failed" and "interrupted" in rec["error"]

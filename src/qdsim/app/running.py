@@ -85,10 +85,22 @@ def _keep(yaml_text: str, result: api.RunResult) -> api.RunResult:
     return result
 
 
+_reaped: set[str] = set()
+
+
 def registry() -> RunStore | None:
-    """The run registry, or None when it cannot be opened (the app then runs without it)."""
+    """The run registry, or None when it cannot be opened (the app then runs without it).
+
+    The first time a server opens a registry, runs left 'running' by a process
+    that has ended (a server stopped mid-run) are marked interrupted
+    (:meth:`~qdsim.run_registry.RunStore.reap`).
+    """
     try:
-        return RunStore.default()
+        store = RunStore.default()
+        if str(store.path) not in _reaped:
+            _reaped.add(str(store.path))
+            store.reap()
+        return store
     except (sqlite3.Error, OSError):
         return None
 
