@@ -132,7 +132,7 @@ def test_a_typed_value_does_not_survive_reset_upload_base_change_or_language_swi
 
 def test_every_slider_has_a_typed_twin_for_exact_values(app):
     twins = {k for k in (w.key for w in [*app.number_input, *app.text_input]) if k and k.endswith("#typed")}
-    sliders = {s.key for s in app.slider if s.key and not s.key.endswith(".severity") and "horizon" not in s.key}
+    sliders = {s.key for s in app.slider if s.key}
     assert sliders and {k + "#typed" for k in sliders} <= twins
     half = 4.56 / 2  # not on the slider's 0.05 steps
     app.number_input(key=wk(app, "w.labour.subsidy_per_worker", "#typed")).set_value(937).run()

@@ -112,6 +112,16 @@ def _typed(field: str, twin: str, lo: float, hi: float | None, *others: str) -> 
         ss[other] = value
 
 
+def _twin(where, field: str, label: str, lo: float, hi: float, step: float, fmt: str, slider_key: str) -> None:
+    """A slider's typed box: the same draft value, checked against [lo, hi] with a message in the page's language."""
+    key = state.wkey(field, TWIN)
+    value = state.draft()["values"][field]
+    state.seed_widget(key, type(step)(value))
+    where.number_input(t("form.typed", label=label), step=step, format=fmt, key=key, on_change=_typed,
+                       args=(field, key, lo, hi, slider_key), label_visibility="collapsed")
+    field_error(field)
+
+
 def field_error(field: str, where=st) -> None:
     """A typed value's problem, under its box."""
     problem = state.draft()["errors"].get(field)
@@ -130,8 +140,10 @@ def _lever(spec: scenario_builder.LeverSpec, base: api.Scenario, year: int, rang
         ks, ky = state.wkey(sev), state.wkey(years)
         state.seed_widget(ks, float(d["values"][sev]))
         state.seed_widget(ky, list(d["values"][years]))
-        st.slider(t(f"{spec.label_key}.severity"), min_value=0.0, max_value=1.0, step=0.05, format="%.2f", key=ks,
-                  help=_help(spec, ranges), on_change=state.set_field, args=(sev, ks))
+        c1, c2 = st.columns([5, 2], vertical_alignment="bottom")
+        c1.slider(t(f"{spec.label_key}.severity"), min_value=0.0, max_value=1.0, step=0.05, format="%.2f", key=ks,
+                  help=_help(spec, ranges), on_change=state.set_field, args=(sev, ks, state.wkey(sev, TWIN)))
+        _twin(c2, sev, t(f"{spec.label_key}.severity"), 0.0, 1.0, 0.05, "%.2f", ks)
         st.multiselect(t(f"{spec.label_key}.years"), options=base.period.years, key=ky, on_change=state.set_field, args=(years, ky),
                        placeholder=t("form.choose"))
     else:
@@ -162,8 +174,10 @@ def _horizon(base: api.Scenario) -> None:
              on_change=state.set_field, args=("w.horizon.mode", k("w.horizon.mode")))
     st.selectbox(t("lever.horizon.after"), options=base.period.years, key=k("w.horizon.after"),
                  on_change=state.set_field, args=("w.horizon.after", k("w.horizon.after")))
-    st.slider(t("lever.horizon.taper_years"), min_value=1, max_value=10, step=1, key=k("w.horizon.taper_years"),
-              on_change=state.set_field, args=("w.horizon.taper_years", k("w.horizon.taper_years")))
+    c1, c2 = st.columns([5, 2], vertical_alignment="bottom")
+    c1.slider(t("lever.horizon.taper_years"), min_value=1, max_value=10, step=1, key=k("w.horizon.taper_years"),
+              on_change=state.set_field, args=("w.horizon.taper_years", k("w.horizon.taper_years"), k("w.horizon.taper_years", TWIN)))
+    _twin(c2, "w.horizon.taper_years", t("lever.horizon.taper_years"), 1, 10, 1, "%d", k("w.horizon.taper_years"))
 
 
 def _run_settings() -> None:
