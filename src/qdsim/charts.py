@@ -22,7 +22,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from qdsim.format import difference, interval, planner_scale, verdict
+from qdsim.format import difference, interval, planner_scale, reading, verdict
 from qdsim.metrics import catalogue
 
 FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
@@ -225,17 +225,21 @@ def boundaries(region: str = "dingxi") -> dict:
 
 def county_map(summary: pd.DataFrame, metric: str, year: int, lang: str = "zh", county_names: dict[str, str] | None = None,
                of: str = "impact", region: str = "dingxi", width: int | str = 420) -> alt.LayerChart:
-    """The counties coloured by their difference in one year (blue up, red down, white zero); grey where within chance.
+    """The counties coloured by what their difference in one year means: green good news, red bad news (by the
+    metric's good direction: a fall in the monitored share is green); grey where within chance.
 
-    The colour scale is symmetric around zero, so a county's shade says how
-    large its change is and which way; a county whose interval includes zero
-    is drawn grey with its name marked, whatever its mean.
+    The shade says how large the change is; a county whose interval includes
+    zero is drawn grey with its name marked, whatever its mean. A metric with
+    no good direction is coloured blue up, orange down.
     """
     mean = DIFFS[of][0]
     d = _with_verdicts(county_rows(summary, metric, year, of), metric, of, lang).set_index("county")
     unit = catalogue()[metric].unit
     max_abs = _max_abs(d[mean])
-    div = 0.01 if unit == "share" else 1.0 if unit == "index" else planner_scale(max_abs, unit, lang)[0]  # the legend's unit
+    div = 0.01 if unit == "share" else 1.0 if unit == "index" else planner_scale(max_abs, unit, lang)[0]
+    direction = reading(metric).good
+    good = -1.0 if direction == "down" else 1.0  # the colour's value: positive is good news
+    ends = ["#e67e22", "#2c7bb6"] if direction == "none" else [VERDICT_COLOURS["bad"], VERDICT_COLOURS["good"]]
     features = []
     for f in boundaries(region)["features"]:
         cid = f["id"]
@@ -243,17 +247,16 @@ def county_map(summary: pd.DataFrame, metric: str, year: int, lang: str = "zh", 
             continue
         r = d.loc[cid]
         name = county_names.get(cid, cid) if county_names else cid
-        features.append({**f, "properties": {"name": name, "value": float(r[mean]) / div, "chance": r.verdict in ("chance", "same"), "text": r.text,
-                                             "range": r.range, "meaning": r.meaning}})
+        features.append({**f, "properties": {"name": name, "value": float(r[mean]) / div * good, "chance": r.verdict in ("chance", "same"),
+                                             "text": r.text, "range": r.range, "meaning": r.meaning}})
     span = max((abs(x["properties"]["value"]) for x in features), default=1.0) or 1.0
     data = alt.Data(values=features)
-    legend_title = axis_unit(metric, lang, max_abs, diff=True) or " "
     tooltip = [alt.Tooltip("properties.name:N", title=word("county", lang)), alt.Tooltip("properties.text:N", title=word("diff", lang).rstrip("：: ")),
                alt.Tooltip("properties.range:N", title=word("interval", lang)), alt.Tooltip("properties.meaning:N", title="")]
     shapes = alt.Chart(data).mark_geoshape(stroke="white", strokeWidth=1.2).encode(
         color=alt.condition("datum.properties.chance", alt.value("#d9d9d9"),
-                            alt.Color("properties.value:Q", title=legend_title,
-                                      scale=alt.Scale(scheme="redblue", domain=[-span, span], domainMid=0))),
+                            alt.Color("properties.value:Q", legend=None,
+                                      scale=alt.Scale(domain=[-span, 0, span], range=[ends[0], "#f4f4f4", ends[1]]))),
         tooltip=tooltip,
     )
     labels = alt.Chart(data).mark_text(fontSize=11, color="#222").encode(
@@ -263,14 +266,17 @@ def county_map(summary: pd.DataFrame, metric: str, year: int, lang: str = "zh", 
         label=f"datum.properties.name + (datum.properties.chance ? '{'（随机）' if lang == 'zh' else ' (chance)'}' : '')",
     )
     title = alt.TitleParams(word(of, lang) + metric_label(metric, lang, max_abs, diff=True) + f" · {year}", anchor="start",
-                            subtitle=_map_note(lang))
+                            subtitle=_map_note(lang, direction))
     return (shapes + labels).project("mercator").properties(width=width, height=width if isinstance(width, int) else 420, title=title)
 
 
-def _map_note(lang: str) -> list[str]:
+def _map_note(lang: str, direction: str = "up") -> list[str]:
     """The map's subtitle, one short line each (a narrow column must not cut it)."""
-    return (["蓝色为增加、红色为减少，颜色越深差别越大；", "灰色为在随机波动范围内（90%区间包含零）。"] if lang == "zh"
-            else ["Blue up, red down, darker for larger;", "grey: within chance variation (the 90% interval includes zero)."])
+    if direction == "none":
+        first = "蓝色为增加、橙色为减少，颜色越深差别越大；" if lang == "zh" else "Blue up, orange down, darker for larger;"
+    else:
+        first = "绿色为向好、红色为变差，颜色越深差别越大；" if lang == "zh" else "Green good news, red bad news, darker for larger;"
+    return [first, "灰色为在随机波动范围内（90%区间包含零）。" if lang == "zh" else "grey: within chance variation (the 90% interval includes zero)."]
 
 
 def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

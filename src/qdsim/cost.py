@@ -211,7 +211,7 @@ def budget(scenario: Scenario) -> np.ndarray:
 
 
 def compare(scenario: np.ndarray, reference: np.ndarray, years: list[int], *, start: int, against: str, versus: str,
-            budgets: tuple[float, float]) -> Comparison:
+            budgets: tuple[float, float], income: str = "end") -> Comparison:
     """The scenario's replicate values against a reference's on the same seeds, from ``start`` to the last year.
 
     Args:
@@ -220,6 +220,8 @@ def compare(scenario: np.ndarray, reference: np.ndarray, years: list[int], *, st
         start: the first year of the window (the change year).
         budgets: the money the scenario and the reference allocate over the window (元), which tells a
             change of spending from a reallocation.
+        income: ``"end"`` (the gain in the end year, as ``cost.csv`` has it) or ``"sum"`` (the gains of
+            the window's years added up: the same cumulative basis as spending; :func:`on_one_basis`).
     """
     window = slice(years.index(start), len(years))
 
@@ -230,19 +232,19 @@ def compare(scenario: np.ndarray, reference: np.ndarray, years: list[int], *, st
     spend_s, spend_r = summed(scenario, SPENDING) + on_top_s, summed(reference, SPENDING) + on_top_r
     extra = spend_s - spend_r
     income_s, income_r = (arr[:, METRIC_IDS.index(INCOME), window, 0] for arr in (scenario, reference))
-    income = income_s[:, -1] - income_r[:, -1]
+    gain = (income_s - income_r).sum(axis=1) if income == "sum" else income_s[:, -1] - income_r[:, -1]
     employment = summed(scenario, EMPLOYMENT) - summed(reference, EMPLOYMENT)
     # money paid on top of the budgets is spending too
     per_money = spending_changed(budgets[0] + float(on_top_s.mean()), budgets[1] + float(on_top_r.mean()), extra)
     levers = summed(scenario, LEVER_COSTS) - summed(reference, LEVER_COSTS)
     lever_changed = bool(np.all(np.abs(levers) >= LEVER_MATERIAL) and np.all(np.sign(levers) == np.sign(levers[0])))
     return Comparison(
-        against, versus, start, years[-1], Interval.of(spend_s), Interval.of(extra), Interval.of(income), Interval.of(employment), per_money,
-        Interval.of(income / (extra / YI)) if per_money else None,
+        against, versus, start, years[-1], Interval.of(spend_s), Interval.of(extra), Interval.of(gain), Interval.of(employment), per_money,
+        Interval.of(gain / (extra / YI)) if per_money else None,
         Interval.of(employment / (extra / MILLION)) if per_money else None,
         Interval.of(levers) if lever_changed else None,
         Interval.of(levers - (on_top_s - on_top_r)) if lever_changed else None,
-        Interval.of(income / (levers / YI)) if lever_changed else None,
+        Interval.of(gain / (levers / YI)) if lever_changed else None,
     )
 
 
@@ -280,6 +282,23 @@ def against_baseline(scenario: Scenario, values: np.ndarray, base: Scenario, bas
     i = years.index(first)
     return compare(values, base_values, years, start=first, against="baseline", versus=base.id,
                    budgets=(float(budget(scenario)[i:].sum()), float(budget(base)[i:].sum())))
+
+
+def on_one_basis(report: CostReport, values: np.ndarray, base_values: np.ndarray, years: list[int]) -> CostReport:
+    """``report`` against its baseline with every quantity cumulative over the same window: the income gain
+    summed over the years from the change year to the end year (元/人, added up), as spending and employment are.
+
+    Cumulative benefit over cumulative cost, one basis for both measures (the
+    app's and the brief's cost-effectiveness). Whether spending changed is the
+    report's own reading (``per_money``); nothing else changes.
+    """
+    c = report.vs_baseline
+    if c is None:
+        return report
+    # the report already read whether spending changed, and which way (c.extra_spending): the same reading here
+    budget_gap = ((1.0, 0.0) if c.extra_spending.mean > 0 else (0.0, 1.0)) if c.per_money else (0.0, 0.0)
+    cum = compare(values, base_values, years, start=c.start, against=c.against, versus=c.versus, budgets=budget_gap, income="sum")
+    return CostReport(report.scenario, report.start, report.end, report.spending, report.change_year, cum, report.vs_counterfactual)
 
 
 def rank(reports: Iterable[CostReport], measure: str = "income_per_100m", against: str = "baseline") -> pd.DataFrame:

@@ -23,8 +23,8 @@ from functools import cache
 #: a result from fewer replicates is rough: the app and the brief say so
 CREDIBLE_REPLICATES = 20
 #: units counted in whole things: shown as whole numbers
-COUNTS = frozenset({"人次", "人", "户", "岗", "个", "家", "所"})
-_EN_UNITS = {"元": "CNY", "元/人": "CNY/person", "人次": "person-times", "人": "people", "户": "households",
+COUNTS = frozenset({"人次", "人", "人年", "户", "岗", "个", "家", "所"})
+_EN_UNITS = {"元": "CNY", "元/人": "CNY/person", "人次": "person-times", "人": "people", "人年": "person-years", "户": "households",
              "个": "", "岗": "jobs", "亩": "mu", "斤/亩": "jin/mu", "茬/年": "crops/yr", "index": "", "share": "",
              "家": "", "所": "", "元/人/亿元": "CNY/person per CNY 100m", "人次/百万元": "person-times per CNY 1m"}
 
@@ -46,15 +46,15 @@ def planner_number(value: float, unit: str, lang: str = "zh", signed: bool = Fal
     sign = "+" if signed and value > 0 else ""
     if unit == "share":
         return f"{sign}{value * 100:.1f}%"
-    if unit == "index":
-        return f"{sign}{value:.3f}"
+    if unit == "index":  # a Gini moves in the fourth decimal: show two significant figures, at least three decimals
+        return f"{sign}{value:.{_decimals(abs(value), 2, at_least=3)}f}"
     if lang == "zh":
         a = abs(value)
         if unit == "元" and a >= 1e8:
             return f"{sign}{_sig(value / 1e8, digits)}亿元"
         if unit == "元" and a >= 1e4:
             return f"{sign}{_sig(value / 1e4, digits)}万元"
-        if unit in ("人次", "人", "户", "岗", "亩") and a >= 1e4:
+        if unit in ("人次", "人", "户", "亩") and a >= 1e4:  # not 岗: "万岗" is no unit a planner writes
             return f"{sign}{_sig(value / 1e4, digits)}万{unit}"
         return f"{sign}{_grouped(value)}{unit}"
     en_unit = _EN_UNITS.get(unit, unit)
@@ -132,11 +132,40 @@ def unit_label(unit: str, lang: str = "en") -> str:
 
 
 def interval(lo: float, hi: float, unit: str, lang: str = "zh", signed: bool = False) -> str:
-    """A 5–95% interval: '18,900元/人–19,400元/人'; a signed one, which may cross zero, as '-350元 至 +180元'."""
-    if signed:
-        sep = " 至 " if lang == "zh" else " to "
-        return f"{difference(lo, unit, lang)}{sep}{difference(hi, unit, lang)}"
-    return f"{planner_number(lo, unit, lang)}–{planner_number(hi, unit, lang)}"
+    """A 5–95% interval on one scale, the unit once: '15,210–15,487元/人', '28.9–32.0%'; a signed one, which
+    may cross zero, as '+0.99 至 +1.59亿元' (never '+9,867万元 至 +1.593亿元') or '-0.4 至 +0.2个百分点'.
+
+    >>> interval(9.867e7, 1.593e8, "元", signed=True), interval(-164.2, 42.9, "元/人", signed=True)
+    ('+0.99 至 +1.59亿元', '-164 至 +43元/人')
+    """
+    if any(x is None or (isinstance(x, float) and math.isnan(x)) for x in (lo, hi)):
+        return "–"
+    sep = (" 至 " if lang == "zh" else " to ") if signed else "–"
+    if unit == "share":
+        scale, word = 100.0, ("个百分点" if lang == "zh" else " percentage points") if signed else "%"
+        decimals = 1 if max(abs(lo), abs(hi)) * 100 >= 0.1 or (lo == 0 and hi == 0) else 2
+    elif unit == "index":
+        scale, word = 1.0, ""
+        decimals = _decimals(max(abs(lo), abs(hi)), 2, at_least=3)
+    else:
+        divisor, shown = planner_scale(max(abs(lo), abs(hi)), unit, lang)
+        scale, word = 1 / divisor, (shown if lang == "zh" else f" {shown}" if shown else "")
+        whole = unit in COUNTS and divisor == 1.0
+        decimals = 0 if whole else _decimals(max(abs(lo), abs(hi)) / divisor, 3)
+
+    def one(x: float) -> str:
+        v = round(x * scale, decimals) + 0.0
+        sign = "+" if signed and v > 0 else ""
+        return f"{sign}{v:,.{decimals}f}"
+
+    return f"{one(lo)}{sep}{one(hi)}{word}"
+
+
+def _decimals(largest: float, significant: int, at_least: int = 0) -> int:
+    """Decimals that give the larger end of an interval ``significant`` significant figures (none at 100 and above)."""
+    if largest == 0 or not math.isfinite(largest):
+        return at_least
+    return max(at_least, significant - 1 - int(math.floor(math.log10(largest))), 0)
 
 
 def difference(value: float, unit: str, lang: str = "zh") -> str:
@@ -215,7 +244,7 @@ def planner_scale(max_abs: float, unit: str, lang: str = "zh") -> tuple[float, s
             return 1e8, "亿元"
         if unit == "元" and a >= 1e4:
             return 1e4, "万元"
-        if unit in ("人次", "人", "户", "岗", "亩") and a >= 1e4:
+        if unit in ("人次", "人", "户", "亩") and a >= 1e4:
             return 1e4, f"万{unit}"
         return 1.0, unit
     if unit == "元" and a >= 1e9:

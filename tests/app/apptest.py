@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "streamlit_app.py"
 PAGES = "src/qdsim/app/pages"
-#: run settings for tests: 0.2% of households, 2 replicates
-TINY = {"w.run.scale": 0.2, "w.run.replicates": 2}
+#: run settings for tests, as a link gives them: 0.2% of households, 2 replicates
+TINY = {"run.scale": "0.2", "run.replicates": "2"}
 BAD_YAML = """id: bad
 title: {zh: 坏情景, en: Bad}
 levers:
@@ -21,11 +21,23 @@ levers:
 """.encode()
 
 
-def new_app(**state) -> AppTest:
+def new_app(**params) -> AppTest:
+    """The app opened on a link with these query parameters (TINY's run settings unless given)."""
     at = AppTest.from_file(str(APP), default_timeout=120)
-    for k, v in {**TINY, **state}.items():
-        at.session_state[k] = v
+    for k, v in {**TINY, **params}.items():
+        at.query_params[k] = str(v)
     return at
+
+
+def wk(at: AppTest, field: str, twin: str = "") -> str:
+    """The widget key of a draft field (``w.funds.fiscal``) as the page draws it now; ``twin="#typed"``: its typed box."""
+    return f"f{at.session_state['form_gen']}|{field}{twin}"
+
+
+def settings(at: AppTest) -> dict:
+    """The run settings the session's draft asks for (the library's units)."""
+    v = at.session_state["draft"]["values"]
+    return {"scale": v["w.run.scale"] / 100, "replicates": v["w.run.replicates"], "seed": v["w.run.seed"]}
 
 
 def go(at: AppTest, page: str) -> AppTest:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from qdsim import api
 from qdsim.catalogue import load_catalogue
-from qdsim.format import difference, interval, verdict
-from tests.app.apptest import BAD_YAML, ROOT, go, no_exceptions
+from qdsim.cost import on_one_basis
+from qdsim.format import difference, interval, planner_number, verdict
+from tests.app.apptest import BAD_YAML, ROOT, go, new_app, no_exceptions, settings, wk
 
 WORDS = {
     "zh": {"scenario": "情景", "diff": "较参照情景", "diff_interval": "差别90%区间", "meaning": "判断", "county": "县区", "chance": "在随机波动范围内",
@@ -26,7 +26,7 @@ def english(at) -> None:
 def scenario(name: str, at) -> api.Scenario:
     """A shipped scenario at the session's settings (what the page runs)."""
     s = api.load_scenario(ROOT / "scenarios" / name)
-    return s.with_settings(scale=at.session_state["w.run.scale"] / 100, replicates=at.session_state["w.run.replicates"], seed=s.seed)
+    return s.with_settings(**settings(at))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -36,7 +36,9 @@ def test_compare_shows_paired_differences_with_intervals_and_effect_per_100m(app
     go(app, "compare")
     no_exceptions(app)
     w = WORDS[lang]
-    assert app.multiselect(key="w.cmp.choice").value == ["file:baseline.yaml", "file:stop-after-2025.yaml"]
+    assert app.multiselect(key="w.cmp.choice").value == ["file:baseline.yaml"]  # stopping the cooperation is never preselected
+    app.multiselect(key="w.cmp.choice").set_value(["file:baseline.yaml", "file:stop-after-2025.yaml"]).run()
+    no_exceptions(app)
     table = app.table[0].value.reset_index()
     assert len(table) == 2
     # the second scenario's difference from the first is the library's paired comparison, formatted
@@ -47,11 +49,18 @@ def test_compare_shows_paired_differences_with_intervals_and_effect_per_100m(app
     assert table[w["diff_interval"]][1] == interval(d.diff_p05, d.diff_p95, "元/人", lang, signed=True)
     meaning = verdict("rural_income_per_capita", d.diff_mean, d.diff_p05, d.diff_p95)
     assert (table[w["meaning"]][1] == w["chance"]) == (meaning == "chance")
-    # cost and effectiveness, ranked by effect per 亿元 (the library's ranking)
+    # cost and effectiveness on one basis (cumulative benefit over cumulative cost): stopping is a cut, never ranked
     cost = app.table[1].value.reset_index()
-    ranked = api.rank([stop.cost, base.cost] if base.cost is not None else [stop.cost])
-    assert list(cost[w["rank"]]) == ["–" if pd.isna(r) else str(int(r)) for r in ranked["rank"]]
-    assert cost[w["per_100m"]].str.contains("至" if lang == "zh" else " to ").all() or (~ranked.per_money).any()
+    one = on_one_basis(stop.cost, stop.with_coop, stop.baseline, stop.years).vs_baseline
+    assert one.per_money and one.extra_spending.mean < 0
+    assert list(cost[w["rank"]]) == ["–"]
+    cut = "每少投入1亿元减收" if lang == "zh" else "Each 亿元 saved loses"
+    assert cost[w["per_100m"]][0].startswith(cut)
+    assert planner_number(one.income_per_100m.mean, "元/人/亿元", lang) in cost[w["per_100m"]][0]
+    assert cost[w["meaning"]][0] == ("变差" if lang == "zh" else "bad news")  # the judgement is filled
+    assert any(("口径：累计收益 ÷ 累计成本" if lang == "zh" else "Basis: cumulative benefit over cumulative cost") in m.value for m in app.markdown)
+    overview = app.table[2].value
+    assert overview.map(lambda x: "（" in x or "(" in x).all().all()  # every headline figure with its interval
 
 
 def test_compare_select_all_and_clear(app):
@@ -66,14 +75,14 @@ def test_compare_select_all_and_clear(app):
 
 
 def test_compare_includes_the_what_if_just_run_and_shows_upload_problems(app):
-    app.slider(key="w.funds.fiscal").set_value(8.0)
+    app.slider(key=wk(app, "w.funds.fiscal")).set_value(8.0)
     next(b for b in app.button if b.key == "run").click()
     app.run()
     go(app, "compare")
     no_exceptions(app)
     chosen = app.multiselect(key="w.cmp.choice").value
-    assert any(k.startswith("saved:whatif-") for k in chosen)
-    assert len(app.table[0].value) == 3
+    assert any(k.startswith("run:qd-") for k in chosen)
+    assert len(app.table[0].value) == 2
     app.file_uploader(key="cmp.upload").upload("bad.yaml", BAD_YAML, "application/x-yaml")
     app.run()
     assert "bad.yaml:5: levers.funds.fiscal:" in app.error[0].value
@@ -103,7 +112,7 @@ def test_counties_show_the_map_and_the_impact_sorted_by_effect(app, lang):
 
 
 def test_counties_of_a_what_if_show_the_difference_from_the_baseline(app):
-    app.slider(key="w.funds.fiscal").set_value(2.0)
+    app.slider(key=wk(app, "w.funds.fiscal")).set_value(2.0)
     next(b for b in app.button if b.key == "run").click()
     app.run()
     go(app, "counties")
@@ -116,7 +125,7 @@ def test_runs_lists_this_sessions_runs_and_the_registry(monkeypatch, tmp_path):
     from tests.app.apptest import new_app
 
     monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
-    app = new_app(**{"w.run.seed": 7}).run()  # a seed no other test runs: computed here, not kept from another test
+    app = new_app(**{"run.seed": 7}).run()  # a seed no other test runs: computed here, not kept from another test
     go(app, "runs")
     no_exceptions(app)
     session = app.dataframe[0].value
@@ -139,3 +148,23 @@ def test_method_cites_the_run_and_names_everything(app, lang):
         assert word not in text, word
     targets = app.table[0].value
     assert len(targets) > 5 and ("类别" if lang == "zh" else "Class") in targets.columns
+
+
+def test_runs_reopens_a_past_run_into_the_what_if_and_compare_pages(app):
+    app.slider(key=wk(app, "w.funds.fiscal")).set_value(2.05).run()  # a value no other test runs: computed into this test's registry
+    next(b for b in app.button if b.key == "run").click()
+    app.run()
+    run_id = app.query_params["run"]
+    fresh = new_app().run()  # another session (a new tab, a reload): nothing of the first in its state
+    go(fresh, "runs")
+    no_exceptions(fresh)
+    assert "完成" in set(fresh.dataframe[-1].value["状态"])  # statuses in Chinese
+    fresh.selectbox(key="runs.reopen_choice").set_value(run_id)
+    fresh.button(key="runs.reopen").click().run()
+    no_exceptions(fresh)
+    assert fresh.title[0].value == "情景推演"
+    assert any(run_id in c.value for c in fresh.caption)  # its results, from the registry
+    assert fresh.query_params["run"] == run_id
+    go(fresh, "compare")
+    no_exceptions(fresh)
+    assert f"run:{run_id}" in fresh.multiselect(key="w.cmp.choice").value

@@ -52,3 +52,53 @@ def test_partial_results_are_the_runs_of_the_first_replicates():
     three = api.run(what_if().with_settings(replicates=3))
     assert seen[-1].run_id == three.run_id
     pd.testing.assert_frame_equal(seen[-1].summary, three.summary)
+
+
+def test_an_app_run_goes_on_without_its_page_and_is_recorded(monkeypatch, tmp_path):
+    """A reload mid-run: the page that started the run is gone; the run finishes in the background, in the registry."""
+    from qdsim.app import running
+    from qdsim.provenance import planned_run_id
+
+    monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
+    scenario = what_if().with_settings(seed=4242)  # a seed no other test runs: nothing kept in memory
+    text = scenario.to_yaml()
+    job = running.start(text)
+    assert running.start(text) is job or job.finished.is_set()  # the reloaded page finds the same run going on
+    store = RunStore(tmp_path / "registry.db")
+    run_id = planned_run_id(scenario)
+    result = job.outcome()  # nobody waits in a page: it finishes all the same
+    assert result.run_id == run_id
+    assert store.find(run_id)["status"] == "done"
+    assert running.yaml_of(run_id) is not None  # a link naming the run reopens it
+
+
+def test_a_failed_app_run_is_recorded_as_failed(monkeypatch, tmp_path):
+    from qdsim.app import running
+    from qdsim.provenance import planned_run_id
+
+    monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
+    scenario = what_if().with_settings(seed=4243)
+
+    def boom(*a, **k):
+        raise RuntimeError("the model stopped")
+
+    monkeypatch.setattr(running, "run_yaml", boom)
+    job = running.start(scenario.to_yaml())
+    with pytest.raises(RuntimeError):
+        job.outcome()
+    rec = RunStore(tmp_path / "registry.db").find(planned_run_id(scenario))
+    assert rec["status"] == "failed" and "the model stopped" in rec["error"]
+
+
+def test_a_run_left_running_by_a_stopped_server_is_marked_interrupted(monkeypatch, tmp_path):
+    from qdsim.app import running
+
+    monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
+    store = RunStore(tmp_path / "registry.db")
+    s = what_if()
+    store.start("qd-000000000000", scenario_id=s.id, scenario_sha=s.sha256(), params_sha="x", seed=1, replicates=2, scale=0.003)
+    with store._tx() as con:  # as if the server that ran it had stopped: its process is gone
+        con.execute("UPDATE runs SET pid = ? WHERE run_id = ?", (2**22 + 12345, "qd-000000000000"))
+    assert running.registry() is not None
+    rec = store.find("qd-000000000000")
+    assert rec["status"] == "failed" and "interrupted" in rec["error"]

@@ -8,7 +8,7 @@ from qdsim import api
 from qdsim.app.results import ARROW, KEY_METRICS, row
 from qdsim.format import difference, interval, planner_number, verdict, within_chance
 from qdsim.metrics import catalogue
-from tests.app.apptest import BAD_YAML, ROOT, metrics, no_exceptions
+from tests.app.apptest import BAD_YAML, ROOT, metrics, no_exceptions, wk
 
 SALES = catalogue()["consumption_sales"].zh
 LABEL = {"zh": "在随机波动范围内", "en": "within chance variation"}
@@ -30,7 +30,7 @@ def card_of(at, metric: str, lang: str = "zh"):
 
 def halve_fiscal_funds(at) -> None:
     """The planner's question: what if Qingdao halves its fiscal funds from 2026?"""
-    slider = at.slider(key="w.funds.fiscal")
+    slider = at.slider(key=wk(at, "w.funds.fiscal"))
     slider.set_value(round(slider.value / 2, 2))
     run_button(at).click()
     at.run()
@@ -106,9 +106,7 @@ def test_the_default_run_is_credible_and_few_replicates_are_flagged(monkeypatch,
     from tests.app.apptest import new_app
 
     monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
-    at = new_app()
-    at.session_state["w.run.replicates"] = 5
-    at.run()
+    at = new_app(**{"run.replicates": 5}).run()
     no_exceptions(at)
     assert any("少于20次重复" in w.value for w in at.warning)
     from qdsim.app import scenario_builder
@@ -117,20 +115,20 @@ def test_the_default_run_is_credible_and_few_replicates_are_flagged(monkeypatch,
 
 
 def test_a_lever_far_beyond_its_calibrated_range_is_flagged(app):
-    app.slider(key="w.consumption.showrooms").set_value(80)
+    app.slider(key=wk(app, "w.consumption.showrooms")).set_value(80)
     run_button(app).click()
     app.run()
     warning = " ".join(w.value for w in app.warning)
-    assert "青岛展销馆及电商馆" in warning
+    assert "展示展销中心和电商体验馆" in warning
     assert "财政" not in warning
 
 
 def test_tooltips_say_what_a_lever_does(app):
-    share = app.slider(key="w.consumption.canteen_share").help
+    share = app.slider(key=wk(app, "w.consumption.canteen_share")).help
     assert "食堂" in share and "外推" not in share  # a share stops at 100%: no extrapolation limit
-    switch = app.toggle(key="w.labour.free_train").help
+    switch = app.toggle(key=wk(app, "w.labour.free_train")).help
     assert "专列" in switch and "外推" not in switch and "开" not in switch.split("。")[-1]
-    money = app.slider(key="w.funds.fiscal").help
+    money = app.slider(key=wk(app, "w.funds.fiscal")).help
     assert "1月" in money and "外推" in money and "亿元" in money
 
 
@@ -156,7 +154,7 @@ def test_a_bad_yaml_upload_shows_each_problem_with_its_line_in_the_pages_languag
     assert "bad.yaml:5: levers.funds.fiscal:" in error and "bad.yaml:7: levers.labour.unknown_lever:" in error
     assert "e+0" not in error and "亿元" in error  # amounts as 亿元, never e-notation
     assert ("unknown field" in error) == (lang == "en")  # the library's wording, in the page's language
-    assert app.session_state["base_key"] == "file:baseline.yaml"  # nothing loaded
+    assert app.session_state["draft"]["base"] == "file:baseline.yaml"  # nothing loaded
 
 
 def test_a_valid_upload_becomes_the_base_of_the_form(app):
@@ -165,7 +163,7 @@ def test_a_valid_upload_becomes_the_base_of_the_form(app):
     app.run()
     no_exceptions(app)
     assert not app.error
-    assert app.session_state["base_key"] == "upload:stop-after-2025.yaml"
-    assert app.radio(key="w.horizon.mode").value == "stop"
+    assert app.session_state["draft"]["base"] == "upload:stop-after-2025.yaml"
+    assert app.radio(key=wk(app, "w.horizon.mode")).value == "stop"
     assert any("过渡期结束后" in s.value for s in app.subheader)
 

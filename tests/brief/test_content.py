@@ -14,6 +14,7 @@ from qdsim.brief.content import FINDINGS
 from qdsim.brief.document import Bullets, Figure, Heading, Paragraph, Table
 from qdsim.brief.numbers import show
 from qdsim.brief.source import from_dir, from_result
+from qdsim.format import interval
 
 from .helpers import numbers
 
@@ -43,7 +44,18 @@ def test_every_traced_number_equals_summary_csv(briefs, tiny_run_dir, lang):
         v = csv_value(tiny_run_dir, tr)
         assert v == tr.value, tr
         assert show(v, tr.unit, lang, tr.how) == tr.full, tr
-        assert tr.text and tr.text in tr.full, tr
+        pair = [x for x in traces if (x.metric, x.county, x.year, x.scenario, x.how) == (tr.metric, tr.county, tr.year, tr.scenario, "signed")
+                and x.stat == tr.stat.replace("_p05", "_p95")] if tr.how == "signed" and tr.stat.endswith("_p05") else []
+        ends = [x for x in traces if (x.metric, x.county, x.year, x.scenario, x.how) == (tr.metric, tr.county, tr.year, tr.scenario, "signed")
+                and x.stat == tr.stat.replace("_p95", "_p05")] if tr.how == "signed" and tr.stat.endswith("_p95") else []
+        if pair:  # a difference's interval: both ends on one scale, the unit once
+            sep = " 至 " if lang == "zh" else " to "
+            span = interval(tr.value, pair[0].value, tr.unit, lang, signed=True)
+            assert any(span.startswith(f"{tr.text}{sep}{p.text}") for p in pair), (tr, pair)  # the unit may be in the column's header
+        elif ends:
+            pass  # checked with its _p05
+        else:
+            assert tr.text and tr.text in tr.full, tr
     used = {(t.metric, t.county) for t in traces}
     for metric in FINDINGS:
         assert (metric, "all") in used

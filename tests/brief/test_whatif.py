@@ -27,7 +27,11 @@ def test_a_what_if_brief_leads_with_its_difference_from_the_baseline(whatif_brie
     (answer,) = [x for x in b.section("answer") if isinstance(x, Bullets)]
     summary = pd.read_csv(whatif_run_dir / "summary.csv")
     year = int(summary.year.max())
-    for metric, line in zip(FINDINGS, answer.items, strict=True):
+    lead = ("务工就业人数（协作带来的新增就业）", "农村居民人均可支配收入") if lang == "zh" else ("workers in wage employment", "rural disposable income")
+    for name, line in zip(lead, answer.items[:2], strict=True):  # it leads with added employment and income: % and cumulative totals
+        assert name in line and ("为基准水平的" in line and "年累计" in line if lang == "zh" else "of the baseline's level" in line)
+    assert "baseline" not in answer.items[0] + answer.items[1] or lang == "en"
+    for metric, line in zip([m for m in FINDINGS if m != "rural_income_per_capita"], answer.items[2:], strict=True):
         row = summary[(summary.scenario == "stop-after-2025") & (summary.metric == metric) & (summary.county == "all") & (summary.year == year)].iloc[0]
         meaning = verdict(metric, row.vs_baseline_mean, row.vs_baseline_p05, row.vs_baseline_p95)
         if meaning == "same":

@@ -165,6 +165,26 @@ def trend_chart(page: Page) -> bytes:
     return chart.screenshot()
 
 
+def type_into(page: Page, label: str, text: str) -> None:
+    """Type ``text`` into the box labelled ``label`` and press Enter; wait for the page to take it."""
+    box = page.get_by_label(label, exact=True)
+    box.fill(text)
+    box.press("Enter")
+    settle(page)
+
+
+def settle(page: Page) -> None:
+    """After an action: until the rerun it started has finished (stale elements gone)."""
+    page.wait_for_timeout(500)
+    wait_idle(page)
+    page.wait_for_function("() => !document.querySelector('[data-stale=true]')")
+
+
+def pending(page: Page):
+    """The panel "本情景的调整" / "What this scenario changes": what Run will run."""
+    return page.locator(".st-key-pending")
+
+
 def run_and_time(page: Page, before_id: str, lang: str) -> float:
     """Press Run; wait for the provisional results, then the final state; seconds from the press to the final results."""
     started = time.perf_counter()
@@ -188,16 +208,14 @@ def test_halve_fiscal_funds_see_the_difference_download_and_reproduce(page: Page
     expect(page.get_by_role("heading", name="情景推演", exact=True)).to_be_visible()
     baseline_id = footer_run_id(page)
 
-    # the planner's question: what if Qingdao halves its fiscal funds from 2026?
+    # the planner's question: what if Qingdao halves its fiscal funds from 2026? Exactly half, typed in the money box
     slider = page.get_by_role("slider", name="青岛财政帮扶资金（亿元/年）")
     start = float(slider.get_attribute("aria-valuetext"))
-    slider.focus()
-    for _ in range(round(start / 2 / 0.05)):
-        slider.press("ArrowLeft")
-    half = slider.get_attribute("aria-valuetext")
-    assert abs(float(half) - start / 2) <= 0.05
+    half = f"{start / 2:g}"
+    type_into(page, "青岛财政帮扶资金（亿元/年）：输入数值", half)
+    expect(pending(page)).to_contain_text(f"青岛财政帮扶资金（亿元/年）：{start:g}亿元 → {half}亿元（2026年起）")
     seconds = run_and_time(page, baseline_id, "zh")
-    expect(page.get_by_text(re.compile(rf"青岛财政帮扶资金（亿元/年）：{start:g}亿元 → {float(half):g}亿元（2026年起）"))).to_be_visible()
+    expect(page.get_by_text(re.compile(rf"青岛财政帮扶资金（亿元/年）：{start:g}亿元 → {half}亿元（2026年起）")).first).to_be_visible()
     run_id = footer_run_id(page)
     assert run_id != baseline_id
     print(f"what-if (20 replicates, 2%) from Run to final results: {seconds:.1f} s (run {run_id})")
@@ -222,6 +240,68 @@ def test_halve_fiscal_funds_see_the_difference_download_and_reproduce(page: Page
     assert run_id in brief and brief.index("回答：本情景与基准情景相比") < brief.index("其次：与无协作相比")
     page.get_by_role("tab", name="趋势").click()
     shoot(page, "app-zh.png")
+
+
+def test_what_the_panel_lists_is_what_runs_after_reset_page_change_typed_money_and_language_switch(page: Page):
+    """The hidden-state bugs of issue 20, each reproduced: the run uses exactly what the panel lists."""
+    wait_idle(page)
+    reset = page.get_by_role("button", name="重置")
+    # a typed share, then reset: the box and the panel are back at the base
+    type_into(page, "产业（%）", "10.5")
+    expect(pending(page)).to_contain_text("产业（%）：64% → 10.5%（2026年起）")
+    reset.click()
+    settle(page)
+    expect(pending(page)).to_contain_text("未调整任何杠杆")
+    expect(page.get_by_label("产业（%）", exact=True)).to_have_value("64.0")
+    # typed money with its unit: 5000万元 is half a 亿元, not 5000亿元
+    type_into(page, "青岛财政帮扶资金（亿元/年）：输入数值", "5000万元")
+    expect(pending(page)).to_contain_text("青岛财政帮扶资金（亿元/年）：4.56亿元 → 5,000万元（2026年起）")
+    expect(pending(page)).not_to_contain_text("产业（%）")
+    expect(page.get_by_role("slider", name="青岛财政帮扶资金（亿元/年）")).to_have_attribute("aria-valuetext", "0.50")
+    # an unreadable amount blocks Run, with a Chinese message next to the box
+    type_into(page, "青岛财政帮扶资金（亿元/年）：输入数值", "五千万")
+    expect(page.get_by_text("无法读取“五千万”").first).to_be_visible()
+    expect(page.get_by_role("button", name=RUN["zh"]).first).to_be_disabled()
+    type_into(page, "青岛财政帮扶资金（亿元/年）：输入数值", "5000万元")
+    # a page change and back: the form still shows the draft
+    page.get_by_role("link", name="方法与引用").click()
+    expect(page.get_by_role("heading", name="方法与引用", exact=True).first).to_be_visible()
+    page.get_by_role("link", name="情景推演").click()
+    settle(page)
+    expect(page.get_by_label("青岛财政帮扶资金（亿元/年）：输入数值", exact=True)).to_have_value("5000万元")
+    expect(pending(page)).to_contain_text("4.56亿元 → 5,000万元（2026年起）")
+    # the language switch: the same draft, in English, and the run uses it
+    page.get_by_text("English", exact=True).click()
+    expect(page.get_by_role("heading", name="What-if", exact=True)).to_be_visible()
+    settle(page)
+    listed = pending(page).inner_text()
+    assert "Qingdao fiscal assistance funds (亿元 = CNY 100m a year): 4.56亿元 → 5,000万元 (from 2026)" in listed
+    assert "Industry" not in listed
+    before = footer_run_id(page)
+    run_and_time(page, before, "en")
+    yaml_text = download(page, "Scenario YAML").decode("utf-8")
+    ran = api.loads_scenario(yaml_text, "downloaded.yaml")
+    assert ran.levers.funds.fiscal[2026] == 5e7
+    assert ran.levers.funds.shares == api.load_scenario("baseline").levers.funds.shares  # no typed share survived
+    assert pending(page).inner_text() == listed  # after Run the panel still lists exactly what ran
+    page.get_by_text("中文", exact=True).click()
+    expect(page.get_by_role("heading", name="情景推演", exact=True)).to_be_visible()
+    wait_idle(page)
+
+
+def test_a_reload_and_a_link_keep_the_what_if_and_its_results(page: Page, server):
+    wait_idle(page)
+    run_id = footer_run_id(page)
+    link = page.url
+    assert "run=" + run_id in link and "funds.fiscal=" in link
+    page.reload()
+    expect(footer(page)).to_contain_text(run_id)
+    wait_idle(page)
+    expect(pending(page)).to_contain_text("4.56亿元 → 5,000万元（2026年起）")
+    other = page.context.new_page()  # a colleague opens the link
+    other.goto(link)
+    expect(footer(other)).to_contain_text(run_id)
+    other.close()
 
 
 def test_counties_show_the_map_and_the_sorted_differences(page: Page):
@@ -252,14 +332,22 @@ def test_the_main_flow_in_english(page: Page):
     wait_idle(page)
     expect(page.get_by_test_id("stMetricLabel").get_by_text("Rural disposable income per capita (annual)")).to_be_visible()
     before = footer_run_id(page)
-    slider = page.get_by_role("slider", name="Qingdao fiscal assistance funds (亿元 = CNY 100m a year)")
-    slider.focus()
-    for _ in range(20):  # a raise of about 1 亿元 a year
-        slider.press("ArrowRight")
+    type_into(page, "Qingdao fiscal assistance funds (亿元 = CNY 100m a year): type a value", "5.56")  # a raise of 1 亿元 a year
     seconds = run_and_time(page, before, "en")
     print(f"English what-if from Run to final results: {seconds:.1f} s")
     expect(page.get_by_text(re.compile(r"^vs baseline .*\(90% interval .* to .*\)")).first).to_be_visible()
     assert "CNY" in card(page, "consumption_sales", "en")
+    # each arrow follows the sign of its difference ("CNY -24.97 m" points down), its colour the meaning
+    for box in page.get_by_test_id("stMetric").all():
+        delta = box.get_by_test_id("stMetricDelta")
+        if not delta.count():
+            continue
+        text = delta.inner_text()
+        down, up = box.get_by_test_id("stMetricDeltaIcon-Down").count(), box.get_by_test_id("stMetricDeltaIcon-Up").count()
+        if re.search(r"-\d", text):
+            assert down and not up, text
+        elif re.search(r"\+\d", text):
+            assert up and not down, text
     shoot(page, "app-en.png")
     page.get_by_role("tab", name="Table").click()
     expect(page.get_by_test_id("stTable").get_by_text(CHANCE["en"]).first).to_be_visible()
@@ -286,4 +374,7 @@ def test_upload_a_bad_file_shows_line_and_field(page: Page):
     )
     error = page.get_by_test_id("stAlertContentError")
     expect(error).to_contain_text("bad.yaml:5: levers.funds.fiscal:")
+    # Streamlit's own uploader words are not shown on the Chinese page
+    for english in ("Drag and drop file here", "Limit 2MB per file"):
+        expect(page.get_by_text(english).first).to_be_hidden()
     shoot(page, "upload-error-zh.png")

@@ -53,7 +53,7 @@ def session(tmp_path_factory):
     old = os.getcwd()
     os.chdir(cwd)
     try:
-        at = new_app(**{"w.run.scale": 0.1, "w.run.replicates": 1}).run()
+        at = new_app(**{"run.scale": 0.1, "run.replicates": 1}).run()
         no_exceptions(at)
         yield at, cwd
     finally:
@@ -73,7 +73,7 @@ def test_several_broken_uploads_show_their_problems_inline_and_run_nothing(sessi
         no_exceptions(at)
         shown = " ".join(e.value for e in at.error)
         assert f"{name}:{first.line}: {first.field}:" in shown, (name, shown)
-        assert at.session_state["base_key"] == "file:baseline.yaml" and at.session_state["current"] is None  # nothing loaded
+        assert at.session_state["draft"]["base"] == "file:baseline.yaml" and at.session_state["current"] is None  # nothing loaded
         assert [h["run_id"] for h in at.session_state["history"]] == history  # nothing run
     assert files_under(cwd) == set() and files_under(state.scenarios_dir()) == scenarios_before  # nothing written
     assert not (cwd / SENTINEL).exists()
@@ -86,7 +86,7 @@ def test_an_upload_name_is_never_a_path(session, tmp_path):
         at.file_uploader(key="whatif.upload").upload(name, data, "application/x-yaml")
         at.run()
         no_exceptions(at)
-        key = at.session_state["base_key"]
+        key = at.session_state["draft"]["base"]
         assert key == f"upload:{name.rsplit('/', 1)[-1]}", key
     assert files_under(cwd) == set() and not (cwd.parent / "evil.yaml").exists()
     assert [state.upload_name(n) for n in ("..", ".", "", "a/..", "/")] == ["upload.yaml"] * 5
@@ -130,7 +130,7 @@ def test_the_compare_page_runs_at_most_max_compare_scenarios_at_once(tmp_path, m
     monkeypatch.chdir(tmp_path)
     text = TINY.read_text(encoding="utf-8")
     uploads = {f"t{i}.yaml": text.replace("id: tiny", f"id: tiny-{i}") for i in range(12)}
-    at = new_app(**{"w.run.scale": 0.1, "w.run.replicates": 1})
+    at = new_app(**{"run.scale": 0.1, "run.replicates": 1})
     at.session_state["uploads"] = uploads
     at.session_state["w.cmp.choice"] = [f"upload:{n}" for n in uploads]
     at.switch_page(f"{PAGES}/compare.py").run()

@@ -1,9 +1,11 @@
 """The what-if form: one widget per lever of the scenario schema, grouped as the programme groups them.
 
-Widgets sit in an ``st.form``, so moving a slider does not rerun anything
-until the planner presses Run. Their values live in session state under the
-keys of :class:`qdsim.app.scenario_builder.LeverSpec` (set by
-:func:`qdsim.app.state.load_base`), never passed as ``value=``.
+Every widget renders from the draft (:mod:`qdsim.app.state`): its key is the
+draft field's key in the current generation, its first value the draft's,
+and its callback writes the new value back to the draft. A slider has a typed
+twin for exact values (a money box that reads 元, 万元 and 亿元); the two
+show the same draft value. Nothing here runs a scenario: the page's Run
+button runs :func:`qdsim.app.state.pending`, which the panel lists.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ import streamlit as st
 
 from qdsim import api
 from qdsim.app import scenario_builder, state
-from qdsim.app.i18n import lang, t
+from qdsim.app.i18n import t
+from qdsim.format import planner_number
 from qdsim.scenario.ranges import FACTOR
+
+TWIN = "#typed"
 
 
 def display_text(spec: scenario_builder.LeverSpec, value) -> str:
@@ -26,9 +31,9 @@ def display_text(spec: scenario_builder.LeverSpec, value) -> str:
         sev, years = value
         return f"{sev:g} @ {', '.join(map(str, years)) or '–'}"
     if spec.kind == "money":
-        return f"{float(value):g}亿元" if lang() == "zh" else f"{float(value):g} 亿元"
-    if spec.kind in ("share", "programme_share", "rate"):
-        return f"{float(value):g}%"
+        return planner_number(float(value) * 1e8, "元", "zh", digits=6)
+    if spec.kind in ("share", "programme_share", "rate"):  # to two decimals at most: 57.42%, never 57.4211%
+        return f"{round(float(value), 2):g}%"
     return f"{float(value):,.10g}"
 
 
@@ -52,82 +57,174 @@ def _help(spec: scenario_builder.LeverSpec, ranges) -> str:
     return "\n\n".join(lines)
 
 
+def _number_type(spec: scenario_builder.LeverSpec, value) -> type:
+    return float if isinstance(value, float) or not float(spec.step).is_integer() else int
+
+
+def money_box(field: str, label: str, *, twins: tuple[str, ...] = (), help: str | None = None, where=st, collapsed: bool = False) -> None:
+    """A text box for an amount in 亿元 that reads 元/万元/亿元 and full-width digits; a problem is shown under it."""
+    d = state.draft()
+    key = state.wkey(field, TWIN)
+    state.seed_widget(key, d["text"].get(field, f"{float(d['values'][field]):g}"))
+    where.text_input(label, key=key, on_change=state.set_money, args=(field, key, *twins), help=None if collapsed else help or t("form.money_help"),
+                     label_visibility="collapsed" if collapsed else "visible", placeholder=t("form.money_placeholder"))
+    field_error(field, where)
+
+
 def _slider(spec: scenario_builder.LeverSpec, base: api.Scenario, year: int, ranges) -> None:
-    ss = st.session_state
+    d = state.draft()
+    value = d["values"][spec.key]
     current = spec.to_display(scenario_builder.model_value(base, spec, year))
     lo, hi = scenario_builder.slider_range(spec, current, ranges.get(spec.key, (0, 0))[1] if spec.key in ranges else None)
-    step = spec.step
-    value = ss.get(spec.key, current)
-    kind = float if isinstance(value, float) or not float(step).is_integer() or not float(current).is_integer() else int
-    lo, hi, step = kind(lo), kind(max(hi, value)), kind(step)
-    if type(value) is not kind:  # the slider wants one number type throughout
-        ss[spec.key] = kind(value)
-    st.slider(t(spec.label_key), min_value=lo, max_value=hi, step=step, format=spec.fmt, key=spec.key, help=_help(spec, ranges))
+    kind = _number_type(spec, value) if float(current).is_integer() else float
+    lo, hi, step = kind(lo), kind(max(hi, value)), kind(spec.step)
+    shown = kind(min(max(value, lo), hi))
+    key, twin = state.wkey(spec.key), state.wkey(spec.key, TWIN)
+    state.seed_widget(key, shown)
+    label = t(spec.label_key)
+    c1, c2 = st.columns([5, 2], vertical_alignment="bottom")
+    with c1:
+        st.slider(label, min_value=lo, max_value=hi, step=step, format=spec.fmt, key=key, help=_help(spec, ranges),
+                  on_change=state.set_field, args=(spec.key, key, twin))
+    if spec.kind == "money":
+        money_box(spec.key, t("form.typed", label=label), twins=(key,), where=c2, collapsed=True)
+        return
+    state.seed_widget(twin, kind(value))
+    fmt = "%d" if kind is int else "%.4g" if spec.kind != "programme_share" else "%.2f"
+    low, top = spec.bounds
+    c2.number_input(t("form.typed", label=label), step=step, format=fmt, key=twin, on_change=_typed,
+                    args=(spec.key, twin, low, top, key), label_visibility="collapsed")
+    field_error(spec.key)
+
+
+def _typed(field: str, twin: str, lo: float, hi: float | None, *others: str) -> None:
+    """A typed value: kept exactly (a slider widens to show it); outside [lo, hi] it is refused with a message in the page's language."""
+    ss = st.session_state
+    value = ss[twin]
+    d = state.draft()
+    if value is None or value < lo or (hi is not None and value > hi):
+        d["errors"][field] = {"kind": "range", "value": "–" if value is None else f"{value:g}", "lo": f"{lo:g}",
+                              "hi": f"{hi:g}" if hi is not None else "∞"}
+        return
+    d["errors"].pop(field, None)
+    d["values"][field] = value
+    for other in others:
+        ss[other] = value
+
+
+def _twin(where, field: str, label: str, lo: float, hi: float, step: float, fmt: str, slider_key: str) -> None:
+    """A slider's typed box: the same draft value, checked against [lo, hi] with a message in the page's language."""
+    key = state.wkey(field, TWIN)
+    value = state.draft()["values"][field]
+    state.seed_widget(key, type(step)(value))
+    where.number_input(t("form.typed", label=label), step=step, format=fmt, key=key, on_change=_typed,
+                       args=(field, key, lo, hi, slider_key), label_visibility="collapsed")
+    field_error(field)
+
+
+def field_error(field: str, where=st) -> None:
+    """A typed value's problem, under its box."""
+    problem = state.draft()["errors"].get(field)
+    if problem:
+        where.error(state.error_text(problem), icon=":material/error:")
 
 
 def _lever(spec: scenario_builder.LeverSpec, base: api.Scenario, year: int, ranges) -> None:
+    d = state.draft()
     if spec.widget == "toggle":
-        st.toggle(t(spec.label_key), key=spec.key, help=_help(spec, ranges))
+        key = state.wkey(spec.key)
+        state.seed_widget(key, bool(d["values"][spec.key]))
+        st.toggle(t(spec.label_key), key=key, help=_help(spec, ranges), on_change=state.set_field, args=(spec.key, key))
     elif spec.kind == "event":
-        st.slider(t(f"{spec.label_key}.severity"), min_value=0.0, max_value=1.0, step=0.05, format="%.2f", key=f"{spec.key}.severity",
-                  help=_help(spec, ranges))
-        st.multiselect(t(f"{spec.label_key}.years"), options=base.period.years, key=f"{spec.key}.years")
+        sev, years = f"{spec.key}.severity", f"{spec.key}.years"
+        ks, ky = state.wkey(sev), state.wkey(years)
+        state.seed_widget(ks, float(d["values"][sev]))
+        state.seed_widget(ky, list(d["values"][years]))
+        c1, c2 = st.columns([5, 2], vertical_alignment="bottom")
+        c1.slider(t(f"{spec.label_key}.severity"), min_value=0.0, max_value=1.0, step=0.05, format="%.2f", key=ks,
+                  help=_help(spec, ranges), on_change=state.set_field, args=(sev, ks, state.wkey(sev, TWIN)))
+        _twin(c2, sev, t(f"{spec.label_key}.severity"), 0.0, 1.0, 0.05, "%.2f", ks)
+        st.multiselect(t(f"{spec.label_key}.years"), options=base.period.years, key=ky, on_change=state.set_field, args=(years, ky),
+                       placeholder=t("form.choose"))
     else:
         _slider(spec, base, year, ranges)
 
 
 def _shares(specs: list[scenario_builder.LeverSpec], ranges) -> None:
+    d = state.draft()
     st.markdown(f"**{t('lever.funds.shares')}**")
     cols = st.columns(2)
     for i, spec in enumerate(specs):
-        if not isinstance(st.session_state[spec.key], float):
-            st.session_state[spec.key] = float(st.session_state[spec.key])
+        key = state.wkey(spec.key)
+        state.seed_widget(key, float(d["values"][spec.key]))
         with cols[i % 2]:
-            st.number_input(t(spec.label_key), min_value=0.0, max_value=100.0, step=0.1, format="%.1f", key=spec.key,
-                            help=_help(spec, ranges))
+            st.number_input(t(spec.label_key), step=0.1, format="%.1f", key=key,
+                            help=_help(spec, ranges), on_change=_typed, args=(spec.key, key, 0.0, 100.0))
+            field_error(spec.key)
     st.caption(t("form.shares_note"))
 
 
 def _horizon(base: api.Scenario) -> None:
+    d = state.draft()
     modes = {m: t(f"horizon.{m}") for m in ("continue", "taper", "stop")}
-    st.radio(t("lever.horizon.mode"), options=list(modes), format_func=modes.get, key="w.horizon.mode", horizontal=True)
-    st.selectbox(t("lever.horizon.after"), options=base.period.years, key="w.horizon.after")
-    st.slider(t("lever.horizon.taper_years"), min_value=1, max_value=10, step=1, key="w.horizon.taper_years")
+    for field in ("w.horizon.mode", "w.horizon.after", "w.horizon.taper_years"):
+        state.seed_widget(state.wkey(field), d["values"][field])
+    k = state.wkey
+    st.radio(t("lever.horizon.mode"), options=list(modes), format_func=modes.get, key=k("w.horizon.mode"), horizontal=True,
+             on_change=state.set_field, args=("w.horizon.mode", k("w.horizon.mode")))
+    st.selectbox(t("lever.horizon.after"), options=base.period.years, key=k("w.horizon.after"),
+                 on_change=state.set_field, args=("w.horizon.after", k("w.horizon.after")))
+    c1, c2 = st.columns([5, 2], vertical_alignment="bottom")
+    c1.slider(t("lever.horizon.taper_years"), min_value=1, max_value=10, step=1, key=k("w.horizon.taper_years"),
+              on_change=state.set_field, args=("w.horizon.taper_years", k("w.horizon.taper_years"), k("w.horizon.taper_years", TWIN)))
+    _twin(c2, "w.horizon.taper_years", t("lever.horizon.taper_years"), 1, 10, 1, "%d", k("w.horizon.taper_years"))
 
 
 def _run_settings() -> None:
-    st.slider(t("run.scale"), min_value=scenario_builder.MIN_SCALE * 100, max_value=scenario_builder.MAX_SCALE * 100, step=0.1, format="%.1f%%",
-              key="w.run.scale", help=t("run.scale_help", max_scale=f"{scenario_builder.MAX_SCALE * 100:g}", max_reps=scenario_builder.MAX_REPLICATES))
-    st.slider(t("run.replicates"), min_value=1, max_value=scenario_builder.MAX_REPLICATES, step=1, key="w.run.replicates")
-    st.number_input(t("run.seed"), min_value=0, max_value=2**53 - 1, step=1, key="w.run.seed")
+    d = state.draft()
+    k = state.wkey
+    sb = scenario_builder
+    scale = float(d["values"]["w.run.scale"])
+    state.seed_widget(k("w.run.scale"), min(max(scale, sb.MIN_SCALE * 100), sb.MAX_SCALE * 100))
+    state.seed_widget(k("w.run.scale", TWIN), scale)
+    c1, c2 = st.columns([5, 2], vertical_alignment="bottom")
+    c1.slider(t("run.scale"), min_value=sb.MIN_SCALE * 100, max_value=sb.MAX_SCALE * 100, step=0.1, format="%.1f%%",
+              key=k("w.run.scale"), help=t("run.scale_help", max_scale=f"{sb.MAX_SCALE * 100:g}", max_reps=sb.MAX_REPLICATES),
+              on_change=state.set_field, args=("w.run.scale", k("w.run.scale"), k("w.run.scale", TWIN)))
+    c2.number_input(t("form.typed", label=t("run.scale")), step=0.1, format="%.2f", key=k("w.run.scale", TWIN), label_visibility="collapsed",
+                    on_change=_typed, args=("w.run.scale", k("w.run.scale", TWIN), sb.MIN_SCALE * 100, sb.MAX_SCALE * 100, k("w.run.scale")))
+    field_error("w.run.scale")
+    reps = int(d["values"]["w.run.replicates"])
+    state.seed_widget(k("w.run.replicates"), reps)
+    state.seed_widget(k("w.run.replicates", TWIN), reps)
+    c1, c2 = st.columns([5, 2], vertical_alignment="bottom")
+    c1.slider(t("run.replicates"), min_value=1, max_value=sb.MAX_REPLICATES, step=1, key=k("w.run.replicates"),
+              on_change=state.set_field, args=("w.run.replicates", k("w.run.replicates"), k("w.run.replicates", TWIN)))
+    c2.number_input(t("form.typed", label=t("run.replicates")), step=1, key=k("w.run.replicates", TWIN), label_visibility="collapsed",
+                    on_change=_typed, args=("w.run.replicates", k("w.run.replicates", TWIN), 1, sb.MAX_REPLICATES, k("w.run.replicates")))
+    field_error("w.run.replicates")
+    state.seed_widget(k("w.run.seed"), int(d["values"]["w.run.seed"]))
+    st.number_input(t("run.seed"), step=1, key=k("w.run.seed"), on_change=_typed, args=("w.run.seed", k("w.run.seed"), 0, 2**53 - 1))
+    field_error("w.run.seed")
 
 
-def lever_form(base: api.Scenario, ranges: dict) -> bool:
-    """Draw the form; True when the planner pressed Run."""
-    year = st.session_state["w.year"]
+def lever_form(base: api.Scenario, ranges: dict) -> None:
+    """Draw the form's groups of levers (the Run button and the panel are the page's)."""
+    year = state.draft()["year"]
     by_group: dict[str, list[scenario_builder.LeverSpec]] = defaultdict(list)
     for spec in scenario_builder.lever_specs():
         by_group[spec.group].append(spec)
-    with st.form("whatif_form", border=False):
-        pressed = st.form_submit_button(t("whatif.run"), type="primary", icon=":material/play_arrow:", key="run", width="stretch")
-        for group in scenario_builder.group_names():
-            with st.expander(t(f"group.{group}"), expanded=group == "funds"):
-                if group == "horizon":
-                    _horizon(base)
-                    continue
-                specs = by_group[group]
-                for spec in specs:
-                    if not spec.name.startswith("shares."):
-                        _lever(spec, base, year, ranges)
-                shares = [s for s in specs if s.name.startswith("shares.")]
-                if shares:
-                    _shares(shares, ranges)
-        with st.expander(t("group.run")):
-            _run_settings()
-        pressed_bottom = st.form_submit_button(t("whatif.run"), type="primary", icon=":material/play_arrow:", key="run_bottom", width="stretch")
-    return pressed or pressed_bottom
-
-
-def widget_values() -> dict:
-    """Every form value in session state (display units, by widget key)."""
-    return {k: v for k, v in st.session_state.items() if isinstance(k, str) and k.startswith(state.WIDGET_PREFIX)}
+    for group in scenario_builder.group_names():
+        with st.expander(t(f"group.{group}"), expanded=group == "funds"):
+            if group == "horizon":
+                _horizon(base)
+                continue
+            specs = by_group[group]
+            for spec in specs:
+                if not spec.name.startswith("shares."):
+                    _lever(spec, base, year, ranges)
+            shares = [s for s in specs if s.name.startswith("shares.")]
+            if shares:
+                _shares(shares, ranges)
+    with st.expander(t("group.run")):
+        _run_settings()

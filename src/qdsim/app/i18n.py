@@ -8,6 +8,8 @@ appear untranslated.
 
 from __future__ import annotations
 
+from qdsim.scenario.labels import LEVERS, PROGRAMME_NAMES
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -76,7 +78,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lever.conditions.herbs_price_index": ("中药材价格指数（2021年=1）", "Medicinal herb price index (2021 = 1)"),
     "lever.conditions.qingdao_wage_growth": ("青岛工资年增长率（%）", "Qingdao wage growth a year (%)"),
     # -- what each lever does (the tooltip of its widget)
-    "help.funds.fiscal": ("青岛每年拨付的财政帮扶资金。每年1月按下面的资金分配比例分到各项目，并按人口分到各县；当年未用完的结转。",
+    "help.funds.fiscal": ("青岛每年拨付的财政帮扶资金。每年1月按下面的资金分配比例分到各项目，并按人口分到各县；当年未用完的结转。旁边的输入框可输入 元、万元 或 亿元，如 5000万元；不写单位时按亿元计。",
                           "Qingdao's fiscal assistance a year. Each January it is split by the shares below across programmes and by population across counties; what is not spent carries over."),
     "help.funds.donations": ("社会捐款捐物，用于救助和社会项目。", "Social donations, spent on assistance and social projects."),
     "help.funds.shares": ("财政资金在各项目之间的分配。", "How the fiscal funds are split across programmes."),
@@ -117,6 +119,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "form.beyond": ("超过 {limit} 属外推，结果请谨慎解读。", "Above {limit} is extrapolation: read the results with care."),
     "form.on": ("开", "on"),
     "form.off": ("关", "off"),
+    "form.typed": ("{label}：输入数值", "{label}: type a value"),
+    "form.money_help": ("可输入 元、万元 或 亿元，如 2.28、5000万元、0.5亿元；不写单位时按亿元计。", "Type 元, 万元 or 亿元, e.g. 2.28, 5000万元, 0.5亿元; a bare number is in 亿元."),
+    "form.money_placeholder": ("如 2.28 或 5000万元", "e.g. 2.28 or 5000万元"),
+    "form.out_of_range": ("{value} 超出允许范围（{lo} 至 {hi}），未采用。", "{value} is outside the allowed range ({lo} to {hi}); not used."),
+    "form.choose": ("请选择", "Choose"),
     "form.shares_note": ("合计应为100%；不等于100%时按比例调整。", "Should add up to 100%; otherwise rescaled proportionally."),
     "run.scale": ("模拟农户比例（%）", "Share of households simulated (%)"),
     "run.replicates": ("重复次数", "Replicates"),
@@ -142,8 +149,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "programme.social": ("教育医疗", "education and health"),
     "programme.talent": ("人才交流", "talent exchanges"),
     # -- what-if page
-    "whatif.intro": ("移动滑块设定“如果……会怎样”，点击“运行”。调整的杠杆从所选年份起生效，之前的年份保持基础情景的数值。",
-                     "Move the sliders to say what if, then press Run. A lever you move takes its new value from the chosen year; earlier years keep the base scenario's values."),
+    "whatif.intro": ("移动滑块或直接输入数值设定“如果……会怎样”，点击“运行”。调整的杠杆从所选年份起生效，之前的年份保持基础情景的数值。",
+                     "Move the sliders or type values to say what if, then press Run. A lever you move takes its new value from the chosen year; earlier years keep the base scenario's values."),
     "whatif.start_from": ("基础情景", "Start from"),
     "whatif.from_year": ("调整从哪一年起生效", "Changes take effect from"),
     "whatif.from_year_help": ("滑块显示基础情景在该年的数值。", "The sliders show the base scenario's values in that year."),
@@ -157,6 +164,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "Done: {scale} of households simulated (about {households}), {reps} replicates, seed {seed}; paired replicate by replicate with the baseline and with no cooperation (the same random numbers)."),
     "whatif.shown_baseline": ("下面显示的是基础情景的结果。移动滑块并点击“运行”查看您的情景。", "Shown below: the base scenario. Move sliders and press Run to see your what-if."),
     "whatif.changes": ("本情景的调整", "What this scenario changes"),
+    "whatif.shown_changes": ("所显示结果的调整", "What the results shown change"),
+    "whatif.pending_settings": ("点击“运行”将模拟 {scale} 的农户，{reps} 次重复，种子 {seed}。", "Run simulates {scale} of households, {reps} replicates, seed {seed}."),
+    "whatif.blocked": ("请先修改以下输入，才能运行：", "Fix these inputs before running:"),
+    "whatif.url_problems": ("链接中的以下参数无法读取，已忽略：{params}", "These parameters of the link could not be read and were left out: {params}"),
     "whatif.no_changes": ("未调整任何杠杆：结果即基础情景。", "No lever changed: the result is the base scenario."),
     "whatif.change_line": ("{label}：{before} → {after}{when}", "{label}: {before} → {after}{when}"),
     "whatif.change_from": ("（{year}年起）", " (from {year})"),
@@ -165,11 +176,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "whatif.beyond_title": ("以下杠杆超出模型校准范围，结果属于外推，请谨慎解读：", "These levers go beyond the range the model was calibrated on; treat the results as extrapolation:"),
     "whatif.beyond_line": ("{label}：{year}年为 {value}，超过2021–2024年基准最高值 {hi} 的{factor:g}倍", "{label}: {value} in {year}, more than {factor:g}× the 2021–2024 baseline maximum of {hi}"),
     "whatif.failed": ("运行失败：{error}", "The run failed: {error}"),
+    # -- what each card's metric is (its ⓘ on the Chinese page; the English page shows the metric catalogue's definition)
+    "def.rural_income_per_capita": ("各农户各项来源收入之和除以农村常住人口（元/人，当年）。", "Sum of household income from all sources divided by rural residents."),
+    "def.consumption_sales": ("当年青岛采购主体经协作渠道从定西供应主体收购的农产品和特色产品金额，按青岛价格计，按产品来源县统计。",
+                              "Dingxi products Qingdao's buyers accepted from Dingxi's channel suppliers in the year, at Qingdao prices."),
+    "def.stable_employment": ("协作统计口径（毛数）：当年经协作帮助找到或保住工作、且在岗达到规定月数的劳动力人次，新岗位和延续岗位都计，也包括本来就会外出务工的人；协作新增的就业看“务工就业人数”较无协作的差别。",
+                              "The programme's annual count (gross) of workers holding a job found or kept with its help; the additional effect is the impact on wage employment."),
+    "def.migrant_workers_qingdao": ("年末经协作渠道在青岛务工的定西农村劳动力人数。", "Rural Dingxi workers employed in Qingdao through the cooperation channel at year end."),
+    "def.monitored_share": ("分布统计量，不是防返贫监测对象的户数：扣除自付医疗支出后人均收入低于监测线的农户占全部农户的比例。下降为向好。",
+                            "A distributional statistic: households whose per-capita income net of out-of-pocket medical cost is below the monitoring line, over all households. A fall is good news."),
+    "def.village_collective_income": ("当年所有村集体经济收入之和。", "Sum of the collective income of all villages in the year."),
     # -- results
     "res.title": ("结果：{title}", "Results: {title}"),
     "res.year": ("报告年份", "Year reported"),
     "res.metric": ("指标", "Metric"),
-    "res.interval": ("数值90%区间 {lo} – {hi}", "Value, 90% interval {lo} – {hi}"),
+    "res.interval": ("数值90%区间 {range}", "Value, 90% interval {range}"),
     "res.metric_period": ("{name}（{period}）", "{name} ({period})"),
     "res.vs_baseline": ("较基准", "vs baseline"),
     "res.vs_cf": ("较无协作", "vs no cooperation"),
@@ -206,6 +227,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.extra_spending": ("新增支出（90%区间）", "Extra spending (90% interval)"),
     "col.income_gain": ("农村人均可支配收入增加（末年，90%区间）", "Gain in rural income per capita (last year, 90% interval)"),
     "col.employment_gain": ("稳定就业增加（累计人次，90%区间）", "Gain in stable employment (person-times summed, 90% interval)"),
+    "col.income_gain_cum": ("累计增收（各年人均增收之和，元/人，90%区间）", "Cumulative income gain (per-capita gains added over the years, 90% interval)"),
+    "col.employment_gain_cum": ("累计稳定就业增加（人次，90%区间）", "Cumulative gain in stable employment (person-times, 90% interval)"),
     "col.income_per_100m": ("每亿元增收（90%区间）", "Income gain per 亿元 (90% interval)"),
     "col.employment_per_1m": ("每百万元稳定就业（90%区间）", "Stable employment per million 元 (90% interval)"),
     "col.impact": ("较无协作", "vs no cooperation"),
@@ -244,14 +267,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cmp.differences": ("{metric} · {year}年：较参照“{reference}”的差别", "{metric} · {year}: difference from the reference, {reference}"),
     "cmp.bars_caption": ("每个情景较参照“{reference}”的差别（同一随机数逐次配对），横线为90%区间；灰色表示在随机波动范围内。",
                          "Each scenario's difference from the reference, {reference}, on the same random numbers replicate by replicate; lines are 90% intervals; grey: within chance variation."),
-    "cmp.cost_title": ("成本与成效：按每亿元效果排序", "Cost and effectiveness: ranked by effect per 亿元"),
+    "cmp.cost_title": ("成本与成效：增加投入的情景按每亿元效果排序", "Cost and effectiveness: scenarios that spend more, ranked by effect per 亿元"),
     "cmp.measure": ("排序依据", "Rank by"),
     "cmp.no_cost": ("所选情景都没有可比较的基准（基准情景本身），无法计算成本与成效。", "None of the scenarios chosen has a baseline to compare with (the baseline itself): no cost and effectiveness."),
-    "cmp.no_ratio": ("支出未变（资金调整）：看增加量本身", "Spending unchanged (a reallocation): read the gain itself"),
+    "cmp.no_ratio": ("成本数据（cost.csv）中支出未变：无每亿元效果，看增加量本身", "Spending unchanged in the cost data (cost.csv): no effect per 亿元; read the gain itself"),
+    "cmp.cut_income_per_100m": ("每少投入1亿元减收 {value}（不排名）", "Each 亿元 saved loses {value} (not ranked)"),
+    "cmp.cut_employment_per_1m": ("每少投入100万元减少稳定就业 {value}（不排名）", "Each CNY 1m saved loses {value} of stable employment (not ranked)"),
+    "cmp.more_replicates": ("；增加重复次数或模拟规模可能分辨", "; more replicates or a larger scale may resolve it"),
+    "cmp.basis": ("**口径：累计收益 ÷ 累计成本，{start}–{end}年。** 累计成本为这些年新增的财政资金和社会捐赠支出之和；累计增收为这些年农村居民人均可支配收入增加之和（元/人），稳定就业为这些年增加的人次之和。只对增加投入的情景按每亿元效果排序；减少投入的情景显示每少投入1亿元的损失，不参与排名。",
+                  "**Basis: cumulative benefit over cumulative cost, {start}–{end}.** Cumulative cost is the extra fiscal funds and donations spent over those years; the cumulative income gain is the gain in rural income per capita added up over those years (CNY/person), stable employment the person-times added. Only scenarios that spend more are ranked by effect per 亿元; a cut shows what each 亿元 saved loses and is not ranked."),
     "cmp.with_interval": ("{value}（{range}）", "{value} ({range})"),
-    "cmp.cost_caption": ("与各自的基准情景比较，从情景首次改变杠杆的年份算到末年：新增支出为财政资金和社会捐赠的支出之差；比值逐次重复计算后取均值和90%区间。支出未变的情景不排名。",
-                         "Against each scenario's baseline, from the year it first changes a lever to the last year: extra spending is the difference in fiscal funds and donations spent; ratios are computed replicate by replicate, then mean and 90% interval. Scenarios whose spending did not change are not ranked."),
-    "cmp.overview": ("{year}年主要指标", "Key metrics in {year}"),
+    "cmp.cost_caption": ("与各自的基准情景比较，从情景首次改变杠杆的年份算到末年；比值逐次重复（同一随机数）计算后取均值和90%区间。支出未变的情景没有比值，不排名；是否“支出未变”以成本数据为准，不等于资金总额不变的调整。",
+                         "Against each scenario's baseline, from the year it first changes a lever to the last year; ratios are computed replicate by replicate on the same random numbers, then mean and 90% interval. Scenarios whose spending did not change have no ratio and are not ranked; \"unchanged\" is the cost data's reading, not a claim that the budget was reallocated."),
+    "cmp.overview": ("{year}年主要指标（括号内为90%区间）", "Key metrics in {year} (90% intervals in brackets)"),
     "cmp.upload": ("上传更多情景文件", "Upload more scenario files"),
     "cmp.saved": ("本次会话：{title}", "This session: {title}"),
     "cmp.file": ("文件：{title}", "File: {title}"),
@@ -266,6 +294,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cty.sorted_caption": ("各县按差别从大到小排列；横线为90%区间，虚线为零；灰色表示在随机波动范围内。",
                            "Counties sorted by their difference, largest first; lines are 90% intervals, the dashed line zero; grey: within chance variation."),
     "cty.all": ("全市", "Whole prefecture"),
+    "cty.resolve": ("{total}个县区中有{n}个的差别在随机波动范围内（本次 {reps} 次重复、模拟 {scale} 的农户）。要分辨它们，请在“情景推演”页的运行设置中增加重复次数（如 {more_reps} 次）或模拟比例后重新运行；区间大致随重复次数的平方根收窄。",
+                    "{n} of {total} counties are within chance variation ({reps} replicates, {scale} of households). To resolve them, raise the replicates (e.g. to {more_reps}) or the share of households in the run settings of the What-if page and run again; intervals narrow roughly with the square root of the replicates."),
     # -- runs
     "runs.intro": ("每次运行都有一个运行编号：相同的情景、种子、重复次数和规模得到相同的编号和相同的数字。", "Every run has an ID: the same scenario, seed, replicates and scale give the same ID and the same numbers."),
     "runs.session": ("本次会话的运行", "Runs in this session"),
@@ -273,6 +303,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "runs.registry_empty": ("登记册中还没有运行记录。用命令行运行一个情景：qdsim run baseline", "No runs recorded yet. Run a scenario from the command line: qdsim run baseline"),
     "runs.none": ("本次会话还没有运行。", "No runs in this session yet."),
     "runs.rerun": ("复现：{cmd}", "Rerun: {cmd}"),
+    "runs.status.done": ("完成", "done"),
+    "runs.status.running": ("运行中", "running"),
+    "runs.status.failed": ("失败或中断", "failed or interrupted"),
+    "runs.reopen_title": ("重新打开以往的运行", "Reopen a past run"),
+    "runs.reopen_choose": ("已完成的运行", "Finished runs"),
+    "runs.reopen": ("打开", "Open"),
+    "runs.reopen_none": ("还没有已完成的运行。", "No finished runs yet."),
+    "runs.reopen_missing": ("登记册中找不到运行 {run_id} 的文件。", "The registry no longer holds the files of run {run_id}."),
     # -- method
     "method.title": ("方法与引用", "Method and citation"),
     "method.body": (
@@ -323,6 +361,27 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.range": ("合理范围", "Plausible range"),
     "col.param_status": ("依据", "Basis"),
 }
+
+
+def _one_name_per_lever() -> None:
+    """Levers and programmes are called what the brief, the warnings and the CLI call them
+    (:mod:`qdsim.scenario.labels`); the app's label adds only its unit in brackets."""
+    def unit(text: str, open_: str) -> str:
+        return text[text.index(open_):] if open_ in text else ""
+
+    for name, (zh, en, _unit) in LEVERS.items():
+        key = f"lever.{name}"
+        if key in STRINGS and "（" not in zh:  # conditions' names carry their own scale
+            old_zh, old_en = STRINGS[key]
+            en_unit = unit(old_en, "(")
+            STRINGS[key] = (zh + unit(old_zh, "（"), en + (" " + en_unit if en_unit and not ("year" in en and "a year" in en_unit) else ""))
+    for programme, (zh, en) in PROGRAMME_NAMES.items():
+        STRINGS[f"programme.{programme}"] = (zh, en)
+        old_zh, old_en = STRINGS[f"lever.funds.shares.{programme}"]
+        STRINGS[f"lever.funds.shares.{programme}"] = (zh + unit(old_zh, "（"), en[:1].upper() + en[1:] + " " + unit(old_en, "("))
+
+
+_one_name_per_lever()
 
 
 def tr(key: str, lang: str = DEFAULT_LANG, **kwargs) -> str:

@@ -28,8 +28,23 @@ STYLE = """<style>
 [data-testid="stTable"] { overflow-x: auto; }
 [data-testid="stTable"] td, [data-testid="stTable"] th { white-space: normal; word-break: break-word; }
 </style>"""
+#: Streamlit's own words on the Chinese page: the file uploader's "Drag and drop", "Limit 2MB per file" and "Browse files"
+#: are hidden or replaced by Chinese through CSS (Streamlit has no setting for them)
+CHINESE_CHROME = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span,
+[data-testid="stFileUploaderDropzoneInstructions"] > div > small { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after { content: "拖放 YAML 文件到此处（每个不超过 2MB）"; font-size: 0.9rem; }
+[data-testid="stFileUploaderDropzone"] button:not([data-testid="stBaseButton-minimal"]) { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button:not([data-testid="stBaseButton-minimal"])::after { content: "选择文件"; font-size: 0.9rem; }
+</style>"""
 #: English units are longer (CNY/person, person-times): a smaller figure keeps them whole
 VALUE_SIZE = {"zh": "1.55rem", "en": "1.3rem"}
+
+
+def page(url_path: str) -> st.Page:
+    """The app's page served at ``url_path`` (for st.switch_page)."""
+    file, title, icon, url = next(p for p in PAGES if p[3] == url_path)
+    return st.Page(PAGES_DIR / file, title=t(title), icon=icon, url_path=url, default=url == PAGES[0][3])
 
 
 def main() -> None:
@@ -38,23 +53,23 @@ def main() -> None:
     st.set_page_config(page_title=t("app.title"), page_icon=":material/agriculture:", layout="wide",
                        menu_items={"About": f"qdsim {__version__} — {t('app.title')}"})
     state.init()
-    st.html(STYLE % VALUE_SIZE.get(st.session_state["lang"], VALUE_SIZE["zh"]))
+    st.html(STYLE % VALUE_SIZE.get(st.session_state["lang"], VALUE_SIZE["zh"]) + (CHINESE_CHROME if st.session_state["lang"] == "zh" else ""))
     pages = [
         st.Page(PAGES_DIR / file, title=t(title), icon=icon, url_path=url, default=i == 0)
         for i, (file, title, icon, url) in enumerate(PAGES)
     ]
     nav = st.navigation(pages)
-    # Off the what-if page, on arriving at it, or after a language switch, widget
-    # values go back to session state; otherwise the what-if page's are left
-    # alone, so that moved but not yet submitted sliders of the form survive
-    # other widgets' reruns. (Arriving matters: without it the form's widgets in
-    # collapsed groups came back at their minimum after a visit to another page.)
+    # Other pages' widgets (w.* keys) keep their values when not drawn; the what-if form's widgets are drawn
+    # afresh from the draft on arriving at a page and after a language switch (state.reseed), so nothing a
+    # widget held in the browser can differ from what the form shows and runs.
     on_whatif = nav.url_path in ("", PAGES[0][3])  # the default page is served at the root
     page = PAGES[0][3] if on_whatif else nav.url_path
     ss = st.session_state
-    if not on_whatif or ss.get("page_drawn") != page or ss.get("lang_drawn") != ss["lang"]:
+    if ss.get("page_drawn") != page or ss.get("lang_drawn") != ss["lang"]:
         state.keep_widget_values()
+        state.reseed()
     ss["lang_drawn"], ss["page_drawn"] = ss["lang"], page
+    state.to_url()
     with st.sidebar:
         st.markdown(f"### {t('app.title')}")
         st.caption(t("app.tagline"))

@@ -72,6 +72,11 @@ def metric_title(metric: str) -> str:
     return t("res.metric_period", name=metric_name(metric), period=period_word(metric, lang()))
 
 
+def definition(metric: str) -> str:
+    """What a card's metric is (its ⓘ): the Chinese definition on the Chinese page, the catalogue's in English."""
+    return t(f"def.{metric}") if lang() == "zh" else catalogue()[metric].definition
+
+
 def number(value: float, metric: str, signed: bool = False) -> str:
     return planner_number(value, catalogue()[metric].unit, lang(), signed=signed)
 
@@ -122,12 +127,12 @@ def card(result: api.RunResult, metric: str, year: int, county: str = "all") -> 
     against = "res.vs_baseline" if with_base else "res.vs_cf"
     st.metric(
         metric_title(metric), number(r["mean"], metric), delta=d.text if d.known else None, delta_color=ARROW[d.verdict],
-        delta_arrow="off" if d.verdict == "same" else "auto",
+        delta_arrow="off" if d.verdict == "same" or d.mean == 0 else ("up" if d.mean > 0 else "down"),  # by the sign, never by the text
         delta_description=t(against) + (f" · {d.meaning}" if d.verdict in ("chance", "same") else ""),
-        help=catalogue()[metric].definition if lang() == "en" else None,
+        help=definition(metric),
     )
     st.caption(d.line(against))
-    st.caption(t("res.interval", lo=number(r["p05"], metric), hi=number(r["p95"], metric)))
+    st.caption(t("res.interval", range=interval(r["p05"], r["p95"], catalogue()[metric].unit, lang())))  # one scale, the unit once
     if with_base:
         st.caption(Diff.of(r, metric, "impact").line("res.vs_cf"))
 

@@ -11,6 +11,13 @@ Every run the app makes is written to the run registry
 and a what-if reuses the baseline and its counterfactual from there
 (:func:`qdsim.api.run` with ``registry=``), so only the what-if itself is
 simulated.
+
+A run the app starts goes on in a background thread of the server
+(:func:`start`), recorded in the registry as running from its first moment:
+a planner who reloads the page mid-run finds it again (the page's URL names
+it) and it finishes; a run that fails or whose server stops is marked so
+(``failed``, with the reason; :meth:`qdsim.run_registry.RunStore.reap` marks
+a run whose process ended as interrupted).
 """
 
 from __future__ import annotations
@@ -19,9 +26,12 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from qdsim import api
 from qdsim.app.scenario_builder import MAX_REPLICATES, MAX_SCALE
+from qdsim.catalogue import parameters_for
 from qdsim.provenance import planned_run_id
 from qdsim.run_registry import RunStore, default_home, stamp_manifest
 from qdsim.runner import Progress
@@ -75,10 +85,22 @@ def _keep(yaml_text: str, result: api.RunResult) -> api.RunResult:
     return result
 
 
+_reaped: set[str] = set()
+
+
 def registry() -> RunStore | None:
-    """The run registry, or None when it cannot be opened (the app then runs without it)."""
+    """The run registry, or None when it cannot be opened (the app then runs without it).
+
+    The first time a server opens a registry, runs left 'running' by a process
+    that has ended (a server stopped mid-run) are marked interrupted
+    (:meth:`~qdsim.run_registry.RunStore.reap`).
+    """
     try:
-        return RunStore.default()
+        store = RunStore.default()
+        if str(store.path) not in _reaped:
+            _reaped.add(str(store.path))
+            store.reap()
+        return store
     except (sqlite3.Error, OSError):
         return None
 
@@ -110,3 +132,94 @@ def run_yaml(yaml_text: str, *, progress: Progress | None = None,
         except (sqlite3.Error, OSError):
             pass  # an unwritable registry never fails the run: it is only not kept for next time
     return _keep(yaml_text, result)
+
+
+def planned_id(yaml_text: str) -> str:
+    """The run ID the scenario serialised in ``yaml_text`` gets (the registry's key)."""
+    return planned_run_id(api.loads_scenario(yaml_text, "<app>"))
+
+
+def yaml_of(run_id: str) -> str | None:
+    """The scenario of a finished run in the registry, as YAML; None if the registry does not hold it."""
+    store = registry()
+    rec = store.servable(run_id) if store is not None else None
+    if rec is None:
+        return None
+    try:
+        return (Path(rec["out_dir"]) / "scenario.yaml").read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+@dataclass
+class Job:
+    """A run going on in the background: its progress, its latest partial result, then its result or error."""
+
+    yaml_text: str
+    done: int = 0
+    total: int = 0
+    partial: api.RunResult | None = None
+    result: api.RunResult | None = None
+    error: BaseException | None = None
+    finished: threading.Event = field(default_factory=threading.Event)
+
+    def outcome(self) -> api.RunResult:
+        """The result once finished (the run's error raised again if it failed)."""
+        self.finished.wait()
+        if self.error is not None:
+            raise self.error
+        assert self.result is not None
+        return self.result
+
+
+_jobs: dict[str, Job] = {}
+
+
+def start(yaml_text: str) -> Job:
+    """The run of ``yaml_text``, started in the background unless it is kept, served or already going on."""
+    with _lock:
+        job = _jobs.get(yaml_text)
+        if job is not None:
+            return job
+        job = _jobs[yaml_text] = Job(yaml_text)
+    hit = kept(yaml_text)
+    if hit is not None:
+        job.result = hit
+        job.finished.set()
+        with _lock:
+            _jobs.pop(yaml_text, None)
+        return job
+    threading.Thread(target=_work, args=(job,), name="qdsim-app-run", daemon=True).start()
+    return job
+
+
+def _work(job: Job) -> None:
+    def progress(done: int, total: int, _msg: str) -> None:
+        job.done, job.total = done, total
+
+    def partial(result: api.RunResult) -> None:
+        job.partial = result
+
+    store, run_id = None, None
+    try:
+        scenario = api.loads_scenario(job.yaml_text, "<app>")
+        run_id = planned_run_id(scenario)
+        store = registry()
+        if store is not None and store.servable(run_id) is None:
+            try:  # recorded as running from the start: a reload or a listing of runs sees it
+                store.start(run_id, scenario_id=scenario.id, scenario_sha=scenario.sha256(), params_sha=parameters_for(scenario).sha256(),
+                            seed=scenario.seed, replicates=scenario.replicates, scale=scenario.scale)
+            except (sqlite3.Error, OSError):
+                store = None
+        job.result = run_yaml(job.yaml_text, progress=progress, partial=partial)
+    except BaseException as e:  # noqa: BLE001 - handed to the page that waits for it
+        job.error = e
+        if store is not None and run_id is not None:
+            try:
+                store.fail(run_id, f"{type(e).__name__}: {e}")
+            except (sqlite3.Error, OSError):
+                pass
+    finally:
+        job.finished.set()
+        with _lock:
+            _jobs.pop(job.yaml_text, None)

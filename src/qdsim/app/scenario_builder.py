@@ -59,6 +59,12 @@ _DISPLAY: dict[str, dict[str, Any]] = {
     "rate": {"per": 0.01, "step": 0.5, "fmt": "%.1f%%", "lo": -5.0, "hi": 15.0},
 }
 
+#: what the schema accepts, in display units: a typed value outside is refused at the box, never sent to the run
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "money": (0, 1000), "per_worker": (0, 1e5), "count": (0, 1e7), "share": (0, 100), "programme_share": (0, 100),
+    "area": (0, 1e8), "index": (0.1, 10), "event": (0, 1), "multiplier": (0, 10), "rate": (-20, 30),
+}
+
 #: widget choices that the schema cannot tell (a 0/1 share that is a switch)
 _WIDGET = {("labour", "free_train"): "toggle"}
 #: scalar conditions (not series) and how they are shown
@@ -100,6 +106,11 @@ class LeverSpec:
     @property
     def is_series(self) -> bool:
         return self.kind not in ("multiplier", "rate")
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """(lowest, highest) value the scenario schema accepts, in display units."""
+        return _BOUNDS[self.kind]
 
     def to_model(self, display: float) -> float:
         """Display units (亿元, %) to model units (元, share), without float noise."""
@@ -360,11 +371,33 @@ def _labels(changes: list[Change], lang: str) -> list[str]:
     return out
 
 
+#: how a single lever's change reads in a title, by its ratio to the base value
+_CHANGE_WORDS = ((0.5, "减半", "halved"), (2.0, "翻倍", "doubled"), (0.0, "取消", "stopped"))
+
+
+def _change_word(c: Change, lang: str) -> str:
+    """'减半' / '翻倍' / '取消', or '由 4.56 调至 3' (display units), or '调整' when it is not a number."""
+    if isinstance(c.before, bool) or isinstance(c.after, bool) or not isinstance(c.before, (int, float)) \
+            or not isinstance(c.after, (int, float)):
+        return "调整" if lang == "zh" else "changed"
+    for ratio, zh, en in _CHANGE_WORDS:
+        if (ratio == 0.0 and c.after == 0) or (ratio and c.before and math.isclose(c.after / c.before, ratio, rel_tol=1e-6)):
+            return zh if lang == "zh" else en
+    kind = next((s.kind for s in lever_specs() if s.key == c.key), "")
+    unit = {"money": "亿元", "share": "%", "programme_share": "%", "rate": "%"}.get(kind, "")
+    return f"由{c.before:g}{unit}调至{c.after:g}{unit}" if lang == "zh" else f"from {c.before:g}{unit} to {c.after:g}{unit}"
+
+
 def _title(base: Scenario, changes: list[Change], year: int) -> dict[str, str]:
+    """The what-if's title, after its change: '假设情景：2026年起青岛财政帮扶资金减半' for one lever; the levers' names for several."""
     def short(labels: list[str], sep: str, more: str) -> str:
         return sep.join(labels[:3]) + (more.format(n=len(labels)) if len(labels) > 3 else "")
 
     zh, en = _labels(changes, "zh"), _labels(changes, "en")
+    if len(changes) == 1:
+        c = changes[0]
+        return {"zh": f"假设情景：{year}年起{zh[0]}{_change_word(c, 'zh')}"[:200],
+                "en": f"What-if: {en[0]} {_change_word(c, 'en')} from {year}"[:200]}
     return {
         "zh": f"假设情景：{year}年起调整{short(zh, '、', '等{n}项')}"[:200],
         "en": f"What-if: {short(en, ', ', ' and more ({n} levers)')} changed from {year}"[:200],

@@ -1,14 +1,25 @@
-"""Session state: the base scenario, the form's values, the current what-if, history.
+"""Session state: the scenario being built (one draft), the what-if shown, the compare set, history.
 
-Everything a page needs to know about the session goes through here, under
-stable keys; widget values live under ``w.*`` keys so they survive moving
-between pages. Results are never stored in the session: it keeps the YAML
-text of a scenario and asks :func:`qdsim.app.running.run_yaml` (kept in
-memory and in the run registry).
+One source of truth for the what-if form: ``st.session_state["draft"]``
+holds the base, the first year of change and every field's value (display
+units, by field key such as ``w.funds.fiscal``), with the text typed in a
+money box and any problem reading it. Widgets render from the draft; their
+own keys carry a generation (``f3|w.funds.fiscal``) that :func:`reseed`
+moves on at a reset, a change of base or year, a page change and a language
+switch, so that the browser draws fresh widgets from the draft and no value
+typed earlier can survive in a widget. The panel "本情景的调整" and Run both
+use :func:`pending` (the scenario the draft describes), so the run is what
+the panel lists.
+
+Nothing is lost on a reload: :func:`to_url` writes the draft, the run shown
+and the compare set into the page's URL (a link that reproduces them), and
+:func:`from_url` reads them back; results come from the run registry by run ID
+(:mod:`qdsim.app.running`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache, lru_cache
@@ -17,14 +28,22 @@ from pathlib import Path
 import streamlit as st
 
 from qdsim import api
-from qdsim.app import scenario_builder
+from qdsim.app import running, scenario_builder
 from qdsim.app.i18n import lang, t
-from qdsim.app.running import bounded, kept, run_yaml, with_settings
+from qdsim.app.running import bounded, kept, with_settings
 from qdsim.scenario import shipped
 from qdsim.scenario.yamlfile import Problem
+from qdsim.units import EXAMPLES, UnitError, parse_quantity
 
 BASELINE_FILE = "baseline.yaml"
 WIDGET_PREFIX = "w."
+#: run settings in the draft (display units: percent of households, replicates, seed)
+RUN_FIELDS = ("w.run.scale", "w.run.replicates", "w.run.seed")
+#: the budget mover's fields in the draft
+BUDGET_FIELDS = ("w.budget.source", "w.budget.target", "w.budget.amount")
+#: fields whose typed box is a money box (text in 亿元, 万元 or 元)
+MONEY_FIELDS = frozenset({"w.funds.fiscal", "w.funds.donations", "w.budget.amount"})
+BUDGET_DEFAULTS = {"w.budget.source": "industry", "w.budget.target": "consumption", "w.budget.amount": 0.25}
 
 
 def scenarios_dir() -> Path:
@@ -89,87 +108,186 @@ def _shown(file: str, folder: Path) -> str:
         return Path(file).name
 
 
-# -- session ---------------------------------------------------------------------
+# -- typed money --------------------------------------------------------------------
 
-def init() -> None:
-    """Defaults for a new session."""
+def parse_money(text: str) -> float:
+    """Money typed in a box labelled 亿元, in 亿元: ``2.28``, ``5000万元``, ``０.５亿``, ``50,000,000元``.
+
+    A bare number is 亿元 (the box's unit); a unit (元, 万元, 亿元, with
+    full-width digits) is read as written, so "5000万元" is 0.5亿元, never
+    5000亿元. Raises ValueError with the planner's words (``lang``-neutral
+    code; :func:`money_problem` words it) when it cannot be read or is negative.
+    """
+    text = str(text).strip()
+    if not text:
+        raise ValueError("empty")
+    try:
+        bare = float(parse_quantity(text, "count")) if not any(c.isalpha() or "\u4e00" <= c <= "\u9fff" for c in text) else None
+    except UnitError:
+        bare = None
+    value = bare * 1e8 if bare is not None else parse_quantity(text, "money")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError("negative")
+    return scenario_builder._clean(value / 1e8)
+
+
+def money_problem(text: str, lang_: str) -> str | None:
+    """None if ``text`` reads as an amount; else what to write, in ``lang_``."""
+    try:
+        parse_money(text)
+    except (ValueError, UnitError):
+        zh, en = EXAMPLES["money"][1], EXAMPLES["money"][0]
+        return (f"无法读取“{text}”：请输入{zh}；不写单位时按亿元计。" if lang_ == "zh"
+                else f"Cannot read “{text}”: write {en}; a bare number is in 亿元.")
+    return None
+
+
+def error_text(problem: dict) -> str:
+    """A typed value's problem in the page's language (kept as data, so a language switch rewords it)."""
+    if problem["kind"] == "money":
+        return money_problem(problem["text"], lang()) or ""
+    return t("form.out_of_range", value=problem["value"], lo=problem["lo"], hi=problem["hi"])
+
+
+# -- the draft ----------------------------------------------------------------------
+
+def draft() -> dict:
+    return st.session_state["draft"]
+
+
+def wkey(field: str, twin: str = "") -> str:
+    """The widget key of a draft field in the current generation (``twin``: a second widget of the same field)."""
+    return f"f{st.session_state.get('form_gen', 0)}|{field}{twin}"
+
+
+def reseed() -> None:
+    """Draw every form widget afresh from the draft: new widget keys, old ones dropped."""
     ss = st.session_state
-    ss.setdefault("uploads", {})
-    ss.setdefault("saved", [])
-    ss.setdefault("history", [])
-    ss.setdefault("current", None)
-    for k, v in run_defaults().items():
-        ss.setdefault(k, v)
-    if "base_key" not in ss:
-        load_base(f"file:{BASELINE_FILE}")
+    for k in [k for k in ss if isinstance(k, str) and k.startswith("f") and "|" in k]:
+        del ss[k]
+    ss["form_gen"] = ss.get("form_gen", 0) + 1
 
 
-def run_defaults() -> dict:
-    """The run settings' widget values a session starts with: 2% of households, 20 replicates, the baseline's seed."""
-    return {"w.run.scale": round(scenario_builder.DEFAULT_SCALE * 100, 3), "w.run.replicates": scenario_builder.DEFAULT_REPLICATES,
-            "w.run.seed": baseline().seed}
+def seed_widget(key: str, value) -> None:
+    """Give a widget its draft value when it is drawn for the first time in this generation."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def set_field(field: str, key: str, *twins: str) -> None:
+    """A widget's callback: its value goes to the draft, and to its twins (a slider's typed box)."""
+    ss = st.session_state
+    value = ss[key]
+    draft()["values"][field] = value
+    draft()["errors"].pop(field, None)
+    draft()["text"].pop(field, None)
+    for other in twins:
+        ss[other] = f"{value:g}" if other.endswith("#typed") and field in MONEY_FIELDS else value
+
+
+def set_money(field: str, key: str, *twins: str) -> None:
+    """A money box's callback: the text as typed is kept; a readable amount goes to the draft (and the slider)."""
+    ss = st.session_state
+    text = str(ss[key])
+    d = draft()
+    d["text"][field] = text
+    try:
+        value = parse_money(text)
+    except (ValueError, UnitError):
+        d["errors"][field] = {"kind": "money", "text": text}
+        return
+    d["errors"].pop(field, None)
+    d["values"][field] = value
+    for other in twins:
+        ss[other] = value
 
 
 def keep_widget_values() -> None:
-    """Hand every ``w.*`` widget value back to session state before the page draws.
+    """Hand every other page's ``w.*`` widget value back to session state before the page draws.
 
     Two reasons, both Streamlit's: a widget not drawn on this page would lose
     its value at the end of the run, and a choice widget whose option labels
     were just translated would otherwise come back from the browser with its
-    old-language label, which no longer names an option.
+    old-language label. (The what-if form's widgets are drawn from the draft instead.)
     """
     ss = st.session_state
     for k in [k for k in ss if isinstance(k, str) and k.startswith(WIDGET_PREFIX)]:
         ss[k] = ss[k]
 
 
+def run_defaults() -> dict:
+    """The run settings a session starts with: 2% of households, 20 replicates, the baseline's seed."""
+    return {"w.run.scale": round(scenario_builder.DEFAULT_SCALE * 100, 3), "w.run.replicates": scenario_builder.DEFAULT_REPLICATES,
+            "w.run.seed": baseline().seed}
+
+
+def init() -> None:
+    """Defaults for a new session, then whatever the page's URL says (a shared link or a reload)."""
+    ss = st.session_state
+    ss.setdefault("uploads", {})
+    ss.setdefault("opened", {})  # run ID -> YAML of past runs reopened (from the registry)
+    ss.setdefault("saved", [])
+    ss.setdefault("history", [])
+    ss.setdefault("current", None)
+    ss.setdefault("form_gen", 0)
+    if "draft" not in ss:
+        ss["draft"] = {"values": run_defaults() | BUDGET_DEFAULTS, "text": {}, "errors": {}}
+        load_base(f"file:{BASELINE_FILE}", keep_current=True)
+        from_url()
+
+
+def load_base(key: str | None = None, *, keep_current: bool = False) -> None:
+    """Make ``key`` (default: the chosen option; a reset: the same base) the base and show its values: every
+    lever, typed text and money box back to the base's, run settings kept."""
+    ss = st.session_state
+    d = draft()
+    key = key or ss.get(wkey("base")) or d.get("base")
+    if key not in base_options():
+        key = f"file:{BASELINE_FILE}"
+    base = base_options()[key]
+    year = scenario_builder.default_year(base)
+    run = {k: d["values"].get(k, v) for k, v in run_defaults().items()}
+    d.update(base=key, year=year, values=scenario_builder.form_values(base, year) | run | BUDGET_DEFAULTS, text={}, errors={})
+    if not keep_current:
+        ss["current"] = None
+    reseed()
+
+
+def reset() -> None:
+    """重置: the form back to its base's values (typed shares and the money box included)."""
+    load_base(draft()["base"])
+
+
+def change_year() -> None:
+    """New first year of change: levers the planner has not moved show the base's value in that year."""
+    ss = st.session_state
+    d = draft()
+    new_year = ss[wkey("year")]
+    base = base_scenario()
+    old = scenario_builder.form_values(base, d["year"])
+    new = scenario_builder.form_values(base, new_year)
+    for k, v in new.items():
+        if k not in d["values"] or d["values"][k] == old.get(k):
+            d["values"][k] = v
+    d["year"] = new_year
+    reseed()
+
+
+def change_base() -> None:
+    load_base(st.session_state[wkey("base")])
+
+
 def base_options() -> dict[str, api.Scenario]:
-    """Scenarios a what-if may start from: the files, then this session's uploads."""
+    """Scenarios a what-if may start from: the files, this session's uploads, then past runs reopened."""
+    ss = st.session_state
     opts = {f"file:{name}": s for name, s in scenario_files().items()}
-    opts.update({f"upload:{name}": parse(text) for name, text in st.session_state.get("uploads", {}).items()})
+    opts.update({f"upload:{name}": parse(text) for name, text in ss.get("uploads", {}).items()})
+    opts.update({f"run:{rid}": parse(text) for rid, text in ss.get("opened", {}).items()})
     return opts
 
 
 def base_scenario() -> api.Scenario:
-    return base_options()[st.session_state["base_key"]]
-
-
-def load_base(key: str | None = None) -> None:
-    """Make ``key`` (default: the chosen option) the base and show its values in the form."""
-    ss = st.session_state
-    key = key or ss.get("w.base_choice") or ss.get("base_key")
-    ss["base_key"] = ss["w.base_choice"] = key
-    base = base_options()[key]
-    ss["w.year"] = ss["year_prev"] = scenario_builder.default_year(base)
-    ss.update(scenario_builder.form_values(base, ss["w.year"]))
-    ss["current"] = None
-
-
-def restore_missing_form_values() -> None:
-    """Give any form widget that lost its value (an interrupted run can drop a widget's state) the base's value.
-
-    Values the planner set are kept; only missing keys are filled, so a form
-    never draws a slider at its minimum or fails on a missing share.
-    """
-    ss = st.session_state
-    base = base_scenario()
-    if "w.year" not in ss:
-        ss["w.year"] = ss.get("year_prev", scenario_builder.default_year(base))
-    for k, v in (scenario_builder.form_values(base, ss["w.year"]) | run_defaults()).items():
-        if k not in ss:
-            ss[k] = v
-
-
-def change_year() -> None:
-    """New first year of change: levers the user has not moved show the base's value in that year."""
-    ss = st.session_state
-    base = base_scenario()
-    old = scenario_builder.form_values(base, ss.get("year_prev", scenario_builder.default_year(base)))
-    new = scenario_builder.form_values(base, ss["w.year"])
-    for k, v in new.items():
-        if k not in ss or ss[k] == old.get(k):
-            ss[k] = v
-    ss["year_prev"] = ss["w.year"]
+    return base_options()[draft()["base"]]
 
 
 def add_upload(name: str, scenario: api.Scenario) -> str:
@@ -180,17 +298,35 @@ def add_upload(name: str, scenario: api.Scenario) -> str:
 
 
 def run_settings() -> dict:
-    """Scale, replicates and seed for this session, within the app's bounds."""
-    ss = st.session_state
-    scale = min(max(float(ss.get("w.run.scale", scenario_builder.DEFAULT_SCALE * 100)) / 100, scenario_builder.MIN_SCALE), scenario_builder.MAX_SCALE)
-    reps = min(max(int(ss.get("w.run.replicates", scenario_builder.DEFAULT_REPLICATES)), 1), scenario_builder.MAX_REPLICATES)
-    seed = int(ss.get("w.run.seed", baseline().seed))
-    return {"scale": round(scale, 6), "replicates": reps, "seed": seed}
+    """Scale, replicates and seed the draft asks for, within the app's bounds."""
+    v = draft()["values"]
+    scale = min(max(float(v["w.run.scale"]) / 100, scenario_builder.MIN_SCALE), scenario_builder.MAX_SCALE)
+    reps = min(max(int(v["w.run.replicates"]), 1), scenario_builder.MAX_REPLICATES)
+    return {"scale": round(scale, 6), "replicates": reps, "seed": int(v["w.run.seed"])}
 
 
 def at_settings(scenario: api.Scenario) -> str:
     """YAML of ``scenario`` at this session's run settings."""
     return with_settings(scenario, **run_settings()).to_yaml()
+
+
+def lever_values() -> dict:
+    """The draft's lever, horizon and condition values (by field key), without run settings or the budget mover."""
+    return {k: v for k, v in draft()["values"].items() if k not in RUN_FIELDS and k not in BUDGET_FIELDS}
+
+
+def pending() -> scenario_builder.WhatIf:
+    """The scenario the draft describes: what the panel lists and what Run runs (ValidationError if it is not valid)."""
+    d = draft()
+    return scenario_builder.build(base_scenario(), lever_values(), d["year"], **run_settings())
+
+
+def pending_move() -> scenario_builder.WhatIf:
+    """The budget mover's scenario (ValueError, in the library's words, when it cannot move that much)."""
+    d = draft()
+    v = d["values"]
+    return scenario_builder.move(base_scenario(), float(v["w.budget.amount"]), v["w.budget.source"], v["w.budget.target"], d["year"],
+                                 **run_settings())
 
 
 def current_yaml() -> str:
@@ -199,34 +335,202 @@ def current_yaml() -> str:
     return cur["yaml"] if cur else at_settings(base_scenario())
 
 
-def set_current(what: scenario_builder.WhatIf) -> str:
+def set_current(what: scenario_builder.WhatIf, kind: str = "form") -> str:
+    """Show ``what``: run it (by the caller) and keep it in the compare set."""
     text = what.scenario.to_yaml()
-    st.session_state["current"] = {"yaml": text, "changes": what.changes, "rescaled": what.shares_rescaled_from}
-    saved = st.session_state["saved"]
-    if what.changes and all(s["yaml"] != text for s in saved):
-        saved.append({"yaml": text, "id": what.scenario.id, "title": what.scenario.title.model_dump()})
+    st.session_state["current"] = {"yaml": text, "changes": what.changes, "rescaled": what.shares_rescaled_from, "kind": kind}
+    if what.changes:
+        save(text)
     return text
 
+
+def save(text: str) -> str:
+    """Keep a scenario (YAML at its settings) for the compare page, under its run ID; return its option key."""
+    rid = running.planned_id(text)
+    saved = st.session_state["saved"]
+    if all(s["run_id"] != rid for s in saved):
+        saved.append({"run_id": rid, "yaml": text})
+    return f"run:{rid}"
+
+
+# -- the URL --------------------------------------------------------------------------
+
+def _field_param(field: str) -> str:
+    return field.removeprefix(WIDGET_PREFIX)
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    if isinstance(value, float):
+        return f"{value:.12g}"
+    return str(value)
+
+
+def url_params() -> dict[str, str]:
+    """The query parameters that reproduce this session's what-if, the run shown and the compare set."""
+    ss = st.session_state
+    d = draft()
+    base = base_scenario()
+    params: dict[str, str] = {"lang": ss.get("lang", "zh"), "base": d["base"].split(":", 1)[1] if d["base"].startswith("file:") else d["base"],
+                              "from": str(d["year"])}
+    at_base = scenario_builder.form_values(base, d["year"]) | run_defaults() | BUDGET_DEFAULTS
+    for field, value in d["values"].items():
+        if field not in at_base or not scenario_builder._same(value, at_base[field]):
+            params[_field_param(field)] = _text(value)
+    cur = ss.get("current")
+    if cur:
+        params["run"] = running.planned_id(cur["yaml"])
+        if cur.get("kind") == "move":
+            params["show"] = "move"
+    choice = ss.get("w.cmp.choice")
+    if choice is None:  # the set the compare page will open with: the baseline and this session's what-ifs
+        choice = [f"file:{BASELINE_FILE}", *(f"run:{s['run_id']}" for s in ss.get("saved", []))]
+        params["cmp"] = ",".join(choice)
+        params["cmp_default"] = "1"
+    else:
+        params["cmp"] = ",".join(choice)
+    return params
+
+
+def to_url() -> None:
+    """Write the session into the page's URL (only when it changed, so the browser's history is not flooded)."""
+    params = url_params()
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+
+
+def _value_like(text: str, like):
+    if isinstance(like, bool):
+        return text not in ("0", "false", "False", "")
+    if isinstance(like, list):
+        return [int(x) for x in text.split(",") if x.strip()]
+    if isinstance(like, int):
+        return int(float(text))
+    if isinstance(like, float):
+        return float(text)
+    return text
+
+
+def from_url() -> None:
+    """Read a shared link or a reloaded page's URL into the draft, the run shown and the compare set.
+
+    A parameter that cannot be read is left out, with a note (the page says which).
+    """
+    ss = st.session_state
+    q = dict(st.query_params)
+    if not q:
+        return
+    bad: list[str] = []
+    if q.get("lang") in ("zh", "en"):
+        ss["lang"] = q["lang"]
+    base = q.get("base")
+    if base:
+        key = base if ":" in base else f"file:{base}"
+        if key.startswith("run:"):
+            reopen(key.split(":", 1)[1], show=False)
+        if key in base_options():
+            load_base(key, keep_current=True)
+        else:
+            bad.append(f"base={base}")
+    d = draft()
+    if "from" in q:
+        try:
+            year = int(q["from"])
+            if year not in base_scenario().period.years:
+                raise ValueError
+            old = scenario_builder.form_values(base_scenario(), d["year"])
+            d["year"] = year
+            new = scenario_builder.form_values(base_scenario(), year)
+            d["values"].update({k: v for k, v in new.items() if d["values"].get(k) == old.get(k)})
+        except ValueError:
+            bad.append(f"from={q['from']}")
+    for name, text in q.items():
+        field = WIDGET_PREFIX + name
+        if field not in d["values"]:
+            continue
+        try:
+            d["values"][field] = _value_like(text, d["values"][field])
+        except ValueError:
+            bad.append(f"{name}={text}")
+    v, sb = d["values"], scenario_builder
+    for field, lo, hi in (("w.run.scale", sb.MIN_SCALE * 100, sb.MAX_SCALE * 100), ("w.run.replicates", 1, sb.MAX_REPLICATES)):
+        if not lo <= v[field] <= hi:  # a link asking for more than the app runs gets the app's bound, and says so
+            bad.append(f"{_field_param(field)}={q.get(_field_param(field))}")
+            v[field] = type(v[field])(min(max(v[field], lo), hi))
+    choice = [k for k in q.get("cmp", "").split(",") if k]
+    for k in choice:
+        if k.startswith("run:"):
+            text = running.yaml_of(k.split(":", 1)[1])
+            if text is not None:
+                save(text)
+    if "cmp" in q and "cmp_default" not in q:  # a set the planner chose (else the page picks its default from what was saved)
+        ss["w.cmp.choice"] = choice
+    if "run" in q:
+        rid, kind = q["run"], ("move" if q.get("show") == "move" else "form")
+        try:
+            what = pending_move() if kind == "move" else pending()
+        except ValueError:  # pydantic's ValidationError is a ValueError
+            what = None
+        if what is not None and what.changes and running.planned_id(what.scenario.to_yaml()) == rid:
+            set_current(what, kind)
+        elif rid in ss["opened"]:
+            ss["current"] = {"yaml": ss["opened"][rid], "changes": [], "rescaled": None, "kind": "opened"}
+        else:
+            bad.append(f"run={rid}")
+    ss["url_problems"] = bad
+    reseed()
+
+
+def reopen(run_id: str, *, show: bool = True) -> bool:
+    """A past run from the registry as a base of the what-if form (and, with ``show``, its results shown and kept for compare)."""
+    ss = st.session_state
+    text = running.yaml_of(run_id)
+    if text is None:
+        return False
+    ss["opened"][run_id] = text
+    save(text)
+    if show:
+        load_base(f"run:{run_id}")
+        scenario = parse(text)
+        d = draft()
+        d["values"].update({"w.run.scale": round(scenario.scale * 100, 6), "w.run.replicates": scenario.replicates, "w.run.seed": scenario.seed})
+        ss["current"] = {"yaml": text, "changes": [], "rescaled": None, "kind": "opened"}
+        choice = ss.get("w.cmp.choice")
+        if choice is not None and f"run:{run_id}" not in choice:
+            ss["w.cmp.choice"] = [*choice, f"run:{run_id}"]
+    return True
+
+
+# -- results -------------------------------------------------------------------------
 
 def result_for(yaml_text: str, partial: Callable[[api.RunResult], None] | None = None) -> api.RunResult:
     """The run of a serialised scenario, noted in the session's history.
 
-    While it runs, a progress bar counts the simulations, and ``partial``
+    The run goes on in the server's background (:func:`qdsim.app.running.start`),
+    so a reload while it runs finds it again and it finishes; meanwhile a
+    progress bar counts the simulations and ``partial``
     (:func:`qdsim.app.results.live`) shows the replicates done so far.
     """
     scenario = parse(yaml_text)
     result = kept(yaml_text)
     if result is None:
+        job = running.start(yaml_text)
         title = getattr(scenario.title, lang())
         bar = st.progress(0.0, text=t("whatif.running", title=title, done=0, total="…"))
-
-        def progress(done: int, total: int, _msg: str) -> None:
-            bar.progress(done / total, text=t("whatif.running", title=title, done=done, total=total))
-
+        drawn = None
         try:
-            result = run_yaml(yaml_text, progress=progress, partial=partial)
+            while not job.finished.wait(0.2):
+                if job.total:
+                    bar.progress(min(job.done / job.total, 1.0), text=t("whatif.running", title=title, done=job.done, total=job.total))
+                if partial is not None and job.partial is not None and job.partial is not drawn:
+                    drawn = job.partial
+                    partial(drawn)
         finally:
             bar.empty()
+        result = job.outcome()
     history = st.session_state.setdefault("history", [])
     if all(h["run_id"] != result.run_id for h in history):
         history.append(

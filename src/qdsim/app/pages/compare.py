@@ -14,8 +14,8 @@ import streamlit as st
 from qdsim import api, charts
 from qdsim.app import results, state
 from qdsim.app.i18n import lang, t
-from qdsim.cost import MEASURES, rank
-from qdsim.format import difference, interval
+from qdsim.cost import MEASURES, on_one_basis, rank
+from qdsim.format import difference, interval, planner_number, verdict
 from qdsim.metrics import catalogue
 
 ss = st.session_state
@@ -45,7 +45,7 @@ def options() -> dict[str, tuple[str, api.Scenario]]:
         out[f"file:{name}"] = (t("cmp.file", title=getattr(s.title, lg)), s)
     for saved in ss.get("saved", []):
         s = state.parse(saved["yaml"])
-        out[f"saved:{s.id}"] = (t("cmp.saved", title=getattr(s.title, lg)), s)
+        out[f"run:{saved['run_id']}"] = (t("cmp.saved", title=getattr(s.title, lg)), s)
     for name, text in ss.get("uploads", {}).items():
         s = state.parse(text)
         out[f"upload:{name}"] = (t("cmp.uploaded", title=f"{name} — {getattr(s.title, lg)}"), s)
@@ -53,9 +53,10 @@ def options() -> dict[str, tuple[str, api.Scenario]]:
 
 
 def default_choice(opts: dict) -> list[str]:
-    keys = [k for k in (f"file:{state.BASELINE_FILE}", "file:stop-after-2025.yaml") if k in opts]
-    saved = [k for k in opts if k.startswith("saved:")]
-    return keys + saved[-1:]
+    """The baseline and the what-ifs of this session (stopping the cooperation is a choice the planner makes, never preselected)."""
+    keys = [k for k in (f"file:{state.BASELINE_FILE}",) if k in opts]
+    saved = [k for k in opts if k.startswith("run:")]
+    return keys + saved[-(MAX_COMPARE - 1):]
 
 
 def select_all() -> None:
@@ -99,29 +100,54 @@ def difference_rows(runs: list[tuple[str, api.RunResult]], metric: str, year: in
 
 
 def cost_rows(runs: list[tuple[str, api.RunResult]], measure: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(shown, numeric): the scenarios ranked by effect per unit of money against their baseline (the library's ranking)."""
+    """(shown, numeric): what each scenario's money buys against its baseline, on one basis.
+
+    Cumulative benefit over cumulative cost from the change year to 2030
+    (:func:`qdsim.cost.on_one_basis`). Only scenarios that spend more are
+    ranked, highest effect per 亿元 first; a cut is shown as what each 亿元
+    saved loses ("每少投入1亿元减收…") and never ranked; a scenario whose
+    spending did not change (cost.csv's reading) has no ratio.
+    """
     labels = {r.scenario.id: label for label, r in runs}
-    ranked = rank([r.cost for _, r in runs if r.cost is not None], measure=measure, against="baseline")
+    reports = [on_one_basis(r.cost, r.with_coop, r.baseline, r.years) for _, r in runs if r.cost is not None and r.baseline is not None]
+    ranked = rank(reports, measure=measure, against="baseline")
     if ranked.empty:
         return ranked, ranked
     gain = "income_gain" if measure == "income_per_100m" else "employment_gain"
+    more = ranked["per_money"] & (ranked["extra_spending_mean"] > 0)
+    cut = ranked["per_money"] & (ranked["extra_spending_mean"] < 0)
+    ranked = ranked.assign(kind=["more" if m else "cut" if c else "same" for m, c in zip(more, cut, strict=True)])
+    ranked = ranked.sort_values(by=["kind", f"{measure}_mean"], key=lambda col: col.map({"more": 0, "cut": 1, "same": 2}) if col.name == "kind" else -col,
+                                kind="stable").reset_index(drop=True)
+    ranked["rank"] = pd.array([i + 1 if k == "more" else pd.NA for i, k in enumerate(ranked["kind"])], dtype="Int64")
+    metric = "rural_income_per_capita" if gain == "income_gain" else "stable_employment"
     shown = []
     for _, row in ranked.iterrows():
+        meaning = verdict(metric, row[f"{gain}_mean"], row[f"{gain}_p05"], row[f"{gain}_p95"])
+        if row["kind"] == "more":
+            ratio = cost_cell(row, measure)
+        elif row["kind"] == "cut":
+            ratio = t(f"cmp.cut_{measure}", value=cost_cell(row, measure, signed=False))
+        else:
+            ratio = t("cmp.no_ratio")
         shown.append({
             t("col.rank"): "–" if pd.isna(row["rank"]) else str(int(row["rank"])),
             t("col.scenario"): labels.get(row["scenario"], row["scenario"]),
             t("col.window"): f"{row['start']}–{row['end']}",
             t("col.extra_spending"): cost_cell(row, "extra_spending"),
-            t(f"col.{gain}"): cost_cell(row, gain),
-            t(f"col.{measure}"): cost_cell(row, measure) if row["per_money"] else t("cmp.no_ratio"),
-            t("col.meaning"): t("verdict.chance") if row["within_chance"] else "",
+            t(f"col.{gain}_cum"): cost_cell(row, gain),
+            t(f"col.{measure}"): ratio,
+            t("col.meaning"): t(f"verdict.{meaning}") + (t("cmp.more_replicates") if meaning == "chance" else ""),
         })
     return pd.DataFrame(shown), ranked
 
 
-def cost_cell(row: pd.Series, measure: str) -> str:
-    """'+12元/人/亿元（-3元/人/亿元 至 +25元/人/亿元）': a cost measure with its 90% interval."""
+def cost_cell(row: pd.Series, measure: str, signed: bool = True) -> str:
+    """'+12元/人/亿元（-3 至 +25元/人/亿元）': a cost measure with its 90% interval (``signed=False``: the size, for a cut's loss)."""
     unit = MEASURES[measure][0]
+    if not signed:
+        return t("cmp.with_interval", value=planner_number(row[f"{measure}_mean"], unit, lang()),
+                 range=interval(row[f"{measure}_p05"], row[f"{measure}_p95"], unit, lang()))
     return t("cmp.with_interval", value=difference(row[f"{measure}_mean"], unit, lang()),
              range=interval(row[f"{measure}_p05"], row[f"{measure}_p95"], unit, lang(), signed=True))
 
@@ -145,6 +171,7 @@ with st.expander(t("cmp.upload"), expanded=bool(ss.get("cmp.problems"))):
         results.problems(name, problems)
 
 chosen = ss["w.cmp.choice"]
+state.to_url()
 if not chosen:
     st.info(t("cmp.none"))
     st.stop()
@@ -179,6 +206,8 @@ if ss.get("w.cmp.measure") not in measures:
     ss["w.cmp.measure"] = "income_per_100m"
 measure = st.radio(t("cmp.measure"), options=list(measures), format_func=measures.get, key="w.cmp.measure", horizontal=True)
 cost_shown, cost_numeric = cost_rows(runs, measure)
+if not cost_shown.empty:
+    st.markdown(t("cmp.basis", start=int(cost_numeric["start"].min()), end=int(cost_numeric["end"].max())))
 if cost_shown.empty:
     st.info(t("cmp.no_cost"))
 else:
@@ -187,8 +216,13 @@ else:
                        mime="text/csv", key="cmp.cost_csv", icon=":material/table:", on_click="ignore")
     st.caption(t("cmp.cost_caption"))
 
+def with_interval(r: api.RunResult, m: str) -> str:
+    x = results.row(r, m, year)
+    return t("cmp.with_interval", value=results.number(x["mean"], m), range=interval(x["p05"], x["p95"], catalogue()[m].unit, lang()))
+
+
 overview = pd.DataFrame([
-    {t("col.scenario"): label, **{results.metric_title(m): results.number(results.row(r, m, year)["mean"], m) for m in results.KEY_METRICS}}
+    {t("col.scenario"): label, **{results.metric_title(m): with_interval(r, m) for m in results.KEY_METRICS}}
     for label, r in runs
 ])
 st.subheader(t("cmp.overview", year=year))

@@ -56,6 +56,10 @@ for _, x in charts.county_rows(result.summary, metric, year, of=of).iterrows():
     numeric.append({"scenario": sid, "county": x.county, "name_zh": by_id[x.county]["zh"], "name_en": by_id[x.county]["en"], "metric": metric, "year": year,
                     "unit": unit, **{c: x[c] for c in ("mean", "p05", "p95", *charts.DIFFS["impact"], *charts.DIFFS["vs_baseline"])}})
 results.table(pd.DataFrame(shown), key="cty.table")
+chance = sum(row[t("col.meaning")] == t("verdict.chance") for row in shown)
+if chance:
+    st.info(t("cty.resolve", n=chance, total=len(shown), reps=result.scenario.replicates, scale=planner_number(result.scenario.scale, "share"),
+              more_reps=min(2 * result.scenario.replicates, 50)), icon=":material/lightbulb:")
 st.download_button(t("dl.csv_table"), data=results.csv_bytes(pd.DataFrame(numeric).dropna(axis=1, how="all")),
                    file_name=f"{sid}-counties-{metric}-{year}.csv", mime="text/csv", key="cty.csv", icon=":material/table:", on_click="ignore")
 

@@ -35,19 +35,23 @@ def on_upload() -> None:
 
 
 def start_from(base: api.Scenario) -> None:
+    d = state.draft()
     titles = {k: getattr(s.title, lang()) for k, s in state.base_options().items()}
-    st.selectbox(t("whatif.start_from"), options=list(titles), format_func=titles.get,
-                 key="w.base_choice", on_change=state.load_base)
+    state.seed_widget(state.wkey("base"), d["base"])
+    st.selectbox(t("whatif.start_from"), options=list(titles), format_func=titles.get, key=state.wkey("base"), on_change=state.change_base)
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-    c1.selectbox(t("whatif.from_year"), options=base.period.years, key="w.year", on_change=state.change_year,
+    state.seed_widget(state.wkey("year"), d["year"])
+    c1.selectbox(t("whatif.from_year"), options=base.period.years, key=state.wkey("year"), on_change=state.change_year,
                  help=t("whatif.from_year_help"))
-    c2.button(t("whatif.reset"), on_click=state.load_base, key="whatif.reset", icon=":material/restart_alt:", width="stretch")
+    c2.button(t("whatif.reset"), on_click=state.reset, key="whatif.reset", icon=":material/restart_alt:", width="stretch")
     with st.expander(t("whatif.load"), expanded=bool(ss.get("upload_problems"))):
         st.file_uploader(t("whatif.load"), type=["yaml", "yml"], key="whatif.upload", on_change=on_upload,
                          label_visibility="collapsed", help=t("whatif.load_help"))
         bad = ss.get("upload_problems")
         if bad:
             results.problems(*bad)
+    if ss.get("url_problems"):
+        st.warning(t("whatif.url_problems", params=", ".join(ss["url_problems"])), icon=":material/link_off:")
 
 
 def change_lines(changes: list[scenario_builder.Change]) -> list[str]:
@@ -86,39 +90,71 @@ def warnings(scenario: api.Scenario) -> None:
 
 def budget_neutral(base: api.Scenario) -> bool:
     """Move money between programmes with the total fixed; True when the planner pressed its Run."""
-    with st.expander(t("budget.expander")):
+    d = state.draft()
+    with st.expander(t("budget.expander"), expanded="w.budget.amount" in d["errors"]):
         st.caption(t("budget.intro"))
         names = {p: t(f"programme.{p}") for p in PROGRAMMES}
         c1, c2 = st.columns(2)
-        ss.setdefault("w.budget.source", "industry")
-        ss.setdefault("w.budget.target", "consumption")
-        ss.setdefault("w.budget.amount", 0.25)
-        c1.selectbox(t("budget.source"), options=list(names), format_func=names.get, key="w.budget.source")
-        c2.selectbox(t("budget.target"), options=list(names), format_func=names.get, key="w.budget.target")
-        st.number_input(t("budget.amount"), min_value=0.0, max_value=20.0, step=0.05, format="%.2f", key="w.budget.amount")
-        return st.button(t("budget.run"), key="budget.run", icon=":material/swap_horiz:", width="stretch")
+        for field, col in (("w.budget.source", c1), ("w.budget.target", c2)):
+            key = state.wkey(field)
+            state.seed_widget(key, d["values"][field])
+            col.selectbox(t(field.replace("w.", "")), options=list(names), format_func=names.get, key=key,
+                          on_change=state.set_field, args=(field, key))
+        form.money_box("w.budget.amount", t("budget.amount"))
+        blocked = "w.budget.amount" in d["errors"]
+        return st.button(t("budget.run"), key="budget.run", icon=":material/swap_horiz:", width="stretch", disabled=blocked)
 
 
-def move_pressed(base: api.Scenario) -> None:
-    if ss["w.budget.source"] == ss["w.budget.target"]:
+def move_pressed() -> None:
+    v = state.draft()["values"]
+    if v["w.budget.source"] == v["w.budget.target"]:
         st.error(t("budget.same"))
         return
     try:
-        what = scenario_builder.move(base, float(ss["w.budget.amount"]), ss["w.budget.source"], ss["w.budget.target"], ss["w.year"],
-                                     **state.run_settings())
+        what = state.pending_move()
     except ValueError as e:
         st.error(f"{t('budget.invalid')} {e}")
         return
-    state.set_current(what)
+    state.set_current(what, "move")
 
 
-def run_pressed(base: api.Scenario) -> None:
+def pending_panel() -> tuple[scenario_builder.WhatIf | None, bool]:
+    """"本情景的调整": exactly what Run will run (the draft's scenario), the problems that block it, and the Run button.
+
+    Returns (the scenario Run runs, whether Run was pressed).
+    """
+    d = state.draft()
+    what, invalid = None, None
     try:
-        what = scenario_builder.build(base, form.widget_values(), ss["w.year"], **state.run_settings())
+        what = state.pending()
     except ValidationError as e:
-        st.error(t("whatif.invalid") + "\n\n" + "\n".join(f"- {'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors()))
-        return
-    state.set_current(what)
+        invalid = "\n".join(f"- {'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())
+    problems = [f"- {t(_label_key(field))}：{state.error_text(p)}" if lang() == "zh" else f"- {t(_label_key(field))}: {state.error_text(p)}"
+                for field, p in d["errors"].items()]
+    with st.container(border=True, key="pending"):
+        st.markdown(f"**{t('whatif.changes')}**")
+        if what is not None:
+            lines = change_lines(what.changes)
+            st.markdown("\n".join(f"- {x}" for x in lines) if lines else t("whatif.no_changes"))
+            if what.shares_rescaled_from is not None:
+                st.caption(t("whatif.shares_rescaled", total=what.shares_rescaled_from))
+            settings = state.run_settings()
+            st.caption(t("whatif.pending_settings", scale=planner_number(settings["scale"], "share"), reps=settings["replicates"],
+                         seed=settings["seed"]))
+        if invalid:
+            st.error(t("whatif.invalid") + "\n\n" + invalid)
+        if problems:
+            st.error(t("whatif.blocked") + "\n" + "\n".join(problems), icon=":material/block:")
+        pressed = st.button(t("whatif.run"), type="primary", icon=":material/play_arrow:", key="run", width="stretch",
+                            disabled=bool(problems) or what is None)
+    return what, pressed
+
+
+def _label_key(field: str) -> str:
+    name = field.removeprefix("w.")
+    if name.startswith(("run.", "budget.")):
+        return name
+    return "lever." + name
 
 
 def results_block() -> None:
@@ -130,7 +166,7 @@ def results_block() -> None:
     if cur is None:
         st.info(t("whatif.shown_baseline"), icon=":material/info:")
     else:
-        with st.expander(t("whatif.changes"), expanded=True):
+        with st.expander(t("whatif.shown_changes"), expanded=False):
             lines = change_lines(cur["changes"])
             st.markdown("\n".join(f"- {x}" for x in lines) if lines else t("whatif.no_changes"))
             if cur.get("rescaled") is not None:
@@ -156,16 +192,17 @@ def results_block() -> None:
 st.title(t("page.whatif"))
 st.caption(t("whatif.intro"))
 base = state.base_scenario()
-state.restore_missing_form_values()
 ranges = calibrated_ranges(state.baseline().to_yaml())
 left, right = st.columns([4, 10], gap="large")
 with left:
     start_from(base)
+    what, pressed = pending_panel()
     moved = budget_neutral(base)
-    pressed = form.lever_form(base, ranges)
+    form.lever_form(base, ranges)
 with right:
-    if pressed:
-        run_pressed(base)
+    if pressed and what is not None:
+        state.set_current(what)
     elif moved:
-        move_pressed(base)
+        move_pressed()
+    state.to_url()
     results_block()

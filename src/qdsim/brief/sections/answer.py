@@ -1,7 +1,12 @@
 """The answer: the what-if against its baseline — each headline metric's difference with its interval, and whether it is within chance.
 
 This is what a planner asked ("what if Qingdao halves its funds from 2026?"),
-so it leads the brief; the difference from no cooperation comes second
+so it leads the brief, and it leads with the two numbers asked about most:
+the employment the change adds or loses (wage employment, not the
+programme's gross count of stable employment) and rural income, each with
+its change as a percentage of the baseline's level and its total over the
+years from the change to the end (the sum of the yearly differences). The
+difference from no cooperation comes second
 (:mod:`qdsim.brief.sections.findings`). A baseline brief has no such section.
 """
 
@@ -12,7 +17,47 @@ import math
 from qdsim.brief.document import Bullets, Heading, Paragraph
 from qdsim.brief.labels import t
 from qdsim.brief.sections.context import FINDINGS, Context
-from qdsim.format import verdict
+from qdsim.format import planner_number, verdict
+
+#: what the answer leads with: the employment added (or lost) and rural income
+LEAD = ("wage_employment", "rural_income_per_capita")
+#: the unit of a yearly stock summed over years
+_SUMMED_UNIT = {"人": "人年"}
+
+
+def change_year(ctx: Context) -> int:
+    """The first year the scenario differs from its baseline (cost.csv's window), else the first year."""
+    row = ctx.d.cost_row("baseline", "extra_spending")
+    return int(row["start"]) if row is not None else ctx.first_year
+
+
+def lead_line(ctx: Context, metric: str) -> str | None:
+    """'到2030年，务工就业人数（协作新增的就业）较基准情景 -2,555人（90%区间 …），为基准水平的 -3.1%；2026–2030年累计 -6,200人年…'"""
+    try:
+        row = ctx.d.row(metric, "all", ctx.year)
+    except KeyError:
+        return None
+    values = [float(row[f"vs_baseline_{s}"]) for s in ("mean", "p05", "p95")]
+    if any(math.isnan(v) for v in values):
+        return None
+    meaning = verdict(metric, *values)
+    name = t(f"lead_{metric}", ctx.lang)
+    if meaning == "same":
+        return t("a_same", ctx.lang, year=ctx.year, name=name)
+    d, lo, hi = ctx.diff(row, "vs_baseline")
+    level = float(row["mean"]) - values[0]
+    pct = values[0] / level * 100 if level else math.nan
+    pct_text = "–" if math.isnan(pct) else f"{pct:+.{1 if abs(pct) >= 0.1 else 2}f}%"
+    start = change_year(ctx)
+    total = 0.0
+    for year in ctx.d.years:
+        if start <= year <= ctx.year:
+            total += float(ctx.d.row(metric, "all", year)["vs_baseline_mean"])
+    unit = _SUMMED_UNIT.get(row["unit"], row["unit"])
+    total_text = planner_number(total, unit, ctx.lang, signed=True) if unit in ("元/人", "人年") else planner_number(total, row["unit"], ctx.lang, signed=True)
+    sep = "，" if ctx.lang == "zh" else ", "
+    return t("lead_line", ctx.lang, year=ctx.year, name=name, d=d, lo=lo, hi=hi, pct=pct_text, start=start, total=total_text,
+             meaning=sep + t(f"v_{meaning}", ctx.lang))
 
 
 def add(ctx: Context) -> None:
@@ -23,8 +68,9 @@ def add(ctx: Context) -> None:
     title = ctx.d.scenario.title.zh if lang == "zh" else ctx.d.scenario.title.en
     ctx.brief.add(Paragraph(t("answer_intro", lang, title=title, baseline=base.get("scenario_id", "baseline"), run_id=base.get("run_id", "–"),
                               year=ctx.year), role="lead"))
-    items = [x for x in (difference_line(ctx, m) for m in FINDINGS) if x]
-    ctx.brief.add(Bullets(items, role="answer"))
+    lead = [x for x in (lead_line(ctx, m) for m in LEAD) if x]
+    items = [x for x in (difference_line(ctx, m) for m in FINDINGS if m not in LEAD) if x]
+    ctx.brief.add(Bullets(lead + items, role="answer"))
     ctx.brief.add(Paragraph(t("answer_note", lang), role="note"))
 
 

@@ -20,7 +20,7 @@ from qdsim.brief.labels import t
 from qdsim.brief.numbers import Trace, compact, show
 from qdsim.brief.source import RunData
 from qdsim.catalogue import load_catalogue
-from qdsim.format import planner_number
+from qdsim.format import interval, planner_number
 from qdsim.metrics import catalogue
 from qdsim.scenario import shipped
 
@@ -66,7 +66,8 @@ def quantity(value: float, unit: str, lang: str) -> str:
         text = planner_number(value, "个", "en")
         return f"{text} {_EN_COUNT_UNITS[unit]}".strip()
     if unit == "share":
-        return f"{value * 100:.10g}%"  # an exact input: 30%, 5.9%
+        pct = value * 100  # an input: 30%, 5.9%; a computed split (money moved between programmes) to one decimal, not 57.4211%
+        return f"{pct:.{1 if abs(pct) >= 1 or pct == 0 else 2}f}".rstrip("0").rstrip(".") + "%"
     return planner_number(value, unit, lang)  # exact inputs read without trailing zeros (4.05亿元, 1万亩)
 
 
@@ -163,7 +164,12 @@ class Context:
 
     def diff(self, row, prefix: str) -> tuple[str, str, str]:
         """A difference (``prefix``: vs_baseline, impact) with its sign, and its interval's two ends, each traced."""
-        return tuple(self.num(row, f"{prefix}_{s}", "signed") for s in ("mean", "p05", "p95"))
+        d = self.num(row, f"{prefix}_mean", "signed")
+        span = interval(float(row[f"{prefix}_p05"]), float(row[f"{prefix}_p95"]), row["unit"], self.lang, signed=True)
+        if span == "–":
+            return d, self.num(row, f"{prefix}_p05", "signed"), self.num(row, f"{prefix}_p95", "signed")
+        lo, hi = span.split(" 至 " if self.lang == "zh" else " to ")  # one scale, the unit once: '-4.46 至 -4.21万人次'
+        return d, self.num(row, f"{prefix}_p05", "signed", text=lo), self.num(row, f"{prefix}_p95", "signed", text=hi)
 
     def span(self, row, lo: str, hi: str, how: str, strip_unit: bool = False) -> str:
         """A range 'a–b' with the shared unit written once; both ends traced."""

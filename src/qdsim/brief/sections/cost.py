@@ -36,8 +36,10 @@ def add(ctx: Context) -> None:
             value = ctx.num(r, "mean", how)
             span = f"{ctx.num(r, 'p05', how)}{t('to', lang)}{ctx.num(r, 'p95', how)}"
             window = f"{int(r['start'])}–{int(r['end'])}"
+            extra = ctx.d.cost_row(against, "extra_spending")
+            cut = measure in ("income_per_100m", "employment_per_1m") and extra is not None and float(extra["mean"]) < 0
             rows.append([t(f"cost_vs_{against}", lang) + f"（{window}）" if lang == "zh" else t(f"cost_vs_{against}", lang) + f" ({window})",
-                         t(f"m_{measure}", lang), value, span])
+                         t(f"m_{measure}_cut" if cut else f"m_{measure}", lang), value, span])
     if rows:
         ctx.brief.add(Table([t("cost_against", lang), t("cost_measure", lang), t("cost_value", lang), t("c_interval", lang)], rows,
                             role="cost", numeric=(2, 3)))

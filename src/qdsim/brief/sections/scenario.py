@@ -49,7 +49,7 @@ def add(ctx: Context) -> None:
         ctx.brief.add(Paragraph(t("s_nobase", lang), role="note"))
     else:
         changed = [k for k in order if differs(k)]
-        name = "scenarios/baseline.yaml"
+        name = "scenarios/baseline.yaml"  # named in the English text only: no file path in the Chinese brief
         if changed:
             keys = changed
             ctx.brief.add(Paragraph(t("s_diff", lang, file=name, n=len([k for k in order if shown(k)]) - len([k for k in changed if shown(k)])), role="note"))
