@@ -271,6 +271,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cmp.measure": ("排序依据", "Rank by"),
     "cmp.no_cost": ("所选情景都没有可比较的基准（基准情景本身），无法计算成本与成效。", "None of the scenarios chosen has a baseline to compare with (the baseline itself): no cost and effectiveness."),
     "cmp.no_ratio": ("成本数据（cost.csv）中支出未变：无每亿元效果，看增加量本身", "Spending unchanged in the cost data (cost.csv): no effect per 亿元; read the gain itself"),
+    "cmp.lever_income": ("每亿元设施投入增收 {value}：设施与专列费用共{cost}，其中{taken}从本项目的推介活动和供应商扶持中调剂（总支出不变，不排名）",
+                         "Per 亿元 put into outlets and trains: {value}; they cost {cost}, {taken} of it taken from events and supplier support (spending unchanged; not ranked)"),
     "cmp.cut_income_per_100m": ("每少投入1亿元减收 {value}（不排名）", "Each 亿元 saved loses {value} (not ranked)"),
     "cmp.cut_employment_per_1m": ("每少投入100万元减少稳定就业 {value}（不排名）", "Each CNY 1m saved loses {value} of stable employment (not ranked)"),
     "cmp.more_replicates": ("；增加重复次数或模拟规模可能分辨", "; more replicates or a larger scale may resolve it"),

@@ -111,6 +111,7 @@ def cost_rows(runs: list[tuple[str, api.RunResult]], measure: str) -> tuple[pd.D
     labels = {r.scenario.id: label for label, r in runs}
     reports = [on_one_basis(r.cost, r.with_coop, r.baseline, r.years) for _, r in runs if r.cost is not None and r.baseline is not None]
     ranked = rank(reports, measure=measure, against="baseline")
+    lever_basis = {r.scenario: r.vs_baseline for r in reports}  # outlets and trains paid by moving money: their own ratio
     if ranked.empty:
         return ranked, ranked
     gain = "income_gain" if measure == "income_per_100m" else "employment_gain"
@@ -128,6 +129,11 @@ def cost_rows(runs: list[tuple[str, api.RunResult]], measure: str) -> tuple[pd.D
             ratio = cost_cell(row, measure)
         elif row["kind"] == "cut":
             ratio = t(f"cmp.cut_{measure}", value=cost_cell(row, measure, signed=False))
+        elif measure == "income_per_100m" and (c := lever_basis.get(row["scenario"])) is not None and c.income_per_100m_levers is not None:
+            per = c.income_per_100m_levers
+            ratio = t("cmp.lever_income", value=t("cmp.with_interval", value=difference(per.mean, MEASURES[measure][0], lang()),
+                                                   range=interval(per.p05, per.p95, MEASURES[measure][0], lang(), signed=True)),
+                      cost=planner_number(c.lever_costs.mean, "元", lang()), taken=planner_number(c.taken_from_programmes.mean, "元", lang()))
         else:
             ratio = t("cmp.no_ratio")
         shown.append({
