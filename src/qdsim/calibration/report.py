@@ -166,30 +166,47 @@ def summary_markdown(record: dict) -> str:
     behavioural_fit = [t for t in prov["targets"] if t["class"] == "behavioural" and t["role"] == "fit"]
     generations = [g for g in record["posterior"]["generations"] if "generation" in g]
     abc_seconds = sum(g.get("seconds", 0.0) for g in record["posterior"]["generations"])
-    abc = (f"ABC-SMC with {s['population']} particles, {len(generations)} generations, "
+    abc = (f"ABC-SMC with {len(record['posterior']['samples'])} particles, {len(generations)} generations, "
            f"{sum(g['simulations'] for g in generations)} simulations in {abc_seconds:.0f} s")
     if s.get("posterior_reused"):
-        abc += f" (a posterior reused; this run's choice of the point and checks: {prov['simulations']} simulations in {prov['seconds']:.0f} s)"
+        kept = str(s.get("point", "")).startswith("kept")
+        abc += (f" (a posterior reused{', its point kept and re-verified on the current model' if kept else ''}; this run's "
+                f"{'checks' if kept else 'point and checks'}: {prov['simulations']} simulations in {prov['seconds']:.0f} s)")
     else:
         abc += f"; {prov['simulations']} simulations in {prov['seconds']:.0f} s in all"
+    last = generations[-1] if generations else {}
+    converged = (f"**Converged**: the last ε is {last.get('epsilon')} (≤ {CONVERGED_EPSILON}) with an effective sample size of "
+                 f"{last.get('ess')} (≥ {CONVERGED_ESS})." if prov.get("converged") else
+                 f"**Not converged**: the last generation's ε is {last.get('epsilon', '–')} (target ≤ {CONVERGED_EPSILON}), its effective "
+                 f"sample size {last.get('ess', 'not recorded')} (target ≥ {CONVERGED_ESS}).")
     lines = [
         f"Calibration of {prov['date']} (qdsim {prov['qdsim_version']}, commit `{prov['commit'][:12]}`): baseline {s['period']}, "
         f"scale {s['scale']}, {abc}; checked on {s['replicates']} replicates of seed "
         f"{prov['seeds']['root']} (the shipped baseline) and of the hold-out seed {prov['seeds']['holdout_root']}. "
         f"{len(behavioural_fit)} behavioural figures are fitted by {len(prov['parameters'])} parameters; "
         + ("every fitted and accounting target is within its tolerance." if prov["all_within_tolerance"]
-           else "**some fitted or accounting targets miss their tolerance.**"),
+           else "**some fitted or accounting targets miss their tolerance.**") + " " + converged,
         "",
-        "| figure | source | reading | class | role | reported | model (mean, 5–95%) | error | hold-out seed | tolerance |",
-        "|---|---|---|---|---|---:|---:|---:|---:|---:|",
+        "| generation | ε | simulations | acceptance rate | effective sample size |",
+        "|---:|---:|---:|---:|---:|",
+        *(f"| {g['generation']} | {g['epsilon']} | {g['simulations']} | {g.get('acceptance_rate', '–')} | {g.get('ess', '–')} |" for g in generations),
+        "",
+        "| figure | source | reading | class | role | reported | model (mean, 5–95%) | error | hold-out seed | tolerance "
+        "| posterior predictive 5–95% | independent of the fit |",
+        "|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for t in prov["targets"]:
         unit = t["unit"]
         mark = "" if t["within_tolerance"] else " ✗"
+        predictive = "–"
+        if t.get("predictive_p05") is not None:
+            predictive = (f"{_value(t['predictive_p05'], unit)} – {_value(t['predictive_p95'], unit)}"
+                          + ("" if t.get("inside_predictive") else " (figure outside)"))
+        independent = "–" if t["role"] != "holdout" else ("yes" if t.get("independent") else f"no: {t.get('depends_on', '')}")
         lines.append(
             f"| {t['label']['en']} ({t['label']['zh']}) | `{t['source']}` | {t['reading']} | {CLASS_NAMES[t['class']][0]} | {ROLE_NAMES[t['role']]} | "
             f"{_value(t['reported'], unit)} | {_value(t['model_mean'], unit)} ({_value(t['model_p05'], unit)} – {_value(t['model_p95'], unit)}) | "
-            f"{_err(t)}{mark} | {_err({**t, 'error': t['holdout_error']})} | ±{t['tolerance']:.0%} |"
+            f"{_err(t)}{mark} | {_err({**t, 'error': t['holdout_error']})} | ±{t['tolerance']:.0%} | {predictive} | {independent} |"
         )
     lines += [
         "",
