@@ -44,3 +44,8 @@ def is_year_mapping(v: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+def outside(year: int, start: int = FIRST_YEAR, end: int = LAST_YEAR) -> str:
+    """The one wording of a year outside a scenario's period (every check of years says it so)."""
+    return f"year {year} is outside the period {start}–{end}"
