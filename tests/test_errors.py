@@ -98,3 +98,113 @@ def test_workers_in_a_script_without_the_main_guard_fail_at_once_naming_the_fix(
     else:
         assert r.returncode == 1 and "InputError" in r.stderr and 'if __name__ == "__main__":' in r.stderr
         assert "BrokenProcessPool" not in r.stderr and "study.py:2" in r.stderr
+
+
+# -- property: random wrong inputs find no other exception type, and no traceback ------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from qdsim.cli import app  # noqa: E402
+
+PATHS = ["levers.funds.fiscal", "levers.funds.fiscal.2026", "levers.funds.fiscal*", "levers.funds.fiscal.2026*", "levers.funds.shares",
+         "levers.consumption.showrooms.2027", "levers.labour.free_train", "overrides.qingdao_friction", "overrides.adoption_rate*",
+         "conditions.drought.2026", "conditions.qingdao_wage_growth", "horizon.mode", "horizon.after", "period.end", "scale", "seed", "id"]
+ANYTHING = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.just(10**400), st.just(-(10**400)), st.floats(allow_nan=True, allow_infinity=True),
+              st.text(max_size=12), st.sampled_from(["5", "5亿元", "5 亩", "30%", "１０", "2026", "2026年", "nan", "1e400", "-1", "4,5", "亿元"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.one_of(st.integers(2015, 2040), st.text(max_size=6)), inner, max_size=3)),
+    max_leaves=6)
+PATH = st.one_of(st.sampled_from(PATHS), st.text(max_size=30), st.integers(), st.none())
+
+
+class Ran(Exception):
+    """A simulation was about to run: the input was accepted (so it was not wrong)."""
+
+
+def _never_run(*a, **k):
+    raise Ran
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(changes=st.dictionaries(PATH, ANYTHING, max_size=3), id_=st.one_of(st.none(), st.text(max_size=8)), replace=st.booleans())
+def test_random_changes_raise_input_error_or_nothing(changes, id_, replace):
+    try:
+        api.baseline().with_changes(changes, id=id_, replace=replace)
+    except InputError:
+        pass
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(kw=st.dictionaries(st.sampled_from(["replicates", "seed", "scale", "assumption_draws", "workers", "counterfactual", "baseline"]),
+                          ANYTHING, max_size=3))
+def test_random_run_arguments_raise_input_error_before_anything_runs(kw, monkeypatch):
+    monkeypatch.setattr(api, "run_simulations", _never_run)
+    try:
+        api.run(api.baseline(), **kw)
+    except (InputError, Ran):
+        pass
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(year=ANYTHING, county=ANYTHING, stat=ANYTHING)
+def test_random_outcome_reads_raise_input_error(result, year, county, stat):
+    try:
+        result.outcomes(year, county, stat)
+    except InputError:
+        pass
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.dictionaries(st.sampled_from(["id", "title", "period", "levers", "overrides", "scale", "replicates", "seed", "extends",
+                                             "conditions", "horizon", "region"]), ANYTHING, max_size=4))
+def test_random_scenario_files_raise_input_error(data):
+    import yaml
+
+    try:
+        text = yaml.safe_dump(data, allow_unicode=True)
+    except (yaml.YAMLError, OverflowError):
+        return
+    try:
+        api.loads_scenario(text, "<random>")
+    except InputError:
+        pass
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(kw=st.dictionaries(st.sampled_from(["uncertainties", "levers", "outcomes", "year", "county", "replicates", "scale", "seed", "spread",
+                                           "calibrated", "scenario"]), ANYTHING, max_size=3))
+def test_random_ema_models_raise_input_error_before_anything_runs(kw, monkeypatch):
+    pytest.importorskip("ema_workbench")
+    from qdsim import ema
+
+    monkeypatch.setattr(api, "run_simulations", _never_run)
+    try:
+        ema.model(**kw)
+    except InputError:
+        pass
+
+
+CLI = CliRunner()
+TEXTS = st.one_of(st.text(max_size=200), ANYTHING.map(lambda d: __import__("yaml").safe_dump({"id": "x", "title": {"zh": "甲", "en": "A"}, "levers": d},
+                                                                                            allow_unicode=True) if not isinstance(d, float) else "x"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(text=TEXTS, options=st.lists(st.tuples(st.sampled_from(["--scale", "--replicates", "--seed", "--assumptions"]),
+                                              st.one_of(st.text(max_size=6), st.sampled_from(["0", "-1", "0.0001", "1e400", "1" + "0" * 400, "nan"]))),
+                                    max_size=2))
+def test_random_cli_input_exits_2_or_runs_with_no_traceback(tmp_path_factory, text, options, monkeypatch):
+    monkeypatch.setattr(api, "run_simulations", _never_run)
+    folder = tmp_path_factory.mktemp("cli")
+    f = folder / "s.yaml"
+    f.write_text(text, encoding="utf-8", errors="surrogatepass") if text.isprintable() or True else None
+    checked = CLI.invoke(app, ["validate", str(f)])
+    assert checked.exit_code in (0, 2) and checked.exception is None or isinstance(checked.exception, SystemExit), checked.output
+    argv = ["run", str(f), "--out", str(folder / "out"), "--workers", "1", "--quiet"] + [x for pair in options for x in pair]
+    ran = CLI.invoke(app, argv)
+    assert ran.exception is None or isinstance(ran.exception, SystemExit), repr(ran.exception)
+    assert "Traceback" not in ran.output
+    # 2: bad input (nothing run); 1: only because the simulation was stopped here (the input was accepted)
+    assert ran.exit_code == 2 or (ran.exit_code == 1 and "Ran" in ran.output), ran.output

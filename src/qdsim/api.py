@@ -324,8 +324,10 @@ def compare(a: RunResult, b: RunResult) -> pd.DataFrame:
     """Scenario ``a`` against scenario ``b``, replicate by replicate on their common random numbers.
 
     For the compare page and its CSV: one row per (metric, county, year) with
-    ``diff_mean, diff_p05, diff_p95`` — percentiles of the per-replicate
-    differences a − b, as ``vs_baseline_*`` are. Both runs must share seed,
+    ``diff_mean``, ``diff_p05, diff_p95`` — the spread: percentiles of the
+    per-replicate differences a − b, as ``vs_baseline_p05/p95`` are — and
+    ``diff_mean_ci05, diff_mean_ci95``, the 90% confidence interval of the
+    mean difference (see :mod:`qdsim.summary`). Both runs must share seed,
     replicates, scale and period (else the pairing would be meaningless).
 
     Raises:
@@ -334,8 +336,9 @@ def compare(a: RunResult, b: RunResult) -> pd.DataFrame:
     _same_numbers(a, b)
     sa, sb = a.scenario, b.scenario
     df = summarise(sa.id, a.with_coop, None, a.years, a.county_ids, baseline=b.with_coop)
-    out = df[["metric", "county", "year", "unit", "vs_baseline_mean", "vs_baseline_p05", "vs_baseline_p95"]]
-    out = out.rename(columns={"vs_baseline_mean": "diff_mean", "vs_baseline_p05": "diff_p05", "vs_baseline_p95": "diff_p95"})
+    out = df[["metric", "county", "year", "unit", "vs_baseline_mean", "vs_baseline_p05", "vs_baseline_p95", "vs_baseline_mean_ci05",
+              "vs_baseline_mean_ci95"]]
+    out = out.rename(columns=lambda c: c.replace("vs_baseline_", "diff_"))
     return out.assign(scenario=sa.id, versus=sb.id)[["scenario", "versus", *out.columns]]
 
 
@@ -387,7 +390,8 @@ def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: 
         "baseline": None if baseline is None else {
             "scenario_id": baseline.scenario.id, "scenario_sha256": baseline.scenario.sha256(), "run_id": baseline.run_id,
             "reused_from": baseline.reused_from,
-            "pairing": "vs_baseline_* are percentiles of the per-replicate differences scenario − baseline on the same seeds (common random numbers)",
+            "pairing": "vs_baseline_* summarise the per-replicate differences scenario − baseline on the same seeds (common random numbers): "
+                       "_p05/_p95 their spread, _mean_ci05/_mean_ci95 the 90% confidence interval of their mean",
         },
         "cost_effectiveness": None if spent is None else spent.to_dict(),
         "parameters": params.provenance(),
@@ -401,8 +405,11 @@ def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: 
         "replicates": scenario.replicates,
         "scale": scenario.scale,
         "interval_method": (
-            "chance (p05, p95, impact_p05, impact_p95): 5th and 95th percentiles across replicates with different seeds; "
-            "impact intervals are percentiles of the paired per-replicate differences (common random numbers). "
+            "chance (p05, p95, impact_p05, impact_p95, vs_baseline_p05, vs_baseline_p95): 5th and 95th percentiles across replicates "
+            "with different seeds; for a difference, percentiles of the paired per-replicate differences (common random numbers): the "
+            "spread, the chance variation of one world. The 'within chance' rule reads this spread. "
+            "Confidence of the mean difference (impact_mean_ci05/ci95, vs_baseline_mean_ci05/ci95): the 90% t-interval "
+            "mean ± t(0.95, n-1)·sd/√n over the n replicates: how precisely the average effect is known. "
             "assumptions (assumption_p05, assumption_p95, impact_assumption_p05, impact_assumption_p95): percentiles across "
             "parameter sets drawn by Latin hypercube from the plausible ranges of the parameters with status 'assumption', "
             "all on replicate 0's seed"

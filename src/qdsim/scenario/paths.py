@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Annotated, Any, get_args, get_origin
 
@@ -100,9 +101,12 @@ class Target:
 
 
 def _plain_number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"expected a plain number, got {value!r}")
-    x = float(value)
+    try:
+        x = float(value)
+    except OverflowError:
+        raise ValueError("must be a finite number") from None
     if not math.isfinite(x):
         raise ValueError("must be a finite number")
     return x

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
+import numbers
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -43,8 +44,11 @@ def _bare_money(v: Any) -> None:
             x = float(text)
         except ValueError:
             return  # has a unit (or is not a number: parse_quantity says so)
-    elif isinstance(v, (int, float)):
-        x = float(v)
+    elif isinstance(v, numbers.Real):
+        try:
+            x = float(v)
+        except OverflowError:
+            return  # parse_quantity says it is not a finite number
     else:
         return
     if x != 0 and math.isfinite(x) and abs(x) < BARE_MONEY_MIN:
@@ -105,7 +109,21 @@ def _series(dimension: str, lo: float, hi: float):
             return _num(v[ALL_YEARS])
         return {k: _num(x) for k, x in v.items()}
 
+    parse.dimension = dimension  # what is_count reads
     return Annotated[dict[int, float], BeforeValidator(parse), PlainSerializer(dump)]
+
+
+def is_count(parts: tuple[str, ...] | list[str]) -> bool:
+    """Whether the field at ``parts`` (``("levers", "consumption", "showrooms")``) is a series of counts (whole things)."""
+    model: Any = Scenario
+    field = None
+    for part in parts:
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            return False
+        field = fields[part]
+        model = field.annotation
+    return field is not None and any(getattr(getattr(m, "func", None), "dimension", None) == "count" for m in field.metadata)
 
 
 def _with_yuan(x: float | int) -> float | int | str:
