@@ -147,6 +147,16 @@ def test_random_run_arguments_raise_input_error_before_anything_runs(kw, monkeyp
         pass
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(what=st.one_of(ANYTHING, st.sampled_from(["baseline", "basline", "no-such.yaml", "", "/", "scenarios"])))
+def test_random_files_and_names_raise_input_error(what):
+    for load in (api.load_scenario, api.loads_scenario, api.validate_file, qdsim.load):
+        try:
+            load(what)
+        except InputError:
+            pass
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(year=ANYTHING, county=ANYTHING, stat=ANYTHING)
 def test_random_outcome_reads_raise_input_error(result, year, county, stat):
@@ -208,3 +218,22 @@ def test_random_cli_input_exits_2_or_runs_with_no_traceback(tmp_path_factory, te
     assert "Traceback" not in ran.output
     # 2: bad input (nothing run); 1: only because the simulation was stopped here (the input was accepted)
     assert ran.exit_code == 2 or (ran.exit_code == 1 and "Ran" in ran.output), ran.output
+
+
+def test_a_400_digit_number_is_an_input_error_everywhere(tmp_path):
+    huge = "1" + "0" * 400
+    with pytest.raises(InputError, match="finite"):
+        api.baseline().with_changes({"levers.labour.training_places": int(huge)})
+    with pytest.raises(InputError, match="finite"):
+        api.baseline().with_changes({"levers.funds.fiscal.2026": f"{huge} 亿元"})
+    with pytest.raises(InputError):
+        api.baseline().with_settings(seed=int(huge))
+    f = tmp_path / "huge.yaml"
+    f.write_text(f"extends: baseline\nid: huge\ntitle: {{zh: 大, en: Huge}}\nlevers:\n  pairings:\n    towns: {huge}\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        api.load_scenario(f)
+    assert e.value.path == f"{f}:6" and e.value.field == "levers.pairings.towns"
+    r = CLI.invoke(app, ["validate", str(f)])
+    assert r.exit_code == 2 and r.exception is None or isinstance(r.exception, SystemExit)
+    r = CLI.invoke(app, ["run", "baseline", "--seed", huge, "--quiet"])
+    assert r.exit_code == 2 and "--seed" in r.output and "Traceback" not in r.output

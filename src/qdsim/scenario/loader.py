@@ -8,6 +8,7 @@ against the schema, each problem at the file and line that hold the field.
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -127,6 +128,8 @@ def loads_scenario(text: str | bytes, filename: str = "<scenario>", *, root: str
 
     ``root``: a folder that any file named by ``extends:`` must be in (for uploaded text).
     """
+    if not isinstance(text, (str, bytes)):
+        raise ScenarioError([Problem(str(filename), 0, "(file)", f"expected the text of a scenario file, got {type(text).__name__}")])
     data, lines = parse_yaml(text, filename)
     ref = data.get("extends")
     data, lookup = _resolve_extends(data, lines, filename, root=Path(root) if root is not None else None)
@@ -144,5 +147,7 @@ def loads_scenario(text: str | bytes, filename: str = "<scenario>", *, root: str
 
 def load_scenario(path: str | Path) -> Scenario:
     """A scenario file, or a shipped scenario by name (``"baseline"``); raise ScenarioError listing every problem."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise ScenarioError([Problem(repr(path)[:60], 0, "(file)", f"expected a file path or a shipped scenario's name, got {type(path).__name__}")])
     path = shipped.locate(path)
     return loads_scenario(read_bytes(path), str(path))

@@ -114,6 +114,8 @@ _TABLE: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
     (r"^too large: .*$", "文件过大（展开别名后数值过多）"),
     (r"^no such file.*$", "找不到此文件（内置情景可直接写名称，`qdsim scenarios` 可列出）"),
     (r"^is a directory, not a file$", "这是文件夹，不是文件"),
+    (r"^expected a file path or a shipped scenario's name, got (.+)$", "应为文件路径或内置情景名称，此处为 {1}"),
+    (r"^expected the text of a scenario file, got (.+)$", "应为情景文件的文本，此处为 {1}"),
     (r"^permission denied$", "无权读取此文件"),
     (r"^found character '\\t' that cannot start any token$", "含有制表符（Tab）：请用空格缩进"),
     (r"^cannot parse: (.+)$", "无法解析此文件（{1}）"),
