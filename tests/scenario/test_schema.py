@@ -170,6 +170,10 @@ def test_a_whole_series_that_leaves_out_the_first_years_is_refused_with_the_from
     assert base.with_changes({"levers.funds.fiscal": {"2026": 5e8}}, replace=True).levers.funds.fiscal == {2026: 5e8}  # said explicitly
     assert base.with_changes({"levers.funds.fiscal": {2021: "1 亿元", 2026: "5 亿元"}}).levers.funds.fiscal == {2021: 1e8, 2026: 5e8}
     assert base.with_changes({"conditions.drought": {2026: 0.6}}).conditions.drought == {2026: 0.6}  # an event: the years given
+    # where the base had nothing before either, no year is silently lost: a later start is what it always was
+    assert base.with_changes({"levers.consumption.warehouses": {2022: 1, 2026: 4}}).levers.consumption.warehouses == {2022: 1, 2026: 4}
+    with pytest.raises(api.InputError):
+        base.with_changes({"levers.consumption.warehouses": {2023: 2}})  # 2022's warehouse would be gone
 
 
 def test_a_year_path_sets_the_value_from_that_year_on_and_later_years_of_the_base_give_way():

@@ -315,15 +315,30 @@ MAX_REPLICATES = 1000
 MAX_ASSUMPTION_DRAWS = 500
 
 
-def _partial_series(target, value: Any, start: int) -> None:
-    """Refuse a whole series by year that leaves out the period's first years (they would run at 0): say to write ``.YEAR``."""
+def _partial_series(target, value: Any, current: Any, start: int) -> None:
+    """Refuse a whole series by year that leaves out the period's first years where ``current`` (the base's series) is not 0.
+
+    Those years would silently run at 0 (or at 1 for a price index); the
+    message says to write ``.YEAR`` (the value from that year on) instead.
+    """
     if target.kind != "series" or target.multiply or target.parts[-1] == "drought" or not is_year_mapping(value):
         return
     years = sorted(year_key(k) for k in value)
-    if years[0] > start:
+    if isinstance(current, dict):
+        before = [x for y, x in current.items() if y < years[0]]
+    else:
+        before = [current]
+    default = 1.0 if target.parts[-1].endswith("price_index") else 0.0
+    if years[0] > start and any(x != default for x in before):
         path = ".".join(target.parts)
         raise ValueError(f"a whole series that starts in {years[0]} leaves {start}–{years[0] - 1} at 0 "
                          f"(did you mean '{path}.{years[0]}'?, the value from {years[0]} on; or pass replace=True)")
+
+
+def _at(data: dict, parts: tuple[str, ...]) -> Any:
+    for p in parts:
+        data = data.get(p) if isinstance(data, dict) else None
+    return data
 
 
 class Scenario(Strict):
@@ -507,8 +522,8 @@ class Scenario(Strict):
         before keep theirs, later years of the base give way to it);
         ``levers.funds.fiscal*`` multiplies every year. A series by year on
         ``levers.funds.fiscal`` replaces the whole series: one that leaves out
-        the period's first years (which would then be 0) is refused, with the
-        ``.2026`` form suggested, unless ``replace=True``. The scenario it
+        the period's first years where the base has values (which would then
+        be 0) is refused, with the ``.2026`` form suggested, unless ``replace=True``. The scenario it
         extends is kept, so it stays paired with its baseline.
 
         Args:
@@ -532,7 +547,7 @@ class Scenario(Strict):
             try:
                 target = resolve(path, Scenario, self.region, (self.period.start, self.period.end))
                 if not replace:
-                    _partial_series(target, value, self.period.start)
+                    _partial_series(target, value, _at(data, target.parts), self.period.start)
                 if tuple(target.parts[:3]) in MONEY_LEVERS and not target.multiply:
                     for _, message in bare_money_problems({"levers": {"funds": {target.parts[2]: value}}})[:1]:
                         raise ValueError(message)
