@@ -111,7 +111,8 @@ def test_scenarios_rank_by_effect_per_yi_and_reallocations_come_last_unranked():
     assert list(df.scenario) == ["b", "a", "c", "realloc"]
     assert df["rank"].tolist()[:3] == [1, 2, 3] and pd.isna(df["rank"].iloc[3])
     assert df.income_gain_mean.iloc[3] == 12  # the difference itself
-    assert df.within_chance.tolist() == [False, False, True, False]  # c: 0.5 ± 1 includes zero
+    assert df.within_chance.tolist() == [False, False, True, False]  # c: 0.5 ± 1 includes zero (the spread)
+    assert {"income_per_100m_mean_ci05", "income_per_100m_mean_ci95"} <= set(df.columns)  # both intervals, named
     with pytest.raises(ValueError, match="measure"):
         cost.rank([], measure="income_gain")
 

@@ -284,8 +284,9 @@ def rank(reports: Iterable[CostReport], measure: str = "income_per_100m", agains
     Returns:
         One row per scenario with a comparison: ``rank`` (empty when unranked),
         ``scenario, versus, start, end, per_money``, the extra spending and the
-        gain (mean, p05, p95), the measure (mean, p05, p95) and whether its
-        interval includes zero (``within_chance``).
+        gain (mean, p05, p95), the measure (mean, p05, p95: the spread; and
+        ``mean_ci05``/``mean_ci95``: the 90% confidence interval of its mean)
+        and whether its 5–95% spread includes zero (``within_chance``).
     """
     if measure not in RATIOS:
         raise ValueError(f"measure must be one of {', '.join(RATIOS)}, got {measure!r}")
@@ -302,7 +303,8 @@ def rank(reports: Iterable[CostReport], measure: str = "income_per_100m", agains
             "extra_spending_mean": c.extra_spending.mean, "extra_spending_p05": c.extra_spending.p05, "extra_spending_p95": c.extra_spending.p95,
             f"{gain}_mean": g.mean, f"{gain}_p05": g.p05, f"{gain}_p95": g.p95,
             f"{measure}_mean": ratio.mean if ratio else np.nan, f"{measure}_p05": ratio.p05 if ratio else np.nan,
-            f"{measure}_p95": ratio.p95 if ratio else np.nan, "within_chance": ratio.within_chance if ratio else g.within_chance,
+            f"{measure}_p95": ratio.p95 if ratio else np.nan, f"{measure}_mean_ci05": ratio.mean_ci05 if ratio else np.nan,
+            f"{measure}_mean_ci95": ratio.mean_ci95 if ratio else np.nan, "within_chance": ratio.within_chance if ratio else g.within_chance,
         })
     df = pd.DataFrame(rows)
     if df.empty:
