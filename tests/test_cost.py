@@ -138,7 +138,8 @@ def test_scenarios_rank_by_effect_per_yi_and_reallocations_come_last_unranked():
     assert list(df.scenario) == ["b", "a", "c", "realloc"]
     assert df["rank"].tolist()[:3] == [1, 2, 3] and pd.isna(df["rank"].iloc[3])
     assert df.income_gain_mean.iloc[3] == 12  # the difference itself
-    assert df.within_chance.tolist() == [False, False, True, False]  # c: 0.5 ± 1 includes zero
+    assert df.within_chance.tolist() == [False, False, True, False]  # c: 0.5 ± 1 includes zero (the spread)
+    assert {"income_per_100m_mean_ci05", "income_per_100m_mean_ci95"} <= set(df.columns)  # both intervals, named
     with pytest.raises(ValueError, match="measure"):
         cost.rank([], measure="income_gain")
 
@@ -175,7 +176,7 @@ def test_moving_funds_keeps_the_total_and_changes_the_two_programmes_by_the_amou
     i = moved.period.years.index(2027)
     amounts = (a.shares[i] - b.shares[i]) * a["funds.fiscal"][i]
     assert amounts.tolist() == pytest.approx([-0.53e8, 0, 0.53e8, 0, 0, 0, 0])  # industry, labour, consumption, …
-    assert moved.id == baseline.id and moved.levers.funds.fiscal == baseline.levers.funds.fiscal
+    assert moved.id == f"{baseline.id}-{moved.simulation_sha()[:8]}" and moved.levers.funds.fiscal == baseline.levers.funds.fiscal  # a changed scenario is named so
 
 
 def test_moving_funds_in_a_scenario_that_extends_another_keeps_its_baseline():
@@ -210,7 +211,13 @@ def test_a_run_writes_its_cost_table_and_the_manifest_holds_the_report(stop):
     run, folder = stop
     table, expected = pd.read_csv(folder / "cost.csv", keep_default_na=False), run.cost.to_frame()
     pd.testing.assert_frame_equal(table, expected, rtol=1e-9)  # written with 10 significant digits
-    assert table.against.tolist()[:2] == ["", "baseline"]
+    assert table.against.tolist()[:2] == ["none", "baseline"] and table.versus[0] == "none"  # the first row filled: its own spending
+    assert {"label_zh", "label_en", "unit", "divides_by", "mean_ci05", "mean_ci95"} <= set(table.columns)  # readable without the source
+    ratio = table[(table.against == "baseline") & (table.measure == "income_per_100m")].iloc[0]
+    assert ratio.divides_by.startswith("extra_spending / 1亿元") and ratio.label_zh == "每亿元增收" and ratio.unit == "元/人/亿元"
+    assert table[table.measure == "income_gain"].divides_by.eq("not a ratio").all()
+    assert (table.mean_ci05 <= table["mean"]).all() and (table["mean"] <= table.mean_ci95).all()
+    assert "fiscal funds" in table.label_en[0] and "donations" in table.label_en[0]  # donations are not called fiscal
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["cost_effectiveness"]["change_year"] == 2026
     assert manifest["cost_effectiveness"]["definitions"]["income_per_100m"].startswith("每亿元增收")

@@ -49,11 +49,15 @@ def test_multiplying_overrides_and_units_mean_what_they_mean_in_a_batch_file(bas
     assert baseline.overrides == {} and baseline.levers.funds.fiscal.get(2027) is None  # the original is unchanged
 
 
-def test_a_changed_scenario_keeps_its_id_unless_given_and_stays_paired_with_its_base():
+def test_a_changed_scenario_gets_its_base_id_and_a_hash_unless_given_and_stays_paired_with_its_base():
     s = qdsim.load("consumption-first")
     t = s.with_changes({"levers.consumption.showrooms.2027": 50})
-    assert t.id == s.id and t._base == s._base and api.baseline_for(t).id == "baseline"
+    assert t.id == f"{s.id}-{t.simulation_sha()[:8]}" and t._base == s._base and api.baseline_for(t).id == "baseline"
+    assert s.with_changes({"levers.consumption.showrooms.2027": 50}).id == t.id  # the same change, the same id
+    assert s.with_changes({"levers.consumption.showrooms.2027": 51}).id != t.id
+    assert s.with_changes({}).id == s.id  # nothing changed: the same scenario
     assert s.with_changes({}, id="other").id == "other"
+    assert s.with_changes({"levers.consumption.showrooms.2027": 50}, id="mine").id == "mine"
 
 
 def test_every_problem_names_its_path_with_a_did_you_mean(baseline):
@@ -65,7 +69,7 @@ def test_every_problem_names_its_path_with_a_did_you_mean(baseline):
     assert "did you mean 'qingdao_friction'" in got["overrides.qingdao_fricton"]
     assert "outside the allowed range" in got["levers.labour.training_places"]
     assert "cannot be varied" in got["seed"]
-    assert "outside 2021–2035" in got["levers.funds.fiscal.2040"]
+    assert "year 2040 is outside the period 2021–2030" in got["levers.funds.fiscal.2040"]  # one wording, the scenario's period
 
 
 # -- outcomes ---------------------------------------------------------------------------------

@@ -77,6 +77,19 @@ def test_negligible_factors_are_named_as_such():
     assert "c的影响在置信区间内与零无法区分" in sa.ranking(a, "y", "zh", output_name="y")
 
 
+def test_a_ranking_says_indistinguishable_when_neighbouring_intervals_overlap():
+    factors = [sa.Factor(n, n, 0, 1, "lever", n, n) for n in ("a", "b", "c", "d")]
+    a = sa.analyse("morris", factors, lambda X: {"y": Sobol_G.evaluate(X, np.array([1, 1, 9, 99]))}, n=10, seed=1)  # a and b alike
+    df = a.indices["y"].set_index("factor")
+    assert abs(df.mu_star["a"] - df.mu_star["b"]) < df.mu_star_conf["a"] + df.mu_star_conf["b"]  # a and b overlap
+    en = sa.ranking(a, "y", "en", output_name="y")
+    assert any(f"The intervals of {x} and {y} overlap, so their order is indistinguishable" in en for x, y in ("ab", "ba"))
+    zh = sa.ranking(a, "y", "zh", output_name="y")
+    assert any(f"{x}、{y}的置信区间相互重叠，其先后次序无法区分" in zh for x, y in ("ab", "ba"))
+    apart = sa.analyse("morris", factors[:2], lambda X: {"y": 50 * X[:, 0] + X[:, 1]}, n=10, seed=1)  # linear: exact, far apart
+    assert "indistinguishable" not in sa.ranking(apart, "y", "en", output_name="y")
+
+
 def test_write_gives_csv_json_and_markdown(tmp_path):
     a = sa.analyse("sobol", ishigami_factors(), lambda X: {"y": Ishigami.evaluate(X), "z": Ishigami.evaluate(X) ** 2}, n=64)
     paths = sa.write(a, tmp_path, names={"y": ("输出", "output", "元")}, year=2030)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from qdsim import api
-from qdsim.metrics import METRIC_IDS
+from qdsim.metrics import METRIC_IDS, catalogue
 from qdsim.uncertainty import draw_parameter_sets, varied_parameters
 
 
@@ -61,3 +62,38 @@ def test_summary_carries_both_intervals(tiny_run):
     # without draws the assumption columns are empty
     assert tiny_run.summary.assumption_p05.isna().all()
     assert set(base.metric) == set(METRIC_IDS)
+
+
+def test_every_difference_carries_its_spread_and_the_confidence_interval_of_its_mean():
+    """Spread (p05/p95 of replicate differences) and a 90% t-interval of the mean difference, named apart, computed from the replicates."""
+    from scipy import stats
+
+    from qdsim.summary import INTERVALS, mean_ci, summarise, t95
+
+    rng = np.random.default_rng(3)
+    shape = (6, len(METRIC_IDS), 2, 2)
+    with_, without, base = rng.normal(10, 2, shape), rng.normal(8, 2, shape), rng.normal(9, 2, shape)
+    df = summarise("s", with_, without, [2029, 2030], ["all", "anding"], baseline=base)
+    row = df[(df.scenario == "s") & (df.metric == METRIC_IDS[0]) & (df.county == "anding") & (df.year == 2030)].iloc[0]
+    for prefix, ref in (("impact", without), ("vs_baseline", base)):
+        d = (with_ - ref)[:, 0, 1, 1]
+        lo, hi = stats.t.interval(0.90, len(d) - 1, loc=d.mean(), scale=stats.sem(d))
+        assert (row[f"{prefix}_mean_ci05"], row[f"{prefix}_mean_ci95"]) == pytest.approx((lo, hi))
+        assert (row[f"{prefix}_p05"], row[f"{prefix}_p95"]) == pytest.approx(tuple(np.percentile(d, [5, 95])))
+    assert [t95(k) for k in (1, 5, 40, 1000)] == pytest.approx([stats.t.ppf(0.95, k) for k in (1, 5, 40, 1000)], rel=1e-6)
+    one = mean_ci(np.ones((1, 3)))
+    assert np.isnan(one[0]).all()  # one replicate: no interval of the mean
+    assert set(INTERVALS) == {"p05", "p95", "mean_ci05", "mean_ci95"}
+    assert (row.label_zh, row.label_en) == (catalogue()[METRIC_IDS[0]].zh, catalogue()[METRIC_IDS[0]].en)  # readable without the source
+
+
+def test_the_confidence_interval_narrows_with_replicates_and_the_spread_does_not():
+    from qdsim.summary import summarise
+
+    rng = np.random.default_rng(5)
+    widths = {}
+    for n in (4, 64):
+        d = rng.normal(1, 3, (n, len(METRIC_IDS), 1, 1))
+        df = summarise("s", d, None, [2030], ["all"], baseline=np.zeros_like(d))
+        widths[n] = ((df.vs_baseline_mean_ci95 - df.vs_baseline_mean_ci05).median(), (df.vs_baseline_p95 - df.vs_baseline_p05).median())
+    assert widths[64][0] < 0.4 * widths[4][0] and widths[64][1] > 0.6 * widths[4][1]

@@ -8,6 +8,9 @@ modeller's session, two shortcuts (see docs/api.md)::
     s = qdsim.load("baseline")          # a shipped scenario, or a file
     catalogue = qdsim.parameters()      # every parameter, with the values runs use
 
+Bad input anywhere raises :class:`qdsim.InputError` (a ValueError naming the
+path, the field, the message in Chinese and English, and a suggestion).
+
 This module imports nothing heavy: ``qdsim --help`` starts from it.
 """
 
@@ -15,18 +18,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from qdsim.errors import InputError
+
 if TYPE_CHECKING:
     from qdsim.catalogue import Catalogue
     from qdsim.scenario.schema import Scenario
 
 __version__ = "0.1.0"
+__all__ = ["InputError", "load", "parameters"]
 
 
 def load(scenario: str = "baseline") -> Scenario:
     """A scenario: a shipped one by name (``"baseline"``, ``"stop-after-2025"``) or a YAML file.
 
     Raises:
-        ScenarioError: every problem in the file, as ``file:line: field: message``.
+        ScenarioError: (an :class:`InputError`) every problem in the file, as ``file:line: field: message``.
     """
     from qdsim.scenario.loader import load_scenario
 

@@ -7,10 +7,14 @@
 
 from __future__ import annotations
 
+import ast
+import numbers
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -18,6 +22,7 @@ import numpy as np
 from qdsim import attribution, cost
 from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
 from qdsim.cost import rank
+from qdsim.errors import InputError
 from qdsim.metrics import METRIC_IDS
 from qdsim.provenance import planned_run_id, versions
 from qdsim.result import RunResult
@@ -25,6 +30,7 @@ from qdsim.run_registry import RunStore
 from qdsim.runner import Progress, SimulationTask, default_workers, run_simulations
 from qdsim.scenario import Scenario, ScenarioError, load_scenario, loads_scenario, shipped
 from qdsim.scenario.budget import move_funds
+from qdsim.scenario.messages import input_error
 from qdsim.scenario.ranges import RangeWarning, range_checks
 from qdsim.summary import summarise
 from qdsim.uncertainty import draw_parameter_sets, varied_parameters
@@ -33,7 +39,7 @@ from qdsim.validate import validate_file
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["VARIANTS", "Paired", "RangeWarning", "RunResult", "Scenario", "ScenarioError", "assemble", "baseline", "baseline_for", "compare",
+__all__ = ["VARIANTS", "InputError", "Paired", "RangeWarning", "RunResult", "Scenario", "ScenarioError", "assemble", "baseline", "baseline_for", "compare",
            "compare_cost", "load_scenario", "loads_scenario", "move_funds", "parameters_for", "plan", "range_checks", "rank", "Reused", "reuse_baseline", "run",
            "validate_file"]
 
@@ -85,12 +91,16 @@ def run(
 
     With assumption draws, each draw is a parameter set from the assumptions'
     plausible ranges run on replicate 0's seed (see :mod:`qdsim.uncertainty`).
+
+    Raises:
+        InputError: an argument it cannot take (not a Scenario, a setting of
+            the wrong type or out of range, ``workers`` < 1), or ``workers`` > 1
+            at the top of a script without the ``__main__`` guard; nothing runs.
     """
-    updates = {k: v for k, v in {"replicates": replicates, "seed": seed, "scale": scale, "assumption_draws": assumption_draws}.items()
-               if v is not None}
-    if updates:
-        scenario = scenario.with_settings(**updates)
-    workers = default_workers() if workers is None else max(1, int(workers))
+    scenario, workers = _checked(scenario, replicates=replicates, seed=seed, scale=scale, assumption_draws=assumption_draws, workers=workers,
+                                 counterfactual=counterfactual, baseline=baseline)
+    if workers > 1:
+        main_guard()
     started = time.perf_counter()
     base = baseline_for(scenario, baseline)
     reused = reuse_baseline(registry, base) if base is not None else None
@@ -109,6 +119,64 @@ def run(
     paired = Paired(base, planned_run_id(base), parts["baseline"], reused.out_dir if reused else None) if base is not None else None
     return assemble(scenario, parts["scenario"], parts.get("counterfactual"), seconds=time.perf_counter() - started, workers=workers,
                     assumptions=assumptions, baseline=paired)
+
+
+def _checked(scenario: Scenario, *, workers: int | None, counterfactual: bool, baseline: Scenario | bool | None,
+             **settings: int | float | None) -> tuple[Scenario, int]:
+    """The scenario with the run's settings, and the number of workers; InputError for anything run() cannot take (nothing runs)."""
+    if not isinstance(scenario, Scenario):
+        hint = " (load it first: qdsim.load(name or file))" if isinstance(scenario, str) else ""
+        raise input_error(f"expected a Scenario, got {type(scenario).__name__}{hint}", path="scenario", field="scenario")
+    if not isinstance(counterfactual, bool):
+        raise input_error(f"expected True or False, got {counterfactual!r}", path="counterfactual", field="counterfactual")
+    if baseline is not None and not isinstance(baseline, (bool, Scenario)) or baseline is True:
+        raise input_error(f"expected a Scenario, None or False, got {baseline!r}", path="baseline", field="baseline")
+    for k, v in settings.items():
+        wanted = numbers.Real if k == "scale" else numbers.Integral
+        if v is not None and (isinstance(v, bool) or not isinstance(v, wanted)):
+            raise input_error(f"expected {'a number' if k == 'scale' else 'a whole number'}, got {v!r}", path=k, field=k)
+    updates = {k: v for k, v in settings.items() if v is not None}
+    if updates:
+        scenario = scenario.with_settings(**updates)
+    if workers is None:
+        return scenario, default_workers()
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
+        raise input_error(f"expected a whole number of at least 1 (or None: all cores), got {workers!r}", path="workers", field="workers")
+    return scenario, int(workers)
+
+
+def main_guard() -> None:
+    """Raise InputError, before any process starts, when a run with workers > 1 is called at the top of a script without the ``__main__`` guard.
+
+    Worker processes start by importing the script that started Python (the
+    forkserver preloads ``__main__``): a call at its top level would run
+    again in every worker, which Python stops with a BrokenProcessPool. The
+    fix is ``if __name__ == "__main__":`` around the call, or ``workers=1``.
+    Interactive sessions, notebooks, ``python -c`` and code under the guard
+    (or in a function called from under it) pass.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or not path or not str(path).endswith(".py"):
+        return
+    frame = sys._getframe(1)
+    while frame is not None and not (frame.f_globals is main.__dict__ and frame.f_code.co_name == "<module>"):
+        frame = frame.f_back
+    if frame is None:
+        return
+    line = frame.f_lineno
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test) and "__name__" in ast.unparse(node.test):
+            if node.body[0].lineno <= line <= (node.body[-1].end_lineno or line):
+                return
+    raise input_error(
+        f"workers > 1 at the top level of {Path(path).name} (line {line}) without the __main__ guard: worker processes import the script "
+        "again and would run it from the top. Put the call under `if __name__ == \"__main__\":` (see docs/api.md), or pass workers=1",
+        path=f"{path}:{line}", field="workers")
 
 
 class _Prefix:
@@ -273,18 +341,21 @@ def compare(a: RunResult, b: RunResult) -> pd.DataFrame:
     """Scenario ``a`` against scenario ``b``, replicate by replicate on their common random numbers.
 
     For the compare page and its CSV: one row per (metric, county, year) with
-    ``diff_mean, diff_p05, diff_p95`` — percentiles of the per-replicate
-    differences a − b, as ``vs_baseline_*`` are. Both runs must share seed,
+    ``diff_mean``, ``diff_p05, diff_p95`` — the spread: percentiles of the
+    per-replicate differences a − b, as ``vs_baseline_p05/p95`` are — and
+    ``diff_mean_ci05, diff_mean_ci95``, the 90% confidence interval of the
+    mean difference (see :mod:`qdsim.summary`). Both runs must share seed,
     replicates, scale and period (else the pairing would be meaningless).
 
     Raises:
-        ValueError: the runs are not on the same random numbers.
+        InputError: the runs are not on the same random numbers.
     """
     _same_numbers(a, b)
     sa, sb = a.scenario, b.scenario
     df = summarise(sa.id, a.with_coop, None, a.years, a.county_ids, baseline=b.with_coop)
-    out = df[["metric", "county", "year", "unit", "vs_baseline_mean", "vs_baseline_p05", "vs_baseline_p95"]]
-    out = out.rename(columns={"vs_baseline_mean": "diff_mean", "vs_baseline_p05": "diff_p05", "vs_baseline_p95": "diff_p95"})
+    out = df[["metric", "county", "year", "unit", "vs_baseline_mean", "vs_baseline_p05", "vs_baseline_p95", "vs_baseline_mean_ci05",
+              "vs_baseline_mean_ci95"]]
+    out = out.rename(columns=lambda c: c.replace("vs_baseline_", "diff_"))
     return out.assign(scenario=sa.id, versus=sb.id)[["scenario", "versus", *out.columns]]
 
 
@@ -295,7 +366,7 @@ def compare_cost(a: RunResult, b: RunResult) -> cost.Comparison:
     :mod:`qdsim.cost` for the definitions and signs.
 
     Raises:
-        ValueError: the runs are not on the same random numbers.
+        InputError: the runs are not on the same random numbers.
     """
     _same_numbers(a, b)
     return cost.against_baseline(a.scenario, a.with_coop, b.scenario, b.with_coop)
@@ -304,7 +375,8 @@ def compare_cost(a: RunResult, b: RunResult) -> cost.Comparison:
 def _same_numbers(a: RunResult, b: RunResult) -> None:
     sa, sb = a.scenario, b.scenario
     if (sa.seed, sa.replicates, sa.scale, sa.period) != (sb.seed, sb.replicates, sb.scale, sb.period):
-        raise ValueError(f"{sa.id} and {sb.id} are not on the same random numbers: give both the same seed, replicates, scale and period")
+        raise input_error(f"{sa.id} and {sb.id} are not on the same random numbers: give both the same seed, replicates, scale and period",
+                          path=f"{sa.id} vs {sb.id}", field="seed, replicates, scale, period")
 
 
 def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: float, workers: int, *,
@@ -335,7 +407,8 @@ def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: 
         "baseline": None if baseline is None else {
             "scenario_id": baseline.scenario.id, "scenario_sha256": baseline.scenario.sha256(), "run_id": baseline.run_id,
             "reused_from": baseline.reused_from,
-            "pairing": "vs_baseline_* are percentiles of the per-replicate differences scenario − baseline on the same seeds (common random numbers)",
+            "pairing": "vs_baseline_* summarise the per-replicate differences scenario − baseline on the same seeds (common random numbers): "
+                       "_p05/_p95 their spread, _mean_ci05/_mean_ci95 the 90% confidence interval of their mean",
         },
         "cost_effectiveness": None if spent is None else spent.to_dict(),
         "parameters": params.provenance(),
@@ -349,8 +422,11 @@ def build_manifest(scenario: Scenario, params: ParameterSet, rid: str, seconds: 
         "replicates": scenario.replicates,
         "scale": scenario.scale,
         "interval_method": (
-            "chance (p05, p95, impact_p05, impact_p95): 5th and 95th percentiles across replicates with different seeds; "
-            "impact intervals are percentiles of the paired per-replicate differences (common random numbers). "
+            "chance (p05, p95, impact_p05, impact_p95, vs_baseline_p05, vs_baseline_p95): 5th and 95th percentiles across replicates "
+            "with different seeds; for a difference, percentiles of the paired per-replicate differences (common random numbers): the "
+            "spread, the chance variation of one world. The 'within chance' rule reads this spread. "
+            "Confidence of the mean difference (impact_mean_ci05/ci95, vs_baseline_mean_ci05/ci95): the 90% t-interval "
+            "mean ± t(0.95, n-1)·sd/√n over the n replicates: how precisely the average effect is known. "
             "assumptions (assumption_p05, assumption_p95, impact_assumption_p05, impact_assumption_p95): percentiles across "
             "parameter sets drawn by Latin hypercube from the plausible ranges of the parameters with status 'assumption', "
             "all on replicate 0's seed"

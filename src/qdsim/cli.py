@@ -126,8 +126,6 @@ def run(
         from qdsim import pool
 
         pool.start()  # the worker processes' server warms up while this command imports and plans
-    from pydantic import ValidationError
-
     from qdsim import api
 
     try:
@@ -137,13 +135,13 @@ def run(
         }
         if overrides:
             scenario = scenario.with_settings(**overrides)
-    except api.ScenarioError as e:
-        print_problems(e.problems)
-        raise typer.Exit(BAD_INPUT) from None
-    except ValidationError as e:
+    except api.ScenarioError as e:  # a run setting given as an option is reported as the option (--scale: …)
         flags = {"assumption_draws": "assumptions"}
-        for x in e.errors():
-            err.print(f"--{flags.get(x['loc'][0], x['loc'][0])}: {x['msg']}", markup=False)
+        for p in e.problems:
+            if p.file == "<settings>":
+                err.print(f"--{flags.get(p.field, p.field)}: {p.message}", markup=False)
+            else:
+                print_problems([p])
         raise typer.Exit(BAD_INPUT) from None
     if workers is not None and not 1 <= workers <= MAX_WORKERS:
         err.print(f"--workers: must be between 1 and {MAX_WORKERS}")

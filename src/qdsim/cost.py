@@ -6,11 +6,14 @@ by replicate on the common random numbers the run shares with its baseline
 and its counterfactual, and then summarises the per-replicate values as
 ``summary.csv`` does (mean and 5th/50th/95th percentiles).
 
-Spending (支出) is the metric ``fiscal_funds_spent`` — Qingdao's fiscal funds
-*and* social donations spent in a year (元) — plus ``spending_beyond_budget``,
+Spending (支出, cost.csv's measure ``spending``) is the metric
+``fiscal_funds_spent``, which, despite its name, counts Qingdao's fiscal funds
+*and* social donations spent in a year (元), plus ``spending_beyond_budget``,
 the running costs of levers (showrooms, warehouses, the free train) that the
 paying programme's money could not cover and that were paid on top, summed
-over years. Against a
+over years. cost.csv names each measure (``label_zh``, ``label_en``,
+``unit``) and says what each ratio divides by (``divides_by``); its first row
+is the scenario's own spending over the whole period, against ``none``. Against a
 reference run R (the paired baseline, or the no-cooperation counterfactual),
 for each replicate r:
 
@@ -56,6 +59,7 @@ money spent moved the same way in every replicate.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 
@@ -66,7 +70,7 @@ from qdsim.format import within_chance
 from qdsim.metrics import METRIC_IDS
 from qdsim.scenario.levers import change_year, resolve
 from qdsim.scenario.schema import Scenario
-from qdsim.summary import describe
+from qdsim.summary import describe, mean_ci
 
 SPENDING = "fiscal_funds_spent"
 ON_TOP = "spending_beyond_budget"
@@ -93,27 +97,44 @@ MEASURES: dict[str, tuple[str, str, str]] = {
     "income_per_100m_levers": ("元/人/亿元", "每亿元设施投入增收", "Income gain per 100 million yuan of outlets and trains"),
 }
 RATIOS = ("income_per_100m", "employment_per_1m", "income_per_100m_levers")
-COLUMNS = ["scenario", "against", "versus", "measure", "unit", "start", "end", "mean", "p05", "p50", "p95", "n_replicates"]
+#: what each measure divides by (cost.csv's ``divides_by``): only the ratios divide
+DIVIDES_BY = {
+    "income_per_100m": "extra_spending / 1亿元 (fiscal funds and donations, and lever costs paid on top, summed over the window start–end; per replicate)",
+    "employment_per_1m": "extra_spending / 1百万元 (fiscal funds and donations, and lever costs paid on top, summed over the window start–end; per replicate)",
+    "income_per_100m_levers": "lever_costs / 1亿元 (the extra running cost of outlets and trains over the window start–end, wherever the money came from; per replicate)",
+}
+COLUMNS = ["scenario", "against", "versus", "measure", "label_zh", "label_en", "unit", "divides_by", "start", "end",
+           "mean", "p05", "p50", "p95", "mean_ci05", "mean_ci95", "n_replicates"]
 
 
 @dataclass(frozen=True)
 class Interval:
-    """Mean and percentiles of a quantity across replicates."""
+    """Mean and percentiles of a quantity across replicates (its spread), and the 90% confidence interval of the mean.
+
+    ``p05``/``p95``: the spread of the per-replicate values (the chance
+    variation of one world); ``mean_ci05``/``mean_ci95``: how precisely the
+    mean is known (:func:`qdsim.summary.mean_ci`; NaN with one replicate, or
+    in a report written before they were added).
+    """
 
     mean: float
     p05: float
     p50: float
     p95: float
     n: int
+    mean_ci05: float = math.nan
+    mean_ci95: float = math.nan
 
     @classmethod
     def of(cls, values: np.ndarray) -> Interval:
-        mean, p05, p50, p95, n = (np.asarray(x).item() for x in describe(np.asarray(values, dtype=float)[:, None]))
-        return cls(float(mean), float(p05), float(p50), float(p95), int(n))
+        column = np.asarray(values, dtype=float)[:, None]
+        mean, p05, p50, p95, n = (np.asarray(x).item() for x in describe(column))
+        lo, hi = (np.asarray(x).item() for x in mean_ci(column))
+        return cls(float(mean), float(p05), float(p50), float(p95), int(n), float(lo), float(hi))
 
     @property
     def within_chance(self) -> bool:
-        """Whether the 5–95% interval includes zero (the difference may be chance variation): :func:`qdsim.format.within_chance`."""
+        """Whether the 5–95% spread includes zero (the difference may be chance variation): :func:`qdsim.format.within_chance`."""
         return within_chance(self.p05, self.p95)
 
 
@@ -156,7 +177,7 @@ class CostReport:
 
     def to_frame(self) -> pd.DataFrame:
         """The long table of ``cost.csv``: one row per (against, measure)."""
-        rows = [_row(self.scenario, "", "", "spending", self.start, self.end, self.spending)]
+        rows = [_row(self.scenario, "none", "none", "spending", self.start, self.end, self.spending)]  # its own spending, against nothing
         for c in (self.vs_baseline, self.vs_counterfactual):
             if c is not None:
                 rows += [_row(self.scenario, c.against, c.versus, m, c.start, c.end, v) for m, v in c.measures().items()]
@@ -178,12 +199,17 @@ class CostReport:
 
 
 def _row(scenario: str, against: str, versus: str, measure: str, start: int, end: int, v: Interval) -> dict:
-    return {"scenario": scenario, "against": against, "versus": versus, "measure": measure, "unit": MEASURES[measure][0],
-            "start": start, "end": end, "mean": v.mean, "p05": v.p05, "p50": v.p50, "p95": v.p95, "n_replicates": v.n}
+    unit, zh, en = MEASURES[measure]
+    return {"scenario": scenario, "against": against, "versus": versus, "measure": measure, "label_zh": zh, "label_en": en, "unit": unit,
+            "divides_by": DIVIDES_BY.get(measure, "not a ratio"), "start": start, "end": end, "mean": v.mean, "p05": v.p05, "p50": v.p50,
+            "p95": v.p95, "mean_ci05": v.mean_ci05, "mean_ci95": v.mean_ci95, "n_replicates": v.n}
 
 
 DEFINITIONS = {
-    "spending": "fiscal_funds_spent (fiscal funds and donations spent, 元) summed over the years from start to end",
+    "spending": "the metric fiscal_funds_spent, which counts Qingdao's fiscal funds and social donations spent (元), summed over the "
+                "years from start to end; against 'none' in cost.csv's first row (the scenario's own spending over the whole period)",
+    "intervals": "p05/p95: the spread of the per-replicate values (the chance variation of one world; the 'within chance' rule reads it); "
+                 "mean_ci05/mean_ci95: the 90% t confidence interval of the mean (how precisely the average is known)",
     "extra_spending": "scenario spending minus the reference's over the window, per replicate on common random numbers (元)",
     "income_gain": "rural_income_per_capita of the scenario minus the reference's in the end year (元/人)",
     "employment_gain": "stable_employment of the scenario minus the reference's, summed over the window (人次)",
@@ -315,8 +341,9 @@ def rank(reports: Iterable[CostReport], measure: str = "income_per_100m", agains
     Returns:
         One row per scenario with a comparison: ``rank`` (empty when unranked),
         ``scenario, versus, start, end, per_money``, the extra spending and the
-        gain (mean, p05, p95), the measure (mean, p05, p95) and whether its
-        interval includes zero (``within_chance``).
+        gain (mean, p05, p95), the measure (mean, p05, p95: the spread; and
+        ``mean_ci05``/``mean_ci95``: the 90% confidence interval of its mean)
+        and whether its 5–95% spread includes zero (``within_chance``).
     """
     if measure not in RATIOS:
         raise ValueError(f"measure must be one of {', '.join(RATIOS)}, got {measure!r}")
@@ -333,7 +360,8 @@ def rank(reports: Iterable[CostReport], measure: str = "income_per_100m", agains
             "extra_spending_mean": c.extra_spending.mean, "extra_spending_p05": c.extra_spending.p05, "extra_spending_p95": c.extra_spending.p95,
             f"{gain}_mean": g.mean, f"{gain}_p05": g.p05, f"{gain}_p95": g.p95,
             f"{measure}_mean": ratio.mean if ratio else np.nan, f"{measure}_p05": ratio.p05 if ratio else np.nan,
-            f"{measure}_p95": ratio.p95 if ratio else np.nan, "within_chance": ratio.within_chance if ratio else g.within_chance,
+            f"{measure}_p95": ratio.p95 if ratio else np.nan, f"{measure}_mean_ci05": ratio.mean_ci05 if ratio else np.nan,
+            f"{measure}_mean_ci95": ratio.mean_ci95 if ratio else np.nan, "within_chance": ratio.within_chance if ratio else g.within_chance,
         })
     df = pd.DataFrame(rows)
     if df.empty:

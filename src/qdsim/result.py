@@ -7,6 +7,7 @@ order. Folders are :mod:`qdsim.outputs`'s.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 from dataclasses import dataclass, field
@@ -17,12 +18,25 @@ import pandas as pd
 
 from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
 from qdsim.cost import CostReport
+from qdsim.errors import InputError
 from qdsim.metrics import METRIC_IDS
 from qdsim.metrics import catalogue as metric_catalogue
 from qdsim.outputs import replacing
+from qdsim.scenario.messages import zh
 from qdsim.scenario.ranges import RangeWarning
 from qdsim.scenario.schema import Scenario
+from qdsim.scenario.years import outside
 from qdsim.summary import STATISTICS, replicate_table
+
+
+class OutcomeError(InputError, KeyError):
+    """A year, county or statistic that a run does not have: an InputError, and a KeyError as it always was."""
+
+    def __init__(self, message: str, *, path: str | None = None, field: str | None = None):
+        super().__init__(message, path=path, field=field, message_zh=zh(message))
+
+    def __str__(self) -> str:  # KeyError would quote it
+        return InputError.__str__(self)
 
 
 @dataclass
@@ -59,12 +73,22 @@ class RunResult:
                 baseline was run, a ratio of nothing) is NaN.
 
         Raises:
-            KeyError: a year, county or statistic the run does not have.
+            OutcomeError: (an :class:`~qdsim.errors.InputError` and a KeyError)
+                a year, county or statistic the run does not have, or of the wrong type.
         """
         year = self.years[-1] if year is None else year
-        if year not in self.years or county not in self.county_ids or stat not in STATISTICS:
-            raise KeyError(f"no {stat!r} for {county!r} in {year}: years {self.years[0]}–{self.years[-1]}, counties {', '.join(self.county_ids)}, "
-                           f"statistics {', '.join(STATISTICS)}")
+        if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
+            raise OutcomeError(f"year must be a whole year like {self.years[-1]}, got {type(year).__name__} {year!r}", path="year", field="year")
+        if year not in self.years:
+            raise OutcomeError(outside(year, self.years[0], self.years[-1]), path="year", field="year")
+        if county not in self.county_ids:
+            close = difflib.get_close_matches(str(county), self.county_ids, n=1)
+            raise OutcomeError(f"unknown county {county!r}" + (f" (did you mean '{close[0]}'?)" if close else "") + f": one of {', '.join(self.county_ids)}",
+                               path="county", field="county")
+        if stat not in STATISTICS:
+            close = difflib.get_close_matches(str(stat), STATISTICS, n=1)
+            raise OutcomeError(f"unknown statistic {stat!r}" + (f" (did you mean '{close[0]}'?)" if close else "") + f": one of {', '.join(STATISTICS)}",
+                               path="stat", field="stat")
         df = self.summary
         rows = df[(df.scenario == self.scenario.id) & (df.county == county) & (df.year == year)]
         return {m: float(v) for m, v in zip(rows.metric, rows[stat], strict=True)}

@@ -204,7 +204,9 @@ def ranking(analysis: Analysis, output: str, lang: str, *, top: int = 3, output_
             unit: str = "", year: int | None = None) -> str:
     """One paragraph: the ``top`` factors with the largest effect on ``output``, in Chinese or English.
 
-    "到2030年影响农村居民人均可支配收入最大的三个杠杆是……"
+    "到2030年影响农村居民人均可支配收入最大的三个杠杆是……". Neighbours in the
+    ranking (the top ``top`` and the next) whose intervals (value ± its 95%
+    confidence) overlap are named as indistinguishable in order.
     """
     df = analysis.indices[output].sort_values("rank")
     by_name = {f.name: f for f in analysis.factors}
@@ -228,6 +230,21 @@ def ranking(analysis: Analysis, output: str, lang: str, *, top: int = 3, output_
         def negligible(r) -> bool:
             return r.ST - r.ST_conf <= 0.01
 
+    def centre_and_half(r) -> tuple[float, float]:
+        return (r.mu_star, r.mu_star_conf) if analysis.method == "morris" else (r.ST, r.ST_conf)
+
+    def overlap(a, b) -> bool:
+        (x, dx), (y, dy) = centre_and_half(a), centre_and_half(b)
+        return x - dx <= y + dy and y - dy <= x + dx
+
+    # neighbours in the ranking (the top k and the next one) whose intervals overlap: their order cannot be told
+    rows = list(df.head(k + 1).itertuples())
+    tied: list[str] = []
+    for a, b in zip(rows, rows[1:], strict=False):
+        if overlap(a, b):
+            tied += [x for x in (a.factor, b.factor) if x not in tied]
+    tied_names = [by_name[f].label(lang) for f in tied]
+
     def item(r) -> str:
         f = by_name[r.factor]
         return f"{f.label(lang)}（{f.range_text(lang)}，{value(r)}）" if lang == "zh" else f"{f.label(lang)} ({f.range_text(lang)}; {value(r)})"
@@ -242,6 +259,8 @@ def ranking(analysis: Analysis, output: str, lang: str, *, top: int = 3, output_
             text += "μ* 为该因素在其取值范围内变动时结果的平均绝对变化（Morris 筛选法，±为95%置信区间）。"
         else:
             text += "总效应指数为该因素（含与其他因素的交互作用）所能解释的结果方差比例（Sobol 方法，±为95%置信区间）。"
+        if tied_names:
+            text += f"{'、'.join(tied_names)}的置信区间相互重叠，其先后次序无法区分（需更大规模的筛选才能分出高下）。"
         weak = [by_name[r.factor].label(lang) for r in df.itertuples() if negligible(r)]
         if weak:
             text += f"{'、'.join(weak)}的影响在置信区间内与零无法区分。"
@@ -258,6 +277,10 @@ def ranking(analysis: Analysis, output: str, lang: str, *, top: int = 3, output_
         else:
             text += (" The total-effect index is the share of the result's variance the factor explains, "
                      "interactions included (Sobol method; ± is the 95% confidence interval).")
+        if tied_names:
+            joined = ", ".join(tied_names[:-1]) + " and " + tied_names[-1]
+            text += (f" The intervals of {joined} overlap, so their order is indistinguishable"
+                     " (a larger screening would be needed to tell them apart).")
         weak = [by_name[r.factor].label(lang) for r in df.itertuples() if negligible(r)]
         if weak:
             names = weak[0] if len(weak) == 1 else ", ".join(weak[:-1]) + " and " + weak[-1]

@@ -12,6 +12,7 @@ conversion.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -98,8 +99,11 @@ def parse_quantity(value: object, dimension: str) -> float:
     write = EXAMPLES[dimension][0]
     if isinstance(value, bool):
         raise UnitError(f"expected {write}, got {value!r}")
-    if isinstance(value, (int, float)):
-        x = float(value)
+    if isinstance(value, numbers.Real):  # numpy's numbers too (an EMA IntegerParameter gives numpy.int64)
+        try:
+            x = float(value)
+        except OverflowError:  # a whole number of 400 digits
+            raise UnitError("must be a finite number") from None
     elif isinstance(value, str):
         text = _THOUSANDS.sub("", ascii_text(value)).strip()
         m = _QTY.match(text)
@@ -114,7 +118,7 @@ def parse_quantity(value: object, dimension: str) -> float:
             raise UnitError(f"wrong unit {unit!r}: write {write}")
         try:  # decimal arithmetic, so "35%" is exactly 0.35 and "4.05 亿元" exactly 405000000
             x = float(Decimal(m.group(1)) * Decimal(repr(units[unit])))
-        except InvalidOperation:
+        except (InvalidOperation, OverflowError):
             raise UnitError(f"cannot read {value!r} as a number") from None
     else:
         raise UnitError(f"expected {write}, got {type(value).__name__}")

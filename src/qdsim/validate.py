@@ -7,6 +7,7 @@ which kind a file is.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from qdsim.batch.spec import load_batch
@@ -16,7 +17,13 @@ from qdsim.scenario.yamlfile import Problem, ScenarioError, parse_yaml, read_byt
 
 
 def validate_file(path: str | Path) -> list[Problem]:
-    """Every problem in a scenario or batch file, or a shipped one by name (empty list when it is valid)."""
+    """Every problem in a scenario or batch file, or a shipped one by name (empty list when it is valid).
+
+    Raises:
+        ScenarioError: (an :class:`~qdsim.errors.InputError`) ``path`` is not a path or a name.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise ScenarioError([Problem(repr(path)[:60], 0, "(file)", f"expected a file path or a shipped scenario's name, got {type(path).__name__}")])
     path = shipped.locate(path)
     if not Path(path).exists():
         path = shipped.locate(path, "batch")

@@ -47,8 +47,22 @@ def test_the_api_page_runs(tmp_path, monkeypatch):
 
 @pytest.mark.slow
 def test_the_ema_page_runs(tmp_path, monkeypatch):
-    """16 LHS experiments at a tiny scale, feature scores and a PRIM box (about 20 s)."""
+    """50 LHS experiments under the multiprocessing evaluator at a tiny scale (0.2%, 1 replicate), feature scores and a PRIM box.
+
+    Calibrated parameters come from the posterior (one of its sets per
+    experiment), and no outcome is NaN, so feature scoring runs on all of them.
+    """
+    import numpy as np
+
+    from qdsim import ema
+
     ns = run_page("ema.md", tmp_path, monkeypatch)
-    assert len(ns["experiments"]) == 16
-    assert set(ns["scores"].index) >= {"qingdao_friction", "wage_qingdao", "levers_funds_fiscal_2026"}
+    experiments, outcomes, x = ns["experiments"], ns["outcomes"], ns["x"]
+    assert len(experiments) == 50 and experiments["calibration_draw"].nunique() > 25
+    names, sets = ema.posterior_sets()
+    drawn = x[names].to_numpy()
+    assert all(any(np.array_equal(row, s) for s in sets) for row in drawn)  # every experiment is a whole posterior set
+    assert all(np.isfinite(v).all() for v in outcomes.values())
+    assert set(ns["scores"].index) >= {"assist_reach", "wage_qingdao", "levers_funds_fiscal_2026", "levers_consumption_showrooms_2026"}
     assert ns["box"].stats["coverage"] > 0
+    assert (experiments["levers_consumption_showrooms_2026"] % 1 == 0).all()  # counts are whole

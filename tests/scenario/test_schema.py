@@ -154,3 +154,66 @@ def test_counterfactual_of_a_long_title_stays_valid():
     s = loads_scenario(GOOD.replace("{zh: 测试, en: Test}", "{zh: " + "长" * TITLE_MAX + ", en: " + "x" * TITLE_MAX + "}"))
     cf = s.counterfactual()
     assert len(cf.title.zh) == TITLE_MAX and cf.title.zh.endswith("（无协作对照）") and cf.title.en.endswith("(no cooperation)")
+
+
+# -- inputs that cannot silently go wrong (issue 21) -------------------------------------------------------------
+
+
+def test_a_whole_series_that_leaves_out_the_first_years_is_refused_with_the_from_year_form():
+    from qdsim import api
+
+    base = api.baseline()
+    with pytest.raises(api.InputError) as e:
+        base.with_changes({"levers.funds.fiscal": {"2026": 5e8}})
+    assert e.value.suggestion == "levers.funds.fiscal.2026" and "2021–2025 at 0" in str(e.value) and "replace=True" in str(e.value)
+    assert "2026年起" in e.value.message_zh
+    assert base.with_changes({"levers.funds.fiscal": {"2026": 5e8}}, replace=True).levers.funds.fiscal == {2026: 5e8}  # said explicitly
+    assert base.with_changes({"levers.funds.fiscal": {2021: "1 亿元", 2026: "5 亿元"}}).levers.funds.fiscal == {2021: 1e8, 2026: 5e8}
+    assert base.with_changes({"conditions.drought": {2026: 0.6}}).conditions.drought == {2026: 0.6}  # an event: the years given
+    # where the base had nothing before either, no year is silently lost: a later start is what it always was
+    assert base.with_changes({"levers.consumption.warehouses": {2022: 1, 2026: 4}}).levers.consumption.warehouses == {2022: 1, 2026: 4}
+    with pytest.raises(api.InputError):
+        base.with_changes({"levers.consumption.warehouses": {2023: 2}})  # 2022's warehouse would be gone
+
+
+def test_a_year_path_sets_the_value_from_that_year_on_and_later_years_of_the_base_give_way():
+    from qdsim import api
+
+    base = api.baseline()
+    s = base.with_changes({"levers.people.incubator_firms.2024": 5})
+    assert s.levers.people.incubator_firms == {2023: 20, 2024: 5}  # 2025's 10 gives way: 5 from 2024 on
+    m = base.with_changes({"levers.people.incubator_firms.2024*": 2})
+    assert m.levers.people.incubator_firms == {2023: 20, 2024: 46, 2025: 20}  # multiplied from 2024 on
+    d = base.with_changes({"conditions.drought.2026": 0.5, "conditions.drought.2028": 0.2})
+    assert d.conditions.drought == {2021: 0, 2022: 0, 2023: 0, 2024: 0, 2025: 0, 2026: 0.5, 2027: 0, 2028: 0.2, 2029: 0, 2030: 0}
+
+
+@pytest.mark.parametrize("value", [5, "5", 4.05, "500"])
+def test_a_bare_number_on_a_money_lever_is_refused_with_the_unit_suggested(value):
+    from qdsim import api
+
+    with pytest.raises(api.InputError) as e:
+        api.baseline().with_changes({"levers.funds.fiscal.2026": value})
+    assert e.value.suggestion == f"{value}亿元" and "read as 元" in str(e.value) and "请写明单位" in e.value.message_zh
+
+
+def test_money_with_a_unit_or_in_yuan_at_budget_scale_is_read():
+    from qdsim import api
+
+    base = api.baseline()
+    assert base.with_changes({"levers.funds.fiscal.2026": "5亿元"}).levers.funds.fiscal[2026] == 5e8
+    assert base.with_changes({"levers.funds.donations.2026": 5e7}).levers.funds.donations[2026] == 5e7
+    assert base.with_changes({"levers.funds.fiscal.2026": 0}).levers.funds.fiscal[2026] == 0
+    small = base.with_changes({"levers.funds.donations": "5万元"})
+    assert loads_scenario(small.to_yaml()) == small  # what it writes reads back: money is written with its unit
+
+
+def test_run_settings_of_the_wrong_kind_are_an_input_error_naming_the_setting():
+    from qdsim import api
+
+    with pytest.raises(api.InputError) as e:
+        api.baseline().with_settings(scale=0.0001)
+    assert e.value.field == "scale" and "greater than or equal to 0.001" in str(e.value) and "pydantic" not in str(e.value)
+    with pytest.raises(api.InputError) as e:
+        api.baseline().with_settings(replicate=3)
+    assert e.value.suggestion == "replicates"

@@ -55,10 +55,10 @@ class RunData:
         return self.manifest.get("baseline") is not None and "vs_baseline_mean" in self.summary.columns
 
     def cost_row(self, against: str, measure: str) -> pd.Series | None:
-        """One row of cost.csv (``against``: "" for the spending, baseline, counterfactual), or None."""
+        """One row of cost.csv (``against``: "" for the spending — written ``none`` since cost.csv fills it —, baseline, counterfactual), or None."""
         if self.cost is None:
             return None
-        hit = self.cost[(self.cost["against"].fillna("") == against) & (self.cost["measure"] == measure)]
+        hit = self.cost[(self.cost["against"].fillna("").replace("none", "") == against) & (self.cost["measure"] == measure)]
         return hit.iloc[0] if len(hit) == 1 else None
 
     def row(self, metric: str, county: str = "all", year: int | None = None, counterfactual: bool = False) -> pd.Series:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from qdsim.errors import InputError
 from qdsim.units import EXAMPLES
 
 _OR = re.compile(r"\s+or\s+")
@@ -29,6 +30,12 @@ _TABLE: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
     (r"^no parameter '(.+)' in the parameter catalogue$", "参数目录中没有参数“{1}”"),
     (r"^(\S+) cannot be varied: (.+)$", "{1} 不能改变：{2}"),
     (r"^unknown region '(.+)' \(available: (.+)\)$", "未知地区“{1}”（可用：{2}）"),
+    (r"^unknown setting \(did you mean '(.+)'\?\)$", "未知的运行设置（是否应为“{1}”？）"),
+    (r"^unknown setting$", "未知的运行设置"),
+    (r"^a whole series that starts in (\d+) leaves (\d+)–(\d+) at 0 \(did you mean '(.+)'\?, the value from (\d+) on; or pass replace=True\)$",
+     "按年份给出的整个序列从{1}年开始，{2}–{3}年将为 0（是否应为“{4}”，即从{5}年起的数值？若确要替换整个序列，请传入 replace=True）"),
+    (r"^a number without a unit is read as 元, and (.+) 元 a year is far below any cooperation budget \(did you mean '(.+)'\?\): write the unit, e\.g\. (.+) or (.+)$",
+     "未写单位的数按元计，每年 {1} 元远低于任何协作资金规模（是否应为“{2}”？）：请写明单位，如 {3} 或 {4}"),
     # years
     (r"^year keys must be whole years like 2024, got (.+)$", "年份须为整数年份，如 2024；此处为 {1}"),
     (r"^give at least one year$", "请至少给出一个年份"),
@@ -51,6 +58,11 @@ _TABLE: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
     # extends: and batch files
     (r"^no scenario file '(.+)' next to this one$", "同一文件夹中没有情景文件“{1}”"),
     (r"^must be a relative path to a \.yaml scenario file$", "须为指向 .yaml 情景文件的相对路径"),
+    (r"^must be a relative path to a \.yaml scenario file, or a shipped scenario's name \((.+)\) \(did you mean '(.+)'\?\)$",
+     "须为指向 .yaml 情景文件的相对路径，或内置情景的名称（{1}）（是否应为“{2}”？）"),
+    (r"^must be a relative path to a \.yaml scenario file, or a shipped scenario's name \((.+)\)$",
+     "须为指向 .yaml 情景文件的相对路径，或内置情景的名称（{1}）"),
+    (r"^no scenario file '(.+)' next to this one \(did you mean '(.+)'\?\)$", "同一文件夹中没有情景文件“{1}”（是否应为“{2}”？）"),
     (r"^must name one scenario file, at most 5 levels deep$", "须指向一个情景文件，最多嵌套 5 层"),
     (r"^not allowed in an uploaded scenario; upload the full scenario$", "上传的情景不能使用 extends:，请上传完整的情景"),
     (r"^must name a scenario file in the scenarios folder$", "须指向情景文件夹中的文件"),
@@ -102,6 +114,8 @@ _TABLE: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
     (r"^too large: .*$", "文件过大（展开别名后数值过多）"),
     (r"^no such file.*$", "找不到此文件（内置情景可直接写名称，`qdsim scenarios` 可列出）"),
     (r"^is a directory, not a file$", "这是文件夹，不是文件"),
+    (r"^expected a file path or a shipped scenario's name, got (.+)$", "应为文件路径或内置情景名称，此处为 {1}"),
+    (r"^expected the text of a scenario file, got (.+)$", "应为情景文件的文本，此处为 {1}"),
     (r"^permission denied$", "无权读取此文件"),
     (r"^found character '\\t' that cannot start any token$", "含有制表符（Tab）：请用空格缩进"),
     (r"^cannot parse: (.+)$", "无法解析此文件（{1}）"),
@@ -136,3 +150,8 @@ def zh(message: str) -> str:
             groups = [_OR.sub(" 或 ", g) if g and g.startswith("'") else (g or "") for g in m.groups()]
             return re.sub(r"\{(\d)\}", lambda k, groups=groups: groups[int(k.group(1)) - 1], template)
     return f"请检查此项：{message}"
+
+
+def input_error(message: str, *, path: str | None = None, field: str | None = None, suggestion: str | None = None) -> InputError:
+    """An :class:`~qdsim.errors.InputError` with ``message`` (English) and its Chinese wording from the table."""
+    return InputError(message, path=path, field=field, message_zh=zh(message), suggestion=suggestion)

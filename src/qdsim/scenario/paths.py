@@ -3,11 +3,17 @@
 A path names one field of a :class:`~qdsim.scenario.Scenario`:
 
 - ``levers.labour.subsidy_per_worker`` — a lever; a value replaces the whole
-  series (a single value holds for every year);
-- ``levers.funds.fiscal.2026`` — one year of a lever's series (the value from
-  that year on, in the lever's step-function meaning);
+  series (a single value holds for every year; ``Scenario.with_changes``
+  refuses a series by year that starts after the period start unless
+  ``replace=True``, since its earlier years would be 0);
+- ``levers.funds.fiscal.2026`` — the value from that year on: the years
+  before keep the base's values, the later years of the base give way to it
+  (the meaning of the app's 调整从哪一年起生效 and of a series given from a
+  year under ``extends:``); ``conditions.drought.2026`` sets that year alone
+  (a drought is an event);
 - ``levers.funds.fiscal*`` — a trailing ``*`` multiplies the base value (every
   year of a series) instead of replacing it: ``0.5`` halves the budget;
+  ``levers.funds.fiscal.2026*`` multiplies it from 2026 on;
 - ``overrides.<parameter>`` — a behavioural parameter from the parameter catalogue;
 - ``conditions.…``, ``horizon.…``, ``period.…``, ``scale``.
 
@@ -23,13 +29,16 @@ from __future__ import annotations
 
 import difflib
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from qdsim.catalogue import load_catalogue
-from qdsim.scenario.years import ALL_YEARS, FIRST_YEAR, LAST_YEAR, is_year_mapping, value_at
+from qdsim.errors import InputError
+from qdsim.scenario import messages
+from qdsim.scenario.years import ALL_YEARS, FIRST_YEAR, LAST_YEAR, is_year_mapping, outside, value_at
 
 NOT_VARIABLE = {
     "id": "the point's id is derived from its values",
@@ -41,8 +50,11 @@ NOT_VARIABLE = {
 }
 
 
-class PathError(ValueError):
-    """A variation path that names no variable field."""
+class PathError(InputError):
+    """A variation path that names no variable field (an :class:`~qdsim.errors.InputError`)."""
+
+    def __init__(self, message: str, *, path: str | None = None):
+        super().__init__(message, path=path, field=path, message_zh=messages.zh(message))
 
 
 @dataclass(frozen=True)
@@ -89,9 +101,12 @@ class Target:
 
 
 def _plain_number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"expected a plain number, got {value!r}")
-    x = float(value)
+    try:
+        x = float(value)
+    except OverflowError:
+        raise ValueError("must be a finite number") from None
     if not math.isfinite(x):
         raise ValueError("must be a finite number")
     return x
@@ -133,8 +148,12 @@ def did_you_mean(loc: tuple, root: type[BaseModel]) -> str:
     return _suggest(str(loc[-1]), model.model_fields) if loc else ""
 
 
-def resolve(path: str, root: type[BaseModel], region: str = "dingxi") -> Target:
-    """Check a path against the scenario model ``root`` (the schema's ``Scenario``); raise PathError saying what is wrong."""
+def resolve(path: str, root: type[BaseModel], region: str = "dingxi", period: tuple[int, int] | None = None) -> Target:
+    """Check a path against the scenario model ``root`` (the schema's ``Scenario``); raise PathError saying what is wrong.
+
+    ``period``: (start, end) of the scenario the path changes, that a year in the path must be in
+    (default: the years any scenario may cover).
+    """
     if not isinstance(path, str) or not path.strip():
         raise PathError("a variation path must be a dotted field name like levers.labour.subsidy_per_worker")
     multiply = path.endswith("*")
@@ -183,8 +202,9 @@ def resolve(path: str, root: type[BaseModel], region: str = "dingxi") -> Target:
             rest = parts[i + 1 :]
             if len(rest) == 1 and rest[0].isdigit():
                 year = int(rest[0])
-                if not FIRST_YEAR <= year <= LAST_YEAR:
-                    raise PathError(f"year {year} is outside {FIRST_YEAR}–{LAST_YEAR}")
+                lo, hi = period or (FIRST_YEAR, LAST_YEAR)
+                if not lo <= year <= hi:
+                    raise PathError(outside(year, lo, hi))
                 return Target(path, parts, "series_year", multiply, year=year, adapter=_adapter(field))
             raise PathError(f"{'.'.join(parts[: i + 1])} is a series by year; only a year may follow it (…{name}.2026)")
         if not last:
@@ -192,6 +212,10 @@ def resolve(path: str, root: type[BaseModel], region: str = "dingxi") -> Target:
         if multiply and ann not in (int, float):
             raise PathError(f"{'.'.join(parts)} is not a number; it cannot be multiplied")
         return Target(path, parts, "field", multiply, integer=ann is int, adapter=_adapter(field))
+
+
+#: series that are events, in the years given only (``conditions.drought``): a year path sets that year alone
+EVENTS = {"drought"}
 
 
 def _multiply(current: Any, factor: float) -> Any:
@@ -228,9 +252,15 @@ def apply(data: dict, target: Target, value: Any, region: str = "dingxi") -> Non
         current = parent.get(name, 0.0)
         # one value for every year: the schema reads {ALL_YEARS: v, year: x} as "v, then x from that year" (a drought: v in every other year)
         series = dict(current) if isinstance(current, dict) else {ALL_YEARS: current}
-        if target.multiply:
-            series[target.year] = _multiply(value_at(series, target.year, 0.0), _plain_number(value))
-        else:
+        if name in EVENTS:  # an event holds in the years it names: the year alone
+            series[target.year] = _multiply(series.get(target.year, series.get(ALL_YEARS, 0.0)), _plain_number(value)) if target.multiply else value
+        elif target.multiply:  # from the year on: the value in effect then, and every later one, multiplied
+            factor = _plain_number(value)
+            at = _multiply(value_at(series, target.year, 0.0), factor)
+            series = {k: (_multiply(v, factor) if k > target.year else v) for k, v in series.items()}
+            series[target.year] = at
+        else:  # from the year on: the years before keep theirs, the later ones give way (as the app's 调整从哪一年起生效)
+            series = {k: v for k, v in series.items() if k < target.year}
             series[target.year] = value
         parent[name] = dict(sorted(series.items()))
     elif target.multiply:

@@ -4,7 +4,10 @@ A *series* is a lever's value by year. Written as a single value it holds for
 the whole period; written as ``{2021: x, 2024: y}`` it is a step function that
 holds each value until the next given year and is 0 before the first one.
 Exogenous *events* (drought) apply only in the years given.
-Money is in 元 unless a unit is written (``"4.05 亿元"``).
+Money is in 元 unless a unit is written (``"4.05 亿元"``); a bare number below
+10万 (:data:`BARE_MONEY_MIN`) on a money lever, in a file or a change, is
+refused, since ``5`` is almost surely ``5亿元`` or ``5万元`` with the unit left
+out (:func:`bare_money_problems`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
+import numbers
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -20,13 +24,67 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 from qdsim.scenario.paths import PathError, apply, did_you_mean, resolve
 from qdsim.scenario.yamlfile import Problem, ScenarioError, problems_from_validation
-from qdsim.scenario.years import ALL_YEARS, FIRST_YEAR, LAST_YEAR, is_year_mapping, year_key
+from qdsim.scenario.years import ALL_YEARS, FIRST_YEAR, LAST_YEAR, is_year_mapping, outside, year_key
 from qdsim.units import UnitError, ascii_text, parse_quantity, plain, show
 
 __all__ = ["ALL_YEARS", "FIRST_YEAR", "LAST_YEAR", "PROGRAMMES", "Scenario", "Shares", "is_year_mapping", "year_key"]
 
 
+#: a bare number (no unit) on a money lever below this is refused: 5 is 5 元 a year, almost surely a missing 亿元 or 万元
+BARE_MONEY_MIN = 1e5
+
+
+def _bare_money(v: Any) -> None:
+    """Refuse a number without a unit on a money lever that is too small to be meant in 元 (``5`` for ``5亿元``)."""
+    if isinstance(v, bool):
+        return
+    if isinstance(v, str):
+        text = ascii_text(v).replace(",", "").strip()
+        try:
+            x = float(text)
+        except ValueError:
+            return  # has a unit (or is not a number: parse_quantity says so)
+    elif isinstance(v, numbers.Real):
+        try:
+            x = float(v)
+        except OverflowError:
+            return  # parse_quantity says it is not a finite number
+    else:
+        return
+    if x != 0 and math.isfinite(x) and abs(x) < BARE_MONEY_MIN:
+        raise ValueError(f"a number without a unit is read as 元, and {plain(x)} 元 a year is far below any cooperation budget "
+                         f"(did you mean '{plain(x)}亿元'?): write the unit, e.g. {plain(x)}亿元 or {plain(x)}万元")
+
+
+#: the money levers, whose bare numbers are checked where people write them (files, changes)
+MONEY_LEVERS = (("levers", "funds", "fiscal"), ("levers", "funds", "donations"))
+
+
+def bare_money_problems(data: Any) -> list[tuple[tuple, str]]:
+    """``(location, message)`` for every bare number too small to be meant in 元 on a money lever of scenario data as written.
+
+    Checked where a person writes a value (a scenario file, ``with_changes``),
+    not when the schema reads data it wrote itself (a dump, a manifest), which
+    holds plain 元.
+    """
+    out = []
+    for path in MONEY_LEVERS:
+        node = data
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        values = node.items() if isinstance(node, dict) else [(None, node)] if node is not None else []
+        for year, v in values:
+            try:
+                _bare_money(v)
+            except ValueError as e:
+                out.append((path + ((year,) if year is not None else ()), str(e)))
+    return out
+
+
 def _series(dimension: str, lo: float, hi: float):
+    def quantity(x: Any) -> float:
+        return parse_quantity(x, dimension)
+
     def parse(v: Any) -> dict[int, float]:
         if isinstance(v, dict):
             if not v:
@@ -36,9 +94,9 @@ def _series(dimension: str, lo: float, hi: float):
                 year = year_key(k)
                 if year in out:
                     raise ValueError(f"the year {year} is given twice")
-                out[year] = _check(parse_quantity(x, dimension), year)
+                out[year] = _check(quantity(x), year)
             return dict(sorted(out.items()))
-        return {ALL_YEARS: _check(parse_quantity(v, dimension), None)}
+        return {ALL_YEARS: _check(quantity(v), None)}
 
     def _check(x: float, year: int | None) -> float:
         if not lo <= x <= hi:
@@ -51,7 +109,25 @@ def _series(dimension: str, lo: float, hi: float):
             return _num(v[ALL_YEARS])
         return {k: _num(x) for k, x in v.items()}
 
+    parse.dimension = dimension  # what is_count reads
     return Annotated[dict[int, float], BeforeValidator(parse), PlainSerializer(dump)]
+
+
+def is_count(parts: tuple[str, ...] | list[str]) -> bool:
+    """Whether the field at ``parts`` (``("levers", "consumption", "showrooms")``) is a series of counts (whole things)."""
+    model: Any = Scenario
+    field = None
+    for part in parts:
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            return False
+        field = fields[part]
+        model = field.annotation
+    return field is not None and any(getattr(getattr(m, "func", None), "dimension", None) == "count" for m in field.metadata)
+
+
+def _with_yuan(x: float | int) -> float | int | str:
+    return x if x == 0 else f"{x!r} 元"
 
 
 def _num(x: float) -> float | int:
@@ -239,6 +315,32 @@ MAX_REPLICATES = 1000
 MAX_ASSUMPTION_DRAWS = 500
 
 
+def _partial_series(target, value: Any, current: Any, start: int) -> None:
+    """Refuse a whole series by year that leaves out the period's first years where ``current`` (the base's series) is not 0.
+
+    Those years would silently run at 0 (or at 1 for a price index); the
+    message says to write ``.YEAR`` (the value from that year on) instead.
+    """
+    if target.kind != "series" or target.multiply or target.parts[-1] == "drought" or not is_year_mapping(value):
+        return
+    years = sorted(year_key(k) for k in value)
+    if isinstance(current, dict):
+        before = [x for y, x in current.items() if y < years[0]]
+    else:
+        before = [current]
+    default = 1.0 if target.parts[-1].endswith("price_index") else 0.0
+    if years[0] > start and any(x != default for x in before):
+        path = ".".join(target.parts)
+        raise ValueError(f"a whole series that starts in {years[0]} leaves {start}–{years[0] - 1} at 0 "
+                         f"(did you mean '{path}.{years[0]}'?, the value from {years[0]} on; or pass replace=True)")
+
+
+def _at(data: dict, parts: tuple[str, ...]) -> Any:
+    for p in parts:
+        data = data.get(p) if isinstance(data, dict) else None
+    return data
+
+
 class Scenario(Strict):
     """One scenario: levers by year, conditions, overrides, and how to run it."""
 
@@ -323,10 +425,10 @@ class Scenario(Strict):
         for path, series in self.iter_series():
             for y in series:
                 if y != ALL_YEARS and not self.period.start <= y <= self.period.end:
-                    problems.append(f"{'.'.join(path)}: year {y} is outside the period {self.period.start}–{self.period.end}")
+                    problems.append(f"{'.'.join(path)}: {outside(y, self.period.start, self.period.end)}")
         for y in self.levers.funds.shares:
             if y != ALL_YEARS and not self.period.start <= y <= self.period.end:
-                problems.append(f"levers.funds.shares: year {y} is outside the period {self.period.start}–{self.period.end}")
+                problems.append(f"levers.funds.shares: {outside(y, self.period.start, self.period.end)}")
         if self.horizon.mode != "continue" and not self.period.start <= self.horizon.after <= self.period.end:
             problems.append(f"horizon.after: {self.horizon.after} is outside the period {self.period.start}–{self.period.end}")
         if problems:
@@ -364,7 +466,12 @@ class Scenario(Strict):
 
     # -- identity -------------------------------------------------------
     def to_yaml(self) -> str:
+        """The scenario as a scenario file; money with its unit (``405000000 元``), so that it reads back as written."""
         data = self.model_dump(mode="python")
+        funds = data["levers"]["funds"]
+        for name in ("fiscal", "donations"):
+            v = funds[name]
+            funds[name] = {k: _with_yuan(x) for k, x in v.items()} if isinstance(v, dict) else _with_yuan(v)
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
     def sha256(self) -> str:
@@ -387,11 +494,19 @@ class Scenario(Strict):
         Unlike ``model_validate(model_dump() | …)``, it keeps the scenario it
         extends, so a what-if stays paired with its own base.
         """
-        new = Scenario.model_validate({**self.model_dump(), **settings})
+        problems = [Problem("<settings>", 0, str(k), f"unknown setting (did you mean '{close[0]}'?)" if close else "unknown setting")
+                    for k in settings if k not in Scenario.model_fields
+                    for close in [difflib.get_close_matches(str(k), list(Scenario.model_fields), n=1)]]
+        if problems:
+            raise ScenarioError(problems)
+        try:
+            new = Scenario.model_validate({**self.model_dump(), **settings})
+        except ValidationError as e:
+            raise ScenarioError(problems_from_validation(e, lambda loc: ("<settings>", 0))) from None
         new._base = self._base
         return new
 
-    def with_changes(self, changes: Mapping[str, Any], *, id: str | None = None) -> Scenario:  # noqa: A002 - the scenario's field
+    def with_changes(self, changes: Mapping[str, Any], *, id: str | None = None, replace: bool = False) -> Scenario:  # noqa: A002 - the scenario's field
         """A validated copy with fields changed by the dotted paths batch files use (see :mod:`qdsim.scenario.paths`).
 
         A what-if in a script reads as the planner says it, and means exactly
@@ -404,24 +519,41 @@ class Scenario(Strict):
         (250000000.0, 500000000.0, {'qingdao_friction': 4.0})
 
         ``levers.funds.fiscal.2026`` sets the value from 2026 on (the years
-        before keep theirs); ``levers.funds.fiscal*`` multiplies every year.
-        The scenario it extends is kept, so it stays paired with its baseline.
+        before keep theirs, later years of the base give way to it);
+        ``levers.funds.fiscal*`` multiplies every year. A series by year on
+        ``levers.funds.fiscal`` replaces the whole series: one that leaves out
+        the period's first years where the base has values (which would then
+        be 0) is refused, with the ``.2026`` form suggested, unless ``replace=True``. The scenario it
+        extends is kept, so it stays paired with its baseline.
 
         Args:
             changes: path → value (units as in a scenario file: ``"2.5 亿元"``, ``"30%"``).
-            id: a new id (the copy keeps this one's otherwise).
+            id: a new id. Without one, a copy that differs gets this one's id
+                and a short hash of what it simulates (``baseline-1a2b3c4d``),
+                so that it is never reported under its base's name.
+            replace: a series by year replaces the whole series even when it
+                starts after the period start (the earlier years are then 0).
 
         Raises:
-            ScenarioError: every problem, each naming its path: an unknown path
-                (with a "did you mean"), a value its field does not take.
+            ScenarioError: (an :class:`~qdsim.errors.InputError`) every problem,
+                each naming its path: an unknown path (with a "did you mean"),
+                a value its field does not take, a partial series.
         """
+        if not isinstance(changes, Mapping):
+            raise ScenarioError([Problem("<changes>", 0, "(changes)", f"expected a mapping of dotted path → value, got {type(changes).__name__}")])
         data = self.model_dump()
         problems = []
         for path, value in changes.items():
             try:
-                apply(data, resolve(path, Scenario, self.region), value, self.region)
+                target = resolve(path, Scenario, self.region, (self.period.start, self.period.end))
+                if not replace:
+                    _partial_series(target, value, _at(data, target.parts), self.period.start)
+                if tuple(target.parts[:3]) in MONEY_LEVERS and not target.multiply:
+                    for _, message in bare_money_problems({"levers": {"funds": {target.parts[2]: value}}})[:1]:
+                        raise ValueError(message)
+                apply(data, target, value, self.region)
             except (PathError, ValueError) as e:
-                problems.append(Problem("<changes>", 0, str(path), str(e)))
+                problems.append(Problem("<changes>", 0, str(path), getattr(e, "message_en", str(e))))
         if id is not None:
             data["id"] = id
         try:
@@ -430,6 +562,8 @@ class Scenario(Strict):
             problems += problems_from_validation(e, lambda loc: ("<changes>", 0), suggest=lambda loc: did_you_mean(loc, Scenario))
         if problems:
             raise ScenarioError(problems)
+        if id is None and new.model_dump(exclude={"id"}) != self.model_dump(exclude={"id"}):
+            new = new.model_copy(update={"id": f"{self.id[:55]}-{new.simulation_sha()[:8]}"})
         new._base = self._base
         return new
 

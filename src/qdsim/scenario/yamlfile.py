@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from qdsim.errors import InputError, suggestion_in
 from qdsim.scenario import messages, shipped
 
 MAX_FILE_BYTES = 1_000_000
@@ -53,12 +54,29 @@ def _one_line(s: str) -> str:
     return s if s.isprintable() else "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in s)
 
 
-class ScenarioError(Exception):
-    """A scenario or batch file with one or more problems."""
+class ScenarioError(InputError):
+    """A scenario or batch file (or a set of changes) with one or more problems: an :class:`~qdsim.errors.InputError` listing them all.
+
+    ``problems`` holds every one; ``path`` (``file:line``), ``field`` and
+    ``suggestion`` are the first problem's, ``message_en``/``message_zh``
+    every problem's text, one a line.
+    """
 
     def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = list(problems)
+        first = self.problems[0] if self.problems else None
+        # a file: file:line; a change (``<changes>``, line 0): its dotted path
+        where = None if first is None else f"{first.file}:{first.line}" if first.line else first.field if first.file.startswith("<") else first.file
+        super().__init__("\n".join(str(p) for p in self.problems), path=where, field=None if first is None else first.field,
+                         message_zh="\n".join(p.text("zh") for p in self.problems),
+                         suggestion=None if first is None else suggestion_in(first.message))
+
+    def text(self, lang: str = "en") -> str:
+        """Every problem as ``file:line: field: message``, one a line."""
+        return self.message_zh if lang == "zh" else self.message_en
+
+    def __reduce__(self):
+        return (type(self), (self.problems,))
 
 
 class _Loader(yaml.SafeLoader):

@@ -57,3 +57,8 @@ def value_at[V, D](series: Mapping[int, V], year: int, before: D) -> V | D:
     """
     given = [k for k in series if k <= year]
     return series[max(given)] if given else before
+
+
+def outside(year: int, start: int = FIRST_YEAR, end: int = LAST_YEAR) -> str:
+    """The one wording of a year outside a scenario's period (every check of years says it so)."""
+    return f"year {year} is outside the period {start}–{end}"
