@@ -149,14 +149,19 @@ def run(
         err.print(f"--workers: must be between 1 and {MAX_WORKERS}")
         raise typer.Exit(BAD_INPUT)
     out_dir = out_dir or Path("runs") / scenario.id
-    from qdsim.outputs import replaceable
+    from qdsim.outputs import NotReplaceable, why_not_replaceable
     from qdsim.run_registry import RunRecorder
 
-    if not replaceable(out_dir.resolve()):  # before anything runs: never delete a folder of other things
-        err.print(f"--out {out_dir}: is the working folder or holds more than a qdsim run; choose another (nothing is deleted to make room)", markup=False)
+    why = why_not_replaceable(out_dir.resolve())
+    if why:  # before anything runs: never delete a folder of other things
+        err.print(f"--out {out_dir}: {why}; choose another (nothing is deleted to make room)", markup=False)
         raise typer.Exit(BAD_INPUT)
 
-    registry = RunRecorder(scenario, out_dir, fresh=fresh, warn=lambda m: err.print(m, markup=False))
+    try:
+        registry = RunRecorder(scenario, out_dir, fresh=fresh, warn=lambda m: err.print(m, markup=False))
+    except NotReplaceable as e:  # the folder changed since the check above
+        err.print(f"--out {e}", markup=False)
+        raise typer.Exit(BAD_INPUT) from None
     if registry.served_from:  # the same inputs and code finished before: serve it, do not recompute
         if not quiet:
             out.print(key_table(registry.served()))
@@ -173,6 +178,10 @@ def run(
         registry.failed("interrupted")
         err.print("interrupted: nothing was written")
         raise typer.Exit(INTERRUPTED) from None
+    except NotReplaceable as e:  # something else was put in the output folder while the run ran
+        registry.failed(str(e))
+        err.print(f"--out {e}", markup=False)
+        raise typer.Exit(BAD_INPUT) from None
     except Exception as e:  # a crash in the model: say so plainly, keep the exit code meaningful
         registry.failed(f"{type(e).__name__}: {e}")
         err.print(f"run failed: {type(e).__name__}: {e}", markup=False)

@@ -37,7 +37,7 @@ from typing import Any
 
 import qdsim
 from qdsim.catalogue import parameters_for
-from qdsim.outputs import copy_outputs, outputs_ok
+from qdsim.outputs import NotReplaceable, copy_outputs, outputs_ok
 from qdsim.provenance import code_sha, planned_run_id
 from qdsim.result import RunResult
 
@@ -339,6 +339,8 @@ class RunRecorder:
             if rec is not None:
                 copy_outputs(rec["out_dir"], self.out_dir)
                 self.served_from = rec["out_dir"]
+        except NotReplaceable:
+            raise  # the output folder's problem, not the registry's
         except (sqlite3.Error, OSError) as e:
             self._lost(e)
 
