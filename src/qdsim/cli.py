@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from qdsim import __version__
@@ -63,7 +64,7 @@ def validate(
             bad += 1
             print_problems(problems, lang.value)
         elif not quiet:
-            out.print(f"{f}: ok")
+            out.print(f"{f}: ok", markup=False)
     raise typer.Exit(BAD_INPUT if bad else OK)
 
 
@@ -80,7 +81,7 @@ def key_table(result, year: int | None = None) -> Table:
     year = year or result.years[-1]
     rows = df[(df.scenario == result.scenario.id) & (df.county == "all") & (df.year == year)].set_index("metric")
     paired = rows["vs_baseline_mean"].notna().any()
-    table = Table(title=f"{result.scenario.title.en} — {year} (run {result.run_id})")
+    table = Table(title=escape(f"{result.scenario.title.en} — {year} (run {result.run_id})"))  # a title is text, never Rich markup
     columns = ["metric", "unit", "mean", "5–95%", *(["vs baseline", "5–95%"] if paired else []), "impact", "impact 5–95%"]
     for col in columns:
         table.add_column(col, justify="left" if col in ("metric", "unit") else "right")
@@ -97,7 +98,7 @@ def key_table(result, year: int | None = None) -> Table:
             cells += diff(m, r.vs_baseline_mean, r.vs_baseline_p05, r.vs_baseline_p95, r.unit)
         cells += diff(m, r.impact_mean, r.impact_p05, r.impact_p95, r.unit)
         table.add_row(*cells)
-    base = (result.manifest.get("baseline") or {}).get("scenario_id")
+    base = escape(str((result.manifest.get("baseline") or {}).get("scenario_id")))
     table.caption = (
         (f"vs baseline: minus the baseline ({base}) on the same random numbers; " if paired else "")
         + "impact: minus the no-cooperation counterfactual on the same random numbers (stable employment is the programme's gross "
@@ -165,7 +166,8 @@ def run(
     if registry.served_from:  # the same inputs and code finished before: serve it, do not recompute
         if not quiet:
             out.print(key_table(registry.served()))
-            out.print(f"run {registry.run_id} finished before ({registry.served_from}): copied to {out_dir} from the registry; --fresh recomputes it")
+            out.print(f"run {registry.run_id} finished before ({registry.served_from}): copied to {out_dir} from the registry; --fresh recomputes it",
+                      markup=False)
         raise typer.Exit(OK)
     try:
         registry.start()
@@ -187,10 +189,10 @@ def run(
         err.print(f"run failed: {type(e).__name__}: {e}", markup=False)
         raise typer.Exit(FAILED) from None
     for w in result.manifest.get("warnings", []):
-        err.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+        err.print(f"[yellow]warning:[/yellow] {escape(str(w))}", highlight=False)
     if not quiet:
         out.print(key_table(result))
-        out.print(f"wrote {path}/summary.csv, cost.csv, manifest.json, replicates.parquet, scenario.yaml (run {result.run_id})")
+        out.print(f"wrote {path}/summary.csv, cost.csv, manifest.json, replicates.parquet, scenario.yaml (run {result.run_id})", markup=False)
     raise typer.Exit(OK)
 
 
@@ -203,7 +205,7 @@ def app_cmd(port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501)
     """Start the web app (Streamlit)."""
     script = Path(__file__).resolve().parent / "app" / "streamlit_app.py"  # inside the package: works when installed
     if not script.exists():
-        err.print(f"cannot find the app at {script}")
+        err.print(f"cannot find the app at {script}", markup=False)
         raise typer.Exit(FAILED)
     argv = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.headless", "true",
             "--server.maxUploadSize", str(UPLOAD_MB)]
