@@ -147,3 +147,29 @@ def test_runs_lists_markup_in_an_error_as_text(tmp_path, monkeypatch):
     store.fail("qd-0123456789ab", "ValueError: [/bold] broke it")
     r = CliRunner().invoke(app, ["runs"], env={"COLUMNS": "300"})
     assert r.exit_code == 0 and "[/bold] broke it" in r.output
+
+
+@pytest.mark.parametrize(("extra", "address"), [([], "127.0.0.1"), (["--address", "0.0.0.0"], "0.0.0.0")])
+def test_qdsim_app_serves_safely_by_default(monkeypatch, extra, address, tmp_path):
+    """No usage statistics, no Deploy/Stop, no error details, this machine only unless --address is given."""
+    from typer.testing import CliRunner
+
+    import qdsim.cli
+    from qdsim.cli import app
+
+    monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
+    called = []
+
+    def execv(path, args):  # the server takes the command's process (POSIX); recorded here instead
+        called.append(args)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(qdsim.cli.os, "execv", execv)
+    monkeypatch.setattr(qdsim.cli.subprocess, "call", lambda args: called.append(args) or 0)
+    assert CliRunner().invoke(app, ["app", "--port", "8599", *extra]).exit_code == 0
+    args = called[0]
+    flags = dict(zip(args[args.index("--server.address")::2], args[args.index("--server.address") + 1::2], strict=False))
+    assert flags["--server.address"] == address and flags["--server.port"] == "8599"
+    assert flags["--browser.gatherUsageStats"] == "false"
+    assert flags["--client.showErrorDetails"] == "none"
+    assert flags["--client.toolbarMode"] == "minimal" and flags["--ui.hideTopBar"] == "true"

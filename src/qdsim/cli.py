@@ -200,15 +200,40 @@ def run(
 UPLOAD_MB = 2
 
 
+def streamlit_flags(address: str, port: int) -> list[str]:
+    """How ``qdsim app`` configures Streamlit for an office server (docs/office-server.md).
+
+    No usage statistics sent to Streamlit; no Deploy, Rerun or Stop buttons
+    (the toolbar shows only the About item, the top bar is hidden); no error
+    details in the browser (the app shows a message with a reference, the
+    traceback goes to the server's log: :mod:`qdsim.app.guard`); listening on
+    ``address`` only (127.0.0.1 unless told otherwise); no file watching.
+    """
+    return ["--server.address", address, "--server.port", str(port), "--server.headless", "true",
+            "--server.maxUploadSize", str(UPLOAD_MB), "--server.fileWatcherType", "none", "--server.runOnSave", "false",
+            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal", "--ui.hideTopBar", "true",
+            "--client.showErrorDetails", "none", "--global.developmentMode", "false"]
+
+
 @app.command("app")
-def app_cmd(port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501):
-    """Start the web app (Streamlit)."""
+def app_cmd(
+    port: Annotated[int, typer.Option(help="Port to serve on.", min=1, max=65535)] = 8501,
+    address: Annotated[str, typer.Option(
+        "--address", help="Address to listen on: 127.0.0.1 (this machine only) unless given, e.g. 0.0.0.0 behind a login proxy "
+                          "(see docs/office-server.md).")] = "127.0.0.1",
+):
+    """Start the web app (Streamlit), on this machine only unless --address is given."""
     script = Path(__file__).resolve().parent / "app" / "streamlit_app.py"  # inside the package: works when installed
     if not script.exists():
         err.print(f"cannot find the app at {script}", markup=False)
         raise typer.Exit(FAILED)
-    argv = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.headless", "true",
-            "--server.maxUploadSize", str(UPLOAD_MB)]
+    from qdsim.run_registry import prune_app_runs
+
+    try:  # the app's old run folders go on a documented rule (docs/reliability.md); the app also prunes hourly
+        prune_app_runs()
+    except OSError as e:
+        err.print(f"warning: could not prune the app's run folders: {e}", markup=False)
+    argv = [sys.executable, "-m", "streamlit", "run", str(script), *streamlit_flags(address, port)]
     if os.name == "posix":  # the server becomes this process: a stop signal (a service manager's SIGTERM) reaches it, no orphan
         sys.stdout.flush()
         sys.stderr.flush()
