@@ -115,21 +115,27 @@ def _settle(s):
     time.sleep(0.05)
 
 
-def test_runs_take_turns_job_by_job_and_a_queued_run_knows_its_place():
+def test_the_run_closest_to_done_goes_first_job_by_job_and_a_queued_run_knows_its_place():
     fake = FakePool()
     s = runner.Scheduler(1, executor=fake)
-    a_tasks, b_tasks, c_tasks = _tasks(3, seed=1), _tasks(3, seed=2), _tasks(3, seed=3)
-    a = s.start([([i], [t]) for i, t in enumerate(a_tasks)])
-    b = s.start([([i], [t]) for i, t in enumerate(b_tasks)])
-    c = s.start([([i], [t]) for i, t in enumerate(c_tasks)])
-    assert (s.position(a), s.position(b), s.position(c)) == (0, 1, 2)  # a runs; b next, then c
+    a = s.start([([i], [t]) for i, t in enumerate(_tasks(4, seed=1))])
+    b = s.start([([i], [t]) for i, t in enumerate(_tasks(3, seed=2))])
+    c = s.start([([i], [t]) for i, t in enumerate(_tasks(3, seed=3))])
+    assert (s.position(a), s.position(b), s.position(c)) == (0, 1, 2)  # a runs; b (fewer jobs left than a) next, then c
     order = []
-    for _ in range(9):
+
+    def step():
         order.append(fake.submitted[0][1][0].seed)
         fake.finish()
         _settle(s)
-    assert order == [1, 2, 3, 1, 2, 3, 1, 2, 3]  # not all of a, then all of b
-    assert [a.finished.qsize(), b.finished.qsize(), c.finished.qsize()] == [3, 3, 3]
+
+    step()
+    d = s.start([([0], [_tasks(1, seed=4)[0]])])  # a short run arriving while a has three jobs left (one running)
+    assert s.position(d) == 1 and s.position(b) == 3  # d is next in line, before a's other jobs
+    while fake.submitted:
+        step()
+    assert order == [1, 1, 4, 1, 1, 2, 2, 2, 3, 3, 3]  # d does not wait for whole runs; equal runs finish one after the other
+    assert [a.finished.qsize(), b.finished.qsize(), c.finished.qsize(), d.finished.qsize()] == [4, 3, 3, 1]
     s.close()
 
 
