@@ -13,32 +13,8 @@ import pytest
 import yaml
 
 from qdsim.brief import build, encode
-from qdsim.brief.text import fence, markdown, plain
 
 HOSTILE = "Pay ![t](http://evil.example/x.png) <script>alert(1)</script> see http://evil.example/y [/bold] *x* | y"
-
-
-@pytest.mark.parametrize(("text", "shown"), [
-    ("# fake heading", r"\# fake heading"),
-    ("1. not a list", r"1\. not a list"),
-    ("- not a bullet", r"\- not a bullet"),
-    ("1.5万元 and -5%", "1.5万元 and -5%"),  # numbers stay as printed
-    ("![t](http://e.example/x.png)", r"!\[t\](http://e.example/x.png)"),
-    ("<script>alert(1)</script>", r"\<script\>alert(1)\</script\>"),
-    ("a\n# b", r"a # b"),
-    ("land_sigma _x_ a|b", r"land_sigma \_x\_ a\|b"),
-    ("x\u202egnp.exe", "xgnp.exe"),
-])
-def test_markdown_escapes_what_would_be_markup(text, shown):
-    assert markdown(text) == shown
-
-
-def test_plain_drops_what_word_cannot_hold_and_overrides():
-    assert plain("a\x07b\u202ec\nd") == "abc\nd"
-
-
-def test_a_fence_is_longer_than_any_backticks_inside():
-    assert fence("no ticks") == "```" and fence("a ```` b") == "`````"
 
 
 @pytest.fixture(scope="module")

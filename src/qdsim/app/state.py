@@ -22,6 +22,7 @@ from qdsim.app.i18n import lang, t
 from qdsim.app.running import bounded, kept, run_yaml, with_settings
 from qdsim.scenario import shipped
 from qdsim.scenario.yamlfile import Problem
+from qdsim.text import streamlit_markdown
 
 BASELINE_FILE = "baseline.yaml"
 WIDGET_PREFIX = "w."
@@ -217,7 +218,7 @@ def result_for(yaml_text: str, partial: Callable[[api.RunResult], None] | None =
     scenario = parse(yaml_text)
     result = kept(yaml_text)
     if result is None:
-        title = getattr(scenario.title, lang())
+        title = streamlit_markdown(getattr(scenario.title, lang()))  # a title is text, not Markdown (no image fetched)
         bar = st.progress(0.0, text=t("whatif.running", title=title, done=0, total="…"))
 
         def progress(done: int, total: int, _msg: str) -> None:
