@@ -155,6 +155,23 @@ def test_an_identical_job_is_joined_and_cancelling_one_run_keeps_the_other():
     s.close()
 
 
+def test_a_second_click_keeps_the_first_click_s_place_in_line():
+    fake = FakePool()
+    s = runner.Scheduler(1, executor=fake)
+    other = s.start([([i], [t]) for i, t in enumerate(_tasks(2, seed=9))])  # runs now
+    first = s.start([([i], [t]) for i, t in enumerate(_tasks(3, seed=1))])
+    b = s.start([([i], [t]) for i, t in enumerate(_tasks(3, seed=2))])
+    assert s.position(first) == 2 and s.position(b) == 3
+    s.cancel(first)  # the session's rerun stops it
+    second = s.start([([i], [t]) for i, t in enumerate(_tasks(3, seed=1))])  # the same what-if again
+    assert second.order == first.order and s.position(second) == 2 and s.position(b) == 3
+    while fake.submitted:
+        fake.finish()
+        _settle(s)
+    assert other.finished.qsize() == 2 and second.finished.qsize() == 3 and b.finished.qsize() == 3
+    s.close()
+
+
 def test_a_cancelled_run_drops_its_queued_work_only():
     fake = FakePool()
     s = runner.Scheduler(1, executor=fake)

@@ -144,6 +144,8 @@ def default_workers() -> int:
 STALL_SECONDS = 900.0
 #: seconds between a waiting run's progress calls when nothing finished (they let a caller notice it should stop)
 HEARTBEAT = 1.0
+#: seconds a stopped run's place in line is kept for a run that asks for the same work (a second click, a reload)
+REMEMBER_STOPPED = 120.0
 
 
 class StalledError(RuntimeError):
@@ -203,6 +205,7 @@ class Scheduler:
         self.lock = threading.RLock()
         self.runs: list[_Run] = []  # active runs
         self.started = 0  # counts runs started (a run's ``order``)
+        self.stopped: dict[tuple, tuple[int, float]] = {}  # job key -> (order, when) of runs stopped lately
         self.jobs: dict[tuple, _Job] = {}  # queued or running, by key
         self.running = 0
         self.last_finished = time.monotonic()
@@ -219,15 +222,20 @@ class Scheduler:
         with self.lock:
             if self.broken is not None:
                 raise self.broken
+            keys = []
             for indices, tasks in groups:
                 key = tuple(task_key(t) for t in tasks)
+                keys.append(key)
                 job = self.jobs.get(key)
                 if job is None:
                     job = self.jobs[key] = _Job(key, tasks)
                     run.pending.append(job)
                 job.waiters.append((run, indices))
             self.started += 1
-            run.order = self.started
+            now = time.monotonic()
+            self.stopped = {k: v for k, v in self.stopped.items() if now - v[1] < REMEMBER_STOPPED}
+            # a run asking again for work a stopped run had (a second click, a reload) keeps that run's place
+            run.order = min([self.started, *(self.stopped[k][0] for k in keys if k in self.stopped)])
             self.runs.append(run)
             self._fill()
         return run
@@ -237,7 +245,10 @@ class Scheduler:
         with self.lock:
             if run in self.runs:
                 self.runs.remove(run)
+            now = time.monotonic()
             for job in list(self.jobs.values()):
+                if any(r is run for r, _ in job.waiters):  # stopped before it finished
+                    self.stopped[job.key] = (min(run.order, self.stopped.get(job.key, (run.order, now))[0]), now)
                 job.waiters = [(r, ix) for r, ix in job.waiters if r is not run]
                 if job.waiters:
                     if job in run.pending:  # another run joined it: it queues with that run now
