@@ -155,6 +155,11 @@ def test_an_identical_job_is_joined_and_cancelling_one_run_keeps_the_other():
     s.close()
 
 
+def test_a_queued_run_s_progress_message_gives_its_place():
+    assert runner.queued_place(runner.QUEUED.format(place=3)) == 3
+    assert runner.queued_place("4/20") is None and runner.queued_place("") is None
+
+
 def test_a_second_click_keeps_the_first_click_s_place_in_line():
     fake = FakePool()
     s = runner.Scheduler(1, executor=fake)
@@ -195,6 +200,7 @@ def test_a_wait_gives_up_with_a_message_when_nothing_finishes(monkeypatch):
     with pytest.raises(runner.StalledError, match="no simulation finished in 0.5 s"):
         runner.run_simulations(_tasks(2), workers=2, progress=lambda *a: calls.append(a))
     assert calls  # the caller heard from the wait while nothing finished (so it could stop it)
+    assert {runner.queued_place(m) for _, _, m in calls} == {None}  # its jobs were running: not queued
     assert not runner._scheduler.runs
     monkeypatch.setattr(runner, "_scheduler", None)
 

@@ -21,6 +21,7 @@ import ctypes
 import functools
 import os
 import queue
+import re
 import sys
 import threading
 import time
@@ -146,6 +147,16 @@ STALL_SECONDS = 900.0
 HEARTBEAT = 1.0
 #: seconds a stopped run's place in line is kept for a run that asks for the same work (a second click, a reload)
 REMEMBER_STOPPED = 120.0
+
+
+#: the progress message of a run waiting for a worker (:func:`queued_place` reads it back)
+QUEUED = "queued: place {place} for a worker"
+
+
+def queued_place(message: str) -> int | None:
+    """The place in line a progress message gives (1: next), or None when the run is not waiting."""
+    m = re.fullmatch(r"queued: place (\d+) for a worker", message or "")
+    return int(m.group(1)) if m else None
 
 
 class StalledError(RuntimeError):
@@ -425,7 +436,7 @@ def run_simulations(tasks: list[SimulationTask], workers: int, progress: Progres
                                        "or out of memory; nothing was written") from None
                 if progress:
                     place = pool_.position(run)
-                    progress(len(results), total, f"queued: place {place} for a worker" if place else f"{len(results)}/{total}")
+                    progress(len(results), total, QUEUED.format(place=place) if place else f"{len(results)}/{total}")
                 continue
             for i, values in zip(indices, fut.result(), strict=True):
                 done(i, values)

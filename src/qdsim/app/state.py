@@ -20,6 +20,7 @@ from qdsim import api
 from qdsim.app import scenario_builder
 from qdsim.app.i18n import lang, t
 from qdsim.app.running import bounded, kept, run_yaml, with_settings
+from qdsim.runner import queued_place
 from qdsim.scenario import shipped
 from qdsim.scenario.yamlfile import Problem
 from qdsim.text import streamlit_markdown
@@ -221,8 +222,12 @@ def result_for(yaml_text: str, partial: Callable[[api.RunResult], None] | None =
         title = streamlit_markdown(getattr(scenario.title, lang()))  # a title is text, not Markdown (no image fetched)
         bar = st.progress(0.0, text=t("whatif.running", title=title, done=0, total="…"))
 
-        def progress(done: int, total: int, _msg: str) -> None:
-            bar.progress(done / total, text=t("whatif.running", title=title, done=done, total=total))
+        def progress(done: int, total: int, msg: str) -> None:
+            text = t("whatif.running", title=title, done=done, total=total)
+            place = queued_place(msg)  # other planners' runs hold the workers: say where this one is in line
+            if place:
+                text += f" · 排队中，第 {place} 位" if lang() == "zh" else f" · queued, place {place}"
+            bar.progress(done / total, text=text)
 
         try:
             result = run_yaml(yaml_text, progress=progress, partial=partial)
