@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 
@@ -108,3 +110,66 @@ def test_a_lever_beyond_the_calibrated_range_is_named_in_the_manifest(tmp_path):
     assert r.returncode == 0, r.stderr
     warnings = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["warnings"]
     assert len(warnings) == 1 and "Showrooms" in warnings[0] and "warning:" in r.stderr
+
+
+def test_rich_markup_in_a_title_is_printed_as_text(tmp_path):
+    """A title with `[/bold]` once crashed `qdsim run` after it had written and recorded the run, and on every rerun."""
+    text = (SCENARIOS / "baseline.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"^  en: .*$", '  en: "Closing [/bold] and [red]open[/red] tags"', text, count=1, flags=re.M)
+    path = tmp_path / "markup.yaml"
+    path.write_text(text, encoding="utf-8")
+    env_home = tmp_path / "home"
+    for _ in range(2):  # computed, then served from the registry
+        r = subprocess.run([sys.executable, "-m", "qdsim.cli", "run", str(path), "--out", str(tmp_path / "o"), "--replicates", "2",
+                            "--scale", "0.003", "--workers", "1"], capture_output=True, text=True, timeout=600,
+                           env={**os.environ, "QDSIM_HOME": str(env_home), "COLUMNS": "300"})
+        assert r.returncode == 0, r.stderr
+        assert "Closing [/bold] and [red]open[/red] tags" in r.stdout
+        assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("limit", ["99999999999999999999", "-1"])
+def test_runs_limit_out_of_range_is_exit_2(limit, tmp_path):
+    r = subprocess.run([sys.executable, "-m", "qdsim.cli", "runs", "--limit", limit], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "QDSIM_HOME": str(tmp_path)})
+    assert r.returncode == 2 and "--limit: must be between 0 and 1,000,000,000" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_runs_lists_markup_in_an_error_as_text(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from qdsim.cli import app
+    from qdsim.run_registry import RunStore
+
+    monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
+    store = RunStore.default()
+    store.start("qd-0123456789ab", scenario_id="t", scenario_sha="", params_sha="", seed=1, replicates=1, scale=0.01, out_dir=tmp_path)
+    store.fail("qd-0123456789ab", "ValueError: [/bold] broke it")
+    r = CliRunner().invoke(app, ["runs"], env={"COLUMNS": "300"})
+    assert r.exit_code == 0 and "[/bold] broke it" in r.output
+
+
+@pytest.mark.parametrize(("extra", "address"), [([], "127.0.0.1"), (["--address", "0.0.0.0"], "0.0.0.0")])
+def test_qdsim_app_serves_safely_by_default(monkeypatch, extra, address, tmp_path):
+    """No usage statistics, no Deploy/Stop, no error details, this machine only unless --address is given."""
+    from typer.testing import CliRunner
+
+    import qdsim.cli
+    from qdsim.cli import app
+
+    monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
+    called = []
+
+    def execv(path, args):  # the server takes the command's process (POSIX); recorded here instead
+        called.append(args)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(qdsim.cli.os, "execv", execv)
+    monkeypatch.setattr(qdsim.cli.subprocess, "call", lambda args: called.append(args) or 0)
+    assert CliRunner().invoke(app, ["app", "--port", "8599", *extra]).exit_code == 0
+    args = called[0]
+    flags = dict(zip(args[args.index("--server.address")::2], args[args.index("--server.address") + 1::2], strict=False))
+    assert flags["--server.address"] == address and flags["--server.port"] == "8599"
+    assert flags["--browser.gatherUsageStats"] == "false"
+    assert flags["--client.showErrorDetails"] == "none"
+    assert flags["--client.toolbarMode"] == "minimal" and flags["--ui.hideTopBar"] == "true"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from qdsim import __version__
@@ -63,7 +64,7 @@ def validate(
             bad += 1
             print_problems(problems, lang.value)
         elif not quiet:
-            out.print(f"{f}: ok")
+            out.print(f"{f}: ok", markup=False)
     raise typer.Exit(BAD_INPUT if bad else OK)
 
 
@@ -80,7 +81,7 @@ def key_table(result, year: int | None = None) -> Table:
     year = year or result.years[-1]
     rows = df[(df.scenario == result.scenario.id) & (df.county == "all") & (df.year == year)].set_index("metric")
     paired = rows["vs_baseline_mean"].notna().any()
-    table = Table(title=f"{result.scenario.title.en} — {year} (run {result.run_id})")
+    table = Table(title=escape(f"{result.scenario.title.en} — {year} (run {result.run_id})"))  # a title is text, never Rich markup
     columns = ["metric", "unit", "mean", "5–95%", *(["vs baseline", "5–95%"] if paired else []), "impact", "impact 5–95%"]
     for col in columns:
         table.add_column(col, justify="left" if col in ("metric", "unit") else "right")
@@ -97,7 +98,7 @@ def key_table(result, year: int | None = None) -> Table:
             cells += diff(m, r.vs_baseline_mean, r.vs_baseline_p05, r.vs_baseline_p95, r.unit)
         cells += diff(m, r.impact_mean, r.impact_p05, r.impact_p95, r.unit)
         table.add_row(*cells)
-    base = (result.manifest.get("baseline") or {}).get("scenario_id")
+    base = escape(str((result.manifest.get("baseline") or {}).get("scenario_id")))
     table.caption = (
         (f"vs baseline: minus the baseline ({base}) on the same random numbers; " if paired else "")
         + "impact: minus the no-cooperation counterfactual on the same random numbers (stable employment is the programme's gross "
@@ -147,18 +148,24 @@ def run(
         err.print(f"--workers: must be between 1 and {MAX_WORKERS}")
         raise typer.Exit(BAD_INPUT)
     out_dir = out_dir or Path("runs") / scenario.id
-    from qdsim.outputs import replaceable
+    from qdsim.outputs import NotReplaceable, why_not_replaceable
     from qdsim.run_registry import RunRecorder
 
-    if not replaceable(out_dir.resolve()):  # before anything runs: never delete a folder of other things
-        err.print(f"--out {out_dir}: is the working folder or holds more than a qdsim run; choose another (nothing is deleted to make room)", markup=False)
+    why = why_not_replaceable(out_dir.resolve())
+    if why:  # before anything runs: never delete a folder of other things
+        err.print(f"--out {out_dir}: {why}; choose another (nothing is deleted to make room)", markup=False)
         raise typer.Exit(BAD_INPUT)
 
-    registry = RunRecorder(scenario, out_dir, fresh=fresh, warn=lambda m: err.print(m, markup=False))
+    try:
+        registry = RunRecorder(scenario, out_dir, fresh=fresh, warn=lambda m: err.print(m, markup=False))
+    except NotReplaceable as e:  # the folder changed since the check above
+        err.print(f"--out {e}", markup=False)
+        raise typer.Exit(BAD_INPUT) from None
     if registry.served_from:  # the same inputs and code finished before: serve it, do not recompute
         if not quiet:
             out.print(key_table(registry.served()))
-            out.print(f"run {registry.run_id} finished before ({registry.served_from}): copied to {out_dir} from the registry; --fresh recomputes it")
+            out.print(f"run {registry.run_id} finished before ({registry.served_from}): copied to {out_dir} from the registry; --fresh recomputes it",
+                      markup=False)
         raise typer.Exit(OK)
     try:
         registry.start()
@@ -171,15 +178,19 @@ def run(
         registry.failed("interrupted")
         err.print("interrupted: nothing was written")
         raise typer.Exit(INTERRUPTED) from None
+    except NotReplaceable as e:  # something else was put in the output folder while the run ran
+        registry.failed(str(e))
+        err.print(f"--out {e}", markup=False)
+        raise typer.Exit(BAD_INPUT) from None
     except Exception as e:  # a crash in the model: say so plainly, keep the exit code meaningful
         registry.failed(f"{type(e).__name__}: {e}")
         err.print(f"run failed: {type(e).__name__}: {e}", markup=False)
         raise typer.Exit(FAILED) from None
     for w in result.manifest.get("warnings", []):
-        err.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+        err.print(f"[yellow]warning:[/yellow] {escape(str(w))}", highlight=False)
     if not quiet:
         out.print(key_table(result))
-        out.print(f"wrote {path}/summary.csv, cost.csv, manifest.json, replicates.parquet, scenario.yaml (run {result.run_id})")
+        out.print(f"wrote {path}/summary.csv, cost.csv, manifest.json, replicates.parquet, scenario.yaml (run {result.run_id})", markup=False)
     raise typer.Exit(OK)
 
 
@@ -187,15 +198,40 @@ def run(
 UPLOAD_MB = 2
 
 
+def streamlit_flags(address: str, port: int) -> list[str]:
+    """How ``qdsim app`` configures Streamlit for an office server (docs/office-server.md).
+
+    No usage statistics sent to Streamlit; no Deploy, Rerun or Stop buttons
+    (the toolbar shows only the About item, the top bar is hidden); no error
+    details in the browser (the app shows a message with a reference, the
+    traceback goes to the server's log: :mod:`qdsim.app.guard`); listening on
+    ``address`` only (127.0.0.1 unless told otherwise); no file watching.
+    """
+    return ["--server.address", address, "--server.port", str(port), "--server.headless", "true",
+            "--server.maxUploadSize", str(UPLOAD_MB), "--server.fileWatcherType", "none", "--server.runOnSave", "false",
+            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal", "--ui.hideTopBar", "true",
+            "--client.showErrorDetails", "none", "--global.developmentMode", "false"]
+
+
 @app.command("app")
-def app_cmd(port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501):
-    """Start the web app (Streamlit)."""
+def app_cmd(
+    port: Annotated[int, typer.Option(help="Port to serve on.", min=1, max=65535)] = 8501,
+    address: Annotated[str, typer.Option(
+        "--address", help="Address to listen on: 127.0.0.1 (this machine only) unless given, e.g. 0.0.0.0 behind a login proxy "
+                          "(see docs/office-server.md).")] = "127.0.0.1",
+):
+    """Start the web app (Streamlit), on this machine only unless --address is given."""
     script = Path(__file__).resolve().parent / "app" / "streamlit_app.py"  # inside the package: works when installed
     if not script.exists():
-        err.print(f"cannot find the app at {script}")
+        err.print(f"cannot find the app at {script}", markup=False)
         raise typer.Exit(FAILED)
-    argv = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.headless", "true",
-            "--server.maxUploadSize", str(UPLOAD_MB)]
+    from qdsim.run_registry import prune_app_runs
+
+    try:  # the app's old run folders go on a documented rule (docs/reliability.md); the app also prunes hourly
+        prune_app_runs()
+    except OSError as e:
+        err.print(f"warning: could not prune the app's run folders: {e}", markup=False)
+    argv = [sys.executable, "-m", "streamlit", "run", str(script), *streamlit_flags(address, port)]
     if os.name == "posix":  # the server becomes this process: a stop signal (a service manager's SIGTERM) reaches it, no orphan
         sys.stdout.flush()
         sys.stderr.flush()

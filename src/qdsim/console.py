@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 # exit codes that mean something
@@ -44,11 +45,11 @@ def progress_bar(description: str, total: int, quiet: bool = False) -> Iterator:
         TimeElapsedColumn(),
         TextColumn("ETA"),
         TimeRemainingColumn(),
-        TextColumn("{task.fields[message]}"),
+        TextColumn("{task.fields[message]}", markup=False),  # file names and the like: text, never Rich markup
         console=err,
         transient=False,
     ) as bar:
-        task = bar.add_task(description, total=total, message="")
+        task = bar.add_task(escape(description), total=total, message="")
 
         def update(done: int, total_: int, message: str = "") -> None:
             bar.update(task, completed=done, total=total_, message=message)

@@ -26,10 +26,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
+import re
+import shutil
 import socket
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +41,7 @@ from typing import Any
 
 import qdsim
 from qdsim.catalogue import parameters_for
-from qdsim.outputs import copy_outputs, outputs_ok
+from qdsim.outputs import NotReplaceable, copy_outputs, outputs_ok, why_not_replaceable
 from qdsim.provenance import code_sha, planned_run_id
 from qdsim.result import RunResult
 
@@ -339,6 +343,8 @@ class RunRecorder:
             if rec is not None:
                 copy_outputs(rec["out_dir"], self.out_dir)
                 self.served_from = rec["out_dir"]
+        except NotReplaceable:
+            raise  # the output folder's problem, not the registry's
         except (sqlite3.Error, OSError) as e:
             self._lost(e)
 
@@ -380,3 +386,75 @@ class RunRecorder:
             self.store.fail(self.run_id, error)
         except (sqlite3.Error, OSError) as e:
             self._lost(e)
+
+
+#: app run folders older than this many days are removed (QDSIM_APP_KEEP_DAYS)
+APP_KEEP_DAYS = 14.0
+#: the app's run folders are kept under this many GB in all, the oldest removed first (QDSIM_APP_KEEP_GB)
+APP_KEEP_GB = 2.0
+_APP_RUN = re.compile(r"qd-[0-9a-f]{6,64}")
+#: a leftover temporary folder (a write that crashed) older than this many seconds is removed
+_STALE_TMP_SECONDS = 86_400
+
+
+def _setting(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value >= 0 and math.isfinite(value) else default
+
+
+def _size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
+
+
+def prune_app_runs(home: str | os.PathLike | None = None, *, keep_days: float | None = None, keep_gb: float | None = None,
+                   now_ts: float | None = None) -> list[Path]:
+    """Remove the app's old run folders (``$QDSIM_HOME/app/<run ID>``); return those removed.
+
+    The rule: a folder last written more than ``keep_days`` ago goes
+    (default :data:`APP_KEEP_DAYS`, or ``QDSIM_APP_KEEP_DAYS``); then, while
+    the rest take more than ``keep_gb`` (default :data:`APP_KEEP_GB`, or
+    ``QDSIM_APP_KEEP_GB``), the oldest go. Only folders named like a run ID
+    and holding nothing but what qdsim writes are removed (never anything
+    else put there); a temporary folder left by a crashed write goes after a
+    day. The registry keeps its records: a removed run is no longer served
+    (its outputs are checked before serving) and is computed again when asked.
+    """
+    root = Path(home if home is not None else default_home()) / "app"
+    if not root.is_dir():
+        return []
+    days = _setting("QDSIM_APP_KEEP_DAYS", APP_KEEP_DAYS) if keep_days is None else keep_days
+    budget = (_setting("QDSIM_APP_KEEP_GB", APP_KEEP_GB) if keep_gb is None else keep_gb) * 2**30
+    now_ = time.time() if now_ts is None else now_ts
+    runs, removed = [], []
+    for d in root.iterdir():
+        try:
+            if d.is_symlink() or not d.is_dir():
+                continue
+            age = now_ - d.stat().st_mtime
+            if d.name.startswith(".") and _APP_RUN.search(d.name) and age > _STALE_TMP_SECONDS:
+                shutil.rmtree(d, ignore_errors=True)
+                removed.append(d)
+            elif _APP_RUN.fullmatch(d.name) and why_not_replaceable(d) is None:
+                runs.append((age, d))
+        except OSError:
+            continue
+    runs.sort(key=lambda x: -x[0])  # oldest first
+    kept = []
+    for age, d in runs:
+        if age > days * 86_400:
+            shutil.rmtree(d, ignore_errors=True)
+            removed.append(d)
+        else:
+            kept.append(d)
+    sizes = {d: _size(d) for d in kept}
+    total = sum(sizes.values())
+    for d in kept:
+        if total <= budget:
+            break
+        shutil.rmtree(d, ignore_errors=True)
+        removed.append(d)
+        total -= sizes[d]
+    return removed

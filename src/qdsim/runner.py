@@ -16,13 +16,19 @@ the scenario's population instead of building it again.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import os
+import queue
+import re
 import sys
-from collections import Counter
+import threading
+import time
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
@@ -135,32 +141,257 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-_pool: tuple[int, int, ProcessPoolExecutor] | None = None  # (owner pid, size, pool) kept between runs
+#: seconds a run waits while no simulation finishes anywhere in the pool before it gives up (QDSIM_STALL_SECONDS)
+STALL_SECONDS = 900.0
+#: seconds between a waiting run's progress calls when nothing finished (they let a caller notice it should stop)
+HEARTBEAT = 1.0
+#: seconds a stopped run's place in line is kept for a run that asks for the same work (a second click, a reload)
+REMEMBER_STOPPED = 120.0
 
 
-def worker_pool(size: int) -> ProcessPoolExecutor:
-    """A pool of ``size`` worker processes, kept for the next run.
+#: the progress message of a run waiting for a worker (:func:`queued_place` reads it back)
+QUEUED = "queued: place {place} for a worker"
+
+
+def queued_place(message: str) -> int | None:
+    """The place in line a progress message gives (1: next), or None when the run is not waiting."""
+    m = re.fullmatch(r"queued: place (\d+) for a worker", message or "")
+    return int(m.group(1)) if m else None
+
+
+class StalledError(RuntimeError):
+    """No simulation finished in the pool for :data:`STALL_SECONDS`: the workers are stuck or starved."""
+
+
+def stall_seconds() -> float:
+    try:
+        return float(os.environ.get("QDSIM_STALL_SECONDS", STALL_SECONDS))
+    except ValueError:
+        return STALL_SECONDS
+
+
+class _Job:
+    """Tasks a worker runs together, with the runs waiting for them (several when identical work was joined)."""
+
+    def __init__(self, key: tuple, tasks: list[SimulationTask]):
+        self.key, self.tasks = key, tasks
+        self.waiters: list[tuple[_Run, list[int]]] = []
+        self.future: Future | None = None
+
+
+class _Run:
+    """One caller's run: its jobs not yet handed to a worker (in order), and its finished ones."""
+
+    def __init__(self) -> None:
+        self.pending: deque[_Job] = deque()
+        self.order = 0
+        self.finished: queue.Queue[tuple[list[int], Future]] = queue.Queue()
+
+
+class Scheduler:
+    """A pool of worker processes shared by the runs of this process, replicate job by replicate job.
+
+    Every run owns its jobs: cancelling a run (its caller's error, a
+    Streamlit rerun, a closed tab) drops only the jobs no other run waits
+    for; the pool is never shut down under another run.
+
+    Runs share the workers job by job (a replicate's tasks), not run by run:
+    at most one job per worker is handed to the pool at a time, each to the
+    run with the fewest jobs left (queued or running; then the one started
+    first). A run started while a long one runs therefore does not wait for
+    the long one to finish, and runs started together finish one after the
+    other at the speed of all workers rather than all at the end (ten
+    planners' what-ifs: the first in a tenth of the time, the median in
+    half, none later than under equal shares). A job identical to one
+    queued or running for another run (the same tasks: a second click,
+    another planner's same what-if, the baseline every what-if needs) is
+    joined, not computed twice.
+    """
+
+    def __init__(self, size: int, executor: Executor | None = None):
+        self.size = size
+        self.owner = os.getpid()
+        self.executor = executor or ProcessPoolExecutor(max_workers=size, mp_context=pool.context(), initializer=pool.worker_init,
+                                                        initargs=(os.getpid(),))
+        self.lock = threading.RLock()
+        self.runs: list[_Run] = []  # active runs
+        self.started = 0  # counts runs started (a run's ``order``)
+        self.stopped: dict[tuple, tuple[int, float]] = {}  # job key -> (order, when) of runs stopped lately
+        self.jobs: dict[tuple, _Job] = {}  # queued or running, by key
+        self.running = 0
+        self.last_finished = time.monotonic()
+        self.broken: BaseException | None = None
+        # futures' callbacks only queue the event (the pool may call them holding its own lock, which
+        # submitting takes): this thread hands the results out and the workers their next jobs
+        self.events: queue.SimpleQueue[tuple[_Job, Future] | None] = queue.SimpleQueue()
+        threading.Thread(target=self._dispatch, daemon=True, name="qdsim-scheduler").start()
+
+    # -- a run's side
+    def start(self, groups: list[tuple[list[int], list[SimulationTask]]]) -> _Run:
+        """Queue a run's jobs (task indices and tasks); jobs identical to queued or running ones are joined."""
+        run = _Run()
+        with self.lock:
+            if self.broken is not None:
+                raise self.broken
+            keys = []
+            for indices, tasks in groups:
+                key = tuple(task_key(t) for t in tasks)
+                keys.append(key)
+                job = self.jobs.get(key)
+                if job is None:
+                    job = self.jobs[key] = _Job(key, tasks)
+                    run.pending.append(job)
+                job.waiters.append((run, indices))
+            self.started += 1
+            now = time.monotonic()
+            self.stopped = {k: v for k, v in self.stopped.items() if now - v[1] < REMEMBER_STOPPED}
+            # a run asking again for work a stopped run had (a second click, a reload) keeps that run's place
+            run.order = min([self.started, *(self.stopped[k][0] for k in keys if k in self.stopped)])
+            self.runs.append(run)
+            self._fill()
+        return run
+
+    def cancel(self, run: _Run) -> None:
+        """Stop waiting for ``run``'s jobs: drop those no other run waits for (a running one finishes unused)."""
+        with self.lock:
+            if run in self.runs:
+                self.runs.remove(run)
+            now = time.monotonic()
+            for job in list(self.jobs.values()):
+                if any(r is run for r, _ in job.waiters):  # stopped before it finished
+                    self.stopped[job.key] = (min(run.order, self.stopped.get(job.key, (run.order, now))[0]), now)
+                job.waiters = [(r, ix) for r, ix in job.waiters if r is not run]
+                if job.waiters:
+                    if job in run.pending:  # another run joined it: it queues with that run now
+                        job.waiters[0][0].pending.append(job)
+                    continue
+                if job.future is None:
+                    del self.jobs[job.key]
+                else:
+                    job.future.cancel()  # only if still in the pool's queue; its callback tidies up
+            run.pending.clear()
+            self._fill()
+
+    def position(self, run: _Run) -> int:
+        """0 when a job of ``run`` is running (or none is left to run); else its place in line for a worker (1: next)."""
+        with self.lock:
+            if self._busy(run) or not run.pending:
+                return 0
+            return self._turns().index(run) + 1
+
+    def stalled(self) -> bool:
+        with self.lock:
+            return self.running > 0 and time.monotonic() - self.last_finished > stall_seconds()
+
+    # -- the pool's side
+    def _fill(self) -> None:
+        while self.running < self.size and self.broken is None:
+            waiting = self._turns()
+            if not waiting:
+                return
+            run = waiting[0]
+            job = run.pending.popleft()
+            try:
+                job.future = self.executor.submit(run_tasks, job.tasks)
+            except BaseException as e:  # a broken pool (a worker died): every run waiting on it fails
+                self._break(e)
+                return
+            self.running += 1
+            job.future.add_done_callback(functools.partial(lambda j, f: self.events.put((j, f)), job))
+
+    def _busy(self, run: _Run) -> int:
+        return sum(1 for j in self.jobs.values() if j.future is not None and any(r is run for r, _ in j.waiters))
+
+    def _turns(self) -> list[_Run]:
+        """The runs with jobs to hand out, next first: the fewest jobs left (queued and running), then the first started."""
+        return sorted((r for r in self.runs if r.pending), key=lambda r: (len(r.pending) + self._busy(r), r.order))
+
+    def _dispatch(self) -> None:
+        while (event := self.events.get()) is not None:
+            self._finished(*event)
+
+    def _finished(self, job: _Job, fut: Future) -> None:
+        with self.lock:
+            self.running -= 1
+            self.last_finished = time.monotonic()
+            if self.jobs.get(job.key) is job:
+                del self.jobs[job.key]
+            if not fut.cancelled():
+                for run, indices in job.waiters:
+                    run.finished.put((indices, fut))
+                if isinstance(fut.exception(), BrokenProcessPool):
+                    self._break(fut.exception())
+            self._fill()
+
+    def _break(self, e: BaseException) -> None:
+        self.broken = e
+        failed: Future = Future()
+        failed.set_exception(e)
+        for job in list(self.jobs.values()):
+            if job.future is None:
+                for run, indices in job.waiters:
+                    run.finished.put((indices, failed))
+                del self.jobs[job.key]
+
+    def close(self, terminate: bool = False) -> None:
+        """Shut the pool down (``terminate``: kill the workers now instead of letting running jobs finish)."""
+        procs = list((getattr(self.executor, "_processes", None) or {}).values()) if terminate else []
+        self.events.put(None)
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            with contextlib.suppress(Exception):
+                p.terminate()
+
+
+def task_key(task: SimulationTask) -> tuple:
+    """What a task's result depends on: tasks with equal keys give identical arrays."""
+    return (task.scenario.simulation_sha(), task.region, task.seed, task.replicate, task.n_replicates, task.scale,
+            tuple(sorted(task.params.items())))
+
+
+_scheduler: Scheduler | None = None
+_scheduler_lock = threading.Lock()
+
+
+def scheduler(size: int) -> Scheduler:
+    """The shared pool of this process, kept between runs.
 
     Starting a worker costs seconds (importing Mesa, SciPy and pandas, reading
     the region's catalogue, loading the compiled kernels) — as long as a small
     run itself. So the pool stays up between runs of this process (the app
     runs many), and its processes fork from a server that did all that once
-    (:mod:`qdsim.pool`). A pool of another size replaces it.
+    (:mod:`qdsim.pool`). A run asking for another size gets a new pool when no
+    run is using the current one; otherwise it shares the current one (the
+    results do not depend on the number of workers). A broken pool (a worker
+    died) is replaced for the next run.
     """
-    global _pool
-    if _pool is not None and _pool[:2] == (os.getpid(), size):
-        return _pool[2]
-    shutdown_pool()
-    _pool = (os.getpid(), size, ProcessPoolExecutor(max_workers=size, mp_context=pool.context()))
-    return _pool[2]
+    global _scheduler
+    with _scheduler_lock:
+        s = _scheduler
+        if s is not None and s.owner == os.getpid() and s.broken is None and (s.size == size or s.runs or s.jobs):
+            return s
+        if s is not None and s.owner == os.getpid():
+            s.close()
+        _scheduler = Scheduler(size)
+        return _scheduler
 
 
-def shutdown_pool() -> None:
-    """Stop the kept worker processes (if any); the next parallel run starts new ones."""
-    global _pool
-    if _pool is not None and _pool[0] == os.getpid():
-        _pool[2].shutdown(wait=False, cancel_futures=True)
-    _pool = None
+def worker_pool(size: int) -> ProcessPoolExecutor:
+    """The shared pool's executor (see :func:`scheduler`)."""
+    return scheduler(size).executor
+
+
+def shutdown_pool(terminate: bool = False) -> None:
+    """Stop the kept worker processes (if any; ``terminate``: at once, running simulations lost).
+
+    For the owner of the whole process (the CLI on exit or Ctrl-C, tests): a
+    run that fails cancels only its own work (:meth:`Scheduler.cancel`).
+    """
+    global _scheduler
+    with _scheduler_lock:
+        s, _scheduler = _scheduler, None
+    if s is not None and s.owner == os.getpid():
+        s.close(terminate=terminate)
 
 
 def run_simulations(tasks: list[SimulationTask], workers: int, progress: Progress | None = None,
@@ -169,6 +400,15 @@ def run_simulations(tasks: list[SimulationTask], workers: int, progress: Progres
 
     ``finished`` is called with (task index, array) as each task finishes, in the
     order they finish (for showing results while the rest still run).
+    ``progress`` is called with (done, total, message) as tasks finish, and
+    every :data:`HEARTBEAT` seconds while the run waits (the message then says
+    where it is in the queue), so that a caller can stop it by raising there.
+
+    On several workers the run shares this process's pool (:class:`Scheduler`).
+    Any exception while it waits (a failed task, the caller's own from a
+    callback) cancels only this run's work; Ctrl-C also stops the workers at
+    once. If no simulation finishes anywhere in the pool for
+    :data:`STALL_SECONDS`, :class:`StalledError`.
     """
     results: dict[int, np.ndarray] = {}
     total = len(tasks)
@@ -183,16 +423,32 @@ def run_simulations(tasks: list[SimulationTask], workers: int, progress: Progres
     if workers <= 1 or total == 1:
         for i, values in enumerate(each_result(tasks)):
             done(i, values)
-    else:
-        executor = worker_pool(workers)
-        try:
-            futures = {executor.submit(run_tasks, [tasks[i] for i in job]): job for job in jobs(tasks, workers)}
-            for fut in as_completed(futures):
-                for i, values in zip(futures[fut], fut.result(), strict=True):
-                    done(i, values)
-        except BaseException:  # a failed task, a broken pool, an interrupt: do not keep the pool
-            shutdown_pool()
-            raise
+        return np.stack([results[i] for i in range(total)])
+    pool_ = scheduler(workers)
+    run = pool_.start([(job, [tasks[i] for i in job]) for job in jobs(tasks, pool_.size)])
+    try:
+        while len(results) < total:
+            try:
+                indices, fut = run.finished.get(timeout=HEARTBEAT)
+            except queue.Empty:
+                if pool_.stalled():
+                    raise StalledError(f"no simulation finished in {stall_seconds():g} s: the worker processes are stuck "
+                                       "or out of memory; nothing was written") from None
+                if progress:
+                    place = pool_.position(run)
+                    progress(len(results), total, QUEUED.format(place=place) if place else f"{len(results)}/{total}")
+                continue
+            for i, values in zip(indices, fut.result(), strict=True):
+                done(i, values)
+    except KeyboardInterrupt:  # the whole process is stopping: do not wait for running simulations
+        pool_.cancel(run)
+        shutdown_pool(terminate=True)
+        raise
+    except BaseException:  # this run's failure, or its caller's: the other runs go on
+        pool_.cancel(run)
+        raise
+    finally:
+        pool_.cancel(run)  # no-op when all done; drops it from the turn order
     return np.stack([results[i] for i in range(total)])
 
 

@@ -121,17 +121,25 @@ def test_counties_of_a_what_if_show_the_difference_from_the_baseline(app):
     assert "较基准" in app.table[0].value.columns
 
 
-def test_runs_lists_this_sessions_runs_and_the_registry(monkeypatch, tmp_path):
+def test_runs_lists_this_sessions_runs_only_with_their_status_and_no_paths(monkeypatch, tmp_path):
+    from qdsim.run_registry import RunStore
     from tests.app.apptest import new_app
 
     monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
+    other = RunStore.default()  # another planner's run, or the command line's, in the same registry
+    other.start("qd-0123456789ab", scenario_id="someone-else", scenario_sha="", params_sha="", seed=1, replicates=1, scale=0.01,
+                out_dir=tmp_path / "secret" / "path")
     app = new_app(**{"run.seed": 7}).run()  # a seed no other test runs: computed here, not kept from another test
     go(app, "runs")
     no_exceptions(app)
+    assert len(app.dataframe) == 1  # no registry-wide table
     session = app.dataframe[0].value
     assert len(session) >= 1 and session["运行编号"].str.startswith("qd-").all()
-    registry = app.dataframe[1].value
-    assert set(session["运行编号"]) <= set(registry["运行编号"])  # the app records its runs
+    assert (session["状态"] == "已完成并登记").all()  # the app records its runs
+    shown = session.to_string() + " ".join(str(c.value) for c in app.caption) + " ".join(str(m.value) for m in app.markdown)
+    assert "qd-0123456789ab" not in shown and "someone-else" not in shown
+    assert str(tmp_path) not in shown and "/" not in session.to_string()  # no server path
+    assert "其他人的运行" in shown
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -158,8 +166,7 @@ def test_runs_reopens_a_past_run_into_the_what_if_and_compare_pages(app):
     fresh = new_app().run()  # another session (a new tab, a reload): nothing of the first in its state
     go(fresh, "runs")
     no_exceptions(fresh)
-    assert "完成" in set(fresh.dataframe[-1].value["状态"])  # statuses in Chinese
-    fresh.selectbox(key="runs.reopen_choice").set_value(run_id)
+    fresh.text_input(key="runs.reopen_id").set_value(run_id)  # another session's run: by its ID, never listed
     fresh.button(key="runs.reopen").click().run()
     no_exceptions(fresh)
     assert fresh.title[0].value == "情景推演"

@@ -106,3 +106,22 @@ def test_sensitivity_given_explicitly(tiny_run_dir, tmp_path):
     assert "Sobol indices, 320 runs; elsewhere/sensitivity.json" in (tmp_path / "b" / "baseline-brief-en.md").read_text(encoding="utf-8")
     bad = brief(tiny_run_dir, "--sensitivity", tmp_path / "b")
     assert bad.exit_code == 2 and "no sensitivity analysis of the scenario 'baseline'" in bad.output
+
+
+def test_a_registry_that_cannot_be_read_is_a_clear_error(tmp_path, monkeypatch):
+    """A read-only (or locked, or damaged) registry: a message naming it and exit 2, no traceback."""
+    import sqlite3
+
+    from qdsim import run_registry
+
+    monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
+    (tmp_path / "registry.db").write_bytes(b"")
+
+    def read_only(self, path):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(run_registry.RunStore, "__init__", read_only)
+    r = brief("qd-0123456789ab", "--lang", "en", "--format", "md", "-q")
+    assert r.exit_code == 2, r.output
+    assert "cannot read the run registry" in r.output and "attempt to write a readonly database" in r.output
+    assert "Traceback" not in r.output

@@ -2,8 +2,9 @@
 none corrupts or blocks the others, and each run is recorded once.
 
 The app sessions are the real app driven by Streamlit's AppTest, each in its own process: a what-if run,
-then the Runs page (which reads the registry) again and again while the batch writes. The app itself
-records nothing in the registry; `qdsim run` (in this process) is a second writer beside the batch.
+then the Runs page (which reads the registry for the session's runs) and the registry's whole list again
+and again while the batch writes. The app records its runs too; `qdsim run` (in this process) is another
+writer beside the batch.
 """
 
 from __future__ import annotations
@@ -31,15 +32,16 @@ SESSION = """
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
 from tests.app.apptest import PAGES, go, new_app, no_exceptions
+from qdsim.run_registry import RunStore
 t0, target = time.monotonic(), int(sys.argv[2])
 latencies, rows = [], []
 
 def read_registry():
     t = time.monotonic()
-    go(at, "runs")
+    go(at, "runs")  # the page lists this session's runs only (with their status from the registry)
+    rows.append(len(RunStore.default().list_runs(limit=1000)))  # the registry's whole list, as `qdsim runs` reads it
     latencies.append(time.monotonic() - t)
     no_exceptions(at)
-    rows.append(len(at.dataframe[-1].value) if at.dataframe else 0)
 
 at = new_app(**{"w.run.scale": 0.1, "w.run.replicates": 1})
 at.switch_page(f"{PAGES}/runs.py").run()  # the Runs page first

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from qdsim.scenario import ScenarioError, load_scenario, loads_scenario
@@ -217,3 +219,54 @@ def test_run_settings_of_the_wrong_kind_are_an_input_error_naming_the_setting():
     with pytest.raises(api.InputError) as e:
         api.baseline().with_settings(replicate=3)
     assert e.value.suggestion == "replicates"
+
+
+# -- free text and numbers that would change how a scenario is shown or crash a reader
+
+
+@pytest.mark.parametrize(("title", "says"), [
+    ("a\n# fake heading", "a new line (U+000A) at character 2 (a title is one line)"),
+    ("tab\there", "a tab (U+0009)"),
+    ("bell\x07", "a control character (U+0007) at character 5"),
+    ("escape \x1b[31m red", "a control character (U+001B)"),
+    ("report\u202excod.exe", "a right-to-left/left-to-right override (U+202E)"),
+    ("isolate \u2067x\u2069", "override (U+2067)"),
+    ("c1 \x85 next line", "a control character (U+0085)"),
+])
+def test_a_title_refuses_control_characters_newlines_and_bidi_overrides(title, says):
+    text = GOOD.replace("en: Test", "en: " + json.dumps(title))
+    with pytest.raises(ScenarioError) as e:
+        loads_scenario(text, "t.yaml")
+    (p,) = e.value.problems
+    assert p.field == "title.en" and says in p.text("en") and p.line == 2
+    assert not p.text("zh").split(": ", 2)[-1].startswith("请检查此项")  # worded in Chinese too
+
+
+def test_a_description_keeps_its_lines_and_refuses_the_rest():
+    ok = loads_scenario(GOOD + "description: |\n  first line\n  second\tline\n")
+    assert ok.description == "first line\nsecond\tline\n"
+    with pytest.raises(ScenarioError, match=r"description: contains a right-to-left"):
+        loads_scenario(GOOD + 'description: "x\\u202ey"\n')
+    with pytest.raises(ScenarioError, match=r"description: contains a control character \(U\+0000\)"):
+        loads_scenario(GOOD + 'description: "x\\0y"\n')
+
+
+def test_markup_in_a_title_is_text_and_accepted():
+    """Markup is escaped where the title is shown (terminal, Markdown, HTML), not refused: it may be the planner's words."""
+    s = loads_scenario(GOOD.replace("en: Test", 'en: "[/bold] ![t](http://e.example/x.png) <b>"'))
+    assert s.title.en == "[/bold] ![t](http://e.example/x.png) <b>"
+
+
+@pytest.mark.parametrize("field", ["replicates", "seed", "assumption_draws"])
+@pytest.mark.parametrize("value", ["true", "false"])
+def test_a_boolean_is_not_a_count(field, value):
+    with pytest.raises(ScenarioError, match=rf"{field}: must be a whole number, not {value}"):
+        loads_scenario(GOOD + f"{field}: {value}\n")
+
+
+@pytest.mark.parametrize("value", ["9" * 400, "-" + "9" * 400, "9" * 400 + " 亿元"])
+def test_a_number_too_large_for_a_float_is_an_input_error(value):
+    with pytest.raises(ScenarioError) as e:
+        loads_scenario(GOOD.replace("2021: 4 亿元", f"2021: {value}"), "t.yaml")
+    (p,) = e.value.problems
+    assert p.field == "levers.funds.fiscal" and ("far too large" in p.text("en") or "finite" in p.text("en"))

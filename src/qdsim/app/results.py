@@ -23,6 +23,7 @@ from qdsim import api, charts
 from qdsim.app.i18n import lang, t
 from qdsim.format import difference, interval, period_word, planner_number, verdict
 from qdsim.metrics import catalogue
+from qdsim.text import streamlit_markdown
 
 #: the cards, in the order a planner reads them
 KEY_METRICS = (
@@ -188,7 +189,7 @@ def show(result: api.RunResult, baseline: api.RunResult | None, yaml_text: str, 
     """The whole result block: choices, cards, charts, table, downloads and footer."""
     lg = lang()
     sid = result.scenario.id
-    st.subheader(t("res.title", title=getattr(result.scenario.title, lg)))
+    st.subheader(t("res.title", title=streamlit_markdown(getattr(result.scenario.title, lg))))  # a title is text, not Markdown
     c1, c2 = st.columns(2)
     year = year_select(c1, result.years, key=f"w.{key}.year")
     metric = metric_select(c2, key=f"w.{key}.metric")

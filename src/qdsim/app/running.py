@@ -158,6 +158,7 @@ class Job:
     yaml_text: str
     done: int = 0
     total: int = 0
+    message: str = ""  # the runner's last progress message (it says the run's place in the queue while it waits)
     partial: api.RunResult | None = None
     result: api.RunResult | None = None
     error: BaseException | None = None
@@ -194,8 +195,8 @@ def start(yaml_text: str) -> Job:
 
 
 def _work(job: Job) -> None:
-    def progress(done: int, total: int, _msg: str) -> None:
-        job.done, job.total = done, total
+    def progress(done: int, total: int, msg: str) -> None:
+        job.done, job.total, job.message = done, total, msg
 
     def partial(result: api.RunResult) -> None:
         job.partial = result

@@ -31,8 +31,10 @@ from qdsim import api
 from qdsim.app import running, scenario_builder
 from qdsim.app.i18n import lang, t
 from qdsim.app.running import bounded, kept, with_settings
+from qdsim.runner import queued_place
 from qdsim.scenario import shipped
 from qdsim.scenario.yamlfile import Problem
+from qdsim.text import streamlit_markdown
 from qdsim.units import EXAMPLES, UnitError, parse_quantity
 
 BASELINE_FILE = "baseline.yaml"
@@ -518,13 +520,17 @@ def result_for(yaml_text: str, partial: Callable[[api.RunResult], None] | None =
     result = kept(yaml_text)
     if result is None:
         job = running.start(yaml_text)
-        title = getattr(scenario.title, lang())
+        title = streamlit_markdown(getattr(scenario.title, lang()))  # a title is text, not Markdown (no image fetched)
         bar = st.progress(0.0, text=t("whatif.running", title=title, done=0, total="…"))
         drawn = None
         try:
             while not job.finished.wait(0.2):
                 if job.total:
-                    bar.progress(min(job.done / job.total, 1.0), text=t("whatif.running", title=title, done=job.done, total=job.total))
+                    text = t("whatif.running", title=title, done=job.done, total=job.total)
+                    place = queued_place(job.message)  # other planners' runs hold the workers: say where this one is in line
+                    if place:
+                        text += f" · 排队中，第 {place} 位" if lang() == "zh" else f" · queued, place {place}"
+                    bar.progress(min(job.done / job.total, 1.0), text=text)
                 if partial is not None and job.partial is not None and job.partial is not drawn:
                     drawn = job.partial
                     partial(drawn)

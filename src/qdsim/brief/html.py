@@ -9,12 +9,14 @@ import jinja2
 from markupsafe import Markup, escape
 
 from qdsim.brief.document import Brief, Bullets, Code, Figure, Heading, Paragraph, Table
+from qdsim.brief.text import map_text, plain
 
 _URL = re.compile(r"https?://[^\s，,）)]+")
 
 
 def linked(text: str) -> Markup:
-    """The text, escaped, with its web addresses as links (a source's reference)."""
+    """The text, escaped, with its web addresses as links: only for the sources' references (qdsim's own data),
+    never for free text such as a scenario's title."""
     return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', str(escape(text))))
 
 #: CJK-capable font stack: Noto on Linux, PingFang on macOS, Microsoft YaHei on Windows
@@ -78,7 +80,7 @@ _TEMPLATE = """<!DOCTYPE html>
 {%- elif blk.kind == "bullets" %}
 <ul{% if blk.b.role %} class="{{ blk.b.role }}"{% endif %}>
 {%- for item in blk.b.items %}
-<li>{{ item | linked }}</li>
+<li>{% if blk.b.role == "references" %}{{ item | linked }}{% else %}{{ item }}{% endif %}</li>
 {%- endfor %}
 </ul>
 {%- elif blk.kind == "table" %}
@@ -89,7 +91,8 @@ _TEMPLATE = """<!DOCTYPE html>
 {%- endif %}
 <tbody>
 {%- for row in blk.b.rows %}
-<tr>{% for cell in row %}<td{% if loop.index0 in blk.b.numeric %} class="num"{% endif %}>{{ cell | linked }}</td>{% endfor %}</tr>
+<tr>{% for cell in row %}<td{% if loop.index0 in blk.b.numeric %} class="num"{% endif %}>
+{%- if blk.b.role == "sources" %}{{ cell | linked }}{% else %}{{ cell }}{% endif %}</td>{% endfor %}</tr>
 {%- endfor %}
 </tbody>
 </table>
@@ -122,6 +125,7 @@ class _Blk:
 def render_html(brief: Brief) -> bytes:
     from qdsim import __version__
 
+    brief = map_text(brief, plain)  # no bidirectional overrides (they flip what is shown); the rest is escaped by the template
     text = _template.render(
         b=brief,
         blocks=[_Blk(x) for x in brief.blocks],

@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from qdsim.brief.document import Brief, Bullets, Code, Figure, Heading, Paragraph, Table
+from qdsim.brief.text import map_text, plain
 
 EAST_ASIAN_FONT = "Noto Sans CJK SC"
 EAST_ASIAN_FALLBACK = "Microsoft YaHei"
@@ -159,6 +160,7 @@ def _table(doc, t: Table) -> None:
 
 
 def render_docx(brief: Brief) -> bytes:
+    brief = map_text(brief, plain)  # a control character in a title would make the file unwritable; an override flips it
     doc = Document()
     _prepare(doc, brief.lang)
     cp = doc.core_properties

@@ -75,7 +75,7 @@ def command(
     failed = report.failed
     words = [f"{computed} computed", f"{served} from the registry"] + ([f"{present} already in {out_dir}"] if present else []) + [f"{len(failed)} failed"]
     if not quiet:
-        out.print(f"{n} runs: {', '.join(words)} in {report.seconds:.1f} s ({report.executor}) → {out_dir}/summary.csv, points.csv")
+        out.print(f"{n} runs: {', '.join(words)} in {report.seconds:.1f} s ({report.executor}) → {out_dir}/summary.csv, points.csv", markup=False)
     for o in failed:
         err.print(f"{o.point.id} ({o.point.scenario.id}): {o.error}", markup=False)
     raise typer.Exit(FAILED if failed else OK)

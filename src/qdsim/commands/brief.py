@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 from typing import Annotated
 
@@ -41,7 +42,11 @@ def resolve_run(run: str) -> Path:
     db = run_registry.default_home() / "registry.db"
     if not db.is_file():
         raise _BadInput(f"RUN {run}: no run registry at {db} (set QDSIM_HOME, or give the run's output directory)")
-    record = run_registry.RunStore(db).find(run)
+    try:
+        record = run_registry.RunStore(db).find(run)
+    except (sqlite3.Error, OSError) as e:  # read-only, locked, not a database: say so, no traceback
+        raise _BadInput(f"RUN {run}: cannot read the run registry {db} ({type(e).__name__}: {e}); "
+                        "give the run's output directory instead") from None
     if record is None:
         raise _BadInput(f"RUN {run}: no run with this ID in the registry {db} (see `qdsim runs`)")
     if record.get("status") != "done" or not record.get("out_dir"):

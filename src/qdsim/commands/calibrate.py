@@ -159,9 +159,9 @@ def command(
             vals.add_row(pid, f"{result.values[pid]:,.5g}", f"{i['median']:,.4g}", f"{i['p05']:,.4g} – {i['p95']:,.4g}", f"{result.prior[pid]:,.5g}", i["identification"])
         out.print(vals)
         out.print(f"{result.simulations} simulations in {result.seconds:.0f} s")
-        out.print(f"report: {report}")
+        out.print(f"report: {report}", markup=False)
         if written:
-            out.print(f"wrote {written}" + (f" and the summary in {docs_file}" if docs_updated else ""))
+            out.print(f"wrote {written}" + (f" and the summary in {docs_file}" if docs_updated else ""), markup=False)
     if not result.ok:
         err.print("some fitted or accounting targets miss their tolerance" + ("" if written else "; calibrated.yaml was not written (use --force to write it anyway)"))
         if quick:  # a check of the machinery, a few particles from the priors: a miss is expected, not a failure

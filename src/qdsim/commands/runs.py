@@ -8,9 +8,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from qdsim.console import BAD_INPUT, FAILED, OK, err, out
+
+#: the most runs one listing asks for (more than a registry holds; a larger number is a typing slip)
+MAX_LIMIT = 1_000_000_000
 
 
 def command(
@@ -27,10 +31,10 @@ def command(
     from qdsim.run_registry import STATUSES, RunStore
 
     if status is not None and status not in STATUSES:
-        err.print(f"--status: must be one of {', '.join(STATUSES)}, not {status!r}")
+        err.print(f"--status: must be one of {', '.join(STATUSES)}, not {status!r}", markup=False)
         raise typer.Exit(BAD_INPUT)
-    if limit < 0:
-        err.print("--limit: must be 0 or more")
+    if not 0 <= limit <= MAX_LIMIT:
+        err.print(f"--limit: must be between 0 and {MAX_LIMIT:,}, not {limit}", markup=False)
         raise typer.Exit(BAD_INPUT)
     try:
         store = RunStore.default()
@@ -43,9 +47,9 @@ def command(
             if as_json:
                 print(json.dumps(rec, ensure_ascii=False, indent=2))
             else:
-                table = Table(show_header=False, title=f"run {run_id}")
+                table = Table(show_header=False, title=escape(f"run {run_id}"))
                 for k, v in rec.items():
-                    table.add_row(k, "" if v is None else str(v))
+                    table.add_row(k, "" if v is None else escape(str(v)))
                 out.print(table)
             raise typer.Exit(OK)
         runs = store.list_runs(limit=limit, status=status, scenario=scenario)
@@ -63,7 +67,7 @@ def command(
 
 
 def runs_table(runs: list[dict], path: Path) -> Table:
-    table = Table(title=f"{len(runs)} runs in {path}" if runs else f"no runs in {path}")
+    table = Table(title=escape(f"{len(runs)} runs in {path}" if runs else f"no runs in {path}"))
     for col in ("run ID", "scenario", "status", "created (UTC)", "seconds", "replicates", "scale", "seed", "outputs / error"):
         table.add_column(col, justify="right" if col in ("seconds", "replicates", "scale", "seed") else "left",
                          no_wrap=col in ("run ID", "status"), overflow="fold")
@@ -71,9 +75,9 @@ def runs_table(runs: list[dict], path: Path) -> Table:
     for r in runs:
         where = r["error"] if r["status"] == "failed" else _short(r["out_dir"])
         table.add_row(
-            r["run_id"], r["scenario_id"], f"[{colours[r['status']]}]{r['status']}[/]", (r["created"] or "")[:19].replace("T", " "),
+            escape(r["run_id"]), escape(r["scenario_id"] or ""), f"[{colours[r['status']]}]{r['status']}[/]", (r["created"] or "")[:19].replace("T", " "),
             f"{r['seconds']:.1f}" if r["seconds"] is not None else "", str(r["replicates"] or ""), f"{r['scale']:g}" if r["scale"] else "",
-            str(r["seed"] if r["seed"] is not None else ""), where or "",
+            str(r["seed"] if r["seed"] is not None else ""), escape(where or ""),
         )
     return table
 

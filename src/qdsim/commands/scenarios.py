@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from qdsim.console import BAD_INPUT, OK, err, out
@@ -34,7 +35,7 @@ def command(
         for name, path in scenarios.items():
             try:
                 title = load_scenario(path).title
-                table.add_row(name, title.zh, title.en)
+                table.add_row(escape(name), escape(title.zh), escape(title.en))
             except ScenarioError:  # pragma: no cover - the shipped files are tested
                 table.add_row(name, "", "(not valid)")
         for name in batches:

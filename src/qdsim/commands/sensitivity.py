@@ -90,7 +90,7 @@ def command(
     cat = catalogue()
     if not quiet:
         out.print(f"{method}: {len(factors)} factors, {len(X)} sample points ({runs} distinct runs × {replicates} replicates, "
-                  f"scale {scenario.scale:g}) → {out_dir}")
+                  f"scale {scenario.scale:g}) → {out_dir}", markup=False)
     try:
         with progress_bar(f"sensitivity ({runs} runs)", runs * replicates, quiet) as cb:
             evaluate = sa.model_function(scenario, factors, outputs, year=year, statistic=statistic, out_dir=out_dir,
@@ -119,7 +119,7 @@ def command(
             out.print(sa.ranking(analysis, m, "zh", output_name=names[m][0], unit=names[m][2], year=year))
             out.print(sa.ranking(analysis, m, "en", output_name=names[m][1], unit=names[m][2], year=year))
             out.print()
-        out.print(f"wrote {paths['csv']}, {paths['json'].name}, {paths['md'].name}")
+        out.print(f"wrote {paths['csv']}, {paths['json'].name}, {paths['md'].name}", markup=False)
     raise typer.Exit(OK)
 
 

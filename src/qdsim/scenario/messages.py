@@ -53,6 +53,14 @@ _TABLE: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
     (r"^cannot read '(.*)': write (.+)$", "无法读取“{1}”：应为{2}"),
     (r"^expected (.+), got (.+)$", "应为{1}，此处为 {2}"),
     (r"^must be a finite number$", "须为有限的数"),
+    (r"^the number is far too large \(allowed: (.+) to (.+)\)$", "数值过大（允许范围：{1} 至 {2}）"),
+    (r"^must be a whole number, not (true|false)$", "须为整数，不能是 {1}"),
+    # free text (titles, description)
+    (r"^contains a new line \(U\+(\w+)\) at character (\d+) \(a title is one line\); remove it$", "第 {2} 个字符是换行（U+{1}）：标题只能是一行，请删去"),
+    (r"^contains a tab \(U\+(\w+)\) at character (\d+) \(a title is one line\); remove it$", "第 {2} 个字符是制表符（U+{1}）：标题只能是一行，请删去"),
+    (r"^contains a right-to-left/left-to-right override \(U\+(\w+)\) at character (\d+); remove it$",
+     "第 {2} 个字符是文字方向控制符（U+{1}），会颠倒显示的文字，请删去"),
+    (r"^contains a control character \(U\+(\w+)\) at character (\d+); remove it$", "第 {2} 个字符是控制字符（U+{1}），请删去"),
     (r"^(.+) was split at its comma \(inside \{…\} or \[…\] YAML reads a comma as a separator\): write \"(.+)\" in quotes, or (.+)$",
      "“{1}”在逗号处被拆开了（在 {…} 或 […] 中，YAML 把逗号当作分隔符）：请加引号写成 \"{2}\"，或写成 {3}"),
     # extends: and batch files

@@ -16,6 +16,7 @@ import difflib
 import hashlib
 import math
 import numbers
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -82,9 +83,6 @@ def bare_money_problems(data: Any) -> list[tuple[tuple, str]]:
 
 
 def _series(dimension: str, lo: float, hi: float):
-    def quantity(x: Any) -> float:
-        return parse_quantity(x, dimension)
-
     def parse(v: Any) -> dict[int, float]:
         if isinstance(v, dict):
             if not v:
@@ -94,9 +92,9 @@ def _series(dimension: str, lo: float, hi: float):
                 year = year_key(k)
                 if year in out:
                     raise ValueError(f"the year {year} is given twice")
-                out[year] = _check(quantity(x), year)
+                out[year] = _check(_quantity(x, dimension, lo, hi), year)
             return dict(sorted(out.items()))
-        return {ALL_YEARS: _check(quantity(v), None)}
+        return {ALL_YEARS: _check(_quantity(v, dimension, lo, hi), None)}
 
     def _check(x: float, year: int | None) -> float:
         if not lo <= x <= hi:
@@ -134,9 +132,17 @@ def _num(x: float) -> float | int:
     return int(x) if float(x).is_integer() and abs(x) < 2**53 else x
 
 
+def _quantity(v: Any, dimension: str, lo: float, hi: float) -> float:
+    """:func:`parse_quantity`, with a number too large for a float (a 400-digit one) refused as out of range."""
+    try:
+        return parse_quantity(v, dimension)
+    except OverflowError:
+        raise ValueError(f"the number is far too large (allowed: {show(lo, dimension)} to {show(hi, dimension)})") from None
+
+
 def _scalar(dimension: str, lo: float, hi: float):
     def parse(v: Any) -> float:
-        x = parse_quantity(v, dimension)
+        x = _quantity(v, dimension, lo, hi)
         if not lo <= x <= hi:
             raise ValueError(f"{show(x, dimension)} is outside the allowed range [{show(lo, dimension)}, {show(hi, dimension)}]")
         return x
@@ -167,14 +173,49 @@ def _fit(title: str, suffix: str) -> str:
     return (title if len(title) <= room else title[: room - 1] + "…") + suffix
 
 
+#: control characters (C0, DEL, C1); newline and tab among them
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: bidirectional embeddings, overrides, isolates and marks: they reorder the text shown (a file name read backwards)
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def _shown_text(v: Any, *, lines: bool) -> Any:
+    """Refuse in free text what would change how it is shown rather than what it says: control characters
+    (newlines too where ``lines`` is False: in a title a newline makes a fake heading) and bidirectional overrides."""
+    if not isinstance(v, str):
+        return v
+    bad = _BIDI.search(v) or _CONTROL.search(v.replace("\n", "").replace("\t", "") if lines else v)
+    if bad:
+        ch = bad.group(0)
+        what = ("a new line" if ch in "\r\n" else "a tab" if ch == "\t" else "a right-to-left/left-to-right override"
+                if _BIDI.match(ch) else "a control character")
+        where = " (a title is one line)" if ch in "\r\n\t" else ""
+        raise ValueError(f"contains {what} (U+{ord(ch):04X}) at character {bad.start() + 1}{where}; remove it")
+    return v
+
+
+TitleText = Annotated[str, BeforeValidator(lambda v: _shown_text(v, lines=False))]
+Description = Annotated[str, BeforeValidator(lambda v: _shown_text(v, lines=True))]
+
+
+def _whole(v: Any) -> Any:
+    """A whole number, never ``true``/``false`` (YAML's booleans are not counts)."""
+    if isinstance(v, bool):
+        raise ValueError(f"must be a whole number, not {str(v).lower()}")
+    return v
+
+
+Whole = Annotated[int, BeforeValidator(_whole)]
+
+
 class Title(Strict):
-    zh: str = Field(min_length=1, max_length=TITLE_MAX)
-    en: str = Field(min_length=1, max_length=TITLE_MAX)
+    zh: TitleText = Field(min_length=1, max_length=TITLE_MAX)
+    en: TitleText = Field(min_length=1, max_length=TITLE_MAX)
 
 
 class Period(Strict):
-    start: int = Field(FIRST_YEAR, ge=FIRST_YEAR, le=LAST_YEAR)
-    end: int = Field(2030, ge=FIRST_YEAR, le=LAST_YEAR)
+    start: Whole = Field(FIRST_YEAR, ge=FIRST_YEAR, le=LAST_YEAR)
+    end: Whole = Field(2030, ge=FIRST_YEAR, le=LAST_YEAR)
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -297,7 +338,7 @@ class Horizon(Strict):
     """What happens to the cooperation after a year: continue, taper to zero, or stop."""
 
     mode: Literal["continue", "taper", "stop"] = "continue"
-    after: int = Field(2025, ge=FIRST_YEAR, le=LAST_YEAR, description="Last year at full strength")
+    after: Whole = Field(2025, ge=FIRST_YEAR, le=LAST_YEAR, description="Last year at full strength")
     taper_years: int = Field(3, ge=1, le=10)
 
 
@@ -346,16 +387,16 @@ class Scenario(Strict):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$", description="Short identifier (lower case, digits, - and _)")
     title: Title
-    description: str = ""
+    description: Description = ""
     period: Period = Field(default_factory=Period)
     levers: Levers = Field(default_factory=Levers)
     horizon: Horizon = Field(default_factory=Horizon)
     conditions: Conditions = Field(default_factory=Conditions)
     overrides: dict[str, float] = Field(default_factory=dict, description="Behavioural parameters replaced for this scenario")
     scale: float = Field(0.02, ge=0.001, le=1.0, description="Share of households simulated (1.0 = every household)")
-    replicates: int = Field(10, ge=1, le=MAX_REPLICATES)
-    assumption_draws: int = Field(0, ge=0, le=MAX_ASSUMPTION_DRAWS, description="Parameter sets drawn from the assumptions' ranges (0: chance interval only)")
-    seed: int = Field(20210414, ge=0, le=2**63 - 1)
+    replicates: Whole = Field(10, ge=1, le=MAX_REPLICATES)
+    assumption_draws: Whole = Field(0, ge=0, le=MAX_ASSUMPTION_DRAWS, description="Parameter sets drawn from the assumptions' ranges (0: chance interval only)")
+    seed: Whole = Field(20210414, ge=0, le=2**63 - 1)
     region: str = Field("dingxi", description="Region folder under qdsim/data/regions")
     #: the scenario this one ``extends:`` (set by the loader): the baseline its what-if is paired with
     _base: Scenario | None = PrivateAttr(default=None)

@@ -1,6 +1,17 @@
-"""Runs: this session's runs, and the run registry when it is installed."""
+"""Runs: this planner's runs (this browser session's), with where the registry has them; no one else's, no server paths.
+
+A finished run of this session reopens into the What-if and Compare pages.
+
+An office server serves several planners from one run registry. This page
+lists only the runs this browser session made or was served, each with its
+status in the registry; the administrator sees every run with ``qdsim runs``
+on the server. A reload starts a new session (the runs stay in the registry
+and a rerun of the same scenario is served from it at once).
+"""
 
 from __future__ import annotations
+
+import sqlite3
 
 import pandas as pd
 import streamlit as st
@@ -11,23 +22,51 @@ from qdsim.app.main import page as app_page
 from qdsim.run_registry import RunStore
 
 ss = st.session_state
-REGISTRY_LIMIT = 200
-STATUS_KEYS = {"runs.status.done", "runs.status.running", "runs.status.failed"}
+
+#: words of this page not in the app's label table (zh, en)
+WORDS = {
+    "done": ("已完成并登记", "done, recorded"),
+    "running": ("正在运行", "running"),
+    "failed": ("失败", "failed"),
+    "not_registered": ("未登记", "not recorded"),
+    "unavailable": ("登记册暂不可用", "registry unavailable"),
+    "by_id": ("或输入运行编号", "or a run ID"),
+    "only_yours": ("这里只列出您在本次会话中的运行；其他人的运行和命令行的运行不在此列出（服务器管理员可用 qdsim runs 查看全部）。",
+                   "Only your runs in this session are listed; other planners' runs and command-line runs are not (the server's "
+                   "administrator sees them all with qdsim runs)."),
+}
+
+
+def word(key: str) -> str:
+    zh, en = WORDS[key]
+    return zh if lang() == "zh" else en
+
+
+def statuses(run_ids: list[str]) -> dict[str, str]:
+    """The registry's status of each run (done, running, failed), or a word for none; never a path."""
+    try:
+        store = RunStore.default()
+        found = {r: store.find(r) for r in run_ids}
+    except (sqlite3.Error, OSError):
+        return dict.fromkeys(run_ids, word("unavailable"))
+    return {r: word(rec["status"]) if rec and rec["status"] in WORDS else word("not_registered") for r, rec in found.items()}
 
 
 def reopen_section(done: list[dict]) -> None:
-    """Reopen a finished run (this session's or the registry's) in the What-if and Compare pages."""
+    """Reopen a finished run in the What-if and Compare pages: one of this session's, or any by its run ID
+    (from a link or a brief); other planners' runs are never listed."""
     st.subheader(t("runs.reopen_title"))
-    if not done:
-        st.info(t("runs.reopen_none"))
-        return
-    titles = {r["run_id"]: f"{r['run_id']} · {r.get('scenario_id') or ''} · {r.get('created') or ''}" for r in done}
-    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
-    chosen = c1.selectbox(t("runs.reopen_choose"), options=list(titles), format_func=titles.get, key="runs.reopen_choice")
-    if c2.button(t("runs.reopen"), key="runs.reopen", icon=":material/open_in_new:", width="stretch", type="primary"):
-        if state.reopen(chosen):
+    titles = {h["run_id"]: f"{h['run_id']} · {h['title'][lang()]} · {h.get('created') or ''}" for h in done}
+    c1, c2, c3 = st.columns([3, 2, 1], vertical_alignment="bottom")
+    chosen = c1.selectbox(t("runs.reopen_choose"), options=list(titles), format_func=titles.get, key="runs.reopen_choice",
+                          index=0 if titles else None, placeholder=t("runs.reopen_none"))
+    typed = c2.text_input(word("by_id"), key="runs.reopen_id", placeholder="qd-…").strip()
+    if c3.button(t("runs.reopen"), key="runs.reopen", icon=":material/open_in_new:", width="stretch", type="primary"):
+        target = typed or chosen
+        if target and state.reopen(target):
             st.switch_page(app_page("whatif"))
-        st.error(t("runs.reopen_missing", run_id=chosen))
+        st.error(t("runs.reopen_missing", run_id=target or "–"))
+
 
 st.title(t("page.runs"))
 st.caption(t("runs.intro"))
@@ -38,10 +77,12 @@ if not history:
     st.info(t("runs.none"))
 else:
     lg = lang()
+    status = statuses([h["run_id"] for h in history])
     table = pd.DataFrame([
         {
             t("col.run_id"): h["run_id"],
             t("col.scenario"): h["title"][lg],
+            t("col.status"): status[h["run_id"]],
             t("col.created"): h["created"],
             t("col.seconds"): h["seconds"],
             t("col.scale"): f"{h['scale'] * 100:g}%",
@@ -52,18 +93,5 @@ else:
     ])
     st.dataframe(table, hide_index=True, width="stretch", key="runs.session_table")
     st.caption(t("runs.rerun", cmd="qdsim run <scenario>.yaml"))
-
-runs = RunStore.default().list_runs(limit=REGISTRY_LIMIT)
-reopen_section([r for r in runs if r.get("status") == "done"])
-
-st.subheader(t("runs.registry"))
-if not runs:
-    st.info(t("runs.registry_empty"))
-else:
-    cols = {"run_id": "col.run_id", "scenario_id": "col.scenario", "status": "col.status", "created": "col.created",
-            "seconds": "col.seconds", "out_dir": "col.out_dir"}
-    df = pd.DataFrame(runs)
-    if "status" in df.columns:  # done, running, failed: in the page's language
-        df["status"] = df["status"].map(lambda x: t(f"runs.status.{x}") if f"runs.status.{x}" in STATUS_KEYS else x)
-    df = df[[c for c in cols if c in df.columns]].rename(columns={c: t(k) for c, k in cols.items()})
-    st.dataframe(df, hide_index=True, width="stretch", key="runs.registry_table")
+reopen_section([h for h in reversed(history) if statuses([h["run_id"]])[h["run_id"]] == word("done")])
+st.caption(word("only_yours"))

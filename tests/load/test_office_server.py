@@ -1,0 +1,240 @@
+"""Planners at once in Chromium on one `qdsim app`: each gets their own results, none hangs, nothing is left over.
+
+One ``qdsim app`` server (started as an office would: ``qdsim app --port P``,
+so with its office defaults) and one headless Chromium with a browser
+context per planner. Every planner opens the app (the baseline at the app's
+default settings, 20 replicates of 2% of households, computed once for
+all), moves the fiscal-funds slider to a value of their own (a different,
+credible what-if each), and presses Run, all within a second of each other.
+Some press Run twice two seconds apart; one reloads the page three seconds
+into the run and runs again; one closes its tab three seconds in.
+
+Recorded: each planner's seconds from Run to the final results, the server's
+memory (proportional set size of the server and its worker processes,
+sampled twice a second), and afterwards the registry's integrity, that every
+run it lists finished with its files, that no run is left running, and that
+the server is back to the threads and worker processes it had before.
+
+In the suite it runs 3 planners (one double click, one reload, one plain);
+``QDSIM_LOAD_PLANNERS=10`` runs the full size (docs/performance.md gives the
+figures); ``QDSIM_LOAD_REPORT=path.json`` writes the measurements.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import sqlite3
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from qdsim.outputs import outputs_ok
+from tests.browser.test_app_flow import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, free_port, serving
+
+pytestmark = [pytest.mark.browser, pytest.mark.load]
+
+from playwright.async_api import Page, async_playwright, expect  # noqa: E402
+
+PLANNERS = int(os.environ.get("QDSIM_LOAD_PLANNERS", "3"))
+TIMEOUT_MS = int(os.environ.get("QDSIM_LOAD_TIMEOUT_S", "900")) * 1000
+RUN = "运行"
+FISCAL = "青岛财政帮扶资金（亿元/年）"
+DONE = re.compile("^已完成：模拟")
+
+
+def behaviours(n: int) -> list[str]:
+    """What each planner does: at full size 3 double clicks, 1 reload, 1 closed tab, the rest plain."""
+    if n < 10:
+        return (["double", "reload", "plain"] + ["plain"] * n)[:n]
+    return ["double", "double", "double", "reload", "close"] + ["plain"] * (n - 5)
+
+
+async def wait_idle(page: Page) -> None:
+    await page.wait_for_function("() => !document.querySelector('[data-testid=stProgress]')", timeout=TIMEOUT_MS)
+
+
+async def run_id(page: Page) -> str:
+    text = await page.get_by_text(re.compile(r"^(运行编号|Run) qd-")).first.inner_text()
+    return re.search(r"qd-[0-9a-f]{12}", text).group(0)
+
+
+async def open_app(page: Page, url: str) -> str:
+    await page.goto(url)
+    await shown(page)
+    return await run_id(page)
+
+
+async def shown(page: Page) -> None:
+    """Until the results are shown; an error the page shows instead fails at once, with its text."""
+    await expect(page.get_by_test_id("stMetric").first.or_(page.get_by_test_id("stAlertContentError").first)).to_be_visible(timeout=TIMEOUT_MS)
+    await wait_idle(page)
+    errors = await page.get_by_test_id("stAlertContentError").all_inner_texts()
+    assert not errors, errors
+
+
+async def move_fiscal(page: Page, steps: int) -> None:
+    """Move the fiscal-funds slider by ``steps`` of 0.05 亿元 (negative: down)."""
+    slider = page.get_by_role("slider", name=FISCAL)
+    await slider.focus()
+    for _ in range(abs(steps)):
+        await slider.press("ArrowRight" if steps > 0 else "ArrowLeft")
+
+
+async def final_results(page: Page, before: str) -> str:
+    await expect(page.get_by_text(re.compile(r"^(运行编号|Run) qd-")).first).not_to_contain_text(before, timeout=TIMEOUT_MS)
+    await shown(page)
+    await expect(page.get_by_text(DONE).first).to_be_visible(timeout=TIMEOUT_MS)
+    return await run_id(page)
+
+
+async def planner(i: int, what: str, browser, url: str, ready: asyncio.Barrier, out: dict) -> None:
+    ctx = await browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    page = await ctx.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    rec = out.setdefault(i, {"planner": i, "does": what})
+    try:
+        baseline = await open_app(page, url)
+        steps = (i // 2 + 1) * 8 * (-1 if i % 2 else 1)  # ±0.4, ±0.8, … 亿元 a year from 2026: a different what-if each
+        rec["fiscal_change"] = round(steps * 0.05, 2)
+        await move_fiscal(page, steps)
+        rec["fiscal_to"] = float(await page.get_by_role("slider", name=FISCAL).get_attribute("aria-valuetext"))
+        await ready.wait()
+        await asyncio.sleep(0.1 * i)  # within a second of each other, as people are
+        started = time.perf_counter()
+        await page.get_by_role("button", name=RUN).first.click()
+        if what == "double":
+            await asyncio.sleep(2)
+            await page.get_by_role("button", name=RUN).first.click()
+        elif what == "reload":
+            await asyncio.sleep(3)
+            await page.reload()
+            await shown(page)
+            await move_fiscal(page, steps)
+            rec["seconds_to_reload"] = round(time.perf_counter() - started, 1)
+            await page.get_by_role("button", name=RUN).first.click()
+        elif what == "close":
+            await asyncio.sleep(3)
+            await ctx.close()
+            rec["seconds"] = None
+            return
+        rec["run_id"] = await final_results(page, baseline)
+        rec["seconds"] = round(time.perf_counter() - started, 1)
+        text = await page.get_by_text(re.compile(rf"^{re.escape(FISCAL)}：")).first.inner_text()
+        rec["shown_change"] = text
+    except Exception as e:  # noqa: BLE001 - recorded and asserted on below
+        rec["error"] = f"{type(e).__name__}: {e}"[:300]
+    finally:
+        if what != "close":
+            await ctx.close()
+
+
+def tree(pid: int) -> list[psutil.Process]:
+    p = psutil.Process(pid)
+    return [p, *p.children(recursive=True)]
+
+
+def memory_mb(pid: int) -> float:
+    total = 0
+    for p in tree(pid):
+        try:
+            total += p.memory_full_info().pss
+        except psutil.Error:
+            pass
+    return total / 2**20
+
+
+def server_pid(port: int) -> int:
+    for c in psutil.net_connections(kind="tcp"):
+        if c.status == psutil.CONN_LISTEN and c.laddr.port == port and c.pid:
+            return c.pid
+    raise AssertionError(f"nothing listens on port {port}")
+
+
+def python_threads(pid: int) -> int:
+    return psutil.Process(pid).num_threads()
+
+
+def workers(pid: int) -> set[int]:
+    return {p.pid for p in tree(pid)[1:]}
+
+
+def test_ten_planners_on_one_server(tmp_path):
+    home = tmp_path / "home"
+    port = free_port()
+    argv = [sys.executable, "-m", "qdsim.cli", "app", "--port", str(port)]
+    report: dict = {"planners": PLANNERS, "cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}
+    with serving(argv, port, tmp_path / "server.log", cwd=tmp_path, env={**os.environ, "QDSIM_HOME": str(home)}) as url:
+        pid = server_pid(port)
+        peak = {"mb": 0.0, "stop": False}
+
+        def sample() -> None:
+            while not peak["stop"]:
+                peak["mb"] = max(peak["mb"], memory_mb(pid))
+                time.sleep(0.5)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        results: dict = {}
+
+        async def main() -> None:
+            async with async_playwright() as p:
+                browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                # the baseline at the app's settings once, before the planners (an office's first visitor of the day)
+                first = await browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+                await open_app(await first.new_page(), url)
+                await first.close()
+                report["idle_threads"], report["idle_workers"] = python_threads(pid), len(workers(pid))
+                report["memory_idle_mb"] = round(memory_mb(pid))
+                ready = asyncio.Barrier(PLANNERS)
+                await asyncio.gather(*(planner(i, what, browser, url, ready, results) for i, what in enumerate(behaviours(PLANNERS))))
+                await browser.close()
+
+        asyncio.run(main())
+        time.sleep(3)  # the closed tab's session ends its script
+        deadline = time.monotonic() + 120
+        while python_threads(pid) > report["idle_threads"] and time.monotonic() < deadline:
+            time.sleep(1)
+        report["threads_after"], report["workers_after"] = python_threads(pid), len(workers(pid))
+        peak["stop"] = True
+        sampler.join()
+        report["memory_peak_mb"] = round(peak["mb"])
+        log = (tmp_path / "server.log").read_text(encoding="utf-8", errors="replace")
+
+    rows = [results[i] for i in sorted(results)]
+    report["rows"] = rows
+    times = [r["seconds"] for r in rows if r.get("seconds") is not None]
+    report["median_s"], report["slowest_s"] = (statistics.median(times), max(times)) if times else (None, None)
+    db = home / "registry.db"
+    with sqlite3.connect(db) as con:
+        report["integrity"] = con.execute("PRAGMA integrity_check").fetchone()[0]
+        runs = con.execute("SELECT run_id, status, out_dir FROM runs").fetchall()
+        computed = dict(con.execute("SELECT run_id, seconds FROM runs").fetchall())
+    report["registry_runs"] = len(runs)
+    for r in rows:  # the server's own seconds for the run (api.run, start to end), beside what the planner waited
+        r["server_seconds"] = round(computed[r["run_id"]], 1) if computed.get(r.get("run_id")) is not None else None
+    report["load_after"] = os.getloadavg()[0]
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    if os.environ.get("QDSIM_LOAD_REPORT"):
+        Path(os.environ["QDSIM_LOAD_REPORT"]).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    errors = [r for r in rows if r.get("error")]
+    assert not errors, errors
+    finished = [r for r in rows if r["does"] != "close"]
+    assert all(r.get("run_id") for r in finished)  # every planner (but the one who left) got results; none hangs
+    assert len({r["run_id"] for r in finished}) == len(finished)  # each their own what-if
+    for r in finished:  # the results shown are of the planner's own change
+        assert f"→ {r['fiscal_to']:g}亿元" in r["shown_change"], r
+    assert report["integrity"] == "ok"
+    assert all(status == "done" and outputs_ok(out, rid) for rid, status, out in runs), runs  # nothing left running or half-written
+    assert {r["run_id"] for r in finished} <= {rid for rid, _, _ in runs}
+    assert report["threads_after"] <= report["idle_threads"]  # no script thread left waiting
+    assert report["workers_after"] <= report["idle_workers"] + 2  # the pool (its size) and the fork server: nothing more
+    assert "Traceback" not in log

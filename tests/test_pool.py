@@ -1,0 +1,93 @@
+"""Worker processes never outlive the command that started them: `kill -9` or Ctrl-C of `qdsim run` leaves no process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+
+from qdsim import pool
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process handling as on the office server (Linux)")
+
+
+def start_run(tmp_path) -> tuple[subprocess.Popen, list[psutil.Process]]:
+    """`qdsim run` on 2 workers, once both workers are simulating: the process and everything it started."""
+    env = {**os.environ, "QDSIM_HOME": str(tmp_path / "home")}
+    proc = subprocess.Popen([sys.executable, "-m", "qdsim.cli", "run", "baseline", "--scale", "0.004", "--replicates", "12",
+                             "--workers", "2", "--fresh", "--out", str(tmp_path / "out"), "-q"],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    main = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        kids = main.children(recursive=True)
+        busy = [k for k in kids if _cpu(k) > 0.5]  # the fork server's workers, simulating
+        if len(kids) >= 4 and len(busy) >= 2:  # resource tracker, fork server, 2 workers
+            return proc, kids
+        if proc.poll() is not None:
+            pytest.fail(f"the run ended before its workers were seen: {proc.stderr.read().decode()}")
+        time.sleep(0.3)
+    proc.kill()
+    pytest.fail("no workers started in 120 s")
+
+
+def _cpu(p: psutil.Process) -> float:
+    try:
+        t = p.cpu_times()
+        return t.user + t.system
+    except psutil.Error:
+        return 0.0
+
+
+def left_behind(procs: list[psutil.Process], within: float) -> list[psutil.Process]:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        alive = [p for p in procs if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        if not alive:
+            return []
+        time.sleep(0.2)
+    return alive
+
+
+def test_kill_9_of_qdsim_run_leaves_no_process_behind(tmp_path):
+    proc, kids = start_run(tmp_path)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    alive = left_behind(kids, within=10)
+    for p in alive:
+        p.kill()
+    assert not alive, [" ".join(p.cmdline())[:80] for p in alive]
+
+
+def test_ctrl_c_stops_qdsim_run_within_seconds_and_leaves_no_process(tmp_path):
+    proc, kids = start_run(tmp_path)
+    t0 = time.monotonic()
+    for p in [proc.pid, *(k.pid for k in kids)]:  # a terminal's Ctrl-C reaches the whole foreground group
+        try:
+            os.kill(p, signal.SIGINT)
+        except ProcessLookupError:
+            pass
+    code = proc.wait(timeout=60)
+    took = time.monotonic() - t0
+    alive = left_behind(kids, within=10)
+    for p in alive:
+        p.kill()
+    assert code == 130 and b"interrupted" in proc.stderr.read()
+    assert took < 5, f"Ctrl-C took {took:.1f} s"
+    assert not alive
+
+
+def test_alive_tells_a_running_process_from_a_gone_or_zombie_one():
+    assert pool.alive(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 10
+    while pool.alive(child.pid) and time.monotonic() < deadline:  # exited but not reaped: a zombie
+        time.sleep(0.05)
+    assert not pool.alive(child.pid)
+    child.wait()
+    assert not pool.alive(child.pid)
