@@ -36,6 +36,7 @@ class RunData:
     intervals: tuple[str, ...] = ("chance",)  # interval kinds present in summary.csv
     sensitivity: Sensitivity | None = None
     cost: pd.DataFrame | None = field(default=None, repr=False)  # cost.csv: spending and results per unit of money (qdsim.cost)
+    attribution: pd.DataFrame | None = field(default=None, repr=False)  # attribution.csv: the assumptions a difference rests on
 
     @property
     def run_id(self) -> str:
@@ -101,7 +102,8 @@ def from_result(result) -> RunData:
     """RunData of a :class:`qdsim.api.RunResult` held in memory."""
     summary, kinds = _chance_only(result.summary)
     cost = result.cost.to_frame() if getattr(result, "cost", None) is not None else None
-    return RunData(summary=summary, manifest=result.manifest, scenario=result.scenario, intervals=kinds, cost=cost)
+    return RunData(summary=summary, manifest=result.manifest, scenario=result.scenario, intervals=kinds, cost=cost,
+                   attribution=getattr(result, "attribution", None))
 
 
 def from_dir(path: str | os.PathLike) -> RunData:
@@ -138,7 +140,13 @@ def from_dir(path: str | os.PathLike) -> RunData:
             cost = pd.read_csv(d / "cost.csv")
         except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
             raise BriefError(f"{d / 'cost.csv'}: cannot be read: {e}") from None
-    data = RunData(summary=chance, manifest=manifest, scenario=scenario, run_dir=d, intervals=kinds, cost=cost)
+    attributed = None
+    if (d / "attribution.csv").is_file():
+        try:
+            attributed = pd.read_csv(d / "attribution.csv")
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+            raise BriefError(f"{d / 'attribution.csv'}: cannot be read: {e}") from None
+    data = RunData(summary=chance, manifest=manifest, scenario=scenario, run_dir=d, intervals=kinds, cost=cost, attribution=attributed)
     data.sensitivity = find_sensitivity(d, scenario.id)
     return data
 
