@@ -167,3 +167,21 @@ def test_a_valid_upload_becomes_the_base_of_the_form(app):
     assert app.radio(key=wk(app, "w.horizon.mode")).value == "stop"
     assert any("过渡期结束后" in s.value for s in app.subheader)
 
+
+
+def test_the_assumptions_switch_runs_the_draws_and_says_what_the_answer_rests_on():
+    """With the switch on (a link's run.assumptions=1), the run draws MAX_ASSUMPTION_DRAWS parameter sets, paired with
+    the baseline's, and the result gives the interval over the assumptions and the sentences of attribution.csv."""
+    from qdsim.app import running
+    from tests.app.apptest import new_app
+
+    at = new_app(**{"run.assumptions": "1", "run.scale": "0.1"}).run()
+    no_exceptions(at)
+    assert at.session_state["draft"]["values"]["w.run.assumptions"] is True
+    halve_fiscal_funds(at)
+    no_exceptions(at)
+    scenario = api.loads_scenario(at.session_state["current"]["yaml"])
+    assert scenario.assumption_draws == running.MAX_ASSUMPTION_DRAWS
+    text = " ".join(str(m.value) for m in at.markdown)
+    assert "各组假设下的90%区间" in text
+    assert "主要取决于" in text or "不能归结为某一个假设" in text

@@ -206,6 +206,9 @@ def _run_settings() -> None:
     state.seed_widget(k("w.run.seed"), int(d["values"]["w.run.seed"]))
     st.number_input(t("run.seed"), step=1, key=k("w.run.seed"), on_change=_typed, args=("w.run.seed", k("w.run.seed"), 0, 2**53 - 1))
     field_error("w.run.seed")
+    state.seed_widget(k("w.run.assumptions"), bool(d["values"].get("w.run.assumptions", False)))
+    st.toggle(t("run.assumptions"), key=k("w.run.assumptions"), help=t("run.assumptions_help"),
+              on_change=state.set_field, args=("w.run.assumptions", k("w.run.assumptions")))
 
 
 def lever_form(base: api.Scenario, ranges: dict) -> None:

@@ -21,6 +21,7 @@ import streamlit as st
 
 from qdsim import api, charts
 from qdsim.app.i18n import lang, t
+from qdsim.brief.sections.attribution import statements
 from qdsim.format import difference, interval, period_word, planner_number, verdict
 from qdsim.metrics import catalogue
 from qdsim.text import streamlit_markdown
@@ -217,8 +218,26 @@ def show(result: api.RunResult, baseline: api.RunResult | None, yaml_text: str, 
         table(shown_table, key=f"{key}.table")
         st.download_button(t("dl.csv_table"), data=csv_bytes(numeric), file_name=f"{sid}-{year}.csv", mime="text/csv",
                            key=f"{key}.csv", icon=":material/table:", on_click="ignore")
+    if result.attribution is not None and not result.attribution.empty:
+        attribution(result)
     downloads(result, yaml_text, key=key)
     footer(result)
+
+
+def attribution(result: api.RunResult) -> None:
+    """The interval of each headline difference over the assumptions, and which assumptions it rests on (attribution.csv)."""
+    lg = lang()
+    reg = result.params.catalogue
+    with st.expander(t("res.attribution"), expanded=True, icon=":material/rule:"):
+        for metric in result.attribution["metric"].unique():
+            r = row(result, metric, result.years[-1])
+            if pd.notna(r.get("vs_baseline_assumption_p05")):
+                unit = catalogue()[metric].unit
+                st.markdown(t("res.assumption_interval", metric=metric_name(metric),
+                              range=interval(r["vs_baseline_assumption_p05"], r["vs_baseline_assumption_p95"], unit, lg, signed=True)))
+        for text in statements(result.attribution, lg, name=metric_name,
+                               param_label=lambda pid: f"{getattr(reg.parameters[pid], 'label_zh' if lg == 'zh' else 'label_en')} ({pid})"):
+            st.markdown(streamlit_markdown(text))
 
 
 def live(where, *, every: float = 0.4) -> Callable[[api.RunResult], None]:

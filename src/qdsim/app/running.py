@@ -39,7 +39,7 @@ from qdsim.runner import Progress
 #: above this much work (replicates × scale) a run uses several processes
 PARALLEL_ABOVE = 0.05
 #: assumption draws one app run may ask for (a file asking for more is run with this many)
-MAX_ASSUMPTION_DRAWS = 20
+MAX_ASSUMPTION_DRAWS = 32
 #: finished runs kept in memory (a run at the default settings is a few MB)
 KEEP = 64
 
@@ -63,9 +63,11 @@ def check_bounds(scenario: api.Scenario) -> None:
         raise ValueError(f"beyond what the app runs ({'; '.join(over)}); run it with `qdsim run`")
 
 
-def with_settings(scenario: api.Scenario, *, scale: float, replicates: int, seed: int) -> api.Scenario:
-    """The scenario with the app's run settings (and at most MAX_ASSUMPTION_DRAWS assumption draws)."""
-    return bounded(api.Scenario.model_validate({**scenario.model_dump(), "scale": scale, "replicates": replicates, "seed": seed}))
+def with_settings(scenario: api.Scenario, *, scale: float, replicates: int, seed: int, assumption_draws: int = 0) -> api.Scenario:
+    """The scenario with the app's run settings (at most MAX_ASSUMPTION_DRAWS assumption draws: the switch for
+    intervals that include the assumptions)."""
+    return bounded(api.Scenario.model_validate({**scenario.model_dump(), "scale": scale, "replicates": replicates, "seed": seed,
+                                                "assumption_draws": assumption_draws}))
 
 
 def kept(yaml_text: str) -> api.RunResult | None:

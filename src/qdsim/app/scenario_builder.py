@@ -258,7 +258,7 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def build(base: Scenario, values: dict[str, Any], year: int, *, scale: float, replicates: int, seed: int) -> WhatIf:
+def build(base: Scenario, values: dict[str, Any], year: int, *, scale: float, replicates: int, seed: int, assumption_draws: int = 0) -> WhatIf:
     """The scenario the form describes: ``base`` with the moved levers changed from ``year`` on.
 
     ``values`` holds display values by widget key (missing keys keep the base).
@@ -301,16 +301,17 @@ def build(base: Scenario, values: dict[str, Any], year: int, *, scale: float, re
         if key in values and not _same(values[key], before[key]):
             data["horizon"][name] = values[key]
             changes.append(Change(key, before[key], values[key], None))
-    data.update(scale=scale, replicates=replicates, seed=seed)
+    data.update(scale=scale, replicates=replicates, seed=seed, assumption_draws=assumption_draws)
     if changes:
-        digest = hashlib.sha256(Scenario.model_validate(data).model_dump_json(exclude={"scale", "replicates", "seed"}).encode()).hexdigest()
+        digest = hashlib.sha256(Scenario.model_validate(data).model_dump_json(exclude={"scale", "replicates", "seed", "assumption_draws"}).encode()).hexdigest()
         data["id"] = f"whatif-{digest[:8]}"
         data["title"] = _title(base, changes, year)
         data["description"] = _description(base, changes)
     return WhatIf(Scenario.model_validate(data), changes, rescaled)
 
 
-def move(base: Scenario, amount: float, source: str, target: str, year: int, *, scale: float, replicates: int, seed: int) -> WhatIf:
+def move(base: Scenario, amount: float, source: str, target: str, year: int, *, scale: float, replicates: int, seed: int,
+         assumption_draws: int = 0) -> WhatIf:
     """A budget-neutral what-if: ``amount`` 亿元 a year of fiscal funds moved from programme ``source`` to ``target`` from ``year``.
 
     The library moves the money (:func:`qdsim.scenario.budget.move_funds`: the
@@ -321,8 +322,8 @@ def move(base: Scenario, amount: float, source: str, target: str, year: int, *, 
     moved = move_funds(base, amount * 1e8, source, target, year=year)
     before, after = form_values(base, year), form_values(moved, year)
     changes = [Change(k, before[k], after[k], year) for k in before if k.startswith("w.funds.shares.") and not _same(before[k], after[k])]
-    data = moved.model_dump() | {"scale": scale, "replicates": replicates, "seed": seed}
-    digest = hashlib.sha256(Scenario.model_validate(data).model_dump_json(exclude={"scale", "replicates", "seed"}).encode()).hexdigest()
+    data = moved.model_dump() | {"scale": scale, "replicates": replicates, "seed": seed, "assumption_draws": assumption_draws}
+    digest = hashlib.sha256(Scenario.model_validate(data).model_dump_json(exclude={"scale", "replicates", "seed", "assumption_draws"}).encode()).hexdigest()
     amount_text = f"{amount:g}"
     data |= {
         "id": f"whatif-{digest[:8]}",

@@ -40,7 +40,7 @@ from qdsim.units import EXAMPLES, UnitError, parse_quantity
 BASELINE_FILE = "baseline.yaml"
 WIDGET_PREFIX = "w."
 #: run settings in the draft (display units: percent of households, replicates, seed)
-RUN_FIELDS = ("w.run.scale", "w.run.replicates", "w.run.seed")
+RUN_FIELDS = ("w.run.scale", "w.run.replicates", "w.run.seed", "w.run.assumptions")
 #: the budget mover's fields in the draft
 BUDGET_FIELDS = ("w.budget.source", "w.budget.target", "w.budget.amount")
 #: fields whose typed box is a money box (text in 亿元, 万元 or 元)
@@ -220,7 +220,7 @@ def keep_widget_values() -> None:
 def run_defaults() -> dict:
     """The run settings a session starts with: 2% of households, 20 replicates, the baseline's seed."""
     return {"w.run.scale": round(scenario_builder.DEFAULT_SCALE * 100, 3), "w.run.replicates": scenario_builder.DEFAULT_REPLICATES,
-            "w.run.seed": baseline().seed}
+            "w.run.seed": baseline().seed, "w.run.assumptions": False}
 
 
 def init() -> None:
@@ -300,11 +300,12 @@ def add_upload(name: str, scenario: api.Scenario) -> str:
 
 
 def run_settings() -> dict:
-    """Scale, replicates and seed the draft asks for, within the app's bounds."""
+    """Scale, replicates, seed and assumption draws (the switch) the draft asks for, within the app's bounds."""
     v = draft()["values"]
     scale = min(max(float(v["w.run.scale"]) / 100, scenario_builder.MIN_SCALE), scenario_builder.MAX_SCALE)
     reps = min(max(int(v["w.run.replicates"]), 1), scenario_builder.MAX_REPLICATES)
-    return {"scale": round(scale, 6), "replicates": reps, "seed": int(v["w.run.seed"])}
+    return {"scale": round(scale, 6), "replicates": reps, "seed": int(v["w.run.seed"]),
+            "assumption_draws": running.MAX_ASSUMPTION_DRAWS if v.get("w.run.assumptions") else 0}
 
 
 def at_settings(scenario: api.Scenario) -> str:
@@ -498,7 +499,8 @@ def reopen(run_id: str, *, show: bool = True) -> bool:
         load_base(f"run:{run_id}")
         scenario = parse(text)
         d = draft()
-        d["values"].update({"w.run.scale": round(scenario.scale * 100, 6), "w.run.replicates": scenario.replicates, "w.run.seed": scenario.seed})
+        d["values"].update({"w.run.scale": round(scenario.scale * 100, 6), "w.run.replicates": scenario.replicates, "w.run.seed": scenario.seed,
+                            "w.run.assumptions": scenario.assumption_draws > 0})
         ss["current"] = {"yaml": text, "changes": [], "rescaled": None, "kind": "opened"}
         choice = ss.get("w.cmp.choice")
         if choice is not None and f"run:{run_id}" not in choice:

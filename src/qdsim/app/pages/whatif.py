@@ -140,7 +140,7 @@ def pending_panel() -> tuple[scenario_builder.WhatIf | None, bool]:
                 st.caption(t("whatif.shares_rescaled", total=what.shares_rescaled_from))
             settings = state.run_settings()
             st.caption(t("whatif.pending_settings", scale=planner_number(settings["scale"], "share"), reps=settings["replicates"],
-                         seed=settings["seed"]))
+                         seed=settings["seed"]) + (t("whatif.pending_assumptions", n=settings["assumption_draws"]) if settings["assumption_draws"] else ""))
         if invalid:
             st.error(t("whatif.invalid") + "\n\n" + invalid)
         if problems:

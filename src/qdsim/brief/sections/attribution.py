@@ -8,10 +8,36 @@ brief says that no single assumption can be.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pandas as pd
+
 from qdsim.brief.document import Heading, Paragraph, Table
 from qdsim.brief.labels import t
 from qdsim.brief.sections.context import Context
 from qdsim.format import difference, interval, planner_number
+from qdsim.metrics import catalogue
+
+
+def statements(df: pd.DataFrame, lang: str, *, name: Callable[[str], str], param_label: Callable[[str], str]) -> list[str]:
+    """One sentence per metric: the parameter its difference rests on most, or that none can be told from chance
+    (the brief's section and the app's result both say it so)."""
+    cat = catalogue()
+    out = []
+    for metric, part in df.groupby("metric", sort=False):
+        unit = cat[metric].unit
+        top = part.sort_values("rank").iloc[0]
+        lead = part[part["distinguishable"].astype(str).str.lower() == "true"].sort_values("rank")
+        if lead.empty:
+            out.append(t("att_none", lang, metric=name(metric), diff=difference(float(top["difference_mean"]), unit, lang)))
+            continue
+        r = lead.iloc[0]
+        p_unit = str(r["unit"])
+        out.append(t("att_lead", lang, metric=name(metric), diff=difference(float(r["difference_mean"]), unit, lang),
+                     param=param_label(str(r["parameter"])), share=f"{float(r['share']):.2f}",
+                     lo_value=planner_number(float(r["value_low"]), p_unit, lang), lo=difference(float(r["low_end"]), unit, lang),
+                     hi_value=planner_number(float(r["value_high"]), p_unit, lang), hi=difference(float(r["high_end"]), unit, lang)))
+    return out
 
 
 def add(ctx: Context) -> None:
@@ -21,20 +47,11 @@ def add(ctx: Context) -> None:
     lang = ctx.lang
     ctx.brief.add(Heading(t("h_attribution", lang), 1, "attribution"))
     ctx.brief.add(Paragraph(t("att_intro", lang, n=int(df["n_draws"].iloc[0]), year=int(df["year"].iloc[0]))))
+    for text in statements(df, lang, name=ctx.name, param_label=ctx.param_label):
+        ctx.brief.add(Paragraph(text))
     rows = []
     for metric, part in df.groupby("metric", sort=False):
         unit = ctx.cat[metric].unit
-        top = part.sort_values("rank").iloc[0]
-        lead = part[part["distinguishable"].astype(str).str.lower() == "true"].sort_values("rank")
-        if lead.empty:
-            ctx.brief.add(Paragraph(t("att_none", lang, metric=ctx.name(metric), diff=difference(float(top["difference_mean"]), unit, lang))))
-        else:
-            r = lead.iloc[0]
-            p_unit = str(r["unit"])
-            ctx.brief.add(Paragraph(t("att_lead", lang, metric=ctx.name(metric), diff=difference(float(r["difference_mean"]), unit, lang),
-                                      param=ctx.param_label(str(r["parameter"])), share=f"{float(r['share']):.2f}",
-                                      lo_value=planner_number(float(r["value_low"]), p_unit, lang), lo=difference(float(r["low_end"]), unit, lang),
-                                      hi_value=planner_number(float(r["value_high"]), p_unit, lang), hi=difference(float(r["high_end"]), unit, lang))))
         for _, r in part.sort_values("rank").head(3).iterrows():
             rows.append([ctx.name(metric), ctx.param_label(str(r["parameter"])), ctx.status(str(r["status"])),
                          f"{float(r['share']):.2f}（{float(r['share_p05']):.2f}–{float(r['share_p95']):.2f}）" if lang == "zh"
