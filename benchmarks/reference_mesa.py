@@ -174,7 +174,7 @@ class LabourMarket(mesa.Model):
         "spring_decision_share", "offseason_decision_share", "logit_beta", "qingdao_friction", "network_coef", "training_utility",
         "free_train_utility", "assist_reach", "farm_work_value", "casual_work_share", "wage_local", "wage_growth", "wage_gansu",
         "living_cost_gansu", "wage_other", "living_cost_other", "wage_qingdao", "living_cost_qingdao", "remittance_share",
-        "stable_months", "training_cost",
+        "stable_months", "training_cost", "free_train_cost",
     )
 
     def __init__(self, source, seed: int = 0):
@@ -189,6 +189,7 @@ class LabourMarket(mesa.Model):
         j = source.funds.pot("labour")
         self.labour_funds = [float(source.funds.available[c, j]) for c in range(self.n_counties)]
         self.labour_spent = [float(source.funds.spent[source.funds.year, c, j]) for c in range(self.n_counties)]
+        self.county_weights = [float(x) for x in source.funds.weights]
         book, year = source.book.data, source.book.year
         self.subsidy_paid = [float(x) for x in book["labour_subsidy_paid"][year, : self.n_counties]]
         self.stable = {name: [float(x) for x in book[f"stable_{name}"][year, : self.n_counties]] for name in ("qingdao", "gansu", "other")}
@@ -225,6 +226,7 @@ class LabourMarket(mesa.Model):
 
         workers.shuffle_do("returns")
         if spring:
+            self.pay_free_train()
             self.train()
         share = p["spring_decision_share"] if spring else p["offseason_decision_share"]
         candidates = [w for w in self.workers if self.u_decide[w.index] < share]
@@ -245,6 +247,13 @@ class LabourMarket(mesa.Model):
         self.labour_funds[county] -= amount
         self.labour_spent[county] += amount
         return amount
+
+    def pay_free_train(self) -> None:
+        """The free train's cost, each county's share from its labour pot (what it cannot cover is paid on top)."""
+        cost = self.lever("labour.free_train") * self.p["free_train_cost"]
+        if cost > 0:
+            for c in range(self.n_counties):
+                self.spend_labour(c, cost * self.county_weights[c])
 
     def train(self) -> None:
         u = self.rng_labour.random(len(self.workers))  # one draw per worker: the queue for the places

@@ -95,7 +95,7 @@ def _ours(entry: Path, sid: str | None) -> bool:
     if entry.is_symlink():
         return False
     if entry.name in OUTPUT_FILES or entry.name in OPTIONAL_FILES:
-        return entry.is_file()
+        return entry.is_file() or not entry.exists()  # gone while we looked: another writer moved the folder aside
     if entry.name in REPLACEABLE_EXTRAS and entry.is_dir():
         for x in entry.iterdir():
             if x.is_symlink():

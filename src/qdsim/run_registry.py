@@ -250,6 +250,22 @@ class RunStore:
                 list(rec.values()),
             )
 
+    def claim(self, run_id: str, *, scenario_id: str, scenario_sha: str, params_sha: str, seed: int,
+              replicates: int, scale: float) -> None:
+        """Record a run as running if the registry does not know it yet; else leave its record as it is.
+
+        For a caller that records a run early (the app, so that a reload sees it): when several processes
+        start the same run at once, one record, one attempt.
+        """
+        rec = dict(
+            run_id=run_id, scenario_id=scenario_id, status="running", created=now(), version=qdsim.__version__,
+            scenario_sha=scenario_sha, params_sha=params_sha, seed=int(seed), replicates=int(replicates), scale=float(scale),
+            out_dir=None, code_sha=code_sha(), host=socket.gethostname(), pid=os.getpid(),
+        )
+        with self._tx() as con:
+            con.execute(f"INSERT INTO runs ({', '.join(rec)}) VALUES ({', '.join('?' for _ in rec)}) ON CONFLICT (run_id) DO NOTHING",
+                        list(rec.values()))
+
     def finish(self, run_id: str, *, out_dir: str | os.PathLike, seconds: float | None = None,
                stop_reason: str | None = None, request: str | None = None) -> None:
         """Mark a run done, once its files are in ``out_dir`` (one transaction).
@@ -286,10 +302,16 @@ class RunStore:
 
     def record_done(self, result, out_dir: str | os.PathLike, seconds: float | None = None, stop_reason: str | None = None,
                     request: str | None = None) -> None:
-        """Start and finish in one go: for a run (a :class:`qdsim.api.RunResult`) already written to ``out_dir``."""
+        """Start and finish in one go: for a run (a :class:`qdsim.api.RunResult`) already written to ``out_dir``.
+
+        A run already recorded as running (claimed when it began, :meth:`claim`) is finished as it is: the same
+        attempt, not a new one.
+        """
         s = result.scenario
-        self.start(result.run_id, scenario_id=s.id, scenario_sha=s.sha256(), params_sha=result.params.sha256(),
-                   seed=s.seed, replicates=s.replicates, scale=s.scale, out_dir=out_dir)
+        known = self.find(result.run_id)
+        if known is None or known["status"] != "running":
+            self.start(result.run_id, scenario_id=s.id, scenario_sha=s.sha256(), params_sha=result.params.sha256(),
+                       seed=s.seed, replicates=s.replicates, scale=s.scale, out_dir=out_dir)
         self.finish(result.run_id, out_dir=out_dir, seconds=seconds if seconds is not None else result.manifest.get("seconds"),
                     stop_reason=stop_reason, request=request)
 

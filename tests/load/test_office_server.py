@@ -80,12 +80,13 @@ async def shown(page: Page) -> None:
     assert not errors, errors
 
 
-async def move_fiscal(page: Page, steps: int) -> None:
-    """Move the fiscal-funds slider by ``steps`` of 0.05 亿元 (negative: down)."""
-    slider = page.get_by_role("slider", name=FISCAL)
-    await slider.focus()
-    for _ in range(abs(steps)):
-        await slider.press("ArrowRight" if steps > 0 else "ArrowLeft")
+async def set_fiscal(page: Page, value: float) -> None:
+    """Type the fiscal funds from 2026 into the slider's typed twin (亿元 a year) and wait for the page to take it."""
+    box = page.get_by_label(f"{FISCAL}：输入数值", exact=True)
+    await box.fill(f"{value:g}")
+    await box.press("Enter")
+    await wait_idle(page)
+    await expect(page.get_by_role("slider", name=FISCAL)).to_have_attribute("aria-valuetext", re.compile(rf"^{value:g}(\.0+)?$"))
 
 
 async def final_results(page: Page, before: str) -> str:
@@ -104,8 +105,9 @@ async def planner(i: int, what: str, browser, url: str, ready: asyncio.Barrier, 
         baseline = await open_app(page, url)
         steps = (i // 2 + 1) * 8 * (-1 if i % 2 else 1)  # ±0.4, ±0.8, … 亿元 a year from 2026: a different what-if each
         rec["fiscal_change"] = round(steps * 0.05, 2)
-        await move_fiscal(page, steps)
-        rec["fiscal_to"] = float(await page.get_by_role("slider", name=FISCAL).get_attribute("aria-valuetext"))
+        base_value = float(await page.get_by_role("slider", name=FISCAL).get_attribute("aria-valuetext"))
+        rec["fiscal_to"] = round(base_value + rec["fiscal_change"], 2)
+        await set_fiscal(page, rec["fiscal_to"])
         await ready.wait()
         await asyncio.sleep(0.1 * i)  # within a second of each other, as people are
         started = time.perf_counter()
@@ -115,9 +117,9 @@ async def planner(i: int, what: str, browser, url: str, ready: asyncio.Barrier, 
             await page.get_by_role("button", name=RUN).first.click()
         elif what == "reload":
             await asyncio.sleep(3)
-            await page.reload()
+            await page.reload()  # the page's link keeps the what-if: the form comes back as it was
             await shown(page)
-            await move_fiscal(page, steps)
+            await expect(page.get_by_role("slider", name=FISCAL)).to_have_attribute("aria-valuetext", re.compile(rf"^{rec['fiscal_to']:g}(\.0+)?$"))
             rec["seconds_to_reload"] = round(time.perf_counter() - started, 1)
             await page.get_by_role("button", name=RUN).first.click()
         elif what == "close":

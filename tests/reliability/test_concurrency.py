@@ -31,7 +31,7 @@ ROOT = TINY.parents[4]  # the repository (tests.app.apptest drives the app)
 SESSION = """
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
-from tests.app.apptest import PAGES, go, new_app, no_exceptions
+from tests.app.apptest import PAGES, go, new_app, no_exceptions, wk
 from qdsim.run_registry import RunStore
 t0, target = time.monotonic(), int(sys.argv[2])
 latencies, rows = [], []
@@ -43,7 +43,7 @@ def read_registry():
     latencies.append(time.monotonic() - t)
     no_exceptions(at)
 
-at = new_app(**{"w.run.scale": 0.1, "w.run.replicates": 1})
+at = new_app(**{"run.scale": 0.1, "run.replicates": 1})
 at.switch_page(f"{PAGES}/runs.py").run()  # the Runs page first
 print("ready", flush=True)  # the batch starts now
 for _ in range(3):
@@ -51,7 +51,7 @@ for _ in range(3):
     time.sleep(0.2)
 go(at, "whatif")  # a what-if run (and the baseline beside it) while the batch computes
 no_exceptions(at)
-at.slider(key="w.funds.fiscal").set_value(9.0)
+at.slider(key=wk(at, "w.funds.fiscal")).set_value(9.0)
 next(b for b in at.button if b.key == "run").click()
 at.run()
 no_exceptions(at)
@@ -110,4 +110,5 @@ def test_two_app_sessions_a_batch_and_runs_share_one_registry(tmp_path, monkeypa
     assert list(points.status) == ["computed"] * N_POINTS
     assert len(runs) == ALL_RUNS and len({r["run_id"] for r in runs}) == len(runs)
     assert {r["run_id"] for r in runs} >= set(points.run_id)
-    assert all(r["status"] == "done" and r["attempts"] == 1 and outputs_ok(r["out_dir"], r["run_id"]) for r in runs)  # each recorded once
+    seen = [(r["run_id"], r["status"], r["attempts"], outputs_ok(r["out_dir"], r["run_id"])) for r in runs]
+    assert all(status == "done" and attempts == 1 and ok for _, status, attempts, ok in seen), seen  # each recorded once

@@ -208,10 +208,12 @@ def _work(job: Job) -> None:
         scenario = api.loads_scenario(job.yaml_text, "<app>")
         run_id = planned_run_id(scenario)
         store = registry()
-        if store is not None and store.servable(run_id) is None:
-            try:  # recorded as running from the start: a reload or a listing of runs sees it
-                store.start(run_id, scenario_id=scenario.id, scenario_sha=scenario.sha256(), params_sha=parameters_for(scenario).sha256(),
-                            seed=scenario.seed, replicates=scenario.replicates, scale=scenario.scale)
+        known = store.find(run_id) if store is not None else None
+        if store is not None and (known is None or known["status"] not in ("running", "done")):
+            try:  # recorded as running from the start, once: a new run is claimed (two sessions at once: one record), a failed one restarted
+                record = store.claim if known is None else store.start
+                record(run_id, scenario_id=scenario.id, scenario_sha=scenario.sha256(), params_sha=parameters_for(scenario).sha256(),
+                       seed=scenario.seed, replicates=scenario.replicates, scale=scenario.scale)
             except (sqlite3.Error, OSError):
                 store = None
         job.result = run_yaml(job.yaml_text, progress=progress, partial=partial)
