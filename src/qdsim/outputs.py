@@ -61,11 +61,17 @@ def why_not_replaceable(path: str | os.PathLike) -> str | None:
     ``--out ~`` by mistake), or the working folder and its parents are never
     deleted to make room for a run.
     """
-    p = Path(path)
+    try:
+        return _why_not(Path(path))
+    except FileNotFoundError:  # gone while we looked: another writer moved it aside, and nothing of anyone's is lost
+        return None
+
+
+def _why_not(p: Path) -> str | None:
     if not p.exists() and not p.is_symlink():
         return None
     if not p.is_dir():
-        return "is a file"
+        return "is a file" if p.exists() or p.is_symlink() else None
     try:
         here = Path.cwd().resolve()
     except OSError:

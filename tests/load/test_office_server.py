@@ -133,6 +133,7 @@ async def planner(i: int, what: str, browser, url: str, ready: asyncio.Barrier, 
         rec["shown_change"] = text
     except Exception as e:  # noqa: BLE001 - recorded and asserted on below
         rec["error"] = f"{type(e).__name__}: {e}"[:300]
+        ready.abort()  # a planner that failed before the start line must not leave the others waiting at it forever
     finally:
         if what != "close":
             await ctx.close()
