@@ -134,21 +134,20 @@ def from_dir(path: str | os.PathLike) -> RunData:
     if scenario.id not in set(summary.scenario):
         raise BriefError(f"{d / 'summary.csv'}: has no rows for the scenario {scenario.id!r} named in manifest.json")
     chance, kinds = _chance_only(summary)
-    cost = None
-    if (d / "cost.csv").is_file():
-        try:
-            cost = pd.read_csv(d / "cost.csv")
-        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
-            raise BriefError(f"{d / 'cost.csv'}: cannot be read: {e}") from None
-    attributed = None
-    if (d / "attribution.csv").is_file():
-        try:
-            attributed = pd.read_csv(d / "attribution.csv")
-        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
-            raise BriefError(f"{d / 'attribution.csv'}: cannot be read: {e}") from None
-    data = RunData(summary=chance, manifest=manifest, scenario=scenario, run_dir=d, intervals=kinds, cost=cost, attribution=attributed)
+    data = RunData(summary=chance, manifest=manifest, scenario=scenario, run_dir=d, intervals=kinds, cost=_optional_csv(d / "cost.csv"),
+                   attribution=_optional_csv(d / "attribution.csv"))
     data.sensitivity = find_sensitivity(d, scenario.id)
     return data
+
+
+def _optional_csv(path: Path) -> pd.DataFrame | None:
+    """A table a run writes only sometimes (cost.csv, attribution.csv), or None; a file that cannot be read is a BriefError."""
+    if not path.is_file():
+        return None
+    try:
+        return pd.read_csv(path)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+        raise BriefError(f"{path}: cannot be read: {e}") from None
 
 
 def load(source) -> RunData:
