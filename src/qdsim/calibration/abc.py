@@ -33,15 +33,16 @@ the same posterior for a given seed on one process, several, or a Dask cluster.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import yaml
+from scipy.special import expit
 
+from qdsim.calibration.sampler import dask_map, process_map
+from qdsim.calibration.smc import SmcSettings, run_smc
 from qdsim.calibration.targets import FIT_END, TARGETS, Target, model_values, of_role
 from qdsim.catalogue import Catalogue, Parameter, load_catalogue, parameters_for, region_dir
 from qdsim.model.streams import replicate_seeds
@@ -243,6 +244,22 @@ class AbcSettings:
     scheduler: str | None = None  # a Dask scheduler's address: run the candidates there
 
 
+@dataclass(frozen=True)
+class Evaluate:
+    """One particle on the logistic scale → (distance, the fitted targets' model values): the mean of
+    ``per_particle`` simulations on seeds spawned from the given sequence (picklable; a pure function)."""
+
+    simulator: Simulator
+    space: Space
+    reported: np.ndarray
+    per_particle: int
+
+    def __call__(self, z: np.ndarray, seq: np.random.SeedSequence) -> tuple[float, np.ndarray]:
+        values = self.space.to_values(expit(z))
+        mean = np.mean([self.simulator(values, s) for s in seq.spawn(self.per_particle)], axis=0)
+        return distance(mean, self.reported, self.simulator.targets), mean
+
+
 class AbcCalibration:
     """ABC-SMC of the calibrated parameters against the fitted targets (one entry point: :meth:`run`)."""
 
@@ -256,54 +273,28 @@ class AbcCalibration:
         self.reported = np.array([t.reported(self.catalogue) for t in self.fitted])
         self.simulations = 0
 
-    # pyABC calls these (in forked worker processes when workers > 1)
-    def _model(self, par: dict) -> dict:
-        u = np.array([par[f"u{j}"] for j in range(len(self.space.ids))])
-        seed = int(np.random.randint(0, 2**31 - 1))
-        values = self.simulator.replicates(self.space.to_values(u), seed, self.settings.per_particle).mean(axis=0)
-        return {"y": values}
-
-    def _distance(self, x: dict, x0: dict) -> float:
-        return distance(np.asarray(x["y"]), np.asarray(x0["y"]), self.fitted)
-
     def run(self, progress: Progress | None = None) -> Posterior:
-        import pyabc  # heavy (seconds): only the calibration needs it
-
-        from qdsim.calibration.sampler import SeededBatchSampler, dask_map, process_map  # pyabc's, as heavy
-
         s = self.settings
-        k = len(self.space.ids)
-        prior = pyabc.Distribution(**{f"u{j}": pyabc.RV("uniform", 0, 1) for j in range(k)})
+        evaluate = Evaluate(self.simulator, self.space, self.reported, s.per_particle)
+        smc = SmcSettings(population=s.population, generations=s.generations, min_epsilon=s.min_epsilon, seed=s.seed)
         map_, close = dask_map(s.scheduler) if s.scheduler else process_map(s.workers)
-        sampler = SeededBatchSampler(map_, batch=s.batch, seed=s.seed)
-        abc = pyabc.ABCSMC(self._model, prior, self._distance, population_size=s.population, sampler=sampler)
-        np.random.seed(s.seed % 2**32)
-        generations: list[dict] = []
+        clock = [time.perf_counter()]
+
+        def report(gen: dict) -> None:
+            now = time.perf_counter()
+            gen["seconds"], clock[0] = round(now - clock[0], 1), now  # this generation's own time
+            if progress:
+                progress(gen["generation"], s.generations, f"ε {gen['epsilon']}, ESS {gen['ess']:.0f}")
+
         try:
-            with tempfile.TemporaryDirectory(prefix="qdsim-abc-") as tmp:
-                abc.new("sqlite:///" + os.path.join(tmp, "abc.db"), {"y": self.reported})
-                started = time.perf_counter()
-                history = abc.run(minimum_epsilon=s.min_epsilon, max_nr_populations=s.generations)
-                pops = history.get_all_populations()
-                for _, row in pops[pops.t >= 0].iterrows():
-                    _, wt = history.get_distribution(m=0, t=int(row.t))
-                    wt = np.asarray(wt, float) / np.sum(wt)
-                    generations.append({"generation": int(row.t), "epsilon": float(f"{row.epsilon:.4g}"), "simulations": int(row.samples) * s.per_particle,
-                                        "particles": int(row.particles), "acceptance_rate": float(f"{row.particles / row.samples:.4g}"),
-                                        "ess": float(f"{1.0 / np.sum(wt ** 2):.4g}")})
-                df, w = history.get_distribution(m=0, t=history.max_t)
-                dists = history.get_weighted_distances(t=history.max_t)
-                self.simulations = int(pops.samples.sum()) * s.per_particle
-                seconds = time.perf_counter() - started
+            result = run_smc(evaluate, len(self.space.ids), smc, map_, report)
         finally:
             close()
-        if progress:
-            progress(self.simulations, self.simulations, f"{len(generations)} generations")
-        u = df[[f"u{j}" for j in range(k)]].to_numpy()
-        samples = np.array([[self.space.to_values(row)[pid] for pid in self.space.ids] for row in u])
-        post = Posterior(self.space.ids, samples, np.asarray(w, float) / np.sum(w), dists["distance"].to_numpy(), generations)
-        post.generations.append({"seconds": round(seconds, 1)})
-        return post
+        self.simulations = result.simulations * s.per_particle
+        samples = np.array([[self.space.to_values(row)[pid] for pid in self.space.ids] for row in expit(result.z)])
+        n = len(samples)
+        generations = [{**g, "simulations": g["simulations"] * s.per_particle} for g in result.generations]
+        return Posterior(self.space.ids, samples, np.full(n, 1.0 / n), result.distances, generations)
 
 
 def posterior_point(posterior: Posterior) -> dict[str, float]:

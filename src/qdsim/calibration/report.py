@@ -105,11 +105,13 @@ def build_record(result: CalibrationResult) -> dict:
         "posterior": result.posterior.to_record(),
         "provenance": {
             "method": (
-                "Approximate Bayesian computation, sequential Monte Carlo (pyABC): uniform priors across each calibrated parameter's "
-                "plausible range (log scale for positive ranges); distance = root mean square over the fitted targets of "
-                "ln(model / reported) in units of each target's tolerance; a particle's value is the mean of "
-                f"{s.get('per_particle', 1)} simulations on fresh seeds; candidates seeded by (seed, generation, batch, index), so "
-                "the result does not depend on the workers or the cluster; the last generation's weighted particles are the posterior. "
+                "Approximate Bayesian computation, replenishment sequential Monte Carlo (Drovandi & Pettitt 2011): uniform priors "
+                "across each calibrated parameter's plausible range (log scale for positive ranges), sampled on the logistic scale; "
+                "distance = root mean square over the fitted targets of ln(model / reported) in units of each target's tolerance; "
+                f"a particle's value is the mean of {s.get('per_particle', 1)} simulations on fresh seeds; each generation keeps "
+                "the better half of the particles, copies kept ones into the other half and moves the copies by ABC-MCMC steps at "
+                "the new threshold; particles and chains are seeded by (seed, generation, index), so the result does not depend on "
+                "the workers or the cluster; the last generation's equally weighted particles are the posterior. "
                 f"Converged when the last ε ≤ {CONVERGED_EPSILON} and its effective sample size ≥ {CONVERGED_ESS}. The point runs use "
                 "is the weighted posterior median of each parameter; it is verified on the baseline's seed and a hold-out seed, and "
                 "a posterior predictive check draws parameter sets from the posterior."
@@ -159,6 +161,10 @@ def _err(t: dict) -> str:
     return f"{t['error'] * 100:+.1f} pp" if t["reading"].startswith("growth") else f"{t['error']:+.1%}"
 
 
+def _share(x: float | None) -> str:
+    return "–" if x is None else f"{x:.1%}"
+
+
 def summary_markdown(record: dict) -> str:
     """The tables shared by the report and docs/calibration.md (rendered from the record only)."""
     prov = record["provenance"]
@@ -187,9 +193,10 @@ def summary_markdown(record: dict) -> str:
         + ("every fitted and accounting target is within its tolerance." if prov["all_within_tolerance"]
            else "**some fitted or accounting targets miss their tolerance.**") + " " + converged,
         "",
-        "| generation | ε | simulations | acceptance rate | effective sample size |",
-        "|---:|---:|---:|---:|---:|",
-        *(f"| {g['generation']} | {g['epsilon']} | {g['simulations']} | {g.get('acceptance_rate', '–')} | {g.get('ess', '–')} |" for g in generations),
+        "| generation | ε | simulations | MCMC steps | moves accepted | effective sample size | seconds |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        *(f"| {g['generation']} | {g['epsilon']} | {g['simulations']} | {g.get('steps', '–')} | {_share(g.get('move_rate'))} "
+          f"| {g.get('ess', '–')} | {g.get('seconds', '–')} |" for g in generations),
         "",
         "| figure | source | reading | class | role | reported | model (mean, 5–95%) | error | hold-out seed | tolerance "
         "| posterior predictive 5–95% | independent of the fit |",

@@ -18,7 +18,7 @@ from rich.table import Table
 
 from qdsim.console import BAD_INPUT, FAILED, INTERRUPTED, OK, err, out, print_problems, progress_bar
 
-FULL = {"scale": 0.02, "population": 250, "generations": 16, "min_epsilon": 0.9, "per_particle": 2, "replicates": 20}
+FULL = {"scale": 0.02, "population": 200, "generations": 40, "min_epsilon": 0.9, "per_particle": 2, "replicates": 20}
 QUICK = {"scale": 0.01, "population": 12, "generations": 2, "min_epsilon": 0.9, "per_particle": 1, "replicates": 3}
 
 
@@ -26,8 +26,8 @@ def command(
     out_dir: Annotated[Path, typer.Option("--out", help="Report directory.")] = Path("runs/calibration"),
     scenario_file: Annotated[Path | None, typer.Option("--scenario", help="Baseline scenario: a file or a shipped name (default: the shipped baseline).")] = None,
     scale: Annotated[float | None, typer.Option(help="Share of households simulated (default 0.02).")] = None,
-    population: Annotated[int | None, typer.Option(help="ABC particles per generation (default 250).")] = None,
-    generations: Annotated[int | None, typer.Option(help="Most ABC generations (default 16).")] = None,
+    population: Annotated[int | None, typer.Option(help="ABC particles per generation (default 200).")] = None,
+    generations: Annotated[int | None, typer.Option(help="Most ABC generations (default 40).")] = None,
     min_epsilon: Annotated[
         float | None,
         typer.Option("--min-epsilon", help="Stop when the acceptance distance reaches this (1.0: fitted targets one tolerance off, RMS; "
@@ -115,8 +115,7 @@ def command(
     docs_file = None if dry_run else (docs or (repo_docs if target_file == calibrated_path(scenario.region) and repo_docs.is_file() else None))
     n_workers = default_workers() if workers is None else workers
     try:
-        guess = settings["population"] * settings["generations"] * 3 * settings["per_particle"]
-        with progress_bar("calibrate (ABC)", guess, quiet) as cb:
+        with progress_bar("calibrate (ABC-SMC generations)", settings["generations"], quiet) as cb:
             result = calibrate(scenario, workers=n_workers, seed=seed, scheduler=scheduler, posterior=posterior, point=point, progress=cb, **settings)
         paths = annual_paths(result, settings["replicates"])
     except KeyboardInterrupt:

@@ -10,7 +10,10 @@ few. A decision is a multinomial logit over net monthly earnings by
 destination, alternative-specific constants that reproduce the 2021 shares
 of working away (in Gansu, elsewhere), a barrier to Qingdao that training,
 the free train and the network of fellow villagers already there lower, and
-a Gumbel taste draw per worker.
+a Gumbel taste draw per worker. The barrier is one of entry: a worker already in
+Qingdao who reconsiders does not face it again. The constants make the 2021
+shares the market's own steady state without the cooperation
+(:func:`away_constants`), so the counterfactual's shares stay level.
 
 The programme's help (劳务协作) reaches workers three ways: every worker in
 Qingdao came through the channel; a job in a firm the cooperation funded is
@@ -52,6 +55,8 @@ if TYPE_CHECKING:
     from qdsim.model.model import DingxiModel
 
 SPRING_FESTIVAL_MONTH = 2
+#: the smallest choice probability :func:`away_constants` gives an option
+MIN_CHOICE_PROBABILITY = 1e-6
 #: the options of a worker who reconsiders, in choice-column order
 CHOICES = (HOME, GANSU, OTHER, QINGDAO)
 #: stable-employment destinations as the programme reports them (Gansu includes local cooperation jobs)
@@ -102,16 +107,40 @@ def gross_wages(model: DingxiModel, t: int) -> NDArray[np.float64]:
 
 
 def away_constants(params: ParameterSet, earnings: dict[str, float]) -> tuple[float, float]:
-    """Constants of working away in Gansu and elsewhere, set so that the 2021 choice
-    shares reproduce the statistics ``migrant_share_2021`` and ``gansu_share_2021``
-    (structural, not fitted): ln(s_j / s_home) − β·(e_j − e_home)."""
+    """Constants of working away in Gansu and elsewhere, set so that the 2021 shares are the labour market's own
+    steady state without the cooperation (structural, not fitted; a spin-up in closed form).
+
+    Without the cooperation a worker's state follows one year's months: returns home at the monthly rates, then,
+    for the share who reconsider that month (``spring_decision_share`` in February, ``offseason_decision_share``
+    otherwise), a new draw from the choice probabilities P. January's shares ``s`` (home, Gansu, elsewhere: the
+    statistics ``migrant_share_2021`` and ``gansu_share_2021``) come back after twelve months when
+    s = A·s + B·P, with A = ∏ₘ (1 − dₘ)·R and B = Σₘ dₘ ∏ₖ₍ₖ₎ₘ₎ (1 − dₖ)·R (R: the month's returns); P sums to 1
+    because R keeps the total. The constants are then ln(P_j / P_home) − β·(e_j − e_home). Setting them from the
+    choice shares instead (P = s) would start the model above its steady state: the share away fell from 61% to
+    51% in two years of the counterfactual before.
+
+    Where no choice can hold the shares (returns outrun the deciders: in corners of the plausible ranges, such as
+    nobody reconsidering outside February), the probabilities are clipped at ``MIN_CHOICE_PROBABILITY`` and
+    renormalised: the shares then settle as close to 2021's as the rates allow, below them.
+    """
     p = params
     b = p.logit_beta / 1000
-    s_home = 1 - p.migrant_share_2021
-    s_gansu = p.migrant_share_2021 * p.gansu_share_2021
-    s_other = p.migrant_share_2021 - s_gansu
-    asc_g = math.log(s_gansu / s_home) - b * (earnings["gansu"] - earnings["home"])
-    asc_o = math.log(s_other / s_home) - b * (earnings["other"] - earnings["home"])
+    s = np.array([1 - p.migrant_share_2021, p.migrant_share_2021 * p.gansu_share_2021, p.migrant_share_2021 * (1 - p.gansu_share_2021)])
+    returns = np.array([[1.0, p.return_rate_gansu, p.return_rate_other], [0.0, 1 - p.return_rate_gansu, 0.0], [0.0, 0.0, 1 - p.return_rate_other]])
+    a, bb = np.eye(3), np.zeros((3, 3))
+    for month in range(1, 13):
+        d = p.spring_decision_share if month == SPRING_FESTIVAL_MONTH else p.offseason_decision_share
+        step = (1 - d) * returns
+        a, bb = step @ a, step @ bb + d * np.eye(3)
+    if p.spring_decision_share == 0 and p.offseason_decision_share == 0:  # nobody ever chooses: the constants are never used
+        prob = s
+    else:
+        prob = np.linalg.solve(bb, s - a @ s)
+    if np.any(prob <= 0):  # returns outrun the deciders (rare corners of the plausible ranges): as close as the rates allow
+        prob = np.clip(prob, MIN_CHOICE_PROBABILITY, None)
+        prob /= prob.sum()
+    asc_g = math.log(prob[1] / prob[0]) - b * (earnings["gansu"] - earnings["home"])
+    asc_o = math.log(prob[2] / prob[0]) - b * (earnings["other"] - earnings["home"])
     return asc_g, asc_o
 
 
@@ -217,7 +246,7 @@ def choose(model: DingxiModel, candidates: NDArray[np.integer], t: int, spring: 
         v_qingdao[:] = (
             b * (e["qingdao"] + subsidy / 12)
             + st.asc_other
-            - p.qingdao_friction
+            - p.qingdao_friction * (w.state[deciders] != QINGDAO)  # a barrier to entering: those there already are in
             + p.network_coef * net
             + p.training_utility * w.trained[deciders]
             + p.free_train_utility * free_train
