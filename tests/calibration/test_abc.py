@@ -80,7 +80,8 @@ def test_a_tiny_abc_run_gives_a_posterior_within_the_priors():
     for j, p in enumerate(cal.space.params):
         assert np.all((post.samples[:, j] >= p.range[0] - 1e-9) & (post.samples[:, j] <= p.range[1] + 1e-9))
     eps = [g["epsilon"] for g in post.generations if "epsilon" in g]
-    assert len(eps) == 2 and eps[1] <= eps[0]  # the threshold shrinks
+    assert len(eps) == 3 and eps[2] <= eps[1] <= eps[0]  # the prior's sample, then two generations; the threshold shrinks
+    assert all(g["ess"] > 1 for g in post.generations)
     assert cal.simulations >= 12
 
 

@@ -299,16 +299,30 @@ def count_months(model: DingxiModel, t: int) -> None:
 
 
 def pay_subsidies(model: DingxiModel, t: int, reached: NDArray[np.integer]) -> None:
-    """Transport and stabilisation subsidy to workers reaching the stable mark, while the pot lasts."""
+    """Transport and stabilisation subsidy to workers reaching the stable mark, while the labour programme's money lasts.
+
+    A worker is paid from his county's labour pot and, where that is spent, from the other counties' labour pots
+    (largest balance first): the city pools the programme's money, as the published total shows (1.15亿元 for
+    12.3万 stable workers: every one paid, the lever's 935元). Paying from the county pot alone left 3–9% of
+    the count unpaid in counties whose pot ran out while others kept money.
+    """
     w = model.workers
+    funds = model.funds
     per = model.levers.at("labour.subsidy_per_worker", t) * model.weight  # > 0: called only while the programme runs
     counties = w.county[reached]
     for c in np.unique(counties):
         idx = reached[counties == c]
-        n_paid = int(min(len(idx), model.funds.balance("labour", c) // per))
+        paid_total = 0.0
+        n_paid = 0
+        for payer in (c, *(o for o in np.argsort(-funds.available[:, funds.pot("labour")], kind="stable") if o != c)):
+            n = int(min(len(idx) - n_paid, funds.balance("labour", int(payer)) // per))
+            if n:
+                paid_total += funds.spend("labour", int(payer), n * per)
+                n_paid += n
+            if n_paid == len(idx):
+                break
         if n_paid:
-            paid = model.funds.spend("labour", c, n_paid * per)
-            model.book.add("labour_subsidy_paid", c, paid)
+            model.book.add("labour_subsidy_paid", c, paid_total)
             w.subsidised[idx[:n_paid]] = True
 
 
