@@ -1,4 +1,4 @@
-"""A posterior over the behavioural parameters by approximate Bayesian computation (ABC-SMC, pyABC).
+"""A posterior over the behavioural parameters by approximate Bayesian computation (replenishment ABC-SMC).
 
 Method:
 
@@ -14,20 +14,21 @@ Method:
 * The distance of a simulation from the published figures is the root mean
   square, over the fitted (behavioural) targets, of ``ln(model / reported)``
   in units of each target's tolerance (one unit: a 5% miss for most).
-* pyABC's sequential Monte Carlo (Toni et al. 2009; Klinger et al. 2018)
-  shrinks the acceptance threshold generation by generation (the median of
-  the last distances) until it reaches ``min_epsilon`` or the number of
-  generations runs out. Each generation's ε, effective sample size and
-  acceptance rate are recorded: the report says whether it converged
-  (:meth:`Posterior.converged`). The last generation's weighted particles are
-  the posterior (:class:`Posterior`).
+* Replenishment ABC-SMC (:mod:`qdsim.calibration.smc`; Drovandi & Pettitt 2011)
+  shrinks the acceptance threshold generation by generation (keeping the
+  better half of equally weighted particles and moving copies by ABC-MCMC)
+  until it reaches ``min_epsilon``, moves stop being accepted, or the
+  generations run out. Each generation's ε, effective sample size and rate of
+  accepted moves are recorded: the report says whether it converged
+  (:meth:`Posterior.converged`). The last generation's particles are the
+  posterior (:class:`Posterior`).
 * Runs use a posterior summary: each parameter's weighted median
   (:func:`posterior_point`). The assumption interval draws whole parameter
   sets from the posterior (:meth:`Posterior.draw`).
 
-Candidates are seeded by (seed, generation, batch, index)
-(:class:`qdsim.calibration.sampler.SeededBatchSampler`): a calibration gives
-the same posterior for a given seed on one process, several, or a Dask cluster.
+Particles and chains are seeded by (seed, generation, index): a calibration
+gives the same posterior for a given seed on one process, several, or a Dask
+cluster (:mod:`qdsim.calibration.sampler`'s maps).
 """
 
 from __future__ import annotations
