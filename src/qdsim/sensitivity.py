@@ -28,7 +28,6 @@ is how the tests check the wiring against functions with known indices
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from qdsim.format import fixed, short, significant
 from qdsim.scenario.labels import LEVERS
 
 METHODS = ("morris", "sobol")
@@ -75,9 +75,9 @@ class Factor:
     def range_text(self, lang: str) -> str:
         """How the factor was varied, in words: "×0–2 of the base" or "3500–6000 元/月"."""
         if self.path.endswith("*"):
-            return f"按基准值的{self.low:g}–{self.high:g}倍" if lang == "zh" else f"×{self.low:g}–{self.high:g} of the base"
+            return f"按基准值的{short(self.low)}–{short(self.high)}倍" if lang == "zh" else f"×{short(self.low)}–{short(self.high)} of the base"
         unit = "" if self.unit in ("", "share", "index", "switch") else f" {self.unit}"
-        return f"{_num(self.low)}–{_num(self.high)}{unit}"
+        return f"{significant(self.low)}–{significant(self.high)}{unit}"
 
 
 @dataclass
@@ -188,18 +188,6 @@ def _kind_word(factors: list[Factor], lang: str) -> str:
     return "因素" if lang == "zh" else "factors"
 
 
-def _num(x: float) -> str:
-    """Three significant digits, without exponents for everyday sizes: 3,500; 180; 47.7; 0.0158."""
-    if not math.isfinite(x):
-        return "–"
-    a = abs(x)
-    if a >= 1e12 or (0 < a < 1e-4):
-        return f"{x:.3g}"
-    if a >= 100:
-        return f"{float(f'{x:.3g}'):,.0f}"
-    return f"{x:.3g}"
-
-
 def ranking(analysis: Analysis, output: str, lang: str, *, top: int = 3, output_name: str | None = None,
             unit: str = "", year: int | None = None) -> str:
     """One paragraph: the ``top`` factors with the largest effect on ``output``, in Chinese or English.
@@ -219,13 +207,14 @@ def ranking(analysis: Analysis, output: str, lang: str, *, top: int = 3, output_
     u = "" if unit in ("", "share", "index") else f" {unit}"
     if analysis.method == "morris":
         def value(r) -> str:
-            return f"μ* = {_num(r.mu_star)} ± {_num(r.mu_star_conf)}{u}"
+            return f"μ* = {significant(r.mu_star)} ± {significant(r.mu_star_conf)}{u}"
 
         def negligible(r) -> bool:
             return r.mu_star <= r.mu_star_conf
     else:
         def value(r) -> str:
-            return f"总效应指数 ST = {r.ST:.2f} ± {r.ST_conf:.2f}" if lang == "zh" else f"total-effect index ST = {r.ST:.2f} ± {r.ST_conf:.2f}"
+            st_text = f"{fixed(r.ST, 2)} ± {fixed(r.ST_conf, 2)}"
+            return f"总效应指数 ST = {st_text}" if lang == "zh" else f"total-effect index ST = {st_text}"
 
         def negligible(r) -> bool:
             return r.ST - r.ST_conf <= 0.01
@@ -382,7 +371,7 @@ def model_function(base, factors: list[Factor], outputs: list[str], *, year: int
             key = json.dumps(values, sort_keys=True)
             if key not in unique:
                 unique[key] = len(points)
-                pid = f"p{len(points):05d}"
+                pid = "p" + str(len(points)).zfill(5)
                 try:
                     s = point_scenario(base, values, targets, settings)
                 except Exception as e:  # noqa: BLE001 - a factor range that makes an invalid scenario
@@ -452,6 +441,6 @@ def _markdown(analysis: Analysis, texts: dict, names: dict, year: int | None) ->
         lines.append("| " + " | ".join(cols) + " |")
         lines.append("|" + "---|" * len(cols))
         for r in df[cols].itertuples(index=False):
-            lines.append("| " + " | ".join(_num(v) if isinstance(v, float) else str(v) for v in r) + " |")
+            lines.append("| " + " | ".join(significant(v) if isinstance(v, float) else str(v) for v in r) + " |")
         lines.append("")
     return "\n".join(lines)

@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any, get_args
 
 from qdsim.app.i18n import tr
+from qdsim.format import short
 from qdsim.scenario import Scenario
 from qdsim.scenario import schema as sch
 from qdsim.scenario.budget import move_funds
@@ -324,7 +325,7 @@ def move(base: Scenario, amount: float, source: str, target: str, year: int, *, 
     changes = [Change(k, before[k], after[k], year) for k in before if k.startswith("w.funds.shares.") and not _same(before[k], after[k])]
     data = moved.model_dump() | {"scale": scale, "replicates": replicates, "seed": seed, "assumption_draws": assumption_draws}
     digest = hashlib.sha256(Scenario.model_validate(data).model_dump_json(exclude={"scale", "replicates", "seed", "assumption_draws"}).encode()).hexdigest()
-    amount_text = f"{amount:g}"
+    amount_text = short(amount)
     data |= {
         "id": f"whatif-{digest[:8]}",
         "title": {"zh": tr("budget.title", "zh", year=year, amount=amount_text, source=tr(f"programme.{source}", "zh"), target=tr(f"programme.{target}", "zh")),
@@ -386,7 +387,8 @@ def _change_word(c: Change, lang: str) -> str:
             return zh if lang == "zh" else en
     kind = next((s.kind for s in lever_specs() if s.key == c.key), "")
     unit = {"money": "亿元", "share": "%", "programme_share": "%", "rate": "%"}.get(kind, "")
-    return f"由{c.before:g}{unit}调至{c.after:g}{unit}" if lang == "zh" else f"from {c.before:g}{unit} to {c.after:g}{unit}"
+    before, after = short(c.before), short(c.after)
+    return f"由{before}{unit}调至{after}{unit}" if lang == "zh" else f"from {before}{unit} to {after}{unit}"
 
 
 def _title(base: Scenario, changes: list[Change], year: int) -> dict[str, str]:

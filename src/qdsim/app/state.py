@@ -31,6 +31,7 @@ from qdsim import api
 from qdsim.app import running, scenario_builder
 from qdsim.app.i18n import lang, t
 from qdsim.app.running import bounded, kept, with_settings
+from qdsim.format import short
 from qdsim.runner import queued_place
 from qdsim.scenario import shipped
 from qdsim.scenario.yamlfile import Problem
@@ -184,7 +185,7 @@ def set_field(field: str, key: str, *twins: str) -> None:
     draft()["errors"].pop(field, None)
     draft()["text"].pop(field, None)
     for other in twins:
-        ss[other] = f"{value:g}" if other.endswith("#typed") and field in MONEY_FIELDS else value
+        ss[other] = short(value) if other.endswith("#typed") and field in MONEY_FIELDS else value
 
 
 def set_money(field: str, key: str, *twins: str) -> None:
@@ -368,7 +369,7 @@ def _text(value) -> str:
     if isinstance(value, list):
         return ",".join(map(str, value))
     if isinstance(value, float):
-        return f"{value:.12g}"
+        return short(value, 12)
     return str(value)
 
 

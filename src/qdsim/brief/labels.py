@@ -50,11 +50,6 @@ T: dict[str, dict[str, str]] = {
     "lead_wage_employment": {"zh": "务工就业人数（协作带来的新增就业）", "en": "workers in wage employment (the employment the change adds)"},
     "lead_rural_income_per_capita": {"zh": "农村居民人均可支配收入", "en": "rural disposable income per capita"},
     "a_same": {"zh": "到{year}年，{name}与基准情景相同（没有差别）。", "en": "By {year}, {name} is the same as in the baseline (no difference)."},
-    "v_good": {"zh": "向好", "en": "good news"},
-    "v_bad": {"zh": "变差", "en": "bad news"},
-    "v_chance": {"zh": "在随机波动范围内", "en": "within chance variation"},
-    "v_neutral": {"zh": "有变化", "en": "a change"},
-    "v_same": {"zh": "无差别", "en": "no difference"},
     "answer_note": {
         "zh": "说明：“向好/变差”按指标的意义判断（如收入增加为向好，收入低于监测线的农户比例上升为变差）；区间是逐次配对差值的第5至第95百分位数。",
         "en": "Note: good or bad news follows what the metric means (more income is good news, a higher monitored share bad news); intervals are the 5th to 95th percentiles of the paired per-replicate differences.",

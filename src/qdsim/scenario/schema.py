@@ -23,10 +23,11 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, ValidationError, field_validator, model_validator
 
+from qdsim.format import plain
 from qdsim.scenario.paths import PathError, apply, did_you_mean, resolve
 from qdsim.scenario.yamlfile import Problem, ScenarioError, problems_from_validation
 from qdsim.scenario.years import ALL_YEARS, FIRST_YEAR, LAST_YEAR, is_year_mapping, outside, year_key
-from qdsim.units import UnitError, ascii_text, parse_quantity, plain, show
+from qdsim.units import UnitError, ascii_text, parse_quantity, show
 
 __all__ = ["ALL_YEARS", "FIRST_YEAR", "LAST_YEAR", "PROGRAMMES", "Scenario", "Shares", "is_year_mapping", "year_key"]
 

@@ -19,6 +19,7 @@ import streamlit as st
 from qdsim.app import state
 from qdsim.app.i18n import lang, t
 from qdsim.app.main import page as app_page
+from qdsim.format import short
 from qdsim.run_registry import RunStore
 
 ss = st.session_state
@@ -85,7 +86,7 @@ else:
             t("col.status"): status[h["run_id"]],
             t("col.created"): h["created"],
             t("col.seconds"): h["seconds"],
-            t("col.scale"): f"{h['scale'] * 100:g}%",
+            t("col.scale"): short(h["scale"] * 100) + "%",
             t("col.replicates"): h["replicates"],
             t("col.seed"): h["seed"],
         }
