@@ -24,6 +24,7 @@ import pandas as pd
 
 from qdsim.format import CHANCE_MARK, VERDICT_WORDS, describe, fixed, planner_scale, reading, verdict_word
 from qdsim.metrics import catalogue
+from qdsim.words import SHARED
 
 FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
 #: line colours: the scenario first (the app's red), then the baseline, the counterfactual, others
@@ -39,8 +40,8 @@ _WORDS = {
     "impact": ("较无协作：", "Against no cooperation: "),
     "vs_baseline": ("较基准：", "Against the baseline: "),
     "diff": ("差别：", "Difference: "),
-    "interval": ("90%区间", "90% interval"),
-    "county": ("县区", "County"),
+    "interval": SHARED["interval"],
+    "county": SHARED["county"],
     "series": ("情景", "Series"),
 }
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from qdsim.catalogue import load_catalogue
 from qdsim.format import plain
 from qdsim.metrics import catalogue
+from qdsim.scenario.records import lever_records
 
 
 def parameters_markdown(region: str = "dingxi") -> str:
@@ -43,6 +44,13 @@ def parameters_markdown(region: str = "dingxi") -> str:
     lines += ["", "## Metrics", "", "| id | unit | kind | 中文 | English | definition |", "|---|---|---|---|---|---|"]
     for m in catalogue().values():
         lines.append(f"| `{m.id}` | {m.unit} | {m.kind} | {m.zh} | {m.en} | {m.definition} |")
+    lines += ["", "## Levers", "", "From `src/qdsim/data/levers.yaml`, one record per lever (docs/architecture.md). Range and default in "
+              "model units (元, a share as a fraction); cost: the parameter that prices one unit of the lever.", "",
+              "| key | kind | unit | range | default | cost | 中文 | English |", "|---|---|---|---|---|---|---|---|"]
+    for r in lever_records().values():
+        rng = f"{plain(r.range[0])} – {plain(r.range[1])}" if r.range else f"from `{r.source}`"
+        cost = f"[`{r.cost}`](#{r.cost})" if r.cost else ""
+        lines.append(f"| `{r.key}` | {r.kind} | {r.unit} | {rng} | {plain(r.default) if r.default is not None else ''} | {cost} | {r.zh} | {r.en} |")
     return "\n".join(lines) + "\n"
 
 

@@ -17,7 +17,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, get_args
+from typing import Any
 
 from qdsim.app.i18n import tr
 from qdsim.format import short
@@ -26,6 +26,7 @@ from qdsim.scenario import schema as sch
 from qdsim.scenario.budget import move_funds
 from qdsim.scenario.levers import event_series, step_series
 from qdsim.scenario.ranges import reference_levels
+from qdsim.scenario.records import lever_records
 
 #: run settings the app allows (a session cannot ask for more)
 #: the default what-if: 2% of households (about 1,100 a county), 20 replicates, paired with the baseline and
@@ -34,17 +35,6 @@ DEFAULT_SCALE = 0.02
 DEFAULT_REPLICATES = 20
 MIN_SCALE, MAX_SCALE = 0.001, 0.05
 MAX_REPLICATES = 50
-
-# schema series type -> kind
-_SERIES_KINDS = {
-    "money": sch.Money,
-    "count": sch.Count,
-    "share": sch.Share,
-    "area": sch.Area,
-    "per_worker": sch.PerWorker,
-    "index": sch.Index,
-    "event": sch.Severity,
-}
 
 # kind -> how it is shown: model value = display value × per
 _DISPLAY: dict[str, dict[str, Any]] = {
@@ -66,10 +56,8 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "area": (0, 1e8), "index": (0.1, 10), "event": (0, 1), "multiplier": (0, 10), "rate": (-20, 30),
 }
 
-#: widget choices that the schema cannot tell (a 0/1 share that is a switch)
-_WIDGET = {("labour", "free_train"): "toggle"}
-#: scalar conditions (not series) and how they are shown
-_SCALAR_CONDITIONS = {"hail_multiplier": "multiplier", "qingdao_wage_growth": "rate"}
+#: a lever record's kind that the form shows as another, with its widget: a switch is a 0/1 share, toggled
+_FORM_KIND = {"switch": ("share", "toggle")}
 #: the horizon fields the form knows; a new one in the schema fails the tests
 HORIZON_FIELDS = ("mode", "after", "taper_years")
 
@@ -125,31 +113,20 @@ def _clean(x: float) -> float:
     return float(f"{x:.12g}")
 
 
-def _series_kind(field) -> str | None:
-    for kind, typ in _SERIES_KINDS.items():
-        if field.metadata == list(get_args(typ)[1:]):
-            return kind
-    return None
-
-
 @cache
 def lever_specs() -> tuple[LeverSpec, ...]:
-    """Every lever and condition of the schema, in the programme's order."""
+    """Every lever and condition of the schema, in the programme's order, as its record (``data/levers.yaml``) says to show it."""
+    records = lever_records()
     specs: list[LeverSpec] = []
     for group, gfield in sch.Levers.model_fields.items():
-        for name, field in gfield.annotation.model_fields.items():
+        for name in gfield.annotation.model_fields:
             if name == "shares":
                 specs += [LeverSpec(group, f"shares.{p}", "programme_share", "number") for p in sch.PROGRAMMES]
                 continue
-            kind = _series_kind(field)
-            if kind is None:
-                raise TypeError(f"levers.{group}.{name}: the what-if form does not know this kind of field")
-            specs.append(LeverSpec(group, name, kind, _WIDGET.get((group, name), "slider")))
-    for name, field in sch.Conditions.model_fields.items():
-        kind = _series_kind(field) or _SCALAR_CONDITIONS.get(name)
-        if kind is None:
-            raise TypeError(f"conditions.{name}: the what-if form does not know this kind of field")
-        specs.append(LeverSpec("conditions", name, kind))
+            kind, widget = _FORM_KIND.get(records[f"{group}.{name}"].kind, (records[f"{group}.{name}"].kind, "slider"))
+            specs.append(LeverSpec(group, name, kind, widget))
+    for name in sch.Conditions.model_fields:
+        specs.append(LeverSpec("conditions", name, records[f"conditions.{name}"].kind))
     return tuple(specs)
 
 

@@ -18,13 +18,15 @@ import math
 import numbers
 import re
 from collections.abc import Mapping
+from functools import partial
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, ValidationError, create_model, field_validator, model_validator
 
 from qdsim.format import plain
 from qdsim.scenario.paths import PathError, apply, did_you_mean, resolve
+from qdsim.scenario.records import LeverRecord, lever_records
 from qdsim.scenario.yamlfile import Problem, ScenarioError, problems_from_validation
 from qdsim.scenario.years import ALL_YEARS, FIRST_YEAR, LAST_YEAR, is_year_mapping, outside, year_key
 from qdsim.units import UnitError, ascii_text, parse_quantity, show
@@ -151,14 +153,7 @@ def _scalar(dimension: str, lo: float, hi: float):
     return Annotated[float, BeforeValidator(parse), PlainSerializer(_num)]
 
 
-Money = _series("money", 0, 1e11)
-Count = _series("count", 0, 1e7)
-Share = _series("share", 0, 1)
-Area = _series("area", 0, 1e8)
-PerWorker = _series("money_per_worker", 0, 1e5)
-Severity = _series("share", 0, 1)
-Index = _series("index", 0.1, 10)
-Rate = _scalar("share", -0.2, 0.3)
+# A lever's type (its dimension and range) is made from its record in data/levers.yaml: see _lever_field.
 
 
 class Strict(BaseModel):
@@ -285,45 +280,33 @@ def _dump_shares(v: dict[int, Shares]) -> Any:
 SharesByYear = Annotated[dict[int, Shares], BeforeValidator(_shares_by_year), PlainSerializer(_dump_shares)]
 
 
-class FundsLevers(Strict):
-    fiscal: Money = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Qingdao fiscal assistance funds, 元/年")
-    donations: Money = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Social donations, 元/年")
-    shares: SharesByYear = Field(default_factory=lambda: {ALL_YEARS: Shares()}, description="Split across programmes (one split, or by year)")
+def _all_years(value: float) -> dict[int, float]:
+    return {ALL_YEARS: value}
 
 
-class LabourLevers(Strict):
-    subsidy_per_worker: PerWorker = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Transport + stabilisation subsidy per stable worker, 元")
-    training_places: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Order-based training places a year")
-    free_train: Share = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Free train after Spring Festival (1 = runs, 0 = not)")
-    qingdao_job_quota: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Jobs Qingdao offers through the channel (people at a time)")
+def _lever_field(r: LeverRecord) -> tuple[Any, Any]:
+    """A scenario field from a lever's record (:mod:`qdsim.scenario.records`): its type (kind and range) and default."""
+    lo, hi = r.range or (0.0, 0.0)
+    if r.series:
+        return _series(r.dimension, lo, hi), Field(default_factory=partial(_all_years, r.default), description=r.en)
+    return _scalar(r.dimension, lo, hi), Field(r.default, description=r.en)
 
 
-class ConsumptionLevers(Strict):
-    canteen_share: Share = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Share of Qingdao canteens' farm purchases reserved for Dingxi")
-    showrooms: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Showrooms and e-commerce halls in Qingdao")
-    warehouses: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Forward warehouses in Qingdao")
-    price_premium: Share = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Price premium paid through the channel")
-    logistics_loss: Share = Field(default_factory=lambda: {ALL_YEARS: 0.05}, description="Share lost in transport")
+def _group(group: str, class_name: str, doc: str, **extra: Any) -> type[Strict]:
+    """The model of one group of a scenario's levers (or its conditions): a field per record of ``data/levers.yaml``, in its order."""
+    fields = {r.field: _lever_field(r) for r in lever_records().values() if r.group == group and r.written}
+    model = create_model(class_name, __base__=Strict, __doc__=doc, __module__=__name__, **fields, **extra)
+    return model
 
 
-class TechnologyLevers(Strict):
-    potato_demo_area: Area = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Potato high-yield demonstration area, 亩")
-    greenhouse_demo_area: Area = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Greenhouse double-crop demonstration area, 亩")
-
-
-class PeopleLevers(Strict):
-    cadres_q2d: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Qingdao cadres in Dingxi (people at a time)")
-    technicians_q2d: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Qingdao professionals sent to Dingxi in the year")
-    cadres_d2q: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Dingxi cadres in Qingdao (people at a time)")
-    technicians_d2q: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Dingxi professionals trained in Qingdao in the year")
-    incubator_firms: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Firms entering the joint incubator in the year")
-
-
-class PairingLevers(Strict):
-    towns: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0})
-    villages: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0})
-    hospitals: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0})
-    schools: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0})
+# The groups of levers: built from the lever records (data/levers.yaml), so that a lever is declared once.
+FundsLevers = _group("funds", "FundsLevers", "Qingdao's fiscal funds and donations, and their split across programmes.",
+                     shares=(SharesByYear, Field(default_factory=lambda: {ALL_YEARS: Shares()}, description="Split across programmes (one split, or by year)")))
+LabourLevers = _group("labour", "LabourLevers", "Labour cooperation.")
+ConsumptionLevers = _group("consumption", "ConsumptionLevers", "Consumption assistance.")
+TechnologyLevers = _group("technology", "TechnologyLevers", "Technology demonstration.")
+PeopleLevers = _group("people", "PeopleLevers", "Exchanges of people.")
+PairingLevers = _group("pairings", "PairingLevers", "Pairings.")
 
 
 class Levers(Strict):
@@ -343,14 +326,8 @@ class Horizon(Strict):
     taper_years: int = Field(3, ge=1, le=10)
 
 
-class Conditions(Strict):
-    """Exogenous conditions; the counterfactual shares them."""
-
-    drought: Severity = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Drought severity 0–1, only in the years given")
-    hail_multiplier: _scalar("index", 0, 10) = 1.0
-    potato_price_index: Index = Field(default_factory=lambda: {ALL_YEARS: 1.0}, description="Potato price relative to 2021")
-    herbs_price_index: Index = Field(default_factory=lambda: {ALL_YEARS: 1.0}, description="Herb price relative to 2021")
-    qingdao_wage_growth: Rate = 0.05
+#: exogenous conditions; the counterfactual shares them (built from the lever records, as the groups of levers)
+Conditions = _group("conditions", "Conditions", "Exogenous conditions; the counterfactual shares them.")
 
 
 MAX_REPLICATES = 1000
