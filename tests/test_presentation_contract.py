@@ -31,7 +31,7 @@ from qdsim.format import CHANCE_MARK, VERDICT_WORDS
 SRC = Path(__file__).resolve().parents[1] / "src" / "qdsim"
 #: what shows numbers to a person: the app, the brief, the CLI, the charts, the generated docs, the sensitivity
 #: prose, the range warnings and the unit messages
-SCOPE = ["app", "brief", "commands", "cli.py", "charts.py", "docs.py", "sensitivity.py", "units.py", "scenario/ranges.py", "scenario/labels.py"]
+SCOPE = ["app", "brief", "commands", "cli.py", "charts.py", "docs.py", "sensitivity", "units.py", "scenario/ranges.py", "scenario/labels.py"]
 #: a template for str.format with a numeric spec: {total:.1f}, {n:,}, {factor:g}
 TEMPLATE_SPEC = re.compile(r"\{[\w.\[\]]*:[^{}]*[,dfgeEn%]\}")
 #: %-formatting of a number: "%.2f" % x
