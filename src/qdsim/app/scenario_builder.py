@@ -21,10 +21,9 @@ from typing import Any
 
 from qdsim.app.i18n import tr
 from qdsim.format import short
-from qdsim.scenario import Scenario
+from qdsim.scenario import Scenario, whatif
 from qdsim.scenario import schema as sch
 from qdsim.scenario.budget import move_funds
-from qdsim.scenario.levers import event_series, step_series
 from qdsim.scenario.ranges import reference_levels
 from qdsim.scenario.records import lever_records
 
@@ -137,43 +136,13 @@ def group_names() -> list[str]:
 
 # -- reading a scenario -------------------------------------------------------
 
-def _series_of(scenario: Scenario, spec: LeverSpec) -> dict[int, float]:
-    owner = scenario.conditions if spec.group == "conditions" else getattr(scenario.levers, spec.group)
-    return getattr(owner, spec.name)
-
-
-def _shares_at(scenario: Scenario, year: int) -> sch.Shares:
-    """The split in effect in ``year`` (as :func:`qdsim.scenario.levers.resolve` reads it)."""
-    shares = scenario.levers.funds.shares
-    given = [k for k in shares if k <= year]  # ALL_YEARS (0) is always given
-    return shares[max(given)] if given else shares[min(shares)]
-
-
-def _before(spec: LeverSpec) -> float:
-    """Value of a step series before its first year (price indices start at 1)."""
-    return 1.0 if spec.kind == "index" else 0.0
-
-
 def model_value(scenario: Scenario, spec: LeverSpec, year: int) -> float:
     """The value a lever has in ``year`` (model units)."""
-    if spec.name.startswith("shares."):
-        return getattr(_shares_at(scenario, year), spec.name.split(".", 1)[1])
-    if not spec.is_series:
-        return getattr(scenario.conditions, spec.name)
-    return float(step_series(_series_of(scenario, spec), [year], before=_before(spec))[0])
+    return whatif.value_in(scenario, spec.key.removeprefix("w."), year)
 
 
-def drought_events(scenario: Scenario) -> tuple[float, list[int]]:
-    """(severity, years) of the scenario's droughts; the strongest severity if they differ."""
-    years = scenario.period.years
-    sev = event_series(scenario.conditions.drought, years)
-    hit = [y for y, s in zip(years, sev, strict=True) if s > 0]
-    return (float(sev.max()) if hit else 0.0), hit
-
-
-def default_year(scenario: Scenario) -> int:
-    """The first year a what-if changes by default: 2026, the first after the transition period."""
-    return min(max(2026, scenario.period.start), scenario.period.end)
+drought_events = whatif.droughts
+default_year = whatif.default_year
 
 
 def form_values(scenario: Scenario, year: int) -> dict[str, Any]:
@@ -216,18 +185,6 @@ class WhatIf:
     shares_rescaled_from: float | None = None  # the entered total (%), when it was not 100
 
 
-def _from_year(series: dict[int, float], year: int, value: float, start: int) -> dict[int, float]:
-    """A step series that keeps ``series`` before ``year`` and holds ``value`` from it."""
-    if year <= start:
-        return {sch.ALL_YEARS: value}
-    kept = {start: series[sch.ALL_YEARS]} if sch.ALL_YEARS in series else {y: x for y, x in series.items() if y < year}
-    return {**kept, year: value}
-
-
-def _dump_series(series: dict[int, float]) -> Any:
-    return series[sch.ALL_YEARS] if set(series) == {sch.ALL_YEARS} else dict(series)
-
-
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return bool(a) == bool(b)
@@ -240,20 +197,23 @@ def build(base: Scenario, values: dict[str, Any], year: int, *, scale: float, re
     """The scenario the form describes: ``base`` with the moved levers changed from ``year`` on.
 
     ``values`` holds display values by widget key (missing keys keep the base).
+    The library makes the scenario (:func:`qdsim.scenario.whatif.from_year`,
+    on top of ``Scenario.with_changes``); this reads the form and names it.
     Programme shares that do not add up to 100% are rescaled proportionally.
-    Raises pydantic's ValidationError if the result is not a valid scenario.
+    Raises pydantic's ValidationError, or ScenarioError, if the result is not a valid scenario.
     """
     year = min(max(year, base.period.start), base.period.end)
     before = form_values(base, year)
-    data = base.model_dump()
     changes: list[Change] = []
     specs = lever_specs()
+    levers: dict[str, float] = {}
+    conditions: dict[str, float] = {}
+    drought, split, rescaled = None, None, None
     share_specs = [s for s in specs if s.name.startswith("shares.")]
-    rescaled = None
     for spec in specs:
         if spec.name.startswith("shares."):
-            if spec is share_specs[0]:
-                rescaled = _apply_shares(base, data, share_specs, values, before, year, changes)
+            if spec is share_specs[0]:  # the split's changes where the form shows it, after the funds
+                split, rescaled = _split(values, before, share_specs, year, changes)
             continue
         if spec.kind == "event":
             sev = float(values.get(f"{spec.key}.severity", before[f"{spec.key}.severity"]))
@@ -261,24 +221,25 @@ def build(base: Scenario, values: dict[str, Any], year: int, *, scale: float, re
             old = (before[f"{spec.key}.severity"], before[f"{spec.key}.years"])
             if _same(sev, old[0]) and years == old[1]:
                 continue
-            data["conditions"][spec.name] = {y: sev for y in years} if years and sev > 0 else 0.0
+            drought = (sev, years)
             changes.append(Change(spec.key, old, (sev, years), None))
             continue
         new = values.get(spec.key, before[spec.key])
         if _same(new, before[spec.key]):
             continue
-        value = spec.to_model(float(new))
         changes.append(Change(spec.key, before[spec.key], new, year if spec.is_series else None))
-        owner = data["conditions"] if spec.group == "conditions" else data["levers"][spec.group]
         if spec.is_series:
-            owner[spec.name] = _dump_series(_from_year(_series_of(base, spec), year, value, base.period.start))
+            levers[spec.key.removeprefix("w.")] = spec.to_model(float(new))
         else:
-            owner[spec.name] = value
+            conditions[spec.name] = spec.to_model(float(new))
+    horizon = {}
     for name in HORIZON_FIELDS:
         key = f"w.horizon.{name}"
         if key in values and not _same(values[key], before[key]):
-            data["horizon"][name] = values[key]
+            horizon[name] = values[key]
             changes.append(Change(key, before[key], values[key], None))
+    moved = whatif.from_year(base, year, levers, shares=split, drought=drought, conditions=conditions, horizon=horizon)
+    data = moved.model_dump()
     data.update(scale=scale, replicates=replicates, seed=seed, assumption_draws=assumption_draws)
     if changes:
         digest = hashlib.sha256(Scenario.model_validate(data).model_dump_json(exclude={"scale", "replicates", "seed", "assumption_draws"}).encode()).hexdigest()
@@ -313,11 +274,12 @@ def move(base: Scenario, amount: float, source: str, target: str, year: int, *, 
     return WhatIf(Scenario.model_validate(data), changes)
 
 
-def _apply_shares(base, data, specs, values, before, year, changes) -> float | None:
+def _split(values, before, specs, year, changes) -> tuple[dict[str, float] | None, float | None]:
+    """(the split the form's share boxes give, or None if unchanged; the entered total (%) if it was not 100)."""
     new = [float(values.get(s.key, before[s.key])) for s in specs]
     old = [before[s.key] for s in specs]
     if all(_same(a, b) for a, b in zip(new, old, strict=True)):
-        return None
+        return None, None
     total = sum(new)
     if total <= 0:
         new, total = old, sum(old)
@@ -325,18 +287,10 @@ def _apply_shares(base, data, specs, values, before, year, changes) -> float | N
     names = [s.name.split(".", 1)[1] for s in specs]
     split = {p: _clean(x / total) for p, x in zip(names[:-1], new[:-1], strict=True)}
     split[names[-1]] = _clean(1.0 - sum(split.values()))  # the split adds up to 1
-    shares = base.levers.funds.shares
-    if year <= base.period.start:
-        data["levers"]["funds"]["shares"] = split
-    else:
-        kept = {y: s.model_dump() for y, s in shares.items() if y < year and y != sch.ALL_YEARS}
-        if sch.ALL_YEARS in shares or not kept:
-            kept = {base.period.start: _shares_at(base, base.period.start).model_dump(), **kept}
-        data["levers"]["funds"]["shares"] = {**kept, year: split}
     for s, a, b in zip(specs, old, new, strict=True):
         if not _same(a, b):
             changes.append(Change(s.key, a, b, year))
-    return rescaled
+    return split, rescaled
 
 
 def _labels(changes: list[Change], lang: str) -> list[str]:
