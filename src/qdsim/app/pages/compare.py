@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from qdsim import api, charts
-from qdsim.app import results, state
+from qdsim.app import links, results, state
 from qdsim.app.i18n import lang, t
 from qdsim.cost import MEASURES, on_one_basis, rank
 from qdsim.format import describe, difference, interval, planner_number
@@ -177,7 +177,7 @@ with st.expander(t("cmp.upload"), expanded=bool(ss.get("cmp.problems"))):
         results.problems(name, problems)
 
 chosen = ss["w.cmp.choice"]
-state.to_url()
+links.to_url()
 if not chosen:
     st.info(t("cmp.none"))
     st.stop()

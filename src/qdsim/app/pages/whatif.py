@@ -6,7 +6,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from qdsim import api
-from qdsim.app import form, results, scenario_builder, state
+from qdsim.app import form, links, results, scenario_builder, state
 from qdsim.app.i18n import lang, t
 from qdsim.format import CREDIBLE_REPLICATES, fixed, planner_number, short
 from qdsim.scenario.ranges import FACTOR, range_checks
@@ -204,5 +204,5 @@ with right:
         state.set_current(what)
     elif moved:
         move_pressed()
-    state.to_url()
+    links.to_url()
     results_block()
