@@ -29,9 +29,9 @@ import pytest
 from qdsim.format import CHANCE_MARK, VERDICT_WORDS
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "qdsim"
-#: what shows numbers to a person: the app, the brief, the CLI, the charts, the generated docs, the sensitivity
-#: prose, the range warnings and the unit messages
-SCOPE = ["app", "brief", "commands", "cli.py", "charts.py", "docs.py", "sensitivity", "units.py", "scenario/ranges.py", "scenario/labels.py"]
+#: not checked: the model and the calibration (the lead's), and the run pipeline (issue 22 §3, in another engineer's hands:
+#: batch/spec.py's _fmt is the one ad-hoc formatter left there); format.py itself
+EXCLUDED = ("model/", "calibration/", "batch/", "runner.py", "api.py", "run_registry.py", "format.py")
 #: a template for str.format with a numeric spec: {total:.1f}, {n:,}, {factor:g}
 TEMPLATE_SPEC = re.compile(r"\{[\w.\[\]]*:[^{}]*[,dfgeEn%]\}")
 #: %-formatting of a number: "%.2f" % x
@@ -41,11 +41,9 @@ WORD_KEYS = re.compile(r"^(verdict\.|v_)(" + "|".join(VERDICT_WORDS) + ")$")
 
 
 def modules() -> list[Path]:
-    out: list[Path] = []
-    for entry in SCOPE:
-        p = SRC / entry
-        out += sorted(p.rglob("*.py")) if p.is_dir() else [p]
-    return out
+    """Every module that shows a number to a person: the app, the brief, the CLI, the charts, the docs, the messages of
+    the scenario and the catalogue — all of qdsim but what :data:`EXCLUDED` names."""
+    return [p for p in sorted(SRC.rglob("*.py")) if not str(p.relative_to(SRC)).startswith(EXCLUDED)]
 
 
 def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
@@ -107,9 +105,10 @@ def test_numbers_and_verdicts_are_worded_only_by_qdsim_format(path):
     assert violations(path.read_text(encoding="utf-8"), str(path.relative_to(SRC))) == []
 
 
-def test_the_scope_exists():
-    assert all((SRC / entry).exists() for entry in SCOPE)
-    assert len(modules()) > 40
+def test_the_scope_holds_the_app_the_brief_and_the_cli():
+    shown = {str(p.relative_to(SRC)) for p in modules()}
+    assert {"cli.py", "charts.py", "docs.py", "app/results.py", "brief/sections/findings.py", "commands/batch.py"} <= shown
+    assert all((SRC / e).exists() for e in EXCLUDED) and len(shown) > 80
 
 
 @pytest.mark.parametrize(("line", "what"), [

@@ -144,7 +144,7 @@ def _shown_text(v: Any, *, lines: bool) -> Any:
         what = ("a new line" if ch in "\r\n" else "a tab" if ch == "\t" else "a right-to-left/left-to-right override"
                 if _BIDI.match(ch) else "a control character")
         where = " (a title is one line)" if ch in "\r\n\t" else ""
-        raise ValueError(f"contains {what} (U+{ord(ch):04X}) at character {bad.start() + 1}{where}; remove it")
+        raise ValueError(f"contains {what} (U+{hex(ord(ch))[2:].upper().zfill(4)}) at character {bad.start() + 1}{where}; remove it")
     return v
 
 

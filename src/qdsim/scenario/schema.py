@@ -31,7 +31,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, ValidationError, create_model, field_validator, model_validator
 
-from qdsim.format import plain
+from qdsim.format import fixed, plain
 from qdsim.scenario.fields import (  # noqa: F401 - bare_money_problems and BARE_MONEY_MIN are read here by the batch files and the EMA adapter
     BARE_MONEY_MIN,
     MONEY_LEVERS,
@@ -129,7 +129,7 @@ class Shares(Strict):
     def _sum_to_one(self):
         total = sum(getattr(self, p) for p in PROGRAMMES)
         if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"programme shares add up to {total:.4f}, not 1")
+            raise ValueError(f"programme shares add up to {fixed(total, 4)}, not 1")
         return self
 
 
