@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from qdsim.format import percent, short
+
 STATUSES = ("reported", "statistic", "literature", "assumption", "calibrated")
 DEFAULT_REGION = "dingxi"
 
@@ -123,7 +125,7 @@ class Catalogue:
             if spread is not None:
                 lo, hi = sorted((p.value * (1 - spread), p.value * (1 + spread)))
                 if not (p.range[0] - 1e-12 <= lo < hi <= p.range[1] + 1e-12):
-                    bad.append(f"{k} ({p.value:g} ± {spread:.0%} is [{lo:g}, {hi:g}]; plausible [{p.range[0]:g}, {p.range[1]:g}])")
+                    bad.append(f"{k} ({short(p.value)} ± {percent(spread, 0)} is [{short(lo)}, {short(hi)}]; plausible [{short(p.range[0])}, {short(p.range[1])}])")
             out.append((k, float(lo), float(hi), float(p.value)))
         if bad:
             raise ValueError("centred ranges outside the plausible range: " + "; ".join(bad) + ". Give a smaller spread, or leave these out")

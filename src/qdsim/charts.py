@@ -22,8 +22,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from qdsim.format import difference, interval, planner_scale, reading, verdict
+from qdsim.format import CHANCE_MARK, VERDICT_WORDS, describe, fixed, planner_scale, reading, verdict_word
 from qdsim.metrics import catalogue
+from qdsim.words import SHARED
 
 FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
 #: line colours: the scenario first (the app's red), then the baseline, the counterfactual, others
@@ -39,19 +40,15 @@ _WORDS = {
     "impact": ("较无协作：", "Against no cooperation: "),
     "vs_baseline": ("较基准：", "Against the baseline: "),
     "diff": ("差别：", "Difference: "),
-    "good": ("向好", "good news"),
-    "bad": ("变差", "bad news"),
-    "chance": ("在随机波动范围内", "within chance variation"),
-    "neutral": ("有变化", "a change"),
-    "same": ("无差别", "no difference"),
-    "interval": ("90%区间", "90% interval"),
-    "county": ("县区", "County"),
+    "interval": SHARED["interval"],
+    "county": SHARED["county"],
     "series": ("情景", "Series"),
 }
 
 
 def word(key: str, lang: str) -> str:
-    zh, en = _WORDS[key]
+    """A chart's word (year, county, …), or a verdict's (:data:`qdsim.format.VERDICT_WORDS`)."""
+    zh, en = _WORDS[key] if key in _WORDS else VERDICT_WORDS[key]
     return zh if lang == "zh" else en
 
 
@@ -82,7 +79,7 @@ def _axis(metric: str, max_abs: float, lang: str, diff: bool) -> alt.Axis:
     div, _ = planner_scale(max_abs, unit, lang)
     if div == 1:
         return alt.Axis(format=",.4~r")
-    return alt.Axis(labelExpr=f"format(datum.value / {div:.0f}, ',.4~r')")
+    return alt.Axis(labelExpr=f"format(datum.value / {fixed(div, 0)}, ',.4~r')")
 
 
 def _max_abs(values) -> float:
@@ -153,17 +150,18 @@ def _with_verdicts(d: pd.DataFrame, metric: str, of: str, lang: str) -> pd.DataF
     """The difference rows with what each means and its text, for colour and tooltip."""
     mean, lo, hi = DIFFS[of]
     unit = catalogue()[metric].unit
+    words = [describe(metric, m, a, b, lang, unit) for m, a, b in zip(d[mean], d[lo], d[hi], strict=True)]
     d = d.copy()
-    d["verdict"] = [verdict(metric, m, a, b) for m, a, b in zip(d[mean], d[lo], d[hi], strict=True)]
-    d["meaning"] = [word(v, lang) for v in d.verdict]
-    d["text"] = [difference(m, unit, lang) for m in d[mean]]
-    d["range"] = [interval(a, b, unit, lang, signed=True) for a, b in zip(d[lo], d[hi], strict=True)]
+    d["verdict"] = [w.verdict for w in words]
+    d["meaning"] = [w.meaning for w in words]
+    d["text"] = [w.text for w in words]
+    d["range"] = [w.range for w in words]
     return d
 
 
 def _verdict_colour(lang: str) -> alt.Color:
     keys = list(VERDICT_COLOURS)
-    return alt.Color("meaning:N", title=None, scale=alt.Scale(domain=[word(k, lang) for k in keys], range=list(VERDICT_COLOURS.values())),
+    return alt.Color("meaning:N", title=None, scale=alt.Scale(domain=[verdict_word(k, lang) for k in keys], range=list(VERDICT_COLOURS.values())),
                      legend=alt.Legend(orient="bottom"))
 
 
@@ -263,7 +261,7 @@ def county_map(summary: pd.DataFrame, metric: str, year: int, lang: str = "zh", 
         longitude="lon:Q", latitude="lat:Q", text="label:N",
     ).transform_calculate(
         lon="geoCentroid(null, datum)[0]", lat="geoCentroid(null, datum)[1]",
-        label=f"datum.properties.name + (datum.properties.chance ? '{'（随机）' if lang == 'zh' else ' (chance)'}' : '')",
+        label=f"datum.properties.name + (datum.properties.chance ? '{CHANCE_MARK[lang]}' : '')",
     )
     title = alt.TitleParams(word(of, lang) + metric_label(metric, lang, max_abs, diff=True) + f" · {year}", anchor="start",
                             subtitle=_map_note(lang, direction))

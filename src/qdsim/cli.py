@@ -74,7 +74,7 @@ KEY_METRICS = ("rural_income_per_capita", "consumption_sales", "stable_employmen
 def key_table(result, year: int | None = None) -> Table:
     """Key results of a run in the last year: mean and chance interval; for a what-if, the difference from
     its baseline with its interval (marked when within chance variation); the impact against no cooperation."""
-    from qdsim.format import compact, unit_label, verdict
+    from qdsim.format import CHANCE_MARK, compact, describe, unit_label
     from qdsim.metrics import catalogue
 
     df = result.summary
@@ -88,7 +88,7 @@ def key_table(result, year: int | None = None) -> Table:
     cat = catalogue()
 
     def diff(m: str, mean: float, lo: float, hi: float, unit: str) -> list[str]:
-        chance = " (chance)" if verdict(m, mean, lo, hi) == "chance" else ""  # the library's one rule, as the app and the brief
+        chance = CHANCE_MARK["en"] if describe(m, mean, lo, hi, "en", unit).verdict == "chance" else ""  # the app's and the brief's rule
         return [compact(mean, unit, signed=True) + chance, f"{compact(lo, unit, signed=True)} – {compact(hi, unit, signed=True)}"]
 
     for m in KEY_METRICS:

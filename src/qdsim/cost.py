@@ -66,7 +66,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from qdsim.format import within_chance
+from qdsim.format import percent, within_chance
 from qdsim.metrics import METRIC_IDS
 from qdsim.scenario.levers import change_year, resolve
 from qdsim.scenario.schema import Scenario
@@ -225,7 +225,7 @@ DEFINITIONS = {
     "window": "against the baseline: from the change year (the first year the scenario's levers or conditions differ from the "
               "baseline's; the period start if its overrides differ) to the end year; against the counterfactual: the whole period",
     "per_money": f"false when spending did not change (the budgets over the window, fiscal funds and donations allocated, differ by "
-                 f"less than {MATERIAL:.0%}, or the money spent did not move the budget's way in every replicate): then there is no "
+                 f"less than {percent(MATERIAL, 0)}, or the money spent did not move the budget's way in every replicate): then there is no "
                  "ratio and the gains themselves are the result",
 }
 

@@ -10,11 +10,9 @@ import sys
 from pathlib import Path
 
 from qdsim.catalogue import load_catalogue
+from qdsim.format import plain
 from qdsim.metrics import catalogue
-
-
-def _fmt(x: float) -> str:
-    return f"{x:,.6g}"
+from qdsim.scenario.records import lever_records
 
 
 def parameters_markdown(region: str = "dingxi") -> str:
@@ -36,16 +34,23 @@ def parameters_markdown(region: str = "dingxi") -> str:
         for p in params:
             src = reg.sources[p.source]
             lines.append(
-                f"| <a id=\"{p.id}\"></a>`{p.id}` | {_fmt(p.value)} | {p.unit} | {_fmt(p.range[0])} – {_fmt(p.range[1])} | {p.status} "
+                f"| <a id=\"{p.id}\"></a>`{p.id}` | {plain(p.value)} | {p.unit} | {plain(p.range[0])} – {plain(p.range[1])} | {p.status} "
                 f"| {src.title} ({src.outlet}, {src.date}) | {p.label_zh} / {p.label_en} | {p.note} |"
             )
         lines.append("")
     lines += ["## Reported figures (calibration targets and inputs)", "", "| id | value | unit | period | kind | label |", "|---|---|---|---|---|---|"]
     for f in reg.figures.values():
-        lines.append(f"| `{f.id}` | {_fmt(f.value)} | {f.unit} | {f.period} | {f.kind} | {f.label_zh} / {f.label_en} |")
+        lines.append(f"| `{f.id}` | {plain(f.value)} | {f.unit} | {f.period} | {f.kind} | {f.label_zh} / {f.label_en} |")
     lines += ["", "## Metrics", "", "| id | unit | kind | 中文 | English | definition |", "|---|---|---|---|---|---|"]
     for m in catalogue().values():
         lines.append(f"| `{m.id}` | {m.unit} | {m.kind} | {m.zh} | {m.en} | {m.definition} |")
+    lines += ["", "## Levers", "", "From `src/qdsim/data/levers.yaml`, one record per lever (docs/architecture.md). Range and default in "
+              "model units (元, a share as a fraction); cost: the parameter that prices one unit of the lever.", "",
+              "| key | kind | unit | range | default | cost | 中文 | English |", "|---|---|---|---|---|---|---|---|"]
+    for r in lever_records().values():
+        rng = f"{plain(r.range[0])} – {plain(r.range[1])}" if r.range else f"from `{r.source}`"
+        cost = f"[`{r.cost}`](#{r.cost})" if r.cost else ""
+        lines.append(f"| `{r.key}` | {r.kind} | {r.unit} | {rng} | {plain(r.default) if r.default is not None else ''} | {cost} | {r.zh} | {r.en} |")
     return "\n".join(lines) + "\n"
 
 

@@ -41,6 +41,7 @@ import numpy as np
 from qdsim import api
 from qdsim.catalogue import load_catalogue
 from qdsim.cost import MEASURES, RATIOS
+from qdsim.format import short
 from qdsim.metrics import METRIC_IDS
 from qdsim.scenario.messages import input_error
 from qdsim.scenario.paths import resolve
@@ -354,7 +355,7 @@ def _ranged(ranges: Mapping[str, tuple[Any, Any]], base: Scenario, paths: dict[s
             raise input_error(f"{path}: bounds must be (low, high) values of the field: {getattr(e, 'message_en', e)}", path=f"{where}.{path}",
                               field=path) from None
         if not lo < hi:
-            raise input_error(f"{path}: low {lo:g} must be below high {hi:g}", path=f"{where}.{path}", field=path)
+            raise input_error(f"{path}: low {short(lo)} must be below high {short(hi)}", path=f"{where}.{path}", field=path)
         key = name_of(path)
         if key in paths:
             raise input_error(f"{path}: its name {key!r} is already used", path=f"{where}.{path}", field=path)
@@ -363,7 +364,7 @@ def _ranged(ranges: Mapping[str, tuple[Any, Any]], base: Scenario, paths: dict[s
                                          or (target.kind == "override" and target.parts[1] in INTEGER))
         if whole:
             if math.ceil(lo) > math.floor(hi):
-                raise input_error(f"{path}: counts are whole numbers, and ({lo:g}, {hi:g}) holds none", path=f"{where}.{path}", field=path)
+                raise input_error(f"{path}: counts are whole numbers, and ({short(lo)}, {short(hi)}) holds none", path=f"{where}.{path}", field=path)
             out.append(IntegerParameter(key, math.ceil(lo), math.floor(hi)))
         else:
             out.append(RealParameter(key, lo, hi))

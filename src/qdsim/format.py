@@ -10,7 +10,15 @@ whether one year's value is annual, at year end or cumulative — is data
 (each metric's record in ``data/metrics.yaml``, :mod:`qdsim.metrics`), read by
 :func:`reading`. :func:`verdict` says what a difference with its 5–95%
 interval means: good or bad news, or within chance variation when the
-interval includes zero.
+interval includes zero; :func:`describe` puts a difference into words (its verdict, signed text,
+interval and meaning), the one wording the app, the charts, the brief and the command line use.
+
+This is the only module that turns a number into text: besides the planner's
+forms above, :func:`plain` (a value written out), :func:`significant`,
+:func:`short` (a number as typed), :func:`fixed` and :func:`percent`.
+``tests/test_presentation_contract.py`` fails if the app, the brief or the CLI
+formats a number or words a verdict itself. It is one module of about 400
+lines on purpose: the one number formatter is one place to read.
 """
 
 from __future__ import annotations
@@ -211,6 +219,26 @@ def period_word(metric: str, lang: str = "zh") -> str:
     return zh if lang == "zh" else en
 
 
+#: what a verdict says, in Chinese and English (app, charts, brief and CLI)
+VERDICT_WORDS: dict[str, tuple[str, str]] = {
+    "good": ("向好", "good news"),
+    "bad": ("变差", "bad news"),
+    "chance": ("在随机波动范围内", "within chance variation"),
+    "neutral": ("有变化", "a change"),
+    "same": ("无差别", "no difference"),
+}
+
+
+#: the short mark after a number or a name whose difference is within chance variation (a table cell, a map label)
+CHANCE_MARK = {"zh": "（随机）", "en": " (chance)"}
+
+
+def verdict_word(key: str, lang: str = "zh") -> str:
+    """The words of a verdict (:func:`verdict`): 向好 / good news, 在随机波动范围内 / within chance variation, …"""
+    zh, en = VERDICT_WORDS[key]
+    return zh if lang == "zh" else en
+
+
 def within_chance(lo: float, hi: float) -> bool:
     """True when a 5–95% interval of a difference includes zero (or is unknown): it may be chance variation."""
     return not (lo > 0 or hi < 0)
@@ -252,3 +280,130 @@ def planner_scale(max_abs: float, unit: str, lang: str = "zh") -> tuple[float, s
     if unit == "元" and a >= 1e6:
         return 1e6, "CNY m"
     return 1.0, _EN_UNITS.get(unit, unit)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A difference of one metric with its 5–95% interval, in words: what :func:`describe` returns.
+
+    ``verdict`` is :func:`verdict`'s key (``same`` when the difference is
+    unknown), ``text`` the signed difference ('+83元/人'), ``range`` its
+    interval ('-164 至 +43元/人'), ``meaning`` the verdict's words ('' when
+    unknown).
+    """
+
+    metric: str
+    mean: float
+    lo: float
+    hi: float
+    known: bool
+    verdict: str
+    text: str
+    range: str
+    meaning: str
+
+    @property
+    def chance(self) -> bool:
+        """True when the difference may be chance variation (its interval includes zero), or there is none."""
+        return self.verdict in ("chance", "same")
+
+
+def describe(metric: str, mean: float, lo: float, hi: float, lang: str = "zh", unit: str | None = None) -> Difference:
+    """A difference of ``metric`` (``mean`` with its 5–95% interval ``lo``–``hi``) in words, in ``lang``.
+
+    The one wording of a difference: the app's cards and tables, the charts'
+    colours and tooltips, the brief's sentences and the CLI's table read it.
+    A NaN mean is unknown ('–'). ``unit`` defaults to the metric's.
+
+    >>> d = describe("rural_income_per_capita", 120.0, -40.0, 290.0)
+    >>> d.verdict, d.text, d.range, d.meaning
+    ('chance', '+120元/人', '-40 至 +290元/人', '在随机波动范围内')
+    """
+    mean, lo, hi = float(mean), float(lo), float(hi)
+    if math.isnan(mean):
+        return Difference(metric, mean, lo, hi, False, "same", "–", "–", "")
+    if unit is None:
+        from qdsim.metrics import catalogue  # reads a YAML file: only when a metric is read
+
+        unit = catalogue()[metric].unit
+    key = verdict(metric, mean, lo, hi)
+    return Difference(metric, mean, lo, hi, True, key, difference(mean, unit, lang), interval(lo, hi, unit, lang, signed=True),
+                      verdict_word(key, lang))
+
+
+def plain(value: object) -> str:
+    """A value written out, never in e-notation: whole numbers grouped by thousands, others to six significant
+    figures; what is not a number as it is.
+
+    >>> plain(5.2e6), plain(1e12), plain(3388.6), plain(0.013012), plain(2.5e-7), plain(-2.5), plain("x")
+    ('5,200,000', '1,000,000,000,000', '3,388.6', '0.013012', '0.00000025', '-2.5', 'x')
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    text = f"{value:,.6g}"
+    if "e" in text:  # 6 significant digits, written out
+        import numpy as np
+
+        text = np.format_float_positional(value, precision=6, unique=False, fractional=False, trim="-")
+    return text
+
+
+def significant(x: float, digits: int = 3) -> str:
+    """``digits`` significant figures, grouped by thousands from 100 on; e-notation only beyond everyday sizes
+    (1e12 and more, below 1e-4); '–' for what is not finite.
+
+    >>> significant(3456.0), significant(180.0), significant(47.66), significant(0.01583), significant(12345.6, 4)
+    ('3,460', '180', '47.7', '0.0158', '12,350')
+    """
+    if not math.isfinite(x):
+        return "–"
+    a = abs(x)
+    if a >= 1e12 or (0 < a < 1e-4):
+        return f"{x:.{digits}g}"
+    if a >= 100:
+        return f"{float(f'{x:.{digits}g}'):,.0f}"
+    return f"{x:.{digits}g}"
+
+
+def short(x: float, digits: int = 6, grouped: bool = False) -> str:
+    """A number as a person types it (an input box, a setting, a factor): ``digits`` significant figures, no
+    trailing zeros, no grouping unless ``grouped``.
+
+    >>> short(2.28), short(0.05), short(123456.7, 10, grouped=True)
+    ('2.28', '0.05', '123,456.7')
+    """
+    return f"{x:,.{digits}g}" if grouped else f"{x:.{digits}g}"
+
+
+def lever_value(x: float, unit: str, lang: str = "zh") -> str:
+    """A lever's value in its unit (:data:`qdsim.scenario.labels.LEVERS`): a planner's number where the unit is one
+    (元, share, 亩, people), else four significant figures with the count word in Chinese ('28家'); a switch or an index bare.
+
+    >>> lever_value(4.05e8, "元"), lever_value(28, "家"), lever_value(28, "家", "en"), lever_value(1.1, "index")
+    ('4.05亿元', '28家', '28', '1.1')
+    """
+    if unit in ("share", "元", "亩", "人次", "人", "岗"):
+        return planner_number(x, unit, lang)
+    if lang == "en" or unit in ("switch", "index"):
+        return significant(x, 4)
+    return f"{significant(x, 4)}{unit}"
+
+
+def fixed(x: float, decimals: int, signed: bool = False, grouped: bool = False) -> str:
+    """``x`` with exactly ``decimals`` decimals ('0.23', '+1.5', '12,345'), for a table's column of like numbers."""
+    return f"{x:{'+' if signed else ''}{',' if grouped else ''}.{decimals}f}"
+
+
+def percent(x: float, decimals: int = 1, signed: bool = False) -> str:
+    """A fraction as a percentage: '12.3%', a signed one '+1.3%'; never '-0.0%' ('0.0%'), '–' for None.
+
+    >>> percent(0.123), percent(0.0131, signed=True), percent(-0.0001, signed=True)
+    ('12.3%', '+1.3%', '0.0%')
+    """
+    if x is None:
+        return "–"
+    text = f"{float(x):{'+' if signed else ''}.{decimals}%}"
+    zero = f"{0:.{decimals}%}"
+    return zero if text.lstrip("+-") == zero else text

@@ -16,7 +16,7 @@ import numbers
 import re
 from decimal import Decimal, InvalidOperation
 
-from qdsim.format import money_text
+from qdsim.format import money_text, plain
 
 #: base unit and accepted units (factor to the base unit) per dimension
 DIMENSIONS: dict[str, tuple[str, dict[str, float]]] = {
@@ -59,17 +59,6 @@ def show(x: float, dimension: str) -> str:
     if dimension == "share":
         return f"{plain(x * 100)}%"
     return f"{plain(x)}{DIMENSIONS[dimension][0]}"
-
-
-def plain(x: float) -> str:
-    """A number written out, grouped by thousands: 1,000,000,000,000 and 0.35, not 1e+12.
-
-    >>> plain(1e12), plain(3500.0), plain(0.013012), plain(-2.5)
-    ('1,000,000,000,000', '3,500', '0.013012', '-2.5')
-    """
-    if math.isfinite(x) and float(x).is_integer() and abs(x) < 1e18:
-        return f"{x:,.0f}"
-    return f"{x:,.6g}"
 
 
 #: full-width forms (ＦＦ０１–ＦＦ５Ｅ: digits, ％, ，, ．, letters) and the ideographic space, as ASCII

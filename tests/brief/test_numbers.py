@@ -7,7 +7,7 @@ import math
 import pytest
 
 from qdsim.brief.numbers import compact, show
-from qdsim.brief.sections.context import _g, quantity
+from qdsim.brief.sections.context import quantity
 
 
 @pytest.mark.parametrize(
@@ -66,8 +66,3 @@ def test_compact(lo, hi, expected):
 )
 def test_quantity(value, unit, lang, expected):
     assert quantity(value, unit, lang) == expected
-
-
-@pytest.mark.parametrize(("value", "expected"), [(5.2e6, "5,200,000"), (3388.6, "3,388.6"), (0.0001, "0.0001"), (0.6115, "0.6115"), (2.5e-7, "0.00000025"), ("x", "x")])
-def test_parameter_values_are_plain(value, expected):
-    assert _g(value) == expected

@@ -17,7 +17,7 @@ import streamlit as st
 from qdsim import api
 from qdsim.app import scenario_builder, state
 from qdsim.app.i18n import t
-from qdsim.format import planner_number
+from qdsim.format import planner_number, short
 from qdsim.scenario.ranges import FACTOR
 
 TWIN = "#typed"
@@ -29,12 +29,12 @@ def display_text(spec: scenario_builder.LeverSpec, value) -> str:
         return t("form.on") if value else t("form.off")
     if spec.kind == "event":
         sev, years = value
-        return f"{sev:g} @ {', '.join(map(str, years)) or '–'}"
+        return f"{short(sev)} @ {', '.join(map(str, years)) or '–'}"
     if spec.kind == "money":
         return planner_number(float(value) * 1e8, "元", "zh", digits=6)
     if spec.kind in ("share", "programme_share", "rate"):  # to two decimals at most: 57.42%, never 57.4211%
-        return f"{round(float(value), 2):g}%"
-    return f"{float(value):,.10g}"
+        return short(round(float(value), 2)) + "%"
+    return short(float(value), 10, grouped=True)
 
 
 def model_text(spec: scenario_builder.LeverSpec, value: float) -> str:
@@ -65,7 +65,7 @@ def money_box(field: str, label: str, *, twins: tuple[str, ...] = (), help: str 
     """A text box for an amount in 亿元 that reads 元/万元/亿元 and full-width digits; a problem is shown under it."""
     d = state.draft()
     key = state.wkey(field, TWIN)
-    state.seed_widget(key, d["text"].get(field, f"{float(d['values'][field]):g}"))
+    state.seed_widget(key, d["text"].get(field, short(float(d["values"][field]))))
     where.text_input(label, key=key, on_change=state.set_money, args=(field, key, *twins), help=None if collapsed else help or t("form.money_help"),
                      label_visibility="collapsed" if collapsed else "visible", placeholder=t("form.money_placeholder"))
     field_error(field, where)
@@ -103,8 +103,8 @@ def _typed(field: str, twin: str, lo: float, hi: float | None, *others: str) -> 
     value = ss[twin]
     d = state.draft()
     if value is None or value < lo or (hi is not None and value > hi):
-        d["errors"][field] = {"kind": "range", "value": "–" if value is None else f"{value:g}", "lo": f"{lo:g}",
-                              "hi": f"{hi:g}" if hi is not None else "∞"}
+        d["errors"][field] = {"kind": "range", "value": "–" if value is None else short(value), "lo": short(lo),
+                              "hi": short(hi) if hi is not None else "∞"}
         return
     d["errors"].pop(field, None)
     d["values"][field] = value
@@ -189,7 +189,7 @@ def _run_settings() -> None:
     state.seed_widget(k("w.run.scale", TWIN), scale)
     c1, c2 = st.columns([5, 2], vertical_alignment="bottom")
     c1.slider(t("run.scale"), min_value=sb.MIN_SCALE * 100, max_value=sb.MAX_SCALE * 100, step=0.1, format="%.1f%%",
-              key=k("w.run.scale"), help=t("run.scale_help", max_scale=f"{sb.MAX_SCALE * 100:g}", max_reps=sb.MAX_REPLICATES),
+              key=k("w.run.scale"), help=t("run.scale_help", max_scale=short(sb.MAX_SCALE * 100), max_reps=sb.MAX_REPLICATES),
               on_change=state.set_field, args=("w.run.scale", k("w.run.scale"), k("w.run.scale", TWIN)))
     c2.number_input(t("form.typed", label=t("run.scale")), step=0.1, format="%.2f", key=k("w.run.scale", TWIN), label_visibility="collapsed",
                     on_change=_typed, args=("w.run.scale", k("w.run.scale", TWIN), sb.MIN_SCALE * 100, sb.MAX_SCALE * 100, k("w.run.scale")))

@@ -8,7 +8,8 @@ appear untranslated.
 
 from __future__ import annotations
 
-from qdsim.scenario.labels import LEVERS, PROGRAMME_NAMES
+from qdsim.scenario.records import lever_records, programmes
+from qdsim.words import pair
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -34,36 +35,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "group.conditions": ("外部条件", "Conditions"),
     "group.run": ("运行设置", "Run settings"),
     # -- levers (units in the label; the slider shows the number)
-    "lever.funds.fiscal": ("青岛财政帮扶资金（亿元/年）", "Qingdao fiscal assistance funds (亿元 = CNY 100m a year)"),
-    "lever.funds.donations": ("社会帮扶捐赠（亿元/年）", "Social donations (亿元 = CNY 100m a year)"),
     "lever.funds.shares": ("财政资金分配", "Split of fiscal funds"),
-    "lever.funds.shares.industry": ("产业发展（%）", "Industry (%)"),
-    "lever.funds.shares.labour": ("劳务协作（%）", "Labour cooperation (%)"),
-    "lever.funds.shares.consumption": ("消费帮扶推介（%）", "Consumption assistance (%)"),
-    "lever.funds.shares.village": ("乡村建设·示范村（%）", "Villages, demonstration villages (%)"),
-    "lever.funds.shares.ecology": ("生态林（%）", "Ecological forest (%)"),
-    "lever.funds.shares.social": ("教育医疗（%）", "Education and health (%)"),
-    "lever.funds.shares.talent": ("人才交流（%）", "Talent exchanges (%)"),
-    "lever.labour.subsidy_per_worker": ("每名稳岗劳动力交通及稳岗补贴（元）", "Transport and job-stabilisation subsidy per worker (元)"),
-    "lever.labour.training_places": ("订单式培训名额（人/年）", "Order-based training places (a year)"),
-    "lever.labour.free_train": ("开行春节后务工专列", "Free train after Spring Festival"),
-    "lever.labour.qingdao_job_quota": ("青岛提供的岗位（个）", "Jobs Qingdao offers (places at a time)"),
-    "lever.consumption.canteen_share": ("青岛食堂采购留给定西产品的比例（%）", "Share of Qingdao canteens' purchases for Dingxi (%)"),
-    "lever.consumption.showrooms": ("青岛展销馆及电商馆（家）", "Showrooms and e-commerce halls in Qingdao"),
-    "lever.consumption.warehouses": ("青岛前置仓（个）", "Forward warehouses in Qingdao"),
-    "lever.consumption.price_premium": ("渠道溢价（%）", "Price premium through the channel (%)"),
-    "lever.consumption.logistics_loss": ("物流损耗（%）", "Logistics loss (%)"),
-    "lever.technology.potato_demo_area": ("马铃薯高产示范面积（亩）", "Potato high-yield demonstration (亩 mu)"),
-    "lever.technology.greenhouse_demo_area": ("大棚一年两茬示范面积（亩）", "Greenhouse double-crop demonstration (亩 mu)"),
-    "lever.people.cadres_q2d": ("青岛在定西挂职干部（人）", "Qingdao cadres in Dingxi (at a time)"),
-    "lever.people.technicians_q2d": ("青岛赴定西专业技术人才（人/年）", "Qingdao professionals sent to Dingxi (a year)"),
-    "lever.people.cadres_d2q": ("定西在青岛挂职干部（人）", "Dingxi cadres in Qingdao (at a time)"),
-    "lever.people.technicians_d2q": ("定西赴青岛培训专业技术人才（人/年）", "Dingxi professionals trained in Qingdao (a year)"),
-    "lever.people.incubator_firms": ("入驻联合孵化器企业（家/年）", "Firms entering the joint incubator (a year)"),
-    "lever.pairings.towns": ("结对乡镇（个）", "Paired towns"),
-    "lever.pairings.villages": ("结对村（个）", "Paired villages"),
-    "lever.pairings.hospitals": ("结对医院（家）", "Paired hospitals"),
-    "lever.pairings.schools": ("结对学校（所）", "Paired schools"),
     "lever.horizon.mode": ("协作在此后", "After that year the cooperation"),
     "lever.horizon.after": ("全力推进的最后一年", "Last year at full strength"),
     "lever.horizon.taper_years": ("退坡年数", "Years to taper to zero"),
@@ -71,50 +43,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "horizon.taper": ("逐步退坡", "tapers off"),
     "horizon.stop": ("停止", "stops"),
     "lever.conditions.drought": ("干旱", "Drought"),
-    "lever.conditions.drought.severity": ("干旱程度（0–1）", "Drought severity (0–1)"),
     "lever.conditions.drought.years": ("干旱年份", "Drought years"),
-    "lever.conditions.hail_multiplier": ("冰雹频率倍数", "Hail frequency multiplier"),
-    "lever.conditions.potato_price_index": ("马铃薯价格指数（2021年=1）", "Potato price index (2021 = 1)"),
-    "lever.conditions.herbs_price_index": ("中药材价格指数（2021年=1）", "Medicinal herb price index (2021 = 1)"),
-    "lever.conditions.qingdao_wage_growth": ("青岛工资年增长率（%）", "Qingdao wage growth a year (%)"),
     # -- what each lever does (the tooltip of its widget)
-    "help.funds.fiscal": ("青岛每年拨付的财政帮扶资金。每年1月按下面的资金分配比例分到各项目，并按人口分到各县；当年未用完的结转。旁边的输入框可输入 元、万元 或 亿元，如 5000万元；不写单位时按亿元计。",
-                          "Qingdao's fiscal assistance a year. Each January it is split by the shares below across programmes and by population across counties; what is not spent carries over."),
-    "help.funds.donations": ("社会捐款捐物，用于救助和社会项目。", "Social donations, spent on assistance and social projects."),
     "help.funds.shares": ("财政资金在各项目之间的分配。", "How the fiscal funds are split across programmes."),
-    "help.funds.shares.industry": ("用于产业项目：企业投资，带来岗位和收入。", "To industry projects: firms' investment, which brings jobs and income."),
-    "help.funds.shares.labour": ("用于订单式培训和交通及稳岗补贴。", "To order-based training and the transport and job-stabilisation subsidies."),
-    "help.funds.shares.consumption": ("用于消费帮扶推介（品鉴会、节会）和供应主体的认证与冷链。", "To promoting Dingxi products (tastings, festivals) and suppliers' certification and cold chains."),
-    "help.funds.shares.village": ("用于建设乡村振兴示范村。", "To building demonstration villages."),
-    "help.funds.shares.ecology": ("用于营造生态林。", "To planting the ecological forest."),
-    "help.funds.shares.social": ("用于教育医疗项目。", "To education and health projects."),
-    "help.funds.shares.talent": ("用于干部和专技人才交流。", "To exchanges of cadres and professionals."),
-    "help.labour.subsidy_per_worker": ("每名稳定就业者的交通及稳岗补贴：提高外出务工的吸引力、降低流失；为零时劳务协作服务停止。",
-                                       "Paid to each stably employed worker: makes working away more attractive and lowers quitting; at zero the programme's job services stop."),
-    "help.labour.training_places": ("每年2月的订单式培训名额；受训者更愿意、也更容易到青岛就业。", "Order-based training places each February; trained workers are more willing and likelier to work in Qingdao."),
-    "help.labour.free_train": ("春节后开行务工专列：提高2月赴青务工的意愿。", "The free train after Spring Festival: makes going to Qingdao in February more attractive."),
-    "help.labour.qingdao_job_quota": ("青岛同时提供给定西劳动力的岗位数；为零时不向青岛输转。", "Posts Qingdao offers Dingxi workers at a time; at zero nobody goes to Qingdao through the programme."),
-    "help.consumption.canteen_share": ("青岛机关食堂农产品采购中留给定西产品的比例（30%规则）。", "Share of Qingdao canteens' farm purchases reserved for Dingxi products (the 30% rule)."),
-    "help.consumption.showrooms": ("青岛的定西产品展销馆和电商体验馆数量：每家吸引一批顾客。", "Showrooms and e-commerce halls for Dingxi products in Qingdao: each draws its own customers."),
-    "help.consumption.warehouses": ("青岛的前置仓数量：带来订单并减少认证供应主体的运输损耗。", "Forward warehouses in Qingdao: they bring orders and cut certified suppliers' transport losses."),
-    "help.consumption.price_premium": ("经协作渠道销售比当地市场多卖的价格比例。", "How much more a product fetches through the cooperation's channel than at the local market."),
-    "help.consumption.logistics_loss": ("运往青岛途中损耗的比例。", "Share of the produce lost on the way to Qingdao."),
-    "help.technology.potato_demo_area": ("马铃薯高产示范面积：示范户采用高产技术，并带动周边农户。", "Potato high-yield demonstration: demonstration households use the high-yield practice, and neighbours copy it."),
-    "help.technology.greenhouse_demo_area": ("大棚一年两茬示范面积。", "Greenhouse area farmed for two crops a year."),
-    "help.people.cadres_q2d": ("青岛在定西挂职的干部人数（同时在岗）。", "Qingdao cadres posted in Dingxi at a time."),
-    "help.people.technicians_q2d": ("青岛每年选派到定西的专技人才：推动农业技术推广。", "Qingdao professionals sent a year: they spread improved farming."),
-    "help.people.cadres_d2q": ("定西在青岛挂职的干部人数（同时在岗）。", "Dingxi cadres posted in Qingdao at a time."),
-    "help.people.technicians_d2q": ("定西每年赴青岛培训的专技人才。", "Dingxi professionals trained in Qingdao a year."),
-    "help.people.incubator_firms": ("每年新入驻联合孵化器的企业：在定西创造岗位。", "Firms entering the joint incubator a year: they create jobs in Dingxi."),
-    "help.pairings.towns": ("与青岛结对的乡镇数。", "Towns paired with Qingdao."),
-    "help.pairings.villages": ("与青岛单位结对的村：每个结对村带来青岛的采购单位。", "Villages paired with Qingdao units: each brings Qingdao buyers for its products."),
-    "help.pairings.hospitals": ("结对医院：降低农户的看病支出。", "Paired hospitals: they lower households' health costs."),
-    "help.pairings.schools": ("结对学校（2030年前在模型中没有可测的效果）。", "Paired schools (no measurable effect in the model before 2030)."),
-    "help.conditions.drought": ("所选年份的干旱程度：降低当年收成。", "Drought in the chosen years: it lowers that year's harvest."),
-    "help.conditions.hail_multiplier": ("冰雹发生频率相对于常年的倍数。", "How often hail strikes, as a multiple of the usual."),
-    "help.conditions.potato_price_index": ("马铃薯价格相对于2021年的倍数。", "The potato price as a multiple of 2021's."),
-    "help.conditions.herbs_price_index": ("中药材价格相对于2021年的倍数。", "The price of medicinal herbs as a multiple of 2021's."),
-    "help.conditions.qingdao_wage_growth": ("青岛工资每年的增长率：影响外出务工的收入和青岛采购的预算。", "Yearly growth of Qingdao wages: it moves migrant earnings and Qingdao buyers' budgets."),
     "form.reference": ("2021–2024年基准：{lo} – {hi}", "2021–2024 baseline: {lo} – {hi}"),
     "form.beyond": ("超过 {limit} 属外推，结果请谨慎解读。", "Above {limit} is extrapolation: read the results with care."),
     "form.on": ("开", "on"),
@@ -126,7 +57,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "form.choose": ("请选择", "Choose"),
     "form.shares_note": ("合计应为100%；不等于100%时按比例调整。", "Should add up to 100%; otherwise rescaled proportionally."),
     "run.scale": ("模拟农户比例（%）", "Share of households simulated (%)"),
-    "run.replicates": ("重复次数", "Replicates"),
+    "run.replicates": pair("replicates"),
     "run.seed": ("随机种子", "Random seed"),
     "run.scale_help": ("比例越大越精确也越慢。默认2%的农户、20次重复，区间才有意义；应用内最多{max_scale}%、{max_reps}次重复，更大的运行请用命令行：qdsim run 情景.yaml --scale 0.05 --replicates 50",
                        "Larger is more precise and slower. The default, 2% of households and 20 replicates, gives intervals that mean something; the app allows up to {max_scale}% and {max_reps} replicates, run larger ones from the command line: qdsim run scenario.yaml --scale 0.05 --replicates 50"),
@@ -141,13 +72,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "budget.run": ("调整并运行", "Move and run"),
     "budget.invalid": ("无法这样调整：", "Cannot move it:"),
     "budget.same": ("调出和调入不能是同一个项目。", "From and To must be different programmes."),
-    "programme.industry": ("产业发展", "industry"),
-    "programme.labour": ("劳务协作", "labour cooperation"),
-    "programme.consumption": ("消费帮扶", "consumption assistance"),
-    "programme.village": ("乡村建设", "villages"),
-    "programme.ecology": ("生态林", "ecological forest"),
-    "programme.social": ("教育医疗", "education and health"),
-    "programme.talent": ("人才交流", "talent exchanges"),
     # -- what-if page
     "whatif.intro": ("移动滑块或直接输入数值设定“如果……会怎样”，点击“运行”。调整的杠杆从所选年份起生效，之前的年份保持基础情景的数值。",
                      "Move the sliders or type values to say what if, then press Run. A lever you move takes its new value from the chosen year; earlier years keep the base scenario's values."),
@@ -171,10 +95,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "whatif.no_changes": ("未调整任何杠杆：结果即基础情景。", "No lever changed: the result is the base scenario."),
     "whatif.change_line": ("{label}：{before} → {after}{when}", "{label}: {before} → {after}{when}"),
     "whatif.change_from": ("（{year}年起）", " (from {year})"),
-    "whatif.shares_rescaled": ("资金分配合计为 {total:.1f}%，已按比例调整为 100%。", "The split added up to {total:.1f}%; it was rescaled to 100%."),
+    "whatif.shares_rescaled": ("资金分配合计为 {total}%，已按比例调整为 100%。", "The split added up to {total}%; it was rescaled to 100%."),
     "whatif.invalid": ("设置无效，未运行：", "These settings are not valid; nothing was run:"),
     "whatif.beyond_title": ("以下杠杆超出模型校准范围，结果属于外推，请谨慎解读：", "These levers go beyond the range the model was calibrated on; treat the results as extrapolation:"),
-    "whatif.beyond_line": ("{label}：{year}年为 {value}，超过2021–2024年基准最高值 {hi} 的{factor:g}倍", "{label}: {value} in {year}, more than {factor:g}× the 2021–2024 baseline maximum of {hi}"),
+    "whatif.beyond_line": ("{label}：{year}年为 {value}，超过2021–2024年基准最高值 {hi} 的{factor}倍", "{label}: {value} in {year}, more than {factor}× the 2021–2024 baseline maximum of {hi}"),
     "whatif.failed": ("运行失败：{error}", "The run failed: {error}"),
     # -- what each card's metric is (its ⓘ on the Chinese page; the English page shows the metric catalogue's definition)
     "def.rural_income_per_capita": ("各农户各项来源收入之和除以农村常住人口（元/人，当年）。", "Sum of household income from all sources divided by rural residents."),
@@ -192,17 +116,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "res.metric": ("指标", "Metric"),
     "res.interval": ("数值90%区间 {range}", "Value, 90% interval {range}"),
     "res.metric_period": ("{name}（{period}）", "{name} ({period})"),
-    "res.vs_baseline": ("较基准", "vs baseline"),
-    "res.vs_cf": ("较无协作", "vs no cooperation"),
+    "res.vs_baseline": pair("vs_baseline"),
+    "res.vs_cf": pair("vs_cf"),
     "res.diff_line": ("{against} {d}（90%区间 {range}）", "{against} {d} (90% interval {range})"),
-    "verdict.good": ("向好", "good news"),
-    "verdict.bad": ("变差", "bad news"),
-    "verdict.chance": ("在随机波动范围内", "within chance variation"),
-    "verdict.neutral": ("有变化", "a change"),
-    "verdict.same": ("无差别", "no difference"),
     "res.partial": ("暂定结果：已完成 {done} 次重复；区间会随重复增加而收窄，全部完成后显示最终结果……",
                     "Provisional: {done} replicates done; the intervals tighten as more finish, and the final result replaces this…"),
-    "res.tab.vs_baseline": ("较基准", "vs baseline"),
+    "res.tab.vs_baseline": pair("vs_baseline"),
     "res.vs_baseline_caption": ("较基准 = 本情景减去基准情景（同一随机数逐次配对），竖线为90%区间；灰色表示区间包含零，差别在随机波动范围内。",
                                 "vs baseline = this scenario minus the baseline on the same random numbers, replicate by replicate; whiskers are 90% intervals; grey: the interval includes zero, within chance variation."),
     "res.tab.trend": ("趋势", "Trend"),
@@ -214,13 +133,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "res.baseline": ("基准情景", "Baseline"),
     "res.counterfactual": ("无协作对照", "No cooperation"),
     "col.metric": ("指标", "Metric"),
-    "col.value": ("数值", "Value"),
-    "col.interval": ("90%区间", "90% interval"),
+    "col.value": pair("value"),
+    "col.interval": pair("interval"),
     "col.baseline": ("基准情景", "Baseline"),
-    "col.vs_baseline": ("较基准", "vs baseline"),
+    "col.vs_baseline": pair("vs_baseline"),
     "col.vs_baseline_interval": ("较基准90%区间", "vs baseline, 90% interval"),
     "col.diff_interval": ("差别90%区间", "Difference, 90% interval"),
-    "col.meaning": ("判断", "Reading"),
+    "col.meaning": pair("meaning"),
     "col.vs_reference": ("较参照情景", "vs the reference"),
     "col.rank": ("排名", "Rank"),
     "col.window": ("计算期", "Years"),
@@ -231,15 +150,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.employment_gain_cum": ("累计稳定就业增加（人次，90%区间）", "Cumulative gain in stable employment (person-times, 90% interval)"),
     "col.income_per_100m": ("每亿元增收（90%区间）", "Income gain per 亿元 (90% interval)"),
     "col.employment_per_1m": ("每百万元稳定就业（90%区间）", "Stable employment per million 元 (90% interval)"),
-    "col.impact": ("较无协作", "vs no cooperation"),
+    "col.impact": pair("vs_cf"),
     "col.impact_interval": ("较无协作90%区间", "vs no cooperation, 90% interval"),
-    "col.scenario": ("情景", "Scenario"),
-    "col.county": ("县区", "County"),
+    "col.scenario": pair("scenario"),
+    "col.county": pair("county"),
     "col.population": ("人口（2020年普查）", "Population (2020 census)"),
-    "col.run_id": ("运行编号", "Run ID"),
+    "col.run_id": pair("run_id"),
     "col.created": ("时间", "Created"),
     "col.seconds": ("用时（秒）", "Seconds"),
-    "col.status": ("状态", "Status"),
+    "col.status": pair("status"),
     "col.scale": ("规模", "Scale"),
     "col.replicates": ("重复", "Replicates"),
     "col.seed": ("种子", "Seed"),
@@ -275,7 +194,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "run.assumptions": ("区间包含假设不确定性（32组参数，较慢）", "Intervals include the assumptions (32 parameter sets, slower)"),
     "run.assumptions_help": ("打开后，本情景和基准情景在32组参数下各模拟一次（假设参数在合理范围内抽取，校准参数从后验中整体抽取），结果给出包含假设不确定性的区间，并说明结论主要取决于哪些假设。关闭时区间只反映随机波动。",
                              "On: the scenario and its baseline are also run under 32 parameter sets (assumptions across their plausible ranges, calibrated parameters from the posterior); the result gives the interval over the assumptions and says which assumptions the answer rests on. Off: intervals show chance variation only."),
-    "res.attribution": ("结论取决于哪些假设", "What the answer rests on"),
+    "res.attribution": pair("attribution"),
     "res.assumption_interval": ("{metric}较基准的差别在各组假设下的90%区间：{range}", "{metric}: the difference from the baseline across the assumptions, 90% interval: {range}"),
     "cmp.lever_income": ("每亿元设施投入增收 {value}：设施与专列费用共{cost}，其中{taken}从本项目的推介活动和供应商扶持中调剂（总支出不变，不排名）",
                          "Per 亿元 put into outlets and trains: {value}; they cost {cost}, {taken} of it taken from events and supplier support (spending unchanged; not ranked)"),
@@ -344,52 +263,50 @@ STRINGS: dict[str, tuple[str, str]] = {
     "method.classes": ("行为证据：由主体的决策和互动产生，只有这一类算作拟合的证据。会计恒等：由资金÷单位成本或产出×杠杆构造决定。输入回显：输入的另一种形式。拟合：参与ABC距离；留出检验：不参与拟合，用来检验；仅核对：只核对是否一致。",
                        "Behavioural evidence: emerges from agents' decisions and interactions; only this class counts as evidence of fit. Accounting: holds by construction (money over a unit cost, an output times a lever). Input echo: an input in another form. Fitted: in the ABC distance; held out: kept out of the fit to test it; checked: only checked for consistency."),
     "method.no_calibration": ("本次运行没有记录校准结果。", "This run records no calibration."),
-    "col.class": ("类别", "Class"),
-    "col.role": ("作用", "Role"),
-    "col.reported": ("报道值", "Reported"),
-    "col.model": ("模型（90%区间）", "Model (90% interval)"),
-    "col.error": ("误差", "Error"),
-    "col.within": ("在容差内", "Within tolerance"),
-    "kind.input": ("投入（情景杠杆）", "input (a lever)"),
+    "col.class": pair("calibration.class"),
+    "col.role": pair("calibration.role"),
+    "col.reported": pair("calibration.reported"),
+    "col.model": pair("calibration.model"),
+    "col.error": pair("calibration.error"),
+    "col.within": pair("calibration.within"),
+    "kind.input": pair("kind.input"),
     "kind.target": ("校准目标", "calibration target"),
-    "kind.structure": ("结构（初始状态）", "structure (initial state)"),
-    "kind.context": ("背景", "context"),
-    "kind.validation": ("检验（不参与拟合）", "validation (not fitted)"),
-    "status.calibrated": ("校准", "calibrated"),
-    "status.assumption": ("假设", "assumption"),
-    "status.reported": ("报道", "reported"),
-    "status.statistic": ("统计", "statistic"),
-    "status.literature": ("文献", "literature"),
+    "kind.structure": pair("kind.structure"),
+    "kind.context": pair("kind.context"),
+    "kind.validation": pair("kind.validation"),
+    "status.calibrated": pair("status.calibrated"),
+    "status.assumption": pair("status.assumption"),
+    "status.reported": pair("status.reported"),
+    "status.statistic": pair("status.statistic"),
+    "status.literature": pair("status.literature"),
     "col.figure": ("数据", "Figure"),
-    "col.period": ("时期", "Period"),
+    "col.period": pair("period"),
     "col.kind": ("用途", "Use"),
-    "col.source": ("来源", "Source"),
-    "col.parameter": ("参数", "Parameter"),
+    "col.source": pair("source"),
+    "col.parameter": pair("parameter"),
     "col.label": ("名称", "Name"),
-    "col.range": ("合理范围", "Plausible range"),
+    "col.range": pair("plausible_range"),
     "col.param_status": ("依据", "Basis"),
 }
 
 
-def _one_name_per_lever() -> None:
-    """Levers and programmes are called what the brief, the warnings and the CLI call them
-    (:mod:`qdsim.scenario.labels`); the app's label adds only its unit in brackets."""
-    def unit(text: str, open_: str) -> str:
-        return text[text.index(open_):] if open_ in text else ""
-
-    for name, (zh, en, _unit) in LEVERS.items():
-        key = f"lever.{name}"
-        if key in STRINGS and "（" not in zh:  # conditions' names carry their own scale
-            old_zh, old_en = STRINGS[key]
-            en_unit = unit(old_en, "(")
-            STRINGS[key] = (zh + unit(old_zh, "（"), en + (" " + en_unit if en_unit and not ("year" in en and "a year" in en_unit) else ""))
-    for programme, (zh, en) in PROGRAMME_NAMES.items():
-        STRINGS[f"programme.{programme}"] = (zh, en)
-        old_zh, old_en = STRINGS[f"lever.funds.shares.{programme}"]
-        STRINGS[f"lever.funds.shares.{programme}"] = (zh + unit(old_zh, "（"), en[:1].upper() + en[1:] + " " + unit(old_en, "("))
+def _from_the_lever_records() -> None:
+    """Each lever's label (its one name and the unit the form shows), help and programme names, from its record
+    (``data/levers.yaml``): the app calls a lever what the brief, the warnings and the CLI call it. The drought's
+    two inputs keep their heading (``lever.conditions.drought``); the lever's name labels its severity."""
+    for r in lever_records().values():
+        if not r.written:
+            continue
+        label = "lever.conditions.drought.severity" if r.key == "conditions.drought" else f"lever.{r.key}"
+        STRINGS[label] = (r.form_label("zh"), r.form_label("en"))
+        STRINGS[f"help.{r.key}"] = (r.help_text("zh"), r.help_text("en"))
+    for p in programmes().values():
+        STRINGS[f"programme.{p.id}"] = (p.zh, p.en)
+        STRINGS[f"lever.funds.shares.{p.id}"] = (f"{p.zh}（%）", f"{p.en[:1].upper()}{p.en[1:]} (%)")
+        STRINGS[f"help.funds.shares.{p.id}"] = p.help
 
 
-_one_name_per_lever()
+_from_the_lever_records()
 
 
 def tr(key: str, lang: str = DEFAULT_LANG, **kwargs) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from qdsim import __version__
-from qdsim.app import state
+from qdsim.app import links, state
 from qdsim.app.i18n import DEFAULT_LANG, LANGS, t
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
@@ -52,7 +52,8 @@ def main() -> None:
     st.set_option("client.toolbarMode", "viewer")  # planners need no Deploy or Rerun buttons
     st.set_page_config(page_title=t("app.title"), page_icon=":material/agriculture:", layout="wide",
                        menu_items={"About": f"qdsim {__version__} — {t('app.title')}"})
-    state.init()
+    if state.init():
+        links.from_url()  # a new session: whatever the page's URL says (a shared link or a reload)
     st.html(STYLE % VALUE_SIZE.get(st.session_state["lang"], VALUE_SIZE["zh"]) + (CHINESE_CHROME if st.session_state["lang"] == "zh" else ""))
     pages = [
         st.Page(PAGES_DIR / file, title=t(title), icon=icon, url_path=url, default=i == 0)
@@ -69,7 +70,7 @@ def main() -> None:
         state.keep_widget_values()
         state.reseed()
     ss["lang_drawn"], ss["page_drawn"] = ss["lang"], page
-    state.to_url()
+    links.to_url()
     with st.sidebar:
         st.markdown(f"### {t('app.title')}")
         st.caption(t("app.tagline"))

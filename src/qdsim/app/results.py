@@ -9,7 +9,6 @@ are plain functions of the run's ``summary`` (:mod:`qdsim.charts`).
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections import OrderedDict
@@ -22,7 +21,7 @@ import streamlit as st
 from qdsim import api, charts
 from qdsim.app.i18n import lang, t
 from qdsim.brief.sections.attribution import statements
-from qdsim.format import difference, interval, period_word, planner_number, verdict
+from qdsim.format import describe, interval, period_word, planner_number
 from qdsim.metrics import catalogue
 from qdsim.text import streamlit_markdown
 
@@ -84,16 +83,13 @@ def number(value: float, metric: str, signed: bool = False) -> str:
 
 
 class Diff:
-    """A difference of one metric (against the baseline, no cooperation or another scenario) with its interval, as text."""
+    """A difference of one metric (against the baseline, no cooperation or another scenario) with its interval, as text:
+    :func:`qdsim.format.describe` in the page's language."""
 
     def __init__(self, metric: str, mean: float, lo: float, hi: float):
-        unit, lg = catalogue()[metric].unit, lang()
-        self.mean, self.lo, self.hi = float(mean), float(lo), float(hi)
-        self.known = not math.isnan(self.mean)
-        self.verdict = verdict(metric, self.mean, self.lo, self.hi) if self.known else "same"
-        self.text = difference(self.mean, unit, lg) if self.known else "–"
-        self.range = interval(self.lo, self.hi, unit, lg, signed=True) if self.known else "–"
-        self.meaning = t(f"verdict.{self.verdict}") if self.known else ""
+        words = describe(metric, mean, lo, hi, lang())
+        self.mean, self.lo, self.hi, self.known = words.mean, words.lo, words.hi, words.known
+        self.verdict, self.text, self.range, self.meaning = words.verdict, words.text, words.range, words.meaning
 
     @classmethod
     def of(cls, r: pd.Series, metric: str, prefix: str) -> Diff:

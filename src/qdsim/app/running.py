@@ -32,6 +32,7 @@ from pathlib import Path
 from qdsim import api
 from qdsim.app.scenario_builder import MAX_REPLICATES, MAX_SCALE
 from qdsim.catalogue import parameters_for
+from qdsim.format import short
 from qdsim.provenance import planned_run_id
 from qdsim.run_registry import RunStore, default_home, stamp_manifest
 from qdsim.runner import Progress
@@ -56,7 +57,7 @@ def bounded(scenario: api.Scenario) -> api.Scenario:
 
 def check_bounds(scenario: api.Scenario) -> None:
     """Refuse a run beyond the work one session may ask for (every run of the app passes here)."""
-    over = [f"{name} {value:g} is above {limit:g}" for name, value, limit in (
+    over = [f"{name} {short(value)} is above {short(limit)}" for name, value, limit in (
         ("scale", scenario.scale, MAX_SCALE), ("replicates", scenario.replicates, MAX_REPLICATES),
         ("assumption_draws", scenario.assumption_draws, MAX_ASSUMPTION_DRAWS)) if value > limit]
     if over:

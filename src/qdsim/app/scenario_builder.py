@@ -17,14 +17,15 @@ import hashlib
 import math
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, get_args
+from typing import Any
 
 from qdsim.app.i18n import tr
-from qdsim.scenario import Scenario
+from qdsim.format import short
+from qdsim.scenario import Scenario, whatif
 from qdsim.scenario import schema as sch
 from qdsim.scenario.budget import move_funds
-from qdsim.scenario.levers import event_series, step_series
 from qdsim.scenario.ranges import reference_levels
+from qdsim.scenario.records import lever_records
 
 #: run settings the app allows (a session cannot ask for more)
 #: the default what-if: 2% of households (about 1,100 a county), 20 replicates, paired with the baseline and
@@ -33,17 +34,6 @@ DEFAULT_SCALE = 0.02
 DEFAULT_REPLICATES = 20
 MIN_SCALE, MAX_SCALE = 0.001, 0.05
 MAX_REPLICATES = 50
-
-# schema series type -> kind
-_SERIES_KINDS = {
-    "money": sch.Money,
-    "count": sch.Count,
-    "share": sch.Share,
-    "area": sch.Area,
-    "per_worker": sch.PerWorker,
-    "index": sch.Index,
-    "event": sch.Severity,
-}
 
 # kind -> how it is shown: model value = display value × per
 _DISPLAY: dict[str, dict[str, Any]] = {
@@ -65,10 +55,8 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "area": (0, 1e8), "index": (0.1, 10), "event": (0, 1), "multiplier": (0, 10), "rate": (-20, 30),
 }
 
-#: widget choices that the schema cannot tell (a 0/1 share that is a switch)
-_WIDGET = {("labour", "free_train"): "toggle"}
-#: scalar conditions (not series) and how they are shown
-_SCALAR_CONDITIONS = {"hail_multiplier": "multiplier", "qingdao_wage_growth": "rate"}
+#: a lever record's kind that the form shows as another, with its widget: a switch is a 0/1 share, toggled
+_FORM_KIND = {"switch": ("share", "toggle")}
 #: the horizon fields the form knows; a new one in the schema fails the tests
 HORIZON_FIELDS = ("mode", "after", "taper_years")
 
@@ -124,31 +112,20 @@ def _clean(x: float) -> float:
     return float(f"{x:.12g}")
 
 
-def _series_kind(field) -> str | None:
-    for kind, typ in _SERIES_KINDS.items():
-        if field.metadata == list(get_args(typ)[1:]):
-            return kind
-    return None
-
-
 @cache
 def lever_specs() -> tuple[LeverSpec, ...]:
-    """Every lever and condition of the schema, in the programme's order."""
+    """Every lever and condition of the schema, in the programme's order, as its record (``data/levers.yaml``) says to show it."""
+    records = lever_records()
     specs: list[LeverSpec] = []
     for group, gfield in sch.Levers.model_fields.items():
-        for name, field in gfield.annotation.model_fields.items():
+        for name in gfield.annotation.model_fields:
             if name == "shares":
                 specs += [LeverSpec(group, f"shares.{p}", "programme_share", "number") for p in sch.PROGRAMMES]
                 continue
-            kind = _series_kind(field)
-            if kind is None:
-                raise TypeError(f"levers.{group}.{name}: the what-if form does not know this kind of field")
-            specs.append(LeverSpec(group, name, kind, _WIDGET.get((group, name), "slider")))
-    for name, field in sch.Conditions.model_fields.items():
-        kind = _series_kind(field) or _SCALAR_CONDITIONS.get(name)
-        if kind is None:
-            raise TypeError(f"conditions.{name}: the what-if form does not know this kind of field")
-        specs.append(LeverSpec("conditions", name, kind))
+            kind, widget = _FORM_KIND.get(records[f"{group}.{name}"].kind, (records[f"{group}.{name}"].kind, "slider"))
+            specs.append(LeverSpec(group, name, kind, widget))
+    for name in sch.Conditions.model_fields:
+        specs.append(LeverSpec("conditions", name, records[f"conditions.{name}"].kind))
     return tuple(specs)
 
 
@@ -159,43 +136,13 @@ def group_names() -> list[str]:
 
 # -- reading a scenario -------------------------------------------------------
 
-def _series_of(scenario: Scenario, spec: LeverSpec) -> dict[int, float]:
-    owner = scenario.conditions if spec.group == "conditions" else getattr(scenario.levers, spec.group)
-    return getattr(owner, spec.name)
-
-
-def _shares_at(scenario: Scenario, year: int) -> sch.Shares:
-    """The split in effect in ``year`` (as :func:`qdsim.scenario.levers.resolve` reads it)."""
-    shares = scenario.levers.funds.shares
-    given = [k for k in shares if k <= year]  # ALL_YEARS (0) is always given
-    return shares[max(given)] if given else shares[min(shares)]
-
-
-def _before(spec: LeverSpec) -> float:
-    """Value of a step series before its first year (price indices start at 1)."""
-    return 1.0 if spec.kind == "index" else 0.0
-
-
 def model_value(scenario: Scenario, spec: LeverSpec, year: int) -> float:
     """The value a lever has in ``year`` (model units)."""
-    if spec.name.startswith("shares."):
-        return getattr(_shares_at(scenario, year), spec.name.split(".", 1)[1])
-    if not spec.is_series:
-        return getattr(scenario.conditions, spec.name)
-    return float(step_series(_series_of(scenario, spec), [year], before=_before(spec))[0])
+    return whatif.value_in(scenario, spec.key.removeprefix("w."), year)
 
 
-def drought_events(scenario: Scenario) -> tuple[float, list[int]]:
-    """(severity, years) of the scenario's droughts; the strongest severity if they differ."""
-    years = scenario.period.years
-    sev = event_series(scenario.conditions.drought, years)
-    hit = [y for y, s in zip(years, sev, strict=True) if s > 0]
-    return (float(sev.max()) if hit else 0.0), hit
-
-
-def default_year(scenario: Scenario) -> int:
-    """The first year a what-if changes by default: 2026, the first after the transition period."""
-    return min(max(2026, scenario.period.start), scenario.period.end)
+drought_events = whatif.droughts
+default_year = whatif.default_year
 
 
 def form_values(scenario: Scenario, year: int) -> dict[str, Any]:
@@ -238,18 +185,6 @@ class WhatIf:
     shares_rescaled_from: float | None = None  # the entered total (%), when it was not 100
 
 
-def _from_year(series: dict[int, float], year: int, value: float, start: int) -> dict[int, float]:
-    """A step series that keeps ``series`` before ``year`` and holds ``value`` from it."""
-    if year <= start:
-        return {sch.ALL_YEARS: value}
-    kept = {start: series[sch.ALL_YEARS]} if sch.ALL_YEARS in series else {y: x for y, x in series.items() if y < year}
-    return {**kept, year: value}
-
-
-def _dump_series(series: dict[int, float]) -> Any:
-    return series[sch.ALL_YEARS] if set(series) == {sch.ALL_YEARS} else dict(series)
-
-
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return bool(a) == bool(b)
@@ -262,20 +197,23 @@ def build(base: Scenario, values: dict[str, Any], year: int, *, scale: float, re
     """The scenario the form describes: ``base`` with the moved levers changed from ``year`` on.
 
     ``values`` holds display values by widget key (missing keys keep the base).
+    The library makes the scenario (:func:`qdsim.scenario.whatif.from_year`,
+    on top of ``Scenario.with_changes``); this reads the form and names it.
     Programme shares that do not add up to 100% are rescaled proportionally.
-    Raises pydantic's ValidationError if the result is not a valid scenario.
+    Raises pydantic's ValidationError, or ScenarioError, if the result is not a valid scenario.
     """
     year = min(max(year, base.period.start), base.period.end)
     before = form_values(base, year)
-    data = base.model_dump()
     changes: list[Change] = []
     specs = lever_specs()
+    levers: dict[str, float] = {}
+    conditions: dict[str, float] = {}
+    drought, split, rescaled = None, None, None
     share_specs = [s for s in specs if s.name.startswith("shares.")]
-    rescaled = None
     for spec in specs:
         if spec.name.startswith("shares."):
-            if spec is share_specs[0]:
-                rescaled = _apply_shares(base, data, share_specs, values, before, year, changes)
+            if spec is share_specs[0]:  # the split's changes where the form shows it, after the funds
+                split, rescaled = _split(values, before, share_specs, year, changes)
             continue
         if spec.kind == "event":
             sev = float(values.get(f"{spec.key}.severity", before[f"{spec.key}.severity"]))
@@ -283,24 +221,25 @@ def build(base: Scenario, values: dict[str, Any], year: int, *, scale: float, re
             old = (before[f"{spec.key}.severity"], before[f"{spec.key}.years"])
             if _same(sev, old[0]) and years == old[1]:
                 continue
-            data["conditions"][spec.name] = {y: sev for y in years} if years and sev > 0 else 0.0
+            drought = (sev, years)
             changes.append(Change(spec.key, old, (sev, years), None))
             continue
         new = values.get(spec.key, before[spec.key])
         if _same(new, before[spec.key]):
             continue
-        value = spec.to_model(float(new))
         changes.append(Change(spec.key, before[spec.key], new, year if spec.is_series else None))
-        owner = data["conditions"] if spec.group == "conditions" else data["levers"][spec.group]
         if spec.is_series:
-            owner[spec.name] = _dump_series(_from_year(_series_of(base, spec), year, value, base.period.start))
+            levers[spec.key.removeprefix("w.")] = spec.to_model(float(new))
         else:
-            owner[spec.name] = value
+            conditions[spec.name] = spec.to_model(float(new))
+    horizon = {}
     for name in HORIZON_FIELDS:
         key = f"w.horizon.{name}"
         if key in values and not _same(values[key], before[key]):
-            data["horizon"][name] = values[key]
+            horizon[name] = values[key]
             changes.append(Change(key, before[key], values[key], None))
+    moved = whatif.from_year(base, year, levers, shares=split, drought=drought, conditions=conditions, horizon=horizon)
+    data = moved.model_dump()
     data.update(scale=scale, replicates=replicates, seed=seed, assumption_draws=assumption_draws)
     if changes:
         digest = hashlib.sha256(Scenario.model_validate(data).model_dump_json(exclude={"scale", "replicates", "seed", "assumption_draws"}).encode()).hexdigest()
@@ -324,7 +263,7 @@ def move(base: Scenario, amount: float, source: str, target: str, year: int, *, 
     changes = [Change(k, before[k], after[k], year) for k in before if k.startswith("w.funds.shares.") and not _same(before[k], after[k])]
     data = moved.model_dump() | {"scale": scale, "replicates": replicates, "seed": seed, "assumption_draws": assumption_draws}
     digest = hashlib.sha256(Scenario.model_validate(data).model_dump_json(exclude={"scale", "replicates", "seed", "assumption_draws"}).encode()).hexdigest()
-    amount_text = f"{amount:g}"
+    amount_text = short(amount)
     data |= {
         "id": f"whatif-{digest[:8]}",
         "title": {"zh": tr("budget.title", "zh", year=year, amount=amount_text, source=tr(f"programme.{source}", "zh"), target=tr(f"programme.{target}", "zh")),
@@ -335,11 +274,12 @@ def move(base: Scenario, amount: float, source: str, target: str, year: int, *, 
     return WhatIf(Scenario.model_validate(data), changes)
 
 
-def _apply_shares(base, data, specs, values, before, year, changes) -> float | None:
+def _split(values, before, specs, year, changes) -> tuple[dict[str, float] | None, float | None]:
+    """(the split the form's share boxes give, or None if unchanged; the entered total (%) if it was not 100)."""
     new = [float(values.get(s.key, before[s.key])) for s in specs]
     old = [before[s.key] for s in specs]
     if all(_same(a, b) for a, b in zip(new, old, strict=True)):
-        return None
+        return None, None
     total = sum(new)
     if total <= 0:
         new, total = old, sum(old)
@@ -347,18 +287,10 @@ def _apply_shares(base, data, specs, values, before, year, changes) -> float | N
     names = [s.name.split(".", 1)[1] for s in specs]
     split = {p: _clean(x / total) for p, x in zip(names[:-1], new[:-1], strict=True)}
     split[names[-1]] = _clean(1.0 - sum(split.values()))  # the split adds up to 1
-    shares = base.levers.funds.shares
-    if year <= base.period.start:
-        data["levers"]["funds"]["shares"] = split
-    else:
-        kept = {y: s.model_dump() for y, s in shares.items() if y < year and y != sch.ALL_YEARS}
-        if sch.ALL_YEARS in shares or not kept:
-            kept = {base.period.start: _shares_at(base, base.period.start).model_dump(), **kept}
-        data["levers"]["funds"]["shares"] = {**kept, year: split}
     for s, a, b in zip(specs, old, new, strict=True):
         if not _same(a, b):
             changes.append(Change(s.key, a, b, year))
-    return rescaled
+    return split, rescaled
 
 
 def _labels(changes: list[Change], lang: str) -> list[str]:
@@ -386,7 +318,8 @@ def _change_word(c: Change, lang: str) -> str:
             return zh if lang == "zh" else en
     kind = next((s.kind for s in lever_specs() if s.key == c.key), "")
     unit = {"money": "亿元", "share": "%", "programme_share": "%", "rate": "%"}.get(kind, "")
-    return f"由{c.before:g}{unit}调至{c.after:g}{unit}" if lang == "zh" else f"from {c.before:g}{unit} to {c.after:g}{unit}"
+    before, after = short(c.before), short(c.after)
+    return f"由{before}{unit}调至{after}{unit}" if lang == "zh" else f"from {before}{unit} to {after}{unit}"
 
 
 def _title(base: Scenario, changes: list[Change], year: int) -> dict[str, str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from qdsim.format import difference, planner_number
+from qdsim.format import difference, fixed, planner_number
 
 #: how a value is shown: as it is, without its sign (after 高/低 or more/less),
 #: with its sign (a difference that may go either way), or a share difference
@@ -46,7 +46,7 @@ def show(value: float, unit: str, lang: str, how: str = "plain") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if how == "pp":
-        pts = f"{abs(value) * 100:.1f}"
+        pts = fixed(abs(value) * 100, 1)
         return f"{pts}个百分点" if lang == "zh" else f"{pts} percentage points"
     if how == "abs":
         return planner_number(abs(value), unit, lang)

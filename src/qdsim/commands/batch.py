@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from qdsim.console import BAD_INPUT, FAILED, INTERRUPTED, MAX_WORKERS, OK, err, out, print_problems, progress_bar
+from qdsim.format import fixed, short, significant
 
 MAX_TABLE_ROWS = 40
 
@@ -75,7 +76,7 @@ def command(
     failed = report.failed
     words = [f"{computed} computed", f"{served} from the registry"] + ([f"{present} already in {out_dir}"] if present else []) + [f"{len(failed)} failed"]
     if not quiet:
-        out.print(f"{n} runs: {', '.join(words)} in {report.seconds:.1f} s ({report.executor}) → {out_dir}/summary.csv, points.csv", markup=False)
+        out.print(f"{n} runs: {', '.join(words)} in {fixed(report.seconds, 1)} s ({report.executor}) → {out_dir}/summary.csv, points.csv", markup=False)
     for o in failed:
         err.print(f"{o.point.id} ({o.point.scenario.id}): {o.error}", markup=False)
     raise typer.Exit(FAILED if failed else OK)
@@ -116,15 +117,15 @@ def summary_table(report) -> Table:
         table.add_column("5–95%", justify="right")
     for o in shown:
         p = o.point
-        label = ", ".join(f"{batch.labels.get(k, k)}={_fmt(v)}" for k, v in p.values.items()) if batch.varied else p.scenario.id
+        label = ", ".join(f"{batch.labels.get(k, k)}={short(v, 4) if isinstance(v, float) else v}" for k, v in p.values.items()) if batch.varied else p.scenario.id
         cells = [p.id, label, o.status + (f" ({o.stop_reason.split(':')[0]})" if o.stop_reason else ""),
-                 str(o.replicates or ""), f"{o.seconds:.1f}" if o.seconds is not None else ""]
+                 str(o.replicates or ""), fixed(o.seconds, 1) if o.seconds is not None else ""]
         if year is not None:
             r = rows.get(p.id)
             if r is not None and year in r.index:
                 r = r.loc[year]
                 m, lo, hi = (r.impact_mean, r.impact_p05, r.impact_p95) if impact else (r["mean"], r.p05, r.p95)
-                cells += [f"{m:,.4g}", f"{lo:,.4g} – {hi:,.4g}"]
+                cells += [significant(m, 4), f"{significant(lo, 4)} – {significant(hi, 4)}"]
             else:
                 cells += ["", ""]
         table.add_row(*cells)
@@ -132,6 +133,3 @@ def summary_table(report) -> Table:
         table.caption = f"… and {len(report.outcomes) - MAX_TABLE_ROWS} more points (see points.csv)"
     return table
 
-
-def _fmt(v) -> str:
-    return f"{v:.4g}" if isinstance(v, float) else str(v)

@@ -17,6 +17,7 @@ import typer
 from rich.table import Table
 
 from qdsim.console import BAD_INPUT, FAILED, INTERRUPTED, OK, err, out, print_problems, progress_bar
+from qdsim.format import fixed, percent, significant
 
 FULL = {"scale": 0.02, "population": 200, "generations": 40, "min_epsilon": 0.9, "per_particle": 2, "replicates": 20}
 QUICK = {"scale": 0.01, "population": 12, "generations": 2, "min_epsilon": 0.9, "per_particle": 1, "replicates": 3}
@@ -147,7 +148,8 @@ def command(
             table.add_column(col, justify="left" if col in ("figure", "class", "role") else "right")
         for c in result.checks:
             style = "" if c.ok or c.target.role == "holdout" else "red"
-            cells = (c.target.figure, c.target.klass, c.target.role, f"{c.reported:,.4g}", f"{c.mean:,.4g}", f"{c.error:+.1%}", f"{c.holdout_error:+.1%}")
+            cells = (c.target.figure, c.target.klass, c.target.role, significant(c.reported, 4), significant(c.mean, 4), percent(c.error, signed=True),
+                     percent(c.holdout_error, signed=True))
             table.add_row(*cells, style=style)
         out.print(table)
         vals = Table(title="posterior and the value runs use")
@@ -155,9 +157,10 @@ def command(
             vals.add_column(col, justify="left" if col in ("parameter", "identification") else "right")
         for pid in result.space.ids:
             i = result.identification[pid]
-            vals.add_row(pid, f"{result.values[pid]:,.5g}", f"{i['median']:,.4g}", f"{i['p05']:,.4g} – {i['p95']:,.4g}", f"{result.prior[pid]:,.5g}", i["identification"])
+            vals.add_row(pid, significant(result.values[pid], 5), significant(i["median"], 4), f"{significant(i['p05'], 4)} – {significant(i['p95'], 4)}",
+                         significant(result.prior[pid], 5), i["identification"])
         out.print(vals)
-        out.print(f"{result.simulations} simulations in {result.seconds:.0f} s")
+        out.print(f"{result.simulations} simulations in {fixed(result.seconds, 0)} s")
         out.print(f"report: {report}", markup=False)
         if written:
             out.print(f"wrote {written}" + (f" and the summary in {docs_file}" if docs_updated else ""), markup=False)

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from qdsim.console import BAD_INPUT, FAILED, OK, err, out
+from qdsim.format import fixed, plain, short
 
 #: the most runs one listing asks for (more than a registry holds; a larger number is a typing slip)
 MAX_LIMIT = 1_000_000_000
@@ -34,7 +35,7 @@ def command(
         err.print(f"--status: must be one of {', '.join(STATUSES)}, not {status!r}", markup=False)
         raise typer.Exit(BAD_INPUT)
     if not 0 <= limit <= MAX_LIMIT:
-        err.print(f"--limit: must be between 0 and {MAX_LIMIT:,}, not {limit}", markup=False)
+        err.print(f"--limit: must be between 0 and {plain(MAX_LIMIT)}, not {limit}", markup=False)
         raise typer.Exit(BAD_INPUT)
     try:
         store = RunStore.default()
@@ -76,7 +77,7 @@ def runs_table(runs: list[dict], path: Path) -> Table:
         where = r["error"] if r["status"] == "failed" else _short(r["out_dir"])
         table.add_row(
             escape(r["run_id"]), escape(r["scenario_id"] or ""), f"[{colours[r['status']]}]{r['status']}[/]", (r["created"] or "")[:19].replace("T", " "),
-            f"{r['seconds']:.1f}" if r["seconds"] is not None else "", str(r["replicates"] or ""), f"{r['scale']:g}" if r["scale"] else "",
+            fixed(r["seconds"], 1) if r["seconds"] is not None else "", str(r["replicates"] or ""), short(r["scale"]) if r["scale"] else "",
             str(r["seed"] if r["seed"] is not None else ""), escape(where or ""),
         )
     return table

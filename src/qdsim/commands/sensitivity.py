@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from qdsim.console import BAD_INPUT, FAILED, INTERRUPTED, OK, err, out, print_problems, progress_bar
+from qdsim.format import plain, short
 
 
 def _list(value: str | None) -> list[str]:
@@ -85,12 +86,12 @@ def command(
         bad(f"--n: {e}")
     runs = len({tuple(row) for row in X.round(9)})
     if runs > sa.MAX_RUNS:
-        bad(f"{runs:,} runs is more than the {sa.MAX_RUNS:,} an analysis may ask for; lower --n or the number of factors")
+        bad(f"{plain(runs)} runs is more than the {plain(sa.MAX_RUNS)} an analysis may ask for; lower --n or the number of factors")
     out_dir = out_dir or Path("runs") / "sensitivity" / f"{scenario.id}-{method}"
     cat = catalogue()
     if not quiet:
         out.print(f"{method}: {len(factors)} factors, {len(X)} sample points ({runs} distinct runs × {replicates} replicates, "
-                  f"scale {scenario.scale:g}) → {out_dir}", markup=False)
+                  f"scale {short(scenario.scale)}) → {out_dir}", markup=False)
     try:
         with progress_bar(f"sensitivity ({runs} runs)", runs * replicates, quiet) as cb:
             evaluate = sa.model_function(scenario, factors, outputs, year=year, statistic=statistic, out_dir=out_dir,
@@ -134,5 +135,5 @@ def indices_table(analysis, output: str, title: str, year: int) -> Table:
     for c in cols:
         table.add_column(heads[c], justify="right")
     for r in df.itertuples():
-        table.add_row(str(r.rank), r.factor, f"{r.low:.4g} – {r.high:.4g}", *(f"{getattr(r, c):.4g}" for c in cols))
+        table.add_row(str(r.rank), r.factor, f"{short(r.low, 4)} – {short(r.high, 4)}", *(short(getattr(r, c), 4) for c in cols))
     return table

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qdsim.catalogue import load_catalogue
-from qdsim.format import planner_number
+from qdsim.format import lever_value, short
 from qdsim.scenario import shipped
 from qdsim.scenario.labels import LEVERS, share_label
 from qdsim.scenario.levers import resolve
@@ -90,14 +90,6 @@ def _labels(key: str) -> tuple[str, str, str]:
     return LEVERS.get(key, (key, key, ""))
 
 
-def _fmt(x: float, unit: str, lang: str) -> str:
-    if unit in ("share", "元", "亩", "人次", "人", "岗"):
-        return planner_number(x, unit, lang)
-    if lang == "en" or unit in ("switch", "index"):
-        return f"{x:,.4g}"
-    return f"{x:,.4g}{unit}"
-
-
 def _years(years: list[int]) -> tuple[str, str]:
     span = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
     return f"{span}年", span
@@ -126,20 +118,20 @@ def range_checks(scenario: Scenario) -> list[RangeWarning]:
         value = float(max(arr[years.index(y)] for y in bad))
         zy, ey = _years(bad) if bad == list(range(bad[0], bad[-1] + 1)) else ("、".join(map(str, bad)) + "年", ", ".join(map(str, bad)))
         if top > 0:
-            zh = (f"超出校准范围：{zh_name}在{zy}达到{_fmt(value, unit, 'zh')}，超过2021–2024年实际最高水平（{_fmt(top, unit, 'zh')}）的{FACTOR:g}倍；"
+            zh = (f"超出校准范围：{zh_name}在{zy}达到{lever_value(value, unit, 'zh')}，超过2021–2024年实际最高水平（{lever_value(top, unit, 'zh')}）的{short(FACTOR)}倍；"
                   "模型未在此水平上校准，结果属外推，请谨慎解读。")
-            en = (f"Outside the calibrated range: {en_name} reaches {_fmt(value, unit, 'en')} in {ey}, more than {FACTOR:g}× its highest "
-                  f"2021–2024 level ({_fmt(top, unit, 'en')}); the model was not calibrated there, so results are an extrapolation.")
+            en = (f"Outside the calibrated range: {en_name} reaches {lever_value(value, unit, 'en')} in {ey}, more than {short(FACTOR)}× its highest "
+                  f"2021–2024 level ({lever_value(top, unit, 'en')}); the model was not calibrated there, so results are an extrapolation.")
         else:
-            zh = f"超出校准范围：{zh_name}在{zy}为{_fmt(value, unit, 'zh')}，而2021–2024年未曾使用；结果属外推，请谨慎解读。"
-            en = f"Outside the calibrated range: {en_name} is {_fmt(value, unit, 'en')} in {ey}, a lever not used in 2021–2024; results are an extrapolation."
+            zh = f"超出校准范围：{zh_name}在{zy}为{lever_value(value, unit, 'zh')}，而2021–2024年未曾使用；结果属外推，请谨慎解读。"
+            en = f"Outside the calibrated range: {en_name} is {lever_value(value, unit, 'en')} in {ey}, a lever not used in 2021–2024; results are an extrapolation."
         out.append(RangeWarning(BEYOND if top > 0 else UNUSED, key, tuple(bad), value, limit, top, zh, en))
     reg = load_catalogue(scenario.region)
     for pid, v in sorted(scenario.overrides.items()):
         p = reg.parameters[pid]
         if p.status == "calibrated":
-            zh = f"情景改写了校准参数「{p.label_zh}」（{v:g}，校准值 {p.value:g}）：基准情景对2021–2024年实际数据的拟合不再成立。"
-            en = (f"The scenario overrides the calibrated parameter '{p.label_en}' ({v:g}; calibrated value {p.value:g}): "
+            zh = f"情景改写了校准参数「{p.label_zh}」（{short(v)}，校准值 {short(p.value)}）：基准情景对2021–2024年实际数据的拟合不再成立。"
+            en = (f"The scenario overrides the calibrated parameter '{p.label_en}' ({short(v)}; calibrated value {short(p.value)}): "
                   "the fit to the reported 2021–2024 figures no longer holds.")
             out.append(RangeWarning(OVERRIDE, f"overrides.{pid}", tuple(years), float(v), p.value, p.value, zh, en))
     return out

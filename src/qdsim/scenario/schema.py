@@ -8,6 +8,15 @@ Money is in 元 unless a unit is written (``"4.05 亿元"``); a bare number belo
 10万 (:data:`BARE_MONEY_MIN`) on a money lever, in a file or a change, is
 refused, since ``5`` is almost surely ``5亿元`` or ``5万元`` with the unit left
 out (:func:`bare_money_problems`).
+
+What one field accepts (a quantity in its unit and range, a series by year,
+a title) is in :mod:`qdsim.scenario.fields`; each lever's kind, range and
+default in its record (``data/levers.yaml``). This module is about 470 lines,
+over the ~400 of issue 22, for a stated reason: it is the ``Scenario`` model
+and its parts, with the validators that check fields against each other
+(years within the period, known overrides, programme shares) and
+``with_changes``, which applies a change and reports every problem with its
+path; splitting them would put a check away from the model it checks.
 """
 
 from __future__ import annotations
@@ -15,100 +24,32 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
-import numbers
-import re
 from collections.abc import Mapping
+from functools import partial
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, ValidationError, create_model, field_validator, model_validator
 
+from qdsim.format import fixed, plain
+from qdsim.scenario.fields import (  # noqa: F401 - bare_money_problems and BARE_MONEY_MIN are read here by the batch files and the EMA adapter
+    BARE_MONEY_MIN,
+    MONEY_LEVERS,
+    Description,
+    TitleText,
+    Whole,
+    _scalar,
+    _series,
+    _with_yuan,
+    bare_money_problems,
+)
 from qdsim.scenario.paths import PathError, apply, did_you_mean, resolve
+from qdsim.scenario.records import LeverRecord, lever_records
 from qdsim.scenario.yamlfile import Problem, ScenarioError, problems_from_validation
 from qdsim.scenario.years import ALL_YEARS, FIRST_YEAR, LAST_YEAR, is_year_mapping, outside, year_key
-from qdsim.units import UnitError, ascii_text, parse_quantity, plain, show
+from qdsim.units import UnitError, ascii_text, parse_quantity
 
 __all__ = ["ALL_YEARS", "FIRST_YEAR", "LAST_YEAR", "PROGRAMMES", "Scenario", "Shares", "is_year_mapping", "year_key"]
-
-
-#: a bare number (no unit) on a money lever below this is refused: 5 is 5 元 a year, almost surely a missing 亿元 or 万元
-BARE_MONEY_MIN = 1e5
-
-
-def _bare_money(v: Any) -> None:
-    """Refuse a number without a unit on a money lever that is too small to be meant in 元 (``5`` for ``5亿元``)."""
-    if isinstance(v, bool):
-        return
-    if isinstance(v, str):
-        text = ascii_text(v).replace(",", "").strip()
-        try:
-            x = float(text)
-        except ValueError:
-            return  # has a unit (or is not a number: parse_quantity says so)
-    elif isinstance(v, numbers.Real):
-        try:
-            x = float(v)
-        except OverflowError:
-            return  # parse_quantity says it is not a finite number
-    else:
-        return
-    if x != 0 and math.isfinite(x) and abs(x) < BARE_MONEY_MIN:
-        raise ValueError(f"a number without a unit is read as 元, and {plain(x)} 元 a year is far below any cooperation budget "
-                         f"(did you mean '{plain(x)}亿元'?): write the unit, e.g. {plain(x)}亿元 or {plain(x)}万元")
-
-
-#: the money levers, whose bare numbers are checked where people write them (files, changes)
-MONEY_LEVERS = (("levers", "funds", "fiscal"), ("levers", "funds", "donations"))
-
-
-def bare_money_problems(data: Any) -> list[tuple[tuple, str]]:
-    """``(location, message)`` for every bare number too small to be meant in 元 on a money lever of scenario data as written.
-
-    Checked where a person writes a value (a scenario file, ``with_changes``),
-    not when the schema reads data it wrote itself (a dump, a manifest), which
-    holds plain 元.
-    """
-    out = []
-    for path in MONEY_LEVERS:
-        node = data
-        for part in path:
-            node = node.get(part) if isinstance(node, dict) else None
-        values = node.items() if isinstance(node, dict) else [(None, node)] if node is not None else []
-        for year, v in values:
-            try:
-                _bare_money(v)
-            except ValueError as e:
-                out.append((path + ((year,) if year is not None else ()), str(e)))
-    return out
-
-
-def _series(dimension: str, lo: float, hi: float):
-    def parse(v: Any) -> dict[int, float]:
-        if isinstance(v, dict):
-            if not v:
-                raise ValueError("give at least one year")
-            out = {}
-            for k, x in v.items():
-                year = year_key(k)
-                if year in out:
-                    raise ValueError(f"the year {year} is given twice")
-                out[year] = _check(_quantity(x, dimension, lo, hi), year)
-            return dict(sorted(out.items()))
-        return {ALL_YEARS: _check(_quantity(v, dimension, lo, hi), None)}
-
-    def _check(x: float, year: int | None) -> float:
-        if not lo <= x <= hi:
-            where = f" in {year}" if year else ""
-            raise ValueError(f"{show(x, dimension)}{where} is outside the allowed range [{show(lo, dimension)}, {show(hi, dimension)}]")
-        return x
-
-    def dump(v: dict[int, float]) -> Any:
-        if set(v) == {ALL_YEARS}:
-            return _num(v[ALL_YEARS])
-        return {k: _num(x) for k, x in v.items()}
-
-    parse.dimension = dimension  # what is_count reads
-    return Annotated[dict[int, float], BeforeValidator(parse), PlainSerializer(dump)]
 
 
 def is_count(parts: tuple[str, ...] | list[str]) -> bool:
@@ -124,42 +65,6 @@ def is_count(parts: tuple[str, ...] | list[str]) -> bool:
     return field is not None and any(getattr(getattr(m, "func", None), "dimension", None) == "count" for m in field.metadata)
 
 
-def _with_yuan(x: float | int) -> float | int | str:
-    return x if x == 0 else f"{x!r} 元"
-
-
-def _num(x: float) -> float | int:
-    return int(x) if float(x).is_integer() and abs(x) < 2**53 else x
-
-
-def _quantity(v: Any, dimension: str, lo: float, hi: float) -> float:
-    """:func:`parse_quantity`, with a number too large for a float (a 400-digit one) refused as out of range."""
-    try:
-        return parse_quantity(v, dimension)
-    except OverflowError:
-        raise ValueError(f"the number is far too large (allowed: {show(lo, dimension)} to {show(hi, dimension)})") from None
-
-
-def _scalar(dimension: str, lo: float, hi: float):
-    def parse(v: Any) -> float:
-        x = _quantity(v, dimension, lo, hi)
-        if not lo <= x <= hi:
-            raise ValueError(f"{show(x, dimension)} is outside the allowed range [{show(lo, dimension)}, {show(hi, dimension)}]")
-        return x
-
-    return Annotated[float, BeforeValidator(parse), PlainSerializer(_num)]
-
-
-Money = _series("money", 0, 1e11)
-Count = _series("count", 0, 1e7)
-Share = _series("share", 0, 1)
-Area = _series("area", 0, 1e8)
-PerWorker = _series("money_per_worker", 0, 1e5)
-Severity = _series("share", 0, 1)
-Index = _series("index", 0.1, 10)
-Rate = _scalar("share", -0.2, 0.3)
-
-
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -171,41 +76,6 @@ def _fit(title: str, suffix: str) -> str:
     """The title with a suffix, shortened so that it stays within TITLE_MAX."""
     room = TITLE_MAX - len(suffix)
     return (title if len(title) <= room else title[: room - 1] + "…") + suffix
-
-
-#: control characters (C0, DEL, C1); newline and tab among them
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-#: bidirectional embeddings, overrides, isolates and marks: they reorder the text shown (a file name read backwards)
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-
-
-def _shown_text(v: Any, *, lines: bool) -> Any:
-    """Refuse in free text what would change how it is shown rather than what it says: control characters
-    (newlines too where ``lines`` is False: in a title a newline makes a fake heading) and bidirectional overrides."""
-    if not isinstance(v, str):
-        return v
-    bad = _BIDI.search(v) or _CONTROL.search(v.replace("\n", "").replace("\t", "") if lines else v)
-    if bad:
-        ch = bad.group(0)
-        what = ("a new line" if ch in "\r\n" else "a tab" if ch == "\t" else "a right-to-left/left-to-right override"
-                if _BIDI.match(ch) else "a control character")
-        where = " (a title is one line)" if ch in "\r\n\t" else ""
-        raise ValueError(f"contains {what} (U+{ord(ch):04X}) at character {bad.start() + 1}{where}; remove it")
-    return v
-
-
-TitleText = Annotated[str, BeforeValidator(lambda v: _shown_text(v, lines=False))]
-Description = Annotated[str, BeforeValidator(lambda v: _shown_text(v, lines=True))]
-
-
-def _whole(v: Any) -> Any:
-    """A whole number, never ``true``/``false`` (YAML's booleans are not counts)."""
-    if isinstance(v, bool):
-        raise ValueError(f"must be a whole number, not {str(v).lower()}")
-    return v
-
-
-Whole = Annotated[int, BeforeValidator(_whole)]
 
 
 class Title(Strict):
@@ -259,7 +129,7 @@ class Shares(Strict):
     def _sum_to_one(self):
         total = sum(getattr(self, p) for p in PROGRAMMES)
         if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"programme shares add up to {total:.4f}, not 1")
+            raise ValueError(f"programme shares add up to {fixed(total, 4)}, not 1")
         return self
 
 
@@ -284,45 +154,33 @@ def _dump_shares(v: dict[int, Shares]) -> Any:
 SharesByYear = Annotated[dict[int, Shares], BeforeValidator(_shares_by_year), PlainSerializer(_dump_shares)]
 
 
-class FundsLevers(Strict):
-    fiscal: Money = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Qingdao fiscal assistance funds, 元/年")
-    donations: Money = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Social donations, 元/年")
-    shares: SharesByYear = Field(default_factory=lambda: {ALL_YEARS: Shares()}, description="Split across programmes (one split, or by year)")
+def _all_years(value: float) -> dict[int, float]:
+    return {ALL_YEARS: value}
 
 
-class LabourLevers(Strict):
-    subsidy_per_worker: PerWorker = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Transport + stabilisation subsidy per stable worker, 元")
-    training_places: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Order-based training places a year")
-    free_train: Share = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Free train after Spring Festival (1 = runs, 0 = not)")
-    qingdao_job_quota: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Jobs Qingdao offers through the channel (people at a time)")
+def _lever_field(r: LeverRecord) -> tuple[Any, Any]:
+    """A scenario field from a lever's record (:mod:`qdsim.scenario.records`): its type (kind and range) and default."""
+    lo, hi = r.range or (0.0, 0.0)
+    if r.series:
+        return _series(r.dimension, lo, hi), Field(default_factory=partial(_all_years, r.default), description=r.en)
+    return _scalar(r.dimension, lo, hi), Field(r.default, description=r.en)
 
 
-class ConsumptionLevers(Strict):
-    canteen_share: Share = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Share of Qingdao canteens' farm purchases reserved for Dingxi")
-    showrooms: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Showrooms and e-commerce halls in Qingdao")
-    warehouses: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Forward warehouses in Qingdao")
-    price_premium: Share = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Price premium paid through the channel")
-    logistics_loss: Share = Field(default_factory=lambda: {ALL_YEARS: 0.05}, description="Share lost in transport")
+def _group(group: str, class_name: str, doc: str, **extra: Any) -> type[Strict]:
+    """The model of one group of a scenario's levers (or its conditions): a field per record of ``data/levers.yaml``, in its order."""
+    fields = {r.field: _lever_field(r) for r in lever_records().values() if r.group == group and r.written}
+    model = create_model(class_name, __base__=Strict, __doc__=doc, __module__=__name__, **fields, **extra)
+    return model
 
 
-class TechnologyLevers(Strict):
-    potato_demo_area: Area = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Potato high-yield demonstration area, 亩")
-    greenhouse_demo_area: Area = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Greenhouse double-crop demonstration area, 亩")
-
-
-class PeopleLevers(Strict):
-    cadres_q2d: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Qingdao cadres in Dingxi (people at a time)")
-    technicians_q2d: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Qingdao professionals sent to Dingxi in the year")
-    cadres_d2q: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Dingxi cadres in Qingdao (people at a time)")
-    technicians_d2q: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Dingxi professionals trained in Qingdao in the year")
-    incubator_firms: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Firms entering the joint incubator in the year")
-
-
-class PairingLevers(Strict):
-    towns: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0})
-    villages: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0})
-    hospitals: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0})
-    schools: Count = Field(default_factory=lambda: {ALL_YEARS: 0.0})
+# The groups of levers: built from the lever records (data/levers.yaml), so that a lever is declared once.
+FundsLevers = _group("funds", "FundsLevers", "Qingdao's fiscal funds and donations, and their split across programmes.",
+                     shares=(SharesByYear, Field(default_factory=lambda: {ALL_YEARS: Shares()}, description="Split across programmes (one split, or by year)")))
+LabourLevers = _group("labour", "LabourLevers", "Labour cooperation.")
+ConsumptionLevers = _group("consumption", "ConsumptionLevers", "Consumption assistance.")
+TechnologyLevers = _group("technology", "TechnologyLevers", "Technology demonstration.")
+PeopleLevers = _group("people", "PeopleLevers", "Exchanges of people.")
+PairingLevers = _group("pairings", "PairingLevers", "Pairings.")
 
 
 class Levers(Strict):
@@ -342,14 +200,8 @@ class Horizon(Strict):
     taper_years: int = Field(3, ge=1, le=10)
 
 
-class Conditions(Strict):
-    """Exogenous conditions; the counterfactual shares them."""
-
-    drought: Severity = Field(default_factory=lambda: {ALL_YEARS: 0.0}, description="Drought severity 0–1, only in the years given")
-    hail_multiplier: _scalar("index", 0, 10) = 1.0
-    potato_price_index: Index = Field(default_factory=lambda: {ALL_YEARS: 1.0}, description="Potato price relative to 2021")
-    herbs_price_index: Index = Field(default_factory=lambda: {ALL_YEARS: 1.0}, description="Herb price relative to 2021")
-    qingdao_wage_growth: Rate = 0.05
+#: exogenous conditions; the counterfactual shares them (built from the lever records, as the groups of levers)
+Conditions = _group("conditions", "Conditions", "Exogenous conditions; the counterfactual shares them.")
 
 
 MAX_REPLICATES = 1000

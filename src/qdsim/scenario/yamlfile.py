@@ -17,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from qdsim.errors import InputError, suggestion_in
+from qdsim.format import plain
 from qdsim.scenario import messages, shipped
 
 MAX_FILE_BYTES = 1_000_000
@@ -218,7 +219,7 @@ def parse_yaml(text: str | bytes, filename: str) -> tuple[Any, dict[tuple, int]]
     try:
         node = yaml.compose(text, Loader=_Loader)
         if node is not None and _expanded_size(node, {}) > MAX_NODES:
-            raise ScenarioError([Problem(filename, 1, "(file)", f"too large: more than {MAX_NODES:,} values once aliases are expanded")])
+            raise ScenarioError([Problem(filename, 1, "(file)", f"too large: more than {plain(MAX_NODES)} values once aliases are expanded")])
         split = _split_at_commas(node) if node is not None else []
         if split:  # before constructing: the split pieces may collide as duplicate keys
             raise ScenarioError([Problem(filename, line, ".".join(map(str, where)) or "(file)",

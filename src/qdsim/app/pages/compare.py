@@ -12,10 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from qdsim import api, charts
-from qdsim.app import results, state
+from qdsim.app import links, results, state
 from qdsim.app.i18n import lang, t
 from qdsim.cost import MEASURES, on_one_basis, rank
-from qdsim.format import difference, interval, planner_number, verdict
+from qdsim.format import describe, difference, interval, planner_number
 from qdsim.metrics import catalogue
 
 ss = st.session_state
@@ -124,7 +124,7 @@ def cost_rows(runs: list[tuple[str, api.RunResult]], measure: str) -> tuple[pd.D
     metric = "rural_income_per_capita" if gain == "income_gain" else "stable_employment"
     shown = []
     for _, row in ranked.iterrows():
-        meaning = verdict(metric, row[f"{gain}_mean"], row[f"{gain}_p05"], row[f"{gain}_p95"])
+        meaning = describe(metric, row[f"{gain}_mean"], row[f"{gain}_p05"], row[f"{gain}_p95"], lang())
         if row["kind"] == "more":
             ratio = cost_cell(row, measure)
         elif row["kind"] == "cut":
@@ -143,7 +143,7 @@ def cost_rows(runs: list[tuple[str, api.RunResult]], measure: str) -> tuple[pd.D
             t("col.extra_spending"): cost_cell(row, "extra_spending"),
             t(f"col.{gain}_cum"): cost_cell(row, gain),
             t(f"col.{measure}"): ratio,
-            t("col.meaning"): t(f"verdict.{meaning}") + (t("cmp.more_replicates") if meaning == "chance" else ""),
+            t("col.meaning"): meaning.meaning + (t("cmp.more_replicates") if meaning.verdict == "chance" else ""),
         })
     return pd.DataFrame(shown), ranked
 
@@ -177,7 +177,7 @@ with st.expander(t("cmp.upload"), expanded=bool(ss.get("cmp.problems"))):
         results.problems(name, problems)
 
 chosen = ss["w.cmp.choice"]
-state.to_url()
+links.to_url()
 if not chosen:
     st.info(t("cmp.none"))
     st.stop()

@@ -41,9 +41,10 @@ with right:
                   file_name=f"{sid}-counties-{metric}-{year}-{lg}.png")
     st.caption(t("cty.sorted_caption"))
 
-shown, numeric = [], []
+shown, numeric, chance = [], [], 0
 for _, x in charts.county_rows(result.summary, metric, year, of=of).iterrows():
     d = results.Diff.of(x, metric, of)
+    chance += d.verdict == "chance"
     shown.append({
         t("col.county"): names[x.county],
         t("col.population"): planner_number(by_id[x.county]["population"], "人", lg),
@@ -56,7 +57,6 @@ for _, x in charts.county_rows(result.summary, metric, year, of=of).iterrows():
     numeric.append({"scenario": sid, "county": x.county, "name_zh": by_id[x.county]["zh"], "name_en": by_id[x.county]["en"], "metric": metric, "year": year,
                     "unit": unit, **{c: x[c] for c in ("mean", "p05", "p95", *charts.DIFFS["impact"], *charts.DIFFS["vs_baseline"])}})
 results.table(pd.DataFrame(shown), key="cty.table")
-chance = sum(row[t("col.meaning")] == t("verdict.chance") for row in shown)
 if chance:
     st.info(t("cty.resolve", n=chance, total=len(shown), reps=result.scenario.replicates, scale=planner_number(result.scenario.scale, "share"),
               more_reps=min(2 * result.scenario.replicates, 50)), icon=":material/lightbulb:")

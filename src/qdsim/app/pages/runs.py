@@ -16,9 +16,10 @@ import sqlite3
 import pandas as pd
 import streamlit as st
 
-from qdsim.app import state
+from qdsim.app import links
 from qdsim.app.i18n import lang, t
 from qdsim.app.main import page as app_page
+from qdsim.format import short
 from qdsim.run_registry import RunStore
 
 ss = st.session_state
@@ -63,7 +64,7 @@ def reopen_section(done: list[dict]) -> None:
     typed = c2.text_input(word("by_id"), key="runs.reopen_id", placeholder="qd-…").strip()
     if c3.button(t("runs.reopen"), key="runs.reopen", icon=":material/open_in_new:", width="stretch", type="primary"):
         target = typed or chosen
-        if target and state.reopen(target):
+        if target and links.reopen(target):
             st.switch_page(app_page("whatif"))
         st.error(t("runs.reopen_missing", run_id=target or "–"))
 
@@ -85,7 +86,7 @@ else:
             t("col.status"): status[h["run_id"]],
             t("col.created"): h["created"],
             t("col.seconds"): h["seconds"],
-            t("col.scale"): f"{h['scale'] * 100:g}%",
+            t("col.scale"): short(h["scale"] * 100) + "%",
             t("col.replicates"): h["replicates"],
             t("col.seed"): h["seed"],
         }

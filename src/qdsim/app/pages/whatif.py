@@ -6,9 +6,9 @@ import streamlit as st
 from pydantic import ValidationError
 
 from qdsim import api
-from qdsim.app import form, results, scenario_builder, state
+from qdsim.app import form, links, results, scenario_builder, state
 from qdsim.app.i18n import lang, t
-from qdsim.format import CREDIBLE_REPLICATES, planner_number
+from qdsim.format import CREDIBLE_REPLICATES, fixed, planner_number, short
 from qdsim.scenario.ranges import FACTOR, range_checks
 from qdsim.scenario.schema import PROGRAMMES
 
@@ -84,7 +84,7 @@ def warnings(scenario: api.Scenario) -> None:
             lines.append("- " + w.message(lang()))
         else:
             lines.append("- " + t("whatif.beyond_line", label=t(spec.label_key), year=w.years[0], value=form.model_text(spec, w.value),
-                                  hi=form.model_text(spec, w.reference_max), factor=FACTOR))
+                                  hi=form.model_text(spec, w.reference_max), factor=short(FACTOR)))
     st.warning(t("whatif.beyond_title") + "\n" + "\n".join(lines), icon=":material/warning:")
 
 
@@ -137,7 +137,7 @@ def pending_panel() -> tuple[scenario_builder.WhatIf | None, bool]:
             lines = change_lines(what.changes)
             st.markdown("\n".join(f"- {x}" for x in lines) if lines else t("whatif.no_changes"))
             if what.shares_rescaled_from is not None:
-                st.caption(t("whatif.shares_rescaled", total=what.shares_rescaled_from))
+                st.caption(t("whatif.shares_rescaled", total=fixed(what.shares_rescaled_from, 1)))
             settings = state.run_settings()
             st.caption(t("whatif.pending_settings", scale=planner_number(settings["scale"], "share"), reps=settings["replicates"],
                          seed=settings["seed"]) + (t("whatif.pending_assumptions", n=settings["assumption_draws"]) if settings["assumption_draws"] else ""))
@@ -170,7 +170,7 @@ def results_block() -> None:
             lines = change_lines(cur["changes"])
             st.markdown("\n".join(f"- {x}" for x in lines) if lines else t("whatif.no_changes"))
             if cur.get("rescaled") is not None:
-                st.caption(t("whatif.shares_rescaled", total=cur["rescaled"]))
+                st.caption(t("whatif.shares_rescaled", total=fixed(cur["rescaled"], 1)))
     warnings(scenario)
     provisional = st.empty()
     try:
@@ -204,5 +204,5 @@ with right:
         state.set_current(what)
     elif moved:
         move_pressed()
-    state.to_url()
+    links.to_url()
     results_block()

@@ -17,7 +17,7 @@ import math
 from qdsim.brief.document import Bullets, Heading, Paragraph
 from qdsim.brief.labels import t
 from qdsim.brief.sections.context import FINDINGS, Context
-from qdsim.format import planner_number, verdict
+from qdsim.format import fixed, planner_number
 
 #: what the answer leads with: the employment added (or lost) and rural income
 LEAD = ("wage_employment", "rural_income_per_capita")
@@ -40,14 +40,14 @@ def lead_line(ctx: Context, metric: str) -> str | None:
     values = [float(row[f"vs_baseline_{s}"]) for s in ("mean", "p05", "p95")]
     if any(math.isnan(v) for v in values):
         return None
-    meaning = verdict(metric, *values)
+    words = ctx.words(row, metric, "vs_baseline")
     name = t(f"lead_{metric}", ctx.lang)
-    if meaning == "same":
+    if words.verdict == "same":
         return t("a_same", ctx.lang, year=ctx.year, name=name)
     d, lo, hi = ctx.diff(row, "vs_baseline")
     level = float(row["mean"]) - values[0]
     pct = values[0] / level * 100 if level else math.nan
-    pct_text = "–" if math.isnan(pct) else f"{pct:+.{1 if abs(pct) >= 0.1 else 2}f}%"
+    pct_text = "–" if math.isnan(pct) else fixed(pct, 1 if abs(pct) >= 0.1 else 2, signed=True) + "%"
     start = change_year(ctx)
     total = 0.0
     for year in ctx.d.years:
@@ -57,7 +57,7 @@ def lead_line(ctx: Context, metric: str) -> str | None:
     total_text = planner_number(total, unit, ctx.lang, signed=True) if unit in ("元/人", "人年") else planner_number(total, row["unit"], ctx.lang, signed=True)
     sep = "，" if ctx.lang == "zh" else ", "
     return t("lead_line", ctx.lang, year=ctx.year, name=name, d=d, lo=lo, hi=hi, pct=pct_text, start=start, total=total_text,
-             meaning=sep + t(f"v_{meaning}", ctx.lang))
+             meaning=sep + words.meaning)
 
 
 def add(ctx: Context) -> None:
@@ -83,9 +83,9 @@ def difference_line(ctx: Context, metric: str) -> str | None:
     values = [float(row[f"vs_baseline_{s}"]) for s in ("mean", "p05", "p95")]
     if any(math.isnan(v) for v in values):
         return None
-    meaning = verdict(metric, *values)
-    if meaning == "same":
+    words = ctx.words(row, metric, "vs_baseline")
+    if words.verdict == "same":
         return t("a_same", ctx.lang, year=ctx.year, name=ctx.name(metric))
     d, lo, hi = ctx.diff(row, "vs_baseline")
     sep = "，" if ctx.lang == "zh" else ", "
-    return t("a_line", ctx.lang, year=ctx.year, name=ctx.name(metric), d=d, lo=lo, hi=hi, meaning=sep + t(f"v_{meaning}", ctx.lang))
+    return t("a_line", ctx.lang, year=ctx.year, name=ctx.name(metric), d=d, lo=lo, hi=hi, meaning=sep + words.meaning)

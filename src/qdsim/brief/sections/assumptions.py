@@ -7,8 +7,8 @@ from pathlib import Path
 
 from qdsim.brief.document import Heading, Paragraph, Table
 from qdsim.brief.labels import t
-from qdsim.brief.sections.context import Context, _g
-from qdsim.format import parameter_text
+from qdsim.brief.sections.context import Context
+from qdsim.format import parameter_text, plain, short
 
 
 def add(ctx: Context) -> None:
@@ -35,7 +35,7 @@ def add(ctx: Context) -> None:
             lo, hi = (p.get("range") or [math.nan, math.nan])[:2]
             status = ctx.status(p.get("status", ""))
             if p.get("id") in overrides:
-                status += ("；" if lang == "zh" else "; ") + t("st_override", lang, default=_g(p.get("default")))
+                status += ("；" if lang == "zh" else "; ") + t("st_override", lang, default=plain(p.get("default")))
             unit = str(p.get("unit", ""))
             row = [ctx.param_label(p["id"]), parameter_value(p.get("value"), unit, lang), f"{parameter_value(lo, unit, lang)}–{parameter_value(hi, unit, lang)}"]
             if compat:
@@ -53,7 +53,7 @@ def add(ctx: Context) -> None:
 def parameter_value(value, unit: str, lang: str) -> str:
     """A parameter's value with its unit where it is a planner's unit (format.parameter_text); non-numbers as they are."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        return _g(value)
+        return plain(value)
     return parameter_text(float(value), unit, lang)
 
 
@@ -62,7 +62,7 @@ def _sensitivity(ctx: Context, sens) -> None:
     src = Path(sens.source)
     where = f"{src.parent.name}/{src.name}" if src.parent.name else src.name
     method = t(f"method_{sens.method}", lang) if sens.method in ("sobol", "morris") else (sens.method or "–")
-    how = t("a_sens_how", lang, replicates=sens.replicates, scale=f"{float(sens.scale) * 100:g}%") if sens.replicates and sens.scale else ""
+    how = t("a_sens_how", lang, replicates=sens.replicates, scale=short(float(sens.scale) * 100) + "%") if sens.replicates and sens.scale else ""
     ctx.brief.add(Paragraph(t("a_sens", lang, method=method, runs=sens.runs if sens.runs is not None else "–", how=how, file=where)))
     outputs = sens.outputs()
     focus = [o for o in ("rural_income_per_capita", "monitored_share") if o in outputs] or outputs[:1]
@@ -77,8 +77,8 @@ def _sensitivity(ctx: Context, sens) -> None:
         table = []
         for _, r in top.iterrows():
             label = r[f"label_{lang}"] or ctx.param_label(r.factor)
-            conf = "" if math.isnan(float(r["conf"])) else f" ± {float(r['conf']):.2g}"
-            table.append([label, r[f"range_{lang}"] or "–", f"{r['stat']} = {float(r['index']):.3g}{conf}"])
+            conf = "" if math.isnan(float(r["conf"])) else f" ± {short(float(r['conf']), 2)}"
+            table.append([label, r[f"range_{lang}"] or "–", f"{r['stat']} = {short(float(r['index']), 3)}{conf}"])
         name = ctx.cat[o].name(lang) if o in ctx.cat else o
         ctx.brief.add(Table([t("s_factor", lang), t("s_range", lang), t("s_index", lang)], table,
                              caption=t("s_caption", lang, name=name), role="sensitivity", numeric=(2,)))

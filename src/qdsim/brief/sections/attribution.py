@@ -15,7 +15,7 @@ import pandas as pd
 from qdsim.brief.document import Heading, Paragraph, Table
 from qdsim.brief.labels import t
 from qdsim.brief.sections.context import Context
-from qdsim.format import difference, interval, planner_number
+from qdsim.format import difference, fixed, interval, planner_number
 from qdsim.metrics import catalogue
 
 
@@ -34,7 +34,7 @@ def statements(df: pd.DataFrame, lang: str, *, name: Callable[[str], str], param
         r = lead.iloc[0]
         p_unit = str(r["unit"])
         out.append(t("att_lead", lang, metric=name(metric), diff=difference(float(r["difference_mean"]), unit, lang),
-                     param=param_label(str(r["parameter"])), share=f"{float(r['share']):.2f}",
+                     param=param_label(str(r["parameter"])), share=fixed(float(r['share']), 2),
                      lo_value=planner_number(float(r["value_low"]), p_unit, lang), lo=difference(float(r["low_end"]), unit, lang),
                      hi_value=planner_number(float(r["value_high"]), p_unit, lang), hi=difference(float(r["high_end"]), unit, lang)))
     return out
@@ -54,8 +54,8 @@ def add(ctx: Context) -> None:
         unit = ctx.cat[metric].unit
         for _, r in part.sort_values("rank").head(3).iterrows():
             rows.append([ctx.name(metric), ctx.param_label(str(r["parameter"])), ctx.status(str(r["status"])),
-                         f"{float(r['share']):.2f}（{float(r['share_p05']):.2f}–{float(r['share_p95']):.2f}）" if lang == "zh"
-                         else f"{float(r['share']):.2f} ({float(r['share_p05']):.2f}–{float(r['share_p95']):.2f})",
+                         f"{fixed(float(r['share']), 2)}（{fixed(float(r['share_p05']), 2)}–{fixed(float(r['share_p95']), 2)}）" if lang == "zh"
+                         else f"{fixed(float(r['share']), 2)} ({fixed(float(r['share_p05']), 2)}–{fixed(float(r['share_p95']), 2)})",
                          interval(float(r["low_end"]), float(r["high_end"]), unit, lang, signed=True)])
     ctx.brief.add(Table([t("att_metric", lang), t("att_param", lang), t("att_status", lang), t("att_share", lang), t("att_ends", lang)],
                         rows, role="attribution", numeric=(3,)))

@@ -7,12 +7,9 @@ nothing in the findings or the county table is typed in.
 
 from __future__ import annotations
 
-import math
 import os
 from datetime import UTC, date, datetime
 from pathlib import Path
-
-import numpy as np
 
 import qdsim
 from qdsim.brief.document import Brief
@@ -20,7 +17,7 @@ from qdsim.brief.labels import t
 from qdsim.brief.numbers import Trace, compact, show
 from qdsim.brief.source import RunData
 from qdsim.catalogue import load_catalogue
-from qdsim.format import interval, planner_number
+from qdsim.format import Difference, describe, fixed, interval, planner_number, short
 from qdsim.metrics import catalogue
 from qdsim.scenario import shipped
 
@@ -61,34 +58,14 @@ def quantity(value: float, unit: str, lang: str) -> str:
     if unit == "switch":
         return t("yes" if value >= 0.5 else "no", lang)
     if unit == "index":
-        return f"{value:.2f}"
+        return fixed(value, 2)
     if lang == "en" and unit in _EN_COUNT_UNITS:
         text = planner_number(value, "个", "en")
         return f"{text} {_EN_COUNT_UNITS[unit]}".strip()
     if unit == "share":
         pct = value * 100  # an input: 30%, 5.9%; a computed split (money moved between programmes) to one decimal, not 57.4211%
-        return f"{pct:.{1 if abs(pct) >= 1 or pct == 0 else 2}f}".rstrip("0").rstrip(".") + "%"
+        return fixed(pct, 1 if abs(pct) >= 1 or pct == 0 else 2).rstrip("0").rstrip(".") + "%"
     return planner_number(value, unit, lang)  # exact inputs read without trailing zeros (4.05亿元, 1万亩)
-
-
-def _g(value) -> str:
-    """A parameter value, plainly: 5,200,000 not 5.2e+06; 0.0001 stays 0.0001."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}"
-    text = f"{value:,.6g}"
-    if "e" in text:  # 6 significant digits, written out
-        text = np.format_float_positional(value, precision=6, unique=False, fractional=False, trim="-")
-    return text
-
-
-def _pct(x) -> str:
-    """A relative error: '+1.3%', '0.0%' (never '-0.0%')."""
-    if x is None:
-        return "–"
-    text = f"{float(x):+.1%}"
-    return "0.0%" if text in ("+0.0%", "-0.0%") else text
 
 
 #: the English noun phrase of a finding's metric (the catalogue's names are labels, not prose)
@@ -145,7 +122,7 @@ class Context:
         return str(self.m.get("seed", self.d.scenario.seed))
 
     def scale_text(self) -> str:
-        return f"{float(self.m['scale']) * 100:g}%"
+        return short(float(self.m['scale']) * 100) + "%"
 
     def num(self, row, stat: str, how: str = "plain", text: str | None = None, full: str | None = None) -> str:
         """Format one summary.csv (or cost.csv) cell and record where it came from."""
@@ -170,6 +147,10 @@ class Context:
             return d, self.num(row, f"{prefix}_p05", "signed"), self.num(row, f"{prefix}_p95", "signed")
         lo, hi = span.split(" 至 " if self.lang == "zh" else " to ")  # one scale, the unit once: '-4.46 至 -4.21万人次'
         return d, self.num(row, f"{prefix}_p05", "signed", text=lo), self.num(row, f"{prefix}_p95", "signed", text=hi)
+
+    def words(self, row, metric: str, prefix: str) -> Difference:
+        """The difference ``prefix`` (vs_baseline, impact) of a summary row in words: its verdict and meaning (not traced)."""
+        return describe(metric, *(float(row[f"{prefix}_{s}"]) for s in ("mean", "p05", "p95")), self.lang, str(row["unit"]))
 
     def span(self, row, lo: str, hi: str, how: str, strip_unit: bool = False) -> str:
         """A range 'a–b' with the shared unit written once; both ends traced."""

@@ -7,7 +7,6 @@ from qdsim.brief.document import Heading, Paragraph, Table
 from qdsim.brief.labels import t
 from qdsim.brief.numbers import show
 from qdsim.brief.sections.context import COUNTY_METRIC, Context
-from qdsim.format import verdict
 
 
 def add(ctx: Context) -> None:
@@ -28,7 +27,6 @@ def add(ctx: Context) -> None:
         rng = ctx.span(r, "p05", "p95", "plain", strip_unit=True)
         d, lo, hi = (ctx.num(r, f"{prefix}_{s}", "signed", ctx.bare(show(float(r[f"{prefix}_{s}"]), unit, lang, "signed"), unit))
                      for s in ("mean", "p05", "p95"))
-        meaning = verdict(COUNTY_METRIC, *(float(r[f"{prefix}_{s}"]) for s in ("mean", "p05", "p95")))
-        rows.append([ctx.county_names[cid], level, rng, d, f"{lo}{t('to', lang)}{hi}", t(f"v_{meaning}", lang)])
+        rows.append([ctx.county_names[cid], level, rng, d, f"{lo}{t('to', lang)}{hi}", ctx.words(r, COUNTY_METRIC, prefix).meaning])
     ctx.brief.add(Table(header, rows, role="counties", numeric=(1, 2, 3, 4)))
     ctx.brief.add(Paragraph(t("counties_note", lang), role="note"))

@@ -11,6 +11,7 @@ import math
 from qdsim.brief.document import Bullets, Heading, Paragraph
 from qdsim.brief.labels import t
 from qdsim.brief.sections.context import COUNTY_METRIC, FINDINGS, Context, quantity
+from qdsim.format import within_chance
 
 
 def add(ctx: Context) -> None:
@@ -62,13 +63,14 @@ def finding(ctx: Context, metric: str) -> str | None:
     lo_hi = ctx.span(row, "p05", "p95", "plain")
     lo, hi = lo_hi.split("–", 1)
     base = {"year": ctx.year, "name": ctx.name(metric), "level": level, "lo": lo, "hi": hi}
-    i_mean, i05, i95 = float(row.impact_mean), float(row.impact_p05), float(row.impact_p95)
-    if i_mean == 0 and i05 == 0 and i95 == 0:
+    words = ctx.words(row, metric, "impact")
+    i_mean, i05, i95 = words.mean, words.lo, words.hi
+    if words.verdict == "same":
         return t("f_same", lang, **base)
     if float(cf["mean"]) == 0 and float(cf["p95"]) == 0 and i_mean > 0:
         return t("f_all_coop", lang, **base)
     diff_how = "pp" if unit == "share" else "abs"
-    if i05 > 0 or i95 < 0:
+    if not words.chance:
         up = i_mean > 0
         words = ("higher", "lower") if kind in ("ratio",) else ("more", "less")
         d = ctx.num(row, "impact_mean", diff_how)
@@ -89,7 +91,7 @@ def finding(ctx: Context, metric: str) -> str | None:
 def _assumption_span(ctx: Context, row, up: bool, how: str) -> str:
     """'；参数假设区间 a–b' when the run drew parameter sets and the interval keeps one sign."""
     a05, a95 = (float(row.get(c, math.nan)) for c in ("impact_assumption_p05", "impact_assumption_p95"))
-    if math.isnan(a05) or math.isnan(a95) or not (a05 > 0 or a95 < 0) or (a05 > 0) != up:
+    if math.isnan(a05) or math.isnan(a95) or within_chance(a05, a95) or (a05 > 0) != up:
         return ""
     lo, hi = ("impact_assumption_p05", "impact_assumption_p95") if up else ("impact_assumption_p95", "impact_assumption_p05")
     return t("assumption_interval", ctx.lang, span=ctx.span(row, lo, hi, how))

@@ -7,7 +7,8 @@ import math
 from qdsim.brief.document import Heading, Paragraph, Table
 from qdsim.brief.labels import t
 from qdsim.brief.numbers import compact, show
-from qdsim.brief.sections.context import KNOWN_COUNTERFACTUAL, Context, _g, _pct, quantity
+from qdsim.brief.sections.context import KNOWN_COUNTERFACTUAL, Context, quantity
+from qdsim.format import fixed, percent, plain
 
 
 def add(ctx: Context) -> None:
@@ -21,7 +22,7 @@ def add(ctx: Context) -> None:
     cfm = str(m.get("counterfactual", KNOWN_COUNTERFACTUAL))
     counterfactual = t("counterfactual_known", lang) if cfm == KNOWN_COUNTERFACTUAL else cfm
     text = t("methods", lang, mesa=m.get("mesa_version", "3"), start=ctx.first_year, end=ctx.year, scale=ctx.scale_text(),
-             one_in=f"{one_in:,.0f}" if math.isfinite(one_in) else "–", households=_households(ctx),
+             one_in=fixed(one_in, 0, grouped=True) if math.isfinite(one_in) else "–", households=_households(ctx),
              replicates=m["replicates"], counterfactual=counterfactual, interval=interval)
     ctx.brief.add(Paragraph(text))
     cal_text, cal_tables = _calibration(ctx)
@@ -75,7 +76,7 @@ def calibration_rows(targets: list[dict], lang: str) -> list[dict]:
         klass, role = x.get("class"), x.get("role")
         ok = x.get("within_tolerance")
         rows.append({
-            "figure": name, "reported": quantity(float(x["reported"]), unit, lang), "model": model, "error": _pct(x.get("error")),
+            "figure": name, "reported": quantity(float(x["reported"]), unit, lang), "model": model, "error": percent(x.get("error"), signed=True),
             "class": t(f"class_{klass}", lang) if klass in CLASSES else t("class_none", lang),
             "role": t(f"role_{role}", lang) if role in ROLES else "–",
             "ok": "–" if ok is None else t("yes" if ok else "no", lang),
@@ -113,10 +114,10 @@ def _calibration_generic(ctx: Context, cal: dict) -> tuple[str, list[Table]]:
     for k, v in cal.items():
         if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
             cols = list(dict.fromkeys(c for x in v for c in x))
-            tables.append(Table(cols, [[_g(x.get(c, "")) for c in cols] for x in v], caption=t("calib_table", ctx.lang, name=k), role="calibration"))
+            tables.append(Table(cols, [[plain(x.get(c, "")) for c in cols] for x in v], caption=t("calib_table", ctx.lang, name=k), role="calibration"))
         elif isinstance(v, dict):
-            items.append(f"{k}: " + ", ".join(f"{a} {_g(b)}" for a, b in v.items() if not isinstance(b, (dict, list))))
+            items.append(f"{k}: " + ", ".join(f"{a} {plain(b)}" for a, b in v.items() if not isinstance(b, (dict, list))))
         else:
-            items.append(f"{k}: {_g(v)}")
+            items.append(f"{k}: {plain(v)}")
     sep = "；" if ctx.lang == "zh" else "; "
     return t("calib_some", ctx.lang, items=sep.join(items) if items else "–"), tables
