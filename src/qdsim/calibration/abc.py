@@ -241,12 +241,11 @@ class AbcSettings:
     workers: int
     seed: int
     per_particle: int = 2  # simulations averaged for one particle's value
-    batch: int = 64  # candidates evaluated together (part of the result's identity)
     scheduler: str | None = None  # a Dask scheduler's address: run the candidates there
 
 
 @dataclass(frozen=True)
-class Evaluate:
+class ParticleDistance:
     """One particle on the logistic scale → (distance, the fitted targets' model values): the mean of
     ``per_particle`` simulations on seeds spawned from the given sequence (picklable; a pure function)."""
 
@@ -276,7 +275,7 @@ class AbcCalibration:
 
     def run(self, progress: Progress | None = None) -> Posterior:
         s = self.settings
-        evaluate = Evaluate(self.simulator, self.space, self.reported, s.per_particle)
+        evaluate = ParticleDistance(self.simulator, self.space, self.reported, s.per_particle)
         smc = SmcSettings(population=s.population, generations=s.generations, min_epsilon=s.min_epsilon, seed=s.seed)
         map_, close = dask_map(s.scheduler) if s.scheduler else process_map(s.workers)
         clock = [time.perf_counter()]
