@@ -154,8 +154,8 @@ def run_smc(evaluate: Evaluate, dim: int, settings: SmcSettings, map_: Mapper = 
         order = np.argsort(d, kind="stable")
         eps = max(float(d[order[n_keep - 1]]), s.min_epsilon)
         keep = order[d[order] <= eps]
-        if len(keep) >= n:  # every particle already within min_epsilon
-            reached = True
+        if len(keep) >= n:  # nothing to replace: every particle within min_epsilon (or all tied at the threshold)
+            reached = eps <= s.min_epsilon
             break
         rng = np.random.default_rng(np.random.SeedSequence([s.seed, t]))
         replaced = np.setdiff1d(np.arange(n), keep)
