@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
+from qdsim.calibration.abc import CONVERGED_EPSILON, CONVERGED_ESS, Posterior
 from qdsim.calibration.report import DOC_END, DOC_START, calibrated_path, docs_block, read_calibrated, summary_markdown, update_docs
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "calibration.md"
@@ -40,3 +42,20 @@ def test_summary_counts_the_abc_from_the_posterior_history():
     text = summary_markdown(record).splitlines()[0]
     assert f"{len(history)} generations, {sum(g['simulations'] for g in history)} simulations" in text
     assert ("a posterior reused" in text) == bool(record["provenance"]["settings"].get("posterior_reused"))
+
+
+def test_the_convergence_statement_follows_the_record():
+    """The shipped calibration's last generation meets ε ≤ 1 and ESS ≥ 100, and the summary says converged;
+    the same record with the last generation of the 2026-12-02 run (ε 2.85, ESS not recorded) says not converged."""
+    record = read_calibrated(calibrated_path())
+    post = Posterior.from_record(record["posterior"])
+    last = post.last_generation
+    assert post.converged() and last["epsilon"] <= CONVERGED_EPSILON and last["ess"] >= CONVERGED_ESS
+    assert record["provenance"]["converged"] and "**Converged**" in summary_markdown(record)
+    stalled = copy.deepcopy(record)
+    stalled["posterior"]["generations"] = [{"generation": 0, "epsilon": 20.4, "simulations": 400},
+                                          {"generation": 12, "epsilon": 2.85, "simulations": 600}]
+    stalled["provenance"]["converged"] = Posterior.from_record(stalled["posterior"]).converged()
+    assert not stalled["provenance"]["converged"]
+    text = summary_markdown(stalled)
+    assert "**Not converged**" in text and "2.85" in text and "not recorded" in text
