@@ -113,3 +113,42 @@ def test_the_store_keeps_the_most_recently_used_within_its_budget():
     nothing = snapshots.Store(budget=0)
     nothing.put("a", b"x")
     assert len(nothing) == 0
+
+
+def test_the_shared_pool_hands_a_job_its_kept_state_and_keeps_what_a_job_left(base):
+    """The scheduler (several workers): a task whose state is kept goes to its worker with it; states a job kept come back to the store."""
+    from concurrent.futures import Future
+
+    class Pool:
+        def __init__(self):
+            self.submitted = []
+
+        def submit(self, fn, tasks, starts=None):
+            fut = Future()
+            fut.set_running_or_notify_cancel()
+            self.submitted.append((fut, tasks, starts))
+            return fut
+
+        def shutdown(self, **_):
+            pass
+
+    what_if = base.with_changes({"levers.funds.fiscal.2026": "2.28 亿元"})
+    tasks = [t for _, _, t in api.plan(what_if, counterfactual=False, draws_against=base, keep_states=True)]
+    snapshots.STORE.put(snapshots.key(_task(base, 0), 5), b"state of replicate 0")
+    pool = Pool()
+    s = runner.Scheduler(2, executor=pool)
+    run = s.start([([i], [t]) for i, t in enumerate(tasks[:2])])
+    (f0, t0, starts0), (f1, t1, starts1) = pool.submitted
+    assert starts0 == {0: (5, b"state of replicate 0")} and starts1 == {}  # replicate 1 has none kept: from the first month
+    f1.set_result(([np.zeros(1)], [(snapshots.key(tasks[1], 5), b"state of replicate 1")]))
+    f0.set_result(([np.zeros(1)], []))
+    for _ in range(2):
+        run.finished.get(timeout=5)
+    assert snapshots.STORE.get(snapshots.key(_task(base, 1), 5)) == b"state of replicate 1"  # the baseline's next what-if finds it
+    s.close()
+
+
+def test_partial_results_come_at_most_every_so_often(base):
+    seen = []
+    api.run(base.with_settings(replicates=4), workers=1, baseline=False, counterfactual=False, partial=seen.append, partial_every=3600)
+    assert [r.scenario.replicates for r in seen] == [2]  # the first at once, then none within the hour

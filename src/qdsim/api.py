@@ -69,6 +69,7 @@ def run(
     progress: Progress | None = None,
     partial: Callable[[RunResult], None] | None = None,
     keep_states: bool = False,
+    partial_every: float = 0.0,
 ) -> RunResult:
     """Run a scenario with its no-cooperation counterfactual and its baseline, all on common random numbers.
 
@@ -91,6 +92,9 @@ def run(
             k replicates each time k grows (2 ≤ k < replicates): exactly what
             a run with ``replicates=k`` gives (no assumption draws), so that a
             caller can show results that tighten as replicates finish.
+        partial_every: at most one ``partial`` call every this many seconds
+            (the first at once): a caller that draws at most so often saves
+            the summaries it would not show.
         keep_states: keep, in this process's memory, each replicate's model
             state at the start of the year the scenario first differs from its
             baseline (a baseline: at 2026, where what-ifs start by default), so
@@ -122,7 +126,7 @@ def run(
             known["counterfactual"] = reused.without
     tasks = plan(scenario, counterfactual=counterfactual and "counterfactual" not in known, baseline=base if reused is None else None,
                  draws_against=base, keep_states=keep_states)
-    watch = _Prefix(scenario, base, tasks, known, partial, counterfactual) if partial is not None else None
+    watch = _Prefix(scenario, base, tasks, known, partial, counterfactual, partial_every) if partial is not None else None
     arrays = run_simulations([t for _, _, t in tasks], workers, progress, finished=watch)
     parts = {v: np.stack([a for (kind, _, _), a in zip(tasks, arrays, strict=True) if kind == v])
              for v in VARIANTS if any(kind == v for kind, _, _ in tasks)} | known
@@ -194,8 +198,9 @@ class _Prefix:
     """Hands ``partial`` the run of the first k replicates each time k grows (2 ≤ k < n) as simulations finish."""
 
     def __init__(self, scenario: Scenario, base: Scenario | None, tasks: list, known: dict[str, np.ndarray],
-                 partial: Callable[[RunResult], None], counterfactual: bool):
+                 partial: Callable[[RunResult], None], counterfactual: bool, every: float = 0.0):
         self.scenario, self.base, self.tasks, self.known, self.partial = scenario, base, tasks, known, partial
+        self.every, self.last = every, -float("inf")
         self.needed = [v for v in ("scenario", "counterfactual", "baseline") if v != "counterfactual" or counterfactual]
         if base is None:
             self.needed.remove("baseline")
@@ -215,7 +220,8 @@ class _Prefix:
         if k == self.k:
             return
         self.k = k
-        if 2 <= k < n:
+        if 2 <= k < n and time.perf_counter() - self.last >= self.every:
+            self.last = time.perf_counter()
             self.partial(self._result(k))
 
     def _result(self, k: int) -> RunResult:
