@@ -50,8 +50,9 @@ from qdsim.scenario import shipped
 PARALLEL_ABOVE = 0.05
 #: assumption draws one app run may ask for (a file asking for more is run with this many)
 MAX_ASSUMPTION_DRAWS = 32
-#: seconds between two partial results of a run (the page redraws them at most every 0.4 s: qdsim.app.results.live)
-PARTIAL_EVERY = 0.4
+#: seconds between two partial results of a run: each is a summary of the replicates done (0.1–0.3 s of the server's CPU, taken from
+#: the workers), and the first comes at once
+PARTIAL_EVERY = 1.0
 #: finished runs kept in memory (a run at the default settings is a few MB)
 KEEP = 64
 
