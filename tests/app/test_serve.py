@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 
 from qdsim.app import running, serve
 
@@ -10,12 +11,13 @@ from qdsim.app import running, serve
 def test_serve_prepares_the_first_screen_then_runs_streamlit_with_the_same_arguments(monkeypatch):
     from streamlit.web import cli as streamlit_cli
 
-    calls = []
-    monkeypatch.setattr(running, "warm", lambda: calls.append("warm"))
+    calls, warmed = [], threading.Event()
+    monkeypatch.setattr(running, "warm", warmed.set)
     monkeypatch.setattr(streamlit_cli, "main", lambda: calls.append(list(sys.argv)) or 0)
     monkeypatch.setattr(sys, "argv", list(sys.argv))
     assert serve.main(["run", "app.py", "--server.port", "8599"]) == 0
-    assert calls == ["warm", ["streamlit", "run", "app.py", "--server.port", "8599"]]
+    assert calls == [["streamlit", "run", "app.py", "--server.port", "8599"]]
+    assert warmed.wait(30)  # started beside Streamlit, not before it
 
 
 def test_qdsim_app_starts_the_server_through_serve(monkeypatch, tmp_path):
