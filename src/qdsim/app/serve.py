@@ -14,9 +14,9 @@ import threading
 
 
 def main(args: list[str]) -> int:
-    threading.Thread(target=_warm, name="qdsim-app-start", daemon=True).start()  # its imports too: Streamlit starts meanwhile
-    from streamlit.web import cli as streamlit_cli
+    from streamlit.web import cli as streamlit_cli  # Streamlit's own modules first, on this thread
 
+    threading.Thread(target=_warm, name="qdsim-app-start", daemon=True).start()  # qdsim's imports too: Streamlit starts meanwhile
     sys.argv = ["streamlit", *args]
     return streamlit_cli.main()
 
