@@ -51,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from reference_mesa import LabourMarket, qdsim_outcome  # noqa: E402
 
-from qdsim import api  # noqa: E402
+from qdsim import api, snapshots  # noqa: E402
 from qdsim.model import labour  # noqa: E402
 from qdsim.model.model import DingxiModel  # noqa: E402
 from qdsim.model.streams import replicate_seeds  # noqa: E402
@@ -219,7 +219,7 @@ def bench_what_if(replicates: int, scale: float, repeats: int) -> dict:
     with tempfile.TemporaryDirectory() as home:
         store = RunStore(Path(home) / "registry.db")
         t0 = time.perf_counter()
-        done = api.run(base, workers=2)  # the app has run the baseline (it shows it first), on its pool
+        done = api.run(base, workers=2, keep_states=True)  # the app has run the baseline (it shows it first), on its pool
         baseline_s = time.perf_counter() - t0
         stamp_manifest(done)
         store.record_done(done, done.write(Path(home) / "baseline"))
@@ -227,12 +227,21 @@ def bench_what_if(replicates: int, scale: float, repeats: int) -> dict:
         for _ in range(repeats):
             before = load()
             t0 = time.perf_counter()
-            result = api.run(what, workers=2, registry=store, progress=lambda d, total, m: simulations.append(total))
+            result = api.run(what, workers=2, registry=store, progress=lambda d, total, m: simulations.append(total), keep_states=True)
             times.append(time.perf_counter() - t0)
         reused = result.manifest["baseline"]["reused_from"] is not None
+        # the same presses with nothing kept: every replicate simulated from January 2021 (as before qdsim.snapshots)
+        snapshots.STORE.clear()
+        full = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            again = api.run(what, workers=2, registry=store)
+            full.append(time.perf_counter() - t0)
+        assert again.with_coop.tobytes() == result.with_coop.tobytes()  # the same numbers either way
     shutdown_pool()
     return {"replicates": replicates, "scale": scale, "workers": 2, "simulated": simulations[-1], "baseline_reused": reused,
-            "baseline_run_s": round(baseline_s, 2), **spread(times), "load": before}
+            "baseline_run_s": round(baseline_s, 2), **spread(times), "load": before,
+            "from_first_month": {**spread(full), "load": load()}}
 
 
 # -- (d) batch throughput ----------------------------------------------------------------------------
@@ -397,7 +406,10 @@ def table(res: dict) -> str:
     if c:
         lines.append(f"(c) default what-if, {c['replicates']} replicates at scale {c['scale']} ({c['simulated']} simulated; baseline and "
                      f"counterfactual {'reused' if c['baseline_reused'] else 'NOT reused'}), 2 workers: {c['seconds']:.2f} s "
-                     f"(median {c['median_s']:.2f}, max {c['max_s']:.2f}) from Run to results")
+                     f"(median {c['median_s']:.2f}, max {c['max_s']:.2f}) from Run to results, going on from the baseline's states at 2026")
+        if "from_first_month" in c:
+            f = c["from_first_month"]
+            lines.append(f"    the same from January 2021 (no states kept): {f['seconds']:.2f} s (median {f['median_s']:.2f}, max {f['max_s']:.2f})")
     d = res.get("d")
     if d:
         lines.append(f"(d) batch, {d['replicates']} replicates at scale {d['scale']}: 1 worker {d['workers_1_s']:.1f} s, 2 workers {d['workers_2_s']:.1f} s "

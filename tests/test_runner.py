@@ -89,7 +89,7 @@ class FakePool:
     def __init__(self):
         self.submitted: list[tuple[Future, list]] = []
 
-    def submit(self, fn, tasks):
+    def submit(self, fn, tasks, starts=None):
         fut = Future()
         fut.set_running_or_notify_cancel()  # as in a worker: no longer cancellable
         self.submitted.append((fut, tasks))
@@ -97,7 +97,7 @@ class FakePool:
 
     def finish(self, k=0):
         fut, tasks = self.submitted.pop(k)
-        fut.set_result([np.zeros(1) for _ in tasks])
+        fut.set_result(([np.zeros(1) for _ in tasks], []))  # the arrays, the states kept (none)
 
     def shutdown(self, **_):
         pass

@@ -10,7 +10,9 @@ from __future__ import annotations
 import ast
 import numbers
 import sys
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from qdsim import attribution, cost
+from qdsim import attribution, cost, snapshots
 from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
 from qdsim.cost import rank
 from qdsim.errors import InputError
@@ -66,6 +68,8 @@ def run(
     registry: RunStore | None = None,
     progress: Progress | None = None,
     partial: Callable[[RunResult], None] | None = None,
+    keep_states: bool = False,
+    partial_every: float = 0.0,
 ) -> RunResult:
     """Run a scenario with its no-cooperation counterfactual and its baseline, all on common random numbers.
 
@@ -88,6 +92,17 @@ def run(
             k replicates each time k grows (2 ≤ k < replicates): exactly what
             a run with ``replicates=k`` gives (no assumption draws), so that a
             caller can show results that tighten as replicates finish.
+        partial_every: at most one ``partial`` call every this many seconds
+            (the first at once): a caller that draws at most so often saves
+            the summaries it would not show.
+        keep_states: keep, in this process's memory, each replicate's model
+            state at the start of the year the scenario first differs from its
+            baseline (a baseline: at 2026, where what-ifs start by default), so
+            that later runs in this process that share every input up to that
+            year go on from there instead of simulating those years again
+            (:mod:`qdsim.snapshots`; for a process that runs many what-ifs,
+            such as the app). Runs always go on from a state kept earlier when
+            one fits; results are the same either way.
 
     With assumption draws, each draw is a parameter set from the assumptions'
     plausible ranges run on replicate 0's seed (see :mod:`qdsim.uncertainty`).
@@ -110,8 +125,8 @@ def run(
         if counterfactual and reused.without is not None and scenario.counterfactual().simulation_sha() == base.counterfactual().simulation_sha():
             known["counterfactual"] = reused.without
     tasks = plan(scenario, counterfactual=counterfactual and "counterfactual" not in known, baseline=base if reused is None else None,
-                 draws_against=base)
-    watch = _Prefix(scenario, base, tasks, known, partial, counterfactual) if partial is not None else None
+                 draws_against=base, keep_states=keep_states)
+    watch = _Prefix(scenario, base, tasks, known, partial, counterfactual, partial_every) if partial is not None else None
     arrays = run_simulations([t for _, _, t in tasks], workers, progress, finished=watch)
     parts = {v: np.stack([a for (kind, _, _), a in zip(tasks, arrays, strict=True) if kind == v])
              for v in VARIANTS if any(kind == v for kind, _, _ in tasks)} | known
@@ -183,8 +198,9 @@ class _Prefix:
     """Hands ``partial`` the run of the first k replicates each time k grows (2 ≤ k < n) as simulations finish."""
 
     def __init__(self, scenario: Scenario, base: Scenario | None, tasks: list, known: dict[str, np.ndarray],
-                 partial: Callable[[RunResult], None], counterfactual: bool):
+                 partial: Callable[[RunResult], None], counterfactual: bool, every: float = 0.0):
         self.scenario, self.base, self.tasks, self.known, self.partial = scenario, base, tasks, known, partial
+        self.every, self.last = every, -float("inf")
         self.needed = [v for v in ("scenario", "counterfactual", "baseline") if v != "counterfactual" or counterfactual]
         if base is None:
             self.needed.remove("baseline")
@@ -204,7 +220,8 @@ class _Prefix:
         if k == self.k:
             return
         self.k = k
-        if 2 <= k < n:
+        if 2 <= k < n and time.perf_counter() - self.last >= self.every:
+            self.last = time.perf_counter()
             self.partial(self._result(k))
 
     def _result(self, k: int) -> RunResult:
@@ -260,12 +277,41 @@ def reuse_baseline(registry: RunStore | None, base: Scenario) -> Reused | None:
     rec = registry.servable(planned_run_id(base))
     if rec is None:
         return None
-    found = RunResult.read(rec["out_dir"])
-    return Reused(found.with_coop, rec["out_dir"], found.without)
+    return _read_reused(rec["out_dir"])
+
+
+_reused: OrderedDict[tuple, Reused] = OrderedDict()
+_reused_lock = threading.Lock()
+
+
+def _read_reused(out_dir: str) -> Reused:
+    """A baseline's arrays read from its folder, kept in memory for the next what-if (read-only; read again if its files change)."""
+    d = Path(out_dir)
+    try:
+        stamp = tuple((st.st_mtime_ns, st.st_size) for st in (d.joinpath(f).stat() for f in ("manifest.json", "replicates.parquet")))
+    except OSError:
+        stamp = None
+    key = (str(d.resolve()), stamp)
+    with _reused_lock:
+        hit = _reused.get(key) if stamp is not None else None
+        if hit is not None:
+            _reused.move_to_end(key)
+            return hit
+    found = RunResult.read(out_dir)
+    for a in (found.with_coop, found.without):
+        if a is not None:
+            a.setflags(write=False)
+    got = Reused(found.with_coop, out_dir, found.without)
+    if stamp is not None:
+        with _reused_lock:
+            _reused[key] = got
+            while len(_reused) > 8:
+                _reused.popitem(last=False)
+    return got
 
 
 def plan(scenario: Scenario, *, counterfactual: bool = True, baseline: Scenario | None = None,
-         draws_against: Scenario | None = None) -> list[tuple[str, int, SimulationTask]]:
+         draws_against: Scenario | None = None, keep_states: bool = False) -> list[tuple[str, int, SimulationTask]]:
     """The simulations of a run, each ``(variant, index, task)``: per replicate the scenario, its counterfactual and its baseline, then the assumption draws.
 
     ``draws_against``: the baseline the assumption draws are compared with; each draw runs it too, under the
@@ -276,19 +322,24 @@ def plan(scenario: Scenario, *, counterfactual: bool = True, baseline: Scenario 
     baseline of a replicate spread across workers. Each task carries its own
     seed and parameters, so it gives the same result wherever and whenever it
     runs; :func:`run` and the batch runner both use it.
+
+    ``keep_states``: the scenario's and the counterfactual's tasks keep their state at the start
+    of the first year they differ from the baseline's (``draws_against``) and its counterfactual's
+    (a scenario with no baseline: at :data:`qdsim.snapshots.DEFAULT_YEAR`); see :mod:`qdsim.snapshots`.
     """
     params = parameters_for(scenario)
     cf = scenario.counterfactual()
     n = scenario.replicates
+    keep = _keep_years(scenario, params, draws_against) if keep_states else {}
 
-    def task(s: Scenario, p: ParameterSet, r: int, of: int) -> SimulationTask:
-        return SimulationTask(s, p.as_dict(), s.region, scenario.seed, r, of, scenario.scale)
+    def task(s: Scenario, p: ParameterSet, r: int, of: int, keep_at: tuple[int, ...] = ()) -> SimulationTask:
+        return SimulationTask(s, p.as_dict(), s.region, scenario.seed, r, of, scenario.scale, keep_at)
 
     tasks: list[tuple[str, int, SimulationTask]] = []
     for r in range(n):
-        tasks.append(("scenario", r, task(scenario, params, r, n)))
+        tasks.append(("scenario", r, task(scenario, params, r, n, keep.get("scenario", ()))))
         if counterfactual:
-            tasks.append(("counterfactual", r, task(cf, params, r, n)))
+            tasks.append(("counterfactual", r, task(cf, params, r, n, keep.get("counterfactual", ()))))
         if baseline is not None:
             tasks.append(("baseline", r, task(baseline, parameters_for(baseline), r, n)))
     draws = draw_parameter_sets(params, scenario.assumption_draws, scenario.seed, fixed=set(scenario.overrides))
@@ -301,6 +352,18 @@ def plan(scenario: Scenario, *, counterfactual: bool = True, baseline: Scenario 
             own = {k: getattr(base_params, k) for k in scenario.overrides}  # the scenario's overrides are not the baseline's
             tasks.append(("draw_baseline", i, task(draws_against, d.with_overrides(own) if own else d, 0, 1)))
     return tasks
+
+
+def _keep_years(scenario: Scenario, params: ParameterSet, reference: Scenario | None) -> dict[str, tuple[int, ...]]:
+    """The year indices at which a run's scenario and counterfactual tasks keep their states (:func:`plan`'s ``keep_states``)."""
+    n = len(scenario.period.years)
+    if reference is None or reference.period != scenario.period:
+        y, y_cf = snapshots.default_index(scenario), 0
+    elif parameters_for(reference).as_dict() != params.as_dict():  # other parameters: no year in common
+        return {}
+    else:
+        y, y_cf = snapshots.change_index(scenario, reference), snapshots.change_index(scenario.counterfactual(), reference.counterfactual())
+    return {"scenario": (y,) if 0 < y < n else (), "counterfactual": (y_cf,) if 0 < y_cf < n else ()}
 
 
 def assemble(

@@ -231,7 +231,7 @@ def app_cmd(
         prune_app_runs()
     except OSError as e:
         err.print(f"warning: could not prune the app's run folders: {e}", markup=False)
-    argv = [sys.executable, "-m", "streamlit", "run", str(script), *streamlit_flags(address, port)]
+    argv = [sys.executable, "-m", "qdsim.app.serve", "run", str(script), *streamlit_flags(address, port)]  # streamlit run, the first screen prepared
     if os.name == "posix":  # the server becomes this process: a stop signal (a service manager's SIGTERM) reaches it, no orphan
         sys.stdout.flush()
         sys.stderr.flush()

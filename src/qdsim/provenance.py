@@ -17,7 +17,7 @@ from qdsim.catalogue import parameters_for
 #: of them means a finished run may no longer be served from the registry)
 _RESULT_SOURCES = (
     "__init__.py", "api.py", "runner.py", "metrics.py", "derive.py", "summary.py", "cost.py", "catalogue.py", "units.py",
-    "sampling.py", "uncertainty.py",
+    "sampling.py", "uncertainty.py", "snapshots.py",
     "provenance.py", "model", "scenario", "data",
 )
 

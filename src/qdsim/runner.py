@@ -26,14 +26,14 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 import numpy as np
 
-from qdsim import pool
+from qdsim import pool, snapshots
 from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
 from qdsim.derive import derive
 from qdsim.model.model import DingxiModel
@@ -55,6 +55,9 @@ class SimulationTask:
     replicate: int
     n_replicates: int
     scale: float
+    #: year indices at whose start the task's model state is kept for runs that share its inputs up to
+    #: there (:mod:`qdsim.snapshots`); never part of what the task computes
+    keep_at: tuple[int, ...] = ()
 
     @property
     def population_key(self) -> tuple:
@@ -63,14 +66,31 @@ class SimulationTask:
 
 
 def simulate(scenario: Scenario, params: ParameterSet, seq: np.random.SeedSequence, scale: float,
-             population: Population | None = None) -> np.ndarray:
+             population: Population | None = None, *, start: bytes | None = None,
+             keep: tuple[Collection[int], Callable[[int, bytes], None]] | None = None) -> np.ndarray:
     """One replicate of one scenario: the metrics array (metric, year, county+all).
 
     ``population``: the replicate's population when already built (see :class:`DingxiModel`).
+    ``start``: a state kept at the start of a year by a run with the same inputs up to there
+    (:mod:`qdsim.snapshots`): the simulation goes on from it with ``scenario``'s inputs, giving
+    the same array as from the first month. ``keep``: (year indices, callback) — the callback gets
+    (year index, state) at the start of each of those years.
     """
     keep_freed_memory()
-    model = DingxiModel(scenario=scenario, params=params, seed_sequence=seq, scale=scale, population=population)
-    book = model.run()
+    if start is not None:
+        model = snapshots.resume(start, scenario)
+    else:
+        model = DingxiModel(scenario=scenario, params=params, seed_sequence=seq, scale=scale, population=population)
+    if start is None and keep is None:
+        book = model.run()
+    else:
+        years, kept = keep if keep is not None else ((), None)
+        end = 12 * model.n_years
+        while model.steps < end:  # DingxiModel.run, from where the state stands
+            if kept is not None and model.steps % 12 == 0 and model.steps // 12 in years:
+                kept(model.steps // 12, snapshots.capture(model))
+            model.step()
+        book = model.book
     model.funds.check_conservation()
     return derive(book.array(), model.n_counties)
 
@@ -97,31 +117,69 @@ def keep_freed_memory() -> bool:
     return bool(mallopt(_M_MMAP_THRESHOLD, 32 * 2**20)) and bool(mallopt(_M_TRIM_THRESHOLD, 2**30))
 
 
-def run_task(task: SimulationTask, population: Population | None = None) -> np.ndarray:
-    """The metrics array of one simulation (``population``: the replicate's, when already built)."""
+#: a kept state a task resumes from: (year index, state)
+Start = tuple[int, bytes]
+#: states a task left: (snapshots.key, state)
+Kept = list[tuple[str, bytes]]
+
+
+def run_task(task: SimulationTask, population: Population | None = None, start: Start | None = None) -> np.ndarray:
+    """The metrics array of one simulation (``population``: the replicate's, when already built;
+    ``start``: a kept state to go on from, see :func:`simulate`)."""
+    return run_task_keeping(task, population, start)[0]
+
+
+def run_task_keeping(task: SimulationTask, population: Population | None = None, start: Start | None = None) -> tuple[np.ndarray, Kept]:
+    """:func:`run_task`, and the states the task keeps (at its ``keep_at`` years after ``start``)."""
     params, seq = _inputs(task)
-    return simulate(task.scenario, params, seq, task.scale, population)
+    kept: Kept = []
+    years = [y for y in task.keep_at if y > (start[0] if start else 0)]
+    keep = (years, lambda y, state: kept.append((snapshots.key(task, y), state))) if years else None
+    values = simulate(task.scenario, params, seq, task.scale, population, start=start[1] if start else None, keep=keep)
+    return values, kept
 
 
-def run_tasks(tasks: list[SimulationTask]) -> list[np.ndarray]:
-    """Several tasks one after the other in this process (see :func:`each_result`)."""
-    return list(each_result(tasks))
+def run_tasks(tasks: list[SimulationTask], starts: dict[int, Start] | None = None) -> tuple[list[np.ndarray], Kept]:
+    """Several tasks one after the other in this process (see :func:`each_result`): their arrays and the states they kept."""
+    kept: Kept = []
+    return list(each_result(tasks, starts, kept)), kept
 
 
-def each_result(tasks: list[SimulationTask]) -> Iterator[np.ndarray]:
+def each_result(tasks: list[SimulationTask], starts: dict[int, Start] | None = None, kept: Kept | None = None) -> Iterator[np.ndarray]:
     """The tasks' arrays in order; tasks that start from the same population (a replicate's
-    scenario, counterfactual and baseline) build it once, and it is dropped after the last of them."""
-    left = Counter(t.population_key for t in tasks)
+    scenario, counterfactual and baseline) build it once, and it is dropped after the last of them.
+
+    ``starts``: kept states that tasks (by index) go on from (:mod:`qdsim.snapshots`); a task also
+    goes on from a state an earlier task here kept. ``kept``: gets the states the tasks keep.
+    """
+    starts = dict(starts or {})
+    here: dict[str, bytes] = {}
+    left = Counter(t.population_key for i, t in enumerate(tasks) if i not in starts)
     shared: dict[tuple, Population] = {}
-    for task in tasks:
-        key = task.population_key
-        if left[key] > 1 and key not in shared:
-            params, seq = _inputs(task)
-            shared[key] = build_population(load_catalogue(task.region).counties, params, task.scale, spawn_streams(seq)["population"])
-        yield run_task(task, shared.get(key))  # the model copies it
-        left[key] -= 1
-        if not left[key]:
-            shared.pop(key, None)
+    for i, task in enumerate(tasks):
+        if i not in starts and here:
+            n = len(task.scenario.period.years)
+            found = next(((y, here[k]) for y in range(n - 1, 0, -1) if (k := snapshots.key(task, y)) in here), None)
+            if found is not None:
+                starts[i] = found
+                left[task.population_key] -= 1
+                if not left[task.population_key]:
+                    shared.pop(task.population_key, None)
+        if i in starts:
+            values, got = run_task_keeping(task, None, starts[i])
+        else:
+            key = task.population_key
+            if left[key] > 1 and key not in shared:
+                params, seq = _inputs(task)
+                shared[key] = build_population(load_catalogue(task.region).counties, params, task.scale, spawn_streams(seq)["population"])
+            values, got = run_task_keeping(task, shared.get(key))  # the model copies it
+            left[key] -= 1
+            if not left[key]:
+                shared.pop(key, None)
+        here.update(got)
+        if kept is not None:
+            kept.extend(got)
+        yield values
 
 
 def _inputs(task: SimulationTask) -> tuple[ParameterSet, np.random.SeedSequence]:
@@ -292,7 +350,7 @@ class Scheduler:
             run = waiting[0]
             job = run.pending.popleft()
             try:
-                job.future = self.executor.submit(run_tasks, job.tasks)
+                job.future = self.executor.submit(run_tasks, job.tasks, starts_for(job.tasks))
             except BaseException as e:  # a broken pool (a worker died): every run waiting on it fails
                 self._break(e)
                 return
@@ -317,6 +375,8 @@ class Scheduler:
             if self.jobs.get(job.key) is job:
                 del self.jobs[job.key]
             if not fut.cancelled():
+                if fut.exception() is None:
+                    snapshots.keep_all(fut.result()[1])
                 for run, indices in job.waiters:
                     run.finished.put((indices, fut))
                 if isinstance(fut.exception(), BrokenProcessPool):
@@ -341,6 +401,16 @@ class Scheduler:
         for p in procs:
             with contextlib.suppress(Exception):
                 p.terminate()
+
+
+def starts_for(tasks: list[SimulationTask]) -> dict[int, Start]:
+    """The latest state this process keeps that each task can go on from (by task index)."""
+    out = {}
+    for i, t in enumerate(tasks):
+        found = snapshots.STORE.latest(t)
+        if found is not None:
+            out[i] = found
+    return out
 
 
 def task_key(task: SimulationTask) -> tuple:
@@ -421,7 +491,10 @@ def run_simulations(tasks: list[SimulationTask], workers: int, progress: Progres
             progress(len(results), total, f"{len(results)}/{total}")
 
     if workers <= 1 or total == 1:
-        for i, values in enumerate(each_result(tasks)):
+        kept: Kept = []
+        for i, values in enumerate(each_result(tasks, starts_for(tasks), kept)):
+            snapshots.keep_all(kept)
+            kept.clear()
             done(i, values)
         return np.stack([results[i] for i in range(total)])
     pool_ = scheduler(workers)
@@ -438,7 +511,7 @@ def run_simulations(tasks: list[SimulationTask], workers: int, progress: Progres
                     place = pool_.position(run)
                     progress(len(results), total, QUEUED.format(place=place) if place else f"{len(results)}/{total}")
                 continue
-            for i, values in zip(indices, fut.result(), strict=True):
+            for i, values in zip(indices, fut.result()[0], strict=True):
                 done(i, values)
     except KeyboardInterrupt:  # the whole process is stopping: do not wait for running simulations
         pool_.cancel(run)

@@ -102,3 +102,37 @@ def test_a_run_left_running_by_a_stopped_server_is_marked_interrupted(monkeypatc
     assert running.registry() is not None
     rec = store.find("qd-000000000000")
     assert rec["status"] == "failed" and "interrupted" in rec["error"]
+
+
+def test_the_server_prepares_the_first_screen_and_keeps_its_states(monkeypatch, tmp_path):
+    """As `qdsim app` starts: the first screen's baseline computed and recorded, its states kept; started again with
+    the registry full and the memory empty (a restarted server): served from the registry, the states kept anew."""
+    from qdsim import snapshots
+    from qdsim.app import running
+    from qdsim.provenance import planned_run_id
+
+    monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
+    scenario = api.load_scenario(ROOT / "scenarios" / "baseline.yaml").with_settings(**SETTINGS, seed=777)
+    text = scenario.to_yaml()
+    recorded = []
+    for restarted in (False, True):
+        monkeypatch.setattr(running, "_warm", None)
+        monkeypatch.setattr(running, "_kept", type(running._kept)())
+        snapshots.STORE.clear()
+        assert not running.states_kept(text)
+        running.warm(text).join(timeout=300)
+        assert running.kept(text) is not None and running.states_kept(text)
+        rec = RunStore(tmp_path / "registry.db").find(planned_run_id(scenario))
+        assert rec["status"] == "done" and len(snapshots.STORE) == SETTINGS["replicates"]
+        recorded.append((rec["finished"], rec["attempts"]))
+        assert not restarted or recorded[1] == recorded[0]  # served, not computed and recorded again
+    snapshots.STORE.clear()
+
+
+def test_the_first_screen_prepared_is_the_one_a_new_session_asks_for():
+    from qdsim.app import running, state
+
+    d = state.run_defaults()
+    asked = running.with_settings(state.baseline(), scale=round(d["w.run.scale"] / 100, 6), replicates=d["w.run.replicates"],
+                                  seed=d["w.run.seed"]).to_yaml()
+    assert running.first_screen_yaml() == asked

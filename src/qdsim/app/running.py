@@ -10,7 +10,15 @@ Every run the app makes is written to the run registry
 ``qdsim run`` does: a run already there is read back instead of computed,
 and a what-if reuses the baseline and its counterfactual from there
 (:func:`qdsim.api.run` with ``registry=``), so only the what-if itself is
-simulated.
+simulated. Each replicate's model state at the start of the year a what-if
+changes is kept in the server's memory (``keep_states``: the baseline's at
+2026, the default first year of change, and each what-if's at its own), so a
+what-if goes on from its baseline's state instead of simulating the years
+before its change again (:mod:`qdsim.snapshots`; identical results).
+
+The server prepares the first screen as it starts (:func:`warm`): the
+baseline at the app's default settings is computed, or read from the
+registry, and its states kept, before a planner asks for it.
 
 A run the app starts goes on in a background thread of the server
 (:func:`start`), recorded in the registry as running from its first moment:
@@ -22,6 +30,7 @@ a run whose process ended as interrupted).
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -29,18 +38,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qdsim import api
-from qdsim.app.scenario_builder import MAX_REPLICATES, MAX_SCALE
+from qdsim import api, snapshots
+from qdsim.app.scenario_builder import DEFAULT_REPLICATES, DEFAULT_SCALE, MAX_REPLICATES, MAX_SCALE
 from qdsim.catalogue import parameters_for
 from qdsim.format import short
 from qdsim.provenance import planned_run_id
 from qdsim.run_registry import RunStore, default_home, stamp_manifest
 from qdsim.runner import Progress
+from qdsim.scenario import shipped
 
 #: above this much work (replicates × scale) a run uses several processes
 PARALLEL_ABOVE = 0.05
 #: assumption draws one app run may ask for (a file asking for more is run with this many)
 MAX_ASSUMPTION_DRAWS = 32
+#: seconds between two partial results of a run: each is a summary of the replicates done (0.1–0.3 s of the server's CPU, taken from
+#: the workers), and the first comes at once
+PARTIAL_EVERY = 1.0
 #: finished runs kept in memory (a run at the default settings is a few MB)
 KEEP = 64
 
@@ -109,13 +122,16 @@ def registry() -> RunStore | None:
 
 
 def run_yaml(yaml_text: str, *, progress: Progress | None = None,
-             partial: Callable[[api.RunResult], None] | None = None) -> api.RunResult:
+             partial: Callable[[api.RunResult], None] | None = None,
+             computed: Callable[[api.RunResult], None] | None = None) -> api.RunResult:
     """The run of the scenario serialised in ``yaml_text``: kept, served from the registry, or computed.
 
     Args:
         progress: called with (done, total, message) as simulations finish.
         partial: called with the run of the first replicates while the rest
             still run (:func:`qdsim.api.run`).
+        computed: called with the result as soon as it is computed and kept in
+            memory, before its files are written and recorded (so that a page shows it at once).
     """
     hit = kept(yaml_text)
     if hit is not None:
@@ -127,10 +143,15 @@ def run_yaml(yaml_text: str, *, progress: Progress | None = None,
     if rec is not None:
         return _keep(yaml_text, api.RunResult.read(rec["out_dir"]))
     workers = 1 if scenario.replicates * scenario.scale <= PARALLEL_ABOVE else None
-    result = api.run(scenario, workers=workers, registry=store, progress=progress, partial=partial)
+    result = api.run(scenario, workers=workers, registry=store, progress=progress, partial=partial, keep_states=True,
+                     partial_every=PARTIAL_EVERY)
+    if store is not None:
+        stamp_manifest(result)
+    _keep(yaml_text, result)
+    if computed is not None:
+        computed(result)
     if store is not None:
         try:
-            stamp_manifest(result)
             store.record_done(result, result.write(default_home() / "app" / result.run_id))
         except (sqlite3.Error, OSError):
             pass  # an unwritable registry never fails the run: it is only not kept for next time
@@ -165,11 +186,17 @@ class Job:
     partial: api.RunResult | None = None
     result: api.RunResult | None = None
     error: BaseException | None = None
-    finished: threading.Event = field(default_factory=threading.Event)
+    ready: threading.Event = field(default_factory=threading.Event)  # the result (or error) is there; its files may still be written
+    finished: threading.Event = field(default_factory=threading.Event)  # and written and recorded
 
     def outcome(self) -> api.RunResult:
-        """The result once finished (the run's error raised again if it failed)."""
+        """The result once finished and recorded (the run's error raised again if it failed)."""
         self.finished.wait()
+        return self.available()
+
+    def available(self) -> api.RunResult:
+        """The result as soon as it is computed, before it is recorded (the run's error raised again if it failed)."""
+        self.ready.wait()
         if self.error is not None:
             raise self.error
         assert self.result is not None
@@ -189,6 +216,7 @@ def start(yaml_text: str) -> Job:
     hit = kept(yaml_text)
     if hit is not None:
         job.result = hit
+        job.ready.set()
         job.finished.set()
         with _lock:
             _jobs.pop(yaml_text, None)
@@ -204,6 +232,10 @@ def _work(job: Job) -> None:
     def partial(result: api.RunResult) -> None:
         job.partial = result
 
+    def computed(result: api.RunResult) -> None:
+        job.result = result
+        job.ready.set()
+
     store, run_id = None, None
     try:
         scenario = api.loads_scenario(job.yaml_text, "<app>")
@@ -217,7 +249,7 @@ def _work(job: Job) -> None:
                        seed=scenario.seed, replicates=scenario.replicates, scale=scenario.scale)
             except (sqlite3.Error, OSError):
                 store = None
-        job.result = run_yaml(job.yaml_text, progress=progress, partial=partial)
+        job.result = run_yaml(job.yaml_text, progress=progress, partial=partial, computed=computed)
     except BaseException as e:  # noqa: BLE001 - handed to the page that waits for it
         job.error = e
         if store is not None and run_id is not None:
@@ -226,6 +258,46 @@ def _work(job: Job) -> None:
             except (sqlite3.Error, OSError):
                 pass
     finally:
+        job.ready.set()
         job.finished.set()
         with _lock:
             _jobs.pop(job.yaml_text, None)
+
+
+def first_screen_yaml() -> str:
+    """The run a new session shows first: the shipped baseline at the app's default settings (``state.run_defaults``)."""
+    base = api.load_scenario(shipped.baseline_file())
+    return with_settings(base, scale=DEFAULT_SCALE, replicates=DEFAULT_REPLICATES, seed=base.seed).to_yaml()
+
+
+def states_kept(yaml_text: str) -> bool:
+    """Whether this process keeps every replicate's state of the run of ``yaml_text`` at its default year (or it has none to keep)."""
+    scenario = api.loads_scenario(yaml_text, "<app>")
+    y = snapshots.default_index(scenario)
+    tasks = [t for kind, _, t in api.plan(scenario, counterfactual=False) if kind == "scenario"]
+    return not y or all(snapshots.STORE.get(snapshots.key(t, y)) is not None for t in tasks)
+
+
+_warm: threading.Thread | None = None
+
+
+def warm(yaml_text: str | None = None) -> threading.Thread:
+    """Prepare the first screen in the background, once per process: the baseline at the app's default settings
+    computed (and recorded) or served from the registry, then its states kept if they are not (a run that keeps
+    them and records nothing). ``qdsim app``'s server calls it as it starts (:mod:`qdsim.app.serve`)."""
+    global _warm
+    with _lock:
+        if _warm is None:
+            _warm = threading.Thread(target=_prepare, args=(yaml_text or first_screen_yaml(),), name="qdsim-app-warm", daemon=True)
+            _warm.start()
+        return _warm
+
+
+def _prepare(yaml_text: str) -> None:
+    try:
+        start(yaml_text).outcome()
+        if not states_kept(yaml_text):  # served from the registry: simulate once more for the states, nobody waits for it
+            scenario = api.loads_scenario(yaml_text, "<app>")
+            api.run(scenario, workers=None, counterfactual=False, baseline=False, keep_states=True)
+    except Exception as e:  # noqa: BLE001 - a page computes what it needs anyway; the log says why it could not be prepared
+        logging.getLogger("qdsim.app").warning("could not prepare the first screen: %s: %s", type(e).__name__, e)

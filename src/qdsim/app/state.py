@@ -377,7 +377,7 @@ def result_for(yaml_text: str, partial: Callable[[api.RunResult], None] | None =
         bar = st.progress(0.0, text=t("whatif.running", title=title, done=0, total="…"))
         drawn = None
         try:
-            while not job.finished.wait(0.2):
+            while not job.ready.wait(0.2):  # shown as soon as computed: its files are written after
                 if job.total:
                     text = t("whatif.running", title=title, done=job.done, total=job.total)
                     place = queued_place(job.message)  # other planners' runs hold the workers: say where this one is in line
@@ -389,7 +389,7 @@ def result_for(yaml_text: str, partial: Callable[[api.RunResult], None] | None =
                     partial(drawn)
         finally:
             bar.empty()
-        result = job.outcome()
+        result = job.available()
     history = st.session_state.setdefault("history", [])
     if all(h["run_id"] != result.run_id for h in history):
         history.append(
