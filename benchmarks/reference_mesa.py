@@ -97,7 +97,8 @@ class Worker(mesa.Agent):
         m = self.model
         help_utility = m.help_utility * (1.0 if self.reached else 0.0)
         if m.channel_open:
-            v_qd = (m.v_qd_base + m.p["network_coef"] * m.qingdao_share[self.village]
+            v_qd = (m.v_qd_base - (m.p["qingdao_friction"] if self.state != QINGDAO else 0.0)  # a barrier of entry
+                    + m.p["network_coef"] * m.qingdao_share[self.village]
                     + m.p["training_utility"] * (1.0 if self.trained else 0.0) + m.free_train_term)
         else:
             v_qd = -math.inf
@@ -311,7 +312,7 @@ class LabourMarket(mesa.Model):
                 if w.state == QINGDAO:
                     in_qd[w.village] += 1
             self.qingdao_share = [q / max(n, 1) for q, n in zip(in_qd, total, strict=True)]
-            self.v_qd_base = b * (e_qd + subsidy / 12) + self.asc_other - p["qingdao_friction"]
+            self.v_qd_base = b * (e_qd + subsidy / 12) + self.asc_other
             self.free_train_term = p["free_train_utility"] * (self.lever("labour.free_train") if spring else 0.0)
         chosen = AgentSet(deciders, random=self.random)
         chosen.shuffle_do("decide")
@@ -363,11 +364,20 @@ class LabourMarket(mesa.Model):
         per = subsidy * self.weight
         for c in sorted({w.county for w in reached}):
             in_c = [w for w in reached if w.county == c]
-            n_paid = int(min(len(in_c), self.labour_funds[c] // per))
+            # the county's pot first, then the other counties' (largest balance first): the city pools the money
+            others = sorted((o for o in range(self.n_counties) if o != c), key=lambda o: -self.labour_funds[o])
+            n_paid, paid = 0, 0.0
+            for payer in (c, *others):
+                n = int(min(len(in_c) - n_paid, self.labour_funds[payer] // per))
+                if n:
+                    paid += self.spend_labour(payer, n * per)
+                    n_paid += n
+                if n_paid == len(in_c):
+                    break
             if n_paid:
-                self.subsidy_paid[c] += self.spend_labour(c, n_paid * per)
-                for w in in_c[:n_paid]:
-                    w.subsidised = True
+                self.subsidy_paid[c] += paid
+            for w in in_c[:n_paid]:
+                w.subsidised = True
 
     def set_wages(self) -> None:
         p = self.p
