@@ -28,8 +28,9 @@ by workers who reconsider with the programme's help. "Stable employment"
 ``stable_months`` months this year in an assisted job, counted once a year
 by destination (Qingdao; within Gansu — cooperation jobs held by workers of
 its target group and assisted Gansu migrants —; other provinces). The transport and stabilisation
-subsidy is paid when a worker reaches that mark, while the county's labour
-pot lasts, and lowers that worker's return rate (stabilisation).
+subsidy is paid when a worker reaches that mark, from the county's labour pot
+and, when it is spent, the other counties' (the city pools the money), while
+the programme's money lasts; it lowers that worker's return rate (stabilisation).
 
 Workers who would have gone anyway are counted too, as the programme counts
 them: what the cooperation *adds* is the difference in migration and wages
