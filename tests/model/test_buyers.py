@@ -55,7 +55,7 @@ def draws(**values) -> SeasonDraws:
 
 def stand_in(b: Buyers, n_counties: int = 2, levers: dict | None = None, **params) -> SimpleNamespace:
     """The attributes of the model that the buyers' functions read."""
-    table = {"consumption.canteen_share": 0.3, "conditions.qingdao_wage_index": 1.0, **(levers or {})}
+    table = {"consumption.canteen_share": 0.3, "conditions.qingdao_spending_index": 1.0, **(levers or {})}
     return SimpleNamespace(
         params=SimpleNamespace(**params),
         consumption=SimpleNamespace(buyers=b),
@@ -198,7 +198,7 @@ def test_closed_institutions_do_nothing():
 
 OUTLET_PARAMS = dict(
     enclave_open_rate=0.0, enclave_spend=600.0, enclave_catchment=2000.0, outlet_innovation=0.05, event_customers=0.0, outlet_imitation=0.5,
-    customer_churn=0.15,
+    customer_churn=0.15, customer_dissatisfaction=0.3,
 )
 
 
@@ -211,6 +211,26 @@ def test_bass_customers_by_hand():
     b.customers[1] = 500.0
     buyers.outlets(stand_in(b, **OUTLET_PARAMS), draws(), n_events=0)
     assert b.customers.tolist() == [49.0, 555.0]
+
+
+def test_customers_leave_more_after_a_short_season():
+    """An outlet whose last order came 40% short: churn 0.15 + 0.3 × 0.4 = 0.27; of 500 customers (of 1,000)
+    130 join (as above) and 500 × 0.27 = 135 leave → 495; its twin with a full order keeps 555."""
+    b = Buyers()
+    b.add(SHOWROOM, np.zeros(2, np.int64), np.full(2, 800.0), 1000.0, state=ACTIVE)
+    b.customers[:] = 500.0
+    b.satisfaction[0] = 0.6
+    buyers.outlets(stand_in(b, **OUTLET_PARAMS), draws(), n_events=0)
+    assert b.customers.tolist() == [495.0, 555.0]
+
+
+def test_event_reach_by_hand():
+    """A lone event sells in full; 50 events with an audience of 50 sell (1 − e^−1) = 0.632 each of a lone one's
+    (together 31.6 lone events' worth); 200 with the same audience, 50 × (1 − e^−4) / 200 = 0.2454 each."""
+    assert buyers.event_reach(0, 50.0) == 1.0
+    assert buyers.event_reach(1, 50.0) == pytest.approx(50 * (1 - math.exp(-1 / 50)), rel=1e-12)
+    assert buyers.event_reach(50, 50.0) == pytest.approx(1 - math.exp(-1), rel=1e-12)
+    assert buyers.event_reach(200, 50.0) == pytest.approx(0.2454, abs=1e-4)
 
 
 def test_active_paired_units_open_enclave_outlets_once():
@@ -267,12 +287,18 @@ def test_orders_by_hand():
     b.customers[3:5] = 100.0
     b.open[4] = False
     b.add(EVENT, np.zeros(1, np.int64), np.full(1, 1e6), state=ACTIVE)
-    m = stand_in(b, levers={"conditions.qingdao_wage_index": 1.1}, order_noise=0.2)
+    m = stand_in(b, levers={"conditions.qingdao_spending_index": 1.1}, order_noise=0.2, consumer_price_elasticity=0.7)
     got = buyers.orders(m, 0, draws())
     f = 1.1 * math.exp(-0.02)
     assert got == pytest.approx([4e5 * f, 0.0, 3e5 * f, 8e4 * f, 0.0, 1e6 * f], rel=1e-12)
+    # at a shelf price 1.2 times the reference, institutions spend their budgets as before; customers and event
+    # visitors buy 1.2^−0.7 as much at 1.2 times the price: they spend 1.2^0.3 = 1.0562 times as much
+    got = buyers.orders(m, 0, draws(), price=1.2)
+    g = 1.2**0.3
+    assert g == pytest.approx(1.0562, abs=1e-4)
+    assert got == pytest.approx([4e5 * f, 0.0, 3e5 * f, 8e4 * f * g, 0.0, 1e6 * f * g], rel=1e-12)
     # no canteen share: canteens order nothing
-    m0 = stand_in(b, levers={"conditions.qingdao_wage_index": 1.1, "consumption.canteen_share": 0.0}, order_noise=0.2)
+    m0 = stand_in(b, levers={"conditions.qingdao_spending_index": 1.1, "consumption.canteen_share": 0.0}, order_noise=0.2, consumer_price_elasticity=0.7)
     assert buyers.orders(m0, 0, draws())[2] == 0.0
 
 
@@ -289,6 +315,8 @@ def test_satisfaction_raises_intensity_and_dissatisfaction_drops_buyers():
     buyers.after_season(m, ordered, accepted, draws(drop={(PROCUREMENT, 0): 0.24, (PROCUREMENT, 1): 0.26, (PROCUREMENT, 2): 0.0, (SHOWROOM, 0): 0.0}))
     assert b.intensity[:3] == pytest.approx([0.58, 0.58, 0.4])  # a unit that ordered nothing learns nothing
     assert b.state.tolist() == [LAPSED, ACTIVE, ACTIVE, ACTIVE]  # outlets do not drop out this way
+    # every buyer that ordered remembers the share that came; one that did not order keeps its last (1 when new)
+    assert b.satisfaction.tolist() == [0.6, 0.6, 1.0, 0.0]
 
 
 # -- with the model's levers ------------------------------------------------------

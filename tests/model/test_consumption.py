@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from types import SimpleNamespace
 
 import numpy as np
@@ -254,16 +255,38 @@ def test_the_season_books_add_up(baseline):
     assert sales.sum() > 0
     assert np.allclose(sales, sum(d[f"sales_{mode}"] for mode in MODES), rtol=1e-12)
     # sales at Qingdao prices never exceed the channel-grade produce (full scale, Qingdao prices), county by county
-    cap = np.bincount(hh.county, weights=supply, minlength=m.n_counties) * hh.weight * p.retail_markup
+    premium = m.levers.at("consumption.price_premium", 0)
+    price = consumption.shelf_price(p, premium)
+    cap = np.bincount(hh.county, weights=supply, minlength=m.n_counties) * hh.weight * p.retail_markup * price
     assert (sales <= cap * (1 + 1e-12)).all()
     # households: never more than their channel-grade produce; paid the farm-gate value plus the premium
     assert (sold >= 0).all() and (sold <= supply + 1e-9).all()
-    premium = m.levers.at("consumption.price_premium", 0)
     assert np.allclose(hh.income[:, 0] - income0, sold * premium)
     assert np.isclose(d["channel_paid_households"].sum(), sold.sum() * (1 + premium) * hh.weight)
     # active buyers are counted when they order, before some drop out after the season
     b = m.consumption.buyers
     assert np.count_nonzero(b.open & (b.state == ACTIVE)) <= d["channel_buyers_active"].sum() <= np.count_nonzero(b.open)
+
+
+def test_shelf_price_by_hand():
+    """A 36% premium on the farm-gate value, which is the shelf value / 1.8, adds 20% to the shelf price when passed on
+    in full, 10% when half is."""
+    p = SimpleNamespace(premium_pass_through=1.0, retail_markup=1.8)
+    assert consumption.shelf_price(p, 0.36) == pytest.approx(1.2, rel=1e-12)
+    assert consumption.shelf_price(SimpleNamespace(premium_pass_through=0.5, retail_markup=1.8), 0.36) == pytest.approx(1.1, rel=1e-12)
+    assert consumption.shelf_price(p, 0.0) == 1.0
+
+
+def test_a_higher_premium_sells_less_produce(baseline):
+    """The premium is paid through the shelf price: budget buyers get less for the same money and customers buy
+    less, so the channel takes less of the households' produce (each unit paid more)."""
+    m = _to_harvest(baseline)
+    supply = m.params.channel_grade_share * m.harvest.marketable
+    twin = copy.deepcopy(m)
+    set_lever(twin, "consumption.price_premium", 0.7)
+    low = consumption.season(m, 0, supply).sum()
+    high = consumption.season(twin, 0, supply).sum()
+    assert 0 < high < low
 
 
 def test_no_channel_no_sales(baseline):

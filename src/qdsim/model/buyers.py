@@ -14,7 +14,8 @@ Two kinds of buyer, one row each in :class:`Buyers`:
   active one orders its budget times its *intensity*, which starts at
   ``intensity_initial`` and grows with how satisfied it was (the share of its
   order delivered and accepted); it drops out with a probability that rises
-  with dissatisfaction, and a lapsed one may come back.
+  with dissatisfaction, and a lapsed one may come back. Budgets are money:
+  at a higher shelf price they buy less.
 - **Outlets** sell to Qingdao's consumers and businesses and order what their
   customers buy: *showrooms and e-commerce halls* and *forward warehouses*
   (as many as the scenario's levers say) and *enclave outlets* (飞地门店,
@@ -22,9 +23,11 @@ Two kinds of buyer, one row each in :class:`Buyers`:
   customers follow a stochastic Bass process: each year new customers join
   from its catchment (an innovation rate raised by tasting events, and an
   imitation rate proportional to the customers it already has) and some
-  leave.
+  leave, more after a season whose order came short. Customers buy less at
+  a higher shelf price (``consumer_price_elasticity``).
 - *Tasting events and festivals* (品鉴会、节会) are one-season buyers: the
-  consumption programme's promotion money pays for them, each sells a
+  consumption programme's promotion money pays for them; the season's
+  events share one Qingdao audience (``event_audience``), each sells a
   random amount, and each makes some institutions aware and brings
   customers to outlets.
 
@@ -32,6 +35,8 @@ Buyers are full-size agents (hundreds to a few thousand): their orders meet
 the simulated supply after conversion with ``scale`` (:mod:`qdsim.model.consumption`).
 Draws are taken in fixed shapes per mode and buyer index, so that a buyer
 keeps its draws whatever other buyers exist (common random numbers).
+Budgets and spending grow with Qingdao's consumer spending
+(``conditions.qingdao_spending_index``, from the published retail-sales growth).
 """
 
 from __future__ import annotations
@@ -73,6 +78,7 @@ class Buyers:
     customers: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # outlets: customers now
     state: NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, np.int8))
     intensity: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # share of the budget ordered
+    satisfaction: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # last order's share delivered and accepted (1 before any)
     open: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, bool))
     host: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))  # enclave outlets: the procurement unit's row (else -1)
 
@@ -104,6 +110,7 @@ class Buyers:
         self.customers = np.concatenate([self.customers, np.zeros(k)])
         self.state = np.concatenate([self.state, np.full(k, state, np.int8)])
         self.intensity = np.concatenate([self.intensity, np.zeros(k)])
+        self.satisfaction = np.concatenate([self.satisfaction, np.ones(k)])
         self.open = np.concatenate([self.open, np.ones(k, bool)])
         self.host = np.concatenate([self.host, np.full(k, -1, np.int64) if host is None else np.asarray(host, np.int64)])
         return new
@@ -231,7 +238,20 @@ def sync_with_levers(model: DingxiModel, t: int, n_events: int, d: SeasonDraws) 
     # this season's tasting events and festivals
     b.resize(EVENT, n_events, lambda k: b.add(EVENT, partners(EVENT, k), np.zeros(k), state=ACTIVE))
     events = b.of(EVENT)
-    b.budget[events] = p.event_sales * np.exp(sigma * d.of("sales", b, events) - sigma * sigma / 2)
+    b.budget[events] = p.event_sales * event_reach(n_events, p.event_audience) * np.exp(sigma * d.of("sales", b, events) - sigma * sigma / 2)
+
+
+def event_reach(n_events: int, audience: float) -> float:
+    """Each event's share of a lone event's sales when ``n_events`` share one season's Qingdao audience.
+
+    Together they reach ``audience × (1 − exp(−n/audience))`` lone events' worth of
+    buyers (each new event finds fewer who have not been to one), so the share
+    falls from 1 (one event among many possible) towards ``audience / n``.
+    """
+    if n_events <= 0:
+        return 1.0
+    x = n_events / audience
+    return float(-np.expm1(-x) / x)
 
 
 def awareness_and_adoption(model: DingxiModel, d: SeasonDraws, n_events: int) -> None:
@@ -272,12 +292,20 @@ def outlets(model: DingxiModel, d: SeasonDraws, n_events: int) -> None:
     innovation = p.outlet_innovation + p.event_customers * n_events / len(idx)
     joining = 1 - np.exp(-(innovation + p.outlet_imitation * c / np.maximum(m, 1)))
     joined = binomial_approx(m - c, joining, d.of("joiners", b, idx))
-    left = binomial_approx(c, np.full(len(idx), p.customer_churn), d.of("leavers", b, idx))
+    # customers leave at the base churn, and more when the outlet's last order came short (delivery, loss, quality)
+    churn = np.minimum(1.0, p.customer_churn + p.customer_dissatisfaction * (1 - b.satisfaction[idx]))
+    left = binomial_approx(c, churn, d.of("leavers", b, idx))
     b.customers[idx] = np.clip(c + joined - left, 0, m)
 
 
-def orders(model: DingxiModel, t: int, d: SeasonDraws) -> NDArray[np.float64]:
-    """What each buyer orders this season, 元 at Qingdao prices (full scale; 0 for closed or inactive buyers)."""
+def orders(model: DingxiModel, t: int, d: SeasonDraws, price: float = 1.0) -> NDArray[np.float64]:
+    """What each buyer orders this season, 元 at Qingdao prices (full scale; 0 for closed or inactive buyers).
+
+    Institutions order from a budget: what they spend is their budget × intensity, whatever the price.
+    Outlets' customers and event visitors buy a quantity that falls with the price (``consumer_price_elasticity``):
+    at ``price`` times the reference shelf price they spend ``price^(1 − elasticity)`` times what they would.
+    Every budget and spend grows with Qingdao's consumer spending (``conditions.qingdao_spending_index``).
+    """
     p = model.params
     b: Buyers = model.consumption.buyers
     out = np.zeros(b.n)
@@ -289,19 +317,23 @@ def orders(model: DingxiModel, t: int, d: SeasonDraws) -> NDArray[np.float64]:
     demand = np.where(np.isin(mode, OUTLETS), b.customers[live] * b.budget[live], b.budget[live])
     demand = np.where(np.isin(mode, INSTITUTIONS), demand * b.intensity[live], demand)
     demand = np.where(mode == CANTEEN, demand * model.levers.at("consumption.canteen_share", t), demand)
-    demand *= model.levers.at("conditions.qingdao_wage_index", t)  # Qingdao's budgets grow with its wages
+    demand = np.where(np.isin(mode, INSTITUTIONS), demand, demand * price ** (1.0 - p.consumer_price_elasticity))
+    demand *= model.levers.at("conditions.qingdao_spending_index", t)  # budgets and spending grow with Qingdao's
     out[live] = demand * noise
     return out
 
 
 def after_season(model: DingxiModel, ordered: NDArray[np.float64], accepted: NDArray[np.float64], d: SeasonDraws) -> None:
-    """Satisfied institutions buy more next year; dissatisfied ones may drop out."""
+    """Every buyer that ordered remembers how much of it came (outlets' customers leave more after a short season);
+    satisfied institutions buy more next year; dissatisfied ones may drop out."""
     p = model.params
     b: Buyers = model.consumption.buyers
-    inst = np.flatnonzero(b.open & (b.state == ACTIVE) & np.isin(b.mode, INSTITUTIONS) & (ordered > 0))
+    ordering = ordered > 0
+    b.satisfaction[ordering] = np.clip(accepted[ordering] / ordered[ordering], 0, 1)
+    inst = np.flatnonzero(b.open & (b.state == ACTIVE) & np.isin(b.mode, INSTITUTIONS) & ordering)
     if not len(inst):
         return
-    satisfaction = np.clip(accepted[inst] / ordered[inst], 0, 1)
+    satisfaction = b.satisfaction[inst]
     b.intensity[inst] += p.intensity_growth * satisfaction * (1 - b.intensity[inst])
     drop = d.of("drop", b, inst) < p.dropout_base + p.dropout_dissatisfaction * (1 - satisfaction)
     b.state[inst[drop]] = LAPSED

@@ -7,7 +7,9 @@ After the harvest (September) the season runs in this order:
    support for suppliers' certification and cold chains.
 2. Buyers open and close as the levers say, hear of Dingxi products, start
    or resume buying, and outlets win and lose customers (:mod:`qdsim.model.buyers`).
-3. Each active buyer orders (:func:`qdsim.model.buyers.orders`) and spreads
+3. Each active buyer orders (:func:`qdsim.model.buyers.orders`, at the shelf
+   price :func:`shelf_price`: the premium paid to households raises it, so
+   budgets buy less and customers buy less) and spreads
    the order over the suppliers it may buy from — certified ones only for
    procurement, canteens and warehouses — in proportion to capacity ×
    quality, with ``home_bias`` extra weight on suppliers of the county it
@@ -23,7 +25,7 @@ After the harvest (September) the season runs in this order:
    do not.
 5. Shipments lose the supplier's transport loss; the buyer accepts the
    supplier's quality share of what arrives. **Sales** (consumption_sales)
-   are what buyers accept, at Qingdao prices, by channel and by the county
+   are what buyers accept, at the shelf price, by channel and by the county
    the products come from.
 6. Suppliers pay the households they bought from the farm-gate value of
    what they shipped (Qingdao value / ``retail_markup``) plus the channel's
@@ -96,7 +98,9 @@ def season(model: DingxiModel, t: int, channel_supply: NDArray[np.float64],
     buyers_mod.sync_with_levers(model, t, n_events, d)
     buyers_mod.awareness_and_adoption(model, d, n_events)
     buyers_mod.outlets(model, d, n_events)
-    ordered = buyers_mod.orders(model, t, d)
+    premium = model.levers.at("consumption.price_premium", t)
+    price = shelf_price(p, premium)
+    ordered = buyers_mod.orders(model, t, d, price) / price  # what the orders buy, 元 at the reference shelf price
 
     hh = model.households
     supply_by_county = kernels.bincount(hh.county, channel_supply, 1.0, model.n_counties) * hh.weight * p.retail_markup
@@ -104,12 +108,12 @@ def season(model: DingxiModel, t: int, channel_supply: NDArray[np.float64],
     accepted, shipped, received, unmet_cert, unmet_any = match(model, ordered, supply_by_county, deliverable)
 
     b, s, book = st.buyers, st.suppliers, model.book
-    by_supplier = accepted.sum(axis=0)
+    by_supplier = accepted.sum(axis=0) * price  # sales: at the shelf price paid
     book.add_by_county("consumption_sales", s.county, by_supplier)
     for j in range(len(MODES)):
         rows = b.mode == j
         if rows.any():
-            book.add_by_county(SALES_KEYS[j], s.county, accepted[rows].sum(axis=0))
+            book.add_by_county(SALES_KEYS[j], s.county, accepted[rows].sum(axis=0) * price)
     buying = ordered > 0  # open, active and ordering this season
     book.add_by_county("channel_buyers_active", b.partner, buying.astype(float))
     book.add_by_county("canteens_buying", b.partner, (buying & (b.mode == CANTEEN)).astype(float))
@@ -117,13 +121,22 @@ def season(model: DingxiModel, t: int, channel_supply: NDArray[np.float64],
     # suppliers pay the households they bought from: farm-gate value of what they shipped
     farmgate_by_county = np.bincount(s.county, weights=shipped, minlength=model.n_counties) / p.retail_markup
     sold = household_shares(model, channel_supply, farmgate_by_county * model.scale)
-    premium = model.levers.at("consumption.price_premium", t)
     hh.income[:, 0] += sold * premium
     book.add_by_county("channel_paid_households", hh.county, sold * (1 + premium) * hh.weight)
 
     buyers_mod.after_season(model, ordered, accepted.sum(axis=1), d)
     suppliers_mod.adapt(model, received, unmet_cert, unmet_any, money - promotion)
     return sold
+
+
+def shelf_price(p: ParameterSet, premium: float) -> float:
+    """Qingdao's shelf price of channel products relative to a channel paying no premium.
+
+    The premium paid to households (a share of the farm-gate value, which is the shelf
+    value / ``retail_markup``) reaches the shelf price in the share ``premium_pass_through``;
+    suppliers absorb the rest.
+    """
+    return 1.0 + p.premium_pass_through * premium / p.retail_markup
 
 
 def match(

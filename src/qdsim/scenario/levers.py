@@ -77,8 +77,9 @@ def resolve(scenario: Scenario) -> LeverTable:
         else:
             values[f"conditions.{path[1]}"] = step_series(series, years, before=1.0)
     values["conditions.hail_multiplier"] = np.full(len(years), scenario.conditions.hail_multiplier)
-    g = scenario.conditions.qingdao_wage_growth
-    values["conditions.qingdao_wage_index"] = (1.0 + g) ** np.arange(len(years))
+    for name in ("wage", "spending"):
+        g = getattr(scenario.conditions, f"qingdao_{name}_growth")
+        values[f"conditions.qingdao_{name}_index"] = (1.0 + g) ** np.arange(len(years))
     shares = scenario.levers.funds.shares
     table = np.zeros((len(years), len(PROGRAMMES)))
     for i, y in enumerate(years):

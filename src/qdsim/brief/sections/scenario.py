@@ -38,7 +38,7 @@ def add(ctx: Context) -> None:
         return any(not math.isclose(a[y], b.get(y, math.nan), rel_tol=1e-9, abs_tol=1e-12) for y in a)
 
     def shown(k: str) -> bool:
-        if k == "conditions.qingdao_wage_index":
+        if k in ("conditions.qingdao_wage_index", "conditions.qingdao_spending_index"):
             return base is not None and differs(k)
         if k.startswith("conditions."):
             return differs(k) or any(v != defaults.get(k, 0.0) for v in mine[k].values())
