@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pandas as pd
 import pytest
 
-from qdsim.brief import render
+from qdsim.brief import build, render
 from qdsim.brief.document import Bullets, Figure, Heading, Paragraph
 from qdsim.format import interval, verdict
 
@@ -77,3 +78,28 @@ def test_sources_each_give_their_reference_and_link(whatif_briefs, whatif_run_di
     assert any(u in r[-1] for r in table.rows for u in urls)
     html = render(whatif_run_dir, lang="zh", fmt="html").decode("utf-8")
     assert any(f'<a href="{u}">' in html for u in urls)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_channel_that_gains_while_another_loses_is_named(whatif_run_dir, tmp_path, lang):
+    """Showroom sales up (interval clear of zero) while procurement sales fall: the answer says that part of the gain
+    came from the other channel; with only losses (the run as it is) it says nothing of the kind."""
+    def answer(run_dir):
+        (bullets,) = [x for x in build(run_dir, lang).section("answer") if isinstance(x, Bullets)]
+        return bullets.items
+
+    marker = "取自其他渠道" if lang == "zh" else "taken from other channels"
+    assert not any(marker in line for line in answer(whatif_run_dir))
+    run = tmp_path / "shifted"
+    shutil.copytree(whatif_run_dir, run)
+    summary = pd.read_csv(run / "summary.csv")
+    year = int(summary.year.max())
+    at = (summary.county == "all") & (summary.year == year) & (summary.scenario == "stop-after-2025")
+    for metric, values in (("consumption_sales_showroom", (1.2e8, 0.9e8, 1.5e8)), ("consumption_sales_procurement", (-3e7, -5e7, -1e7))):
+        rows = at & (summary.metric == metric)
+        summary.loc[rows, ["vs_baseline_mean", "vs_baseline_p05", "vs_baseline_p95"]] = values
+    for metric in ("consumption_sales_canteen", "consumption_sales_warehouse", "consumption_sales_event", "consumption_sales_enclave"):
+        summary.loc[at & (summary.metric == metric), ["vs_baseline_mean", "vs_baseline_p05", "vs_baseline_p95"]] = (0.0, -1.0, 1.0)
+    summary.to_csv(run / "summary.csv", index=False)
+    (line,) = [x for x in answer(run) if marker in x]
+    assert ("+1.2亿元" in line and "-3,000万元" in line) if lang == "zh" else ("showrooms" in line and "procurement" in line), line

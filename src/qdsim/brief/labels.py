@@ -40,6 +40,10 @@ T: dict[str, dict[str, str]] = {
         "zh": "本情景“{title}”与基准情景（运行编号 {run_id}）在相同的随机数上逐次配对比较；下面是{year}年的差别（本情景减去基准情景）及其90%区间。区间包含零时，差别在随机波动范围内，不能据此说本情景更好或更差。",
         "en": "The scenario \"{title}\" is compared with the baseline ({baseline}, run {run_id}) replicate by replicate on the same random numbers; below are the differences in {year} (this scenario minus the baseline) with their 90% intervals. Where an interval includes zero, the difference is within chance variation and says neither better nor worse.",
     },
+    "a_displaced": {
+        "zh": "到{year}年，{gained}，而{lost}：新增的销售有一部分取自其他渠道（各渠道的买家争用同一批供应主体和收成）。",
+        "en": "By {year}, {gained}, while {lost}: part of the gain was taken from other channels (their buyers compete for the same suppliers and harvest).",
+    },
     "a_line": {
         "zh": "到{year}年，{name}较基准情景 {d}（90%区间 {lo} 至 {hi}）{meaning}。",
         "en": "By {year}, {name}: {d} against the baseline (90% interval {lo} to {hi}){meaning}.",

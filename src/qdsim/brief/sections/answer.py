@@ -17,10 +17,13 @@ import math
 from qdsim.brief.document import Bullets, Heading, Paragraph
 from qdsim.brief.labels import t
 from qdsim.brief.sections.context import FINDINGS, Context
-from qdsim.format import fixed, planner_number
+from qdsim.format import fixed, planner_number, within_chance
+from qdsim.model.buyers import MODES
 
 #: what the answer leads with: the employment added (or lost) and rural income
 LEAD = ("wage_employment", "rural_income_per_capita")
+#: consumption sales by channel (metrics), in the order of the buyers' modes
+CHANNELS = tuple(f"consumption_sales_{m}" for m in MODES)
 #: the unit of a yearly stock summed over years
 _SUMMED_UNIT = {"人": "人年"}
 
@@ -70,6 +73,9 @@ def add(ctx: Context) -> None:
                               year=ctx.year), role="lead"))
     lead = [x for x in (lead_line(ctx, m) for m in LEAD) if x]
     items = [x for x in (difference_line(ctx, m) for m in FINDINGS if m not in LEAD) if x]
+    shift = displacement_line(ctx)
+    if shift:
+        items.append(shift)
     ctx.brief.add(Bullets(lead + items, role="answer"))
     ctx.brief.add(Paragraph(t("answer_note", lang), role="note"))
 
@@ -89,3 +95,26 @@ def difference_line(ctx: Context, metric: str) -> str | None:
     d, lo, hi = ctx.diff(row, "vs_baseline")
     sep = "，" if ctx.lang == "zh" else ", "
     return t("a_line", ctx.lang, year=ctx.year, name=ctx.name(metric), d=d, lo=lo, hi=hi, meaning=sep + words.meaning)
+
+
+def displacement_line(ctx: Context) -> str | None:
+    """Where one channel gains sales while another loses them (each interval clear of zero): say that part of the gain
+    was taken from the other channels (buyers of different channels compete for the same suppliers and harvest).
+
+    '到2030年，消费帮扶销售额（展销馆、电商馆） +1.2亿元，而消费帮扶销售额（政府采购） -0.30亿元：新增的销售有一部分取自其他渠道。'
+    """
+    gained, lost = [], []
+    for metric in CHANNELS:
+        try:
+            row = ctx.d.row(metric, "all", ctx.year)
+        except KeyError:
+            continue
+        mean, lo, hi = (float(row[f"vs_baseline_{s}"]) for s in ("mean", "p05", "p95"))
+        if any(math.isnan(v) for v in (mean, lo, hi)) or within_chance(lo, hi):
+            continue
+        text = f"{ctx.name(metric)} {ctx.num(row, 'vs_baseline_mean', 'signed')}"
+        (gained if mean > 0 else lost).append(text)
+    if not gained or not lost:
+        return None
+    sep = "、" if ctx.lang == "zh" else "; "
+    return t("a_displaced", ctx.lang, year=ctx.year, gained=sep.join(gained), lost=sep.join(lost))
