@@ -28,7 +28,8 @@ After the harvest (September) the season runs in this order:
    are what buyers accept, at the shelf price, by channel and by the county
    the products come from.
 6. Suppliers pay the households they bought from the farm-gate value of
-   what they shipped (Qingdao value / ``retail_markup``) plus the channel's
+   what they shipped (its value at the shelf price / (``retail_markup`` × that
+   price's ratio to a channel paying no premium)) plus the channel's
    price premium, in proportion to each household's channel-grade output
    (paired villages first, by ``paired_village_priority``). The farm-gate
    value is already in the household's harvest revenue; the premium is the
@@ -100,26 +101,27 @@ def season(model: DingxiModel, t: int, channel_supply: NDArray[np.float64],
     buyers_mod.outlets(model, d, n_events)
     premium = model.levers.at("consumption.price_premium", t)
     price = shelf_price(p, premium)
-    ordered = buyers_mod.orders(model, t, d, price) / price  # what the orders buy, 元 at the reference shelf price
+    ordered = buyers_mod.orders(model, t, d, price)
 
     hh = model.households
-    supply_by_county = kernels.bincount(hh.county, channel_supply, 1.0, model.n_counties) * hh.weight * p.retail_markup
+    # the channel-grade produce at the shelf price (suppliers' capacities are 元 a year at that price)
+    supply_by_county = kernels.bincount(hh.county, channel_supply, 1.0, model.n_counties) * hh.weight * (p.retail_markup * price)
     deliverable = np.ones(model.n_counties) if weather_index is None else np.asarray(weather_index, float)
     accepted, shipped, received, unmet_cert, unmet_any = match(model, ordered, supply_by_county, deliverable)
 
     b, s, book = st.buyers, st.suppliers, model.book
-    by_supplier = accepted.sum(axis=0) * price  # sales: at the shelf price paid
+    by_supplier = accepted.sum(axis=0)
     book.add_by_county("consumption_sales", s.county, by_supplier)
     for j in range(len(MODES)):
         rows = b.mode == j
         if rows.any():
-            book.add_by_county(SALES_KEYS[j], s.county, accepted[rows].sum(axis=0) * price)
+            book.add_by_county(SALES_KEYS[j], s.county, accepted[rows].sum(axis=0))
     buying = ordered > 0  # open, active and ordering this season
     book.add_by_county("channel_buyers_active", b.partner, buying.astype(float))
     book.add_by_county("canteens_buying", b.partner, (buying & (b.mode == CANTEEN)).astype(float))
 
     # suppliers pay the households they bought from: farm-gate value of what they shipped
-    farmgate_by_county = np.bincount(s.county, weights=shipped, minlength=model.n_counties) / p.retail_markup
+    farmgate_by_county = np.bincount(s.county, weights=shipped, minlength=model.n_counties) / (p.retail_markup * price)
     sold = household_shares(model, channel_supply, farmgate_by_county * model.scale)
     hh.income[:, 0] += sold * premium
     book.add_by_county("channel_paid_households", hh.county, sold * (1 + premium) * hh.weight)
@@ -148,7 +150,7 @@ def match(
     index; 1 in a normal season, the default).
 
     Returns:
-        accepted: (buyer, supplier) value accepted, 元 at Qingdao prices;
+        accepted: (buyer, supplier) value accepted, 元 at the shelf price;
         shipped: by supplier, value shipped (before loss and rejection);
         received: by supplier, value ordered from it;
         unmet_certified, unmet_any: by county, orders not filled that needed certified suppliers / any.
