@@ -91,3 +91,21 @@ def test_priors_are_those_declared():
     for p in Space.of(reg).params:
         assert p.range[0] <= prior[p.id] <= p.range[1]
     assert "consumption_sales" in METRIC_IDS
+
+
+def test_a_finished_posterior_with_copies_is_moved_again_at_its_threshold():
+    """Six particles, three copies each of two parameter sets, that reached ε = 50 (any simulation of the baseline is
+    within it): moved again until at least three are distinct in effect; the generations go on from the record's."""
+    cal = AbcCalibration(api.load_scenario("baseline"), AbcSettings(scale=0.003, population=6, generations=2, min_epsilon=50.0, workers=1, seed=5))
+    lo = [p.range[0] + 0.3 * (p.range[1] - p.range[0]) for p in cal.space.params]
+    hi = [p.range[0] + 0.6 * (p.range[1] - p.range[0]) for p in cal.space.params]
+    samples = np.array([lo, lo, lo, hi, hi, hi])
+    post = Posterior(cal.space.ids, samples, np.full(6, 1 / 6), np.full(6, 3.0),
+                     [{"generation": 4, "epsilon": 50.0, "ess": 2.0, "move_rate": 0.5, "simulations": 12}])
+    again = cal.rejuvenate(post)
+    _, counts = np.unique(again.samples, axis=0, return_counts=True)
+    assert 36 / np.sum(counts**2) >= 3
+    assert again.generations[0] == post.generations[0] and again.generations[1]["generation"] == 5 and again.generations[1]["rejuvenation"]
+    assert (again.distances <= 50.0).all() and cal.simulations > 0
+    for j, p in enumerate(cal.space.params):
+        assert np.all((again.samples[:, j] >= p.range[0] - 1e-9) & (again.samples[:, j] <= p.range[1] + 1e-9))

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qdsim.calibration.sampler import dask_map, process_map
-from qdsim.calibration.smc import SmcSettings, log_prior, multiset_ess, run_smc, steps_for
+from qdsim.calibration.smc import SmcSettings, log_prior, multiset_ess, rejuvenate, run_smc, steps_for
 
 
 def _toy(z: np.ndarray, seq: np.random.SeedSequence) -> tuple[float, np.ndarray]:
@@ -79,6 +79,23 @@ def test_diversity_is_kept_where_parameters_are_unidentified():
     assert r.generations[-1]["ess"] >= 0.5 * 80
     u = 1.0 / (1.0 + np.exp(-r.z))
     assert u[:, 4].std() > 0.15  # the unidentified direction keeps roughly its prior spread (uniform: 0.29)
+
+
+def test_copies_left_at_the_final_threshold_are_moved_again():
+    """Forty particles that are eight copies each of five parameter sets within ε (ESS 5): every particle is moved at
+    ε until the effective sample size reaches half the particles; all stay within ε, and the rounds are recorded."""
+    rng = np.random.default_rng(0)
+    centres = np.log(np.array([0.3, 0.7]) / (1 - np.array([0.3, 0.7]))) + 0.05 * rng.standard_normal((5, 2))
+    z = np.repeat(centres, 8, axis=0)
+    out = [_toy(zi, np.random.SeedSequence([1, i])) for i, zi in enumerate(z)]
+    d, values = np.array([o[0] for o in out]), np.array([o[1] for o in out])
+    eps = float(d.max()) + 0.5
+    assert multiset_ess(z) == pytest.approx(5.0)
+    z2, d2, _, gens, sims = rejuvenate(_toy, z, d, values, eps, SmcSettings(population=40, seed=2), first=9)
+    assert multiset_ess(z2) >= 20 and (d2 <= eps).all() and sims > 0
+    assert gens and all(g["rejuvenation"] and g["epsilon"] == float(f"{eps:.4g}") for g in gens) and gens[0]["generation"] == 9
+    # already diverse: nothing to do
+    assert rejuvenate(_toy, z2, d2, values, eps, SmcSettings(population=40, seed=2), first=12)[3] == []
 
 
 def test_a_different_seed_gives_a_different_sample(serial):

@@ -43,7 +43,7 @@ import yaml
 from scipy.special import expit
 
 from qdsim.calibration.sampler import dask_map, process_map
-from qdsim.calibration.smc import SmcSettings, run_smc
+from qdsim.calibration.smc import SmcSettings, rejuvenate, run_smc
 from qdsim.calibration.targets import FIT_END, TARGETS, Target, model_values, of_role
 from qdsim.catalogue import Catalogue, Parameter, load_catalogue, parameters_for, region_dir
 from qdsim.model.streams import replicate_seeds
@@ -291,10 +291,48 @@ class AbcCalibration:
         finally:
             close()
         self.simulations = result.simulations * s.per_particle
-        samples = np.array([[self.space.to_values(row)[pid] for pid in self.space.ids] for row in expit(result.z)])
-        n = len(samples)
         generations = [{**g, "simulations": g["simulations"] * s.per_particle} for g in result.generations]
-        return Posterior(self.space.ids, samples, np.full(n, 1.0 / n), result.distances, generations)
+        return self._posterior(result.z, result.distances, generations)
+
+    def rejuvenate(self, posterior: Posterior, progress: Progress | None = None) -> Posterior:
+        """A finished calibration's particles moved again at its final ε until diverse enough (:func:`qdsim.calibration.smc.rejuvenate`).
+
+        For a posterior that reached its ε with too many copies left (effective sample size under half the particles):
+        the same kernel as the last generations, on every particle, continuing the generations' numbering and seeds.
+        """
+        if posterior.ids != self.space.ids:
+            raise ValueError(f"the posterior is over {posterior.ids}, the calibrated parameters are {self.space.ids}")
+        s = self.settings
+        last = posterior.last_generation
+        if not last:
+            raise ValueError("the posterior has no record of its generations: nothing to continue")
+        evaluate = ParticleDistance(self.simulator, self.space, self.reported, s.per_particle)
+        u = np.array([self.space.to_u(dict(zip(posterior.ids, row, strict=True))) for row in posterior.samples])
+        u = np.clip(u, 1e-9, 1 - 1e-9)
+        z = np.log(u / (1 - u))
+        smc = SmcSettings(population=len(z), min_epsilon=s.min_epsilon, seed=s.seed)
+        map_, close = dask_map(s.scheduler) if s.scheduler else process_map(s.workers)
+        clock = [time.perf_counter()]
+
+        def report(gen: dict) -> None:
+            now = time.perf_counter()
+            gen["seconds"], clock[0] = round(now - clock[0], 1), now
+            if progress:
+                progress(gen["generation"], s.generations, f"ε {gen['epsilon']}, ESS {gen['ess']:.0f} (particles moved again)")
+
+        try:
+            z, d, _, gens, sims = rejuvenate(evaluate, z, posterior.distances.copy(), np.full((len(z), len(self.reported)), np.nan),
+                                             float(last["epsilon"]), smc, map_, first=int(last["generation"]) + 1,
+                                             move_rate=float(last.get("move_rate") or 0.5), progress=report)
+        finally:
+            close()
+        self.simulations = sims * s.per_particle
+        return self._posterior(z, d, posterior.generations + [{**g, "simulations": g["simulations"] * s.per_particle} for g in gens])
+
+    def _posterior(self, z: np.ndarray, distances: np.ndarray, generations: list[dict]) -> Posterior:
+        samples = np.array([[self.space.to_values(row)[pid] for pid in self.space.ids] for row in expit(z)])
+        n = len(samples)
+        return Posterior(self.space.ids, samples, np.full(n, 1.0 / n), distances, generations)
 
 
 def posterior_point(posterior: Posterior) -> dict[str, float]:

@@ -84,6 +84,7 @@ def calibrate(
     scheduler: str | None = None,
     posterior: Posterior | None = None,
     point: dict[str, float] | None = None,
+    rejuvenate: bool = False,
     predictive_draws: int = 60,
     progress=None,
 ) -> CalibrationResult:
@@ -101,6 +102,8 @@ def calibrate(
         posterior: reuse this posterior (a previous calibration's) instead of running the ABC.
         point: with a reused posterior, keep this point (the previous calibration's) instead of the posterior
             median: a re-verification of a calibration after a change of the model, not a new fit.
+        rejuvenate: with a reused posterior, first move its particles again at its final ε until its effective
+            sample size is at least half the particles (a calibration that reached ε with too many copies left).
         predictive_draws: parameter sets drawn from the posterior for the posterior predictive check.
     """
     started = time.perf_counter()
@@ -110,6 +113,8 @@ def calibrate(
         posterior = abc.run(progress)
     elif posterior.ids != abc.space.ids:
         raise ValueError(f"the posterior is over {posterior.ids}, the calibrated parameters are {abc.space.ids}")
+    elif rejuvenate:
+        posterior = abc.rejuvenate(posterior, progress)
     if point is not None and set(point) != set(abc.space.ids):
         raise ValueError(f"the point sets {sorted(point)}, the calibrated parameters are {abc.space.ids}")
     values = dict(point) if point is not None else posterior_point(posterior)
@@ -125,7 +130,7 @@ def calibrate(
         values=values,
         checks=checks,
         settings={"scale": scale, "population": population, "generations": generations, "min_epsilon": min_epsilon, "per_particle": per_particle,
-                  "replicates": replicates, "seed": seed, "workers": workers, "scheduler": scheduler, "posterior_reused": abc.simulations == 0,
+                  "replicates": replicates, "seed": seed, "workers": workers, "scheduler": scheduler, "posterior_reused": abc.simulations == 0 or rejuvenate, "rejuvenated": rejuvenate,
                   "point": "kept from the previous calibration (re-verified)" if point is not None else "weighted posterior median of each parameter",
                   "period": f"{abc.scenario.period.start}-{abc.scenario.period.end}",
                   "fitted": [t.figure for t in of_role("fit")]},

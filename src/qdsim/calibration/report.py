@@ -111,7 +111,9 @@ def build_record(result: CalibrationResult) -> dict:
                 f"a particle's value is the mean of {s.get('per_particle', 1)} simulations on fresh seeds; each generation keeps "
                 "the better half of the particles, copies kept ones into the other half and moves the copies by ABC-MCMC steps at "
                 "the new threshold; particles and chains are seeded by (seed, generation, index), so the result does not depend on "
-                "the workers or the cluster; the last generation's equally weighted particles are the posterior. "
+                "the workers or the cluster; once ε is reached, while fewer than half the particles are distinct in effect (effective "
+                "sample size), every particle is moved again by the same kernel at that ε (at most three rounds); the last "
+                "generation's equally weighted particles are the posterior. "
                 f"Converged when the last ε ≤ {CONVERGED_EPSILON} and its effective sample size ≥ {CONVERGED_ESS}. The point runs use "
                 "is the weighted posterior median of each parameter; it is verified on the baseline's seed and a hold-out seed, and "
                 "a posterior predictive check draws parameter sets from the posterior."
@@ -195,7 +197,7 @@ def summary_markdown(record: dict) -> str:
         "",
         "| generation | ε | simulations | MCMC steps | moves accepted | effective sample size | seconds |",
         "|---:|---:|---:|---:|---:|---:|---:|",
-        *(f"| {g['generation']} | {g['epsilon']} | {g['simulations']} | {g.get('steps', '–')} | {_share(g.get('move_rate'))} "
+        *(f"| {g['generation']}{' (all moved again)' if g.get('rejuvenation') else ''} | {g['epsilon']} | {g['simulations']} | {g.get('steps', '–')} | {_share(g.get('move_rate'))} "
           f"| {g.get('ess', '–')} | {g.get('seconds', '–')} |" for g in generations),
         "",
         "| figure | source | reading | class | role | reported | model (mean, 5–95%) | error | hold-out seed | tolerance "

@@ -19,7 +19,11 @@ Here every particle has the same weight:
 * ``R_t = ⌈ln c / ln(1 − p)⌉`` (at most ``max_steps``), with *p* the last generation's acceptance rate of
   moves, so that a copy moves at least once with probability about 1 − c;
 * it stops when ε_t ≤ ``min_epsilon`` (reached), when moves are accepted less often than ``min_move_rate``
-  (the tolerance cannot shrink further at this cost), or after ``generations``.
+  (the tolerance cannot shrink further at this cost), or after ``generations``;
+* once ε is reached, if the particles' diversity (below) is under ``min_ess``, every particle — kept ones too —
+  is moved again by the same MCMC kernel at the final ε (:func:`rejuvenate`; the kernel leaves the ABC
+  posterior at that ε invariant, so this only replaces copies by fresh draws), at most ``rejuvenations``
+  rounds, until it is not.
 
 The diversity left is the effective sample size of the multiset, N² / Σ n_k² over distinct parameter sets
 (n_k copies each): N when every particle is distinct.
@@ -119,6 +123,8 @@ class SmcSettings:
     c: float = 0.1  # a copy stays unmoved with probability about c
     max_steps: int = 40  # MCMC steps a generation at most
     min_move_rate: float = 0.01  # stop when moves are accepted less often than this
+    min_ess: float | None = None  # at the final ε, move every particle again while the effective sample size is below this (None: half the population)
+    rejuvenations: int = 3  # rounds of those moves at most
     seed: int = 0
 
 
@@ -182,4 +188,47 @@ def run_smc(evaluate: Evaluate, dim: int, settings: SmcSettings, map_: Mapper = 
             break
         if move_rate < s.min_move_rate:
             break
+    if reached:
+        z, d, values, more, sims = rejuvenate(evaluate, z, d, values, float(min(gens[-1]["epsilon"], s.min_epsilon)), s, map_,
+                                              first=gens[-1]["generation"] + 1, move_rate=move_rate, progress=progress)
+        gens += more
+        simulations += sims
     return SmcResult(z, d, values, gens, simulations, reached)
+
+
+def rejuvenate(evaluate: Evaluate, z: np.ndarray, d: np.ndarray, values: np.ndarray, epsilon: float, settings: SmcSettings,
+               map_: Mapper = map, *, first: int, move_rate: float = 0.5, progress: Progress | None = None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[dict], int]:
+    """Move every particle by ABC-MCMC at ``epsilon`` while the effective sample size is below ``settings.min_ess``
+    (None: half the particles).
+
+    At most ``settings.rejuvenations`` rounds, numbered as generations from ``first`` (their seeds are
+    ``(seed, generation, particle)`` as the generations'); each round's record says ``"rejuvenation": True``.
+    Returns the particles, their distances and values, the rounds' records and their simulations.
+    """
+    s = settings
+    z, d, values = z.copy(), d.copy(), values.copy()
+    n, dim = z.shape
+    min_ess = n / 2 if s.min_ess is None else s.min_ess
+    gens: list[dict] = []
+    simulations = 0
+    for r in range(s.rejuvenations):
+        if multiset_ess(z) >= min_ess:
+            break
+        t = first + r
+        cov = np.atleast_2d(np.cov(z, rowvar=False)) * (2.38**2 / dim)
+        chol = np.linalg.cholesky(cov + 1e-9 * np.eye(dim))
+        steps = steps_for(move_rate, s.c, s.max_steps)
+        moved = list(map_(_chain, [_Chain(evaluate, z[i], float(d[i]), values[i], epsilon, chol, steps, (s.seed, t, i)) for i in range(n)]))
+        accepted = sims = 0
+        for i, (zi, di, vi, acc, sim) in enumerate(moved):
+            z[i], d[i], values[i] = zi, di, vi
+            accepted += acc
+            sims += sim
+        simulations += sims
+        move_rate = accepted / (n * steps)
+        gens.append({"generation": t, "epsilon": float(f"{epsilon:.4g}"), "particles": n, "simulations": sims, "steps": steps,
+                     "move_rate": float(f"{move_rate:.4g}"), "ess": float(f"{multiset_ess(z):.4g}"), "rejuvenation": True})
+        if progress:
+            progress(gens[-1])
+    return z, d, values, gens, simulations

@@ -49,6 +49,11 @@ def command(
         typer.Option("--keep-point", help="With --posterior: keep that calibration's point instead of the posterior median, and only re-verify "
                                           "it (after a change of the model); the record says so."),
     ] = False,
+    rejuvenate: Annotated[
+        bool,
+        typer.Option("--rejuvenate", help="With --posterior: first move that calibration's particles again at its final ε until its effective "
+                                          "sample size is at least half the particles (it reached ε with too many copies left)."),
+    ] = False,
     quick: Annotated[
         bool,
         typer.Option("--quick", help="A small run to check the machinery (12 particles, 2 generations); writes only the report unless --write is given."),
@@ -86,6 +91,8 @@ def command(
         problems.append("--min-epsilon: must be positive")
     if keep_point and posterior_file is None:
         problems.append("--keep-point: needs --posterior (the calibration whose point is kept)")
+    if rejuvenate and (posterior_file is None or keep_point):
+        problems.append("--rejuvenate: needs --posterior (the calibration to continue), and not --keep-point (its point is the new posterior's median)")
     if workers is not None and not 1 <= workers <= 64:
         problems.append("--workers: must be between 1 and 64")
     for p in problems:
@@ -117,7 +124,8 @@ def command(
     n_workers = default_workers() if workers is None else workers
     try:
         with progress_bar("calibrate (ABC-SMC generations)", settings["generations"], quiet) as cb:
-            result = calibrate(scenario, workers=n_workers, seed=seed, scheduler=scheduler, posterior=posterior, point=point, progress=cb, **settings)
+            result = calibrate(scenario, workers=n_workers, seed=seed, scheduler=scheduler, posterior=posterior, point=point, rejuvenate=rejuvenate,
+                               progress=cb, **settings)
         paths = annual_paths(result, settings["replicates"])
     except KeyboardInterrupt:
         err.print("interrupted: nothing was written")
