@@ -197,7 +197,8 @@ def summary_markdown(record: dict) -> str:
         "",
         "| generation | ε | simulations | MCMC steps | moves accepted | effective sample size | seconds |",
         "|---:|---:|---:|---:|---:|---:|---:|",
-        *(f"| {g['generation']}{' (all moved again)' if g.get('rejuvenation') else ''} | {g['epsilon']} | {g['simulations']} | {g.get('steps', '–')} | {_share(g.get('move_rate'))} "
+        *(f"| {g['generation']}{' (all moved again)' if g.get('rejuvenation') else ''} "
+          f"| {g['epsilon']} | {g['simulations']} | {g.get('steps', '–')} | {_share(g.get('move_rate'))} "
           f"| {g.get('ess', '–')} | {g.get('seconds', '–')} |" for g in generations),
         "",
         "| figure | source | reading | class | role | reported | model (mean, 5–95%) | error | hold-out seed | tolerance "
