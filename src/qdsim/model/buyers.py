@@ -299,7 +299,7 @@ def outlets(model: DingxiModel, d: SeasonDraws, n_events: int) -> None:
 
 
 def orders(model: DingxiModel, t: int, d: SeasonDraws, price: float = 1.0) -> NDArray[np.float64]:
-    """What each buyer orders this season, 元 at Qingdao prices (full scale; 0 for closed or inactive buyers).
+    """What each buyer orders this season, 元 at the shelf price (full scale; 0 for closed or inactive buyers).
 
     Institutions order from a budget: what they spend is their budget × intensity, whatever the price.
     Outlets' customers and event visitors buy a quantity that falls with the price (``consumer_price_elasticity``):
