@@ -136,3 +136,19 @@ def test_the_first_screen_prepared_is_the_one_a_new_session_asks_for():
     asked = running.with_settings(state.baseline(), scale=round(d["w.run.scale"] / 100, 6), replicates=d["w.run.replicates"],
                                   seed=d["w.run.seed"]).to_yaml()
     assert running.first_screen_yaml() == asked
+
+
+def test_the_attribution_run_is_the_same_what_if_with_enough_draws_and_only_it_may_have_them():
+    """The run that names the assumptions is the scenario itself (same levers and seed) with 256 draws at 0.3% and 4
+    replicates; 256 draws at the default scale, or 33 with the usual settings, are refused as beyond the app."""
+    from qdsim.app import running
+
+    text = what_if().with_settings(replicates=20, scale=0.02).to_yaml()
+    asked = api.loads_scenario(running.for_attribution(text), "<test>")
+    own = api.loads_scenario(text, "<test>")
+    assert (asked.assumption_draws, asked.scale, asked.replicates) == (running.ATTRIBUTION_DRAWS, running.ATTRIBUTION_SCALE, running.ATTRIBUTION_REPLICATES)
+    assert asked.levers == own.levers and asked.seed == own.seed and asked.id == own.id
+    running.check_bounds(asked)  # allowed
+    for settings in ({"assumption_draws": 256, "scale": 0.02, "replicates": 4}, {"assumption_draws": 33, "scale": 0.02, "replicates": 20}):
+        with pytest.raises(ValueError, match="assumption_draws"):
+            running.check_bounds(own.with_settings(**settings))

@@ -195,6 +195,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "run.assumptions_help": ("打开后，本情景和基准情景在32组参数下各模拟一次（假设参数在合理范围内抽取，校准参数从后验中整体抽取），结果给出包含假设不确定性的区间，并说明结论主要取决于哪些假设。关闭时区间只反映随机波动。",
                              "On: the scenario and its baseline are also run under 32 parameter sets (assumptions across their plausible ranges, calibrated parameters from the posterior); the result gives the interval over the assumptions and says which assumptions the answer rests on. Off: intervals show chance variation only."),
     "res.attribution": pair("attribution"),
+    "res.rests_on_caption": ("这个答案依据哪些假设？以{draws}组假设抽样重新运行本情景（{scale}农户），给出每个假设对差别的解释份额（约需一分钟）。",
+                             "Which assumptions does this answer rest on? The what-if is run again over {draws} draws of the assumptions ({scale} of households), "
+                             "giving each assumption's share of the difference (about a minute)."),
+    "res.rests_on_run": ("查明依据的假设", "Find the assumptions it rests on"),
     "res.assumption_interval": ("{metric}较基准的差别在各组假设下的90%区间：{range}", "{metric}: the difference from the baseline across the assumptions, 90% interval: {range}"),
     "cmp.lever_income": ("每亿元设施投入增收 {value}：设施与专列费用共{cost}，其中{taken}从本项目的推介活动和供应商扶持中调剂（总支出不变，不排名）",
                          "Per 亿元 put into outlets and trains: {value}; they cost {cost}, {taken} of it taken from events and supplier support (spending unchanged; not ranked)"),

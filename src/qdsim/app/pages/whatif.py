@@ -6,7 +6,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from qdsim import api
-from qdsim.app import form, links, results, scenario_builder, state
+from qdsim.app import form, links, results, running, scenario_builder, state
 from qdsim.app.i18n import lang, t
 from qdsim.format import CREDIBLE_REPLICATES, fixed, planner_number, short
 from qdsim.scenario.ranges import FACTOR, range_checks
@@ -187,6 +187,27 @@ def results_block() -> None:
     if scenario.replicates < CREDIBLE_REPLICATES:
         st.warning(t("run.few_replicates"), icon=":material/warning:")
     results.show(result, baseline, yaml_text, key="whatif")
+    rests_on(result, yaml_text)
+
+
+def rests_on(result: api.RunResult, yaml_text: str) -> None:
+    """Which assumptions the what-if's answer rests on, on request: the same what-if with enough assumption draws to tell
+    (:func:`qdsim.app.running.for_attribution`), run like any other and kept; its attribution then shows below."""
+    if not results.paired(result) or (result.attribution is not None and result.attribution["distinguishable"].any()):
+        return
+    text = running.for_attribution(yaml_text)
+    asked = "rests_on:" + running.planned_id(text)
+    st.caption(t("res.rests_on_caption", draws=running.ATTRIBUTION_DRAWS, scale=planner_number(running.ATTRIBUTION_SCALE, "share")))
+    if not ss.get(asked) and running.kept(text) is None:
+        if not st.button(t("res.rests_on_run"), key="w.rests_on", icon=":material/rule:"):
+            return
+        ss[asked] = True
+    try:
+        drawn = state.result_for(text)
+    except Exception as e:  # a crash in the model: say so, keep the page
+        st.error(t("whatif.failed", error=f"{type(e).__name__}: {e}"))
+        return
+    results.attribution(drawn)
 
 
 st.title(t("page.whatif"))
