@@ -55,6 +55,10 @@ def parameters_markdown(region: str = "dingxi") -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m qdsim.docs [FILE]``: write the parameter table to FILE (default docs/parameters.md)."""
+    if argv and (argv[0].startswith("-") or len(argv) > 1):
+        print("usage: python -m qdsim.docs [FILE]  (writes the parameter table; default docs/parameters.md)", file=sys.stderr)
+        return 0 if argv[0] in ("-h", "--help") else 2
     out = Path(argv[0]) if argv else Path("docs/parameters.md")
     out.write_text(parameters_markdown(), encoding="utf-8")
     print(f"wrote {out}")

@@ -65,3 +65,13 @@ def test_the_readme_test_command_is_what_ci_runs():
     ci = [line for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines() if line and not line.startswith(("#", "set ", "cd "))]
     assert ci == ["bash scripts/setup --test && .venv/bin/ruff check && .venv/bin/python -m pytest -q"]
     assert f"```bash\n{ci[0]}\n```" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_parameter_table_writer_takes_no_option_for_a_file(tmp_path, monkeypatch, capsys):
+    """`python -m qdsim.docs --help` printed 'wrote --help' and left a file named --help; now it prints its usage."""
+    from qdsim.docs import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["--help"]) == 0 and main(["-x"]) == 2 and main(["a.md", "b.md"]) == 2
+    assert "usage" in capsys.readouterr().err and list(tmp_path.iterdir()) == []
+    assert main(["t.md"]) == 0 and (tmp_path / "t.md").read_text(encoding="utf-8") == parameters_markdown()
