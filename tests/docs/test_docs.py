@@ -8,7 +8,7 @@ from pathlib import Path
 
 import qdsim
 from qdsim.catalogue import load_catalogue
-from qdsim.docs import parameters_markdown
+from qdsim.docs import main, parameters_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_SRC = Path(qdsim.__file__).parent / "model"
@@ -69,8 +69,6 @@ def test_the_readme_test_command_is_what_ci_runs():
 
 def test_the_parameter_table_writer_takes_no_option_for_a_file(tmp_path, monkeypatch, capsys):
     """`python -m qdsim.docs --help` printed 'wrote --help' and left a file named --help; now it prints its usage."""
-    from qdsim.docs import main
-
     monkeypatch.chdir(tmp_path)
     assert main(["--help"]) == 0 and main(["-x"]) == 2 and main(["a.md", "b.md"]) == 2
     assert "usage" in capsys.readouterr().err and list(tmp_path.iterdir()) == []
