@@ -185,3 +185,92 @@ def test_sigkill_during_writes_leaves_the_registry_consistent(tmp_path):
     assert store.count("running") == 0
     fake(store, "qd-after0000000")  # still writable
     assert store.find("qd-after0000000")["status"] == "running"
+
+
+# -- one computation of a run across processes (RunLock, RunStore.join, `qdsim run`) -----------------------------
+
+def test_run_lock_is_exclusive_names_its_holder_and_goes_with_release(tmp_path):
+    from qdsim.run_registry import RunLock
+
+    first, second = RunLock(tmp_path / "locks" / "qd-x.lock"), RunLock(tmp_path / "locks" / "qd-x.lock")
+    assert first.try_acquire() and not second.try_acquire()
+    assert second.holder() == os.getpid()
+    first.release()
+    assert not (tmp_path / "locks" / "qd-x.lock").exists()  # no file left behind
+    assert second.try_acquire() and not first.try_acquire()
+    second.release()
+
+
+def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
+    from qdsim.run_registry import RunLock
+
+    path = tmp_path / "qd-x.lock"
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import time
+        from qdsim.run_registry import RunLock
+        assert RunLock({str(path)!r}).try_acquire()
+        print("locked", flush=True)
+        time.sleep(120)
+        """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        lock = RunLock(path)
+        assert not lock.try_acquire() and lock.holder() == holder.pid
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=30)
+        assert lock.try_acquire()  # its file is still there, with the dead PID in it: the lock itself went with the process
+        lock.release()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_join_waits_for_the_holder_then_serves_what_it_recorded(store, tiny_result, tmp_path):
+    import threading
+
+    rid = tiny_result.run_id
+    holder = store.lock_for(rid)
+    assert holder.try_acquire()
+    said: list[str] = []
+    got: dict = {}
+    t = threading.Thread(target=lambda: got.update(zip(("lock", "rec"), store.join(rid, timeout=60, say=said.append), strict=True)))
+    t.start()
+    time.sleep(0.5)
+    assert t.is_alive() and said and f"run {rid} is being computed by process {os.getpid()}" in said[0]
+    store.record_done(tiny_result, tiny_result.write(tmp_path / "out"))
+    holder.release()
+    t.join(timeout=30)
+    assert got["lock"] is None and got["rec"]["run_id"] == rid and got["rec"]["status"] == "done"
+
+
+def test_join_computes_when_the_holder_failed_and_gives_up_after_its_timeout(store):
+    holder = store.lock_for("qd-000000000001")
+    assert holder.try_acquire()
+    said: list[str] = []
+    started = time.monotonic()
+    assert store.join("qd-000000000001", timeout=0.5, say=said.append) == (None, None)
+    assert time.monotonic() - started >= 0.5 and "gave up waiting" in said[-1] and "computing it here" in said[-1]
+    holder.release()  # the holder ends without recording the run: the next asker computes it, holding the lock
+    lock, rec = store.join("qd-000000000001", timeout=0.5)
+    assert rec is None and lock is not None and lock.held
+    lock.release()
+
+
+def test_two_qdsim_run_processes_asking_for_the_same_run_compute_it_once(tmp_path):
+    """Two `qdsim run` of one scenario at once, one registry: one computes, the other waits and is served its result."""
+    scenario = write_tiny(tmp_path)
+    env = {**os.environ, "QDSIM_HOME": str(tmp_path / "home")}
+    procs = [subprocess.Popen([sys.executable, "-m", "qdsim.cli", "run", str(scenario), "--out", str(tmp_path / f"out{i}"),
+                               "--replicates", "3", "--scale", "0.003", "--workers", "1", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+             for i in range(2)]
+    outs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    store = RunStore(tmp_path / "home" / "registry.db")
+    (rec,) = store.list_runs()
+    assert rec["status"] == "done" and rec["attempts"] == 1  # computed once
+    waited = [err for _, err in outs if "is being computed by process" in err]
+    assert len(waited) == 1, outs  # the second waited for the first (they overlap: each takes seconds to start and run)
+    for i in range(2):
+        assert outputs_ok(tmp_path / f"out{i}", rec["run_id"])
+        assert (tmp_path / f"out{i}" / "summary.csv").read_bytes() == (tmp_path / "out0" / "summary.csv").read_bytes()
+    assert not list((tmp_path / "home" / "locks").glob("*.lock"))

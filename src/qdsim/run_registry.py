@@ -34,10 +34,15 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX (Windows): no locks between processes
+    fcntl = None
 
 import qdsim
 from qdsim.catalogue import parameters_for
@@ -47,6 +52,10 @@ from qdsim.result import RunResult
 
 STATUSES = ("running", "done", "failed")
 BUSY_TIMEOUT_MS = 30_000
+#: seconds a run waits for another process computing the same run before computing it itself (QDSIM_JOIN_TIMEOUT_S)
+JOIN_TIMEOUT_S = 3600.0
+#: seconds between a waiting process's tries of the lock
+JOIN_POLL_S = 0.2
 SCHEMA_VERSION = 1
 
 #: the columns of a run as ``list_runs`` and ``find`` return them
@@ -109,6 +118,82 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def join_timeout() -> float:
+    """:data:`JOIN_TIMEOUT_S`, or ``$QDSIM_JOIN_TIMEOUT_S`` when it is a number of seconds ≥ 0."""
+    try:
+        value = float(os.environ.get("QDSIM_JOIN_TIMEOUT_S", JOIN_TIMEOUT_S))
+    except ValueError:
+        return JOIN_TIMEOUT_S
+    return value if math.isfinite(value) and value >= 0 else JOIN_TIMEOUT_S
+
+
+class RunLock:
+    """The right to compute one run, held by one process at a time: an exclusive ``flock`` on
+    ``<registry folder>/locks/<run ID>.lock``, which holds its holder's PID.
+
+    The system drops the lock when its holder's process ends, however it ends (``kill -9``
+    included), so a crashed holder leaves no stale lock: the next process takes it at once. The
+    holder removes the file on :meth:`release` (a process waiting on the removed file notices and
+    locks the new one). Where the system has no ``fcntl`` (Windows) every lock is granted at once:
+    identical runs are then computed once per process, as without a lock.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def try_acquire(self) -> bool:
+        """Take the lock if no other process (or other RunLock) holds it; True if this one holds it now."""
+        if self._fd is not None:
+            return True
+        if fcntl is None:  # pragma: no cover - not POSIX
+            self._fd = -1
+            return True
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                return False
+            try:
+                same = os.stat(self.path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if not same:  # its last holder removed this file while we waited for it: lock the file there now
+                os.close(fd)
+                continue
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+            self._fd = fd
+            return True
+
+    def holder(self) -> int | None:
+        """The PID of the process holding the lock, as its file says (None if it says nothing)."""
+        try:
+            return int(self.path.read_text().strip() or "x")
+        except (OSError, ValueError):
+            return None
+
+    def release(self) -> None:
+        """Give the lock up (and remove its file); nothing if not held."""
+        fd, self._fd = self._fd, None
+        if fd is None or fd < 0:
+            return
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        os.close(fd)
+
+    def __del__(self) -> None:  # a lock never outlives its owner object
+        with contextlib.suppress(Exception):
+            self.release()
 
 
 class RunStore:
@@ -222,6 +307,51 @@ class RunStore:
         if row is None or row["code_sha"] != code_sha():
             return None
         return self.servable(row["run_id"])
+
+
+    # -- one computation of a run across processes ------------------------------------
+    def lock_for(self, run_id: str) -> RunLock:
+        """The lock on computing ``run_id`` (see :class:`RunLock`), beside the registry."""
+        return RunLock(self.path.parent / "locks" / f"{run_id}.lock")
+
+    def join(self, run_id: str, *, timeout: float | None = None, say: Callable[[str], None] | None = None,
+             stop: Callable[[], None] | None = None) -> tuple[RunLock | None, dict | None]:
+        """Take the right to compute ``run_id``, waiting while another process computes it.
+
+        Returns ``(lock, None)``: this process computes the run (``lock`` held: release it once the run
+        is recorded, done or failed); ``(None, record)``: another process finished it meanwhile (its
+        servable record: serve it); ``(None, None)``: waited ``timeout`` seconds (default
+        :func:`join_timeout`) in vain: compute it without the lock. ``say`` gets a message when the
+        wait begins and when it is given up; ``stop`` is called between tries (it may raise to stop
+        waiting). A holder that crashes frees the lock at once; then this process computes the run
+        unless the holder had finished it.
+        """
+        lock = self.lock_for(run_id)
+        if lock.try_acquire():
+            return self._after_lock(run_id, lock)
+        limit = join_timeout() if timeout is None else timeout
+        pid = lock.holder()
+        who = f"process {pid}" if pid else "another process"
+        if say is not None:
+            say(f"run {run_id} is being computed by {who} using the same run registry ({self.path}); waiting for it "
+                f"(at most {limit:g} s, QDSIM_JOIN_TIMEOUT_S)")
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            time.sleep(JOIN_POLL_S)
+            if stop is not None:
+                stop()
+            if lock.try_acquire():
+                return self._after_lock(run_id, lock)
+        if say is not None:
+            say(f"gave up waiting for run {run_id} after {limit:g} s ({who} still holds it); computing it here")
+        return None, None
+
+    def _after_lock(self, run_id: str, lock: RunLock) -> tuple[RunLock | None, dict | None]:
+        rec = self.servable(run_id)  # the holder before us may have finished it
+        if rec is not None:
+            lock.release()
+            return None, rec
+        return lock, None
 
     # -- writing -------------------------------------------------------
     def start(self, run_id: str, *, scenario_id: str, scenario_sha: str, params_sha: str, seed: int,
@@ -358,21 +488,32 @@ class RunRecorder:
         self.run_id = planned_run_id(scenario)
         self.store: RunStore | None = None
         self.served_from: str | None = None
+        self.lock: RunLock | None = None
         try:
             self.store = RunStore.default()
             self.store.reap()
             rec = None if fresh else self.store.servable(self.run_id)
+            if rec is None and not fresh:  # another process computing the same run: wait for it, compute it once
+                self.lock, rec = self.store.join(self.run_id, say=warn)
             if rec is not None:
                 copy_outputs(rec["out_dir"], self.out_dir)
                 self.served_from = rec["out_dir"]
         except NotReplaceable:
+            self.release()
             raise  # the output folder's problem, not the registry's
         except (sqlite3.Error, OSError) as e:
             self._lost(e)
 
+    def release(self) -> None:
+        """Let another process compute this run (after it is recorded, or when this one gives up)."""
+        lock, self.lock = self.lock, None
+        if lock is not None:
+            lock.release()
+
     def _lost(self, e: Exception) -> None:
         self.warn(f"run registry unavailable ({type(e).__name__}: {e}); this run is not recorded")
         self.store = None
+        self.release()
 
     def served(self):
         """The finished run copied to ``out_dir`` (a RunResult), or None if it must be computed."""
@@ -400,6 +541,8 @@ class RunRecorder:
             self.store.finish(result.run_id, out_dir=path, seconds=result.manifest.get("seconds"))
         except (sqlite3.Error, OSError, KeyError) as e:
             self._lost(e)
+        finally:
+            self.release()
 
     def failed(self, error: str) -> None:
         if self.store is None:
@@ -408,6 +551,8 @@ class RunRecorder:
             self.store.fail(self.run_id, error)
         except (sqlite3.Error, OSError) as e:
             self._lost(e)
+        finally:
+            self.release()
 
 
 #: app run folders older than this many days are removed (QDSIM_APP_KEEP_DAYS)

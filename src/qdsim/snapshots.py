@@ -39,15 +39,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qdsim.scenario.levers import resolve
+from qdsim.scenario.whatif import DEFAULT_YEAR
 
 if TYPE_CHECKING:
     from qdsim.model.model import DingxiModel
     from qdsim.runner import SimulationTask
     from qdsim.scenario.schema import Scenario
 
-#: the first year after the transition period: where the app's what-ifs start by default
-#: (:func:`qdsim.app.scenario_builder.default_year`), so where a baseline leaves its states
-DEFAULT_YEAR = 2026
 #: memory for kept states, in MiB, unless QDSIM_STATES_MB says otherwise (0: keep none)
 BUDGET_MB = 1024
 
@@ -111,7 +109,8 @@ def change_index(scenario: Scenario, reference: Scenario) -> int:
 
 
 def default_index(scenario: Scenario) -> int:
-    """The year index of :data:`DEFAULT_YEAR` in the scenario's period (0 when outside it: nothing to keep)."""
+    """The year index of :data:`qdsim.scenario.whatif.DEFAULT_YEAR` (2026, where a what-if changes by default) in the
+    scenario's period (0 when outside it, or its first year: nothing to keep)."""
     years = scenario.period.years
     return years.index(DEFAULT_YEAR) if DEFAULT_YEAR in years[1:] else 0
 

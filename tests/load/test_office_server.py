@@ -23,6 +23,7 @@ figures); ``QDSIM_LOAD_REPORT=path.json`` writes the measurements.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -100,18 +101,31 @@ async def final_results(page: Page, before: str) -> str:
 
 
 async def planner(i: int, what: str, browser, url: str, ready: asyncio.Barrier, out: dict) -> None:
+    rec = out.setdefault(i, {"planner": i, "does": what})
+    t0 = time.perf_counter()
+
+    def at(step: str) -> None:
+        rec["at"] = f"{step} ({time.perf_counter() - t0:.0f} s)"
+        PAGES[i] = page
+
+    page = None
+    at("new_context")
     ctx = await browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    at("new_page")
     page = await ctx.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    rec = out.setdefault(i, {"planner": i, "does": what})
     try:
+        at("open_app")
         baseline = await open_app(page, url)
         steps = (i // 2 + 1) * 8 * (-1 if i % 2 else 1)  # ±0.4, ±0.8, … 亿元 a year from 2026: a different what-if each
         rec["fiscal_change"] = round(steps * 0.05, 2)
         base_value = float(await page.get_by_role("slider", name=FISCAL).get_attribute("aria-valuetext"))
         rec["fiscal_to"] = round(base_value + rec["fiscal_change"], 2)
+        at("set_fiscal")
         await set_fiscal(page, rec["fiscal_to"])
+        at("barrier")
         await ready.wait()
+        at("run")
         await asyncio.sleep(0.1 * i)  # within a second of each other, as people are
         started = time.perf_counter()
         await page.get_by_role("button", name=RUN).first.click()
@@ -130,16 +144,40 @@ async def planner(i: int, what: str, browser, url: str, ready: asyncio.Barrier, 
             await ctx.close()
             rec["seconds"] = None
             return
+        at("final_results")
         rec["run_id"] = await final_results(page, baseline)
+        at("done")
         rec["seconds"] = round(time.perf_counter() - started, 1)
         text = await page.get_by_text(re.compile(rf"^{re.escape(FISCAL)}：")).first.inner_text()
         rec["shown_change"] = text
     except Exception as e:  # noqa: BLE001 - recorded and asserted on below
         rec["error"] = f"{type(e).__name__}: {e}"[:300]
+        if os.environ.get("QDSIM_LOAD_DEBUG"):
+            with contextlib.suppress(Exception):
+                d = Path(os.environ["QDSIM_LOAD_DEBUG"])
+                d.mkdir(parents=True, exist_ok=True)
+                await page.screenshot(path=str(d / f"planner{i}.png"), full_page=True)
+                (d / f"planner{i}.txt").write_text(await page.inner_text("body"), encoding="utf-8")
         ready.abort()  # a planner that failed before the start line must not leave the others waiting at it forever
     finally:
         if what != "close":
             await ctx.close()
+
+
+PAGES: dict = {}
+
+
+async def watch(out: dict) -> None:
+    """Every 30 s, where each planner is (and with QDSIM_LOAD_DEBUG, what its page shows)."""
+    while True:
+        await asyncio.sleep(30)
+        print(time.strftime("%H:%M:%S"), {i: r.get("at") for i, r in sorted(out.items())}, flush=True)
+        if os.environ.get("QDSIM_LOAD_DEBUG"):
+            d = Path(os.environ["QDSIM_LOAD_DEBUG"])
+            d.mkdir(parents=True, exist_ok=True)
+            for i, page in list(PAGES.items()):
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(page.screenshot(path=str(d / f"watch{i}.png")), 10)
 
 
 def tree(pid: int) -> list[psutil.Process]:
@@ -200,7 +238,9 @@ def test_ten_planners_on_one_server(tmp_path):
                 report["idle_threads"], report["idle_workers"] = python_threads(pid), len(workers(pid))
                 report["memory_idle_mb"] = round(memory_mb(pid))
                 ready = asyncio.Barrier(PLANNERS)
+                watcher = asyncio.create_task(watch(results))
                 await asyncio.gather(*(planner(i, what, browser, url, ready, results) for i, what in enumerate(behaviours(PLANNERS))))
+                watcher.cancel()
                 await browser.close()
 
         asyncio.run(main())

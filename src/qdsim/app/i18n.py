@@ -84,6 +84,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "whatif.run": ("运行", "Run"),
     "whatif.reset": ("重置", "Reset"),
     "whatif.running": ("正在运行 {title}：已完成 {done}/{total} 次模拟", "Running {title}: {done}/{total} simulations done"),
+    "whatif.elsewhere": ("{title}：同一运行正由另一个进程（命令行或另一台服务器）计算，等待其结果", "{title}: the same run is being computed by another process (the command line or another server); waiting for its result"),
     "whatif.settings_note": ("已完成：模拟 {scale} 的农户（约 {households}），{reps} 次重复，种子 {seed}；与基准情景和无协作对照逐次配对（相同随机数）。",
                              "Done: {scale} of households simulated (about {households}), {reps} replicates, seed {seed}; paired replicate by replicate with the baseline and with no cooperation (the same random numbers)."),
     "whatif.shown_baseline": ("下面显示的是基础情景的结果。移动滑块并点击“运行”查看您的情景。", "Shown below: the base scenario. Move sliders and press Run to see your what-if."),

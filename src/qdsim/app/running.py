@@ -62,6 +62,8 @@ ATTRIBUTION_REPLICATES = 4
 PARTIAL_EVERY = 1.0
 #: finished runs kept in memory (a run at the default settings is a few MB)
 KEEP = 64
+#: the progress message of a run another process computes (a `qdsim run`, another server): it waits for its record
+ELSEWHERE = "computed by another process"
 
 _kept: OrderedDict[str, api.RunResult] = OrderedDict()
 _lock = threading.Lock()
@@ -155,22 +157,35 @@ def run_yaml(yaml_text: str, *, progress: Progress | None = None,
     scenario = api.loads_scenario(yaml_text, "<app>")
     check_bounds(scenario)
     store = registry()
-    rec = store.servable(planned_run_id(scenario)) if store is not None else None
+    run_id = planned_run_id(scenario)
+    rec = store.servable(run_id) if store is not None else None
     if rec is not None:
         return _keep(yaml_text, api.RunResult.read(rec["out_dir"]))
-    workers = 1 if scenario.replicates * scenario.scale <= PARALLEL_ABOVE else None
-    result = api.run(scenario, workers=workers, registry=store, progress=progress, partial=partial, keep_states=True,
-                     partial_every=PARTIAL_EVERY)
-    if store is not None:
-        stamp_manifest(result)
-    _keep(yaml_text, result)
-    if computed is not None:
-        computed(result)
-    if store is not None:
+    lock = None
+    if store is not None:  # another process (a `qdsim run`, another server) computing the same run: wait for it, compute it once
         try:
-            store.record_done(result, result.write(default_home() / "app" / result.run_id))
-        except (sqlite3.Error, OSError):
-            pass  # an unwritable registry never fails the run: it is only not kept for next time
+            lock, rec = store.join(run_id, say=lambda _: progress(0, 0, ELSEWHERE) if progress is not None else None)
+        except OSError:  # no lock (an unwritable registry folder): compute it here
+            lock, rec = None, None
+        if rec is not None:
+            return _keep(yaml_text, api.RunResult.read(rec["out_dir"]))
+    try:
+        workers = 1 if scenario.replicates * scenario.scale <= PARALLEL_ABOVE else None
+        result = api.run(scenario, workers=workers, registry=store, progress=progress, partial=partial, keep_states=True,
+                         partial_every=PARTIAL_EVERY)
+        if store is not None:
+            stamp_manifest(result)
+        _keep(yaml_text, result)
+        if computed is not None:
+            computed(result)
+        if store is not None:
+            try:
+                store.record_done(result, result.write(default_home() / "app" / result.run_id))
+            except (sqlite3.Error, OSError):
+                pass  # an unwritable registry never fails the run: it is only not kept for next time
+    finally:
+        if lock is not None:
+            lock.release()
     return _keep(yaml_text, result)
 
 

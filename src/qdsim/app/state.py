@@ -374,16 +374,23 @@ def result_for(yaml_text: str, partial: Callable[[api.RunResult], None] | None =
     if result is None:
         job = running.start(yaml_text)
         title = streamlit_markdown(getattr(scenario.title, lang()))  # a title is text, not Markdown (no image fetched)
-        bar = st.progress(0.0, text=t("whatif.running", title=title, done=0, total="…"))
+        shown = (0.0, t("whatif.running", title=title, done=0, total="…"))
+        bar = st.progress(shown[0], text=shown[1])
         drawn = None
         try:
             while not job.ready.wait(0.2):  # shown as soon as computed: its files are written after
-                if job.total:
+                now = shown
+                if job.message == running.ELSEWHERE:
+                    now = (0.0, t("whatif.elsewhere", title=title))
+                elif job.total:
                     text = t("whatif.running", title=title, done=job.done, total=job.total)
                     place = queued_place(job.message)  # other planners' runs hold the workers: say where this one is in line
                     if place:
                         text += f" · 排队中，第 {place} 位" if lang() == "zh" else f" · queued, place {place}"
-                    bar.progress(min(job.done / job.total, 1.0), text=text)
+                    now = (min(job.done / job.total, 1.0), text)
+                if now != shown:  # only what changed goes to the browser (a message each; a slow page must not fall behind)
+                    shown = now
+                    bar.progress(shown[0], text=shown[1])
                 if partial is not None and job.partial is not None and job.partial is not drawn:
                     drawn = job.partial
                     partial(drawn)

@@ -22,10 +22,15 @@ from qdsim.scenario.levers import event_series, step_series
 from qdsim.scenario.records import lever_records
 from qdsim.scenario.schema import Scenario
 
+#: the first year after the transition period: where a what-if changes by default (:func:`default_year`), and so where
+#: a baseline keeps its model states for the what-ifs that go on from them (:func:`qdsim.snapshots.default_index`)
+DEFAULT_YEAR = 2026
+
 
 def default_year(scenario: Scenario) -> int:
-    """The first year a what-if changes by default: 2026, the first after the transition period."""
-    return min(max(2026, scenario.period.start), scenario.period.end)
+    """The first year a what-if changes by default: :data:`DEFAULT_YEAR` (2026), the first after the transition period,
+    within the scenario's period."""
+    return min(max(DEFAULT_YEAR, scenario.period.start), scenario.period.end)
 
 
 def shares_in(scenario: Scenario, year: int) -> sch.Shares:
