@@ -208,7 +208,8 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
         from qdsim.run_registry import RunLock
-        assert RunLock({str(path)!r}).try_acquire()
+        held = RunLock({str(path)!r})  # kept: a lock dropped by the garbage collector is released
+        assert held.try_acquire()
         print("locked", flush=True)
         time.sleep(120)
         """)], stdout=subprocess.PIPE, text=True)
