@@ -19,18 +19,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qdsim import cost
 from qdsim.catalogue import parameters_for
-from qdsim.cost import rank
 from qdsim.errors import InputError
 from qdsim.pipeline import VARIANTS, Paired, Registry, Reused, assemble, baseline_for, execute, plan, prepare, reuse_baseline
-from qdsim.result import RunResult
+from qdsim.results import cost
+from qdsim.results.cost import rank
+from qdsim.results.result import RunResult
+from qdsim.results.summary import summarise
 from qdsim.runner import Progress, default_workers
 from qdsim.scenario import Scenario, ScenarioError, load_scenario, loads_scenario, shipped
 from qdsim.scenario.budget import move_funds
 from qdsim.scenario.messages import input_error
 from qdsim.scenario.ranges import RangeWarning, range_checks
-from qdsim.summary import summarise
 from qdsim.validate import validate_file
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def run(
             one fits; results are the same either way.
 
     With assumption draws, each draw is a parameter set from the assumptions'
-    plausible ranges run on replicate 0's seed (see :mod:`qdsim.uncertainty`).
+    plausible ranges run on replicate 0's seed (see :mod:`qdsim.results.uncertainty`).
 
     Raises:
         InputError: an argument it cannot take (not a Scenario, a setting of
@@ -180,7 +180,7 @@ def compare(a: RunResult, b: RunResult) -> pd.DataFrame:
     ``diff_mean``, ``diff_p05, diff_p95`` — the spread: percentiles of the
     per-replicate differences a − b, as ``vs_baseline_p05/p95`` are — and
     ``diff_mean_ci05, diff_mean_ci95``, the 90% confidence interval of the
-    mean difference (see :mod:`qdsim.summary`). Both runs must share seed,
+    mean difference (see :mod:`qdsim.results.summary`). Both runs must share seed,
     replicates, scale and period (else the pairing would be meaningless).
 
     Raises:
@@ -199,7 +199,7 @@ def compare_cost(a: RunResult, b: RunResult) -> cost.Comparison:
     """Scenario ``a``'s spending and results per unit of money against scenario ``b``'s (as a what-if against its baseline).
 
     The window starts in the first year ``a``'s levers differ from ``b``'s; see
-    :mod:`qdsim.cost` for the definitions and signs.
+    :mod:`qdsim.results.cost` for the definitions and signs.
 
     Raises:
         InputError: the runs are not on the same random numbers.

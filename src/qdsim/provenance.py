@@ -17,8 +17,8 @@ from qdsim.catalogue import parameters_for
 #: modules and data whose content determines a run's results (a change to any
 #: of them means a finished run may no longer be served from the registry)
 _RESULT_SOURCES = (
-    "__init__.py", "api.py", "pipeline", "runner.py", "metrics.py", "derive.py", "summary.py", "cost.py", "catalogue.py", "units.py",
-    "sampling.py", "uncertainty.py", "attribution.py", "snapshots.py",
+    "__init__.py", "api.py", "pipeline", "results", "runner.py", "metrics.py", "catalogue.py", "units.py",
+    "sampling.py", "snapshots.py",
     "provenance.py", "model", "scenario", "data",
 )
 

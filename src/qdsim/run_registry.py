@@ -42,7 +42,7 @@ from typing import Any
 import qdsim
 from qdsim.outputs import NotReplaceable, copy_outputs, outputs_ok, why_not_replaceable
 from qdsim.provenance import RunIdentity, code_sha, planned_run_id
-from qdsim.result import RunResult
+from qdsim.results.result import RunResult
 
 STATUSES = ("running", "done", "failed")
 BUSY_TIMEOUT_MS = 30_000

@@ -1,4 +1,4 @@
-"""Assemble: a run's replicate arrays → a :class:`~qdsim.result.RunResult` (summary, cost, attribution, manifest).
+"""Assemble: a run's replicate arrays → a :class:`~qdsim.results.result.RunResult` (summary, cost, attribution, manifest).
 
 The last step of the run pipeline (:mod:`qdsim.pipeline`): the same for
 ``api.run``, the batch engine and the app, so that their outputs are
@@ -12,15 +12,15 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from qdsim import attribution, cost
 from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
 from qdsim.metrics import METRIC_IDS
 from qdsim.provenance import planned_run_id, versions
-from qdsim.result import RunResult
+from qdsim.results import attribution, cost
+from qdsim.results.result import RunResult
+from qdsim.results.summary import summarise
+from qdsim.results.uncertainty import draw_parameter_sets, varied_parameters
 from qdsim.scenario import Scenario
 from qdsim.scenario.ranges import range_checks
-from qdsim.summary import summarise
-from qdsim.uncertainty import draw_parameter_sets, varied_parameters
 
 
 @dataclass(frozen=True)

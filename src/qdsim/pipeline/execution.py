@@ -18,7 +18,7 @@ from qdsim.catalogue import parameters_for
 from qdsim.pipeline.assembly import Paired, assemble
 from qdsim.pipeline.planner import Plan
 from qdsim.provenance import planned_run_id
-from qdsim.result import RunResult
+from qdsim.results.result import RunResult
 from qdsim.runner import Progress, run_simulations, simulate
 
 

@@ -26,10 +26,10 @@ from qdsim import snapshots
 from qdsim.catalogue import ParameterSet, parameters_for
 from qdsim.pipeline.assembly import Paired, assemble
 from qdsim.provenance import RunIdentity, planned_run_id
-from qdsim.result import RunResult
+from qdsim.results.result import RunResult
+from qdsim.results.uncertainty import draw_parameter_sets
 from qdsim.runner import SimulationTask
 from qdsim.scenario import Scenario, load_scenario, shipped
-from qdsim.uncertainty import draw_parameter_sets
 
 #: the kinds of simulation in a run; each task is one of them on one replicate (or one assumption draw)
 VARIANTS = ("scenario", "counterfactual", "baseline", "draw", "draw_counterfactual", "draw_baseline")
@@ -176,7 +176,7 @@ def plan(scenario: Scenario, *, counterfactual: bool = True, baseline: Scenario 
 
     ``draws_against``: the baseline the assumption draws are compared with; each draw runs it too, under the
     same parameter set (its own overrides kept), so that the difference from it can be attributed to the
-    assumptions (:mod:`qdsim.attribution`).
+    assumptions (:mod:`qdsim.results.attribution`).
 
     One task is one simulation, so that the scenario, counterfactual and
     baseline of a replicate spread across workers. Each task carries its own
