@@ -12,6 +12,7 @@ import pytest
 import qdsim
 from qdsim import api
 from qdsim.errors import InputError, suggestion_in
+from qdsim.pipeline import execution
 from qdsim.scenario import ScenarioError
 from qdsim.scenario.paths import PathError
 
@@ -62,7 +63,7 @@ def test_outcomes_refuse_bad_years_counties_and_statistics_as_input_errors(resul
     ({"baseline": "baseline"}, "baseline"), ({"counterfactual": "no"}, "counterfactual"),
 ])
 def test_run_refuses_bad_arguments_before_anything_runs(kw, field, monkeypatch):
-    monkeypatch.setattr(api, "run_simulations", lambda *a, **k: pytest.fail("a simulation ran"))
+    monkeypatch.setattr(execution, "run_simulations", lambda *a, **k: pytest.fail("a simulation ran"))
     with pytest.raises(InputError) as e:
         api.run(api.baseline(), **kw)
     assert e.value.field == field
@@ -140,7 +141,7 @@ def test_random_changes_raise_input_error_or_nothing(changes, id_, replace):
 @given(kw=st.dictionaries(st.sampled_from(["replicates", "seed", "scale", "assumption_draws", "workers", "counterfactual", "baseline"]),
                           ANYTHING, max_size=3))
 def test_random_run_arguments_raise_input_error_before_anything_runs(kw, monkeypatch):
-    monkeypatch.setattr(api, "run_simulations", _never_run)
+    monkeypatch.setattr(execution, "run_simulations", _never_run)
     try:
         api.run(api.baseline(), **kw)
     except (InputError, Ran):
@@ -189,7 +190,7 @@ def test_random_ema_models_raise_input_error_before_anything_runs(kw, monkeypatc
     pytest.importorskip("ema_workbench")
     from qdsim import ema
 
-    monkeypatch.setattr(api, "run_simulations", _never_run)
+    monkeypatch.setattr(execution, "run_simulations", _never_run)
     try:
         ema.model(**kw)
     except InputError:
@@ -206,7 +207,7 @@ TEXTS = st.one_of(st.text(max_size=200), ANYTHING.map(lambda d: __import__("yaml
                                               st.one_of(st.text(max_size=6), st.sampled_from(["0", "-1", "0.0001", "1e400", "1" + "0" * 400, "nan"]))),
                                     max_size=2))
 def test_random_cli_input_exits_2_or_runs_with_no_traceback(tmp_path_factory, text, options, monkeypatch):
-    monkeypatch.setattr(api, "run_simulations", _never_run)
+    monkeypatch.setattr(execution, "run_simulations", _never_run)
     folder = tmp_path_factory.mktemp("cli")
     f = folder / "s.yaml"
     f.write_text(text, encoding="utf-8", errors="surrogatepass") if text.isprintable() or True else None

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from qdsim import api
 from qdsim.cli import app
 from qdsim.outputs import OUTPUT_FILES, NotReplaceable, copy_outputs, why_not_replaceable
-from qdsim.result import RunResult
+from qdsim.results.result import RunResult
 
 from .reliability.helpers import TINY
 
@@ -91,7 +91,7 @@ def test_a_run_with_its_brief_and_figures_or_an_empty_folder_is_replaced(run_dir
 
 WRITER = """
 import sys
-from qdsim.result import RunResult
+from qdsim.results.result import RunResult
 run = RunResult.read(sys.argv[1])
 failed = 0
 for _ in range(int(sys.argv[3])):

@@ -18,7 +18,7 @@ import qdsim
 from qdsim import api
 from qdsim.outputs import outputs_ok
 from qdsim.provenance import code_sha
-from qdsim.result import RunResult
+from qdsim.results.result import RunResult
 from qdsim.run_registry import RUN_KEYS, RunStore, stamp_manifest
 
 from .batch.helpers import write_tiny

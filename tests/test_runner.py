@@ -14,11 +14,11 @@ import pytest
 
 from qdsim import api, runner
 from qdsim.catalogue import ParameterSet, load_catalogue
-from qdsim.derive import derive
 from qdsim.model import model as model_mod
 from qdsim.model import population as population_mod
 from qdsim.model.model import DingxiModel
 from qdsim.model.streams import replicate_seeds
+from qdsim.results.derive import derive
 
 SETTINGS = {"replicates": 2, "scale": 0.003, "assumption_draws": 0}
 

@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from qdsim import __version__
-from qdsim.console import BAD_INPUT, FAILED, INTERRUPTED, MAX_WORKERS, OK, err, out, print_problems, progress_bar
+from qdsim.presentation.console import BAD_INPUT, FAILED, INTERRUPTED, MAX_WORKERS, OK, err, out, print_problems, progress_bar
 
 app = typer.Typer(
     name="qdsim",

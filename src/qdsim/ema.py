@@ -40,16 +40,16 @@ import numpy as np
 
 from qdsim import api
 from qdsim.catalogue import load_catalogue
-from qdsim.cost import MEASURES, RATIOS
 from qdsim.format import short
 from qdsim.metrics import METRIC_IDS
+from qdsim.results.cost import MEASURES, RATIOS
+from qdsim.results.summary import STATISTICS
+from qdsim.results.uncertainty import INTEGER
 from qdsim.scenario.messages import input_error
 from qdsim.scenario.paths import resolve
 from qdsim.scenario.ranges import OVERRIDE
 from qdsim.scenario.schema import MONEY_LEVERS, Scenario, is_count
 from qdsim.scenario.years import outside
-from qdsim.summary import STATISTICS
-from qdsim.uncertainty import INTEGER
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -15,7 +15,7 @@ interval and meaning), the one wording the app, the charts, the brief and the co
 
 This is the only module that turns a number into text: besides the planner's
 forms above, :func:`plain` (a value written out), :func:`significant`,
-:func:`short` (a number as typed), :func:`fixed` and :func:`percent`.
+:func:`short` (a number as typed), :func:`whole_or_significant`, :func:`fixed` and :func:`percent`.
 ``tests/test_presentation_contract.py`` fails if the app, the brief or the CLI
 formats a number or words a verdict itself. It is one module of about 400
 lines on purpose: the one number formatter is one place to read.
@@ -375,6 +375,16 @@ def short(x: float, digits: int = 6, grouped: bool = False) -> str:
     ('2.28', '0.05', '123,456.7')
     """
     return f"{x:,.{digits}g}" if grouped else f"{x:.{digits}g}"
+
+
+def whole_or_significant(x: float, digits: int = 4) -> str:
+    """A value in a table of values of every size (a parameter's, in the calibration report): whole and grouped
+    from 10,000 on, else ``digits`` significant figures.
+
+    >>> whole_or_significant(123456.7), whole_or_significant(3500.0), whole_or_significant(0.031416)
+    ('123,457', '3500', '0.03142')
+    """
+    return fixed(x, 0, grouped=True) if abs(x) >= 1e4 else short(x, digits)
 
 
 def lever_value(x: float, unit: str, lang: str = "zh") -> str:

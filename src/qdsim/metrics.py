@@ -1,7 +1,7 @@
 """The metric catalogue: one record per output — id, unit, kind, good direction, period, zh/en names,
 definition and where its value comes from in the model's year book.
 
-The records live in ``data/metrics.yaml``, the one place a metric is declared; :mod:`qdsim.derive`
+The records live in ``data/metrics.yaml``, the one place a metric is declared; :mod:`qdsim.results.derive`
 computes every metric from a run's year book by its ``raw`` field, and the app, the brief and the CLI
 name and read metrics from here. This module reads only that file, so that they can name metrics
 without importing the model.
@@ -20,7 +20,7 @@ import yaml
 Kind = Literal["flow", "stock", "ratio"]
 Good = Literal["up", "down", "none"]
 Period = Literal["annual", "year_end", "cumulative"]
-#: how a metric is computed from its raw quantities (:mod:`qdsim.derive`)
+#: how a metric is computed from its raw quantities (:mod:`qdsim.results.derive`)
 Rule = Literal["sum", "ratio", "own"]
 
 

@@ -6,6 +6,7 @@ import hashlib
 import json
 import platform
 import subprocess
+from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -16,8 +17,8 @@ from qdsim.catalogue import parameters_for
 #: modules and data whose content determines a run's results (a change to any
 #: of them means a finished run may no longer be served from the registry)
 _RESULT_SOURCES = (
-    "__init__.py", "api.py", "runner.py", "metrics.py", "derive.py", "summary.py", "cost.py", "catalogue.py", "units.py",
-    "sampling.py", "uncertainty.py", "snapshots.py",
+    "__init__.py", "api.py", "pipeline", "results", "runner.py", "metrics.py", "catalogue.py", "units.py",
+    "sampling.py", "snapshots.py",
     "provenance.py", "model", "scenario", "data",
 )
 
@@ -94,7 +95,36 @@ def run_id(*, scenario_sha: str, params_sha: str, seed: int, replicates: int, sc
     return "qd-" + hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 
+@dataclass(frozen=True)
+class RunIdentity:
+    """What identifies a run, known before it runs: its run ID and the inputs the ID is made of.
+
+    The one place a run's identity is computed: the API, the batch engine, the
+    registry and the app all take it from :meth:`of`. The scenario's part is
+    :meth:`Scenario.sha256 <qdsim.scenario.schema.Scenario.sha256>` (the whole
+    resolved scenario, run settings included); the parameters' part is the hash
+    of the values the scenario runs with (its region's, with its overrides).
+    """
+
+    run_id: str
+    scenario_id: str
+    scenario_sha: str
+    params_sha: str
+    seed: int
+    replicates: int
+    scale: float
+
+    @classmethod
+    def of(cls, scenario) -> RunIdentity:
+        s_sha, p_sha = scenario.sha256(), parameters_for(scenario).sha256()
+        rid = run_id(scenario_sha=s_sha, params_sha=p_sha, seed=scenario.seed, replicates=scenario.replicates, scale=scenario.scale)
+        return cls(rid, scenario.id, s_sha, p_sha, int(scenario.seed), int(scenario.replicates), float(scenario.scale))
+
+    def record(self) -> dict:
+        """The run as the run registry records it: the keywords of ``RunStore.start`` and ``RunStore.claim`` but the run ID."""
+        return {k: v for k, v in asdict(self).items() if k != "run_id"}
+
+
 def planned_run_id(scenario) -> str:
     """The run ID a scenario (with its replicates, seed and scale) will have: known before it runs."""
-    return run_id(scenario_sha=scenario.sha256(), params_sha=parameters_for(scenario).sha256(), seed=scenario.seed,
-                  replicates=scenario.replicates, scale=scenario.scale)
+    return RunIdentity.of(scenario).run_id

@@ -45,10 +45,9 @@ except ImportError:  # pragma: no cover - not POSIX (Windows): no locks between 
     fcntl = None
 
 import qdsim
-from qdsim.catalogue import parameters_for
 from qdsim.outputs import NotReplaceable, copy_outputs, outputs_ok, why_not_replaceable
-from qdsim.provenance import code_sha, planned_run_id
-from qdsim.result import RunResult
+from qdsim.provenance import RunIdentity, code_sha, planned_run_id
+from qdsim.results.result import RunResult
 
 STATUSES = ("running", "done", "failed")
 BUSY_TIMEOUT_MS = 30_000
@@ -437,11 +436,9 @@ class RunStore:
         A run already recorded as running (claimed when it began, :meth:`claim`) is finished as it is: the same
         attempt, not a new one.
         """
-        s = result.scenario
         known = self.find(result.run_id)
         if known is None or known["status"] != "running":
-            self.start(result.run_id, scenario_id=s.id, scenario_sha=s.sha256(), params_sha=result.params.sha256(),
-                       seed=s.seed, replicates=s.replicates, scale=s.scale, out_dir=out_dir)
+            self.start(result.run_id, **RunIdentity.of(result.scenario).record(), out_dir=out_dir)
         self.finish(result.run_id, out_dir=out_dir, seconds=seconds if seconds is not None else result.manifest.get("seconds"),
                     stop_reason=stop_reason, request=request)
 
@@ -522,10 +519,8 @@ class RunRecorder:
     def start(self) -> None:
         if self.store is None:
             return
-        s = self.scenario
         try:
-            self.store.start(self.run_id, scenario_id=s.id, scenario_sha=s.sha256(), params_sha=parameters_for(s).sha256(),
-                             seed=s.seed, replicates=s.replicates, scale=s.scale, out_dir=self.out_dir)
+            self.store.start(self.run_id, **RunIdentity.of(self.scenario).record(), out_dir=self.out_dir)
         except (sqlite3.Error, OSError) as e:
             self._lost(e)
 

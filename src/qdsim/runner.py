@@ -35,10 +35,10 @@ import numpy as np
 
 from qdsim import pool, snapshots
 from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
-from qdsim.derive import derive
 from qdsim.model.model import DingxiModel
 from qdsim.model.population import Population, build_population
 from qdsim.model.streams import replicate_seeds, spawn_streams
+from qdsim.results.derive import derive
 from qdsim.scenario.schema import Scenario
 
 Progress = Callable[[int, int, str], None]

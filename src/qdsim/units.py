@@ -28,14 +28,14 @@ DIMENSIONS: dict[str, tuple[str, dict[str, float]]] = {
     "index": ("", {"": 1.0}),
     "money_per_worker": ("元/人", {"": 1.0, "元": 1.0, "元/人": 1.0, "万元": 1e4, "万元/人": 1e4, "万": 1e4}),
 }
-#: how to write a value of each dimension, for messages (en, zh)
+#: how to write a value of each dimension, for messages (zh, en), as every bilingual table of qdsim
 EXAMPLES: dict[str, tuple[str, str]] = {
-    "money": ("an amount in 元, 万元 or 亿元, e.g. 4.05亿元 or 500万元", "以 元、万元 或 亿元 为单位的金额，如 4.05亿元 或 500万元"),
-    "area": ("an area in 亩 or 万亩, e.g. 10000亩 or 1万亩", "以 亩 或 万亩 为单位的面积，如 10000亩 或 1万亩"),
-    "count": ("a number, e.g. 28 or 12.3万", "一个数，如 28 或 12.3万"),
-    "share": ("a share as a percentage or a fraction, e.g. 30% or 0.3", "百分数或小数，如 30% 或 0.3"),
-    "index": ("a plain number, e.g. 1.1", "一个数，如 1.1"),
-    "money_per_worker": ("元 per worker, e.g. 935元", "每人金额（元），如 935元"),
+    "money": ("以 元、万元 或 亿元 为单位的金额，如 4.05亿元 或 500万元", "an amount in 元, 万元 or 亿元, e.g. 4.05亿元 or 500万元"),
+    "area": ("以 亩 或 万亩 为单位的面积，如 10000亩 或 1万亩", "an area in 亩 or 万亩, e.g. 10000亩 or 1万亩"),
+    "count": ("一个数，如 28 或 12.3万", "a number, e.g. 28 or 12.3万"),
+    "share": ("百分数或小数，如 30% 或 0.3", "a share as a percentage or a fraction, e.g. 30% or 0.3"),
+    "index": ("一个数，如 1.1", "a plain number, e.g. 1.1"),
+    "money_per_worker": ("每人金额（元），如 935元", "元 per worker, e.g. 935元"),
 }
 #: dimensions whose values are amounts a year, so that 亿元/年 means 亿元
 PER_YEAR = {"money"}
@@ -85,7 +85,7 @@ def parse_quantity(value: object, dimension: str) -> float:
     (500000000.0, 500000000.0, 0.3)
     """
     base, units = DIMENSIONS[dimension]
-    write = EXAMPLES[dimension][0]
+    write = EXAMPLES[dimension][1]
     if isinstance(value, bool):
         raise UnitError(f"expected {write}, got {value!r}")
     if isinstance(value, numbers.Real):  # numpy's numbers too (an EMA IntegerParameter gives numpy.int64)

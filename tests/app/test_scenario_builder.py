@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from qdsim import api, charts
+from qdsim import api
 from qdsim.app import scenario_builder
 from qdsim.app.i18n import STRINGS, tr
+from qdsim.presentation import charts
 from qdsim.scenario import schema as sch
 from qdsim.scenario.ranges import range_checks
 from tests.app.apptest import ROOT

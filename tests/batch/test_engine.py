@@ -205,3 +205,17 @@ def test_a_batch_of_scenario_files_with_assumption_draws_matches_run(tmp_path, s
     o = run_batch(load_batch(path), tmp_path / "out", workers=1, store=store).outcomes[0]
     alone = api.run(api.load_scenario(tmp_path / "tiny.yaml"), workers=1).write(tmp_path / "alone")
     assert (alone / "summary.csv").read_bytes() == (o.out_dir / "summary.csv").read_bytes()
+    for name in ("cost.csv", "scenario.yaml"):
+        assert (alone / name).read_bytes() == (o.out_dir / name).read_bytes(), name
+
+
+def test_a_what_if_point_with_assumption_draws_is_paired_and_attributed_as_a_run_is(tmp_path, store):
+    """One pipeline: a point's draws run against its baseline too, so that its assumptions are attributed as `qdsim run`'s are."""
+    path = write_batch(tmp_path, "batch: {id: what-if-draws}\nscenarios: [what-if.yaml]\n")
+    (tmp_path / "what-if.yaml").write_text("extends: tiny.yaml\nid: what-if\nlevers: {labour: {subsidy_per_worker: 2000}}\n"
+                                           "assumption_draws: 3\n", encoding="utf-8")
+    o = run_batch(load_batch(path), tmp_path / "out", workers=1, store=store).outcomes[0]
+    alone = api.run(api.load_scenario(tmp_path / "what-if.yaml"), workers=1).write(tmp_path / "alone")
+    for name in ("summary.csv", "cost.csv", "attribution.csv", "scenario.yaml"):
+        assert (alone / name).read_bytes() == (o.out_dir / name).read_bytes(), name
+    assert json.loads((o.out_dir / "manifest.json").read_text(encoding="utf-8"))["baseline"]["scenario_id"] == "tiny"

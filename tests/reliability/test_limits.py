@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from qdsim.batch import load_batch
 from qdsim.batch.spec import MAX_POINTS, MAX_REPLICATE_RUNS
 from qdsim.cli import app
-from qdsim.console import MAX_WORKERS
+from qdsim.presentation.console import MAX_WORKERS
 from qdsim.scenario import ScenarioError
 from qdsim.scenario.schema import MAX_ASSUMPTION_DRAWS, MAX_REPLICATES
 from qdsim.scenario.yamlfile import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES

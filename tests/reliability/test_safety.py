@@ -24,7 +24,7 @@ from qdsim.app import state
 from qdsim.batch import load_batch
 from qdsim.cli import app
 from qdsim.outputs import OUTPUT_FILES, copy_outputs
-from qdsim.result import RunResult
+from qdsim.results.result import RunResult
 from qdsim.scenario import ScenarioError, loads_scenario
 from qdsim.scenario import yamlfile as loader_module
 from qdsim.validate import validate_file

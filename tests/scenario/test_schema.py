@@ -270,3 +270,18 @@ def test_a_number_too_large_for_a_float_is_an_input_error(value):
         loads_scenario(GOOD.replace("2021: 4 亿元", f"2021: {value}"), "t.yaml")
     (p,) = e.value.problems
     assert p.field == "levers.funds.fiscal" and ("far too large" in p.text("en") or "finite" in p.text("en"))
+
+
+def test_a_scenario_has_one_digest_and_three_named_uses_of_it():
+    """sha256 (a run's identity), simulation_sha (what the model reads), content_sha (what it says, however run)."""
+    import hashlib
+
+    from qdsim.scenario.schema import NAMES, RUN_SETTINGS
+
+    s = load_scenario(SCENARIOS / "stop-after-2025.yaml")
+    assert s.sha256() == s.digest() == hashlib.sha256(s.model_dump_json().encode()).hexdigest()
+    assert s.simulation_sha() == s.digest(NAMES | {"assumption_draws"}) and s.content_sha() == s.digest(RUN_SETTINGS)
+    renamed, rerun = s.with_settings(id="other", title={"zh": "另一个", "en": "Another"}), s.with_settings(seed=1, replicates=3)
+    assert renamed.simulation_sha() == s.simulation_sha() and renamed.sha256() != s.sha256() != rerun.sha256()
+    assert rerun.content_sha() == s.content_sha() and rerun.simulation_sha() != s.simulation_sha()
+    assert renamed.content_sha() != s.content_sha()

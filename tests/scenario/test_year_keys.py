@@ -93,7 +93,7 @@ def test_a_year_added_in_python_changes_the_results(baseline):
 
 def test_a_run_read_back_from_its_folder_is_the_same_run(tiny_run, tiny_run_dir):
     """manifest.json holds year keys as strings: reading it back must give the same scenario (the rerun crash)."""
-    from qdsim.result import RunResult
+    from qdsim.results.result import RunResult
 
     back: RunResult = RunResult.read(tiny_run_dir)
     assert back.scenario.sha256() == tiny_run.scenario.sha256()

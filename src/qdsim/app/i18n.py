@@ -8,8 +8,8 @@ appear untranslated.
 
 from __future__ import annotations
 
+from qdsim.presentation.words import pair
 from qdsim.scenario.records import lever_records, programmes
-from qdsim.words import pair
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"

@@ -4,7 +4,7 @@ Every number goes through :mod:`qdsim.format`; every difference is shown
 with its 5–95% interval and what it means (:func:`qdsim.format.verdict`):
 the arrow is green or red by whether the change is good for that metric, and
 grey with "within chance variation" when the interval includes zero. Charts
-are plain functions of the run's ``summary`` (:mod:`qdsim.charts`).
+are plain functions of the run's ``summary`` (:mod:`qdsim.presentation.charts`).
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from qdsim import api, charts
+from qdsim import api
 from qdsim.app.i18n import lang, t
 from qdsim.brief.sections.attribution import statements
 from qdsim.format import describe, interval, period_word, planner_number
 from qdsim.metrics import catalogue
-from qdsim.text import streamlit_markdown
+from qdsim.presentation import charts
+from qdsim.presentation.text import streamlit_markdown
 
 #: the cards, in the order a planner reads them
 KEY_METRICS = (

@@ -40,9 +40,8 @@ from pathlib import Path
 
 from qdsim import api, snapshots
 from qdsim.app.scenario_builder import DEFAULT_REPLICATES, DEFAULT_SCALE, MAX_REPLICATES, MAX_SCALE
-from qdsim.catalogue import parameters_for
 from qdsim.format import short
-from qdsim.provenance import planned_run_id
+from qdsim.provenance import RunIdentity, planned_run_id
 from qdsim.run_registry import RunStore, default_home, stamp_manifest
 from qdsim.runner import Progress
 from qdsim.scenario import shipped
@@ -276,8 +275,7 @@ def _work(job: Job) -> None:
         if store is not None and (known is None or known["status"] not in ("running", "done")):
             try:  # recorded as running from the start, once: a new run is claimed (two sessions at once: one record), a failed one restarted
                 record = store.claim if known is None else store.start
-                record(run_id, scenario_id=scenario.id, scenario_sha=scenario.sha256(), params_sha=parameters_for(scenario).sha256(),
-                       seed=scenario.seed, replicates=scenario.replicates, scale=scenario.scale)
+                record(run_id, **RunIdentity.of(scenario).record())
             except (sqlite3.Error, OSError):
                 store = None
         job.result = run_yaml(job.yaml_text, progress=progress, partial=partial, computed=computed)

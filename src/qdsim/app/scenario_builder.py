@@ -13,7 +13,6 @@ library's rule (:mod:`qdsim.scenario.ranges`), the same as the manifest's.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -242,7 +241,7 @@ def build(base: Scenario, values: dict[str, Any], year: int, *, scale: float, re
     data = moved.model_dump()
     data.update(scale=scale, replicates=replicates, seed=seed, assumption_draws=assumption_draws)
     if changes:
-        digest = hashlib.sha256(Scenario.model_validate(data).model_dump_json(exclude={"scale", "replicates", "seed", "assumption_draws"}).encode()).hexdigest()
+        digest = Scenario.model_validate(data).content_sha()
         data["id"] = f"whatif-{digest[:8]}"
         data["title"] = _title(base, changes, year)
         data["description"] = _description(base, changes)
@@ -262,7 +261,7 @@ def move(base: Scenario, amount: float, source: str, target: str, year: int, *, 
     before, after = form_values(base, year), form_values(moved, year)
     changes = [Change(k, before[k], after[k], year) for k in before if k.startswith("w.funds.shares.") and not _same(before[k], after[k])]
     data = moved.model_dump() | {"scale": scale, "replicates": replicates, "seed": seed, "assumption_draws": assumption_draws}
-    digest = hashlib.sha256(Scenario.model_validate(data).model_dump_json(exclude={"scale", "replicates", "seed", "assumption_draws"}).encode()).hexdigest()
+    digest = Scenario.model_validate(data).content_sha()
     amount_text = short(amount)
     data |= {
         "id": f"whatif-{digest[:8]}",

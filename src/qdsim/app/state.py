@@ -32,10 +32,10 @@ from qdsim.app import running, scenario_builder
 from qdsim.app.i18n import lang, t
 from qdsim.app.running import bounded, kept, with_settings
 from qdsim.format import short
+from qdsim.presentation.text import streamlit_markdown
 from qdsim.runner import queued_place
 from qdsim.scenario import shipped
 from qdsim.scenario.yamlfile import Problem
-from qdsim.text import streamlit_markdown
 from qdsim.units import EXAMPLES, UnitError, parse_quantity
 
 BASELINE_FILE = "baseline.yaml"
@@ -139,7 +139,7 @@ def money_problem(text: str, lang_: str) -> str | None:
     try:
         parse_money(text)
     except (ValueError, UnitError):
-        zh, en = EXAMPLES["money"][1], EXAMPLES["money"][0]
+        zh, en = EXAMPLES["money"]
         return (f"无法读取“{text}”：请输入{zh}；不写单位时按亿元计。" if lang_ == "zh"
                 else f"Cannot read “{text}”: write {en}; a bare number is in 亿元.")
     return None

@@ -3,7 +3,9 @@
 A batch file has a top-level ``batch:`` section and names its scenarios in
 one of two ways (paths relative to the batch file)::
 
-    batch: {id: labour-subsidy-grid, title: {zh: 劳务补贴网格, en: Labour subsidy grid}}
+    batch:
+      id: labour-subsidy-grid
+      title: {zh: 劳务补贴网格, en: "Labour subsidy grid"}
     base: ../baseline.yaml          # one base scenario ...
     # scenarios: [../baseline.yaml, ../stop-after-2025.yaml]   # ... or several
     grid:                           # every combination (or points: / sample:)
@@ -44,6 +46,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from qdsim.format import plain, short
 from qdsim.metrics import METRIC_IDS
 from qdsim.provenance import planned_run_id
 from qdsim.sampling import latin_hypercube
@@ -207,7 +210,7 @@ def _normal(t: Target, value: Any) -> Any:
 
 def _fmt(v: Any) -> str:
     if isinstance(v, float):
-        return f"{v:.6g}"
+        return short(v)
     if isinstance(v, dict):
         return "{" + ", ".join(f"{k}: {_fmt(x)}" for k, x in v.items()) + "}"
     return str(v)
@@ -215,7 +218,11 @@ def _fmt(v: Any) -> str:
 
 def point_scenario(base: Scenario, values: dict[str, Any], targets: dict[str, Target], settings: dict[str, Any],
                    data: dict | None = None) -> Scenario:
-    """The concrete scenario of one point: the base with ``values`` applied; raises ValidationError/ValueError."""
+    """The concrete scenario of one point: the base with ``values`` applied; raises ValidationError/ValueError.
+
+    The point stays paired with the scenario its base extends (as ``with_changes`` keeps it), so that it is
+    compared with the same baseline as ``qdsim run`` of the same scenario file.
+    """
     data = base.model_dump() if data is None else copy.deepcopy(data)
     data.update(settings)
     for path, value in values.items():
@@ -226,7 +233,9 @@ def point_scenario(base: Scenario, values: dict[str, Any], targets: dict[str, Ta
         data["id"] = f"{base.id[:55]}-{digest}"
         data["title"] = {"zh": _cut(f"{base.title.zh}（{desc}）"), "en": _cut(f"{base.title.en} ({desc})")}
         data["description"] = (base.description.rstrip() + "\n" if base.description.strip() else "") + f"Batch point: {desc}."
-    return Scenario.model_validate(data)
+    point = Scenario.model_validate(data)
+    point._base = base._base
+    return point
 
 
 def _cut(s: str, n: int = 200) -> str:
@@ -337,7 +346,8 @@ def load_batch(path: str | Path) -> Batch:
     n_points = len(changes) * len(bases)
     per_point = spec.adaptive.max_replicates if spec.adaptive else max(settings.get("replicates") or b.replicates for b, _, _ in bases)
     if n_points * per_point > MAX_REPLICATE_RUNS:
-        problems.add(line("batch"), "batch", f"{n_points:,} points × {per_point} replicates is more than the {MAX_REPLICATE_RUNS:,} replicate runs a batch may ask for")
+        problems.add(line("batch"), "batch",
+                     f"{plain(n_points)} points × {per_point} replicates is more than the {plain(MAX_REPLICATE_RUNS)} replicate runs a batch may ask for")
         problems.raise_if_any()
 
     # expand: each base × each variation, validated
@@ -356,7 +366,7 @@ def load_batch(path: str | Path) -> Batch:
                 continue
             fixed_data = fixed.model_dump()
         for values, ch_line, ch_field in changes:
-            pid = f"p{len(points):0{width}d}"
+            pid = "p" + str(len(points)).zfill(width)
             try:
                 scen = point_scenario(base, values, targets, settings, fixed_data)
             except (ValueError, ValidationError) as e:
@@ -376,8 +386,8 @@ def load_batch(path: str | Path) -> Batch:
     # the whole work, assumption draws included (they may come from the scenarios or be set or varied)
     total = sum((spec.adaptive.max_replicates if spec.adaptive else p.scenario.replicates) + p.scenario.assumption_draws for p in points)
     if total > MAX_REPLICATE_RUNS:
-        problems.add(line("batch"), "batch", f"{len(points):,} points ask for {total:,} replicate runs (replicates and assumption draws), "
-                     f"more than the {MAX_REPLICATE_RUNS:,} a batch may ask for")
+        problems.add(line("batch"), "batch", f"{plain(len(points))} points ask for {plain(total)} replicate runs (replicates and assumption draws), "
+                     f"more than the {plain(MAX_REPLICATE_RUNS)} a batch may ask for")
         problems.raise_if_any()
 
     # two different runs may not share an output folder
@@ -427,7 +437,7 @@ def _points(spec: BatchFile, n_bases: int, target, line, problems: _Problems) ->
     varied: list[str] = []
     changes: list[Change] = []
     if len(spec.points) * n_bases > MAX_POINTS:
-        problems.add(line("points"), "points", f"{len(spec.points) * n_bases:,} points is more than the {MAX_POINTS:,} a batch may have")
+        problems.add(line("points"), "points", f"{plain(len(spec.points) * n_bases)} points is more than the {plain(MAX_POINTS)} a batch may have")
         problems.raise_if_any()
     for i, pt in enumerate(spec.points):
         if not pt:
@@ -451,7 +461,7 @@ def _grid(spec: BatchFile, n_bases: int, target, line, problems: _Problems) -> t
     size = math.prod(len(v) for v in spec.grid.values())
     changes: list[Change] = []
     if size * n_bases > MAX_POINTS:
-        problems.add(line("grid"), "grid", f"{size * n_bases:,} points is more than the {MAX_POINTS:,} a batch may have")
+        problems.add(line("grid"), "grid", f"{plain(size * n_bases)} points is more than the {plain(MAX_POINTS)} a batch may have")
     elif ok:
         changes = [(dict(zip(spec.grid, combo, strict=True)), line("grid"), "grid") for combo in itertools.product(*spec.grid.values())]
     return list(spec.grid), changes
@@ -461,7 +471,7 @@ def _sample(spec: BatchFile, n_bases: int, target, line, problems: _Problems, re
     """``sample:`` — a Latin hypercube of ``n`` points over ranges."""
     s = spec.sample
     if s.n * n_bases > MAX_POINTS:
-        problems.add(line("sample", "n"), "sample.n", f"{s.n * n_bases:,} points is more than the {MAX_POINTS:,} a batch may have")
+        problems.add(line("sample", "n"), "sample.n", f"{plain(s.n * n_bases)} points is more than the {plain(MAX_POINTS)} a batch may have")
     ranges: dict[str, tuple[float, float]] = {}
     integers: set[str] = set()
     for path, rng in s.ranges.items():
@@ -491,7 +501,7 @@ def sample_range(t: Target, rng: Any, region: str = "dingxi") -> tuple[float, fl
             raise ValueError("give [low, high]")
         lo, hi = t.number(rng[0]), t.number(rng[1])
     if not lo < hi:
-        raise ValueError(f"low {lo:g} must be below high {hi:g}")
+        raise ValueError(f"low {short(lo)} must be below high {short(hi)}")
     return lo, hi
 
 

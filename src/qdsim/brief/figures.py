@@ -1,4 +1,4 @@
-"""The brief's charts: the app's chart definitions (:mod:`qdsim.charts`) saved as PNG, the county map included.
+"""The brief's charts: the app's chart definitions (:mod:`qdsim.presentation.charts`) saved as PNG, the county map included.
 
 A what-if's brief shows its difference from the baseline first; every brief
 shows the scenario beside no cooperation, the impact, the counties sorted by
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from qdsim import charts
+from qdsim.presentation import charts
 
 WIDTH = 560  # chart units; PNGs are drawn at charts.png's scale
 

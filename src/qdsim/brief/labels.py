@@ -6,8 +6,8 @@ chooses and fills these texts.
 
 from __future__ import annotations
 
+from qdsim.presentation.words import by_lang
 from qdsim.scenario.labels import LEVERS, PROGRAMME_NAMES, share_label  # noqa: F401 - the brief's labels, one table
-from qdsim.words import by_lang
 
 T: dict[str, dict[str, str]] = {
     "title": {"zh": "政策简报｜{title}", "en": "Policy brief — {title}"},

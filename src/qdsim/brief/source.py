@@ -35,7 +35,7 @@ class RunData:
     run_dir: Path | None = None
     intervals: tuple[str, ...] = ("chance",)  # interval kinds present in summary.csv
     sensitivity: Sensitivity | None = None
-    cost: pd.DataFrame | None = field(default=None, repr=False)  # cost.csv: spending and results per unit of money (qdsim.cost)
+    cost: pd.DataFrame | None = field(default=None, repr=False)  # cost.csv: spending and results per unit of money (qdsim.results.cost)
     attribution: pd.DataFrame | None = field(default=None, repr=False)  # attribution.csv: the assumptions a difference rests on
 
     @property

@@ -1,4 +1,4 @@
-"""Free text in the brief: the escaping of :mod:`qdsim.text`, applied to every piece of text a brief shows."""
+"""Free text in the brief: the escaping of :mod:`qdsim.presentation.text`, applied to every piece of text a brief shows."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from qdsim.brief.document import Brief, Bullets, Code, Figure, Heading, Paragraph, Table
-from qdsim.text import fence, markdown, one_line, plain
+from qdsim.presentation.text import fence, markdown, one_line, plain
 
 __all__ = ["fence", "map_text", "markdown", "one_line", "plain"]
 

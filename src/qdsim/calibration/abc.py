@@ -6,7 +6,7 @@ Method:
   Each has a uniform prior across its plausible range, on a log scale when
   the range is positive (:class:`Space` maps it to ``u`` in [0, 1]).
 * The model is the shipped baseline scenario cut at 2025
-  (:func:`calibration_scenario`), run through :func:`qdsim.runner.simulate` —
+  (:func:`calibration_scenario`), run through :func:`qdsim.pipeline.simulate_at` —
   exactly what users run — at the calibration scale. A particle's value is the
   mean of ``per_particle`` simulations on fresh seeds: the posterior carries
   the model's chance variation, at a noise floor low enough that a distance of
@@ -45,9 +45,9 @@ from scipy.special import expit
 from qdsim.calibration.sampler import dask_map, process_map
 from qdsim.calibration.smc import SmcSettings, rejuvenate, run_smc
 from qdsim.calibration.targets import FIT_END, TARGETS, Target, model_values, of_role
-from qdsim.catalogue import Catalogue, Parameter, load_catalogue, parameters_for, region_dir
+from qdsim.catalogue import Catalogue, Parameter, load_catalogue, region_dir
 from qdsim.model.streams import replicate_seeds
-from qdsim.runner import simulate
+from qdsim.pipeline import simulate_at
 from qdsim.scenario.schema import Scenario
 
 Progress = Callable[[int, int, str], None]
@@ -144,8 +144,7 @@ class Simulator:
     targets: tuple[Target, ...] = TARGETS
 
     def __call__(self, values: dict[str, float], seq: np.random.SeedSequence) -> np.ndarray:
-        params = parameters_for(self.scenario).with_overrides(values)  # the scenario's own overrides kept
-        metrics = simulate(self.scenario, params, seq, self.scale)
+        metrics = simulate_at(self.scenario, values, seq, self.scale)  # the scenario's own overrides kept
         return model_values(metrics, self.scenario.period.years, self.targets)
 
     def replicates(self, values: dict[str, float], seed: int, n: int) -> np.ndarray:

@@ -17,12 +17,13 @@ import yaml
 from qdsim.calibration.abc import CONVERGED_EPSILON, CONVERGED_ESS, HOLDOUT_SEED
 from qdsim.calibration.calibrate import CalibrationResult
 from qdsim.calibration.targets import TOLERANCE
-from qdsim.catalogue import load_catalogue, parameters_for, region_dir
+from qdsim.catalogue import load_catalogue, region_dir
 from qdsim.format import planner_number
+from qdsim.format import whole_or_significant as _param  # a parameter's value in the table below
 from qdsim.metrics import METRIC_IDS
 from qdsim.model.streams import replicate_seeds
+from qdsim.pipeline import simulate_at
 from qdsim.provenance import versions
-from qdsim.runner import simulate
 from qdsim.scenario.ranges import lever_levels
 
 HEADER = """\
@@ -153,10 +154,6 @@ def read_calibrated(path: Path) -> dict:
 # -- text ------------------------------------------------------------------------
 def _value(x: float, unit: str) -> str:
     return f"{x:+.1%}" if unit == "share" and abs(x) < 0.2 else planner_number(x, unit, "en")
-
-
-def _param(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:.4g}"
 
 
 def _err(t: dict) -> str:
@@ -378,8 +375,7 @@ def write_report(result: CalibrationResult, record: dict, out_dir: Path, calibra
 
 def annual_paths(result: CalibrationResult, replicates: int) -> dict[str, np.ndarray]:
     """(replicate, year) paths of sales and stable employment at the chosen point, on the baseline's seed."""
-    params = parameters_for(result.scenario).with_overrides(result.values)
-    runs = [simulate(result.scenario, params, seq, result.settings["scale"]) for seq in replicate_seeds(result.scenario.seed, replicates)]
+    runs = [simulate_at(result.scenario, result.values, seq, result.settings["scale"]) for seq in replicate_seeds(result.scenario.seed, replicates)]
     return {m: np.array([r[METRIC_IDS.index(m), :, 0] for r in runs]) for m in ("consumption_sales", "stable_employment")}
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from qdsim.console import BAD_INPUT, FAILED, INTERRUPTED, OK, err, out, progress_bar
+from qdsim.presentation.console import BAD_INPUT, FAILED, INTERRUPTED, OK, err, out, progress_bar
 
 RUN_ID = re.compile(r"^qd-[0-9a-f]{6,64}$")
 

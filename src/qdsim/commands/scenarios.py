@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from qdsim.console import BAD_INPUT, OK, err, out
+from qdsim.presentation.console import BAD_INPUT, OK, err, out
 
 
 def command(

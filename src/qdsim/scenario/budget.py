@@ -30,7 +30,7 @@ def move_funds(scenario: Scenario, amount: float | str, source: str, target: str
 
     The total (fiscal funds and donations) is unchanged, so the result is a
     budget-neutral what-if: its cost-effectiveness against ``scenario`` is
-    the difference itself (see :mod:`qdsim.cost`). The scenario it extends is
+    the difference itself (see :mod:`qdsim.results.cost`). The scenario it extends is
     kept, so it stays paired with its baseline.
 
     Args:

@@ -234,6 +234,12 @@ def _at(data: dict, parts: tuple[str, ...]) -> Any:
     return data
 
 
+#: a scenario's names: what it is called, not what it says (left out of :meth:`Scenario.simulation_sha`)
+NAMES = frozenset({"id", "title", "description"})
+#: how a scenario is run, not what it says (left out of :meth:`Scenario.content_sha`)
+RUN_SETTINGS = frozenset({"seed", "replicates", "scale", "assumption_draws"})
+
+
 class Scenario(Strict):
     """One scenario: levers by year, conditions, overrides, and how to run it."""
 
@@ -367,9 +373,20 @@ class Scenario(Strict):
             funds[name] = {k: _with_yuan(x) for k, x in v.items()} if isinstance(v, dict) else _with_yuan(v)
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
+    def digest(self, leave_out: frozenset[str] = frozenset()) -> str:
+        """The one hash of a scenario: SHA-256 of its resolved fields as JSON, but those in ``leave_out``.
+
+        Its three uses, each a named set of fields left out: :meth:`sha256`
+        (nothing: a run's identity), :meth:`simulation_sha` (:data:`NAMES` and
+        ``assumption_draws``: what the model reads) and :meth:`content_sha`
+        (:data:`RUN_SETTINGS`: what the scenario says, however it is run).
+        """
+        return hashlib.sha256(self.model_dump_json(exclude=set(leave_out) or None).encode()).hexdigest()
+
     def sha256(self) -> str:
-        """Hash of the resolved scenario (run settings included)."""
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+        """Hash of the resolved scenario (run settings included): the scenario's part of a run's identity
+        (:class:`qdsim.provenance.RunIdentity`)."""
+        return self.digest()
 
     def __eq__(self, other: object) -> bool:
         """Equal when they say the same; the scenario a file extended (kept to pair it with) is not part of what it says."""
@@ -379,7 +396,11 @@ class Scenario(Strict):
 
     def simulation_sha(self) -> str:
         """Hash of what the model reads: two scenarios that differ only in id, title or description simulate alike."""
-        return hashlib.sha256(self.model_dump_json(exclude={"id", "title", "description", "assumption_draws"}).encode()).hexdigest()
+        return self.digest(NAMES | {"assumption_draws"})
+
+    def content_sha(self) -> str:
+        """Hash of what the scenario says, whatever its seed, replicates, scale and assumption draws (the app names its what-ifs by it)."""
+        return self.digest(RUN_SETTINGS)
 
     def with_settings(self, **settings: Any) -> Scenario:
         """A validated copy with run settings (``replicates``, ``seed``, ``scale``, ``assumption_draws``) changed.

@@ -3,7 +3,7 @@
 Every scenario runs at the session's settings (the same seed, replicates and
 scale), so differences between two of them are paired replicate by replicate
 (:func:`qdsim.api.compare`); cost and effectiveness, and the ranking by
-effect per 亿元, are the library's (:mod:`qdsim.cost`).
+effect per 亿元, are the library's (:mod:`qdsim.results.cost`).
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qdsim import api, charts
+from qdsim import api
 from qdsim.app import links, results, state
 from qdsim.app.i18n import lang, t
-from qdsim.cost import MEASURES, on_one_basis, rank
 from qdsim.format import describe, difference, interval, planner_number
 from qdsim.metrics import catalogue
+from qdsim.presentation import charts
+from qdsim.results.cost import MEASURES, on_one_basis, rank
 
 ss = st.session_state
 #: scenarios compared at once (each is a run: this bounds the work one session asks for)
@@ -103,7 +104,7 @@ def cost_rows(runs: list[tuple[str, api.RunResult]], measure: str) -> tuple[pd.D
     """(shown, numeric): what each scenario's money buys against its baseline, on one basis.
 
     Cumulative benefit over cumulative cost from the change year to 2030
-    (:func:`qdsim.cost.on_one_basis`). Only scenarios that spend more are
+    (:func:`qdsim.results.cost.on_one_basis`). Only scenarios that spend more are
     ranked, highest effect per 亿元 first; a cut is shown as what each 亿元
     saved loses ("每少投入1亿元减收…") and never ranked; a scenario whose
     spending did not change (cost.csv's reading) has no ratio.

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qdsim import charts
 from qdsim.app import results, state
 from qdsim.app.i18n import lang, t
 from qdsim.catalogue import load_catalogue
 from qdsim.format import interval, planner_number
 from qdsim.metrics import catalogue
+from qdsim.presentation import charts
 
 st.title(t("page.counties"))
 st.caption(t("cty.intro"))

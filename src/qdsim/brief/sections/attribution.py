@@ -1,6 +1,6 @@
 """What the answer rests on: the assumptions a what-if's difference from its baseline depends on most.
 
-Read from the run's ``attribution.csv`` (:mod:`qdsim.attribution`), present when the run drew parameter sets
+Read from the run's ``attribution.csv`` (:mod:`qdsim.results.attribution`), present when the run drew parameter sets
 (``qdsim run --assumptions N``) and has a baseline. For each metric, the parameter with the largest
 first-order share of the difference's variance, when that share can be told from chance; otherwise the
 brief says that no single assumption can be.

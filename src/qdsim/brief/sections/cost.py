@@ -1,6 +1,6 @@
 """Cost and effectiveness: what the scenario spends, and what its money buys against its baseline and no cooperation.
 
-Every number is a row of the run's ``cost.csv`` (:mod:`qdsim.cost`), traced
+Every number is a row of the run's ``cost.csv`` (:mod:`qdsim.results.cost`), traced
 as the summary's numbers are.
 """
 

@@ -7,7 +7,7 @@ import pytest
 
 from qdsim import api
 from qdsim.metrics import METRIC_IDS, catalogue
-from qdsim.uncertainty import draw_parameter_sets, varied_parameters
+from qdsim.results.uncertainty import draw_parameter_sets, varied_parameters
 
 
 def test_paired_impact_interval_is_narrower_than_unpaired(tiny_run):
@@ -68,7 +68,7 @@ def test_every_difference_carries_its_spread_and_the_confidence_interval_of_its_
     """Spread (p05/p95 of replicate differences) and a 90% t-interval of the mean difference, named apart, computed from the replicates."""
     from scipy import stats
 
-    from qdsim.summary import INTERVALS, mean_ci, summarise, t95
+    from qdsim.results.summary import INTERVALS, mean_ci, summarise, t95
 
     rng = np.random.default_rng(3)
     shape = (6, len(METRIC_IDS), 2, 2)
@@ -88,7 +88,7 @@ def test_every_difference_carries_its_spread_and_the_confidence_interval_of_its_
 
 
 def test_the_confidence_interval_narrows_with_replicates_and_the_spread_does_not():
-    from qdsim.summary import summarise
+    from qdsim.results.summary import summarise
 
     rng = np.random.default_rng(5)
     widths = {}

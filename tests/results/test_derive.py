@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import qdsim.derive as derive_mod
-from qdsim.derive import derive
+import qdsim.results.derive as derive_mod
 from qdsim.metrics import METRIC_IDS, _record, catalogue
 from qdsim.model.accounts import RAW
+from qdsim.results.derive import derive
 
 N_C = 3
 

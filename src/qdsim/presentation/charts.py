@@ -24,7 +24,7 @@ import pandas as pd
 
 from qdsim.format import CHANCE_MARK, VERDICT_WORDS, describe, fixed, planner_scale, reading, verdict_word
 from qdsim.metrics import catalogue
-from qdsim.words import SHARED
+from qdsim.presentation.words import SHARED
 
 FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
 #: line colours: the scenario first (the app's red), then the baseline, the counterfactual, others

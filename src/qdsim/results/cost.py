@@ -68,9 +68,9 @@ import pandas as pd
 
 from qdsim.format import percent, within_chance
 from qdsim.metrics import METRIC_IDS
+from qdsim.results.summary import describe, mean_ci
 from qdsim.scenario.levers import change_year, resolve
 from qdsim.scenario.schema import Scenario
-from qdsim.summary import describe, mean_ci
 
 SPENDING = "fiscal_funds_spent"
 ON_TOP = "spending_beyond_budget"
@@ -113,7 +113,7 @@ class Interval:
 
     ``p05``/``p95``: the spread of the per-replicate values (the chance
     variation of one world); ``mean_ci05``/``mean_ci95``: how precisely the
-    mean is known (:func:`qdsim.summary.mean_ci`; NaN with one replicate, or
+    mean is known (:func:`qdsim.results.summary.mean_ci`; NaN with one replicate, or
     in a report written before they were added).
     """
 

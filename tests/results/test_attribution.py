@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qdsim import attribution
+from qdsim.results import attribution
 
 
 def test_first_order_by_hand():

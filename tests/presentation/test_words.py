@@ -1,13 +1,13 @@
-"""qdsim.words: a text the app and the brief both say is declared once."""
+"""qdsim.presentation.words: a text the app and the brief both say is declared once."""
 
 from __future__ import annotations
 
 import pytest
 
-from qdsim import charts, words
 from qdsim.app.i18n import STRINGS
 from qdsim.brief.labels import T
 from qdsim.format import VERDICT_WORDS
+from qdsim.presentation import charts, words
 
 
 def _pairs(table) -> dict[tuple[str, str], list[str]]:

@@ -1,6 +1,6 @@
 """Which assumption a what-if's answer rests on: a variance-based attribution of its difference from the baseline.
 
-A run with assumption draws (``assumption_draws``, :mod:`qdsim.uncertainty`) simulates the scenario and its
+A run with assumption draws (``assumption_draws``, :mod:`qdsim.results.uncertainty`) simulates the scenario and its
 baseline under the same parameter sets — the assumptions drawn across their plausible ranges, the calibrated
 parameters drawn jointly from the calibration's posterior — on the same seed. Each draw gives one difference
 ``Y = scenario − baseline`` of a metric. How much of ``Var(Y)`` one parameter ``X`` explains on its own is its

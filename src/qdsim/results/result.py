@@ -17,16 +17,16 @@ import numpy as np
 import pandas as pd
 
 from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
-from qdsim.cost import CostReport
 from qdsim.errors import InputError
 from qdsim.metrics import METRIC_IDS
 from qdsim.metrics import catalogue as metric_catalogue
 from qdsim.outputs import replacing
+from qdsim.results.cost import CostReport
+from qdsim.results.summary import STATISTICS, replicate_table
 from qdsim.scenario.messages import zh
 from qdsim.scenario.ranges import RangeWarning
 from qdsim.scenario.schema import Scenario
 from qdsim.scenario.years import outside
-from qdsim.summary import STATISTICS, replicate_table
 
 
 class OutcomeError(InputError, KeyError):
@@ -53,8 +53,8 @@ class RunResult:
     manifest: dict
     summary: pd.DataFrame = field(repr=False)
     baseline: np.ndarray | None = field(default=None, repr=False)  # the paired baseline (None: the run is the baseline)
-    cost: CostReport | None = field(default=None, repr=False)  # spending and results per unit of money (qdsim.cost)
-    attribution: pd.DataFrame | None = field(default=None, repr=False)  # which assumptions the difference rests on (qdsim.attribution)
+    cost: CostReport | None = field(default=None, repr=False)  # spending and results per unit of money (qdsim.results.cost)
+    attribution: pd.DataFrame | None = field(default=None, repr=False)  # which assumptions the difference rests on (qdsim.results.attribution)
 
     def metric(self, metric: str, county: str = "all", counterfactual: bool = False) -> np.ndarray:
         """Replicate values (replicate, year) of one metric."""

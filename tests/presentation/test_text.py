@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qdsim.text import fence, markdown, plain, streamlit_markdown
+from qdsim.presentation.text import fence, markdown, plain, streamlit_markdown
 
 
 @pytest.mark.parametrize(("text", "shown"), [

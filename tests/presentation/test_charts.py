@@ -6,8 +6,8 @@ import json
 
 import pandas as pd
 
-from qdsim import charts
 from qdsim.format import reading
+from qdsim.presentation import charts
 
 COUNTIES = ["anding", "tongwei", "longxi", "weiyuan", "lintao", "zhangxian", "minxian"]
 
