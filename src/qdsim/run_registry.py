@@ -45,6 +45,7 @@ except ImportError:  # pragma: no cover - not POSIX (Windows): no locks between 
     fcntl = None
 
 import qdsim
+from qdsim.format import short
 from qdsim.outputs import NotReplaceable, copy_outputs, outputs_ok, why_not_replaceable
 from qdsim.provenance import RunIdentity, code_sha, planned_run_id
 from qdsim.results.result import RunResult
@@ -333,7 +334,7 @@ class RunStore:
         who = f"process {pid}" if pid else "another process"
         if say is not None:
             say(f"run {run_id} is being computed by {who} using the same run registry ({self.path}); waiting for it "
-                f"(at most {limit:g} s, QDSIM_JOIN_TIMEOUT_S)")
+                f"(at most {short(limit)} s, QDSIM_JOIN_TIMEOUT_S)")
         deadline = time.monotonic() + limit
         while time.monotonic() < deadline:
             time.sleep(JOIN_POLL_S)
@@ -342,7 +343,7 @@ class RunStore:
             if lock.try_acquire():
                 return self._after_lock(run_id, lock)
         if say is not None:
-            say(f"gave up waiting for run {run_id} after {limit:g} s ({who} still holds it); computing it here")
+            say(f"gave up waiting for run {run_id} after {short(limit)} s ({who} still holds it); computing it here")
         return None, None
 
     def _after_lock(self, run_id: str, lock: RunLock) -> tuple[RunLock | None, dict | None]:

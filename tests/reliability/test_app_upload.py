@@ -121,7 +121,8 @@ def test_an_uploaded_file_cannot_ask_for_more_assumption_draws_than_the_app_runs
 def test_every_app_run_is_checked_against_the_session_bounds():
     s = state.parse_upload("tiny.yaml", TINY.read_bytes())
     running.check_bounds(running.with_settings(s, scale=MAX_SCALE, replicates=MAX_REPLICATES, seed=1))
-    for change in ({"scale": MAX_SCALE * 2}, {"replicates": MAX_REPLICATES + 1}, {"assumption_draws": running.MAX_ASSUMPTION_DRAWS + 1}):
+    for change in ({"scale": MAX_SCALE * 2}, {"replicates": MAX_REPLICATES + 1}, {"assumption_draws": running.ATTRIBUTION_DRAWS + 1},
+                   {"assumption_draws": running.MAX_ASSUMPTION_DRAWS + 1, "scale": MAX_SCALE}):  # more than 32 draws only at the attribution's scale
         with pytest.raises(ValueError, match="beyond what the app runs"):
             running.check_bounds(s.model_copy(update=change))
 
