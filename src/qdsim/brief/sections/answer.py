@@ -112,9 +112,11 @@ def displacement_line(ctx: Context) -> str | None:
         mean, lo, hi = (float(row[f"vs_baseline_{s}"]) for s in ("mean", "p05", "p95"))
         if any(math.isnan(v) for v in (mean, lo, hi)) or within_chance(lo, hi):
             continue
-        text = f"{ctx.name(metric)} {ctx.num(row, 'vs_baseline_mean', 'signed')}"
-        (gained if mean > 0 else lost).append(text)
+        (gained if mean > 0 else lost).append((metric, row))
     if not gained or not lost:
-        return None
-    sep = "、" if ctx.lang == "zh" else "; "
-    return t("a_displaced", ctx.lang, year=ctx.year, gained=sep.join(gained), lost=sep.join(lost))
+        return None  # nothing formatted (every number formatted is traced into the brief)
+
+    def said(rows: list) -> str:
+        return ("、" if ctx.lang == "zh" else "; ").join(f"{ctx.name(m)} {ctx.num(r, 'vs_baseline_mean', 'signed')}" for m, r in rows)
+
+    return t("a_displaced", ctx.lang, year=ctx.year, gained=said(gained), lost=said(lost))
