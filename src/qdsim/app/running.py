@@ -46,7 +46,7 @@ from qdsim.run_registry import RunStore, default_home, stamp_manifest
 from qdsim.runner import Progress
 from qdsim.scenario import shipped
 
-#: above this much work (replicates × scale) a run uses several processes
+#: above this much work ((replicates + assumption draws) × scale) a run uses several processes
 PARALLEL_ABOVE = 0.05
 #: assumption draws one app run may ask for (a file asking for more is run with this many)
 MAX_ASSUMPTION_DRAWS = 32
@@ -169,7 +169,7 @@ def run_yaml(yaml_text: str, *, progress: Progress | None = None,
         if rec is not None:
             return _keep(yaml_text, api.RunResult.read(rec["out_dir"]))
     try:
-        workers = 1 if scenario.replicates * scenario.scale <= PARALLEL_ABOVE else None
+        workers = 1 if (scenario.replicates + scenario.assumption_draws) * scenario.scale <= PARALLEL_ABOVE else None
         result = api.run(scenario, workers=workers, registry=store, progress=progress, partial=partial, keep_states=True,
                          partial_every=PARTIAL_EVERY)
         if store is not None:
