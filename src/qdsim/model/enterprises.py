@@ -166,6 +166,7 @@ def hire(model: DingxiModel) -> None:
         seats = seats[: len(cand)]
         w.state[cand] = FIRM
         w.employer[cand] = seats
+        w.job_counted[cand] = False  # a new job: not yet counted as stable
         s.hired[:n] += np.bincount(seats, minlength=n)
 
 

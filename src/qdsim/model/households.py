@@ -82,6 +82,7 @@ class Workers:
     assisted: NDArray[np.bool_] = field(default_factory=lambda: _UNSET_BOOL)  # the current job was found with the programme's help
     stable_counted: NDArray[np.bool_] = field(default_factory=lambda: _UNSET_BOOL)  # counted as stable this year
     employed_months: NDArray[np.int8] = field(default_factory=lambda: _UNSET_I8)  # months this year away or in a firm
+    job_counted: NDArray[np.bool_] = field(default_factory=lambda: _UNSET_BOOL)  # the current firm job was counted as stable (once a job)
 
     def __post_init__(self) -> None:
         m = len(self.household)
@@ -93,6 +94,8 @@ class Workers:
             self.stable_counted = np.zeros(m, dtype=bool)
         if self.employed_months is _UNSET_I8:
             self.employed_months = np.zeros(m, dtype=np.int8)
+        if self.job_counted is _UNSET_BOOL:
+            self.job_counted = np.zeros(m, dtype=bool)
 
     @property
     def n(self) -> int:

@@ -97,9 +97,10 @@ def leave_jobs(state: Ints, subsidised: Mask, assisted: Mask, u: Floats, rates: 
 @njit(cache=True, nogil=True)
 def count_months(state: Ints, employer: Ints, eligible: Mask, coop: Mask, programme: bool,
                  assisted: Mask, employed_months: Ints, assisted_months: Ints, stable_counted: Mask,
-                 mark: int, home: int, firm: int) -> Index:
+                 job_counted: Mask, mark: int, home: int, firm: int) -> Index:
     """A month employed (not ``home``) and assisted; a firm job is assisted when its firm is a cooperation
-    firm, the worker eligible and the ``programme`` running. Returns the workers newly at the ``mark``."""
+    firm, the worker eligible and the ``programme`` running. Returns the workers newly at the ``mark``:
+    not yet counted this year, and, in a firm, not yet counted in this job (``job_counted``)."""
     reached = np.empty(len(state), np.int64)
     k = 0
     for i in range(len(state)):
@@ -112,7 +113,7 @@ def count_months(state: Ints, employer: Ints, eligible: Mask, coop: Mask, progra
         months = assisted_months[i] + (a & employed)
         assisted_months[i] = months
         reached[k] = i
-        k += (months >= mark) & ~stable_counted[i]
+        k += (months >= mark) & ~stable_counted[i] & ~(in_firm & job_counted[i])
     return reached[:k]
 
 

@@ -27,7 +27,13 @@ by workers who reconsider with the programme's help. "Stable employment"
 (稳定就业人次) is the programme's annual count: workers with at least
 ``stable_months`` months this year in an assisted job, counted once a year
 by destination (Qingdao; within Gansu — cooperation jobs held by workers of
-its target group and assisted Gansu migrants —; other provinces). The transport and stabilisation
+its target group and assisted Gansu migrants —; other provinces). Help is
+counted when it is given: a migrant's help is for the year and earned again,
+so a migrant is counted in each year he is helped; a job in a cooperation
+firm is found once and held (its holder does not reconsider), so it counts
+once, in the year its holder reaches the mark in it, not again every year it
+continues (counting the stock of such jobs every year made the within-Gansu
+count grow with the firms' jobs, to 36% above the published 2025 figure). The transport and stabilisation
 subsidy is paid when a worker reaches that mark, from the county's labour pot
 and, when it is spent, the other counties' (the city pools the money), while
 the programme's money lasts; it lowers that worker's return rate (stabilisation).
@@ -287,12 +293,13 @@ def count_months(model: DingxiModel, t: int) -> None:
     # the mark in whole months (months are counted as integers)
     programme = runs(model, t)
     reached = kernels.count_months(w.state, w.employer, w.eligible, model.firms.coop, programme, w.assisted, w.employed_months,
-                                   w.assisted_months, w.stable_counted, math.ceil(p.stable_months), HOME, FIRM)
+                                   w.assisted_months, w.stable_counted, w.job_counted, math.ceil(p.stable_months), HOME, FIRM)
     if not programme:  # no programme, no count (workers it placed earlier may still be at work)
         return
     if not len(reached):
         return
     w.stable_counted[reached] = True
+    w.job_counted[reached] = w.state[reached] == FIRM  # a cooperation job counts once: in the year it reaches the mark
     dest = _DESTINATION_OF_STATE[w.state[reached]]
     for j in range(len(DESTINATIONS)):
         model.book.add_by_county(STABLE_KEYS[j], w.county[reached], (dest == j) * model.weight)
