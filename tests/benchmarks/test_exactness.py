@@ -173,6 +173,7 @@ def test_count_months_is_numpys(seed, n, programme):
     employed_months = rng.integers(0, 11, n).astype(np.int8)
     assisted_months = np.minimum(rng.integers(0, 11, n), employed_months).astype(np.int8)
     counted = rng.random(n) < 0.2
+    job_counted = rng.random(n) < 0.3
     mark = 6
     # the NumPy expression of the month's count
     want = {"assisted": assisted.copy(), "employed": employed_months.copy(), "months": assisted_months.copy()}
@@ -181,8 +182,9 @@ def test_count_months_is_numpys(seed, n, programme):
     in_firm = np.flatnonzero(state == 1)
     want["assisted"][in_firm] = coop[employer[in_firm]] & eligible[in_firm] & programme
     want["months"] += want["assisted"] & employed
-    want_reached = np.flatnonzero((want["months"] >= mark) & ~counted)
-    reached = kernels.count_months(state, employer, eligible, coop, programme, assisted, employed_months, assisted_months, counted, mark, 0, 1)
+    want_reached = np.flatnonzero((want["months"] >= mark) & ~counted & ~((state == 1) & job_counted))
+    reached = kernels.count_months(state, employer, eligible, coop, programme, assisted, employed_months, assisted_months, counted, job_counted,
+                                   mark, 0, 1)
     assert np.array_equal(reached, want_reached)
     assert np.array_equal(assisted, want["assisted"]) and np.array_equal(employed_months, want["employed"])
     assert np.array_equal(assisted_months, want["months"])

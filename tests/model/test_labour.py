@@ -274,6 +274,35 @@ def test_stable_count_by_destination_and_subsidy_while_the_pot_lasts(baseline):
     assert d["stable_gansu"][0, 0] == 2 * wt and d["labour_subsidy_paid"][0, 0] == 374_000
 
 
+def test_a_cooperation_job_counts_once_not_every_year_it_continues(baseline):
+    """Two eligible workers of county 0 in one cooperation firm, stable_months 3, from January of year 0:
+    each reaches the mark in March and is counted (2 × weight); in year 1 the same jobs continue and count
+    nothing, while a worker hired into the firm in year 1 counts once when he reaches the mark (March of year 1).
+    An assisted migrant is counted in each year he is helped (year 0 and, helped again, year 1)."""
+    m = make_model(baseline, scale=0.005, stable_months=3)
+    w, wt, d = m.workers, m.weight, m.book.data
+    slot = m.firms.new_slot(0, coop=True)
+    a, b, c, mig = np.flatnonzero(w.county == 0)[:4]
+    w.state[[a, b]] = FIRM
+    w.employer[[a, b]] = slot
+    w.eligible[[a, b, c, mig]] = True
+    w.state[mig], w.assisted[mig] = GANSU, True
+    m.funds.available[0, LABOUR_POT] = 1e12
+    m.book.year = 0
+    for _ in range(3):
+        labour.count_months(m, 0)
+    assert d["stable_gansu"][0, 0] == 3 * wt  # the two firm workers and the migrant
+    assert w.job_counted[[a, b]].all() and not w.job_counted[mig]
+    w.reset_year()
+    w.assisted[mig] = True  # helped again this year
+    w.state[c], w.employer[c], w.job_counted[c] = FIRM, slot, False  # a new hire (as enterprises.hire sets him)
+    m.book.year = 1
+    for _ in range(3):
+        labour.count_months(m, 1)
+    assert d["stable_gansu"][1, 0] == 2 * wt  # the new hire and the migrant: not the continuing jobs
+    assert w.stable_counted[[c, mig]].all() and not w.stable_counted[[a, b]].any()
+
+
 def test_a_cooperation_job_counts_only_for_the_target_group(baseline):
     m = make_model(baseline, scale=0.005)
     w = m.workers
