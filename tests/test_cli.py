@@ -11,7 +11,7 @@ import sys
 import pandas as pd
 import pytest
 
-from qdsim.metrics import METRIC_IDS
+from qdsim.foundation.metrics import METRIC_IDS
 
 from .conftest import SCENARIOS
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from qdsim import api
-from qdsim.metrics import METRIC_IDS
+from qdsim.foundation.metrics import METRIC_IDS
 from qdsim.run_registry import RunStore
 
 from .conftest import SCENARIOS

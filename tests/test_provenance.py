@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 
 from qdsim import api
-from qdsim.catalogue import parameters_for
+from qdsim.foundation.catalogue import parameters_for
 from qdsim.provenance import RunIdentity, planned_run_id, run_id
 from qdsim.run_registry import RunStore
 

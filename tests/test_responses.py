@@ -19,7 +19,7 @@ from functools import cache
 import numpy as np
 
 from qdsim import api
-from qdsim.metrics import METRIC_IDS
+from qdsim.foundation.metrics import METRIC_IDS
 from qdsim.model.streams import replicate_seeds
 from qdsim.runner import simulate
 from qdsim.scenario.levers import resolve

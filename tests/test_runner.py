@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from qdsim import api, runner
-from qdsim.catalogue import ParameterSet, load_catalogue
+from qdsim.foundation.catalogue import ParameterSet, load_catalogue
 from qdsim.model import model as model_mod
 from qdsim.model import population as population_mod
 from qdsim.model.model import DingxiModel

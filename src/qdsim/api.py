@@ -19,8 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qdsim.catalogue import parameters_for
-from qdsim.errors import InputError
+from qdsim.foundation.catalogue import parameters_for
+from qdsim.foundation.errors import InputError
 from qdsim.pipeline import VARIANTS, Paired, Registry, Reused, assemble, baseline_for, execute, plan, prepare, reuse_baseline
 from qdsim.results import cost
 from qdsim.results.cost import rank

@@ -74,8 +74,8 @@ KEY_METRICS = ("rural_income_per_capita", "consumption_sales", "stable_employmen
 def key_table(result, year: int | None = None) -> Table:
     """Key results of a run in the last year: mean and chance interval; for a what-if, the difference from
     its baseline with its interval (marked when within chance variation); the impact against no cooperation."""
-    from qdsim.format import CHANCE_MARK, compact, describe, unit_label
-    from qdsim.metrics import catalogue
+    from qdsim.foundation.format import CHANCE_MARK, compact, describe, unit_label
+    from qdsim.foundation.metrics import catalogue
 
     df = result.summary
     year = year or result.years[-1]

@@ -45,7 +45,7 @@ except ImportError:  # pragma: no cover - not POSIX (Windows): no locks between 
     fcntl = None
 
 import qdsim
-from qdsim.format import short
+from qdsim.foundation.format import short
 from qdsim.outputs import NotReplaceable, copy_outputs, outputs_ok, why_not_replaceable
 from qdsim.provenance import RunIdentity, code_sha, planned_run_id
 from qdsim.results.result import RunResult

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qdsim import pool, snapshots
-from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
+from qdsim.foundation.catalogue import ParameterSet, load_catalogue, parameters_for
 from qdsim.model.model import DingxiModel
 from qdsim.model.population import Population, build_population
 from qdsim.model.streams import replicate_seeds, spawn_streams

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from qdsim import api
-from qdsim.catalogue import load_catalogue
-from qdsim.format import difference, interval, planner_number, verdict
+from qdsim.foundation.catalogue import load_catalogue
+from qdsim.foundation.format import difference, interval, planner_number, verdict
 from qdsim.results.cost import on_one_basis
 from tests.app.apptest import BAD_YAML, ROOT, go, new_app, no_exceptions, settings, wk
 

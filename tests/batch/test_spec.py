@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 from qdsim.api import load_scenario
 from qdsim.batch import load_batch
 from qdsim.batch.spec import MAX_POINTS
-from qdsim.catalogue import load_catalogue
 from qdsim.cli import app
+from qdsim.foundation.catalogue import load_catalogue
 from qdsim.provenance import planned_run_id
 from qdsim.scenario import ScenarioError
 

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from qdsim import api, snapshots
 from qdsim.app.scenario_builder import DEFAULT_REPLICATES, DEFAULT_SCALE, MAX_REPLICATES, MAX_SCALE
-from qdsim.format import short
+from qdsim.foundation.format import short
 from qdsim.provenance import RunIdentity, planned_run_id
 from qdsim.run_registry import RunStore, default_home, stamp_manifest
 from qdsim.runner import Progress

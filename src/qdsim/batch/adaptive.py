@@ -14,8 +14,8 @@ import json
 import numpy as np
 
 from qdsim.batch.spec import Adaptive, Point
-from qdsim.format import short
-from qdsim.metrics import METRIC_IDS
+from qdsim.foundation.format import short
+from qdsim.foundation.metrics import METRIC_IDS
 from qdsim.provenance import code_sha
 
 

@@ -39,8 +39,8 @@ from qdsim.batch.adaptive import adaptive_request, decide, interval_width
 from qdsim.batch.executors import make_executor
 from qdsim.batch.folder import POINTS_DIR, BatchError, BatchReport, Outcome, check_dir, clean_stale, locked, state, write_json, write_tables
 from qdsim.batch.spec import Adaptive, Batch, Point
-from qdsim.catalogue import load_catalogue
-from qdsim.metrics import catalogue
+from qdsim.foundation.catalogue import load_catalogue
+from qdsim.foundation.metrics import catalogue
 from qdsim.outputs import copy_outputs, outputs_ok
 from qdsim.pipeline import Plan, prepare
 from qdsim.provenance import RunIdentity, code_sha

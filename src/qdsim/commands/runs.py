@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from qdsim.format import fixed, plain, short
+from qdsim.foundation.format import fixed, plain, short
 from qdsim.presentation.console import BAD_INPUT, FAILED, OK, err, out
 
 #: the most runs one listing asks for (more than a registry holds; a larger number is a typing slip)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from qdsim.catalogue import parameters_for
+from qdsim.foundation.catalogue import parameters_for
 from qdsim.pipeline.assembly import Paired, assemble
 from qdsim.pipeline.planner import Plan
 from qdsim.provenance import planned_run_id

@@ -23,7 +23,7 @@ from typing import NamedTuple, Protocol
 import numpy as np
 
 from qdsim import snapshots
-from qdsim.catalogue import ParameterSet, parameters_for
+from qdsim.foundation.catalogue import ParameterSet, parameters_for
 from qdsim.pipeline.assembly import Paired, assemble
 from qdsim.provenance import RunIdentity, planned_run_id
 from qdsim.results.result import RunResult

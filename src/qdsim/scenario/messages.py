@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from qdsim.errors import InputError
-from qdsim.units import EXAMPLES
+from qdsim.foundation.errors import InputError
+from qdsim.foundation.units import EXAMPLES
 
 _OR = re.compile(r"\s+or\s+")
 
@@ -161,5 +161,5 @@ def zh(message: str) -> str:
 
 
 def input_error(message: str, *, path: str | None = None, field: str | None = None, suggestion: str | None = None) -> InputError:
-    """An :class:`~qdsim.errors.InputError` with ``message`` (English) and its Chinese wording from the table."""
+    """An :class:`~qdsim.foundation.errors.InputError` with ``message`` (English) and its Chinese wording from the table."""
     return InputError(message, path=path, field=field, message_zh=zh(message), suggestion=suggestion)
