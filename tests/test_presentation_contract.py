@@ -31,8 +31,8 @@ from qdsim.foundation.format import CHANCE_MARK, VERDICT_WORDS
 SRC = Path(__file__).resolve().parents[1] / "src" / "qdsim"
 #: not checked: the model (it shows no number to a person); the calibration (the lead's: its report writes the
 #: fit's statistics to stated digits for modellers, not planners; its table of parameters uses format.whole_or_significant);
-#: runner.py (the worker pool's own message of seconds waited, another engineer's); foundation/format.py itself
-EXCLUDED = ("model/", "calibration/", "runner.py", "foundation/format.py")
+#: simulation/runner.py (the worker pool's own message of seconds waited, another engineer's); foundation/format.py itself
+EXCLUDED = ("model/", "calibration/", "simulation/runner.py", "foundation/format.py")
 #: a template for str.format with a numeric spec: {total:.1f}, {n:,}, {factor:g}
 TEMPLATE_SPEC = re.compile(r"\{[\w.\[\]]*:[^{}]*[,dfgeEn%]\}")
 #: %-formatting of a number: "%.2f" % x

@@ -26,11 +26,11 @@ from qdsim.results import cost
 from qdsim.results.cost import rank
 from qdsim.results.result import RunResult
 from qdsim.results.summary import summarise
-from qdsim.runner import Progress, default_workers
 from qdsim.scenario import Scenario, ScenarioError, load_scenario, loads_scenario, shipped
 from qdsim.scenario.budget import move_funds
 from qdsim.scenario.messages import input_error
 from qdsim.scenario.ranges import RangeWarning, range_checks
+from qdsim.simulation.runner import Progress, default_workers
 from qdsim.validate import validate_file
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def run(
             baseline (a baseline: at 2026, where what-ifs start by default), so
             that later runs in this process that share every input up to that
             year go on from there instead of simulating those years again
-            (:mod:`qdsim.snapshots`; for a process that runs many what-ifs,
+            (:mod:`qdsim.simulation.snapshots`; for a process that runs many what-ifs,
             such as the app). Runs always go on from a state kept earlier when
             one fits; results are the same either way.
 

@@ -124,7 +124,7 @@ def run(
 ):
     """Run a scenario and its no-cooperation counterfactual; write summary.csv, cost.csv, manifest.json, replicates.parquet, scenario.yaml."""
     if workers != 1 and (os.cpu_count() or 1) > 1:
-        from qdsim import pool
+        from qdsim.simulation import pool
 
         pool.start()  # the worker processes' server warms up while this command imports and plans
     from qdsim import api

@@ -17,7 +17,7 @@ from qdsim.foundation.catalogue import parameters_for
 #: modules and data whose content determines a run's results (a change to any
 #: of them means a finished run may no longer be served from the registry)
 _RESULT_SOURCES = (
-    "__init__.py", "api.py", "foundation", "pipeline", "results", "runner.py", "snapshots.py",
+    "__init__.py", "api.py", "foundation", "pipeline", "results", "simulation",
     "provenance.py", "model", "scenario", "data",
 )
 

@@ -107,9 +107,9 @@ def test_a_run_left_running_by_a_stopped_server_is_marked_interrupted(monkeypatc
 def test_the_server_prepares_the_first_screen_and_keeps_its_states(monkeypatch, tmp_path):
     """As `qdsim app` starts: the first screen's baseline computed and recorded, its states kept; started again with
     the registry full and the memory empty (a restarted server): served from the registry, the states kept anew."""
-    from qdsim import snapshots
     from qdsim.app import running
     from qdsim.provenance import planned_run_id
+    from qdsim.simulation import snapshots
 
     monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
     scenario = api.load_scenario(ROOT / "scenarios" / "baseline.yaml").with_settings(**SETTINGS, seed=777)

@@ -11,7 +11,7 @@ from qdsim.calibration.targets import of_role
 from qdsim.foundation.catalogue import load_catalogue
 from qdsim.foundation.metrics import METRIC_IDS
 from qdsim.model.streams import replicate_seeds
-from qdsim.runner import simulate
+from qdsim.simulation.runner import simulate
 
 
 def test_space_maps_ranges_to_the_unit_interval_and_back():

@@ -111,9 +111,9 @@ def test_the_source_loads_yaml_safely_only():
             # the one exception: pyABC's sampling closure, serialised by this process and handed to its own workers
             # (what multiprocessing and Dask do with every task); never bytes read from a file or a user
             text = text.replace("cloudpickle.loads(payload)", "")
-        if f.relative_to(SRC).as_posix() == "snapshots.py":
+        if f.relative_to(SRC).as_posix() == "simulation/snapshots.py":
             # the other: model states this process's own worker processes pickled, kept in this process's memory
-            # and handed back to them (qdsim.snapshots); never written to disk, never bytes from a file or a user
+            # and handed back to them (qdsim.simulation.snapshots); never written to disk, never bytes from a file or a user
             assert text.count("pickle.loads(") == 1 and "open(" not in text and "read_bytes" not in text
             text = text.replace("pickle.loads(state)", "")
         for bad in ("unsafe_load", "FullLoader", "UnsafeLoader", "yaml.Loader", "full_load", "pickle.load", "marshal.load"):

@@ -34,9 +34,9 @@ from qdsim.app.running import bounded, kept, with_settings
 from qdsim.foundation.format import short
 from qdsim.foundation.units import EXAMPLES, UnitError, parse_quantity
 from qdsim.presentation.text import streamlit_markdown
-from qdsim.runner import queued_place
 from qdsim.scenario import shipped
 from qdsim.scenario.yamlfile import Problem
+from qdsim.simulation.runner import queued_place
 
 BASELINE_FILE = "baseline.yaml"
 WIDGET_PREFIX = "w."

@@ -45,8 +45,8 @@ from qdsim.outputs import copy_outputs, outputs_ok
 from qdsim.pipeline import Plan, prepare
 from qdsim.provenance import RunIdentity, code_sha
 from qdsim.run_registry import RunStore, stamp_manifest
-from qdsim.runner import Progress, SimulationTask
 from qdsim.scenario.schema import Scenario
+from qdsim.simulation.runner import Progress, SimulationTask
 
 __all__ = ["BatchError", "BatchReport", "Outcome", "run_batch"]
 

@@ -71,8 +71,8 @@ def command(
     from qdsim import api
     from qdsim.calibration import calibrate
     from qdsim.calibration.report import annual_paths, build_record, calibrated_path, update_docs, write_calibrated, write_report
-    from qdsim.runner import default_workers
     from qdsim.scenario import shipped
+    from qdsim.simulation.runner import default_workers
 
     settings = dict(QUICK if quick else FULL)
     for k, v in {"scale": scale, "population": population, "generations": generations, "min_epsilon": min_epsilon, "per_particle": per_particle,

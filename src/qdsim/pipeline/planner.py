@@ -1,4 +1,4 @@
-"""Plan: a run → its simulations (:class:`~qdsim.runner.SimulationTask`), and what it is compared with.
+"""Plan: a run → its simulations (:class:`~qdsim.simulation.runner.SimulationTask`), and what it is compared with.
 
 The first step of the run pipeline (:mod:`qdsim.pipeline`). :func:`prepare`
 pairs a scenario with its baseline (:func:`baseline_for`), takes what a run
@@ -22,14 +22,14 @@ from typing import NamedTuple, Protocol
 
 import numpy as np
 
-from qdsim import snapshots
 from qdsim.foundation.catalogue import ParameterSet, parameters_for
 from qdsim.pipeline.assembly import Paired, assemble
 from qdsim.provenance import RunIdentity, planned_run_id
 from qdsim.results.result import RunResult
 from qdsim.results.uncertainty import draw_parameter_sets
-from qdsim.runner import SimulationTask
 from qdsim.scenario import Scenario, load_scenario, shipped
+from qdsim.simulation import snapshots
+from qdsim.simulation.runner import SimulationTask
 
 #: the kinds of simulation in a run; each task is one of them on one replicate (or one assumption draw)
 VARIANTS = ("scenario", "counterfactual", "baseline", "draw", "draw_counterfactual", "draw_baseline")
@@ -185,7 +185,7 @@ def plan(scenario: Scenario, *, counterfactual: bool = True, baseline: Scenario 
 
     ``keep_states``: the scenario's and the counterfactual's tasks keep their state at the start
     of the first year they differ from the baseline's (``draws_against``) and its counterfactual's
-    (a scenario with no baseline: at :data:`qdsim.snapshots.DEFAULT_YEAR`); see :mod:`qdsim.snapshots`.
+    (a scenario with no baseline: at :data:`qdsim.simulation.snapshots.DEFAULT_YEAR`); see :mod:`qdsim.simulation.snapshots`.
     """
     params = parameters_for(scenario)
     cf = scenario.counterfactual()
