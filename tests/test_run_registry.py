@@ -16,8 +16,8 @@ import pytest
 
 import qdsim
 from qdsim import api
-from qdsim.outputs import outputs_ok
-from qdsim.provenance import code_sha
+from qdsim.results.outputs import outputs_ok
+from qdsim.results.provenance import code_sha
 from qdsim.results.result import RunResult
 from qdsim.run_registry import RUN_KEYS, RunStore, stamp_manifest
 

@@ -148,7 +148,7 @@ def run(
         err.print(f"--workers: must be between 1 and {MAX_WORKERS}")
         raise typer.Exit(BAD_INPUT)
     out_dir = out_dir or Path("runs") / scenario.id
-    from qdsim.outputs import NotReplaceable, why_not_replaceable
+    from qdsim.results.outputs import NotReplaceable, why_not_replaceable
     from qdsim.run_registry import RunRecorder
 
     why = why_not_replaceable(out_dir.resolve())

@@ -11,7 +11,7 @@ from qdsim.batch import load_batch
 from qdsim.batch.spec import MAX_POINTS
 from qdsim.cli import app
 from qdsim.foundation.catalogue import load_catalogue
-from qdsim.provenance import planned_run_id
+from qdsim.results.provenance import planned_run_id
 from qdsim.scenario import ScenarioError
 
 from ..conftest import SCENARIOS

@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from qdsim.cli import app
-from qdsim.outputs import outputs_ok
+from qdsim.results.outputs import outputs_ok
 from qdsim.run_registry import RunStore
 
 from .helpers import TINY, tiny_batch

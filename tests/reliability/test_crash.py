@@ -23,7 +23,7 @@ import pytest
 
 from qdsim.batch import load_batch
 from qdsim.batch.engine import run_batch
-from qdsim.outputs import outputs_ok
+from qdsim.results.outputs import outputs_ok
 from qdsim.run_registry import RunStore
 
 from .helpers import tiny_batch
@@ -44,7 +44,7 @@ with store._tx() as con:  # killed between BEGIN IMMEDIATE and COMMIT
 WRITER = """
 import json, os, sys, tempfile
 from pathlib import Path
-from qdsim.outputs import OUTPUT_FILES
+from qdsim.results.outputs import OUTPUT_FILES
 from qdsim.run_registry import RunStore
 store, out, i = RunStore(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 print("ready", flush=True)

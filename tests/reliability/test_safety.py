@@ -23,7 +23,7 @@ from qdsim import api
 from qdsim.app import state
 from qdsim.batch import load_batch
 from qdsim.cli import app
-from qdsim.outputs import OUTPUT_FILES, copy_outputs
+from qdsim.results.outputs import OUTPUT_FILES, copy_outputs
 from qdsim.results.result import RunResult
 from qdsim.scenario import ScenarioError, loads_scenario
 from qdsim.scenario import yamlfile as loader_module

@@ -41,7 +41,7 @@ from pathlib import Path
 from qdsim import api
 from qdsim.app.scenario_builder import DEFAULT_REPLICATES, DEFAULT_SCALE, MAX_REPLICATES, MAX_SCALE
 from qdsim.foundation.format import short
-from qdsim.provenance import RunIdentity, planned_run_id
+from qdsim.results.provenance import RunIdentity, planned_run_id
 from qdsim.run_registry import RunStore, default_home, stamp_manifest
 from qdsim.scenario import shipped
 from qdsim.simulation import snapshots

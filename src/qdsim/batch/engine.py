@@ -41,9 +41,9 @@ from qdsim.batch.folder import POINTS_DIR, BatchError, BatchReport, Outcome, che
 from qdsim.batch.spec import Adaptive, Batch, Point
 from qdsim.foundation.catalogue import load_catalogue
 from qdsim.foundation.metrics import catalogue
-from qdsim.outputs import copy_outputs, outputs_ok
 from qdsim.pipeline import Plan, prepare
-from qdsim.provenance import RunIdentity, code_sha
+from qdsim.results.outputs import copy_outputs, outputs_ok
+from qdsim.results.provenance import RunIdentity, code_sha
 from qdsim.run_registry import RunStore, stamp_manifest
 from qdsim.scenario.schema import Scenario
 from qdsim.simulation.runner import Progress, SimulationTask

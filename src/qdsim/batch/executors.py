@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from qdsim.provenance import code_sha
+from qdsim.results.provenance import code_sha
 from qdsim.simulation.runner import SimulationTask, run_task
 
 Done = Callable[[Future], None]

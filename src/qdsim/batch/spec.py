@@ -49,7 +49,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from qdsim.foundation.format import plain, short
 from qdsim.foundation.metrics import METRIC_IDS
 from qdsim.foundation.sampling import latin_hypercube
-from qdsim.provenance import planned_run_id
+from qdsim.results.provenance import planned_run_id
 from qdsim.scenario import shipped
 from qdsim.scenario.loader import load_scenario
 from qdsim.scenario.paths import PathError, Target, apply, did_you_mean, matches, resolve

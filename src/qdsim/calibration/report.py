@@ -23,7 +23,7 @@ from qdsim.foundation.format import whole_or_significant as _param  # a paramete
 from qdsim.foundation.metrics import METRIC_IDS
 from qdsim.model.streams import replicate_seeds
 from qdsim.pipeline import simulate_at
-from qdsim.provenance import versions
+from qdsim.results.provenance import versions
 from qdsim.scenario.ranges import lever_levels
 
 HEADER = """\

@@ -10,7 +10,7 @@
 batch engine (:mod:`qdsim.batch.engine`) prepares a plan per point and runs
 its tasks on local processes or Dask; the app calls ``api.run``; calibration
 evaluates single simulations through :func:`simulate_at`. A run's identity
-(its run ID and the hashes it is made of) is :class:`qdsim.provenance.RunIdentity`.
+(its run ID and the hashes it is made of) is :class:`qdsim.results.provenance.RunIdentity`.
 
 The run registry is a sink handed in by the caller: ``prepare`` reads
 finished baselines from it (:class:`Registry`: anything with ``servable``),

@@ -17,7 +17,7 @@ import numpy as np
 from qdsim.foundation.catalogue import parameters_for
 from qdsim.pipeline.assembly import Paired, assemble
 from qdsim.pipeline.planner import Plan
-from qdsim.provenance import planned_run_id
+from qdsim.results.provenance import planned_run_id
 from qdsim.results.result import RunResult
 from qdsim.simulation.runner import Progress, run_simulations, simulate
 

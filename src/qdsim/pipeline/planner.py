@@ -24,7 +24,7 @@ import numpy as np
 
 from qdsim.foundation.catalogue import ParameterSet, parameters_for
 from qdsim.pipeline.assembly import Paired, assemble
-from qdsim.provenance import RunIdentity, planned_run_id
+from qdsim.results.provenance import RunIdentity, planned_run_id
 from qdsim.results.result import RunResult
 from qdsim.results.uncertainty import draw_parameter_sets
 from qdsim.scenario import Scenario, load_scenario, shipped
@@ -61,7 +61,7 @@ class Plan:
 
     @property
     def identity(self) -> RunIdentity:
-        """The run's ID and the inputs it is made of (:class:`qdsim.provenance.RunIdentity`)."""
+        """The run's ID and the inputs it is made of (:class:`qdsim.results.provenance.RunIdentity`)."""
         return RunIdentity.of(self.scenario)
 
     @property

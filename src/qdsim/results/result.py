@@ -2,7 +2,7 @@
 
 The arrays are (replicate, metric, year, county+all): county 0 is ``all``,
 then the counties in catalogue order, metrics in :data:`qdsim.foundation.metrics.METRIC_IDS`
-order. Folders are :mod:`qdsim.outputs`'s.
+order. Folders are :mod:`qdsim.results.outputs`'s.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from qdsim.foundation.catalogue import ParameterSet, load_catalogue, parameters_
 from qdsim.foundation.errors import InputError
 from qdsim.foundation.metrics import METRIC_IDS
 from qdsim.foundation.metrics import catalogue as metric_catalogue
-from qdsim.outputs import replacing
 from qdsim.results.cost import CostReport
+from qdsim.results.outputs import replacing
 from qdsim.results.summary import STATISTICS, replicate_table
 from qdsim.scenario.messages import zh
 from qdsim.scenario.ranges import RangeWarning
@@ -134,7 +134,7 @@ class RunResult:
         Files are written to a temporary folder and moved into place, so a
         crash never leaves a half-written output directory. An existing
         ``out_dir`` is replaced only when it is empty or holds a run (see
-        :func:`qdsim.outputs.replaceable`); anything else raises FileExistsError.
+        :func:`qdsim.results.outputs.replaceable`); anything else raises FileExistsError.
         """
         out = Path(out_dir)
         with replacing(out) as tmp:

@@ -385,7 +385,7 @@ class Scenario(Strict):
 
     def sha256(self) -> str:
         """Hash of the resolved scenario (run settings included): the scenario's part of a run's identity
-        (:class:`qdsim.provenance.RunIdentity`)."""
+        (:class:`qdsim.results.provenance.RunIdentity`)."""
         return self.digest()
 
     def __eq__(self, other: object) -> bool:

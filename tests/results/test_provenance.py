@@ -6,7 +6,7 @@ import inspect
 
 from qdsim import api
 from qdsim.foundation.catalogue import parameters_for
-from qdsim.provenance import RunIdentity, planned_run_id, run_id
+from qdsim.results.provenance import RunIdentity, planned_run_id, run_id
 from qdsim.run_registry import RunStore
 
 

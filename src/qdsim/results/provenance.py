@@ -18,7 +18,7 @@ from qdsim.foundation.catalogue import parameters_for
 #: of them means a finished run may no longer be served from the registry)
 _RESULT_SOURCES = (
     "__init__.py", "api.py", "foundation", "pipeline", "results", "simulation",
-    "provenance.py", "model", "scenario", "data",
+    "model", "scenario", "data",
 )
 
 
