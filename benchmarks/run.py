@@ -212,7 +212,7 @@ def bench_what_if(replicates: int, scale: float, repeats: int) -> dict:
     """Run → results for the default what-if, its baseline (with counterfactual) in the run registry, the pool warm."""
     import tempfile
 
-    from qdsim.run_registry import RunStore, stamp_manifest
+    from qdsim.registry.store import RunStore, stamp_manifest
     from qdsim.simulation.runner import shutdown_pool
 
     base = api.load_scenario(BASELINE).with_settings(replicates=replicates, scale=scale)

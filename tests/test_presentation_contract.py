@@ -109,7 +109,7 @@ def test_numbers_and_verdicts_are_worded_only_by_qdsim_format(path):
 def test_the_scope_holds_the_app_the_brief_and_the_cli():
     shown = {str(p.relative_to(SRC)) for p in modules()}
     assert {"cli.py", "presentation/charts.py", "docs.py", "app/results.py", "brief/sections/findings.py", "commands/batch.py", "batch/spec.py", "batch/engine.py",
-            "api.py", "run_registry.py", "pipeline/assembly.py"} <= shown
+            "api.py", "registry/store.py", "pipeline/assembly.py"} <= shown
     assert all((SRC / e).exists() for e in EXCLUDED) and len(shown) > 80
 
 

@@ -76,7 +76,7 @@ def run(
             gets no comparison.
         registry: a run registry to reuse a finished baseline from (its
             replicates.parquet) instead of recomputing it, handed in by the
-            caller (a :class:`qdsim.run_registry.RunStore`, or anything with
+            caller (a :class:`qdsim.registry.store.RunStore`, or anything with
             ``servable(run_id)``; recording the run is the caller's); its counterfactual
             is reused too when the scenario's simulates alike (same conditions
             and overrides), so a what-if of levers simulates only itself.

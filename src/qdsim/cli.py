@@ -148,8 +148,8 @@ def run(
         err.print(f"--workers: must be between 1 and {MAX_WORKERS}")
         raise typer.Exit(BAD_INPUT)
     out_dir = out_dir or Path("runs") / scenario.id
+    from qdsim.registry.store import RunRecorder
     from qdsim.results.outputs import NotReplaceable, why_not_replaceable
-    from qdsim.run_registry import RunRecorder
 
     why = why_not_replaceable(out_dir.resolve())
     if why:  # before anything runs: never delete a folder of other things
@@ -225,7 +225,7 @@ def app_cmd(
     if not script.exists():
         err.print(f"cannot find the app at {script}", markup=False)
         raise typer.Exit(FAILED)
-    from qdsim.run_registry import prune_app_runs
+    from qdsim.registry.store import prune_app_runs
 
     try:  # the app's old run folders go on a documented rule (docs/reliability.md); the app also prunes hourly
         prune_app_runs()

@@ -11,7 +11,7 @@ import time
 from streamlit.testing.v1 import AppTest
 
 from qdsim.app import guard
-from qdsim.run_registry import prune_app_runs
+from qdsim.registry.store import prune_app_runs
 
 
 def failing_page():

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from qdsim import api
-from qdsim.run_registry import RunStore, stamp_manifest
+from qdsim.registry.store import RunStore, stamp_manifest
 from tests.app.apptest import ROOT
 
 SETTINGS = {"replicates": 4, "scale": 0.003}

@@ -179,7 +179,7 @@ def test_brief_file_names_come_from_a_checked_scenario_id(run_dir, tmp_path):
 def test_the_default_brief_folder_of_a_run_id_is_named_by_that_id(run_dir, tmp_path, monkeypatch):
     """Not by the run ID its manifest claims: an edited manifest cannot send the brief out of the working folder."""
     import qdsim.brief
-    from qdsim.run_registry import RunStore
+    from qdsim.registry.store import RunStore
 
     tampered = tmp_path / "tampered"
     shutil.copytree(run_dir, tampered)

@@ -24,7 +24,7 @@ A run the app starts goes on in a background thread of the server
 (:func:`start`), recorded in the registry as running from its first moment:
 a planner who reloads the page mid-run finds it again (the page's URL names
 it) and it finishes; a run that fails or whose server stops is marked so
-(``failed``, with the reason; :meth:`qdsim.run_registry.RunStore.reap` marks
+(``failed``, with the reason; :meth:`qdsim.registry.store.RunStore.reap` marks
 a run whose process ended as interrupted).
 """
 
@@ -41,8 +41,8 @@ from pathlib import Path
 from qdsim import api
 from qdsim.app.scenario_builder import DEFAULT_REPLICATES, DEFAULT_SCALE, MAX_REPLICATES, MAX_SCALE
 from qdsim.foundation.format import short
+from qdsim.registry.store import RunStore, default_home, stamp_manifest
 from qdsim.results.provenance import RunIdentity, planned_run_id
-from qdsim.run_registry import RunStore, default_home, stamp_manifest
 from qdsim.scenario import shipped
 from qdsim.simulation import snapshots
 from qdsim.simulation.runner import Progress
@@ -127,7 +127,7 @@ def registry() -> RunStore | None:
 
     The first time a server opens a registry, runs left 'running' by a process
     that has ended (a server stopped mid-run) are marked interrupted
-    (:meth:`~qdsim.run_registry.RunStore.reap`).
+    (:meth:`~qdsim.registry.store.RunStore.reap`).
     """
     try:
         store = RunStore.default()

@@ -42,9 +42,9 @@ from qdsim.batch.spec import Adaptive, Batch, Point
 from qdsim.foundation.catalogue import load_catalogue
 from qdsim.foundation.metrics import catalogue
 from qdsim.pipeline import Plan, prepare
+from qdsim.registry.store import RunStore, stamp_manifest
 from qdsim.results.outputs import copy_outputs, outputs_ok
 from qdsim.results.provenance import RunIdentity, code_sha
-from qdsim.run_registry import RunStore, stamp_manifest
 from qdsim.scenario.schema import Scenario
 from qdsim.simulation.runner import Progress, SimulationTask
 

@@ -16,7 +16,7 @@ The run registry is a sink handed in by the caller: ``prepare`` reads
 finished baselines from it (:class:`Registry`: anything with ``servable``),
 and the caller records the run (``RunStore.start(run_id, **identity.record())``,
 then ``finish`` once its files are written). Nothing in the pipeline or the
-API imports :mod:`qdsim.run_registry`.
+API imports :mod:`qdsim.registry.store`.
 """
 
 from qdsim.pipeline.assembly import Paired, assemble, build_manifest

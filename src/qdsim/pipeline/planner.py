@@ -8,7 +8,7 @@ assembles their arrays into the run's result.
 
 The registry is handed in by the caller (the command line, the app, the batch
 engine): anything with a ``servable(run_id)`` method (:class:`Registry`);
-nothing here imports :mod:`qdsim.run_registry`.
+nothing here imports :mod:`qdsim.registry.store`.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ VARIANTS = ("scenario", "counterfactual", "baseline", "draw", "draw_counterfactu
 
 
 class Registry(Protocol):
-    """Where finished runs are found: :class:`qdsim.run_registry.RunStore` is one (handed in, never imported here)."""
+    """Where finished runs are found: :class:`qdsim.registry.store.RunStore` is one (handed in, never imported here)."""
 
     def servable(self, run_id: str) -> dict | None:
         """The record (with its ``out_dir``) of a finished run that may be reused, or None."""

@@ -20,7 +20,7 @@ from qdsim.app import links
 from qdsim.app.i18n import lang, t
 from qdsim.app.main import page as app_page
 from qdsim.foundation.format import short
-from qdsim.run_registry import RunStore
+from qdsim.registry.store import RunStore
 
 ss = st.session_state
 
