@@ -1,6 +1,6 @@
 """The year book: raw quantities by year and county, from which metrics are derived.
 
-Mechanisms add to it (already scaled back to 1:1); :mod:`qdsim.metrics`
+Mechanisms add to it (already scaled back to 1:1); :mod:`qdsim.results.derive`
 turns it into the catalogue's metrics for each county and the prefecture.
 """
 

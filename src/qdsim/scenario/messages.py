@@ -150,7 +150,7 @@ def zh(message: str) -> str:
     if point and (point[2] or point[4]):
         head, path, value, pid = point.groups()
         return zh(head) + (f"（{path} = {value}）" if path else "") + (f"（点 {pid}）" if pid else "")
-    for en, zh_text in [*((en, zh_) for zh_, en in EXAMPLES.values()), *_PHRASES.items()]:  # how to write a value (worded in units.py), reasons
+    for en, zh_text in [*((en, zh_) for zh_, en in EXAMPLES.values()), *_PHRASES.items()]:  # how to write a value (worded in foundation/units.py), reasons
         message = message.replace(en, zh_text)
     for pattern, template in _TABLE:
         m = pattern.match(message)
