@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from qdsim.api import load_scenario, plan
-from qdsim.runner import run_simulations
+from qdsim.simulation.runner import run_simulations
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "src" / "qdsim" / "data" / "scenarios"

@@ -51,10 +51,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from reference_mesa import LabourMarket, qdsim_outcome  # noqa: E402
 
-from qdsim import api, snapshots  # noqa: E402
+from qdsim import api  # noqa: E402
 from qdsim.model import labour  # noqa: E402
 from qdsim.model.model import DingxiModel  # noqa: E402
 from qdsim.model.streams import replicate_seeds  # noqa: E402
+from qdsim.simulation import snapshots  # noqa: E402
 
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 TARGETS = {
@@ -211,8 +212,8 @@ def bench_what_if(replicates: int, scale: float, repeats: int) -> dict:
     """Run → results for the default what-if, its baseline (with counterfactual) in the run registry, the pool warm."""
     import tempfile
 
-    from qdsim.run_registry import RunStore, stamp_manifest
-    from qdsim.runner import shutdown_pool
+    from qdsim.registry.store import RunStore, stamp_manifest
+    from qdsim.simulation.runner import shutdown_pool
 
     base = api.load_scenario(BASELINE).with_settings(replicates=replicates, scale=scale)
     what = default_what_if(api.load_scenario(BASELINE), replicates, scale)
@@ -230,7 +231,7 @@ def bench_what_if(replicates: int, scale: float, repeats: int) -> dict:
             result = api.run(what, workers=2, registry=store, progress=lambda d, total, m: simulations.append(total), keep_states=True)
             times.append(time.perf_counter() - t0)
         reused = result.manifest["baseline"]["reused_from"] is not None
-        # the same presses with nothing kept: every replicate simulated from January 2021 (as before qdsim.snapshots)
+        # the same presses with nothing kept: every replicate simulated from January 2021 (as before qdsim.simulation.snapshots)
         snapshots.STORE.clear()
         full = []
         for _ in range(repeats):
@@ -270,7 +271,7 @@ def bench_batch(scale: float, replicates: int, repeats: int) -> dict:
 _ONE_SIMULATION = """
 import json, sys, time
 from qdsim import api
-from qdsim.runner import run_task, warm_up
+from qdsim.simulation.runner import run_task, warm_up
 t0 = time.perf_counter(); warm_up(); warm = time.perf_counter() - t0
 scenario = api.load_scenario(sys.argv[1]).with_settings(replicates=1, scale=float(sys.argv[2]), assumption_draws=0)
 task = api.plan(scenario, counterfactual=False)[0][2]

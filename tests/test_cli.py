@@ -11,7 +11,7 @@ import sys
 import pandas as pd
 import pytest
 
-from qdsim.metrics import METRIC_IDS
+from qdsim.foundation.metrics import METRIC_IDS
 
 from .conftest import SCENARIOS
 
@@ -139,7 +139,7 @@ def test_runs_lists_markup_in_an_error_as_text(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
     from qdsim.cli import app
-    from qdsim.run_registry import RunStore
+    from qdsim.registry.store import RunStore
 
     monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
     store = RunStore.default()

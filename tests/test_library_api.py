@@ -10,7 +10,7 @@ from SALib.sample import latin
 
 import qdsim
 from qdsim import api
-from qdsim.metrics import METRIC_IDS
+from qdsim.foundation.metrics import METRIC_IDS
 
 TINY = {"replicates": 2, "scale": 0.003}
 

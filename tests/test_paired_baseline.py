@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from qdsim import api
-from qdsim.metrics import METRIC_IDS
-from qdsim.run_registry import RunStore
+from qdsim.foundation.metrics import METRIC_IDS
+from qdsim.registry.store import RunStore
 
 from .conftest import SCENARIOS
 
@@ -60,7 +60,7 @@ def test_the_baseline_itself_has_no_comparison():
 def test_a_finished_baseline_is_reused_from_the_registry(tmp_path):
     store = RunStore(tmp_path / "registry.db")
     base = api.run(api.load_scenario("baseline"), **SETTINGS)
-    from qdsim.run_registry import stamp_manifest
+    from qdsim.registry.store import stamp_manifest
 
     stamp_manifest(base)
     store.record_done(base, base.write(tmp_path / "baseline"))

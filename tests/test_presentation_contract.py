@@ -1,6 +1,6 @@
-"""One presentation layer: the app, the brief and the CLI format numbers and word verdicts only through qdsim.format.
+"""One presentation layer: the app, the brief and the CLI format numbers and word verdicts only through qdsim.foundation.format.
 
-``qdsim.format`` is the only number formatter and :func:`qdsim.format.describe`
+``qdsim.foundation.format`` is the only number formatter and :func:`qdsim.foundation.format.describe`
 the only wording of a difference (issue 22 §4). This test reads the source of
 every module that shows numbers to a person and fails on:
 
@@ -8,7 +8,7 @@ every module that shows numbers to a person and fails on:
   ``f"{x:g}"``), ``format(x, spec)``, ``"%.2f" % x``, or a template with a
   numeric spec (``"{total:.1f}%"``, for ``str.format``);
 - a verdict worded in place: a string that is one of the verdict words
-  (:data:`qdsim.format.VERDICT_WORDS`, :data:`qdsim.format.CHANCE_MARK`), a key
+  (:data:`qdsim.foundation.format.VERDICT_WORDS`, :data:`qdsim.foundation.format.CHANCE_MARK`), a key
   of a table of verdict words (``verdict.good``, ``v_good``), or the verdict
   re-derived inline (``lo > 0 or hi < 0``; ``mean == 0 and lo == 0 and hi == 0``).
 
@@ -26,13 +26,13 @@ from pathlib import Path
 
 import pytest
 
-from qdsim.format import CHANCE_MARK, VERDICT_WORDS
+from qdsim.foundation.format import CHANCE_MARK, VERDICT_WORDS
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "qdsim"
 #: not checked: the model (it shows no number to a person); the calibration (the lead's: its report writes the
 #: fit's statistics to stated digits for modellers, not planners; its table of parameters uses format.whole_or_significant);
-#: runner.py (the worker pool's own message of seconds waited, another engineer's); format.py itself
-EXCLUDED = ("model/", "calibration/", "runner.py", "format.py")
+#: simulation/runner.py (the worker pool's own message of seconds waited, another engineer's); foundation/format.py itself
+EXCLUDED = ("model/", "calibration/", "simulation/runner.py", "foundation/format.py")
 #: a template for str.format with a numeric spec: {total:.1f}, {n:,}, {factor:g}
 TEMPLATE_SPEC = re.compile(r"\{[\w.\[\]]*:[^{}]*[,dfgeEn%]\}")
 #: %-formatting of a number: "%.2f" % x
@@ -69,7 +69,7 @@ def _compares_with_zero(node: ast.AST, op: type) -> bool:
 
 
 def violations(source: str, name: str = "<string>") -> list[str]:
-    """What in ``source`` formats a number or words a verdict outside qdsim.format (``name:line: what``)."""
+    """What in ``source`` formats a number or words a verdict outside qdsim.foundation.format (``name:line: what``)."""
     tree = ast.parse(source)
     parents = _parents(tree)
     found = []
@@ -79,25 +79,25 @@ def violations(source: str, name: str = "<string>") -> list[str]:
 
     for node in ast.walk(tree):
         if isinstance(node, ast.FormattedValue) and node.format_spec is not None and not _inside_float(node, parents):
-            add(node, "a number formatted in an f-string (use qdsim.format)")
+            add(node, "a number formatted in an f-string (use qdsim.foundation.format)")
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "format" and len(node.args) == 2:
-            add(node, "format(x, spec) (use qdsim.format)")
+            add(node, "format(x, spec) (use qdsim.foundation.format)")
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) \
                 and isinstance(node.left.value, str) and PERCENT_SPEC.search(node.left.value):
-            add(node, "%-formatting of a number (use qdsim.format)")
+            add(node, "%-formatting of a number (use qdsim.foundation.format)")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             if TEMPLATE_SPEC.search(node.value):
-                add(node, f"a template with a numeric spec {TEMPLATE_SPEC.search(node.value).group()} (pass the text of qdsim.format)")
+                add(node, f"a template with a numeric spec {TEMPLATE_SPEC.search(node.value).group()} (pass the text of qdsim.foundation.format)")
             if node.value.strip() in WORDS:
-                add(node, f"a verdict's words {node.value!r} (use qdsim.format.describe / verdict_word)")
+                add(node, f"a verdict's words {node.value!r} (use qdsim.foundation.format.describe / verdict_word)")
             if WORD_KEYS.match(node.value):
-                add(node, f"a table key of verdict words {node.value!r} (use qdsim.format.verdict_word)")
+                add(node, f"a table key of verdict words {node.value!r} (use qdsim.foundation.format.verdict_word)")
         elif isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) == 2 \
                 and _compares_with_zero(node.values[0], ast.Gt) and _compares_with_zero(node.values[1], ast.Lt):
-            add(node, "a verdict re-derived inline, lo > 0 or hi < 0 (use qdsim.format.describe / within_chance)")
+            add(node, "a verdict re-derived inline, lo > 0 or hi < 0 (use qdsim.foundation.format.describe / within_chance)")
         elif isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And) and len(node.values) == 3 \
                 and all(_compares_with_zero(v, ast.Eq) for v in node.values):
-            add(node, "a verdict re-derived inline, mean == lo == hi == 0 (use qdsim.format.describe)")
+            add(node, "a verdict re-derived inline, mean == lo == hi == 0 (use qdsim.foundation.format.describe)")
     return found
 
 
@@ -109,7 +109,7 @@ def test_numbers_and_verdicts_are_worded_only_by_qdsim_format(path):
 def test_the_scope_holds_the_app_the_brief_and_the_cli():
     shown = {str(p.relative_to(SRC)) for p in modules()}
     assert {"cli.py", "presentation/charts.py", "docs.py", "app/results.py", "brief/sections/findings.py", "commands/batch.py", "batch/spec.py", "batch/engine.py",
-            "api.py", "run_registry.py", "pipeline/assembly.py"} <= shown
+            "api.py", "registry/store.py", "pipeline/assembly.py"} <= shown
     assert all((SRC / e).exists() for e in EXCLUDED) and len(shown) > 80
 
 

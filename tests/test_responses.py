@@ -19,11 +19,11 @@ from functools import cache
 import numpy as np
 
 from qdsim import api
-from qdsim.metrics import METRIC_IDS
+from qdsim.foundation.metrics import METRIC_IDS
 from qdsim.model.streams import replicate_seeds
-from qdsim.runner import simulate
 from qdsim.scenario.levers import resolve
 from qdsim.scenario.schema import PROGRAMMES
+from qdsim.simulation.runner import simulate
 
 from .conftest import SCENARIOS
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qdsim.errors import InputError
+from qdsim.foundation.errors import InputError
 
 if TYPE_CHECKING:
-    from qdsim.catalogue import Catalogue
+    from qdsim.foundation.catalogue import Catalogue
     from qdsim.scenario.schema import Scenario
 
 __version__ = "0.1.0"
@@ -45,6 +45,6 @@ def parameters(region: str = "dingxi") -> Catalogue:
     ``parameters().salib_problem()`` and ``qdsim.ema.parameters()`` export it
     for SALib and EMA Workbench.
     """
-    from qdsim.catalogue import load_catalogue
+    from qdsim.foundation.catalogue import load_catalogue
 
     return load_catalogue(region)

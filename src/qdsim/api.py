@@ -19,18 +19,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qdsim.catalogue import parameters_for
-from qdsim.errors import InputError
+from qdsim.foundation.catalogue import parameters_for
+from qdsim.foundation.errors import InputError
 from qdsim.pipeline import VARIANTS, Paired, Registry, Reused, assemble, baseline_for, execute, plan, prepare, reuse_baseline
 from qdsim.results import cost
 from qdsim.results.cost import rank
 from qdsim.results.result import RunResult
 from qdsim.results.summary import summarise
-from qdsim.runner import Progress, default_workers
 from qdsim.scenario import Scenario, ScenarioError, load_scenario, loads_scenario, shipped
 from qdsim.scenario.budget import move_funds
 from qdsim.scenario.messages import input_error
 from qdsim.scenario.ranges import RangeWarning, range_checks
+from qdsim.simulation.runner import Progress, default_workers
 from qdsim.validate import validate_file
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def run(
             gets no comparison.
         registry: a run registry to reuse a finished baseline from (its
             replicates.parquet) instead of recomputing it, handed in by the
-            caller (a :class:`qdsim.run_registry.RunStore`, or anything with
+            caller (a :class:`qdsim.registry.store.RunStore`, or anything with
             ``servable(run_id)``; recording the run is the caller's); its counterfactual
             is reused too when the scenario's simulates alike (same conditions
             and overrides), so a what-if of levers simulates only itself.
@@ -93,7 +93,7 @@ def run(
             baseline (a baseline: at 2026, where what-ifs start by default), so
             that later runs in this process that share every input up to that
             year go on from there instead of simulating those years again
-            (:mod:`qdsim.snapshots`; for a process that runs many what-ifs,
+            (:mod:`qdsim.simulation.snapshots`; for a process that runs many what-ifs,
             such as the app). Runs always go on from a state kept earlier when
             one fits; results are the same either way.
 

@@ -74,8 +74,8 @@ KEY_METRICS = ("rural_income_per_capita", "consumption_sales", "stable_employmen
 def key_table(result, year: int | None = None) -> Table:
     """Key results of a run in the last year: mean and chance interval; for a what-if, the difference from
     its baseline with its interval (marked when within chance variation); the impact against no cooperation."""
-    from qdsim.format import CHANCE_MARK, compact, describe, unit_label
-    from qdsim.metrics import catalogue
+    from qdsim.foundation.format import CHANCE_MARK, compact, describe, unit_label
+    from qdsim.foundation.metrics import catalogue
 
     df = result.summary
     year = year or result.years[-1]
@@ -124,7 +124,7 @@ def run(
 ):
     """Run a scenario and its no-cooperation counterfactual; write summary.csv, cost.csv, manifest.json, replicates.parquet, scenario.yaml."""
     if workers != 1 and (os.cpu_count() or 1) > 1:
-        from qdsim import pool
+        from qdsim.simulation import pool
 
         pool.start()  # the worker processes' server warms up while this command imports and plans
     from qdsim import api
@@ -148,8 +148,8 @@ def run(
         err.print(f"--workers: must be between 1 and {MAX_WORKERS}")
         raise typer.Exit(BAD_INPUT)
     out_dir = out_dir or Path("runs") / scenario.id
-    from qdsim.outputs import NotReplaceable, why_not_replaceable
-    from qdsim.run_registry import RunRecorder
+    from qdsim.registry.store import RunRecorder
+    from qdsim.results.outputs import NotReplaceable, why_not_replaceable
 
     why = why_not_replaceable(out_dir.resolve())
     if why:  # before anything runs: never delete a folder of other things
@@ -225,7 +225,7 @@ def app_cmd(
     if not script.exists():
         err.print(f"cannot find the app at {script}", markup=False)
         raise typer.Exit(FAILED)
-    from qdsim.run_registry import prune_app_runs
+    from qdsim.registry.store import prune_app_runs
 
     try:  # the app's old run folders go on a documented rule (docs/reliability.md); the app also prunes hourly
         prune_app_runs()

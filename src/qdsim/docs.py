@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from qdsim.catalogue import load_catalogue
-from qdsim.format import plain
-from qdsim.metrics import catalogue
+from qdsim.foundation.catalogue import load_catalogue
+from qdsim.foundation.format import plain
+from qdsim.foundation.metrics import catalogue
 from qdsim.scenario.records import lever_records
 
 

@@ -39,9 +39,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from qdsim import api
-from qdsim.catalogue import load_catalogue
-from qdsim.format import short
-from qdsim.metrics import METRIC_IDS
+from qdsim.foundation.catalogue import load_catalogue
+from qdsim.foundation.format import short
+from qdsim.foundation.metrics import METRIC_IDS
 from qdsim.results.cost import MEASURES, RATIOS
 from qdsim.results.summary import STATISTICS
 from qdsim.results.uncertainty import INTEGER
@@ -73,7 +73,7 @@ _NOT_NAME = re.compile(r"\W+")
 
 def parameters(names: Iterable[str] | None = None, *, status: Iterable[str] | None = None, spread: float | None = None,
                region: str = "dingxi") -> list[RealParameter | IntegerParameter]:
-    """Catalogue parameters as EMA ``RealParameter``s (``IntegerParameter`` for whole counts), bounded as :meth:`qdsim.catalogue.Catalogue.bounds` says.
+    """Catalogue parameters as EMA ``RealParameter``s (``IntegerParameter`` for whole counts), bounded as :meth:`qdsim.foundation.catalogue.Catalogue.bounds` says.
 
     Each parameter's ``default`` is the value runs use (the fitted one for a
     calibrated parameter). These are plausible ranges: for calibrated
@@ -167,7 +167,7 @@ def model(
             (logger ``qdsim.ema``).
         year, county: where metrics are read (default: the last year, the prefecture).
         replicates, scale, seed: how each experiment runs (seed: the scenario's).
-        spread: for catalogue uncertainties, see :meth:`qdsim.catalogue.Catalogue.bounds`.
+        spread: for catalogue uncertainties, see :meth:`qdsim.foundation.catalogue.Catalogue.bounds`.
         calibrated: how calibrated parameters named in ``uncertainties`` are
             sampled: ``"posterior"`` (default) as whole sets from the
             calibration's posterior, through the uncertainty

@@ -20,7 +20,7 @@ def validate_file(path: str | Path) -> list[Problem]:
     """Every problem in a scenario or batch file, or a shipped one by name (empty list when it is valid).
 
     Raises:
-        ScenarioError: (an :class:`~qdsim.errors.InputError`) ``path`` is not a path or a name.
+        ScenarioError: (an :class:`~qdsim.foundation.errors.InputError`) ``path`` is not a path or a name.
     """
     if not isinstance(path, (str, os.PathLike)):
         raise ScenarioError([Problem(repr(path)[:60], 0, "(file)", f"expected a file path or a shipped scenario's name, got {type(path).__name__}")])

@@ -11,7 +11,7 @@ import time
 from streamlit.testing.v1 import AppTest
 
 from qdsim.app import guard
-from qdsim.run_registry import prune_app_runs
+from qdsim.registry.store import prune_app_runs
 
 
 def failing_page():
@@ -41,7 +41,7 @@ def test_an_unhandled_error_shows_a_reference_and_no_details(caplog):
 
 
 def run_folder(root, name, age_days, mb=0.0):
-    from qdsim.outputs import OUTPUT_FILES
+    from qdsim.results.outputs import OUTPUT_FILES
 
     d = root / "app" / name
     d.mkdir(parents=True)

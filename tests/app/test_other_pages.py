@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from qdsim import api
-from qdsim.catalogue import load_catalogue
-from qdsim.format import difference, interval, planner_number, verdict
+from qdsim.foundation.catalogue import load_catalogue
+from qdsim.foundation.format import difference, interval, planner_number, verdict
 from qdsim.results.cost import on_one_basis
 from tests.app.apptest import BAD_YAML, ROOT, go, new_app, no_exceptions, settings, wk
 
@@ -122,7 +122,7 @@ def test_counties_of_a_what_if_show_the_difference_from_the_baseline(app):
 
 
 def test_runs_lists_this_sessions_runs_only_with_their_status_and_no_paths(monkeypatch, tmp_path):
-    from qdsim.run_registry import RunStore
+    from qdsim.registry.store import RunStore
     from tests.app.apptest import new_app
 
     monkeypatch.setenv("QDSIM_HOME", str(tmp_path))

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from qdsim import api
-from qdsim.run_registry import RunStore, stamp_manifest
+from qdsim.registry.store import RunStore, stamp_manifest
 from tests.app.apptest import ROOT
 
 SETTINGS = {"replicates": 4, "scale": 0.003}
@@ -57,7 +57,7 @@ def test_partial_results_are_the_runs_of_the_first_replicates():
 def test_an_app_run_goes_on_without_its_page_and_is_recorded(monkeypatch, tmp_path):
     """A reload mid-run: the page that started the run is gone; the run finishes in the background, in the registry."""
     from qdsim.app import running
-    from qdsim.provenance import planned_run_id
+    from qdsim.results.provenance import planned_run_id
 
     monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
     scenario = what_if().with_settings(seed=4242)  # a seed no other test runs: nothing kept in memory
@@ -74,7 +74,7 @@ def test_an_app_run_goes_on_without_its_page_and_is_recorded(monkeypatch, tmp_pa
 
 def test_a_failed_app_run_is_recorded_as_failed(monkeypatch, tmp_path):
     from qdsim.app import running
-    from qdsim.provenance import planned_run_id
+    from qdsim.results.provenance import planned_run_id
 
     monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
     scenario = what_if().with_settings(seed=4243)
@@ -107,9 +107,9 @@ def test_a_run_left_running_by_a_stopped_server_is_marked_interrupted(monkeypatc
 def test_the_server_prepares_the_first_screen_and_keeps_its_states(monkeypatch, tmp_path):
     """As `qdsim app` starts: the first screen's baseline computed and recorded, its states kept; started again with
     the registry full and the memory empty (a restarted server): served from the registry, the states kept anew."""
-    from qdsim import snapshots
     from qdsim.app import running
-    from qdsim.provenance import planned_run_id
+    from qdsim.results.provenance import planned_run_id
+    from qdsim.simulation import snapshots
 
     monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
     scenario = api.load_scenario(ROOT / "scenarios" / "baseline.yaml").with_settings(**SETTINGS, seed=777)

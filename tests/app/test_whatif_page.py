@@ -6,8 +6,8 @@ import pytest
 
 from qdsim import api
 from qdsim.app.results import ARROW, KEY_METRICS, row
-from qdsim.format import difference, interval, planner_number, verdict, within_chance
-from qdsim.metrics import catalogue
+from qdsim.foundation.format import difference, interval, planner_number, verdict, within_chance
+from qdsim.foundation.metrics import catalogue
 from tests.app.apptest import BAD_YAML, ROOT, metrics, no_exceptions, wk
 
 SALES = catalogue()["consumption_sales"].zh

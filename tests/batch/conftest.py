@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qdsim.run_registry import RunStore
+from qdsim.registry.store import RunStore
 
 
 @pytest.fixture

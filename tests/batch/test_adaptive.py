@@ -7,7 +7,7 @@ import numpy as np
 from qdsim import api
 from qdsim.batch.adaptive import decide, interval_width
 from qdsim.batch.spec import Adaptive
-from qdsim.metrics import METRIC_IDS
+from qdsim.foundation.metrics import METRIC_IDS
 
 METRIC = "rural_income_per_capita"
 

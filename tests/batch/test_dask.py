@@ -6,7 +6,7 @@ import pytest
 
 from qdsim.batch import load_batch
 from qdsim.batch.engine import run_batch
-from qdsim.run_registry import RunStore
+from qdsim.registry.store import RunStore
 
 from .helpers import grid_batch
 

@@ -11,8 +11,8 @@ import pytest
 from qdsim import api
 from qdsim.batch import executors, load_batch
 from qdsim.batch.engine import BatchError, run_batch
-from qdsim.provenance import code_sha
-from qdsim.run_registry import RunStore
+from qdsim.registry.store import RunStore
+from qdsim.results.provenance import code_sha
 
 from .helpers import grid_batch, write_batch
 

@@ -19,7 +19,7 @@ import time
 import pandas as pd
 import pytest
 
-from qdsim.run_registry import RunStore
+from qdsim.registry.store import RunStore
 
 from .helpers import grid_batch
 

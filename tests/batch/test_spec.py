@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 from qdsim.api import load_scenario
 from qdsim.batch import load_batch
 from qdsim.batch.spec import MAX_POINTS
-from qdsim.catalogue import load_catalogue
 from qdsim.cli import app
-from qdsim.provenance import planned_run_id
+from qdsim.foundation.catalogue import load_catalogue
+from qdsim.results.provenance import planned_run_id
 from qdsim.scenario import ScenarioError
 
 from ..conftest import SCENARIOS

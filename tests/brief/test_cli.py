@@ -80,7 +80,7 @@ def test_run_id_without_a_registry_exits_2(tmp_path, monkeypatch):
 
 
 def test_run_id_from_the_registry(tiny_run, tiny_run_dir, tmp_path, monkeypatch):
-    from qdsim import run_registry as store
+    from qdsim.registry import store
     monkeypatch.setenv("QDSIM_HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)
     reg = store.RunStore.default()
@@ -112,7 +112,7 @@ def test_a_registry_that_cannot_be_read_is_a_clear_error(tmp_path, monkeypatch):
     """A read-only (or locked, or damaged) registry: a message naming it and exit 2, no traceback."""
     import sqlite3
 
-    from qdsim import run_registry
+    from qdsim.registry import store
 
     monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
     (tmp_path / "registry.db").write_bytes(b"")
@@ -120,7 +120,7 @@ def test_a_registry_that_cannot_be_read_is_a_clear_error(tmp_path, monkeypatch):
     def read_only(self, path):
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr(run_registry.RunStore, "__init__", read_only)
+    monkeypatch.setattr(store.RunStore, "__init__", read_only)
     r = brief("qd-0123456789ab", "--lang", "en", "--format", "md", "-q")
     assert r.exit_code == 2, r.output
     assert "cannot read the run registry" in r.output and "attempt to write a readonly database" in r.output

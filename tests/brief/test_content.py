@@ -14,7 +14,7 @@ from qdsim.brief.content import FINDINGS
 from qdsim.brief.document import Bullets, Figure, Heading, Paragraph, Table
 from qdsim.brief.numbers import show
 from qdsim.brief.source import from_dir, from_result
-from qdsim.format import interval
+from qdsim.foundation.format import interval
 
 from .helpers import numbers
 
@@ -129,7 +129,7 @@ def test_baseline_levers_are_listed_as_the_baseline(briefs):
     assert table.header[1:] == ["2021", "2022", "2023", "2024", "2025–2030"]
     fiscal = table.rows[0]
     funds = briefs["zh"]  # the baseline's own funds, as the scenario file gives them
-    from qdsim.format import planner_number
+    from qdsim.foundation.format import planner_number
     from qdsim.scenario import load_scenario
 
     base = load_scenario("baseline").levers.funds.fiscal
@@ -165,7 +165,7 @@ def test_levers_that_differ_from_the_baseline(copied_run):
     rows = {r[0]: r[1:] for r in table.rows}
     assert "2026–2030" in table.header
     assert rows["每名稳定就业者交通及稳岗补贴"][0] == "1,500元（基准 935元）"
-    from qdsim.format import planner_number
+    from qdsim.foundation.format import planner_number
     from qdsim.scenario import load_scenario
 
     last = load_scenario("baseline").levers.funds.fiscal

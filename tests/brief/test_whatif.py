@@ -10,7 +10,7 @@ import pytest
 
 from qdsim.brief import build, render
 from qdsim.brief.document import Bullets, Figure, Heading, Paragraph
-from qdsim.format import interval, verdict
+from qdsim.foundation.format import interval, verdict
 
 from .helpers import docx_text, html_text
 from .test_content import FINDINGS, csv_value
@@ -70,7 +70,7 @@ def test_a_chinese_brief_has_no_english_units(whatif_run_dir, tmp_path):
 
 
 def test_sources_each_give_their_reference_and_link(whatif_briefs, whatif_run_dir):
-    from qdsim.catalogue import load_catalogue
+    from qdsim.foundation.catalogue import load_catalogue
 
     (table,) = [x for x in whatif_briefs["zh"].section("sources") if hasattr(x, "rows")]
     urls = {s.url for s in load_catalogue().sources.values() if s.url}

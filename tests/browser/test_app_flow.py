@@ -34,8 +34,8 @@ import pytest
 
 from qdsim import api
 from qdsim.app.results import KEY_METRICS, csv_bytes, row
-from qdsim.format import period_word, planner_number
-from qdsim.metrics import catalogue
+from qdsim.foundation.format import period_word, planner_number
+from qdsim.foundation.metrics import catalogue
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,9 @@ import numpy as np
 from qdsim import api
 from qdsim.calibration.abc import calibration_scenario
 from qdsim.calibration.targets import TARGETS, model_values
-from qdsim.catalogue import load_catalogue
+from qdsim.foundation.catalogue import load_catalogue
 from qdsim.model.streams import replicate_seeds
-from qdsim.runner import simulate
+from qdsim.simulation.runner import simulate
 
 
 @cache

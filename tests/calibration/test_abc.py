@@ -8,10 +8,10 @@ import pytest
 from qdsim import api
 from qdsim.calibration.abc import AbcCalibration, AbcSettings, Posterior, Space, calibration_scenario, distance, identification, log_errors, prior_values
 from qdsim.calibration.targets import of_role
-from qdsim.catalogue import load_catalogue
-from qdsim.metrics import METRIC_IDS
+from qdsim.foundation.catalogue import load_catalogue
+from qdsim.foundation.metrics import METRIC_IDS
 from qdsim.model.streams import replicate_seeds
-from qdsim.runner import simulate
+from qdsim.simulation.runner import simulate
 
 
 def test_space_maps_ranges_to_the_unit_interval_and_back():

@@ -16,7 +16,7 @@ from qdsim.calibration.abc import HOLDOUT_SEED, Space, prior_values
 from qdsim.calibration.calibrate import check_targets
 from qdsim.calibration.report import calibrated_path, read_calibrated
 from qdsim.calibration.targets import DEFAULT_REPLICATES, DEFAULT_SCALE, TARGETS
-from qdsim.catalogue import load_catalogue
+from qdsim.foundation.catalogue import load_catalogue
 
 from .helpers import baseline_cut, errors, misses, target_samples
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from qdsim.calibration.targets import TARGETS, of_role
-from qdsim.catalogue import load_catalogue
-from qdsim.metrics import METRIC_IDS, catalogue
+from qdsim.foundation.catalogue import load_catalogue
+from qdsim.foundation.metrics import METRIC_IDS, catalogue
 
 
 def test_every_target_is_a_published_figure_with_its_source():

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import qdsim
-from qdsim.catalogue import load_catalogue
 from qdsim.docs import main, parameters_markdown
+from qdsim.foundation.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_SRC = Path(qdsim.__file__).parent / "model"

@@ -38,7 +38,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from qdsim.outputs import outputs_ok
+from qdsim.results.outputs import outputs_ok
 from tests.browser.test_app_flow import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, free_port, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.load]

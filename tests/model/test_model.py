@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qdsim import api
-from qdsim.catalogue import load_catalogue
-from qdsim.metrics import METRIC_IDS, catalogue
+from qdsim.foundation.catalogue import load_catalogue
+from qdsim.foundation.metrics import METRIC_IDS, catalogue
 from qdsim.model import consumption, ecology, farming, labour, villages
 from qdsim.model.accounts import RAW, gini
 from qdsim.model.enterprises import Firms

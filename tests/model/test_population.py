@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from qdsim import api
-from qdsim.catalogue import load_catalogue
+from qdsim.foundation.catalogue import load_catalogue
 from qdsim.model.households import CROPS, GANSU, HOME, OTHER
 from qdsim.model.model import DingxiModel
 from qdsim.model.population import build_population, largest_remainder, village_counts

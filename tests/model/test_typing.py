@@ -28,10 +28,10 @@ def _mypy(cache: str, *args: str) -> tuple[str, int]:
 
 
 def test_the_model_type_checks_clean(cache):
-    """src/qdsim/model, and the metric records and their derivation (metrics.py, derive.py)."""
+    """src/qdsim/model, and the metric records and their derivation (foundation/metrics.py, results/derive.py)."""
     src = ROOT / "src" / "qdsim"
-    report, status = _mypy(cache, str(src / "model"), str(src / "metrics.py"), str(src / "results" / "derive.py"))
-    assert status == 0, f"mypy on src/qdsim/model, metrics.py, derive.py:\n{report}"
+    report, status = _mypy(cache, str(src / "model"), str(src / "foundation" / "metrics.py"), str(src / "results" / "derive.py"))
+    assert status == 0, f"mypy on src/qdsim/model, foundation/metrics.py, results/derive.py:\n{report}"
     assert "Success: no issues found in 22 source files" in report
 
 

@@ -10,7 +10,7 @@ TINY = {"replicates": 2, "scale": 0.003}
 
 
 class Shelf:
-    """A registry as the pipeline sees it: anything with ``servable(run_id)`` (neither it nor the API imports qdsim.run_registry)."""
+    """A registry as the pipeline sees it: anything with ``servable(run_id)`` (neither it nor the API imports qdsim.registry.store)."""
 
     def __init__(self, runs: dict[str, str]):
         self.runs, self.asked = runs, []

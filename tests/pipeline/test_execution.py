@@ -7,10 +7,10 @@ import time
 import numpy as np
 
 from qdsim import api
-from qdsim.catalogue import parameters_for
+from qdsim.foundation.catalogue import parameters_for
 from qdsim.model.streams import replicate_seeds
 from qdsim.pipeline import execute, prepare, simulate_at
-from qdsim.runner import simulate
+from qdsim.simulation.runner import simulate
 
 from .conftest import Shelf
 

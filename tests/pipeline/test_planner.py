@@ -6,7 +6,7 @@ import numpy as np
 
 from qdsim import api
 from qdsim.pipeline import VARIANTS, prepare
-from qdsim.provenance import planned_run_id
+from qdsim.results.provenance import planned_run_id
 
 from .conftest import TINY, Shelf
 

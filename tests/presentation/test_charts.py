@@ -6,7 +6,7 @@ import json
 
 import pandas as pd
 
-from qdsim.format import reading
+from qdsim.foundation.format import reading
 from qdsim.presentation import charts
 
 COUNTIES = ["anding", "tongwei", "longxi", "weiyuan", "lintao", "zhangxian", "minxian"]

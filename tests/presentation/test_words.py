@@ -6,7 +6,7 @@ import pytest
 
 from qdsim.app.i18n import STRINGS
 from qdsim.brief.labels import T
-from qdsim.format import VERDICT_WORDS
+from qdsim.foundation.format import VERDICT_WORDS
 from qdsim.presentation import charts, words
 
 
@@ -21,7 +21,7 @@ def test_a_text_the_app_and_the_brief_both_say_comes_from_the_shared_table():
     shared = set(words.SHARED.values())
     both = (app & brief) | (app & chart) | (brief & chart)
     assert both and both <= shared, both - shared
-    assert not (set(VERDICT_WORDS.values()) & (app | brief | chart))  # a verdict's words live in qdsim.format only
+    assert not (set(VERDICT_WORDS.values()) & (app | brief | chart))  # a verdict's words live in qdsim.foundation.format only
 
 
 def test_shared_words_and_names():

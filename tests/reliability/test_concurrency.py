@@ -21,8 +21,8 @@ import pytest
 from typer.testing import CliRunner
 
 from qdsim.cli import app
-from qdsim.outputs import outputs_ok
-from qdsim.run_registry import RunStore
+from qdsim.registry.store import RunStore
+from qdsim.results.outputs import outputs_ok
 
 from .helpers import TINY, tiny_batch
 
@@ -32,7 +32,7 @@ SESSION = """
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
 from tests.app.apptest import PAGES, go, new_app, no_exceptions, wk
-from qdsim.run_registry import RunStore
+from qdsim.registry.store import RunStore
 t0, target = time.monotonic(), int(sys.argv[2])
 latencies, rows = [], []
 

@@ -23,14 +23,14 @@ import pytest
 
 from qdsim.batch import load_batch
 from qdsim.batch.engine import run_batch
-from qdsim.outputs import outputs_ok
-from qdsim.run_registry import RunStore
+from qdsim.registry.store import RunStore
+from qdsim.results.outputs import outputs_ok
 
 from .helpers import tiny_batch
 
 IN_TRANSACTION = """
 import sys, time
-from qdsim.run_registry import RunStore
+from qdsim.registry.store import RunStore
 store = RunStore(sys.argv[1])
 store.start("qd-crash0000001", scenario_id="crash", scenario_sha="s", params_sha="p", seed=1, replicates=1, scale=0.01)
 with store._tx() as con:  # killed between BEGIN IMMEDIATE and COMMIT
@@ -44,8 +44,8 @@ with store._tx() as con:  # killed between BEGIN IMMEDIATE and COMMIT
 WRITER = """
 import json, os, sys, tempfile
 from pathlib import Path
-from qdsim.outputs import OUTPUT_FILES
-from qdsim.run_registry import RunStore
+from qdsim.results.outputs import OUTPUT_FILES
+from qdsim.registry.store import RunStore
 store, out, i = RunStore(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 print("ready", flush=True)
 while True:

@@ -15,7 +15,7 @@ from qdsim import api
 from qdsim.batch import load_batch
 from qdsim.batch.engine import run_batch
 from qdsim.cli import app
-from qdsim.run_registry import RunStore
+from qdsim.registry.store import RunStore
 
 from .helpers import TINY, tiny_batch
 

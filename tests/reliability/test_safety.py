@@ -23,7 +23,7 @@ from qdsim import api
 from qdsim.app import state
 from qdsim.batch import load_batch
 from qdsim.cli import app
-from qdsim.outputs import OUTPUT_FILES, copy_outputs
+from qdsim.results.outputs import OUTPUT_FILES, copy_outputs
 from qdsim.results.result import RunResult
 from qdsim.scenario import ScenarioError, loads_scenario
 from qdsim.scenario import yamlfile as loader_module
@@ -111,9 +111,9 @@ def test_the_source_loads_yaml_safely_only():
             # the one exception: pyABC's sampling closure, serialised by this process and handed to its own workers
             # (what multiprocessing and Dask do with every task); never bytes read from a file or a user
             text = text.replace("cloudpickle.loads(payload)", "")
-        if f.relative_to(SRC).as_posix() == "snapshots.py":
+        if f.relative_to(SRC).as_posix() == "simulation/snapshots.py":
             # the other: model states this process's own worker processes pickled, kept in this process's memory
-            # and handed back to them (qdsim.snapshots); never written to disk, never bytes from a file or a user
+            # and handed back to them (qdsim.simulation.snapshots); never written to disk, never bytes from a file or a user
             assert text.count("pickle.loads(") == 1 and "open(" not in text and "read_bytes" not in text
             text = text.replace("pickle.loads(state)", "")
         for bad in ("unsafe_load", "FullLoader", "UnsafeLoader", "yaml.Loader", "full_load", "pickle.load", "marshal.load"):
@@ -179,7 +179,7 @@ def test_brief_file_names_come_from_a_checked_scenario_id(run_dir, tmp_path):
 def test_the_default_brief_folder_of_a_run_id_is_named_by_that_id(run_dir, tmp_path, monkeypatch):
     """Not by the run ID its manifest claims: an edited manifest cannot send the brief out of the working folder."""
     import qdsim.brief
-    from qdsim.run_registry import RunStore
+    from qdsim.registry.store import RunStore
 
     tampered = tmp_path / "tampered"
     shutil.copytree(run_dir, tampered)

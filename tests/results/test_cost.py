@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from qdsim import api
-from qdsim.metrics import METRIC_IDS
+from qdsim.foundation.metrics import METRIC_IDS
 from qdsim.results import cost
 from qdsim.scenario.budget import move_funds, split_in
 from qdsim.scenario.levers import change_year, resolve

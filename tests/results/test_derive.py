@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import qdsim.results.derive as derive_mod
-from qdsim.metrics import METRIC_IDS, _record, catalogue
+from qdsim.foundation.metrics import METRIC_IDS, _record, catalogue
 from qdsim.model.accounts import RAW
 from qdsim.results.derive import derive
 

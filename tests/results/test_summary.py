@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from qdsim import api
-from qdsim.metrics import METRIC_IDS, catalogue
+from qdsim.foundation.metrics import METRIC_IDS, catalogue
 from qdsim.results.uncertainty import draw_parameter_sets, varied_parameters
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from qdsim import api
-from qdsim.catalogue import load_catalogue
+from qdsim.foundation.catalogue import load_catalogue
 from qdsim.scenario.ranges import lever_levels, range_checks, range_warnings
 
 from ..conftest import ROOT

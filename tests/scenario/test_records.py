@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from qdsim.catalogue import load_catalogue
+from qdsim.foundation.catalogue import load_catalogue
 from qdsim.scenario import records, schema
 from qdsim.scenario.labels import LEVERS, PROGRAMME_NAMES
 from qdsim.scenario.levers import resolve

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qdsim import sensitivity as sa
-from qdsim.catalogue import load_catalogue
+from qdsim.foundation.catalogue import load_catalogue
 
 
 def test_factor_specs():

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from qdsim import sensitivity as sa
 from qdsim.cli import app
-from qdsim.metrics import catalogue
+from qdsim.foundation.metrics import catalogue
 
 from ..batch.helpers import write_tiny
 from .helpers import ishigami_factors

@@ -17,7 +17,7 @@ import streamlit as st
 from qdsim import api
 from qdsim.app import scenario_builder, state
 from qdsim.app.i18n import t
-from qdsim.format import planner_number, short
+from qdsim.foundation.format import planner_number, short
 from qdsim.scenario.ranges import FACTOR
 
 TWIN = "#typed"

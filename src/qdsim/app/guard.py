@@ -8,7 +8,7 @@ short reference; the server's log holds the traceback under the same
 reference, so that the administrator can find it.
 
 Each pass also tidies the app's run folders now and then
-(:func:`qdsim.run_registry.prune_app_runs`, at most once an hour).
+(:func:`qdsim.registry.store.prune_app_runs`, at most once an hour).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from qdsim.run_registry import prune_app_runs
+from qdsim.registry.store import prune_app_runs
 
 log = logging.getLogger("qdsim.app")
 if not log.handlers:  # to the server's console (Streamlit's own loggers do not carry ours)

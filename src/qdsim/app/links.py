@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from qdsim.app import running, scenario_builder, state
-from qdsim.format import short
+from qdsim.foundation.format import short
 
 
 def _field_param(field: str) -> str:

@@ -1,7 +1,7 @@
 """Showing a run: metric cards with their differences and intervals, charts, tables, downloads and the footer.
 
-Every number goes through :mod:`qdsim.format`; every difference is shown
-with its 5–95% interval and what it means (:func:`qdsim.format.verdict`):
+Every number goes through :mod:`qdsim.foundation.format`; every difference is shown
+with its 5–95% interval and what it means (:func:`qdsim.foundation.format.verdict`):
 the arrow is green or red by whether the change is good for that metric, and
 grey with "within chance variation" when the interval includes zero. Charts
 are plain functions of the run's ``summary`` (:mod:`qdsim.presentation.charts`).
@@ -21,8 +21,8 @@ import streamlit as st
 from qdsim import api
 from qdsim.app.i18n import lang, t
 from qdsim.brief.sections.attribution import statements
-from qdsim.format import describe, interval, period_word, planner_number
-from qdsim.metrics import catalogue
+from qdsim.foundation.format import describe, interval, period_word, planner_number
+from qdsim.foundation.metrics import catalogue
 from qdsim.presentation import charts
 from qdsim.presentation.text import streamlit_markdown
 
@@ -85,7 +85,7 @@ def number(value: float, metric: str, signed: bool = False) -> str:
 
 class Diff:
     """A difference of one metric (against the baseline, no cooperation or another scenario) with its interval, as text:
-    :func:`qdsim.format.describe` in the page's language."""
+    :func:`qdsim.foundation.format.describe` in the page's language."""
 
     def __init__(self, metric: str, mean: float, lo: float, hi: float):
         words = describe(metric, mean, lo, hi, lang())

@@ -14,7 +14,7 @@ simulated. Each replicate's model state at the start of the year a what-if
 changes is kept in the server's memory (``keep_states``: the baseline's at
 2026, the default first year of change, and each what-if's at its own), so a
 what-if goes on from its baseline's state instead of simulating the years
-before its change again (:mod:`qdsim.snapshots`; identical results).
+before its change again (:mod:`qdsim.simulation.snapshots`; identical results).
 
 The server prepares the first screen as it starts (:func:`warm`): the
 baseline at the app's default settings is computed, or read from the
@@ -24,7 +24,7 @@ A run the app starts goes on in a background thread of the server
 (:func:`start`), recorded in the registry as running from its first moment:
 a planner who reloads the page mid-run finds it again (the page's URL names
 it) and it finishes; a run that fails or whose server stops is marked so
-(``failed``, with the reason; :meth:`qdsim.run_registry.RunStore.reap` marks
+(``failed``, with the reason; :meth:`qdsim.registry.store.RunStore.reap` marks
 a run whose process ended as interrupted).
 """
 
@@ -38,13 +38,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qdsim import api, snapshots
+from qdsim import api
 from qdsim.app.scenario_builder import DEFAULT_REPLICATES, DEFAULT_SCALE, MAX_REPLICATES, MAX_SCALE
-from qdsim.format import short
-from qdsim.provenance import RunIdentity, planned_run_id
-from qdsim.run_registry import RunStore, default_home, stamp_manifest
-from qdsim.runner import Progress
+from qdsim.foundation.format import short
+from qdsim.registry.store import RunStore, default_home, stamp_manifest
+from qdsim.results.provenance import RunIdentity, planned_run_id
 from qdsim.scenario import shipped
+from qdsim.simulation import snapshots
+from qdsim.simulation.runner import Progress
 
 #: above this much work ((replicates + assumption draws) × scale) a run uses several processes
 PARALLEL_ABOVE = 0.05
@@ -126,7 +127,7 @@ def registry() -> RunStore | None:
 
     The first time a server opens a registry, runs left 'running' by a process
     that has ended (a server stopped mid-run) are marked interrupted
-    (:meth:`~qdsim.run_registry.RunStore.reap`).
+    (:meth:`~qdsim.registry.store.RunStore.reap`).
     """
     try:
         store = RunStore.default()

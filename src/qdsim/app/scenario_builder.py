@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any
 
 from qdsim.app.i18n import tr
-from qdsim.format import short
+from qdsim.foundation.format import short
 from qdsim.scenario import Scenario, whatif
 from qdsim.scenario import schema as sch
 from qdsim.scenario.budget import move_funds

@@ -31,12 +31,12 @@ from qdsim import api
 from qdsim.app import running, scenario_builder
 from qdsim.app.i18n import lang, t
 from qdsim.app.running import bounded, kept, with_settings
-from qdsim.format import short
+from qdsim.foundation.format import short
+from qdsim.foundation.units import EXAMPLES, UnitError, parse_quantity
 from qdsim.presentation.text import streamlit_markdown
-from qdsim.runner import queued_place
 from qdsim.scenario import shipped
 from qdsim.scenario.yamlfile import Problem
-from qdsim.units import EXAMPLES, UnitError, parse_quantity
+from qdsim.simulation.runner import queued_place
 
 BASELINE_FILE = "baseline.yaml"
 WIDGET_PREFIX = "w."

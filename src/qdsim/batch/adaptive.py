@@ -14,9 +14,9 @@ import json
 import numpy as np
 
 from qdsim.batch.spec import Adaptive, Point
-from qdsim.format import short
-from qdsim.metrics import METRIC_IDS
-from qdsim.provenance import code_sha
+from qdsim.foundation.format import short
+from qdsim.foundation.metrics import METRIC_IDS
+from qdsim.results.provenance import code_sha
 
 
 def interval_width(rule: Adaptive, scenario, with_coop: np.ndarray, without: np.ndarray, county_ids: list[str]) -> tuple[float, float]:

@@ -39,14 +39,14 @@ from qdsim.batch.adaptive import adaptive_request, decide, interval_width
 from qdsim.batch.executors import make_executor
 from qdsim.batch.folder import POINTS_DIR, BatchError, BatchReport, Outcome, check_dir, clean_stale, locked, state, write_json, write_tables
 from qdsim.batch.spec import Adaptive, Batch, Point
-from qdsim.catalogue import load_catalogue
-from qdsim.metrics import catalogue
-from qdsim.outputs import copy_outputs, outputs_ok
+from qdsim.foundation.catalogue import load_catalogue
+from qdsim.foundation.metrics import catalogue
 from qdsim.pipeline import Plan, prepare
-from qdsim.provenance import RunIdentity, code_sha
-from qdsim.run_registry import RunStore, stamp_manifest
-from qdsim.runner import Progress, SimulationTask
+from qdsim.registry.store import RunStore, stamp_manifest
+from qdsim.results.outputs import copy_outputs, outputs_ok
+from qdsim.results.provenance import RunIdentity, code_sha
 from qdsim.scenario.schema import Scenario
+from qdsim.simulation.runner import Progress, SimulationTask
 
 __all__ = ["BatchError", "BatchReport", "Outcome", "run_batch"]
 

@@ -1,6 +1,6 @@
 """Where replicates run: in this process, in local processes, or on a Dask cluster.
 
-Each executor runs :func:`compute` on :class:`~qdsim.runner.SimulationTask`\\ s
+Each executor runs :func:`compute` on :class:`~qdsim.simulation.runner.SimulationTask`\\ s
 and reports each finished task through a callback. The replicate seeds are in
 the tasks, so which executor ran a task, on which worker and in which order,
 does not change its result.
@@ -17,8 +17,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from qdsim.provenance import code_sha
-from qdsim.runner import SimulationTask, run_task
+from qdsim.results.provenance import code_sha
+from qdsim.simulation.runner import SimulationTask, run_task
 
 Done = Callable[[Future], None]
 
@@ -130,7 +130,7 @@ def make_executor(workers: int | None = None, scheduler: str | None = None):
     """The executor for ``--workers`` / ``--scheduler``."""
     if scheduler:
         return DaskCluster(scheduler)
-    from qdsim.runner import default_workers
+    from qdsim.simulation.runner import default_workers
 
     n = default_workers() if workers is None else max(1, int(workers))
     return Serial() if n == 1 else Local(n)

@@ -46,10 +46,10 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from qdsim.format import plain, short
-from qdsim.metrics import METRIC_IDS
-from qdsim.provenance import planned_run_id
-from qdsim.sampling import latin_hypercube
+from qdsim.foundation.format import plain, short
+from qdsim.foundation.metrics import METRIC_IDS
+from qdsim.foundation.sampling import latin_hypercube
+from qdsim.results.provenance import planned_run_id
 from qdsim.scenario import shipped
 from qdsim.scenario.loader import load_scenario
 from qdsim.scenario.paths import PathError, Target, apply, did_you_mean, matches, resolve
@@ -493,7 +493,7 @@ def sample_range(t: Target, rng: Any, region: str = "dingxi") -> tuple[float, fl
     if rng is None or rng == "plausible":
         if t.kind != "override" or t.multiply:
             raise ValueError("give [low, high]; only overrides.<parameter> defaults to the catalogue's plausible range")
-        from qdsim.catalogue import load_catalogue
+        from qdsim.foundation.catalogue import load_catalogue
 
         lo, hi = load_catalogue(region).parameters[t.parts[1]].range
     else:

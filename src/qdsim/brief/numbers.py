@@ -1,7 +1,7 @@
 """How the brief writes a number from summary.csv, and the record that lets a reader trace it.
 
 Every number the brief takes from ``summary.csv`` goes through :func:`show`
-(the planner's format of :func:`qdsim.format.planner_number`) and leaves a
+(the planner's format of :func:`qdsim.foundation.format.planner_number`) and leaves a
 :class:`Trace`: which row and column it came from, the value, and the exact
 text printed. Tests re-read ``summary.csv``, format the same cell the same way
 and find the text in the document, so a number in the brief cannot drift from
@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from qdsim.format import difference, fixed, planner_number
+from qdsim.foundation.format import difference, fixed, planner_number
 
 #: how a value is shown: as it is, without its sign (after 高/低 or more/less),
 #: with its sign (a difference that may go either way), or a share difference

@@ -45,7 +45,7 @@ from scipy.special import expit
 from qdsim.calibration.sampler import dask_map, process_map
 from qdsim.calibration.smc import SmcSettings, rejuvenate, run_smc
 from qdsim.calibration.targets import FIT_END, TARGETS, Target, model_values, of_role
-from qdsim.catalogue import Catalogue, Parameter, load_catalogue, region_dir
+from qdsim.foundation.catalogue import Catalogue, Parameter, load_catalogue, region_dir
 from qdsim.model.streams import replicate_seeds
 from qdsim.pipeline import simulate_at
 from qdsim.scenario.schema import Scenario

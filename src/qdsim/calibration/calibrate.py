@@ -16,7 +16,7 @@ import numpy as np
 
 from qdsim.calibration.abc import HOLDOUT_SEED, AbcCalibration, AbcSettings, Posterior, Simulator, Space, identification, posterior_point, prior_values
 from qdsim.calibration.targets import TARGETS, Target, of_role
-from qdsim.catalogue import load_catalogue
+from qdsim.foundation.catalogue import load_catalogue
 from qdsim.scenario.schema import Scenario
 
 

@@ -17,13 +17,13 @@ import yaml
 from qdsim.calibration.abc import CONVERGED_EPSILON, CONVERGED_ESS, HOLDOUT_SEED
 from qdsim.calibration.calibrate import CalibrationResult
 from qdsim.calibration.targets import TOLERANCE
-from qdsim.catalogue import load_catalogue, region_dir
-from qdsim.format import planner_number
-from qdsim.format import whole_or_significant as _param  # a parameter's value in the table below
-from qdsim.metrics import METRIC_IDS
+from qdsim.foundation.catalogue import load_catalogue, region_dir
+from qdsim.foundation.format import planner_number
+from qdsim.foundation.format import whole_or_significant as _param  # a parameter's value in the table below
+from qdsim.foundation.metrics import METRIC_IDS
 from qdsim.model.streams import replicate_seeds
 from qdsim.pipeline import simulate_at
-from qdsim.provenance import versions
+from qdsim.results.provenance import versions
 from qdsim.scenario.ranges import lever_levels
 
 HEADER = """\

@@ -33,9 +33,9 @@ from typing import Literal
 
 import numpy as np
 
-from qdsim.catalogue import Catalogue
-from qdsim.metrics import METRIC_IDS
-from qdsim.metrics import catalogue as metric_catalogue
+from qdsim.foundation.catalogue import Catalogue
+from qdsim.foundation.metrics import METRIC_IDS
+from qdsim.foundation.metrics import catalogue as metric_catalogue
 from qdsim.scenario.ranges import CALIBRATION_START  # one definition of the reported period (2021–2024)
 
 #: the calibration runs the baseline to this year: 2025's published figures are fitted or held out

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from qdsim.format import fixed, short, significant
+from qdsim.foundation.format import fixed, short, significant
 from qdsim.presentation.console import BAD_INPUT, FAILED, INTERRUPTED, MAX_WORKERS, OK, err, out, print_problems, progress_bar
 
 MAX_TABLE_ROWS = 40
@@ -93,7 +93,7 @@ def summary_table(report) -> Table:
     """One row per point: its values, how it was obtained, and the key number with its interval."""
     import pandas as pd  # here, not at the top: `qdsim --help` loads every command's module
 
-    from qdsim.metrics import catalogue
+    from qdsim.foundation.metrics import catalogue
 
     batch = report.batch
     rule = batch.adaptive

@@ -37,13 +37,13 @@ def resolve_run(run: str) -> Path:
         if "/" in run or "\\" in run:
             raise _BadInput(f"RUN {run}: no such run directory")
         raise _BadInput(f"RUN {run}: no such directory, and not a run ID (run IDs look like qd-1a2b3c4d5e6f; see `qdsim runs`)")
-    from qdsim import run_registry
+    from qdsim.registry import store
 
-    db = run_registry.default_home() / "registry.db"
+    db = store.default_home() / "registry.db"
     if not db.is_file():
         raise _BadInput(f"RUN {run}: no run registry at {db} (set QDSIM_HOME, or give the run's output directory)")
     try:
-        record = run_registry.RunStore(db).find(run)
+        record = store.RunStore(db).find(run)
     except (sqlite3.Error, OSError) as e:  # read-only, locked, not a database: say so, no traceback
         raise _BadInput(f"RUN {run}: cannot read the run registry {db} ({type(e).__name__}: {e}); "
                         "give the run's output directory instead") from None

@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from qdsim.format import fixed, percent, significant
+from qdsim.foundation.format import fixed, percent, significant
 from qdsim.presentation.console import BAD_INPUT, FAILED, INTERRUPTED, OK, err, out, print_problems, progress_bar
 
 FULL = {"scale": 0.02, "population": 200, "generations": 40, "min_epsilon": 0.9, "per_particle": 2, "replicates": 20}
@@ -71,8 +71,8 @@ def command(
     from qdsim import api
     from qdsim.calibration import calibrate
     from qdsim.calibration.report import annual_paths, build_record, calibrated_path, update_docs, write_calibrated, write_report
-    from qdsim.runner import default_workers
     from qdsim.scenario import shipped
+    from qdsim.simulation.runner import default_workers
 
     settings = dict(QUICK if quick else FULL)
     for k, v in {"scale": scale, "population": population, "generations": generations, "min_epsilon": min_epsilon, "per_particle": per_particle,
@@ -144,8 +144,8 @@ def command(
     report = write_report(result, record, out_dir, written, paths)
     docs_updated = bool(written and docs_file and update_docs(record, docs_file))
     if docs_updated:  # the generated parameter table shows the catalogue's (now calibrated) values
-        from qdsim.catalogue import load_catalogue
         from qdsim.docs import parameters_markdown
+        from qdsim.foundation.catalogue import load_catalogue
 
         load_catalogue.cache_clear()
         (docs_file.parent / "parameters.md").write_text(parameters_markdown(), encoding="utf-8")

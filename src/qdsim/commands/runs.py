@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from qdsim.format import fixed, plain, short
+from qdsim.foundation.format import fixed, plain, short
 from qdsim.presentation.console import BAD_INPUT, FAILED, OK, err, out
 
 #: the most runs one listing asks for (more than a registry holds; a larger number is a typing slip)
@@ -29,7 +29,7 @@ def command(
     """List and filter the run registry ($QDSIM_HOME/registry.db, default runs/registry.db)."""
     import sqlite3
 
-    from qdsim.run_registry import STATUSES, RunStore
+    from qdsim.registry.store import STATUSES, RunStore
 
     if status is not None and status not in STATUSES:
         err.print(f"--status: must be one of {', '.join(STATUSES)}, not {status!r}", markup=False)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from qdsim.format import plain, short
+from qdsim.foundation.format import plain, short
 from qdsim.presentation.console import BAD_INPUT, FAILED, INTERRUPTED, OK, err, out, print_problems, progress_bar
 
 
@@ -39,7 +39,7 @@ def command(
     from qdsim import sensitivity as sa
     from qdsim.api import Scenario, load_scenario
     from qdsim.batch.engine import BatchError
-    from qdsim.metrics import METRIC_IDS, catalogue
+    from qdsim.foundation.metrics import METRIC_IDS, catalogue
     from qdsim.scenario import ScenarioError
 
     def bad(message: str):

@@ -1,6 +1,6 @@
 """The year book: raw quantities by year and county, from which metrics are derived.
 
-Mechanisms add to it (already scaled back to 1:1); :mod:`qdsim.metrics`
+Mechanisms add to it (already scaled back to 1:1); :mod:`qdsim.results.derive`
 turns it into the catalogue's metrics for each county and the prefecture.
 """
 
@@ -15,7 +15,7 @@ from qdsim.model import kernels
 from qdsim.model.order import stable_argsort
 
 #: the year book's quantities: a key a mechanism books under must be one of these (a misspelt key is a type
-#: error, found by ``mypy``, tests/model/test_typing.py); :mod:`qdsim.derive` turns them into metrics
+#: error, found by ``mypy``, tests/model/test_typing.py); :mod:`qdsim.results.derive` turns them into metrics
 RawKey = Literal[
     "fiscal_funds_spent",
     "projects_started",

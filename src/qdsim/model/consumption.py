@@ -56,7 +56,7 @@ from qdsim.model.buyers import CANTEEN, MODES, PROCUREMENT, SALES_KEYS, WAREHOUS
 from qdsim.model.suppliers import Suppliers
 
 if TYPE_CHECKING:
-    from qdsim.catalogue import ParameterSet
+    from qdsim.foundation.catalogue import ParameterSet
     from qdsim.model.model import DingxiModel
 
 #: modes that buy only certified products

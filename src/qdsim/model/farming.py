@@ -21,7 +21,7 @@ from qdsim.model import kernels
 from qdsim.model.households import CROPS
 
 if TYPE_CHECKING:
-    from qdsim.catalogue import ParameterSet
+    from qdsim.foundation.catalogue import ParameterSet
     from qdsim.model.model import DingxiModel
 
 POTATO, HERBS, GRAIN, GREENHOUSE, FORAGE = range(len(CROPS))

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from qdsim.scenario.schema import PROGRAMMES
 
 if TYPE_CHECKING:
-    from qdsim.catalogue import ParameterSet
+    from qdsim.foundation.catalogue import ParameterSet
     from qdsim.model.model import DingxiModel
 
 POTS = PROGRAMMES + ("donations",)

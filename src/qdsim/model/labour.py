@@ -57,7 +57,7 @@ from qdsim.model.households import FIRM, GANSU, HOME, OTHER, QINGDAO, STATE_NAME
 from qdsim.model.order import smallest
 
 if TYPE_CHECKING:
-    from qdsim.catalogue import ParameterSet
+    from qdsim.foundation.catalogue import ParameterSet
     from qdsim.model.accounts import RawKey
     from qdsim.model.model import DingxiModel
 

@@ -15,7 +15,7 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from qdsim.catalogue import ParameterSet, load_catalogue
+from qdsim.foundation.catalogue import ParameterSet, load_catalogue
 from qdsim.model import consumption, ecology, enterprises, farming, funds, labour, markets, shocks, villages
 from qdsim.model.accounts import YearBook, gini_by_group
 from qdsim.model.agents import Enterprise

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from qdsim.catalogue import ParameterSet
+from qdsim.foundation.catalogue import ParameterSet
 from qdsim.model.households import CROPS, GANSU, HOME, INCOME_SOURCES, OTHER, Households, Workers
 
 

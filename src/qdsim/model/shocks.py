@@ -22,7 +22,7 @@ from qdsim.model import farming, labour
 from qdsim.model.households import FIRM, GANSU, HOME, OTHER, QINGDAO
 
 if TYPE_CHECKING:
-    from qdsim.catalogue import ParameterSet
+    from qdsim.foundation.catalogue import ParameterSet
     from qdsim.model.model import DingxiModel
 
 

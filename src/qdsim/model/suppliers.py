@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 if TYPE_CHECKING:
-    from qdsim.catalogue import ParameterSet
+    from qdsim.foundation.catalogue import ParameterSet
     from qdsim.model.model import DingxiModel
 
 KINDS = ("cooperative", "leading_firm", "base")

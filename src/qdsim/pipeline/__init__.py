@@ -10,13 +10,13 @@
 batch engine (:mod:`qdsim.batch.engine`) prepares a plan per point and runs
 its tasks on local processes or Dask; the app calls ``api.run``; calibration
 evaluates single simulations through :func:`simulate_at`. A run's identity
-(its run ID and the hashes it is made of) is :class:`qdsim.provenance.RunIdentity`.
+(its run ID and the hashes it is made of) is :class:`qdsim.results.provenance.RunIdentity`.
 
 The run registry is a sink handed in by the caller: ``prepare`` reads
 finished baselines from it (:class:`Registry`: anything with ``servable``),
 and the caller records the run (``RunStore.start(run_id, **identity.record())``,
 then ``finish`` once its files are written). Nothing in the pipeline or the
-API imports :mod:`qdsim.run_registry`.
+API imports :mod:`qdsim.registry.store`.
 """
 
 from qdsim.pipeline.assembly import Paired, assemble, build_manifest

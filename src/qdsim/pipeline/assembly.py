@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
-from qdsim.metrics import METRIC_IDS
-from qdsim.provenance import planned_run_id, versions
+from qdsim.foundation.catalogue import ParameterSet, load_catalogue, parameters_for
+from qdsim.foundation.metrics import METRIC_IDS
 from qdsim.results import attribution, cost
+from qdsim.results.provenance import planned_run_id, versions
 from qdsim.results.result import RunResult
 from qdsim.results.summary import summarise
 from qdsim.results.uncertainty import draw_parameter_sets, varied_parameters

@@ -2,7 +2,7 @@
 
 The middle step of the run pipeline (:mod:`qdsim.pipeline`) for ``api.run``
 and the app (the batch engine executes a plan's tasks on its own executors,
-:mod:`qdsim.batch.executors`, which run the same :func:`qdsim.runner.run_task`).
+:mod:`qdsim.batch.executors`, which run the same :func:`qdsim.simulation.runner.run_task`).
 Calibration evaluates one simulation at a time at given parameter values
 (:func:`simulate_at`).
 """
@@ -14,19 +14,19 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from qdsim.catalogue import parameters_for
+from qdsim.foundation.catalogue import parameters_for
 from qdsim.pipeline.assembly import Paired, assemble
 from qdsim.pipeline.planner import Plan
-from qdsim.provenance import planned_run_id
+from qdsim.results.provenance import planned_run_id
 from qdsim.results.result import RunResult
-from qdsim.runner import Progress, run_simulations, simulate
+from qdsim.simulation.runner import Progress, run_simulations, simulate
 
 
 def execute(plan: Plan, workers: int, progress: Progress | None = None, *, partial: Callable[[RunResult], None] | None = None,
             partial_every: float = 0.0) -> dict[tuple[str, int], np.ndarray]:
     """The plan's simulations computed: their arrays by ``(variant, index)``.
 
-    ``workers``, ``progress``: as :func:`qdsim.runner.run_simulations`.
+    ``workers``, ``progress``: as :func:`qdsim.simulation.runner.run_simulations`.
     ``partial``, ``partial_every``: as :func:`qdsim.api.run` (results of the
     first replicates while the rest still run).
     """
@@ -39,7 +39,7 @@ def simulate_at(scenario, values: Mapping[str, float], seq: np.random.SeedSequen
     """One simulation of ``scenario`` with the parameter ``values`` (over its own overrides) on the seed sequence ``seq``.
 
     Calibration's evaluation: a parameter set proposed by its sampler, on a
-    seed sequence of its own; the metrics array as :func:`qdsim.runner.simulate` gives it.
+    seed sequence of its own; the metrics array as :func:`qdsim.simulation.runner.simulate` gives it.
     """
     return simulate(scenario, parameters_for(scenario).with_overrides(dict(values)), seq, scale)
 

@@ -1,4 +1,4 @@
-"""Plan: a run → its simulations (:class:`~qdsim.runner.SimulationTask`), and what it is compared with.
+"""Plan: a run → its simulations (:class:`~qdsim.simulation.runner.SimulationTask`), and what it is compared with.
 
 The first step of the run pipeline (:mod:`qdsim.pipeline`). :func:`prepare`
 pairs a scenario with its baseline (:func:`baseline_for`), takes what a run
@@ -8,7 +8,7 @@ assembles their arrays into the run's result.
 
 The registry is handed in by the caller (the command line, the app, the batch
 engine): anything with a ``servable(run_id)`` method (:class:`Registry`);
-nothing here imports :mod:`qdsim.run_registry`.
+nothing here imports :mod:`qdsim.registry.store`.
 """
 
 from __future__ import annotations
@@ -22,21 +22,21 @@ from typing import NamedTuple, Protocol
 
 import numpy as np
 
-from qdsim import snapshots
-from qdsim.catalogue import ParameterSet, parameters_for
+from qdsim.foundation.catalogue import ParameterSet, parameters_for
 from qdsim.pipeline.assembly import Paired, assemble
-from qdsim.provenance import RunIdentity, planned_run_id
+from qdsim.results.provenance import RunIdentity, planned_run_id
 from qdsim.results.result import RunResult
 from qdsim.results.uncertainty import draw_parameter_sets
-from qdsim.runner import SimulationTask
 from qdsim.scenario import Scenario, load_scenario, shipped
+from qdsim.simulation import snapshots
+from qdsim.simulation.runner import SimulationTask
 
 #: the kinds of simulation in a run; each task is one of them on one replicate (or one assumption draw)
 VARIANTS = ("scenario", "counterfactual", "baseline", "draw", "draw_counterfactual", "draw_baseline")
 
 
 class Registry(Protocol):
-    """Where finished runs are found: :class:`qdsim.run_registry.RunStore` is one (handed in, never imported here)."""
+    """Where finished runs are found: :class:`qdsim.registry.store.RunStore` is one (handed in, never imported here)."""
 
     def servable(self, run_id: str) -> dict | None:
         """The record (with its ``out_dir``) of a finished run that may be reused, or None."""
@@ -61,7 +61,7 @@ class Plan:
 
     @property
     def identity(self) -> RunIdentity:
-        """The run's ID and the inputs it is made of (:class:`qdsim.provenance.RunIdentity`)."""
+        """The run's ID and the inputs it is made of (:class:`qdsim.results.provenance.RunIdentity`)."""
         return RunIdentity.of(self.scenario)
 
     @property
@@ -185,7 +185,7 @@ def plan(scenario: Scenario, *, counterfactual: bool = True, baseline: Scenario 
 
     ``keep_states``: the scenario's and the counterfactual's tasks keep their state at the start
     of the first year they differ from the baseline's (``draws_against``) and its counterfactual's
-    (a scenario with no baseline: at :data:`qdsim.snapshots.DEFAULT_YEAR`); see :mod:`qdsim.snapshots`.
+    (a scenario with no baseline: at :data:`qdsim.simulation.snapshots.DEFAULT_YEAR`); see :mod:`qdsim.simulation.snapshots`.
     """
     params = parameters_for(scenario)
     cf = scenario.counterfactual()

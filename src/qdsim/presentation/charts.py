@@ -3,9 +3,9 @@
 The app shows them, the brief saves them as PNG (vl-convert), and tests call
 them directly. Data stay in the metric's own unit (元, 人次, share); only the
 axis reads in planner units (亿元, 万人次, %, 个百分点) through
-:func:`qdsim.format.planner_scale`. A difference (impact against no
+:func:`qdsim.foundation.format.planner_scale`. A difference (impact against no
 cooperation, or against the baseline) is drawn with its 5–95% interval and
-coloured by what it means (:func:`qdsim.format.verdict`): green good news,
+coloured by what it means (:func:`qdsim.foundation.format.verdict`): green good news,
 red bad news, grey within chance variation or without a good direction.
 """
 
@@ -22,8 +22,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from qdsim.format import CHANCE_MARK, VERDICT_WORDS, describe, fixed, planner_scale, reading, verdict_word
-from qdsim.metrics import catalogue
+from qdsim.foundation.format import CHANCE_MARK, VERDICT_WORDS, describe, fixed, planner_scale, reading, verdict_word
+from qdsim.foundation.metrics import catalogue
 from qdsim.presentation.words import SHARED
 
 FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
@@ -47,7 +47,7 @@ _WORDS = {
 
 
 def word(key: str, lang: str) -> str:
-    """A chart's word (year, county, …), or a verdict's (:data:`qdsim.format.VERDICT_WORDS`)."""
+    """A chart's word (year, county, …), or a verdict's (:data:`qdsim.foundation.format.VERDICT_WORDS`)."""
     zh, en = _WORDS[key] if key in _WORDS else VERDICT_WORDS[key]
     return zh if lang == "zh" else en
 

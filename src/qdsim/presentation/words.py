@@ -7,8 +7,8 @@ here (``tests/test_words.py`` fails if the same pair of texts is declared in
 both). The other shared names have one home each, read through
 :func:`name`: a lever's in its record (``data/levers.yaml``, read by
 :mod:`qdsim.scenario.records`), a metric's in its record (``data/metrics.yaml``),
-a verdict's in :data:`qdsim.format.VERDICT_WORDS`, a unit's in
-:func:`qdsim.format.unit_label`.
+a verdict's in :data:`qdsim.foundation.format.VERDICT_WORDS`, a unit's in
+:func:`qdsim.foundation.format.unit_label`.
 """
 
 from __future__ import annotations
@@ -75,15 +75,15 @@ def name(kind: str, key: str, lang: str = "zh") -> str:
 
         return lever_records()[key].name(lang)
     if kind == "metric":
-        from qdsim.metrics import catalogue
+        from qdsim.foundation.metrics import catalogue
 
         return catalogue()[key].name(lang)
     if kind == "verdict":
-        from qdsim.format import verdict_word
+        from qdsim.foundation.format import verdict_word
 
         return verdict_word(key, lang)
     if kind == "unit":
-        from qdsim.format import unit_label
+        from qdsim.foundation.format import unit_label
 
         return unit_label(key, lang)
     raise ValueError(f"kind must be lever, metric, verdict or unit, not {kind!r}")

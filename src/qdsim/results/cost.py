@@ -66,8 +66,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from qdsim.format import percent, within_chance
-from qdsim.metrics import METRIC_IDS
+from qdsim.foundation.format import percent, within_chance
+from qdsim.foundation.metrics import METRIC_IDS
 from qdsim.results.summary import describe, mean_ci
 from qdsim.scenario.levers import change_year, resolve
 from qdsim.scenario.schema import Scenario
@@ -134,7 +134,7 @@ class Interval:
 
     @property
     def within_chance(self) -> bool:
-        """Whether the 5–95% spread includes zero (the difference may be chance variation): :func:`qdsim.format.within_chance`."""
+        """Whether the 5–95% spread includes zero (the difference may be chance variation): :func:`qdsim.foundation.format.within_chance`."""
         return within_chance(self.p05, self.p95)
 
 

@@ -1,7 +1,7 @@
 """Metrics from a run's year book: raw yearly quantities into the catalogue's metrics, for each county and the prefecture.
 
 Each metric's record in ``data/metrics.yaml`` says where its value comes from (``raw``, read by
-:mod:`qdsim.metrics`); nothing here names a metric. Sums add up across counties by construction;
+:mod:`qdsim.foundation.metrics`); nothing here names a metric. Sums add up across counties by construction;
 ratios are computed from the prefecture's (or the county's) own numerator and denominator. Apart
 from the metric catalogue because it reads the model's year book, and naming a metric should not
 import the model.
@@ -14,7 +14,7 @@ from functools import cache
 import numpy as np
 from numpy.typing import NDArray
 
-from qdsim.metrics import Metric, catalogue
+from qdsim.foundation.metrics import Metric, catalogue
 from qdsim.model.accounts import RAW
 
 

@@ -1,8 +1,8 @@
 """What a run produced: the replicate arrays, the summary and the manifest, written to and read from a folder.
 
 The arrays are (replicate, metric, year, county+all): county 0 is ``all``,
-then the counties in catalogue order, metrics in :data:`qdsim.metrics.METRIC_IDS`
-order. Folders are :mod:`qdsim.outputs`'s.
+then the counties in catalogue order, metrics in :data:`qdsim.foundation.metrics.METRIC_IDS`
+order. Folders are :mod:`qdsim.results.outputs`'s.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
-from qdsim.errors import InputError
-from qdsim.metrics import METRIC_IDS
-from qdsim.metrics import catalogue as metric_catalogue
-from qdsim.outputs import replacing
+from qdsim.foundation.catalogue import ParameterSet, load_catalogue, parameters_for
+from qdsim.foundation.errors import InputError
+from qdsim.foundation.metrics import METRIC_IDS
+from qdsim.foundation.metrics import catalogue as metric_catalogue
 from qdsim.results.cost import CostReport
+from qdsim.results.outputs import replacing
 from qdsim.results.summary import STATISTICS, replicate_table
 from qdsim.scenario.messages import zh
 from qdsim.scenario.ranges import RangeWarning
@@ -73,7 +73,7 @@ class RunResult:
                 baseline was run, a ratio of nothing) is NaN.
 
         Raises:
-            OutcomeError: (an :class:`~qdsim.errors.InputError` and a KeyError)
+            OutcomeError: (an :class:`~qdsim.foundation.errors.InputError` and a KeyError)
                 a year, county or statistic the run does not have, or of the wrong type.
         """
         year = self.years[-1] if year is None else year
@@ -134,7 +134,7 @@ class RunResult:
         Files are written to a temporary folder and moved into place, so a
         crash never leaves a half-written output directory. An existing
         ``out_dir`` is replaced only when it is empty or holds a run (see
-        :func:`qdsim.outputs.replaceable`); anything else raises FileExistsError.
+        :func:`qdsim.results.outputs.replaceable`); anything else raises FileExistsError.
         """
         out = Path(out_dir)
         with replacing(out) as tmp:

@@ -16,7 +16,7 @@ against the baseline) carries two intervals that answer two questions:
   the n replicates — how precisely the model knows the average effect. It
   narrows as replicates grow; the spread does not.
 
-The "within chance" rule (:func:`qdsim.format.within_chance`) reads the
+The "within chance" rule (:func:`qdsim.foundation.format.within_chance`) reads the
 spread: a difference is called real only when the 5–95% spread of the
 replicate differences excludes zero.
 """
@@ -28,7 +28,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from qdsim.metrics import METRIC_IDS, catalogue
+from qdsim.foundation.metrics import METRIC_IDS, catalogue
 
 COLUMNS = [
     "scenario", "metric", "label_zh", "label_en", "county", "year", "unit", "mean", "p05", "p50", "p95", "n_replicates",

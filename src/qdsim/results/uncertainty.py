@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from qdsim.catalogue import ParameterSet
-from qdsim.sampling import latin_hypercube
+from qdsim.foundation.catalogue import ParameterSet
+from qdsim.foundation.sampling import latin_hypercube
 
 #: parameters whose value must stay whole
 INTEGER = {"initial_enterprises", "stable_months", "cooperatives_initial", "leading_firms_initial", "canteens_total"}

@@ -12,11 +12,11 @@ rest.
 
 from __future__ import annotations
 
-from qdsim.format import money_text
+from qdsim.foundation.format import money_text
+from qdsim.foundation.units import parse_quantity
 from qdsim.scenario.levers import step_series
 from qdsim.scenario.schema import PROGRAMMES, Scenario, Shares
 from qdsim.scenario.years import value_at
-from qdsim.units import parse_quantity
 
 
 def split_in(scenario: Scenario, year: int) -> Shares:

@@ -14,9 +14,9 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer
 
-from qdsim.format import plain
+from qdsim.foundation.format import plain
+from qdsim.foundation.units import ascii_text, parse_quantity, show
 from qdsim.scenario.years import ALL_YEARS, year_key
-from qdsim.units import ascii_text, parse_quantity, show
 
 #: a bare number (no unit) on a money lever below this is refused: 5 is 5 元 a year, almost surely a missing 亿元 or 万元
 BARE_MONEY_MIN = 1e5

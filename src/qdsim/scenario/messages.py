@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from qdsim.errors import InputError
-from qdsim.units import EXAMPLES
+from qdsim.foundation.errors import InputError
+from qdsim.foundation.units import EXAMPLES
 
 _OR = re.compile(r"\s+or\s+")
 
@@ -150,7 +150,7 @@ def zh(message: str) -> str:
     if point and (point[2] or point[4]):
         head, path, value, pid = point.groups()
         return zh(head) + (f"（{path} = {value}）" if path else "") + (f"（点 {pid}）" if pid else "")
-    for en, zh_text in [*((en, zh_) for zh_, en in EXAMPLES.values()), *_PHRASES.items()]:  # how to write a value (worded in units.py), reasons
+    for en, zh_text in [*((en, zh_) for zh_, en in EXAMPLES.values()), *_PHRASES.items()]:  # how to write a value (worded in foundation/units.py), reasons
         message = message.replace(en, zh_text)
     for pattern, template in _TABLE:
         m = pattern.match(message)
@@ -161,5 +161,5 @@ def zh(message: str) -> str:
 
 
 def input_error(message: str, *, path: str | None = None, field: str | None = None, suggestion: str | None = None) -> InputError:
-    """An :class:`~qdsim.errors.InputError` with ``message`` (English) and its Chinese wording from the table."""
+    """An :class:`~qdsim.foundation.errors.InputError` with ``message`` (English) and its Chinese wording from the table."""
     return InputError(message, path=path, field=field, message_zh=zh(message), suggestion=suggestion)

@@ -35,8 +35,8 @@ from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from qdsim.catalogue import load_catalogue
-from qdsim.errors import InputError
+from qdsim.foundation.catalogue import load_catalogue
+from qdsim.foundation.errors import InputError
 from qdsim.scenario import messages
 from qdsim.scenario.years import ALL_YEARS, FIRST_YEAR, LAST_YEAR, is_year_mapping, outside, value_at
 
@@ -51,7 +51,7 @@ NOT_VARIABLE = {
 
 
 class PathError(InputError):
-    """A variation path that names no variable field (an :class:`~qdsim.errors.InputError`)."""
+    """A variation path that names no variable field (an :class:`~qdsim.foundation.errors.InputError`)."""
 
     def __init__(self, message: str, *, path: str | None = None):
         super().__init__(message, path=path, field=path, message_zh=messages.zh(message))

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qdsim.catalogue import load_catalogue
-from qdsim.format import lever_value, short
+from qdsim.foundation.catalogue import load_catalogue
+from qdsim.foundation.format import lever_value, short
 from qdsim.scenario import shipped
 from qdsim.scenario.labels import LEVERS, share_label
 from qdsim.scenario.levers import resolve

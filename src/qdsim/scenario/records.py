@@ -21,7 +21,7 @@ from typing import Literal, get_args
 import yaml
 
 Kind = Literal["money", "per_worker", "count", "share", "switch", "area", "index", "event", "multiplier", "rate", "derived"]
-#: how a scenario reads each kind of value (:func:`qdsim.units.parse_quantity`'s dimension)
+#: how a scenario reads each kind of value (:func:`qdsim.foundation.units.parse_quantity`'s dimension)
 DIMENSIONS: dict[str, str] = {"money": "money", "per_worker": "money_per_worker", "count": "count", "share": "share", "switch": "share",
                               "area": "area", "index": "index", "event": "share", "multiplier": "index", "rate": "share"}
 #: kinds that are one value for the whole run, not a series by year

@@ -31,7 +31,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, ValidationError, create_model, field_validator, model_validator
 
-from qdsim.format import fixed, plain
+from qdsim.foundation.format import fixed, plain
+from qdsim.foundation.units import UnitError, ascii_text, parse_quantity
 from qdsim.scenario.fields import (  # noqa: F401 - bare_money_problems and BARE_MONEY_MIN are read here by the batch files and the EMA adapter
     BARE_MONEY_MIN,
     MONEY_LEVERS,
@@ -47,7 +48,6 @@ from qdsim.scenario.paths import PathError, apply, did_you_mean, resolve
 from qdsim.scenario.records import LeverRecord, lever_records
 from qdsim.scenario.yamlfile import Problem, ScenarioError, problems_from_validation
 from qdsim.scenario.years import ALL_YEARS, FIRST_YEAR, LAST_YEAR, is_year_mapping, outside, year_key
-from qdsim.units import UnitError, ascii_text, parse_quantity
 
 __all__ = ["ALL_YEARS", "FIRST_YEAR", "LAST_YEAR", "PROGRAMMES", "Scenario", "Shares", "is_year_mapping", "year_key"]
 
@@ -284,7 +284,7 @@ class Scenario(Strict):
     @field_validator("region")
     @classmethod
     def _known_region(cls, v: str) -> str:
-        from qdsim.catalogue import available_regions
+        from qdsim.foundation.catalogue import available_regions
 
         if v not in available_regions():
             raise ValueError(f"unknown region {v!r} (available: {', '.join(available_regions())})")
@@ -336,7 +336,7 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _known_overrides(self):
-        from qdsim.catalogue import load_catalogue
+        from qdsim.foundation.catalogue import load_catalogue
 
         reg = load_catalogue(self.region)
         problems = []
@@ -385,7 +385,7 @@ class Scenario(Strict):
 
     def sha256(self) -> str:
         """Hash of the resolved scenario (run settings included): the scenario's part of a run's identity
-        (:class:`qdsim.provenance.RunIdentity`)."""
+        (:class:`qdsim.results.provenance.RunIdentity`)."""
         return self.digest()
 
     def __eq__(self, other: object) -> bool:
@@ -449,7 +449,7 @@ class Scenario(Strict):
                 starts after the period start (the earlier years are then 0).
 
         Raises:
-            ScenarioError: (an :class:`~qdsim.errors.InputError`) every problem,
+            ScenarioError: (an :class:`~qdsim.foundation.errors.InputError`) every problem,
                 each naming its path: an unknown path (with a "did you mean"),
                 a value its field does not take, a partial series.
         """

@@ -23,7 +23,7 @@ from qdsim.scenario.records import lever_records
 from qdsim.scenario.schema import Scenario
 
 #: the first year after the transition period: where a what-if changes by default (:func:`default_year`), and so where
-#: a baseline keeps its model states for the what-ifs that go on from them (:func:`qdsim.snapshots.default_index`)
+#: a baseline keeps its model states for the what-ifs that go on from them (:func:`qdsim.simulation.snapshots.default_index`)
 DEFAULT_YEAR = 2026
 
 

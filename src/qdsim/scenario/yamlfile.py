@@ -16,8 +16,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from qdsim.errors import InputError, suggestion_in
-from qdsim.format import plain
+from qdsim.foundation.errors import InputError, suggestion_in
+from qdsim.foundation.format import plain
 from qdsim.scenario import messages, shipped
 
 MAX_FILE_BYTES = 1_000_000
@@ -56,7 +56,7 @@ def _one_line(s: str) -> str:
 
 
 class ScenarioError(InputError):
-    """A scenario or batch file (or a set of changes) with one or more problems: an :class:`~qdsim.errors.InputError` listing them all.
+    """A scenario or batch file (or a set of changes) with one or more problems: an :class:`~qdsim.foundation.errors.InputError` listing them all.
 
     ``problems`` holds every one; ``path`` (``file:line``), ``field`` and
     ``suggestion`` are the first problem's, ``message_en``/``message_zh``

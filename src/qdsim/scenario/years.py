@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from qdsim.units import ascii_text
+from qdsim.foundation.units import ascii_text
 
 FIRST_YEAR = 2021
 LAST_YEAR = 2035

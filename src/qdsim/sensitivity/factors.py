@@ -34,7 +34,7 @@ def parse_factors(levers: list[str], params: list[str], region: str = "dingxi") 
     Parameters: ``wage_qingdao`` (the catalogue's plausible range) or ``wage_qingdao=3500:5000``.
     """
     from qdsim.batch.spec import sample_range
-    from qdsim.catalogue import load_catalogue
+    from qdsim.foundation.catalogue import load_catalogue
     from qdsim.scenario.paths import PathError, resolve
     from qdsim.scenario.schema import Scenario
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qdsim.format import fixed, significant
+from qdsim.foundation.format import fixed, significant
 from qdsim.sensitivity.salib import Analysis, Factor
 
 _ZH_NUM = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}

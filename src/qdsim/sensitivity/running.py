@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qdsim.format import significant
+from qdsim.foundation.format import significant
 from qdsim.sensitivity.factors import FactorError
 from qdsim.sensitivity.prose import ranking
 from qdsim.sensitivity.salib import Analysis, Factor

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from qdsim.format import short, significant
+from qdsim.foundation.format import short, significant
 
 METHODS = ("morris", "sobol")
 MORRIS_LEVELS = 4

@@ -14,8 +14,8 @@ import streamlit as st
 from qdsim import api
 from qdsim.app import links, results, state
 from qdsim.app.i18n import lang, t
-from qdsim.format import describe, difference, interval, planner_number
-from qdsim.metrics import catalogue
+from qdsim.foundation.format import describe, difference, interval, planner_number
+from qdsim.foundation.metrics import catalogue
 from qdsim.presentation import charts
 from qdsim.results.cost import MEASURES, on_one_basis, rank
 

@@ -7,9 +7,9 @@ import streamlit as st
 
 from qdsim.app import results, state
 from qdsim.app.i18n import lang, t
-from qdsim.catalogue import load_catalogue
-from qdsim.format import interval, planner_number
-from qdsim.metrics import catalogue
+from qdsim.foundation.catalogue import load_catalogue
+from qdsim.foundation.format import interval, planner_number
+from qdsim.foundation.metrics import catalogue
 from qdsim.presentation import charts
 
 st.title(t("page.counties"))

@@ -15,7 +15,7 @@ from qdsim.app import results, state
 from qdsim.app.i18n import lang, t
 from qdsim.brief.sections.methods import calibration_rows, fit_claim
 from qdsim.brief.sections.sources import reference
-from qdsim.format import parameter_text, planner_number
+from qdsim.foundation.format import parameter_text, planner_number
 
 #: statuses whose source is a publication (an assumption's or a calibrated value's source is qdsim itself: its status says so)
 PUBLISHED = ("reported", "statistic", "literature")

@@ -19,8 +19,8 @@ import streamlit as st
 from qdsim.app import links
 from qdsim.app.i18n import lang, t
 from qdsim.app.main import page as app_page
-from qdsim.format import short
-from qdsim.run_registry import RunStore
+from qdsim.foundation.format import short
+from qdsim.registry.store import RunStore
 
 ss = st.session_state
 

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from qdsim import api
 from qdsim.app import form, links, results, running, scenario_builder, state
 from qdsim.app.i18n import lang, t
-from qdsim.format import CREDIBLE_REPLICATES, fixed, planner_number, short
+from qdsim.foundation.format import CREDIBLE_REPLICATES, fixed, planner_number, short
 from qdsim.scenario.ranges import FACTOR, range_checks
 from qdsim.scenario.schema import PROGRAMMES
 

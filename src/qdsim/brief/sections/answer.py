@@ -17,7 +17,7 @@ import math
 from qdsim.brief.document import Bullets, Heading, Paragraph
 from qdsim.brief.labels import t
 from qdsim.brief.sections.context import FINDINGS, Context
-from qdsim.format import fixed, planner_number, within_chance
+from qdsim.foundation.format import fixed, planner_number, within_chance
 from qdsim.model.buyers import MODES
 
 #: what the answer leads with: the employment added (or lost) and rural income

@@ -8,7 +8,7 @@ from pathlib import Path
 from qdsim.brief.document import Heading, Paragraph, Table
 from qdsim.brief.labels import t
 from qdsim.brief.sections.context import Context
-from qdsim.format import parameter_text, plain, short
+from qdsim.foundation.format import parameter_text, plain, short
 
 
 def add(ctx: Context) -> None:

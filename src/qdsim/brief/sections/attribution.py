@@ -15,8 +15,8 @@ import pandas as pd
 from qdsim.brief.document import Heading, Paragraph, Table
 from qdsim.brief.labels import t
 from qdsim.brief.sections.context import Context
-from qdsim.format import difference, fixed, interval, planner_number
-from qdsim.metrics import catalogue
+from qdsim.foundation.format import difference, fixed, interval, planner_number
+from qdsim.foundation.metrics import catalogue
 
 
 def statements(df: pd.DataFrame, lang: str, *, name: Callable[[str], str], param_label: Callable[[str], str]) -> list[str]:

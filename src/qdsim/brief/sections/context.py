@@ -16,9 +16,9 @@ from qdsim.brief.document import Brief
 from qdsim.brief.labels import t
 from qdsim.brief.numbers import Trace, compact, show
 from qdsim.brief.source import RunData
-from qdsim.catalogue import load_catalogue
-from qdsim.format import Difference, describe, fixed, interval, planner_number, short
-from qdsim.metrics import catalogue
+from qdsim.foundation.catalogue import load_catalogue
+from qdsim.foundation.format import Difference, describe, fixed, interval, planner_number, short
+from qdsim.foundation.metrics import catalogue
 from qdsim.scenario import shipped
 
 #: the key findings, in order: (metric, direction words for a ratio/level or a quantity)

@@ -11,7 +11,7 @@ import math
 from qdsim.brief.document import Bullets, Heading, Paragraph
 from qdsim.brief.labels import t
 from qdsim.brief.sections.context import COUNTY_METRIC, FINDINGS, Context, quantity
-from qdsim.format import within_chance
+from qdsim.foundation.format import within_chance
 
 
 def add(ctx: Context) -> None:

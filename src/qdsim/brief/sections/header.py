@@ -5,7 +5,7 @@ from __future__ import annotations
 from qdsim.brief.document import Paragraph
 from qdsim.brief.labels import t
 from qdsim.brief.sections.context import Context
-from qdsim.format import CREDIBLE_REPLICATES
+from qdsim.foundation.format import CREDIBLE_REPLICATES
 
 
 def add(ctx: Context) -> None:

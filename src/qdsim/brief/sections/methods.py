@@ -8,7 +8,7 @@ from qdsim.brief.document import Heading, Paragraph, Table
 from qdsim.brief.labels import t
 from qdsim.brief.numbers import compact, show
 from qdsim.brief.sections.context import KNOWN_COUNTERFACTUAL, Context, quantity
-from qdsim.format import fixed, percent, plain
+from qdsim.foundation.format import fixed, percent, plain
 
 
 def add(ctx: Context) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from qdsim.format import percent, short
+from qdsim.foundation.format import percent, short
 
 STATUSES = ("reported", "statistic", "literature", "assumption", "calibrated")
 DEFAULT_REGION = "dingxi"

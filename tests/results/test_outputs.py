@@ -14,10 +14,10 @@ from typer.testing import CliRunner
 
 from qdsim import api
 from qdsim.cli import app
-from qdsim.outputs import OUTPUT_FILES, NotReplaceable, copy_outputs, why_not_replaceable
+from qdsim.results.outputs import OUTPUT_FILES, NotReplaceable, copy_outputs, why_not_replaceable
 from qdsim.results.result import RunResult
 
-from .reliability.helpers import TINY
+from ..reliability.helpers import TINY
 
 runner = CliRunner()
 

@@ -1,4 +1,4 @@
-"""qdsim.format: the one number formatter and the one wording of a difference."""
+"""qdsim.foundation.format: the one number formatter and the one wording of a difference."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from qdsim.format import VERDICT_WORDS, describe, fixed, lever_value, percent, plain, short, significant, verdict, verdict_word
+from qdsim.foundation.format import VERDICT_WORDS, describe, fixed, lever_value, percent, plain, short, significant, verdict, verdict_word
 
 
 @pytest.mark.parametrize(("value", "expected"), [(5.2e6, "5,200,000"), (3388.6, "3,388.6"), (0.0001, "0.0001"), (0.6115, "0.6115"), (2.5e-7, "0.00000025"), ("x", "x")])

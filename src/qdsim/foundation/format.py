@@ -7,7 +7,7 @@ in percentage points (个百分点).
 
 How a planner reads a metric — which direction of change is good news, and
 whether one year's value is annual, at year end or cumulative — is data
-(each metric's record in ``data/metrics.yaml``, :mod:`qdsim.metrics`), read by
+(each metric's record in ``data/metrics.yaml``, :mod:`qdsim.foundation.metrics`), read by
 :func:`reading`. :func:`verdict` says what a difference with its 5–95%
 interval means: good or bad news, or within chance variation when the
 interval includes zero; :func:`describe` puts a difference into words (its verdict, signed text,
@@ -204,7 +204,7 @@ PERIODS = {"annual": ("当年", "annual"), "year_end": ("年末", "year end"), "
 @cache
 def readings() -> dict[str, Reading]:
     """Every metric's reading, by metric id."""
-    from qdsim.metrics import catalogue  # reads a YAML file: only when a metric is read
+    from qdsim.foundation.metrics import catalogue  # reads a YAML file: only when a metric is read
 
     return {k: Reading(good=m.good, period=m.period) for k, m in catalogue().items()}
 
@@ -323,7 +323,7 @@ def describe(metric: str, mean: float, lo: float, hi: float, lang: str = "zh", u
     if math.isnan(mean):
         return Difference(metric, mean, lo, hi, False, "same", "–", "–", "")
     if unit is None:
-        from qdsim.metrics import catalogue  # reads a YAML file: only when a metric is read
+        from qdsim.foundation.metrics import catalogue  # reads a YAML file: only when a metric is read
 
         unit = catalogue()[metric].unit
     key = verdict(metric, mean, lo, hi)

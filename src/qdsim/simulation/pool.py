@@ -2,7 +2,7 @@
 
 Worker processes fork from a server process that has imported the model,
 read the catalogue and loaded the compiled kernels once (it preloads
-:mod:`qdsim.warm`). Starting it takes a couple of seconds, so a command that
+:mod:`qdsim.simulation.warm`). Starting it takes a couple of seconds, so a command that
 will run simulations on several processes starts it first (:func:`start`),
 and the server gets ready while the command imports and plans.
 
@@ -33,7 +33,7 @@ WATCH_SECONDS = 0.5
 def context() -> BaseContext:
     """The ``forkserver`` context, with the server's preload set (it takes effect when the server starts)."""
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["__main__", "qdsim.warm"])
+    ctx.set_forkserver_preload(["__main__", "qdsim.simulation.warm"])
     return ctx
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from qdsim.metrics import METRIC_IDS, _record, catalogue
+from qdsim.foundation.metrics import METRIC_IDS, _record, catalogue
 
 PRODUCT_IDS = {
     "fiscal_funds_spent", "projects_started", "consumption_sales", "stable_employment", "labour_subsidy_paid",
@@ -25,7 +25,7 @@ def test_every_metric_is_described():
 
 def test_every_metric_has_a_reading_and_no_reading_is_stray():
     """Every metric's record says how a planner reads it (good direction, 当年/年末/累计): the app reads it for each."""
-    from qdsim.format import PERIODS, readings
+    from qdsim.foundation.format import PERIODS, readings
 
     assert set(readings()) == set(METRIC_IDS)
     assert all(r.good in ("up", "down", "none") and r.period in PERIODS for r in readings().values())

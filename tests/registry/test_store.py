@@ -16,12 +16,12 @@ import pytest
 
 import qdsim
 from qdsim import api
-from qdsim.outputs import outputs_ok
-from qdsim.provenance import code_sha
+from qdsim.registry.store import RUN_KEYS, RunStore, stamp_manifest
+from qdsim.results.outputs import outputs_ok
+from qdsim.results.provenance import code_sha
 from qdsim.results.result import RunResult
-from qdsim.run_registry import RUN_KEYS, RunStore, stamp_manifest
 
-from .batch.helpers import write_tiny
+from ..batch.helpers import write_tiny
 
 REQUIRED = {"run_id", "scenario_id", "status", "created", "seconds", "out_dir", "error", "version", "scenario_sha", "params_sha",
             "seed", "replicates", "scale"}
@@ -139,7 +139,7 @@ def test_runs_left_running_by_a_dead_process_are_marked_interrupted(store):
 WRITER = textwrap.dedent("""\
     import sys
     from pathlib import Path
-    from qdsim.run_registry import RunStore
+    from qdsim.registry.store import RunStore
     store = RunStore(sys.argv[1])
     tag, n = sys.argv[2], int(sys.argv[3])
     out = Path(sys.argv[4])
@@ -190,7 +190,7 @@ def test_sigkill_during_writes_leaves_the_registry_consistent(tmp_path):
 # -- one computation of a run across processes (RunLock, RunStore.join, `qdsim run`) -----------------------------
 
 def test_run_lock_is_exclusive_names_its_holder_and_goes_with_release(tmp_path):
-    from qdsim.run_registry import RunLock
+    from qdsim.registry.store import RunLock
 
     first, second = RunLock(tmp_path / "locks" / "qd-x.lock"), RunLock(tmp_path / "locks" / "qd-x.lock")
     assert first.try_acquire() and not second.try_acquire()
@@ -202,12 +202,12 @@ def test_run_lock_is_exclusive_names_its_holder_and_goes_with_release(tmp_path):
 
 
 def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
-    from qdsim.run_registry import RunLock
+    from qdsim.registry.store import RunLock
 
     path = tmp_path / "qd-x.lock"
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
-        from qdsim.run_registry import RunLock
+        from qdsim.registry.store import RunLock
         held = RunLock({str(path)!r})  # kept: a lock dropped by the garbage collector is released
         assert held.try_acquire()
         print("locked", flush=True)

@@ -11,7 +11,7 @@ import pytest
 
 import qdsim
 from qdsim import api
-from qdsim.errors import InputError, suggestion_in
+from qdsim.foundation.errors import InputError, suggestion_in
 from qdsim.pipeline import execution
 from qdsim.scenario import ScenarioError
 from qdsim.scenario.paths import PathError

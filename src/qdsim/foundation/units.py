@@ -16,7 +16,7 @@ import numbers
 import re
 from decimal import Decimal, InvalidOperation
 
-from qdsim.format import money_text, plain
+from qdsim.foundation.format import money_text, plain
 
 #: base unit and accepted units (factor to the base unit) per dimension
 DIMENSIONS: dict[str, tuple[str, dict[str, float]]] = {

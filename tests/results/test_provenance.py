@@ -5,9 +5,9 @@ from __future__ import annotations
 import inspect
 
 from qdsim import api
-from qdsim.catalogue import parameters_for
-from qdsim.provenance import RunIdentity, planned_run_id, run_id
-from qdsim.run_registry import RunStore
+from qdsim.foundation.catalogue import parameters_for
+from qdsim.registry.store import RunStore
+from qdsim.results.provenance import RunIdentity, planned_run_id, run_id
 
 
 def test_the_run_id_is_made_of_the_scenario_the_parameters_and_the_settings():

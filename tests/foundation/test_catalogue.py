@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from qdsim.catalogue import STATUSES, load_catalogue, region_dir
+from qdsim.foundation.catalogue import STATUSES, load_catalogue, region_dir
 
 REG = load_catalogue()
 
@@ -97,7 +97,7 @@ def test_the_value_shown_is_the_value_runs_use():
     """A calibrated parameter's value is its fitted one (calibrated.yaml), inside its range; the data file keeps only the prior."""
     from qdsim.api import load_scenario, parameters_for
 
-    from .conftest import SCENARIOS
+    from ..conftest import SCENARIOS
 
     fitted = (REG.calibration or {}).get("values") or {}
     used = parameters_for(load_scenario(SCENARIOS / "baseline.yaml")).as_dict()

@@ -1,4 +1,4 @@
-"""qdsim's Latin hypercube is SciPy's as qdsim called it (``seed=``), point for point, without importing SciPy (see qdsim.sampling)."""
+"""qdsim's Latin hypercube is SciPy's as qdsim called it (``seed=``), point for point, without importing SciPy (see qdsim.foundation.sampling)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.stats import qmc
 
-from qdsim.sampling import latin_hypercube
+from qdsim.foundation.sampling import latin_hypercube
 
 
 @pytest.mark.parametrize("seed", [0, 1, 20210414, 2**40])

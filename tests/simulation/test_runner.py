@@ -12,13 +12,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qdsim import api, runner
-from qdsim.catalogue import ParameterSet, load_catalogue
+from qdsim import api
+from qdsim.foundation.catalogue import ParameterSet, load_catalogue
 from qdsim.model import model as model_mod
 from qdsim.model import population as population_mod
 from qdsim.model.model import DingxiModel
 from qdsim.model.streams import replicate_seeds
 from qdsim.results.derive import derive
+from qdsim.simulation import runner
 
 SETTINGS = {"replicates": 2, "scale": 0.003, "assumption_draws": 0}
 
@@ -74,7 +75,7 @@ def test_the_allocator_keeps_freed_memory_on_glibc():
     """On Linux with glibc the allocator is told to keep what a simulation frees (fewer page faults, same results)."""
     import platform
 
-    from qdsim.runner import keep_freed_memory
+    from qdsim.simulation.runner import keep_freed_memory
 
     applied = keep_freed_memory()
     assert applied == (sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc")

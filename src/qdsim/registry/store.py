@@ -7,7 +7,7 @@ blocking or corrupting each other. Results themselves stay in each run's
 output directory (``summary.csv``, ``manifest.json``, ``replicates.parquet``);
 the registry only records them.
 
-A run is identified by its deterministic run ID (:func:`qdsim.provenance.run_id`:
+A run is identified by its deterministic run ID (:func:`qdsim.results.provenance.run_id`:
 scenario, parameters, seed, replicates, scale and qdsim version). A finished
 run is *served* — its outputs reused instead of recomputed — only when the
 code that computes results is unchanged (:func:`code_sha`) and its output
@@ -45,9 +45,9 @@ except ImportError:  # pragma: no cover - not POSIX (Windows): no locks between 
     fcntl = None
 
 import qdsim
-from qdsim.format import short
-from qdsim.outputs import NotReplaceable, copy_outputs, outputs_ok, why_not_replaceable
-from qdsim.provenance import RunIdentity, code_sha, planned_run_id
+from qdsim.foundation.format import short
+from qdsim.results.outputs import NotReplaceable, copy_outputs, outputs_ok, why_not_replaceable
+from qdsim.results.provenance import RunIdentity, code_sha, planned_run_id
 from qdsim.results.result import RunResult
 
 STATUSES = ("running", "done", "failed")

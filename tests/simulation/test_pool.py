@@ -11,7 +11,7 @@ import time
 import psutil
 import pytest
 
-from qdsim import pool
+from qdsim.simulation import pool
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process handling as on the office server (Linux)")
 

@@ -12,14 +12,13 @@ from importlib import metadata
 from pathlib import Path
 
 import qdsim
-from qdsim.catalogue import parameters_for
+from qdsim.foundation.catalogue import parameters_for
 
 #: modules and data whose content determines a run's results (a change to any
 #: of them means a finished run may no longer be served from the registry)
 _RESULT_SOURCES = (
-    "__init__.py", "api.py", "pipeline", "results", "runner.py", "metrics.py", "catalogue.py", "units.py",
-    "sampling.py", "snapshots.py",
-    "provenance.py", "model", "scenario", "data",
+    "__init__.py", "api.py", "foundation", "pipeline", "results", "simulation",
+    "model", "scenario", "data",
 )
 
 

@@ -33,13 +33,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qdsim import pool, snapshots
-from qdsim.catalogue import ParameterSet, load_catalogue, parameters_for
+from qdsim.foundation.catalogue import ParameterSet, load_catalogue, parameters_for
 from qdsim.model.model import DingxiModel
 from qdsim.model.population import Population, build_population
 from qdsim.model.streams import replicate_seeds, spawn_streams
 from qdsim.results.derive import derive
 from qdsim.scenario.schema import Scenario
+from qdsim.simulation import pool, snapshots
 
 Progress = Callable[[int, int, str], None]
 
@@ -56,7 +56,7 @@ class SimulationTask:
     n_replicates: int
     scale: float
     #: year indices at whose start the task's model state is kept for runs that share its inputs up to
-    #: there (:mod:`qdsim.snapshots`); never part of what the task computes
+    #: there (:mod:`qdsim.simulation.snapshots`); never part of what the task computes
     keep_at: tuple[int, ...] = ()
 
     @property
@@ -72,7 +72,7 @@ def simulate(scenario: Scenario, params: ParameterSet, seq: np.random.SeedSequen
 
     ``population``: the replicate's population when already built (see :class:`DingxiModel`).
     ``start``: a state kept at the start of a year by a run with the same inputs up to there
-    (:mod:`qdsim.snapshots`): the simulation goes on from it with ``scenario``'s inputs, giving
+    (:mod:`qdsim.simulation.snapshots`): the simulation goes on from it with ``scenario``'s inputs, giving
     the same array as from the first month. ``keep``: (year indices, callback) — the callback gets
     (year index, state) at the start of each of those years.
     """
@@ -149,7 +149,7 @@ def each_result(tasks: list[SimulationTask], starts: dict[int, Start] | None = N
     """The tasks' arrays in order; tasks that start from the same population (a replicate's
     scenario, counterfactual and baseline) build it once, and it is dropped after the last of them.
 
-    ``starts``: kept states that tasks (by index) go on from (:mod:`qdsim.snapshots`); a task also
+    ``starts``: kept states that tasks (by index) go on from (:mod:`qdsim.simulation.snapshots`); a task also
     goes on from a state an earlier task here kept. ``kept``: gets the states the tasks keep.
     """
     starts = dict(starts or {})
@@ -430,7 +430,7 @@ def scheduler(size: int) -> Scheduler:
     the region's catalogue, loading the compiled kernels) — as long as a small
     run itself. So the pool stays up between runs of this process (the app
     runs many), and its processes fork from a server that did all that once
-    (:mod:`qdsim.pool`). A run asking for another size gets a new pool when no
+    (:mod:`qdsim.simulation.pool`). A run asking for another size gets a new pool when no
     run is using the current one; otherwise it shares the current one (the
     results do not depend on the number of workers). A broken pool (a worker
     died) is replaced for the next run.

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qdsim import api, runner, snapshots
-from qdsim.runner import SimulationTask
+from qdsim import api
+from qdsim.simulation import runner, snapshots
+from qdsim.simulation.runner import SimulationTask
 
 SCALE = 0.004
 

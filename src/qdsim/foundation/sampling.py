@@ -6,7 +6,7 @@ Batch samples (``sample:``) and assumption draws are Latin hypercubes. SciPy's
 expands a sampled batch to check every point, and for ``import qdsim.api``.
 This is the same algorithm (SciPy's default: scrambled, strength 1, no
 optimisation) on the same random stream, so the points are identical to
-SciPy's for the same seed — tested against SciPy in tests/test_sampling.py —
+SciPy's for the same seed — tested against SciPy in tests/foundation/test_sampling.py —
 and they no longer depend on SciPy's version.
 """
 

@@ -7,7 +7,7 @@ levers, conditions and programme shares. The model reads a year's inputs only in
 mechanism draws from its own random stream whose position depends only on what was drawn before. So
 its state at the start of Y — every array, the Mesa agents, the random streams where they stand — is
 the baseline's, bit for bit, and a what-if resumed from a copy of that state with its own levers gives
-byte-identical results (``tests/test_snapshots.py`` checks it for what-ifs from 2026 and 2028, halved
+byte-identical results (``tests/simulation/test_snapshots.py`` checks it for what-ifs from 2026 and 2028, halved
 funds, doubled showrooms, a drought).
 
 A state is found by :func:`key`: a hash of everything the state at the start of year index ``y``
@@ -18,7 +18,7 @@ needs to match (a what-if resumes from its baseline's state, a what-if's counter
 drought from its baseline's counterfactual's).
 
 States are kept in the memory of the process that owns the runs (:data:`STORE`: the app's server, a
-script), as pickled bytes that this process or its own worker processes made (:mod:`qdsim.runner`
+script), as pickled bytes that this process or its own worker processes made (:mod:`qdsim.simulation.runner`
 hands them to the task that resumes): never written to disk, never read from a file or a user. A
 task leaves its state at the years it is asked to (``SimulationTask.keep_at``); the run that needs
 it next resumes from the latest one kept. At the app's default settings (2% of households) a state
@@ -43,8 +43,8 @@ from qdsim.scenario.whatif import DEFAULT_YEAR
 
 if TYPE_CHECKING:
     from qdsim.model.model import DingxiModel
-    from qdsim.runner import SimulationTask
     from qdsim.scenario.schema import Scenario
+    from qdsim.simulation.runner import SimulationTask
 
 #: memory for kept states, in MiB, unless QDSIM_STATES_MB says otherwise (0: keep none)
 BUDGET_MB = 1024
