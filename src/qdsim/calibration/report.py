@@ -28,7 +28,7 @@ from qdsim.scenario.ranges import lever_levels
 
 HEADER = """\
 # Calibrated parameter values for the Dingxi region — written by `qdsim calibrate`; do not edit by hand.
-# `values`: the point runs use for the parameters with status `calibrated` (qdsim.catalogue.load_catalogue
+# `values`: the point runs use for the parameters with status `calibrated` (qdsim.foundation.catalogue.load_catalogue
 # overlays them on parameters.yaml); `posterior`: the weighted parameter sets of the last ABC-SMC generation,
 # from which the assumption interval draws; `provenance`: how they were fitted and how well every
 # target is reproduced (class: behavioural / accounting / input_echo; role: fit / holdout / check);

@@ -3,7 +3,7 @@
 Each target names a published figure (``figures.yaml``, with its source), the
 metric(s) of the catalogue that measure the same thing, and how they are read
 (a sum over years, one year's value, or a year's growth). The model's value
-is always read from the metrics array that :func:`qdsim.runner.simulate`
+is always read from the metrics array that :func:`qdsim.simulation.runner.simulate`
 returns — the array users see in ``summary.csv``; a figure is never written
 into an output.
 
