@@ -56,7 +56,7 @@ class Worker(mesa.Agent):
 
     def __init__(self, model: LabourMarket, *, index: int, household: Household, county: int, village: int, state: int, employer: int,
                  trained: bool, subsidised: bool, eligible: bool, assisted: bool, assisted_months: int, employed_months: int,
-                 stable_counted: bool, skill: float):
+                 stable_counted: bool, job_counted: bool, skill: float):
         super().__init__(model)
         self.index = index
         self.household = household
@@ -71,6 +71,7 @@ class Worker(mesa.Agent):
         self.assisted_months = assisted_months
         self.employed_months = employed_months
         self.stable_counted = stable_counted
+        self.job_counted = job_counted  # the current firm job was counted as stable (a cooperation job counts once)
         self.skill = skill
         self.gumbel: tuple[float, float, float, float] | None = None
         self.reached = False
@@ -209,7 +210,8 @@ class LabourMarket(mesa.Model):
             worker = Worker(self, index=i, household=home, county=int(w.county[i]), village=int(w.village[i]), state=int(w.state[i]),
                             employer=int(w.employer[i]), trained=bool(w.trained[i]), subsidised=bool(w.subsidised[i]),
                             eligible=bool(w.eligible[i]), assisted=bool(w.assisted[i]), assisted_months=int(w.assisted_months[i]),
-                            employed_months=int(w.employed_months[i]), stable_counted=bool(w.stable_counted[i]), skill=float(w.skill[i]))
+                            employed_months=int(w.employed_months[i]), stable_counted=bool(w.stable_counted[i]),
+                            job_counted=bool(w.job_counted[i]), skill=float(w.skill[i]))
             home.workers.append(worker)
             self.workers.append(worker)
         self.month = 1
@@ -340,7 +342,7 @@ class LabourMarket(mesa.Model):
             picks = self.rng_hiring.choice(len(pool), size=min(len(seats), len(pool)), replace=False)
             for firm, i in zip(seats, picks, strict=False):
                 w = pool[i]
-                w.state, w.employer = FIRM, firm.slot
+                w.state, w.employer, w.job_counted = FIRM, firm.slot, False
                 firm.hired += 1
 
     def count_stable(self) -> None:
@@ -348,11 +350,12 @@ class LabourMarket(mesa.Model):
         if not self.programme:  # no programme, no count (workers it placed earlier may still be at work)
             return
         mark = math.ceil(self.p["stable_months"])
-        reached = [w for w in self.workers if w.assisted_months >= mark and not w.stable_counted]
+        reached = [w for w in self.workers if w.assisted_months >= mark and not w.stable_counted and not (w.state == FIRM and w.job_counted)]
         if not reached:
             return
         for w in reached:
             w.stable_counted = True
+            w.job_counted = w.state == FIRM
         for name in self.stable:
             by_county = [0.0] * self.n_counties
             for w in reached:
@@ -405,6 +408,7 @@ class LabourMarket(mesa.Model):
             "assisted_months": np.array([w.assisted_months for w in ws], dtype=np.int8),
             "employed_months": np.array([w.employed_months for w in ws], dtype=np.int8),
             "stable_counted": np.array([w.stable_counted for w in ws]),
+            "job_counted": np.array([w.job_counted for w in ws]),
             "wages_local": np.array([h.wages_local for h in self.households]),
             "wages_migrant": np.array([h.wages_migrant for h in self.households]),
             "migrant_earnings": np.array([h.migrant_earnings for h in self.households]),
@@ -430,6 +434,7 @@ def qdsim_outcome(model) -> dict[str, np.ndarray]:
         "assisted_months": w.assisted_months.copy(),
         "employed_months": w.employed_months.copy(),
         "stable_counted": w.stable_counted.copy(),
+        "job_counted": w.job_counted.copy(),
         "wages_local": hh.income[:, 1].copy(),
         "wages_migrant": hh.income[:, 2].copy(),
         "migrant_earnings": hh.migrant_earnings.copy(),

@@ -29,7 +29,7 @@ def test_quick_benchmark_completes_and_the_implementations_agree(tmp_path):
         # employed and assisted, stable marks, household wages and earnings, firm hires, labour funds,
         # subsidies paid, the stable count by destination
         assert case["identical"], case["compared"]
-        assert all(case["compared"].values()) and len(case["compared"]) == 18
+        assert all(case["compared"].values()) and len(case["compared"]) == 19
         # and the months did something: workers moved, were hired, trained, helped, counted and paid
         act = case["activity_over_the_months"]
         assert act["workers_changing_state"] > 0 and act["newly_trained"] > 0 and act["subsidy_paid_yuan"] > 0
