@@ -118,14 +118,15 @@ class Worker(mesa.Agent):
         self.gumbel = None
 
     def count_month(self) -> None:
-        """A month employed, and assisted: a cooperation firm's job counts for its eligible workers while the programme runs."""
+        """A month employed, and assisted: a cooperation firm's job counts for its eligible workers while the programme runs
+        (once: a month in a firm job already counted adds nothing towards the mark)."""
         m = self.model
         employed = self.state != HOME
         if self.state == FIRM:
             self.assisted = m.firms[self.employer].coop and self.eligible and m.programme
         if employed:
             self.employed_months += 1
-            if self.assisted:
+            if self.assisted and not (self.state == FIRM and self.job_counted):
                 self.assisted_months += 1
 
 

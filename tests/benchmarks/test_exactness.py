@@ -181,8 +181,9 @@ def test_count_months_is_numpys(seed, n, programme):
     want["employed"] += employed
     in_firm = np.flatnonzero(state == 1)
     want["assisted"][in_firm] = coop[employer[in_firm]] & eligible[in_firm] & programme
-    want["months"] += want["assisted"] & employed
-    want_reached = np.flatnonzero((want["months"] >= mark) & ~counted & ~((state == 1) & job_counted))
+    counted_job = (state == 1) & job_counted
+    want["months"] += want["assisted"] & employed & ~counted_job
+    want_reached = np.flatnonzero((want["months"] >= mark) & ~counted & ~counted_job)
     reached = kernels.count_months(state, employer, eligible, coop, programme, assisted, employed_months, assisted_months, counted, job_counted,
                                    mark, 0, 1)
     assert np.array_equal(reached, want_reached)

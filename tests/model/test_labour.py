@@ -301,6 +301,14 @@ def test_a_cooperation_job_counts_once_not_every_year_it_continues(baseline):
         labour.count_months(m, 1)
     assert d["stable_gansu"][1, 0] == 2 * wt  # the new hire and the migrant: not the continuing jobs
     assert w.stable_counted[[c, mig]].all() and not w.stable_counted[[a, b]].any()
+    assert w.assisted_months[[a, b]].tolist() == [0, 0]  # a counted job's months do not count towards the mark again
+    # worker a leaves his counted job for Gansu with the programme's help: counted after three months there, not at once
+    w.state[a], w.employer[a], w.assisted[a] = GANSU, -1, True
+    labour.count_months(m, 1)
+    labour.count_months(m, 1)
+    assert d["stable_gansu"][1, 0] == 2 * wt and not w.stable_counted[a]
+    labour.count_months(m, 1)
+    assert d["stable_gansu"][1, 0] == 3 * wt and w.stable_counted[a]
 
 
 def test_a_cooperation_job_counts_only_for_the_target_group(baseline):

@@ -165,8 +165,10 @@ def test_counterfactual_limits_and_additive_metrics(baseline):
         assert (cf(metric) > 0).all(), metric
     assert np.isnan(cf("potato_yield_demo")).all()
     # with the cooperation, the channel and the programme are at work
-    for metric in ("consumption_sales", "stable_employment", "migrant_workers_qingdao", "farm_sales"):
+    for metric in ("consumption_sales", "stable_employment", "farm_sales"):
         assert (r.metric(metric) > 0).all(), metric
+    # Qingdao's channel holds about 1,500 workers, 3 simulated ones at this scale: a year's end may find none there
+    assert (r.metric("migrant_workers_qingdao").sum(axis=1) > 0).all()
     # county rows add up to `all` for every additive metric (kind flow or stock), with and without
     cat = catalogue()
     additive = [i for i, mid in enumerate(METRIC_IDS) if cat[mid].kind in ("flow", "stock")]

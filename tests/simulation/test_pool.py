@@ -17,9 +17,10 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pr
 
 
 def start_run(tmp_path) -> tuple[subprocess.Popen, list[psutil.Process]]:
-    """`qdsim run` on 2 workers, once both workers are simulating: the process and everything it started."""
+    """`qdsim run` on 2 workers, once both workers are simulating: the process and everything it started (40
+    replicates: long enough that it cannot finish before the signal on a loaded machine, as 12 once did)."""
     env = {**os.environ, "QDSIM_HOME": str(tmp_path / "home")}
-    proc = subprocess.Popen([sys.executable, "-m", "qdsim.cli", "run", "baseline", "--scale", "0.004", "--replicates", "12",
+    proc = subprocess.Popen([sys.executable, "-m", "qdsim.cli", "run", "baseline", "--scale", "0.004", "--replicates", "40",
                              "--workers", "2", "--fresh", "--out", str(tmp_path / "out"), "-q"],
                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     main = psutil.Process(proc.pid)

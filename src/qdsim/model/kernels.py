@@ -99,8 +99,9 @@ def count_months(state: Ints, employer: Ints, eligible: Mask, coop: Mask, progra
                  assisted: Mask, employed_months: Ints, assisted_months: Ints, stable_counted: Mask,
                  job_counted: Mask, mark: int, home: int, firm: int) -> Index:
     """A month employed (not ``home``) and assisted; a firm job is assisted when its firm is a cooperation
-    firm, the worker eligible and the ``programme`` running. Returns the workers newly at the ``mark``:
-    not yet counted this year, and, in a firm, not yet counted in this job (``job_counted``)."""
+    firm, the worker eligible and the ``programme`` running. A month in a firm job already counted
+    (``job_counted``) adds nothing to the months towards the mark: the job counts once. Returns the workers
+    newly at the ``mark`` (not yet counted this year)."""
     reached = np.empty(len(state), np.int64)
     k = 0
     for i in range(len(state)):
@@ -110,10 +111,11 @@ def count_months(state: Ints, employer: Ints, eligible: Mask, coop: Mask, progra
         a = (coop[max(employer[i], 0)] & eligible[i] & programme) if in_firm else assisted[i]
         assisted[i] = a
         employed_months[i] += employed
-        months = assisted_months[i] + (a & employed)
+        counted_job = in_firm & job_counted[i]
+        months = assisted_months[i] + (a & employed & ~counted_job)
         assisted_months[i] = months
         reached[k] = i
-        k += (months >= mark) & ~stable_counted[i] & ~(in_firm & job_counted[i])
+        k += (months >= mark) & ~stable_counted[i] & ~counted_job
     return reached[:k]
 
 
