@@ -152,3 +152,19 @@ def test_the_attribution_run_is_the_same_what_if_with_enough_draws_and_only_it_m
     for settings in ({"assumption_draws": 256, "scale": 0.02, "replicates": 4}, {"assumption_draws": 33, "scale": 0.02, "replicates": 20}):
         with pytest.raises(ValueError, match="assumption_draws"):
             running.check_bounds(own.with_settings(**settings))
+
+
+def test_a_run_is_waited_for_while_a_connected_page_waits_for_it(monkeypatch):
+    """A closed tab's run goes behind other planners' (qdsim.runner.watched_by) once no page has waited for it for UNWATCHED_S."""
+    import time
+
+    from qdsim.app import running, state
+
+    monkeypatch.setattr(running, "UNWATCHED_S", 0.2)
+    job = running.Job("id: x")
+    assert job.watched()  # just started by its page
+    time.sleep(0.3)
+    assert not job.watched()  # no page waited since: its tab was closed
+    job.watch()  # a reloaded page found it again
+    assert job.watched()
+    assert state.connected()  # outside a Streamlit server (AppTest, bare mode) a page counts as connected

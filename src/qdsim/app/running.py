@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ from qdsim.app.scenario_builder import DEFAULT_REPLICATES, DEFAULT_SCALE, MAX_RE
 from qdsim.format import short
 from qdsim.provenance import RunIdentity, planned_run_id
 from qdsim.run_registry import RunStore, default_home, stamp_manifest
-from qdsim.runner import Progress
+from qdsim.runner import Progress, watched_by
 from qdsim.scenario import shipped
 
 #: above this much work ((replicates + assumption draws) × scale) a run uses several processes
@@ -59,6 +60,9 @@ ATTRIBUTION_REPLICATES = 4
 #: seconds between two partial results of a run: each is a summary of the replicates done (0.1–0.3 s of the server's CPU, taken from
 #: the workers), and the first comes at once
 PARTIAL_EVERY = 1.0
+#: seconds a run may go without a page waiting for it before other planners' runs go first (a closed tab; a reload
+#: or a second click is back within it): it still finishes, and a page that comes back finds it
+UNWATCHED_S = 5.0
 #: finished runs kept in memory (a run at the default settings is a few MB)
 KEEP = 64
 #: the progress message of a run another process computes (a `qdsim run`, another server): it waits for its record
@@ -218,6 +222,15 @@ class Job:
     error: BaseException | None = None
     ready: threading.Event = field(default_factory=threading.Event)  # the result (or error) is there; its files may still be written
     finished: threading.Event = field(default_factory=threading.Event)  # and written and recorded
+    seen: float = field(default_factory=time.monotonic)  # when a page last waited for it (:meth:`watch`)
+
+    def watch(self) -> None:
+        """A page waits for the run now (its browser is connected)."""
+        self.seen = time.monotonic()
+
+    def watched(self) -> bool:
+        """Whether a page waited for the run within UNWATCHED_S (else the workers go to other planners' runs first)."""
+        return time.monotonic() - self.seen < UNWATCHED_S
 
     def outcome(self) -> api.RunResult:
         """The result once finished and recorded (the run's error raised again if it failed)."""
@@ -278,7 +291,8 @@ def _work(job: Job) -> None:
                 record(run_id, **RunIdentity.of(scenario).record())
             except (sqlite3.Error, OSError):
                 store = None
-        job.result = run_yaml(job.yaml_text, progress=progress, partial=partial, computed=computed)
+        with watched_by(job.watched):  # a run whose planner left goes behind those of planners who wait
+            job.result = run_yaml(job.yaml_text, progress=progress, partial=partial, computed=computed)
     except BaseException as e:  # noqa: BLE001 - handed to the page that waits for it
         job.error = e
         if store is not None and run_id is not None:

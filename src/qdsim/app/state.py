@@ -26,6 +26,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from qdsim import api
 from qdsim.app import running, scenario_builder
@@ -361,6 +363,14 @@ def save(text: str) -> str:
 
 # -- results -------------------------------------------------------------------------
 
+def connected() -> bool:
+    """Whether this session's browser is connected (True outside a Streamlit server: AppTest, bare mode)."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists():
+        return True
+    return Runtime.instance().is_active_session(ctx.session_id)
+
+
 def result_for(yaml_text: str, partial: Callable[[api.RunResult], None] | None = None) -> api.RunResult:
     """The run of a serialised scenario, noted in the session's history.
 
@@ -379,6 +389,8 @@ def result_for(yaml_text: str, partial: Callable[[api.RunResult], None] | None =
         drawn = None
         try:
             while not job.ready.wait(0.2):  # shown as soon as computed: its files are written after
+                if connected():  # a closed tab's script waits on: its run then lets those of planners still waiting go first
+                    job.watch()
                 now = shown
                 if job.message == running.ELSEWHERE:
                     now = (0.0, t("whatif.elsewhere", title=title))
