@@ -11,7 +11,7 @@ into the run and runs again; one closes its tab three seconds in.
 
 Recorded: each planner's seconds from Run to the final results, the server's
 memory (proportional set size of the server and its worker processes,
-sampled twice a second), and afterwards the registry's integrity, that every
+sampled every second), and afterwards the registry's integrity, that every
 run it lists finished with its files, that no run is left running, and that
 the server is back to the threads and worker processes it had before.
 
@@ -124,7 +124,8 @@ async def planner(i: int, what: str, browser, url: str, ready: asyncio.Barrier, 
         at("set_fiscal")
         await set_fiscal(page, rec["fiscal_to"])
         at("barrier")
-        await ready.wait()
+        if await ready.wait() == 0:  # the last at the start line: everyone presses Run now
+            CPU["start"] = (time.perf_counter(), cpu_by_role(SERVER["pid"]))
         at("run")
         await asyncio.sleep(0.1 * i)  # within a second of each other, as people are
         started = time.perf_counter()
@@ -165,6 +166,9 @@ async def planner(i: int, what: str, browser, url: str, ready: asyncio.Barrier, 
 
 
 PAGES: dict = {}
+#: the server's PID, and the CPU seconds by role when Run is pressed (wall clock, cpu_by_role)
+SERVER: dict = {}
+CPU: dict = {}
 
 
 async def watch(out: dict) -> None:
@@ -210,19 +214,44 @@ def workers(pid: int) -> set[int]:
     return {p.pid for p in tree(pid)[1:]}
 
 
+def cpu_by_role(server: int) -> dict[int, tuple[str, float]]:
+    """Every process of this test by PID: its role (server, workers, chromium, driver: Playwright's) and CPU seconds so far."""
+    out = {}
+    for p in psutil.Process().children(recursive=True):
+        try:
+            t = p.cpu_times()
+            chain = [p, *p.parents()]
+            role = ("server" if p.pid == server else "workers" if server in {a.pid for a in chain} else
+                    "chromium" if any("chrom" in a.name().lower() for a in chain) else "driver")
+        except psutil.Error:
+            continue
+        out[p.pid] = (role, t.user + t.system)
+    t = psutil.Process().cpu_times()
+    out[os.getpid()] = ("test", t.user + t.system)
+    return out
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds by role between two :func:`cpu_by_role` (a process that ended in between is not counted)."""
+    used: dict[str, float] = {}
+    for pid, (role, seconds) in after.items():
+        used[role] = used.get(role, 0.0) + seconds - before.get(pid, (role, 0.0))[1]
+    return {k: round(v, 1) for k, v in sorted(used.items())}
+
+
 def test_ten_planners_on_one_server(tmp_path):
     home = tmp_path / "home"
     port = free_port()
     argv = [sys.executable, "-m", "qdsim.cli", "app", "--port", str(port)]
     report: dict = {"planners": PLANNERS, "cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}
     with serving(argv, port, tmp_path / "server.log", cwd=tmp_path, env={**os.environ, "QDSIM_HOME": str(home)}) as url:
-        pid = server_pid(port)
+        pid = SERVER["pid"] = server_pid(port)
         peak = {"mb": 0.0, "stop": False}
 
         def sample() -> None:
             while not peak["stop"]:
                 peak["mb"] = max(peak["mb"], memory_mb(pid))
-                time.sleep(0.5)
+                time.sleep(1)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -240,6 +269,10 @@ def test_ten_planners_on_one_server(tmp_path):
                 ready = asyncio.Barrier(PLANNERS)
                 watcher = asyncio.create_task(watch(results))
                 await asyncio.gather(*(planner(i, what, browser, url, ready, results) for i, what in enumerate(behaviours(PLANNERS))))
+                if "start" in CPU:  # from Run to the last planner's results: where the two cores went
+                    started, before = CPU["start"]
+                    report["run_phase_s"] = round(time.perf_counter() - started, 1)
+                    report["run_phase_cpu_s"] = cpu_used(before, cpu_by_role(pid))
                 watcher.cancel()
                 await browser.close()
 
