@@ -473,6 +473,12 @@ def scheduler(size: int) -> Scheduler:
         return _scheduler
 
 
+def pool_busy() -> bool:
+    """Whether runs of this process are on the shared pool now (queued or running)."""
+    s = _scheduler
+    return s is not None and s.owner == os.getpid() and bool(s.runs)
+
+
 def worker_pool(size: int) -> ProcessPoolExecutor:
     """The shared pool's executor (see :func:`scheduler`)."""
     return scheduler(size).executor

@@ -168,3 +168,36 @@ def test_a_run_is_waited_for_while_a_connected_page_waits_for_it(monkeypatch):
     job.watch()  # a reloaded page found it again
     assert job.watched()
     assert state.connected()  # outside a Streamlit server (AppTest, bare mode) a page counts as connected
+
+
+def test_on_a_busy_server_a_run_shows_no_partial_results_and_writes_its_files_once_the_workers_are_free(monkeypatch, tmp_path):
+    """Other planners' runs on the workers: no partial summaries; the result is shown at once, its files written after."""
+    import threading
+
+    from qdsim.app import running
+    from qdsim.provenance import planned_run_id
+
+    monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
+    busy = {"on": False}
+    monkeypatch.setattr(running, "pool_busy", lambda: busy["on"])
+    quiet: list = []
+    running.run_yaml(what_if().with_settings(seed=4343).to_yaml(), partial=quiet.append)
+    assert quiet  # alone on the workers: the first replicates shown while the rest run
+
+    busy["on"] = True
+    scenario = what_if().with_settings(seed=4344)
+    run_id, store = planned_run_id(scenario), RunStore(tmp_path / "registry.db")
+    partials, seen = [], {}
+
+    def later():
+        seen["status"] = (store.find(run_id) or {}).get("status")
+        seen["yaml"] = running.yaml_of(run_id)  # a reloaded page finds it meanwhile
+        busy["on"] = False  # the other runs finish
+
+    def computed(result):
+        threading.Timer(1.0, later).start()
+
+    result = running.run_yaml(scenario.to_yaml(), partial=partials.append, computed=computed)
+    assert partials == []
+    assert seen["status"] != "done" and seen["yaml"] == scenario.to_yaml()  # not written while the other runs went on
+    assert store.find(run_id)["status"] == "done" and result.run_id == run_id  # written once the workers were free

@@ -26,6 +26,13 @@ a planner who reloads the page mid-run finds it again (the page's URL names
 it) and it finishes; a run that fails or whose server stops is marked so
 (``failed``, with the reason; :meth:`qdsim.run_registry.RunStore.reap` marks
 a run whose process ended as interrupted).
+
+On a busy server the CPU goes to the runs planners wait for: a run started
+while other runs are on the workers shows no partial results (each is a
+summary of its own), a computed run is shown at once and its files are
+written once no run is on the workers (at most WRITE_WAIT_S later; a page
+finds it in memory meanwhile), and a run whose page is closed lets those
+of planners still waiting go first (:func:`qdsim.runner.watched_by`).
 """
 
 from __future__ import annotations
@@ -44,7 +51,7 @@ from qdsim.app.scenario_builder import DEFAULT_REPLICATES, DEFAULT_SCALE, MAX_RE
 from qdsim.format import short
 from qdsim.provenance import RunIdentity, planned_run_id
 from qdsim.run_registry import RunStore, default_home, stamp_manifest
-from qdsim.runner import Progress, watched_by
+from qdsim.runner import Progress, pool_busy, watched_by
 from qdsim.scenario import shipped
 
 #: above this much work ((replicates + assumption draws) × scale) a run uses several processes
@@ -58,8 +65,10 @@ ATTRIBUTION_DRAWS = 256
 ATTRIBUTION_SCALE = 0.003
 ATTRIBUTION_REPLICATES = 4
 #: seconds between two partial results of a run: each is a summary of the replicates done (0.1–0.3 s of the server's CPU, taken from
-#: the workers), and the first comes at once
+#: the workers), and the first comes at once. A run started while other runs are on the workers has none (:func:`run_yaml`)
 PARTIAL_EVERY = 1.0
+#: at most this many seconds a finished run's files wait for the workers to be free of other runs before they are written
+WRITE_WAIT_S = 60.0
 #: seconds a run may go without a page waiting for it before other planners' runs go first (a closed tab; a reload
 #: or a second click is back within it): it still finishes, and a page that comes back finds it
 UNWATCHED_S = 5.0
@@ -174,6 +183,8 @@ def run_yaml(yaml_text: str, *, progress: Progress | None = None,
             return _keep(yaml_text, api.RunResult.read(rec["out_dir"]))
     try:
         workers = 1 if (scenario.replicates + scenario.assumption_draws) * scenario.scale <= PARALLEL_ABOVE else None
+        if pool_busy():  # other planners' runs are on the workers: their summaries would take the CPU from them
+            partial = None
         result = api.run(scenario, workers=workers, registry=store, progress=progress, partial=partial, keep_states=True,
                          partial_every=PARTIAL_EVERY)
         if store is not None:
@@ -182,6 +193,8 @@ def run_yaml(yaml_text: str, *, progress: Progress | None = None,
         if computed is not None:
             computed(result)
         if store is not None:
+            if computed is not None:  # shown already: its files wait while other planners' runs need the CPU
+                idle(WRITE_WAIT_S)
             try:
                 store.record_done(result, result.write(default_home() / "app" / result.run_id))
             except (sqlite3.Error, OSError):
@@ -192,13 +205,24 @@ def run_yaml(yaml_text: str, *, progress: Progress | None = None,
     return _keep(yaml_text, result)
 
 
+def idle(at_most: float) -> None:
+    """Wait until no run is on the shared workers, or ``at_most`` seconds."""
+    deadline = time.monotonic() + at_most
+    while pool_busy() and time.monotonic() < deadline:
+        time.sleep(0.25)
+
+
 def planned_id(yaml_text: str) -> str:
     """The run ID the scenario serialised in ``yaml_text`` gets (the registry's key)."""
     return planned_run_id(api.loads_scenario(yaml_text, "<app>"))
 
 
 def yaml_of(run_id: str) -> str | None:
-    """The scenario of a finished run in the registry, as YAML; None if the registry does not hold it."""
+    """The scenario of a finished run in the registry (or kept in memory, its files not yet written), as YAML; None if neither holds it."""
+    with _lock:
+        for text, result in reversed(_kept.items()):
+            if result.run_id == run_id:
+                return text
     store = registry()
     rec = store.servable(run_id) if store is not None else None
     if rec is None:
