@@ -126,6 +126,11 @@ def test_the_server_prepares_the_first_screen_and_keeps_its_states(monkeypatch, 
         assert rec["status"] == "done" and len(snapshots.STORE) == SETTINGS["replicates"]
         recorded.append((rec["finished"], rec["attempts"]))
         assert not restarted or recorded[1] == recorded[0]  # served, not computed and recorded again
+        reads = []
+        whatif = api.load_scenario(ROOT / "scenarios" / "stop-after-2025.yaml").with_settings(**SETTINGS, seed=777)
+        with monkeypatch.context() as m:
+            m.setattr(api.RunResult, "read", lambda *a, reads=reads, **k: reads.append(a))
+            assert "baseline" in api.prepare(whatif, registry=RunStore(tmp_path / "registry.db")).known and not reads  # read as it started
     snapshots.STORE.clear()
 
 

@@ -17,7 +17,10 @@ the server is back to the threads and worker processes it had before.
 
 In the suite it runs 3 planners (one double click, one reload, one plain);
 ``QDSIM_LOAD_PLANNERS=10`` runs the full size (docs/performance.md gives the
-figures); ``QDSIM_LOAD_REPORT=path.json`` writes the measurements.
+figures); ``QDSIM_LOAD_REPORT=path.json`` writes the measurements, among them
+the CPU seconds of the server, its workers and Chromium from Run to the last
+results; ``QDSIM_LOAD_PROFILE=path`` has py-spy (``QDSIM_PYSPY`` or on the
+PATH) sample the server over the same time.
 """
 
 from __future__ import annotations
@@ -27,8 +30,11 @@ import contextlib
 import json
 import os
 import re
+import shutil
+import signal
 import sqlite3
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -126,6 +132,7 @@ async def planner(i: int, what: str, browser, url: str, ready: asyncio.Barrier, 
         at("barrier")
         if await ready.wait() == 0:  # the last at the start line: everyone presses Run now
             CPU["start"] = (time.perf_counter(), cpu_by_role(SERVER["pid"]))
+            profile(SERVER["pid"])
         at("run")
         await asyncio.sleep(0.1 * i)  # within a second of each other, as people are
         started = time.perf_counter()
@@ -231,6 +238,15 @@ def cpu_by_role(server: int) -> dict[int, tuple[str, float]]:
     return out
 
 
+def profile(pid: int) -> None:
+    """With QDSIM_LOAD_PROFILE=file, py-spy samples the server from Run to the last results (collapsed stacks in the file)."""
+    out = os.environ.get("QDSIM_LOAD_PROFILE")
+    spy = os.environ.get("QDSIM_PYSPY") or shutil.which("py-spy")
+    if out and spy:
+        SERVER["spy"] = subprocess.Popen([spy, "record", "--pid", str(pid), "--rate", "50", "--format", "raw", "--nonblocking", "-o", out],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def cpu_used(before: dict, after: dict) -> dict[str, float]:
     """CPU seconds by role between two :func:`cpu_by_role` (a process that ended in between is not counted)."""
     used: dict[str, float] = {}
@@ -273,6 +289,9 @@ def test_ten_planners_on_one_server(tmp_path):
                     started, before = CPU["start"]
                     report["run_phase_s"] = round(time.perf_counter() - started, 1)
                     report["run_phase_cpu_s"] = cpu_used(before, cpu_by_role(pid))
+                if "spy" in SERVER:
+                    SERVER["spy"].send_signal(signal.SIGINT)  # py-spy writes what it sampled and ends
+                    SERVER.pop("spy").wait(timeout=60)
                 watcher.cancel()
                 await browser.close()
 

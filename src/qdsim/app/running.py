@@ -44,6 +44,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from qdsim import api, snapshots
@@ -81,6 +82,12 @@ _kept: OrderedDict[str, api.RunResult] = OrderedDict()
 _lock = threading.Lock()
 
 
+@lru_cache(maxsize=256)
+def parsed(yaml_text: str) -> api.Scenario:
+    """A scenario from YAML text the app wrote, parsed once (a page, its run and its link each ask for it)."""
+    return api.loads_scenario(yaml_text, "<app>")
+
+
 def bounded(scenario: api.Scenario) -> api.Scenario:
     """The scenario with at most MAX_ASSUMPTION_DRAWS assumption draws (scale and replicates are the session's)."""
     if scenario.assumption_draws <= MAX_ASSUMPTION_DRAWS:
@@ -110,7 +117,7 @@ def with_settings(scenario: api.Scenario, *, scale: float, replicates: int, seed
 def for_attribution(yaml_text: str) -> str:
     """The run that says which assumptions the answer of ``yaml_text`` rests on: the same scenario (and seed) with
     ATTRIBUTION_DRAWS assumption draws at ATTRIBUTION_SCALE and ATTRIBUTION_REPLICATES replicates."""
-    scenario = api.loads_scenario(yaml_text, "<app>")
+    scenario = parsed(yaml_text)
     return scenario.with_settings(scale=ATTRIBUTION_SCALE, replicates=ATTRIBUTION_REPLICATES, assumption_draws=ATTRIBUTION_DRAWS).to_yaml()
 
 
@@ -166,7 +173,7 @@ def run_yaml(yaml_text: str, *, progress: Progress | None = None,
     hit = kept(yaml_text)
     if hit is not None:
         return hit
-    scenario = api.loads_scenario(yaml_text, "<app>")
+    scenario = parsed(yaml_text)
     check_bounds(scenario)
     store = registry()
     run_id = planned_run_id(scenario)
@@ -214,7 +221,7 @@ def idle(at_most: float) -> None:
 
 def planned_id(yaml_text: str) -> str:
     """The run ID the scenario serialised in ``yaml_text`` gets (the registry's key)."""
-    return planned_run_id(api.loads_scenario(yaml_text, "<app>"))
+    return planned_run_id(parsed(yaml_text))
 
 
 def yaml_of(run_id: str) -> str | None:
@@ -305,7 +312,7 @@ def _work(job: Job) -> None:
 
     store, run_id = None, None
     try:
-        scenario = api.loads_scenario(job.yaml_text, "<app>")
+        scenario = parsed(job.yaml_text)
         run_id = planned_run_id(scenario)
         store = registry()
         known = store.find(run_id) if store is not None else None
@@ -339,7 +346,7 @@ def first_screen_yaml() -> str:
 
 def states_kept(yaml_text: str) -> bool:
     """Whether this process keeps every replicate's state of the run of ``yaml_text`` at its default year (or it has none to keep)."""
-    scenario = api.loads_scenario(yaml_text, "<app>")
+    scenario = parsed(yaml_text)
     y = snapshots.default_index(scenario)
     tasks = [t for kind, _, t in api.plan(scenario, counterfactual=False) if kind == "scenario"]
     return not y or all(snapshots.STORE.get(snapshots.key(t, y)) is not None for t in tasks)
@@ -351,7 +358,8 @@ _warm: threading.Thread | None = None
 def warm(yaml_text: str | None = None) -> threading.Thread:
     """Prepare the first screen in the background, once per process: the baseline at the app's default settings
     computed (and recorded) or served from the registry, then its states kept if they are not (a run that keeps
-    them and records nothing). ``qdsim app``'s server calls it as it starts (:mod:`qdsim.app.serve`)."""
+    them and records nothing), and its replicates read back as what-ifs reuse them (:func:`qdsim.api.reuse_baseline`,
+    kept in memory). ``qdsim app``'s server calls it as it starts (:mod:`qdsim.app.serve`)."""
     global _warm
     with _lock:
         if _warm is None:
@@ -364,7 +372,10 @@ def _prepare(yaml_text: str) -> None:
     try:
         start(yaml_text).outcome()
         if not states_kept(yaml_text):  # served from the registry: simulate once more for the states, nobody waits for it
-            scenario = api.loads_scenario(yaml_text, "<app>")
+            scenario = parsed(yaml_text)
             api.run(scenario, workers=None, counterfactual=False, baseline=False, keep_states=True)
+        store = registry()
+        if store is not None:  # every what-if reads the baseline's replicates from the registry: read them once now, not
+            api.reuse_baseline(store, parsed(yaml_text))  # once by each of the first planners' runs at the same time
     except Exception as e:  # noqa: BLE001 - a page computes what it needs anyway; the log says why it could not be prepared
         logging.getLogger("qdsim.app").warning("could not prepare the first screen: %s: %s", type(e).__name__, e)

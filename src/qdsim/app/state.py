@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import streamlit as st
@@ -73,10 +73,9 @@ def baseline() -> api.Scenario:
     return scenario_files()[BASELINE_FILE]
 
 
-@lru_cache(maxsize=128)
 def parse(yaml_text: str) -> api.Scenario:
-    """A scenario from YAML text the app wrote (cached)."""
-    return api.loads_scenario(yaml_text, "<app>")
+    """A scenario from YAML text the app wrote (cached: :func:`qdsim.app.running.parsed`)."""
+    return running.parsed(yaml_text)
 
 
 def parse_upload(name: str, data: bytes) -> api.Scenario:
