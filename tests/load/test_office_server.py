@@ -188,10 +188,12 @@ async def planner(i: int, what: str, browser, url: str, ready: asyncio.Barrier, 
         ready.abort()  # a planner that failed before the start line must not leave the others waiting at it forever
     finally:
         if what != "close":
-            await ctx.close()
+            OPEN.append(ctx)  # closed once every planner is done: the CPU its page used is counted first
 
 
 PAGES: dict = {}
+#: the planners' browser contexts, closed after the CPU from Run to the last results is counted
+OPEN: list = []
 #: the server's PID, and the CPU seconds by role when Run is pressed (wall clock, cpu_by_role)
 SERVER: dict = {}
 CPU: dict = {}
@@ -308,6 +310,8 @@ def test_ten_planners_on_one_server(tmp_path):
                     started, before = CPU["start"]
                     report["run_phase_s"] = round(time.perf_counter() - started, 1)
                     report["run_phase_cpu_s"] = cpu_used(before, cpu_by_role(pid))
+                for ctx in OPEN:
+                    await ctx.close()
                 if "spy" in SERVER:
                     SERVER["spy"].send_signal(signal.SIGINT)  # py-spy writes what it sampled and ends
                     SERVER.pop("spy").wait(timeout=60)
