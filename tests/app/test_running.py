@@ -197,6 +197,7 @@ def test_on_a_busy_server_a_run_shows_no_partial_results_and_writes_its_files_on
     def later():
         seen["status"] = (store.find(run_id) or {}).get("status")
         seen["yaml"] = running.yaml_of(run_id)  # a reloaded page finds it meanwhile
+        seen["saving"] = running.saving(run_id)  # the Runs page says so
         busy["on"] = False  # the other runs finish
 
     def computed(result):
@@ -204,5 +205,5 @@ def test_on_a_busy_server_a_run_shows_no_partial_results_and_writes_its_files_on
 
     result = running.run_yaml(scenario.to_yaml(), partial=partials.append, computed=computed)
     assert partials == []
-    assert seen["status"] != "done" and seen["yaml"] == scenario.to_yaml()  # not written while the other runs went on
-    assert store.find(run_id)["status"] == "done" and result.run_id == run_id  # written once the workers were free
+    assert seen["status"] != "done" and seen["yaml"] == scenario.to_yaml() and seen["saving"]  # not written while the other runs went on
+    assert store.find(run_id)["status"] == "done" and result.run_id == run_id and not running.saving(run_id)  # written once the workers were free

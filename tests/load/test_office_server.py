@@ -39,6 +39,7 @@ import sys
 import threading
 import time
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 
 import psutil
@@ -141,7 +142,7 @@ async def planner(i: int, what: str, browser, url: str, ready: asyncio.Barrier, 
     page.set_default_timeout(TIMEOUT_MS)
     try:
         at("open_app")
-        baseline = await open_app(page, url)
+        baseline = rec["baseline_id"] = await open_app(page, url)
         steps = (i // 2 + 1) * 8 * (-1 if i % 2 else 1)  # ±0.4, ±0.8, … 亿元 a year from 2026: a different what-if each
         rec["fiscal_change"] = round(steps * 0.05, 2)
         base_value = float(await page.get_by_role("slider", name=FISCAL).get_attribute("aria-valuetext"))
@@ -343,7 +344,14 @@ def test_ten_planners_on_one_server(tmp_path):
         report["integrity"] = con.execute("PRAGMA integrity_check").fetchone()[0]
         runs = con.execute("SELECT run_id, status, out_dir FROM runs").fetchall()
         computed = dict(con.execute("SELECT run_id, seconds FROM runs").fetchall())
+        ended = {rid: datetime.fromisoformat(created).timestamp() + (seconds or 0)
+                 for rid, created, seconds in con.execute("SELECT run_id, created, seconds FROM runs")}
     report["registry_runs"] = len(runs)
+    asked = {r.get("run_id") for r in rows} | {r.get("baseline_id") for r in rows}
+    left = [rid for rid in ended if rid not in asked]  # the closed tab's run: it should end after those planners waited for
+    if len(left) == 1:
+        whatifs = sorted(rid for rid in ended if rid not in {r.get("baseline_id") for r in rows})
+        report["closed_tab_run_ended"] = f"{sorted(whatifs, key=ended.get).index(left[0]) + 1} of {len(whatifs)}"
     for r in rows:  # the server's own seconds for the run (api.run, start to end), beside what the planner waited
         r["server_seconds"] = round(computed[r["run_id"]], 1) if computed.get(r.get("run_id")) is not None else None
     report["load_after"] = os.getloadavg()[0]

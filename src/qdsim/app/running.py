@@ -200,16 +200,27 @@ def run_yaml(yaml_text: str, *, progress: Progress | None = None,
         if computed is not None:
             computed(result)
         if store is not None:
-            if computed is not None:  # shown already: its files wait while other planners' runs need the CPU
-                idle(WRITE_WAIT_S)
+            _saving.add(result.run_id)
             try:
+                if computed is not None:  # shown already: its files wait while other planners' runs need the CPU
+                    idle(WRITE_WAIT_S)
                 store.record_done(result, result.write(default_home() / "app" / result.run_id))
             except (sqlite3.Error, OSError):
                 pass  # an unwritable registry never fails the run: it is only not kept for next time
+            finally:
+                _saving.discard(result.run_id)
     finally:
         if lock is not None:
             lock.release()
     return _keep(yaml_text, result)
+
+
+_saving: set[str] = set()
+
+
+def saving(run_id: str) -> bool:
+    """Whether the run is computed (and shown) and its files are being written or wait to be (:data:`WRITE_WAIT_S`)."""
+    return run_id in _saving
 
 
 def idle(at_most: float) -> None:
