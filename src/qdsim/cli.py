@@ -161,6 +161,9 @@ def run(
     except NotReplaceable as e:  # the folder changed since the check above
         err.print(f"--out {e}", markup=False)
         raise typer.Exit(BAD_INPUT) from None
+    except KeyboardInterrupt:  # Ctrl-C while waiting for another process's identical run (RunStore.join)
+        err.print("interrupted while waiting for the other process's run: nothing was written")
+        raise typer.Exit(INTERRUPTED) from None
     if registry.served_from:  # the same inputs and code finished before: serve it, do not recompute
         if not quiet:
             out.print(key_table(registry.served()))

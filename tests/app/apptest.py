@@ -34,6 +34,15 @@ def wk(at: AppTest, field: str, twin: str = "") -> str:
     return f"f{at.session_state['form_gen']}|{field}{twin}"
 
 
+def open_groups(at: AppTest, *groups: str) -> AppTest:
+    """Open groups of the what-if form (all of them when none is named): a closed group's widgets are not drawn."""
+    from qdsim.app import form, scenario_builder
+
+    for g in groups or (*scenario_builder.group_names(), "run"):
+        at.session_state[form.GROUP + g] = True
+    return at.run()
+
+
 def settings(at: AppTest) -> dict:
     """The run settings the session's draft asks for (the library's units)."""
     v = at.session_state["draft"]["values"]

@@ -126,6 +126,11 @@ def test_the_server_prepares_the_first_screen_and_keeps_its_states(monkeypatch, 
         assert rec["status"] == "done" and len(snapshots.STORE) == SETTINGS["replicates"]
         recorded.append((rec["finished"], rec["attempts"]))
         assert not restarted or recorded[1] == recorded[0]  # served, not computed and recorded again
+        reads = []
+        whatif = api.load_scenario(ROOT / "scenarios" / "stop-after-2025.yaml").with_settings(**SETTINGS, seed=777)
+        with monkeypatch.context() as m:
+            m.setattr(api.RunResult, "read", lambda *a, reads=reads, **k: reads.append(a))
+            assert "baseline" in api.prepare(whatif, registry=RunStore(tmp_path / "registry.db")).known and not reads  # read as it started
     snapshots.STORE.clear()
 
 
@@ -152,3 +157,53 @@ def test_the_attribution_run_is_the_same_what_if_with_enough_draws_and_only_it_m
     for settings in ({"assumption_draws": 256, "scale": 0.02, "replicates": 4}, {"assumption_draws": 33, "scale": 0.02, "replicates": 20}):
         with pytest.raises(ValueError, match="assumption_draws"):
             running.check_bounds(own.with_settings(**settings))
+
+
+def test_a_run_is_waited_for_while_a_connected_page_waits_for_it(monkeypatch):
+    """A closed tab's run goes behind other planners' (qdsim.simulation.runner.watched_by) once no page has waited for it for UNWATCHED_S."""
+    import time
+
+    from qdsim.app import running, state
+
+    monkeypatch.setattr(running, "UNWATCHED_S", 0.2)
+    job = running.Job("id: x")
+    assert job.watched()  # just started by its page
+    time.sleep(0.3)
+    assert not job.watched()  # no page waited since: its tab was closed
+    job.watch()  # a reloaded page found it again
+    assert job.watched()
+    assert state.connected()  # outside a Streamlit server (AppTest, bare mode) a page counts as connected
+
+
+def test_on_a_busy_server_a_run_shows_no_partial_results_and_writes_its_files_once_the_workers_are_free(monkeypatch, tmp_path):
+    """Other planners' runs on the workers: no partial summaries; the result is shown at once, its files written after."""
+    import threading
+
+    from qdsim.app import running
+    from qdsim.results.provenance import planned_run_id
+
+    monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
+    busy = {"on": False}
+    monkeypatch.setattr(running, "pool_busy", lambda: busy["on"])
+    quiet: list = []
+    running.run_yaml(what_if().with_settings(seed=4343).to_yaml(), partial=quiet.append)
+    assert quiet  # alone on the workers: the first replicates shown while the rest run
+
+    busy["on"] = True
+    scenario = what_if().with_settings(seed=4344)
+    run_id, store = planned_run_id(scenario), RunStore(tmp_path / "registry.db")
+    partials, seen = [], {}
+
+    def later():
+        seen["status"] = (store.find(run_id) or {}).get("status")
+        seen["yaml"] = running.yaml_of(run_id)  # a reloaded page finds it meanwhile
+        seen["saving"] = running.saving(run_id)  # the Runs page says so
+        busy["on"] = False  # the other runs finish
+
+    def computed(result):
+        threading.Timer(1.0, later).start()
+
+    result = running.run_yaml(scenario.to_yaml(), partial=partials.append, computed=computed)
+    assert partials == []
+    assert seen["status"] != "done" and seen["yaml"] == scenario.to_yaml() and seen["saving"]  # not written while the other runs went on
+    assert store.find(run_id)["status"] == "done" and result.run_id == run_id and not running.saving(run_id)  # written once the workers were free

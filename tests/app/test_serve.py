@@ -13,13 +13,22 @@ from qdsim.app import running, serve
 def test_serve_prepares_the_first_screen_then_runs_streamlit_with_the_same_arguments(monkeypatch):
     from streamlit.web import cli as streamlit_cli
 
-    calls, warmed = [], threading.Event()
-    monkeypatch.setattr(running, "warm", warmed.set)
+    calls, warmed, frozen = [], threading.Event(), threading.Event()
+
+    def warm() -> threading.Thread:
+        warmed.set()
+        done = threading.Thread(target=lambda: None)
+        done.start()
+        return done
+
+    monkeypatch.setattr(running, "warm", warm)
+    monkeypatch.setattr(serve, "freeze", frozen.set)
     monkeypatch.setattr(streamlit_cli, "main", lambda: calls.append(list(sys.argv)) or 0)
     monkeypatch.setattr(sys, "argv", list(sys.argv))
     assert serve.main(["run", "app.py", "--server.port", "8599"]) == 0
-    assert calls == [["streamlit", "run", "app.py", "--server.port", "8599"]]
+    assert calls == [["streamlit", "run", "app.py", "--runner.postScriptGC", "false", "--server.port", "8599"]]  # its flags, then those given
     assert warmed.wait(30)  # started beside Streamlit, not before it
+    assert frozen.wait(30)  # once prepared, what is alive is kept out of later garbage collections
 
 
 def test_qdsim_app_starts_the_server_through_serve(monkeypatch, tmp_path):

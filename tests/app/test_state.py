@@ -12,7 +12,7 @@ import pytest
 from qdsim import api
 from qdsim.app import scenario_builder
 from qdsim.app.state import parse_money
-from tests.app.apptest import go, no_exceptions, wk
+from tests.app.apptest import go, no_exceptions, open_groups, wk
 
 FISCAL = "w.funds.fiscal"
 INDUSTRY = "w.funds.shares.industry"
@@ -131,6 +131,7 @@ def test_a_typed_value_does_not_survive_reset_upload_base_change_or_language_swi
 
 
 def test_every_slider_has_a_typed_twin_for_exact_values(app):
+    open_groups(app)
     twins = {k for k in (w.key for w in [*app.number_input, *app.text_input]) if k and k.endswith("#typed")}
     sliders = {s.key for s in app.slider if s.key}
     assert sliders and {k + "#typed" for k in sliders} <= twins

@@ -8,7 +8,7 @@ from qdsim import api
 from qdsim.app.results import ARROW, KEY_METRICS, row
 from qdsim.foundation.format import difference, interval, planner_number, verdict, within_chance
 from qdsim.foundation.metrics import catalogue
-from tests.app.apptest import BAD_YAML, ROOT, metrics, no_exceptions, wk
+from tests.app.apptest import BAD_YAML, ROOT, metrics, no_exceptions, open_groups, wk
 
 SALES = catalogue()["consumption_sales"].zh
 LABEL = {"zh": "在随机波动范围内", "en": "within chance variation"}
@@ -115,6 +115,7 @@ def test_the_default_run_is_credible_and_few_replicates_are_flagged(monkeypatch,
 
 
 def test_a_lever_far_beyond_its_calibrated_range_is_flagged(app):
+    open_groups(app, "consumption")
     app.slider(key=wk(app, "w.consumption.showrooms")).set_value(80)
     run_button(app).click()
     app.run()
@@ -124,6 +125,7 @@ def test_a_lever_far_beyond_its_calibrated_range_is_flagged(app):
 
 
 def test_tooltips_say_what_a_lever_does(app):
+    open_groups(app, "consumption", "labour")
     share = app.slider(key=wk(app, "w.consumption.canteen_share")).help
     assert "食堂" in share and "外推" not in share  # a share stops at 100%: no extrapolation limit
     switch = app.toggle(key=wk(app, "w.labour.free_train")).help
@@ -164,6 +166,7 @@ def test_a_valid_upload_becomes_the_base_of_the_form(app):
     no_exceptions(app)
     assert not app.error
     assert app.session_state["draft"]["base"] == "upload:stop-after-2025.yaml"
+    open_groups(app, "horizon")
     assert app.radio(key=wk(app, "w.horizon.mode")).value == "stop"
     assert any("过渡期结束后" in s.value for s in app.subheader)
 

@@ -11,13 +11,16 @@ into the run and runs again; one closes its tab three seconds in.
 
 Recorded: each planner's seconds from Run to the final results, the server's
 memory (proportional set size of the server and its worker processes,
-sampled twice a second), and afterwards the registry's integrity, that every
+sampled every second), and afterwards the registry's integrity, that every
 run it lists finished with its files, that no run is left running, and that
 the server is back to the threads and worker processes it had before.
 
 In the suite it runs 3 planners (one double click, one reload, one plain);
 ``QDSIM_LOAD_PLANNERS=10`` runs the full size (docs/performance.md gives the
-figures); ``QDSIM_LOAD_REPORT=path.json`` writes the measurements.
+figures); ``QDSIM_LOAD_REPORT=path.json`` writes the measurements, among them
+the CPU seconds of the server, its workers and Chromium from Run to the last
+results; ``QDSIM_LOAD_PROFILE=path`` has py-spy (``QDSIM_PYSPY`` or on the
+PATH) sample the server over the same time.
 """
 
 from __future__ import annotations
@@ -27,12 +30,16 @@ import contextlib
 import json
 import os
 import re
+import shutil
+import signal
 import sqlite3
 import statistics
+import subprocess
 import sys
 import threading
 import time
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 
 import psutil
@@ -62,7 +69,10 @@ def behaviours(n: int) -> list[str]:
 
 
 async def wait_idle(page: Page) -> None:
-    await page.wait_for_function("() => !document.querySelector('[data-testid=stProgress]')", timeout=TIMEOUT_MS)
+    """Until no progress bar shows and the page's script has ended (Streamlit's own mark on the app's element)."""
+    await page.wait_for_function("() => !document.querySelector('[data-testid=stProgress]') && "
+                                 "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') !== 'running'",
+                                 timeout=TIMEOUT_MS)
 
 
 async def run_id(page: Page) -> str:
@@ -84,13 +94,29 @@ async def shown(page: Page) -> None:
     assert not errors, errors
 
 
-async def set_fiscal(page: Page, value: float) -> None:
-    """Type the fiscal funds from 2026 into the slider's typed twin (亿元 a year) and wait for the page to take it."""
+#: seconds a planner gives the page to take a typed value before typing it again
+RETYPE_S = 30
+
+
+async def set_fiscal(page: Page, value: float) -> int:
+    """Type the fiscal funds from 2026 into the slider's typed twin (亿元 a year) and wait for the page to take it.
+
+    A value typed as the page is drawn is now and then lost (the box shows the old value again): typed again
+    after RETYPE_S, as a planner would, at most three times. Returns how many times it was typed again.
+    """
     box = page.get_by_label(f"{FISCAL}：输入数值", exact=True)
-    await box.fill(f"{value:g}")
-    await box.press("Enter")
-    await wait_idle(page)
-    await expect(page.get_by_role("slider", name=FISCAL)).to_have_attribute("aria-valuetext", re.compile(rf"^{value:g}(\.0+)?$"))
+    slider = page.get_by_role("slider", name=FISCAL)
+    for again in range(3):
+        await box.fill(f"{value:g}")
+        await box.press("Enter")
+        await wait_idle(page)
+        try:
+            await expect(slider).to_have_attribute("aria-valuetext", re.compile(rf"^{value:g}(\.0+)?$"), timeout=RETYPE_S * 1000)
+            return again
+        except AssertionError:
+            continue
+    await expect(slider).to_have_attribute("aria-valuetext", re.compile(rf"^{value:g}(\.0+)?$"))
+    return 3
 
 
 async def final_results(page: Page, before: str) -> str:
@@ -116,15 +142,17 @@ async def planner(i: int, what: str, browser, url: str, ready: asyncio.Barrier, 
     page.set_default_timeout(TIMEOUT_MS)
     try:
         at("open_app")
-        baseline = await open_app(page, url)
+        baseline = rec["baseline_id"] = await open_app(page, url)
         steps = (i // 2 + 1) * 8 * (-1 if i % 2 else 1)  # ±0.4, ±0.8, … 亿元 a year from 2026: a different what-if each
         rec["fiscal_change"] = round(steps * 0.05, 2)
         base_value = float(await page.get_by_role("slider", name=FISCAL).get_attribute("aria-valuetext"))
         rec["fiscal_to"] = round(base_value + rec["fiscal_change"], 2)
         at("set_fiscal")
-        await set_fiscal(page, rec["fiscal_to"])
+        rec["retyped"] = await set_fiscal(page, rec["fiscal_to"])
         at("barrier")
-        await ready.wait()
+        if await ready.wait() == 0:  # the last at the start line: everyone presses Run now
+            CPU["start"] = (time.perf_counter(), cpu_by_role(SERVER["pid"]))
+            profile(SERVER["pid"])
         at("run")
         await asyncio.sleep(0.1 * i)  # within a second of each other, as people are
         started = time.perf_counter()
@@ -161,10 +189,15 @@ async def planner(i: int, what: str, browser, url: str, ready: asyncio.Barrier, 
         ready.abort()  # a planner that failed before the start line must not leave the others waiting at it forever
     finally:
         if what != "close":
-            await ctx.close()
+            OPEN.append(ctx)  # closed once every planner is done: the CPU its page used is counted first
 
 
 PAGES: dict = {}
+#: the planners' browser contexts, closed after the CPU from Run to the last results is counted
+OPEN: list = []
+#: the server's PID, and the CPU seconds by role when Run is pressed (wall clock, cpu_by_role)
+SERVER: dict = {}
+CPU: dict = {}
 
 
 async def watch(out: dict) -> None:
@@ -210,19 +243,53 @@ def workers(pid: int) -> set[int]:
     return {p.pid for p in tree(pid)[1:]}
 
 
+def cpu_by_role(server: int) -> dict[int, tuple[str, float]]:
+    """Every process of this test by PID: its role (server, workers, chromium, driver: Playwright's) and CPU seconds so far."""
+    out = {}
+    for p in psutil.Process().children(recursive=True):
+        try:
+            t = p.cpu_times()
+            chain = [p, *p.parents()]
+            role = ("server" if p.pid == server else "workers" if server in {a.pid for a in chain} else
+                    "chromium" if any("chrom" in a.name().lower() for a in chain) else "driver")
+        except psutil.Error:
+            continue
+        out[p.pid] = (role, t.user + t.system)
+    t = psutil.Process().cpu_times()
+    out[os.getpid()] = ("test", t.user + t.system)
+    return out
+
+
+def profile(pid: int) -> None:
+    """With QDSIM_LOAD_PROFILE=file, py-spy samples the server from Run to the last results (collapsed stacks in the file)."""
+    out = os.environ.get("QDSIM_LOAD_PROFILE")
+    spy = os.environ.get("QDSIM_PYSPY") or shutil.which("py-spy")
+    if out and spy:
+        SERVER["spy"] = subprocess.Popen([spy, "record", "--pid", str(pid), "--rate", "50", "--format", "raw", "--nonblocking", "-o", out],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds by role between two :func:`cpu_by_role` (a process that ended in between is not counted)."""
+    used: dict[str, float] = {}
+    for pid, (role, seconds) in after.items():
+        used[role] = used.get(role, 0.0) + seconds - before.get(pid, (role, 0.0))[1]
+    return {k: round(v, 1) for k, v in sorted(used.items())}
+
+
 def test_ten_planners_on_one_server(tmp_path):
     home = tmp_path / "home"
     port = free_port()
     argv = [sys.executable, "-m", "qdsim.cli", "app", "--port", str(port)]
     report: dict = {"planners": PLANNERS, "cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}
     with serving(argv, port, tmp_path / "server.log", cwd=tmp_path, env={**os.environ, "QDSIM_HOME": str(home)}) as url:
-        pid = server_pid(port)
+        pid = SERVER["pid"] = server_pid(port)
         peak = {"mb": 0.0, "stop": False}
 
         def sample() -> None:
             while not peak["stop"]:
                 peak["mb"] = max(peak["mb"], memory_mb(pid))
-                time.sleep(0.5)
+                time.sleep(1)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -240,6 +307,15 @@ def test_ten_planners_on_one_server(tmp_path):
                 ready = asyncio.Barrier(PLANNERS)
                 watcher = asyncio.create_task(watch(results))
                 await asyncio.gather(*(planner(i, what, browser, url, ready, results) for i, what in enumerate(behaviours(PLANNERS))))
+                if "start" in CPU:  # from Run to the last planner's results: where the two cores went
+                    started, before = CPU["start"]
+                    report["run_phase_s"] = round(time.perf_counter() - started, 1)
+                    report["run_phase_cpu_s"] = cpu_used(before, cpu_by_role(pid))
+                for ctx in OPEN:
+                    await ctx.close()
+                if "spy" in SERVER:
+                    SERVER["spy"].send_signal(signal.SIGINT)  # py-spy writes what it sampled and ends
+                    SERVER.pop("spy").wait(timeout=60)
                 watcher.cancel()
                 await browser.close()
 
@@ -268,7 +344,14 @@ def test_ten_planners_on_one_server(tmp_path):
         report["integrity"] = con.execute("PRAGMA integrity_check").fetchone()[0]
         runs = con.execute("SELECT run_id, status, out_dir FROM runs").fetchall()
         computed = dict(con.execute("SELECT run_id, seconds FROM runs").fetchall())
+        ended = {rid: datetime.fromisoformat(created).timestamp() + (seconds or 0)
+                 for rid, created, seconds in con.execute("SELECT run_id, created, seconds FROM runs")}
     report["registry_runs"] = len(runs)
+    asked = {r.get("run_id") for r in rows} | {r.get("baseline_id") for r in rows}
+    left = [rid for rid in ended if rid not in asked]  # the closed tab's run: it should end after those planners waited for
+    if len(left) == 1:
+        whatifs = sorted(rid for rid in ended if rid not in {r.get("baseline_id") for r in rows})
+        report["closed_tab_run_ended"] = f"{sorted(whatifs, key=ended.get).index(left[0]) + 1} of {len(whatifs)}"
     for r in rows:  # the server's own seconds for the run (api.run, start to end), beside what the planner waited
         r["server_seconds"] = round(computed[r["run_id"]], 1) if computed.get(r.get("run_id")) is not None else None
     report["load_after"] = os.getloadavg()[0]

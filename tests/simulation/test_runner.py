@@ -245,3 +245,40 @@ def test_the_double_click_case_leaves_the_other_planner_s_run_alone():
     s = runner._scheduler
     assert s is not None and not s.runs and not s.jobs and s.running == 0  # nothing left queued or running
     assert s.broken is None and not s.executor._shutdown_thread  # the pool was never shut down under B
+
+
+def test_a_run_nobody_waits_for_goes_behind_the_others_and_still_finishes():
+    fake = FakePool()
+    s = runner.Scheduler(1, executor=fake)
+    first = s.start([([i], [t]) for i, t in enumerate(_tasks(2, seed=1))])  # runs now
+    waiting = {"closed": True}
+    with runner.watched_by(lambda: waiting["closed"]):
+        closed = s.start([([i], [t]) for i, t in enumerate(_tasks(2, seed=2))])  # its planner will close the tab
+    later = s.start([([i], [t]) for i, t in enumerate(_tasks(2, seed=3))])  # outside: always waited for
+    assert s.position(closed) == 2 and s.position(later) == 3  # in order while its page waits
+    waiting["closed"] = False  # the tab is closed
+    assert s.position(closed) == 3 and s.position(later) == 2
+    order = []
+    while fake.submitted:
+        order.append(fake.submitted[0][1][0].seed)
+        fake.finish()
+        _settle(s)
+    assert order == [1, 1, 3, 3, 2, 2]  # the planner still waiting first; the closed tab's run last, but finished
+    assert first.finished.qsize() == 2 and closed.finished.qsize() == 2 and later.finished.qsize() == 2
+    s.close()
+
+
+def test_a_run_nobody_waits_for_keeps_its_place_while_another_run_waits_for_its_jobs():
+    fake = FakePool()
+    s = runner.Scheduler(1, executor=fake)
+    first = s.start([([0], [_tasks(1, seed=1)[0]])])  # runs now
+    with runner.watched_by(lambda: False):  # nobody waits for it (a baseline prepared in the background) ...
+        base = s.start([([i], [t]) for i, t in enumerate(_tasks(2, seed=2))])
+    other = s.start([([i], [t]) for i, t in enumerate(_tasks(3, seed=3))])
+    joined = s.start([([i], [t]) for i, t in enumerate(_tasks(2, seed=2))])  # ... but this run needs the same jobs
+    assert s.position(base) == 1 and s.position(other) == 2
+    while fake.submitted:
+        fake.finish()
+        _settle(s)
+    assert first.finished.qsize() == 1 and joined.finished.qsize() == 2 and other.finished.qsize() == 3
+    s.close()

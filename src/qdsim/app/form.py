@@ -218,7 +218,9 @@ def lever_form(base: api.Scenario, ranges: dict) -> None:
     for spec in scenario_builder.lever_specs():
         by_group[spec.group].append(spec)
     for group in scenario_builder.group_names():
-        with st.expander(t(f"group.{group}"), expanded=group == "funds"):
+        with _group(group, expanded=group == "funds") as box:
+            if not box.open:
+                continue
             if group == "horizon":
                 _horizon(base)
                 continue
@@ -229,5 +231,19 @@ def lever_form(base: api.Scenario, ranges: dict) -> None:
             shares = [s for s in specs if s.name.startswith("shares.")]
             if shares:
                 _shares(shares, ranges)
-    with st.expander(t("group.run")):
-        _run_settings()
+    with _group("run") as box:
+        if box.open:
+            _run_settings()
+
+
+def _group(group: str, expanded: bool = False):
+    """A group of the form, drawn only while open (opening it reruns the page; its widgets then draw from the draft).
+
+    Every widget drawn is a message the planner's browser redraws on every rerun: the closed groups' ~200 of the
+    form's ~270 elements took a third of a rerun's time in the browser (docs/performance.md).
+    """
+    return st.expander(t(f"group.{group}"), expanded=expanded, key=f"{GROUP}{group}", on_change="rerun")
+
+
+#: the session-state key of a form group's open state (a ``w.`` key: kept across pages like the other widgets)
+GROUP = "w.group."

@@ -26,6 +26,13 @@ a planner who reloads the page mid-run finds it again (the page's URL names
 it) and it finishes; a run that fails or whose server stops is marked so
 (``failed``, with the reason; :meth:`qdsim.registry.store.RunStore.reap` marks
 a run whose process ended as interrupted).
+
+On a busy server the CPU goes to the runs planners wait for: a run started
+while other runs are on the workers shows no partial results (each is a
+summary of its own), a computed run is shown at once and its files are
+written once no run is on the workers (at most WRITE_WAIT_S later; a page
+finds it in memory meanwhile), and a run whose page is closed lets those
+of planners still waiting go first (:func:`qdsim.simulation.runner.watched_by`).
 """
 
 from __future__ import annotations
@@ -33,9 +40,11 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from qdsim import api
@@ -45,7 +54,7 @@ from qdsim.registry.store import RunStore, default_home, stamp_manifest
 from qdsim.results.provenance import RunIdentity, planned_run_id
 from qdsim.scenario import shipped
 from qdsim.simulation import snapshots
-from qdsim.simulation.runner import Progress
+from qdsim.simulation.runner import Progress, pool_busy, watched_by
 
 #: above this much work ((replicates + assumption draws) × scale) a run uses several processes
 PARALLEL_ABOVE = 0.05
@@ -58,8 +67,13 @@ ATTRIBUTION_DRAWS = 256
 ATTRIBUTION_SCALE = 0.003
 ATTRIBUTION_REPLICATES = 4
 #: seconds between two partial results of a run: each is a summary of the replicates done (0.1–0.3 s of the server's CPU, taken from
-#: the workers), and the first comes at once
+#: the workers), and the first comes at once. A run started while other runs are on the workers has none (:func:`run_yaml`)
 PARTIAL_EVERY = 1.0
+#: at most this many seconds a finished run's files wait for the workers to be free of other runs before they are written
+WRITE_WAIT_S = 60.0
+#: seconds a run may go without a page waiting for it before other planners' runs go first (a closed tab; a reload
+#: or a second click is back within it): it still finishes, and a page that comes back finds it
+UNWATCHED_S = 5.0
 #: finished runs kept in memory (a run at the default settings is a few MB)
 KEEP = 64
 #: the progress message of a run another process computes (a `qdsim run`, another server): it waits for its record
@@ -67,6 +81,12 @@ ELSEWHERE = "computed by another process"
 
 _kept: OrderedDict[str, api.RunResult] = OrderedDict()
 _lock = threading.Lock()
+
+
+@lru_cache(maxsize=256)
+def parsed(yaml_text: str) -> api.Scenario:
+    """A scenario from YAML text the app wrote, parsed once (a page, its run and its link each ask for it)."""
+    return api.loads_scenario(yaml_text, "<app>")
 
 
 def bounded(scenario: api.Scenario) -> api.Scenario:
@@ -98,7 +118,7 @@ def with_settings(scenario: api.Scenario, *, scale: float, replicates: int, seed
 def for_attribution(yaml_text: str) -> str:
     """The run that says which assumptions the answer of ``yaml_text`` rests on: the same scenario (and seed) with
     ATTRIBUTION_DRAWS assumption draws at ATTRIBUTION_SCALE and ATTRIBUTION_REPLICATES replicates."""
-    scenario = api.loads_scenario(yaml_text, "<app>")
+    scenario = parsed(yaml_text)
     return scenario.with_settings(scale=ATTRIBUTION_SCALE, replicates=ATTRIBUTION_REPLICATES, assumption_draws=ATTRIBUTION_DRAWS).to_yaml()
 
 
@@ -154,7 +174,7 @@ def run_yaml(yaml_text: str, *, progress: Progress | None = None,
     hit = kept(yaml_text)
     if hit is not None:
         return hit
-    scenario = api.loads_scenario(yaml_text, "<app>")
+    scenario = parsed(yaml_text)
     check_bounds(scenario)
     store = registry()
     run_id = planned_run_id(scenario)
@@ -171,6 +191,8 @@ def run_yaml(yaml_text: str, *, progress: Progress | None = None,
             return _keep(yaml_text, api.RunResult.read(rec["out_dir"]))
     try:
         workers = 1 if (scenario.replicates + scenario.assumption_draws) * scenario.scale <= PARALLEL_ABOVE else None
+        if pool_busy():  # other planners' runs are on the workers: their summaries would take the CPU from them
+            partial = None
         result = api.run(scenario, workers=workers, registry=store, progress=progress, partial=partial, keep_states=True,
                          partial_every=PARTIAL_EVERY)
         if store is not None:
@@ -179,23 +201,47 @@ def run_yaml(yaml_text: str, *, progress: Progress | None = None,
         if computed is not None:
             computed(result)
         if store is not None:
+            _saving.add(result.run_id)
             try:
+                if computed is not None:  # shown already: its files wait while other planners' runs need the CPU
+                    idle(WRITE_WAIT_S)
                 store.record_done(result, result.write(default_home() / "app" / result.run_id))
             except (sqlite3.Error, OSError):
                 pass  # an unwritable registry never fails the run: it is only not kept for next time
+            finally:
+                _saving.discard(result.run_id)
     finally:
         if lock is not None:
             lock.release()
     return _keep(yaml_text, result)
 
 
+_saving: set[str] = set()
+
+
+def saving(run_id: str) -> bool:
+    """Whether the run is computed (and shown) and its files are being written or wait to be (:data:`WRITE_WAIT_S`)."""
+    return run_id in _saving
+
+
+def idle(at_most: float) -> None:
+    """Wait until no run is on the shared workers, or ``at_most`` seconds."""
+    deadline = time.monotonic() + at_most
+    while pool_busy() and time.monotonic() < deadline:
+        time.sleep(0.25)
+
+
 def planned_id(yaml_text: str) -> str:
     """The run ID the scenario serialised in ``yaml_text`` gets (the registry's key)."""
-    return planned_run_id(api.loads_scenario(yaml_text, "<app>"))
+    return planned_run_id(parsed(yaml_text))
 
 
 def yaml_of(run_id: str) -> str | None:
-    """The scenario of a finished run in the registry, as YAML; None if the registry does not hold it."""
+    """The scenario of a finished run in the registry (or kept in memory, its files not yet written), as YAML; None if neither holds it."""
+    with _lock:
+        for text, result in reversed(_kept.items()):
+            if result.run_id == run_id:
+                return text
     store = registry()
     rec = store.servable(run_id) if store is not None else None
     if rec is None:
@@ -219,6 +265,15 @@ class Job:
     error: BaseException | None = None
     ready: threading.Event = field(default_factory=threading.Event)  # the result (or error) is there; its files may still be written
     finished: threading.Event = field(default_factory=threading.Event)  # and written and recorded
+    seen: float = field(default_factory=time.monotonic)  # when a page last waited for it (:meth:`watch`)
+
+    def watch(self) -> None:
+        """A page waits for the run now (its browser is connected)."""
+        self.seen = time.monotonic()
+
+    def watched(self) -> bool:
+        """Whether a page waited for the run within UNWATCHED_S (else the workers go to other planners' runs first)."""
+        return time.monotonic() - self.seen < UNWATCHED_S
 
     def outcome(self) -> api.RunResult:
         """The result once finished and recorded (the run's error raised again if it failed)."""
@@ -269,7 +324,7 @@ def _work(job: Job) -> None:
 
     store, run_id = None, None
     try:
-        scenario = api.loads_scenario(job.yaml_text, "<app>")
+        scenario = parsed(job.yaml_text)
         run_id = planned_run_id(scenario)
         store = registry()
         known = store.find(run_id) if store is not None else None
@@ -279,7 +334,8 @@ def _work(job: Job) -> None:
                 record(run_id, **RunIdentity.of(scenario).record())
             except (sqlite3.Error, OSError):
                 store = None
-        job.result = run_yaml(job.yaml_text, progress=progress, partial=partial, computed=computed)
+        with watched_by(job.watched):  # a run whose planner left goes behind those of planners who wait
+            job.result = run_yaml(job.yaml_text, progress=progress, partial=partial, computed=computed)
     except BaseException as e:  # noqa: BLE001 - handed to the page that waits for it
         job.error = e
         if store is not None and run_id is not None:
@@ -302,7 +358,7 @@ def first_screen_yaml() -> str:
 
 def states_kept(yaml_text: str) -> bool:
     """Whether this process keeps every replicate's state of the run of ``yaml_text`` at its default year (or it has none to keep)."""
-    scenario = api.loads_scenario(yaml_text, "<app>")
+    scenario = parsed(yaml_text)
     y = snapshots.default_index(scenario)
     tasks = [t for kind, _, t in api.plan(scenario, counterfactual=False) if kind == "scenario"]
     return not y or all(snapshots.STORE.get(snapshots.key(t, y)) is not None for t in tasks)
@@ -314,7 +370,8 @@ _warm: threading.Thread | None = None
 def warm(yaml_text: str | None = None) -> threading.Thread:
     """Prepare the first screen in the background, once per process: the baseline at the app's default settings
     computed (and recorded) or served from the registry, then its states kept if they are not (a run that keeps
-    them and records nothing). ``qdsim app``'s server calls it as it starts (:mod:`qdsim.app.serve`)."""
+    them and records nothing), and its replicates read back as what-ifs reuse them (:func:`qdsim.api.reuse_baseline`,
+    kept in memory). ``qdsim app``'s server calls it as it starts (:mod:`qdsim.app.serve`)."""
     global _warm
     with _lock:
         if _warm is None:
@@ -327,7 +384,10 @@ def _prepare(yaml_text: str) -> None:
     try:
         start(yaml_text).outcome()
         if not states_kept(yaml_text):  # served from the registry: simulate once more for the states, nobody waits for it
-            scenario = api.loads_scenario(yaml_text, "<app>")
+            scenario = parsed(yaml_text)
             api.run(scenario, workers=None, counterfactual=False, baseline=False, keep_states=True)
+        store = registry()
+        if store is not None:  # every what-if reads the baseline's replicates from the registry: read them once now, not
+            api.reuse_baseline(store, parsed(yaml_text))  # once by each of the first planners' runs at the same time
     except Exception as e:  # noqa: BLE001 - a page computes what it needs anyway; the log says why it could not be prepared
         logging.getLogger("qdsim.app").warning("could not prepare the first screen: %s: %s", type(e).__name__, e)

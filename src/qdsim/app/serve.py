@@ -9,12 +9,20 @@ what-if goes on from the baseline's states.
 It also makes Streamlit tell a browser it stops serving (:func:`close_dropped_browsers`): without it,
 a planner whose page falls behind on a busy server waits forever in front of a page that no longer
 gets anything (the ten-planner hang, docs/performance.md).
+
+And it spares the server's one Python thread of work at a time (the GIL) full garbage collections:
+Streamlit runs one after every script run (``runner.postScriptGC``), ~0.1 s each over the ~200,000
+objects of the server's imports, and ten planners' pages end dozens of script runs while their runs
+compute (docs/performance.md). Off here (:data:`FLAGS`; Python's own collections go on), and the
+objects alive once the first screen is prepared — modules, catalogues, the baseline — are frozen
+out of later collections (``gc.freeze``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import sys
 import threading
@@ -25,11 +33,17 @@ log = logging.getLogger("qdsim.app")
 TRY_AGAIN_LATER = 1013
 
 
+#: Streamlit settings of the server process, before those given (which win): no full garbage collection after every script run
+FLAGS = ["--runner.postScriptGC", "false"]
+
+
 def main(args: list[str]) -> int:
     from streamlit.web import cli as streamlit_cli  # Streamlit's own modules first, on this thread
 
     close_dropped_browsers()
     threading.Thread(target=_warm, name="qdsim-app-start", daemon=True).start()  # qdsim's imports too: Streamlit starts meanwhile
+    if args[:1] == ["run"] and len(args) >= 2:
+        args = [*args[:2], *FLAGS, *args[2:]]
     sys.argv = ["streamlit", *args]
     return streamlit_cli.main()
 
@@ -37,7 +51,14 @@ def main(args: list[str]) -> int:
 def _warm() -> None:
     from qdsim.app import running
 
-    running.warm()
+    running.warm().join()
+    freeze()
+
+
+def freeze() -> None:
+    """Collect garbage once, then keep what is alive out of later collections (it lives as long as the server)."""
+    gc.collect()
+    gc.freeze()
 
 
 def close_dropped_browsers() -> bool:

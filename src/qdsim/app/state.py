@@ -20,12 +20,15 @@ them), and :func:`qdsim.app.links.from_url` reads them back; results come from t
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from qdsim import api
 from qdsim.app import running, scenario_builder
@@ -46,6 +49,8 @@ RUN_FIELDS = ("w.run.scale", "w.run.replicates", "w.run.seed", "w.run.assumption
 BUDGET_FIELDS = ("w.budget.source", "w.budget.target", "w.budget.amount")
 #: fields whose typed box is a money box (text in 亿元, 万元 or 元)
 MONEY_FIELDS = frozenset({"w.funds.fiscal", "w.funds.donations", "w.budget.amount"})
+#: seconds between two updates of a waiting page's progress bar
+PROGRESS_EVERY = 1.0
 BUDGET_DEFAULTS = {"w.budget.source": "industry", "w.budget.target": "consumption", "w.budget.amount": 0.25}
 
 
@@ -71,10 +76,9 @@ def baseline() -> api.Scenario:
     return scenario_files()[BASELINE_FILE]
 
 
-@lru_cache(maxsize=128)
 def parse(yaml_text: str) -> api.Scenario:
-    """A scenario from YAML text the app wrote (cached)."""
-    return api.loads_scenario(yaml_text, "<app>")
+    """A scenario from YAML text the app wrote (cached: :func:`qdsim.app.running.parsed`)."""
+    return running.parsed(yaml_text)
 
 
 def parse_upload(name: str, data: bytes) -> api.Scenario:
@@ -361,6 +365,14 @@ def save(text: str) -> str:
 
 # -- results -------------------------------------------------------------------------
 
+def connected() -> bool:
+    """Whether this session's browser is connected (True outside a Streamlit server: AppTest, bare mode)."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists():
+        return True
+    return Runtime.instance().is_active_session(ctx.session_id)
+
+
 def result_for(yaml_text: str, partial: Callable[[api.RunResult], None] | None = None) -> api.RunResult:
     """The run of a serialised scenario, noted in the session's history.
 
@@ -376,9 +388,11 @@ def result_for(yaml_text: str, partial: Callable[[api.RunResult], None] | None =
         title = streamlit_markdown(getattr(scenario.title, lang()))  # a title is text, not Markdown (no image fetched)
         shown = (0.0, t("whatif.running", title=title, done=0, total="…"))
         bar = st.progress(shown[0], text=shown[1])
-        drawn = None
+        drawn, sent = None, time.monotonic()
         try:
             while not job.ready.wait(0.2):  # shown as soon as computed: its files are written after
+                if connected():  # a closed tab's script waits on: its run then lets those of planners still waiting go first
+                    job.watch()
                 now = shown
                 if job.message == running.ELSEWHERE:
                     now = (0.0, t("whatif.elsewhere", title=title))
@@ -388,8 +402,10 @@ def result_for(yaml_text: str, partial: Callable[[api.RunResult], None] | None =
                     if place:
                         text += f" · 排队中，第 {place} 位" if lang() == "zh" else f" · queued, place {place}"
                     now = (min(job.done / job.total, 1.0), text)
-                if now != shown:  # only what changed goes to the browser (a message each; a slow page must not fall behind)
-                    shown = now
+                # only what changed goes to the browser, at most every PROGRESS_EVERY seconds: each message is a redraw in the
+                # planner's browser, and ten waiting pages in browsers on the server's own cores took them from the simulations
+                if now != shown and time.monotonic() - sent >= PROGRESS_EVERY:
+                    shown, sent = now, time.monotonic()
                     bar.progress(shown[0], text=shown[1])
                 if partial is not None and job.partial is not None and job.partial is not drawn:
                     drawn = job.partial

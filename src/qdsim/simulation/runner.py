@@ -240,10 +240,33 @@ class _Job:
 class _Run:
     """One caller's run: its jobs not yet handed to a worker (in order), and its finished ones."""
 
-    def __init__(self) -> None:
+    def __init__(self, watched: Callable[[], bool] | None = None) -> None:
         self.pending: deque[_Job] = deque()
         self.order = 0
         self.finished: queue.Queue[tuple[list[int], Future]] = queue.Queue()
+        self.watched = watched  # False while nobody waits for the run (see :func:`watched_by`); None: always waited for
+
+    def unwatched(self) -> bool:
+        return self.watched is not None and not self.watched()
+
+
+_watch = threading.local()
+
+
+@contextlib.contextmanager
+def watched_by(test: Callable[[], bool]) -> Iterator[None]:
+    """Runs started on the shared pool in this thread while inside go behind the other runs whenever ``test()`` is False.
+
+    For a server whose runs outlive the pages that asked for them (the app): a run
+    whose planner closed the tab still finishes (a reload finds it), but it does not
+    hold up the planners who wait. ``test`` is called under the pool's lock: it must be quick.
+    """
+    before = getattr(_watch, "test", None)
+    _watch.test = test
+    try:
+        yield
+    finally:
+        _watch.test = before
 
 
 class Scheduler:
@@ -256,7 +279,7 @@ class Scheduler:
     Runs share the workers job by job (a replicate's tasks), not run by run:
     at most one job per worker is handed to the pool at a time, each to the
     run with the fewest jobs left (queued or running; then the one started
-    first). A run started while a long one runs therefore does not wait for
+    first), runs that nobody waits for last (:func:`watched_by`). A run started while a long one runs therefore does not wait for
     the long one to finish, and runs started together finish one after the
     other at the speed of all workers rather than all at the end (ten
     planners' what-ifs: the first in a tenth of the time, the median in
@@ -287,7 +310,7 @@ class Scheduler:
     # -- a run's side
     def start(self, groups: list[tuple[list[int], list[SimulationTask]]]) -> _Run:
         """Queue a run's jobs (task indices and tasks); jobs identical to queued or running ones are joined."""
-        run = _Run()
+        run = _Run(getattr(_watch, "test", None))
         with self.lock:
             if self.broken is not None:
                 raise self.broken
@@ -361,8 +384,12 @@ class Scheduler:
         return sum(1 for j in self.jobs.values() if j.future is not None and any(r is run for r, _ in j.waiters))
 
     def _turns(self) -> list[_Run]:
-        """The runs with jobs to hand out, next first: the fewest jobs left (queued and running), then the first started."""
-        return sorted((r for r in self.runs if r.pending), key=lambda r: (len(r.pending) + self._busy(r), r.order))
+        """The runs with jobs to hand out, next first: those waited for, then the fewest jobs left (queued and running), then the first started."""
+        return sorted((r for r in self.runs if r.pending), key=lambda r: (self._behind(r), len(r.pending) + self._busy(r), r.order))
+
+    def _behind(self, run: _Run) -> bool:
+        """Nobody waits for ``run``, nor for any of its queued jobs through another run (that one would wait behind it)."""
+        return run.unwatched() and all(len(j.waiters) == 1 for j in run.pending)
 
     def _dispatch(self) -> None:
         while (event := self.events.get()) is not None:
@@ -444,6 +471,12 @@ def scheduler(size: int) -> Scheduler:
             s.close()
         _scheduler = Scheduler(size)
         return _scheduler
+
+
+def pool_busy() -> bool:
+    """Whether runs of this process are on the shared pool now (queued or running)."""
+    s = _scheduler
+    return s is not None and s.owner == os.getpid() and bool(s.runs)
 
 
 def worker_pool(size: int) -> ProcessPoolExecutor:

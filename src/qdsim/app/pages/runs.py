@@ -16,7 +16,7 @@ import sqlite3
 import pandas as pd
 import streamlit as st
 
-from qdsim.app import links
+from qdsim.app import links, running
 from qdsim.app.i18n import lang, t
 from qdsim.app.main import page as app_page
 from qdsim.foundation.format import short
@@ -28,6 +28,7 @@ ss = st.session_state
 WORDS = {
     "done": ("已完成并登记", "done, recorded"),
     "running": ("正在运行", "running"),
+    "saving": ("已完成，正在保存", "done, being saved"),
     "failed": ("失败", "failed"),
     "not_registered": ("未登记", "not recorded"),
     "unavailable": ("登记册暂不可用", "registry unavailable"),
@@ -50,7 +51,8 @@ def statuses(run_ids: list[str]) -> dict[str, str]:
         found = {r: store.find(r) for r in run_ids}
     except (sqlite3.Error, OSError):
         return dict.fromkeys(run_ids, word("unavailable"))
-    return {r: word(rec["status"]) if rec and rec["status"] in WORDS else word("not_registered") for r, rec in found.items()}
+    return {r: word("saving") if rec and rec["status"] == "running" and running.saving(r) else
+            word(rec["status"]) if rec and rec["status"] in WORDS else word("not_registered") for r, rec in found.items()}
 
 
 def reopen_section(done: list[dict]) -> None:
