@@ -19,14 +19,16 @@ from qdsim.model import population as population_mod
 from qdsim.model.model import DingxiModel
 from qdsim.model.streams import replicate_seeds
 from qdsim.results.derive import derive
-from qdsim.simulation import runner
+from qdsim.simulation import runner, snapshots
 
 SETTINGS = {"replicates": 2, "scale": 0.003, "assumption_draws": 0}
 
 
 @pytest.fixture
 def counted_builds(monkeypatch):
-    """Count the populations built, by the runner or by the model."""
+    """Count the populations built, by the runner or by the model (with no model state kept by earlier tests in this
+    process, such as the app's: a run that goes on from one builds no population)."""
+    monkeypatch.setattr(snapshots, "STORE", snapshots.Store())
     built = []
     real = population_mod.build_population
 
