@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from qdsim import api
-from qdsim.calibration.abc import AbcCalibration, AbcSettings, Posterior, Space, calibration_scenario, distance, identification, log_errors, posterior_point, prior_values
+from qdsim.calibration.abc import AbcCalibration, AbcSettings, Posterior, Space, calibration_scenario, distance, identification, log_errors, prior_values
 from qdsim.calibration.targets import of_role
-from qdsim.foundation.catalogue import Parameter, load_catalogue
+from qdsim.foundation.catalogue import load_catalogue
 from qdsim.foundation.metrics import METRIC_IDS
 from qdsim.model.streams import replicate_seeds
 from qdsim.simulation.runner import simulate
@@ -47,22 +47,6 @@ def test_posterior_quantiles_draws_and_record_round_trip():
     assert all(d == {"a": 2.0, "b": 20.0} for d in draws)
     again = Posterior.from_record(post.to_record())
     assert again.ids == post.ids and np.array_equal(again.samples, post.samples) and np.allclose(again.weights, post.weights)
-
-
-def test_the_point_is_the_posteriors_medoid():
-    """Two parameters on [0, 10] and [0, 1] (linear: the ranges start at 0), four particles on one line, u = 0.1, 0.2, 0.3, 1.0
-    in both. Equal weights: the mean distances (∝ Σ|Δu|) are 1.2, 1.0, 1.0, 2.4: the first of the two least, (2, 0.2).
-    Weights 0.1, 0.1, 0.1, 0.7: 0.66, 0.58, 0.52, 0.24: the heavy particle, (10, 1.0)."""
-    def param(pid, hi):
-        return Parameter(pid, "g", 0.0, "", (0.0, hi), "calibrated", "s", pid, pid)
-    space = Space((param("a", 10.0), param("b", 1.0)))
-    samples = np.array([[1.0, 0.1], [2.0, 0.2], [3.0, 0.3], [10.0, 1.0]])
-    assert posterior_point(Posterior(["a", "b"], samples, np.full(4, 0.25), np.zeros(4)), space) == {"a": 2.0, "b": 0.2}
-    assert posterior_point(Posterior(["a", "b"], samples, np.array([0.1, 0.1, 0.1, 0.7]), np.zeros(4)), space) == {"a": 10.0, "b": 1.0}
-    # an L: the parameters' medians taken apart, (1, 0.5), are no particle; the medoid is one
-    corner = np.array([[0.0, 1.0], [0.0, 0.9], [1.0, 0.0], [2.0, 0.0], [5.0, 0.5]])
-    point = posterior_point(Posterior(["a", "b"], corner, np.full(5, 0.2), np.zeros(5)), space)
-    assert [point["a"], point["b"]] in corner.tolist()
 
 
 def test_identification_reads_the_posterior_width():
