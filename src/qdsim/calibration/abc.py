@@ -22,12 +22,8 @@ Method:
   accepted moves are recorded: the report says whether it converged
   (:meth:`Posterior.converged`). The last generation's particles are the
   posterior (:class:`Posterior`).
-* Runs use a posterior summary, the posterior's medoid: the particle whose
-  weighted mean distance to all the others is least, in each parameter's
-  position in its range standardised by the posterior's spread
-  (:func:`posterior_point`). Unlike each parameter's median taken apart, it
-  is a parameter set the ABC accepted, so it keeps the parameters'
-  correlations. The assumption interval draws whole parameter
+* Runs use a posterior summary: each parameter's weighted median
+  (:func:`posterior_point`). The assumption interval draws whole parameter
   sets from the posterior (:meth:`Posterior.draw`).
 
 Particles and chains are seeded by (seed, generation, index): a calibration
@@ -338,21 +334,6 @@ class AbcCalibration:
         return Posterior(self.space.ids, samples, np.full(n, 1.0 / n), distances, generations)
 
 
-def posterior_point(posterior: Posterior, space: Space) -> dict[str, float]:
-    """The point runs use, to 5 significant digits: the posterior's medoid (a multivariate median).
-
-    Each particle's position in the parameters' ranges (``space``: log scale for positive ranges) is
-    standardised by the posterior's weighted mean and standard deviation of each parameter, so that a
-    parameter the data pin down counts as much as one they leave loose; the medoid is the particle whose
-    weighted mean Euclidean distance to all particles is least (the first such, in particle order).
-    The parameters' medians taken one by one need not form a set the posterior holds (with correlated
-    parameters they can fall off its ridge); the medoid is one of its particles.
-    """
-    w = posterior.weights / posterior.weights.sum()
-    u = np.array([space.to_u(dict(zip(posterior.ids, row, strict=True))) for row in posterior.samples])
-    mean = w @ u
-    sd = np.sqrt(w @ (u - mean) ** 2)
-    x = (u - mean) / np.where(sd > 0, sd, 1.0)
-    spread = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=-1)) @ w
-    best = int(np.argmin(spread))
-    return round_values(dict(zip(posterior.ids, map(float, posterior.samples[best]), strict=True)))
+def posterior_point(posterior: Posterior) -> dict[str, float]:
+    """The point runs use: each parameter's weighted posterior median (a posterior summary), to 5 significant digits."""
+    return round_values({pid: v[1] for pid, v in posterior.quantiles().items()})

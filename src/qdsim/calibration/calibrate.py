@@ -88,7 +88,7 @@ def calibrate(
     predictive_draws: int = 60,
     progress=None,
 ) -> CalibrationResult:
-    """Fit the calibrated parameters by ABC-SMC, take the posterior's medoid as the point, verify every target.
+    """Fit the calibrated parameters by ABC-SMC, take the posterior median as the point, verify every target.
 
     Args:
         scale: share of households simulated in every evaluation.
@@ -100,8 +100,8 @@ def calibrate(
         seed: the ABC's seed (default: the scenario's).
         scheduler: a Dask scheduler's address to run the candidates on (the same result as locally).
         posterior: reuse this posterior (a previous calibration's) instead of running the ABC.
-        point: with a reused posterior, keep this point (the previous calibration's) instead of the posterior's
-            medoid: a re-verification of a calibration after a change of the model, not a new fit.
+        point: with a reused posterior, keep this point (the previous calibration's) instead of the posterior
+            median: a re-verification of a calibration after a change of the model, not a new fit.
         rejuvenate: with a reused posterior, first move its particles again at its final ε until its effective
             sample size is at least half the particles (a calibration that reached ε with too many copies left).
         predictive_draws: parameter sets drawn from the posterior for the posterior predictive check.
@@ -117,7 +117,7 @@ def calibrate(
         posterior = abc.rejuvenate(posterior, progress)
     if point is not None and set(point) != set(abc.space.ids):
         raise ValueError(f"the point sets {sorted(point)}, the calibrated parameters are {abc.space.ids}")
-    values = dict(point) if point is not None else posterior_point(posterior, abc.space)
+    values = dict(point) if point is not None else posterior_point(posterior)
     full = Simulator(abc.scenario, scale, TARGETS)
     checks = check_targets(full.replicates(values, scenario.seed, replicates), full.replicates(values, HOLDOUT_SEED, replicates), scenario.region)
     predictive = predictive_check(posterior, full, scenario.region, draws=predictive_draws, seed=seed)
@@ -132,7 +132,7 @@ def calibrate(
         settings={"scale": scale, "population": population, "generations": generations, "min_epsilon": min_epsilon, "per_particle": per_particle,
                   "replicates": replicates, "seed": seed, "workers": workers, "scheduler": scheduler, "posterior_reused": abc.simulations == 0 or rejuvenate,
                   "rejuvenated": rejuvenate,
-                  "point": "kept from the previous calibration (re-verified)" if point is not None else "the posterior's medoid (a multivariate median)",
+                  "point": "kept from the previous calibration (re-verified)" if point is not None else "weighted posterior median of each parameter",
                   "period": f"{abc.scenario.period.start}-{abc.scenario.period.end}",
                   "fitted": [t.figure for t in of_role("fit")]},
         simulations=sims,

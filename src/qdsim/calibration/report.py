@@ -116,8 +116,7 @@ def build_record(result: CalibrationResult) -> dict:
                 "sample size), every particle is moved again by the same kernel at that ε (at most three rounds); the last "
                 "generation's equally weighted particles are the posterior. "
                 f"Converged when the last ε ≤ {CONVERGED_EPSILON} and its effective sample size ≥ {CONVERGED_ESS}. The point runs use "
-                "is the posterior's medoid (the accepted parameter set nearest all the others, each parameter standardised by its posterior "
-                "spread); it is verified on the baseline's seed and a hold-out seed, and "
+                "is the weighted posterior median of each parameter; it is verified on the baseline's seed and a hold-out seed, and "
                 "a posterior predictive check draws parameter sets from the posterior."
             ),
             "date": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -46,7 +46,7 @@ def command(
     ] = None,
     keep_point: Annotated[
         bool,
-        typer.Option("--keep-point", help="With --posterior: keep that calibration's point instead of the posterior's medoid, and only re-verify "
+        typer.Option("--keep-point", help="With --posterior: keep that calibration's point instead of the posterior median, and only re-verify "
                                           "it (after a change of the model); the record says so."),
     ] = False,
     rejuvenate: Annotated[
