@@ -20,6 +20,12 @@ from tests.batch.helpers import write_tiny
 PROMPT_S = 5.0
 
 
+
+def default_sigint() -> None:
+    """In the child, before it starts: Ctrl-C as a terminal gives it. A child inherits an ignored SIGINT, and the
+    test process may ignore it by then (in the whole suite these runs once ignored the signal and ran to the end)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
 def test_ctrl_c_while_joining_another_processs_run_exits_promptly_with_a_message(tmp_path):
     tiny = write_tiny(tmp_path)
     home = tmp_path / "home"
@@ -29,7 +35,8 @@ def test_ctrl_c_while_joining_another_processs_run_exits_promptly_with_a_message
     assert holder.try_acquire()
     env = {**os.environ, "QDSIM_HOME": str(home), "QDSIM_JOIN_TIMEOUT_S": "600"}
     proc = subprocess.Popen([sys.executable, "-m", "qdsim.cli", "run", str(tiny), "--out", str(tmp_path / "out"), "--replicates", "3",
-                             "--scale", "0.003", "--workers", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                             "--scale", "0.003", "--workers", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=default_sigint)
     err: list[str] = []
     waiting = threading.Event()
 

@@ -16,13 +16,19 @@ from qdsim.simulation import pool
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process handling as on the office server (Linux)")
 
 
+
+def default_sigint() -> None:
+    """In the child, before it starts: Ctrl-C as a terminal gives it. A child inherits an ignored SIGINT, and the
+    test process may ignore it by then (in the whole suite these runs once ignored the signal and ran to the end)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
 def start_run(tmp_path) -> tuple[subprocess.Popen, list[psutil.Process]]:
     """`qdsim run` on 2 workers, once both workers are simulating: the process and everything it started (40
     replicates: long enough that it cannot finish before the signal on a loaded machine, as 12 once did)."""
     env = {**os.environ, "QDSIM_HOME": str(tmp_path / "home")}
     proc = subprocess.Popen([sys.executable, "-m", "qdsim.cli", "run", "baseline", "--scale", "0.004", "--replicates", "40",
                              "--workers", "2", "--fresh", "--out", str(tmp_path / "out"), "-q"],
-                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_sigint)
     main = psutil.Process(proc.pid)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

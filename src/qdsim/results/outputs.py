@@ -78,7 +78,10 @@ def _why_not(p: Path) -> str | None:
         here = None
     if here is not None and (p.resolve() == here or p.resolve() in here.parents):
         return "is the working folder (or holds it)"
-    entries = list(p.iterdir())
+    try:
+        entries = list(p.iterdir())
+    except FileNotFoundError:  # moved aside by another writer of the same folder as it was read: nothing is there now
+        return None
     if not entries:
         return None
     manifest = p / "manifest.json"
@@ -86,6 +89,8 @@ def _why_not(p: Path) -> str | None:
         m = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() and not manifest.is_symlink() else None
     except (OSError, ValueError):
         m = None
+    if m is None and not p.exists():  # moved aside between the listing and the manifest: nothing is there now
+        return None
     if not (isinstance(m, dict) and isinstance(m.get("run_id"), str) and _RUN_ID.fullmatch(m["run_id"])
             and isinstance(m.get("scenario"), dict) and "qdsim_version" in m):
         return "holds files but no qdsim run (no qdsim manifest.json)"
