@@ -15,10 +15,13 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+#: why a folder of files with no qdsim manifest is not replaced
+NO_MANIFEST = "holds files but no qdsim run (no qdsim manifest.json)"
 OUTPUT_FILES = ("summary.csv", "cost.csv", "manifest.json", "replicates.parquet", "scenario.yaml")
 
 
@@ -61,10 +64,16 @@ def why_not_replaceable(path: str | os.PathLike) -> str | None:
     ``--out ~`` by mistake), or the working folder and its parents are never
     deleted to make room for a run.
     """
-    try:
-        return _why_not(Path(path))
-    except FileNotFoundError:  # gone while we looked: another writer moved it aside, and nothing of anyone's is lost
-        return None
+    why = None
+    for _ in range(3):  # another writer of the same folder may swap it while it is read: a foreign folder stays foreign
+        try:
+            why = _why_not(Path(path))
+        except FileNotFoundError:  # gone while we looked: another writer moved it aside, and nothing of anyone's is lost
+            return None
+        if why != NO_MANIFEST:
+            return why
+        time.sleep(0.05)
+    return why
 
 
 def _why_not(p: Path) -> str | None:
@@ -93,7 +102,7 @@ def _why_not(p: Path) -> str | None:
         return None
     if not (isinstance(m, dict) and isinstance(m.get("run_id"), str) and _RUN_ID.fullmatch(m["run_id"])
             and isinstance(m.get("scenario"), dict) and "qdsim_version" in m):
-        return "holds files but no qdsim run (no qdsim manifest.json)"
+        return NO_MANIFEST
     sid = m["scenario"].get("id")
     foreign = [x.name for x in entries if not _ours(x, sid)]
     if foreign:
