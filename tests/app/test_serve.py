@@ -8,6 +8,7 @@ import sys
 import threading
 
 from qdsim.app import running, serve
+from tests.serving import free_port, serving
 
 
 def test_serve_prepares_the_first_screen_then_runs_streamlit_with_the_same_arguments(monkeypatch):
@@ -198,54 +199,28 @@ def test_qdsim_app_behind_a_basic_auth_proxy_asks_every_request_and_the_websocke
     check and the WebSocket; with it: the page, and the WebSocket Streamlit talks over is opened (101)."""
     import base64
     import os
-    import socket
-    import subprocess
-    import time
-    import urllib.request
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(tmp_path / "server.log", "w+")  # noqa: SIM115 - closed below
-    server = subprocess.Popen([sys.executable, "-m", "qdsim.cli", "app", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT,
-                              cwd=tmp_path, env={**os.environ, "QDSIM_HOME": str(tmp_path / "home")})
-    proxy = None
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
-            time.sleep(0.3)
+    port = free_port()
+    argv = [sys.executable, "-m", "qdsim.cli", "app", "--port", str(port)]
+    with serving(argv, port, tmp_path / "server.log", cwd=tmp_path, env={**os.environ, "QDSIM_HOME": str(tmp_path / "home")}):
         proxy = BasicAuthProxy(port, "planner1", "s3cret")
-        good = "Basic " + base64.b64encode(b"planner1:s3cret").decode()
-        wrong = "Basic " + base64.b64encode(b"planner1:guess").decode()
-        upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
-                   "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(), "Origin": f"http://127.0.0.1:{proxy.port}"}
-
-        for auth in (None, wrong):
-            for path in ("/", "/_stcore/health", "/static/js/does-not-matter.js"):
-                status, headers, _ = _get(proxy.port, path, auth)
-                assert status == 401 and headers["www-authenticate"] == 'Basic realm="qdsim"', (path, auth, status)
-            assert _get(proxy.port, "/_stcore/stream", auth, upgrade)[0] == 401
-
-        status, _, page = _get(proxy.port, "/", good)
-        assert status == 200 and b'<div id="root">' in page  # Streamlit's page
-        scripts = [s.decode() for s in re.findall(rb'src="\.?(/static/js/[^"]+\.js)"', page)]
-        assert scripts and all(_get(proxy.port, s, good)[0] == 200 for s in scripts)  # and what it loads
-        assert _get(proxy.port, "/_stcore/health", good)[:1] == (200,)
-        assert _get(proxy.port, "/_stcore/stream", good, upgrade)[0] == 101  # the WebSocket the app talks over
-    finally:
-        if proxy is not None:
-            proxy.close()
-        server.terminate()
         try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+            good = "Basic " + base64.b64encode(b"planner1:s3cret").decode()
+            wrong = "Basic " + base64.b64encode(b"planner1:guess").decode()
+            upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+                       "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(), "Origin": f"http://127.0.0.1:{proxy.port}"}
+
+            for auth in (None, wrong):
+                for path in ("/", "/_stcore/health", "/static/js/does-not-matter.js"):
+                    status, headers, _ = _get(proxy.port, path, auth)
+                    assert status == 401 and headers["www-authenticate"] == 'Basic realm="qdsim"', (path, auth, status)
+                assert _get(proxy.port, "/_stcore/stream", auth, upgrade)[0] == 401
+
+            status, _, page = _get(proxy.port, "/", good)
+            assert status == 200 and b'<div id="root">' in page  # Streamlit's page
+            scripts = [s.decode() for s in re.findall(rb'src="\.?(/static/js/[^"]+\.js)"', page)]
+            assert scripts and all(_get(proxy.port, s, good)[0] == 200 for s in scripts)  # and what it loads
+            assert _get(proxy.port, "/_stcore/health", good)[:1] == (200,)
+            assert _get(proxy.port, "/_stcore/stream", good, upgrade)[0] == 101  # the WebSocket the app talks over
+        finally:
+            proxy.close()
