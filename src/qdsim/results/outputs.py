@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 import uuid
@@ -64,16 +65,27 @@ def why_not_replaceable(path: str | os.PathLike) -> str | None:
     ``--out ~`` by mistake), or the working folder and its parents are never
     deleted to make room for a run.
     """
+    p = Path(path)
     why = None
-    for _ in range(3):  # another writer of the same folder may swap it while it is read: a foreign folder stays foreign
+    for _ in range(5):  # another writer of the same folder may swap it while it is read: read again until it holds still
+        before = _identity(p)
         try:
-            why = _why_not(Path(path))
+            why = _why_not(p)
         except FileNotFoundError:  # gone while we looked: another writer moved it aside, and nothing of anyone's is lost
             return None
-        if why != NO_MANIFEST:
+        if why is None or (before is not None and before == _identity(p)):
             return why
         time.sleep(0.05)
     return why
+
+
+def _identity(p: Path) -> tuple[int, int] | None:
+    """The device and inode of ``p`` (None when nothing is there): a swapped folder has another."""
+    try:
+        st = p.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _why_not(p: Path) -> str | None:
@@ -115,7 +127,7 @@ def _ours(entry: Path, sid: str | None) -> bool:
     if entry.is_symlink():
         return False
     if entry.name in OUTPUT_FILES or entry.name in OPTIONAL_FILES:
-        return entry.is_file() or not entry.exists()  # gone while we looked: another writer moved the folder aside
+        return _regular_or_gone(entry)
     if entry.name in REPLACEABLE_EXTRAS and entry.is_dir():
         for x in entry.iterdir():
             if x.is_symlink():
@@ -131,7 +143,15 @@ def _ours(entry: Path, sid: str | None) -> bool:
 
 def _named(pattern: re.Pattern, f: Path, sid: str | None) -> bool:
     m = pattern.fullmatch(f.name)
-    return bool(m) and f.is_file() and not f.is_symlink() and (sid is None or m["sid"] == sid)
+    return bool(m) and _regular_or_gone(f) and (sid is None or m["sid"] == sid)
+
+
+def _regular_or_gone(f: Path) -> bool:
+    """Whether ``f`` is a plain file, or gone (another writer moved its folder aside), in one look."""
+    try:
+        return stat.S_ISREG(f.lstat().st_mode)
+    except FileNotFoundError:
+        return True
 
 
 def replaceable(path: str | os.PathLike) -> bool:
