@@ -274,6 +274,23 @@ def test_stable_count_by_destination_and_subsidy_while_the_pot_lasts(baseline):
     assert d["stable_gansu"][0, 0] == 2 * wt and d["labour_subsidy_paid"][0, 0] == 374_000
 
 
+def test_the_january_to_november_count_leaves_out_workers_reaching_the_mark_in_december(baseline):
+    """The published 2025 counts run to the end of November (1—11月). Two workers of county 0 at the mark's
+    eve (2 assisted months, stable_months 3), one in Qingdao reaching it in November, one in Gansu in
+    December: the year's counts hold both (weight each), the January–November counts only the first."""
+    m = make_model(baseline, scale=0.005, stable_months=3)
+    w, wt, d = m.workers, m.weight, m.book.data
+    m.book.year = 0
+    first, second = np.flatnonzero(w.county == 0)[:2]
+    for who, state, month in ((first, QINGDAO, 11), (second, GANSU, 12)):
+        w.state[who], w.assisted[who], w.assisted_months[who] = state, True, 2
+        m.steps = month  # the month of the step under way: (steps − 1) % 12 + 1
+        assert m.month == month
+        labour.count_months(m, 0)
+    assert (d["stable_qingdao"][0, 0], d["stable_gansu"][0, 0]) == (wt, wt)
+    assert (d["stable_qingdao_jan_nov"][0, 0], d["stable_gansu_jan_nov"][0, 0], d["stable_other_jan_nov"][0, 0]) == (wt, 0, 0)
+
+
 def test_a_cooperation_job_counts_once_not_every_year_it_continues(baseline):
     """Two eligible workers of county 0 in one cooperation firm, stable_months 3, from January of year 0:
     each reaches the mark in March and is counted (2 × weight); in year 1 the same jobs continue and count

@@ -71,6 +71,9 @@ DESTINATIONS = ("qingdao", "gansu", "other")
 #: their year-book keys, in DESTINATIONS order
 STABLE_KEYS: tuple[RawKey, ...] = ("stable_qingdao", "stable_gansu", "stable_other")
 assert STABLE_KEYS == tuple(f"stable_{d}" for d in DESTINATIONS)
+#: the same count to the end of November: the window of the published 2025 figures (1—11月)
+STABLE_KEYS_JAN_NOV: tuple[RawKey, ...] = ("stable_qingdao_jan_nov", "stable_gansu_jan_nov", "stable_other_jan_nov")
+assert STABLE_KEYS_JAN_NOV == tuple(f"{k}_jan_nov" for k in STABLE_KEYS)
 _DESTINATION_OF_STATE = np.array([-1, 1, 1, 2, 0])  # HOME, FIRM, GANSU, OTHER, QINGDAO -> DESTINATIONS index
 assert len(_DESTINATION_OF_STATE) == len(STATE_NAMES)
 
@@ -303,6 +306,8 @@ def count_months(model: DingxiModel, t: int) -> None:
     dest = _DESTINATION_OF_STATE[w.state[reached]]
     for j in range(len(DESTINATIONS)):
         model.book.add_by_county(STABLE_KEYS[j], w.county[reached], (dest == j) * model.weight)
+        if model.month <= 11:
+            model.book.add_by_county(STABLE_KEYS_JAN_NOV[j], w.county[reached], (dest == j) * model.weight)
     pay_subsidies(model, t, reached)
 
 
