@@ -6,7 +6,7 @@ stabilisation subsidy keeps subsidised workers longer), training places
 after Spring Festival, the multinomial logit choice of home / elsewhere in
 Gansu / another province / Qingdao for the workers who reconsider (taste
 shocks, the programme's job services reaching eligible workers, the network
-of fellow villagers in Qingdao, Qingdao's job quota and its queue), hiring
+of fellow workers of the county in Qingdao, Qingdao's job quota and its queue), hiring
 by local firms, months employed and assisted (a job away found with the
 programme's help, Qingdao's channel, a cooperation firm's job held by an
 eligible worker), the stable-employment count by destination (Qingdao,
@@ -99,7 +99,7 @@ class Worker(mesa.Agent):
         help_utility = m.help_utility * (1.0 if self.reached else 0.0)
         if m.channel_open:
             v_qd = (m.v_qd_base - (m.p["qingdao_friction"] if self.state != QINGDAO else 0.0)  # a barrier of entry
-                    + m.p["network_coef"] * m.qingdao_share[self.village]
+                    + m.p["network_coef"] * m.qingdao_share[self.county]
                     + m.p["training_utility"] * (1.0 if self.trained else 0.0) + m.free_train_term)
         else:
             v_qd = -math.inf
@@ -188,7 +188,6 @@ class LabourMarket(mesa.Model):
         self.scale, self.weight = source.scale, source.weight
         self.asc_gansu, self.asc_other = source.labour.asc_gansu, source.labour.asc_other
         self.n_counties = source.n_counties
-        self.n_villages = len(source.villages.county)
         j = source.funds.pot("labour")
         self.labour_funds = [float(source.funds.available[c, j]) for c in range(self.n_counties)]
         self.labour_spent = [float(source.funds.spent[source.funds.year, c, j]) for c in range(self.n_counties)]
@@ -308,12 +307,12 @@ class LabourMarket(mesa.Model):
         self.v_other = b * e_other + self.asc_other
         self.channel_open = quota > 0
         if self.channel_open:
-            in_qd = [0] * self.n_villages
-            total = [0] * self.n_villages
+            in_qd = [0] * self.n_counties
+            total = [0] * self.n_counties
             for w in self.workers:
-                total[w.village] += 1
+                total[w.county] += 1
                 if w.state == QINGDAO:
-                    in_qd[w.village] += 1
+                    in_qd[w.county] += 1
             self.qingdao_share = [q / max(n, 1) for q, n in zip(in_qd, total, strict=True)]
             self.v_qd_base = b * (e_qd + subsidy / 12) + self.asc_other
             self.free_train_term = p["free_train_utility"] * (self.lever("labour.free_train") if spring else 0.0)

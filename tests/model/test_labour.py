@@ -138,6 +138,17 @@ def test_workers_in_qingdao_do_not_face_the_entry_barrier_again(baseline):
 # -- returns ------------------------------------------------------------------
 
 
+def test_the_network_is_the_share_of_the_county_s_workers_in_qingdao(model):
+    """Three of county 0's workers and one of county 1's in Qingdao: the shares are 3 / (county 0's workers) and
+    1 / (county 1's), the others 0, whatever village they live in."""
+    w = model.workers
+    c0, c1 = np.flatnonzero(w.county == 0)[:3], np.flatnonzero(w.county == 1)[:1]
+    share = labour.qingdao_share_by_county(model, np.concatenate([c0, c1]))
+    n0, n1 = np.count_nonzero(w.county == 0), np.count_nonzero(w.county == 1)
+    assert share[0] == 3 / n0 and share[1] == 1 / n1 and not share[2:].any()
+    assert len(share) == model.n_counties
+
+
 def test_return_rates_by_destination(model):
     p = model.params
     assert labour.return_rates(p).tolist() == [0.0, p.local_job_loss_rate, p.return_rate_gansu, p.return_rate_other, p.return_rate_qingdao]

@@ -67,7 +67,7 @@ class DingxiModel(mesa.Model):
     incubator_county: int
     county_weights: NDArray[np.float64]  # rural population shares (sum 1)
     demo_order: list[NDArray[np.intp]]  # per county: potato households in the order demonstrations reach them
-    workers_per_village: NDArray[np.intp]
+    workers_per_county: NDArray[np.intp]
     # -- the state the mechanisms change ---------------------------------------
     steps: int  # months run (Mesa's counter; month 1 is step 1)
     year_index: int  # t: 0 for the first year
@@ -116,7 +116,7 @@ class DingxiModel(mesa.Model):
         self.households = population.households
         self.workers = population.workers
         self.demo_order = population.demo_order
-        self.workers_per_village = np.bincount(self.workers.village, minlength=len(self.villages.county))  # workers do not move
+        self.workers_per_county = np.bincount(self.workers.county, minlength=self.n_counties)  # workers do not move
         asc_gansu, asc_other = labour.away_constants(params, labour.net_earnings(self, 0))
         self.labour = labour.LabourState(asc_gansu, asc_other)
 
