@@ -95,3 +95,8 @@ def test_check_targets_reads_errors_and_tolerances():
     assert all(c.ok for c in checks) and all(abs(c.error) < 1e-12 for c in checks)
     off = exact * np.where([t.how == "growth" for t in TARGETS], 1.0, 1.6)  # beyond every tolerance (the loosest is 50%)
     assert not any(c.ok for c in check_targets(off, off, "dingxi") if c.target.how != "growth")
+    # at full scale: reported beside the checks, never part of whether a target is within its tolerance
+    assert all(c.full_scale_error is None for c in checks)
+    shown = check_targets(exact, exact, "dingxi", full_scale=off)
+    assert all(c.ok for c in shown)
+    assert all(abs(c.full_scale_error - 0.6) < 1e-12 for c in shown if c.target.how != "growth")

@@ -59,3 +59,22 @@ def test_the_convergence_statement_follows_the_record():
     assert not stalled["provenance"]["converged"]
     text = summary_markdown(stalled)
     assert "**Not converged**" in text and "2.85" in text and "not recorded" in text
+
+
+def test_the_full_scale_column_shows_each_error_when_the_record_has_it():
+    """A record with the point's errors at full scale gets a 'full scale' column (a growth's in percentage points);
+    one without (an older record) has none."""
+    record = copy.deepcopy(read_calibrated(calibrated_path()))
+    for t in record["provenance"]["targets"]:
+        t.pop("full_scale_error", None)
+    record["provenance"]["settings"].pop("full_scale_replicates", None)
+    assert "| full scale |" not in summary_markdown(record)
+    for t in record["provenance"]["targets"]:
+        t["full_scale_error"] = -0.0937 if t["figure"] == "qingdao_placements_2025" else (0.0125 if t["reading"].startswith("growth") else 0.0)
+    record["provenance"]["settings"]["full_scale_replicates"] = 2
+    text = summary_markdown(record)
+    assert "| full scale |" in text and "and at full scale (2 replicates" in text
+    qd = next(line for line in text.splitlines() if "(2025年向青岛输转农村劳动力" in line)
+    assert "| -9.4% | ±" in qd
+    growth = next(line for line in text.splitlines() if "甘肃农村居民人均可支配收入增长（2023年" in line)
+    assert "| +1.2 pp | ±" in growth or "| +1.3 pp | ±" in growth

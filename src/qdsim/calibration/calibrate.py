@@ -31,20 +31,23 @@ class TargetCheck:
     p95: float
     error: float  # relative (growth: difference in shares)
     holdout_error: float  # the same on the hold-out seed
+    full_scale_error: float | None = None  # the same at full scale (scale 1), on the baseline's seed: does the fit carry over?
 
     @property
     def ok(self) -> bool:
         return abs(self.error) <= self.target.tolerance + 1e-12 and abs(self.holdout_error) <= self.target.tolerance + 1e-12
 
 
-def check_targets(samples: np.ndarray, holdout: np.ndarray, region: str, targets: tuple[Target, ...] = TARGETS) -> list[TargetCheck]:
-    """Checks from (replicate, target) values on the baseline seed and on the hold-out seed."""
+def check_targets(samples: np.ndarray, holdout: np.ndarray, region: str, targets: tuple[Target, ...] = TARGETS,
+                  full_scale: np.ndarray | None = None) -> list[TargetCheck]:
+    """Checks from (replicate, target) values on the baseline seed and on the hold-out seed (and at full scale, reported only)."""
     reg = load_catalogue(region)
     out = []
     for j, t in enumerate(targets):
         mean = float(samples[:, j].mean())
         p05, p95 = (float(x) for x in np.percentile(samples[:, j], [5, 95]))
-        out.append(TargetCheck(t, t.reported(reg), mean, p05, p95, t.error(mean, reg), t.error(float(holdout[:, j].mean()), reg)))
+        full = None if full_scale is None else t.error(float(full_scale[:, j].mean()), reg)
+        out.append(TargetCheck(t, t.reported(reg), mean, p05, p95, t.error(mean, reg), t.error(float(holdout[:, j].mean()), reg), full))
     return out
 
 
@@ -86,6 +89,7 @@ def calibrate(
     point: dict[str, float] | None = None,
     rejuvenate: bool = False,
     predictive_draws: int = 60,
+    full_scale_replicates: int = 0,
     progress=None,
 ) -> CalibrationResult:
     """Fit the calibrated parameters by ABC-SMC, take the posterior median as the point, verify every target.
@@ -105,6 +109,8 @@ def calibrate(
         rejuvenate: with a reused posterior, first move its particles again at its final ε until its effective
             sample size is at least half the particles (a calibration that reached ε with too many copies left).
         predictive_draws: parameter sets drawn from the posterior for the posterior predictive check.
+        full_scale_replicates: replicates of the point at full scale (scale 1, the baseline's seed), reported beside
+            the checks: whether what was fitted at ``scale`` holds with every household simulated (0: not run).
     """
     started = time.perf_counter()
     seed = scenario.seed if seed is None else seed
@@ -119,9 +125,12 @@ def calibrate(
         raise ValueError(f"the point sets {sorted(point)}, the calibrated parameters are {abc.space.ids}")
     values = dict(point) if point is not None else posterior_point(posterior)
     full = Simulator(abc.scenario, scale, TARGETS)
-    checks = check_targets(full.replicates(values, scenario.seed, replicates), full.replicates(values, HOLDOUT_SEED, replicates), scenario.region)
+    at_full_scale = (Simulator(abc.scenario, 1.0, TARGETS).replicates(values, scenario.seed, full_scale_replicates)
+                     if full_scale_replicates and scale < 1.0 else None)
+    checks = check_targets(full.replicates(values, scenario.seed, replicates), full.replicates(values, HOLDOUT_SEED, replicates), scenario.region,
+                           full_scale=at_full_scale)
     predictive = predictive_check(posterior, full, scenario.region, draws=predictive_draws, seed=seed)
-    sims = abc.simulations + 2 * replicates + predictive_draws  # a reused posterior's simulations are in its record
+    sims = abc.simulations + 2 * replicates + predictive_draws + (0 if at_full_scale is None else full_scale_replicates)  # a reused posterior's are in its record
     return CalibrationResult(
         scenario=abc.scenario,
         space=abc.space,
@@ -130,7 +139,8 @@ def calibrate(
         values=values,
         checks=checks,
         settings={"scale": scale, "population": population, "generations": generations, "min_epsilon": min_epsilon, "per_particle": per_particle,
-                  "replicates": replicates, "seed": seed, "workers": workers, "scheduler": scheduler, "posterior_reused": abc.simulations == 0 or rejuvenate,
+                  "replicates": replicates, "full_scale_replicates": 0 if at_full_scale is None else full_scale_replicates,
+                  "seed": seed, "workers": workers, "scheduler": scheduler, "posterior_reused": abc.simulations == 0 or rejuvenate,
                   "rejuvenated": rejuvenate,
                   "point": "kept from the previous calibration (re-verified)" if point is not None else "weighted posterior median of each parameter",
                   "period": f"{abc.scenario.period.start}-{abc.scenario.period.end}",

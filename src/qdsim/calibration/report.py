@@ -75,6 +75,7 @@ def build_record(result: CalibrationResult) -> dict:
             "model_p95": _num(c.p95),
             "error": round(c.error, 4),
             "holdout_error": round(c.holdout_error, 4),
+            "full_scale_error": None if c.full_scale_error is None else round(c.full_scale_error, 4),
             "within_tolerance": bool(c.ok),
             "predictive_p05": _num(result.predictive[c.target.figure]["p05"]) if result.predictive else None,
             "predictive_p95": _num(result.predictive[c.target.figure]["p95"]) if result.predictive else None,
@@ -169,6 +170,7 @@ def summary_markdown(record: dict) -> str:
     prov = record["provenance"]
     s = prov["settings"]
     behavioural_fit = [t for t in prov["targets"] if t["class"] == "behavioural" and t["role"] == "fit"]
+    full_scale = any(t.get("full_scale_error") is not None for t in prov["targets"])  # an older record has none
     generations = [g for g in record["posterior"]["generations"] if "generation" in g]
     abc_seconds = sum(g.get("seconds", 0.0) for g in record["posterior"]["generations"])
     abc = (f"ABC-SMC with {len(record['posterior']['samples'])} particles, {len(generations)} generations, "
@@ -187,8 +189,10 @@ def summary_markdown(record: dict) -> str:
     lines = [
         f"Calibration of {prov['date']} (qdsim {prov['qdsim_version']}, commit `{prov['commit'][:12]}`): baseline {s['period']}, "
         f"scale {s['scale']}, {abc}; checked on {s['replicates']} replicates of seed "
-        f"{prov['seeds']['root']} (the shipped baseline) and of the hold-out seed {prov['seeds']['holdout_root']}. "
-        f"{len(behavioural_fit)} behavioural figures are fitted by {len(prov['parameters'])} parameters; "
+        f"{prov['seeds']['root']} (the shipped baseline) and of the hold-out seed {prov['seeds']['holdout_root']}"
+        + (f", and at full scale ({s['full_scale_replicates']} replicates of the baseline's seed with every household simulated; shown, not required). "
+           if s.get("full_scale_replicates") else ". ")
+        + f"{len(behavioural_fit)} behavioural figures are fitted by {len(prov['parameters'])} parameters; "
         + ("every fitted and accounting target is within its tolerance." if prov["all_within_tolerance"]
            else "**some fitted or accounting targets miss their tolerance.**") + " " + converged,
         "",
@@ -198,9 +202,9 @@ def summary_markdown(record: dict) -> str:
           f"| {g['epsilon']} | {g['simulations']} | {g.get('steps', '–')} | {_share(g.get('move_rate'))} "
           f"| {g.get('ess', '–')} | {g.get('seconds', '–')} |" for g in generations),
         "",
-        "| figure | source | reading | class | role | reported | model (mean, 5–95%) | error | hold-out seed | tolerance "
-        "| posterior predictive 5–95% | independent of the fit |",
-        "|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| figure | source | reading | class | role | reported | model (mean, 5–95%) | error | hold-out seed "
+        + ("| full scale " if full_scale else "") + "| tolerance | posterior predictive 5–95% | independent of the fit |",
+        "|---|---|---|---|---|---:|---:|---:|---:|" + ("---:|" if full_scale else "") + "---:|---:|---|",
     ]
     for t in prov["targets"]:
         unit = t["unit"]
@@ -213,7 +217,9 @@ def summary_markdown(record: dict) -> str:
         lines.append(
             f"| {t['label']['en']} ({t['label']['zh']}) | `{t['source']}` | {t['reading']} | {CLASS_NAMES[t['class']][0]} | {ROLE_NAMES[t['role']]} | "
             f"{_value(t['reported'], unit)} | {_value(t['model_mean'], unit)} ({_value(t['model_p05'], unit)} – {_value(t['model_p95'], unit)}) | "
-            f"{_err(t)}{mark} | {_err({**t, 'error': t['holdout_error']})} | ±{t['tolerance']:.0%} | {predictive} | {independent} |"
+            f"{_err(t)}{mark} | {_err({**t, 'error': t['holdout_error']})} | "
+            + (f"{_err({**t, 'error': t['full_scale_error']})} | " if full_scale else "")
+            + f"±{t['tolerance']:.0%} | {predictive} | {independent} |"
         )
     lines += [
         "",

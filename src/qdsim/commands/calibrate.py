@@ -19,8 +19,8 @@ from rich.table import Table
 from qdsim.foundation.format import fixed, percent, significant
 from qdsim.presentation.console import BAD_INPUT, FAILED, INTERRUPTED, OK, err, out, print_problems, progress_bar
 
-FULL = {"scale": 0.02, "population": 200, "generations": 40, "min_epsilon": 0.9, "per_particle": 2, "replicates": 20}
-QUICK = {"scale": 0.01, "population": 12, "generations": 2, "min_epsilon": 0.9, "per_particle": 1, "replicates": 3}
+FULL = {"scale": 0.02, "population": 200, "generations": 40, "min_epsilon": 0.9, "per_particle": 2, "replicates": 20, "full_scale_replicates": 2}
+QUICK = {"scale": 0.01, "population": 12, "generations": 2, "min_epsilon": 0.9, "per_particle": 1, "replicates": 3, "full_scale_replicates": 0}
 
 
 def command(
@@ -152,12 +152,13 @@ def command(
 
     if not quiet:
         table = Table(title=f"calibration {result.settings['period']} — scale {result.settings['scale']}, {result.settings['replicates']} replicates")
-        for col in ("figure", "class", "role", "reported", "model", "error", "hold-out"):
+        full_scale = any(c.full_scale_error is not None for c in result.checks)
+        for col in ("figure", "class", "role", "reported", "model", "error", "hold-out", *(("full scale",) if full_scale else ())):
             table.add_column(col, justify="left" if col in ("figure", "class", "role") else "right")
         for c in result.checks:
             style = "" if c.ok or c.target.role == "holdout" else "red"
             cells = (c.target.figure, c.target.klass, c.target.role, significant(c.reported, 4), significant(c.mean, 4), percent(c.error, signed=True),
-                     percent(c.holdout_error, signed=True))
+                     percent(c.holdout_error, signed=True), *((percent(c.full_scale_error, signed=True),) if full_scale else ()))
             table.add_row(*cells, style=style)
         out.print(table)
         vals = Table(title="posterior and the value runs use")
