@@ -22,12 +22,16 @@ def default_sigint() -> None:
     test process may ignore it by then (in the whole suite these runs once ignored the signal and ran to the end)."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
-def start_run(tmp_path) -> tuple[subprocess.Popen, list[psutil.Process]]:
-    """`qdsim run` on 2 workers, once both workers are simulating: the process and everything it started (40
-    replicates: long enough that it cannot finish before the signal on a loaded machine, as 12 once did)."""
+#: `qdsim run` on 2 workers (40 replicates: long enough that it cannot finish before the signal on a loaded machine, as 12 once did)
+RUN = ["run", "baseline", "--scale", "0.004", "--replicates", "40", "--workers", "2", "--fresh", "--out", "out", "-q"]
+#: `qdsim calibrate` on 2 workers, writing nothing but its report (generations of 40 particles at 1%: minutes)
+CALIBRATE = ["calibrate", "--dry-run", "--scale", "0.01", "--population", "40", "--generations", "6", "--workers", "2", "--out", "cal", "-q"]
+
+
+def start_run(tmp_path, args: list[str] = RUN) -> tuple[subprocess.Popen, list[psutil.Process]]:
+    """The command on 2 workers, once both workers are computing: the process and everything it started."""
     env = {**os.environ, "QDSIM_HOME": str(tmp_path / "home")}
-    proc = subprocess.Popen([sys.executable, "-m", "qdsim.cli", "run", "baseline", "--scale", "0.004", "--replicates", "40",
-                             "--workers", "2", "--fresh", "--out", str(tmp_path / "out"), "-q"],
+    proc = subprocess.Popen([sys.executable, "-m", "qdsim.cli", *args],
                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_sigint)
     main = psutil.Process(proc.pid)
     deadline = time.monotonic() + 120
@@ -61,9 +65,12 @@ def left_behind(procs: list[psutil.Process], within: float) -> list[psutil.Proce
     return alive
 
 
-def test_kill_9_of_qdsim_run_leaves_no_process_behind(tmp_path):
-    proc, kids = start_run(tmp_path)
-    proc.send_signal(signal.SIGKILL)
+@pytest.mark.parametrize(("args", "sig"), [(RUN, signal.SIGKILL), (CALIBRATE, signal.SIGKILL), (CALIBRATE, signal.SIGTERM)],
+                         ids=["run-kill-9", "calibrate-kill-9", "calibrate-term"])
+def test_killing_the_command_leaves_no_process_behind(tmp_path, args, sig):
+    """A calibration killed with SIGTERM once left its two workers computing (their pool did not watch its owner)."""
+    proc, kids = start_run(tmp_path, args)
+    proc.send_signal(sig)
     proc.wait(timeout=10)
     alive = left_behind(kids, within=10)
     for p in alive:

@@ -7,18 +7,24 @@ does not depend on which map runs it, nor on how many workers it has.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+
+from qdsim.simulation import pool as worker_pool
 
 Mapper = Callable[[Callable, Iterable], Iterator]
 
 
 def process_map(workers: int) -> tuple[Mapper, Callable[[], None]]:
-    """An order-keeping map over ``workers`` processes, and the function that closes them."""
+    """An order-keeping map over ``workers`` processes, and the function that closes them.
+
+    The workers are those of runs (:mod:`qdsim.simulation.pool`): they leave Ctrl-C to the calibration and exit
+    when it is gone, however it ended (a calibration killed with SIGTERM left its two workers computing).
+    """
     if workers <= 1:
         return map, lambda: None
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_pool.context(), initializer=worker_pool.worker_init, initargs=(os.getpid(),))
 
     def map_(fn: Callable, items: Iterable) -> Iterator:
         items = list(items)
