@@ -8,16 +8,14 @@ does not change its result.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from qdsim.results.provenance import code_sha
+from qdsim.simulation import pool
 from qdsim.simulation.runner import SimulationTask, run_task
 
 Done = Callable[[Future], None]
@@ -49,23 +47,6 @@ class Serial:
         pass
 
 
-def _watch_parent(parent: int) -> None:
-    """In a worker: ignore Ctrl-C (the batch process handles it) and exit if the batch process dies."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def watch() -> None:
-        while True:
-            time.sleep(0.5)
-            try:
-                os.kill(parent, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:
-                pass
-
-    threading.Thread(target=watch, daemon=True, name="qdsim-parent-watch").start()
-
-
 class Local:
     """Local processes (all cores by default)."""
 
@@ -77,10 +58,7 @@ class Local:
         self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        ctx = multiprocessing.get_context("forkserver")
-        # the fork server imports the model once; each worker is a fork of it, ready at once
-        ctx.set_forkserver_preload(["qdsim.batch.executors"])
-        return ProcessPoolExecutor(max_workers=self.capacity, mp_context=ctx, initializer=_watch_parent, initargs=(os.getpid(),))
+        return pool.executor(self.capacity)  # forks of the warm fork server, each exiting with this process
 
     def submit(self, task: SimulationTask, done: Done) -> None:
         try:

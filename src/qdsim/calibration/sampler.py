@@ -7,9 +7,7 @@ does not depend on which map runs it, nor on how many workers it has.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 
 from qdsim.simulation import pool as worker_pool
 
@@ -24,7 +22,7 @@ def process_map(workers: int) -> tuple[Mapper, Callable[[], None]]:
     """
     if workers <= 1:
         return map, lambda: None
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_pool.context(), initializer=worker_pool.worker_init, initargs=(os.getpid(),))
+    pool = worker_pool.executor(workers)
 
     def map_(fn: Callable, items: Iterable) -> Iterator:
         items = list(items)

@@ -310,10 +310,12 @@ def count_months(model: DingxiModel, t: int) -> None:
     w.stable_counted[reached] = True
     w.job_counted[reached] = w.state[reached] == FIRM  # a cooperation job counts once: in the year it reaches the mark
     dest = _DESTINATION_OF_STATE[w.state[reached]]
+    counties, by_november = w.county[reached], model.month <= 11
     for j in range(len(DESTINATIONS)):
-        model.book.add_by_county(STABLE_KEYS[j], w.county[reached], (dest == j) * model.weight)
-        if model.month <= 11:
-            model.book.add_by_county(STABLE_KEYS_JAN_NOV[j], w.county[reached], (dest == j) * model.weight)
+        counted = (dest == j) * model.weight
+        model.book.add_by_county(STABLE_KEYS[j], counties, counted)
+        if by_november:
+            model.book.add_by_county(STABLE_KEYS_JAN_NOV[j], counties, counted)
     pay_subsidies(model, t, reached)
 
 

@@ -22,6 +22,7 @@ import signal
 import sys
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 
 #: prctl(2) option: the signal a process gets when its parent dies
@@ -35,6 +36,12 @@ def context() -> BaseContext:
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["__main__", "qdsim.simulation.warm"])
     return ctx
+
+
+def executor(size: int) -> ProcessPoolExecutor:
+    """``size`` worker processes forked from the warm fork server; each leaves Ctrl-C to this process and exits when it
+    is gone (:func:`worker_init`). The runs' shared pool, the calibration's and a batch's local processes are these."""
+    return ProcessPoolExecutor(max_workers=size, mp_context=context(), initializer=worker_init, initargs=(os.getpid(),))
 
 
 def start() -> None:

@@ -292,8 +292,7 @@ class Scheduler:
     def __init__(self, size: int, executor: Executor | None = None):
         self.size = size
         self.owner = os.getpid()
-        self.executor = executor or ProcessPoolExecutor(max_workers=size, mp_context=pool.context(), initializer=pool.worker_init,
-                                                        initargs=(os.getpid(),))
+        self.executor = executor or pool.executor(size)
         self.lock = threading.RLock()
         self.runs: list[_Run] = []  # active runs
         self.started = 0  # counts runs started (a run's ``order``)
