@@ -13,6 +13,7 @@ from qdsim import api
 from qdsim.app import scenario_builder
 from qdsim.app.state import parse_money
 from tests.app.apptest import go, no_exceptions, open_groups, wk
+from tests.app.test_whatif_page import halve_fiscal_funds
 
 FISCAL = "w.funds.fiscal"
 INDUSTRY = "w.funds.shares.industry"
@@ -152,3 +153,20 @@ def test_the_run_is_exactly_what_the_panel_lists(app):
     assert len(shown) == 2 and shown[0].split("\n") == shown[1].split("\n") == listed
     s = ran(app)
     assert fiscal_from_2026(s) == pytest.approx(2e8) and industry_share_2026(s) > 0
+
+
+def results_layout(at) -> list[tuple[int, str]]:
+    """The results column's elements in order: (place, kind)."""
+    column = max((c for c in at.columns if len(c.metric) > 0), key=lambda c: len(c.metric))
+    return [(k, getattr(v, "type", type(v).__name__)) for k, v in column.children.items()]
+
+
+def test_results_keep_their_places_whether_the_run_was_computed_or_kept(app):
+    """The progress bar has its place even when the run is kept, so the browser updates the results in place
+    (before, a computed run's results sat one place lower than a kept one's, and the browser built them again)."""
+    halve_fiscal_funds(app)  # computed: the progress bar was drawn, then emptied
+    computed = results_layout(app)
+    app.run()  # the same run, kept
+    no_exceptions(app)
+    assert any(kind == "success" for _, kind in computed)
+    assert results_layout(app) == computed

@@ -153,7 +153,7 @@ def reopen(run_id: str, *, show: bool = True) -> bool:
     state.save(text)
     if show:
         state.load_base(f"run:{run_id}")
-        scenario = state.parse(text)
+        scenario = running.parsed(text)
         d = state.draft()
         d["values"].update({"w.run.scale": round(scenario.scale * 100, 6), "w.run.replicates": scenario.replicates, "w.run.seed": scenario.seed,
                             "w.run.assumptions": scenario.assumption_draws > 0})

@@ -76,11 +76,6 @@ def baseline() -> api.Scenario:
     return scenario_files()[BASELINE_FILE]
 
 
-def parse(yaml_text: str) -> api.Scenario:
-    """A scenario from YAML text the app wrote (cached: :func:`qdsim.app.running.parsed`)."""
-    return running.parsed(yaml_text)
-
-
 def parse_upload(name: str, data: bytes) -> api.Scenario:
     """An uploaded scenario file; raises ScenarioError with ``name:line: field: message`` problems.
 
@@ -290,8 +285,8 @@ def base_options() -> dict[str, api.Scenario]:
     """Scenarios a what-if may start from: the files, this session's uploads, then past runs reopened."""
     ss = st.session_state
     opts = {f"file:{name}": s for name, s in scenario_files().items()}
-    opts.update({f"upload:{name}": parse(text) for name, text in ss.get("uploads", {}).items()})
-    opts.update({f"run:{rid}": parse(text) for rid, text in ss.get("opened", {}).items()})
+    opts.update({f"upload:{name}": running.parsed(text) for name, text in ss.get("uploads", {}).items()})
+    opts.update({f"run:{rid}": running.parsed(text) for rid, text in ss.get("opened", {}).items()})
     return opts
 
 
@@ -381,13 +376,17 @@ def result_for(yaml_text: str, partial: Callable[[api.RunResult], None] | None =
     progress bar counts the simulations and ``partial``
     (:func:`qdsim.app.results.live`) shows the replicates done so far.
     """
-    scenario = parse(yaml_text)
+    scenario = running.parsed(yaml_text)
+    # the progress bar's place on the page, there whether the run is kept or not: what the page draws after it keeps its
+    # place from one rerun to the next, so the browser updates the results in place instead of building them again
+    # (a what-if's results took three times the browser's CPU of a rerun showing them, docs/performance.md)
+    slot = st.empty()
     result = kept(yaml_text)
     if result is None:
         job = running.start(yaml_text)
         title = streamlit_markdown(getattr(scenario.title, lang()))  # a title is text, not Markdown (no image fetched)
         shown = (0.0, t("whatif.running", title=title, done=0, total="…"))
-        bar = st.progress(shown[0], text=shown[1])
+        bar = slot.progress(shown[0], text=shown[1])
         drawn, sent = None, time.monotonic()
         try:
             while not job.ready.wait(0.2):  # shown as soon as computed: its files are written after

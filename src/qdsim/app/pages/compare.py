@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from qdsim import api
-from qdsim.app import links, results, state
+from qdsim.app import links, results, running, state
 from qdsim.app.i18n import lang, t
 from qdsim.foundation.format import describe, difference, interval, planner_number
 from qdsim.foundation.metrics import catalogue
@@ -45,10 +45,10 @@ def options() -> dict[str, tuple[str, api.Scenario]]:
     for name, s in state.scenario_files().items():
         out[f"file:{name}"] = (t("cmp.file", title=getattr(s.title, lg)), s)
     for saved in ss.get("saved", []):
-        s = state.parse(saved["yaml"])
+        s = running.parsed(saved["yaml"])
         out[f"run:{saved['run_id']}"] = (t("cmp.saved", title=getattr(s.title, lg)), s)
     for name, text in ss.get("uploads", {}).items():
-        s = state.parse(text)
+        s = running.parsed(text)
         out[f"upload:{name}"] = (t("cmp.uploaded", title=f"{name} — {getattr(s.title, lg)}"), s)
     return out
 

@@ -17,7 +17,7 @@ ss = st.session_state
 
 @st.cache_data(show_spinner=False)
 def calibrated_ranges(baseline_yaml: str) -> dict:
-    return scenario_builder.calibrated_ranges(state.parse(baseline_yaml))
+    return scenario_builder.calibrated_ranges(running.parsed(baseline_yaml))
 
 
 def on_upload() -> None:
@@ -161,7 +161,7 @@ def results_block() -> None:
     """The current scenario's results: the baseline runs first (a what-if then reuses it), each showing its first
     replicates while the rest run, then the final result with its settings."""
     yaml_text = state.current_yaml()
-    scenario = state.parse(yaml_text)
+    scenario = running.parsed(yaml_text)
     cur = ss.get("current")
     if cur is None:
         st.info(t("whatif.shown_baseline"), icon=":material/info:")
