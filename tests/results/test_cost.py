@@ -169,7 +169,7 @@ def test_moving_funds_keeps_the_total_and_changes_the_two_programmes_by_the_amou
     moved = move_funds(baseline, "0.53 亿元", "industry", "consumption", year=2024)
     # fiscal funds: 5.30亿元 in 2024, 4.56亿元 from 2025 → 0.53亿元 is 10% of 2024's funds and 0.53/4.56 = 11.62% of later years'
     assert split_in(moved, 2023) == split_in(baseline, 2023)
-    assert (split_in(moved, 2024).industry, split_in(moved, 2024).consumption) == pytest.approx((0.54, 0.15))
+    assert (split_in(moved, 2024).industry, split_in(moved, 2024).consumption) == pytest.approx((0.65 - 0.10, 0.05 + 0.10))
     later = 0.53 / 4.56
     assert (split_in(moved, 2026).industry, split_in(moved, 2026).consumption) == pytest.approx((0.64 - later, 0.05 + later))
     a, b = resolve(moved), resolve(baseline)
