@@ -50,17 +50,19 @@ def variant(scenario: api.Scenario, **changes) -> api.Scenario:
 
 
 def with_programme_money(programme: str, factor: float) -> dict:
-    """Levers giving ``programme`` ``factor`` times its baseline money while every other
-    programme keeps its own: the fiscal total grows by the difference."""
-    base = baseline().levers.funds
-    table = resolve(baseline()).shares
-    assert np.all(table == table[0]), "the baseline's programme split is expected to be the same every year"
-    shares = dict(zip(PROGRAMMES, table[0].tolist(), strict=True))
-    extra = shares[programme] * (factor - 1)
-    new = {p: shares[p] / (1 + extra) for p in PROGRAMMES}
-    new[programme] = shares[programme] * factor / (1 + extra)
-    new["industry"] += 1 - sum(new.values())  # rounding only
-    return {"levers.funds.shares": new, "levers.funds.fiscal": {y: v * (1 + extra) for y, v in base.fiscal.items()}}
+    """Levers giving ``programme`` ``factor`` times its baseline money every year while every other
+    programme keeps its own: each year's fiscal total grows by the difference (the baseline's split is by year)."""
+    scenario = baseline()
+    resolved = resolve(scenario)
+    shares, fiscal = {}, {}
+    for i, y in enumerate(scenario.period.years):
+        old = dict(zip(PROGRAMMES, resolved.shares[i].tolist(), strict=True))
+        extra = old[programme] * (factor - 1)
+        new = {p: old[p] / (1 + extra) for p in PROGRAMMES}
+        new[programme] = old[programme] * factor / (1 + extra)
+        new["industry"] += 1 - sum(new.values())  # rounding only
+        shares[y], fiscal[y] = new, float(resolved["funds.fiscal"][i]) * (1 + extra)
+    return {"levers.funds.shares": shares, "levers.funds.fiscal": fiscal}
 
 
 _RUNS: dict[str, np.ndarray] = {}
