@@ -73,11 +73,18 @@ def behaviours(n: int) -> list[str]:
     return ["double", "double", "double", "reload", "close"] + ["plain"] * (n - 5)
 
 
+#: milliseconds between two looks of a waiting planner's page: Playwright's default for a function, every animation
+#: frame, keeps a headless page drawing 60 frames a second, and its text locators walk and lay out the whole page at
+#: each look; a planner's own browser does neither (docs/performance.md: the ten pages' Chromium 36.5 → 23.6 CPU s)
+POLL_MS = 250
+#: the page's script has ended and no progress bar shows (Streamlit's own mark on the app's element)
+IDLE_JS = ("!document.querySelector('[data-testid=stProgress]') && "
+           "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') !== 'running'")
+
+
 async def wait_idle(page: Page) -> None:
-    """Until no progress bar shows and the page's script has ended (Streamlit's own mark on the app's element)."""
-    await page.wait_for_function("() => !document.querySelector('[data-testid=stProgress]') && "
-                                 "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') !== 'running'",
-                                 timeout=TIMEOUT_MS)
+    """Until no progress bar shows and the page's script has ended."""
+    await page.wait_for_function(f"() => {IDLE_JS}", timeout=TIMEOUT_MS, polling=POLL_MS)
 
 
 async def run_id(page: Page) -> str:
@@ -125,7 +132,12 @@ async def set_fiscal(page: Page, value: float) -> int:
 
 
 async def final_results(page: Page, before: str) -> str:
-    await expect(page.get_by_text(re.compile(r"^(运行编号|Run) qd-")).first).not_to_contain_text(before, timeout=TIMEOUT_MS)
+    """Until the page shows a run other than ``before``, finished: looked for in the page's text every POLL_MS (no layout),
+    then checked as :func:`shown` does."""
+    await page.wait_for_function(f"""b => {{ const t = document.body.textContent, m = t.match(/(运行编号|Run) (qd-[0-9a-f]{{12}})/);
+                                           return m && m[2] !== b && t.includes('{DONE.pattern[1:]}') && {IDLE_JS}; }}""",
+                                 arg=before, timeout=TIMEOUT_MS, polling=POLL_MS)
+    await expect(page.get_by_text(re.compile(r"^(运行编号|Run) qd-")).first).not_to_contain_text(before)
     await shown(page)
     await expect(page.get_by_text(DONE).first).to_be_visible(timeout=TIMEOUT_MS)
     return await run_id(page)
