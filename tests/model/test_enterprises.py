@@ -82,6 +82,16 @@ def test_firm_arrays_grow_beyond_their_first_capacity():
     assert f.county[:5].tolist() == [0, 1, 2, 0, 1] and f.coop[:5].tolist() == [False, True, False, True, False]
 
 
+def test_a_firms_industry_is_the_reported_industry_of_its_sector():
+    """Potato firms are industry 0, herb firms 1 (REPORTED_INDUSTRIES), any other sector −1, also past the
+    first capacity (the grown part starts at −1, not 0, which would make a firm a potato firm)."""
+    f = enterprises.Firms(capacity=2)
+    for sector in ("potato", "herbs", "livestock", "workshop", "tech"):
+        f.new_slot(0, coop=False, sector=sector)
+    assert f.industry[:5].tolist() == [0, 1, -1, -1, -1]
+    assert (f.industry[5:] == -1).all()
+
+
 def test_hired_counts_match_employers_over_two_years(baseline):
     m = make_model(baseline, scale=0.005)
     for _ in range(24):

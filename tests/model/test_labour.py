@@ -434,3 +434,39 @@ def test_wages_accrue_by_state_and_skill(model):
     before = hh.income[h0, 2]
     labour.accrue_wages(model, 0)
     assert math.isclose(hh.income[h0, 2] - before, p.remittance_share * (p.wage_qingdao - p.living_cost_qingdao) * w.skill[0])
+
+
+def test_industry_land_shares_by_hand(model):
+    """Each county's potato and herb land over its farmland, from the households' areas: county 0's sums by hand."""
+    hh = model.households
+    shares = labour.industry_land_shares(hh, model.n_counties)
+    c0 = hh.county == 0
+    total = hh.area[c0].sum()
+    assert math.isclose(shares[0, 0], hh.area[c0, 0].sum() / total) and math.isclose(shares[1, 0], hh.area[c0, 1].sum() / total)
+    assert shares.shape == (2, model.n_counties) and ((shares > 0) & (shares < 1)).all()
+    assert np.array_equal(model.labour.industry_land_share, shares)
+
+
+def test_industry_wages_are_booked_with_the_crops_income(model):
+    """One month of county 0: every worker at home but three — two in a potato firm, one in a herb firm —
+    and every other county's workers in a livestock firm. The potato industry's income gains the potato firm's
+    wages plus the casual wages at home × county 0's potato land share; the herb industry likewise; other
+    counties gain nothing (livestock is neither industry)."""
+    m, w, p = model, model.workers, model.params
+    m.book.year = 0
+    potato, herbs, other = (m.firms.new_slot(c, coop=False, sector=s) for c, s in ((0, "potato"), (0, "herbs"), (1, "livestock")))
+    in0 = np.flatnonzero(w.county == 0)
+    w.state[:] = FIRM
+    w.employer[:] = other
+    w.state[in0] = HOME
+    w.employer[in0] = -1
+    w.state[in0[:3]] = FIRM
+    w.employer[in0[:3]] = [potato, potato, herbs]
+    d = m.book.data
+    d["income_potato"][:] = d["income_herbs"][:] = 0
+    labour.accrue_wages(m, 0)
+    casual = p.casual_work_share * p.wage_local * w.skill[in0[3:]].sum()
+    land = m.labour.industry_land_share[:, 0]
+    assert math.isclose(d["income_potato"][0, 0], (casual * land[0] + p.wage_local * w.skill[in0[:2]].sum()) * m.weight)
+    assert math.isclose(d["income_herbs"][0, 0], (casual * land[1] + p.wage_local * w.skill[in0[2]]) * m.weight)
+    assert (d["income_potato"][0, 1:] == 0).all() and (d["income_herbs"][0, 1:] == 0).all()

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from qdsim.model.agents import Enterprise
 from qdsim.model.funds import draw_project_costs, mean_project_cost
-from qdsim.model.households import FIRM, HOME
+from qdsim.model.households import FIRM, HOME, REPORTED_INDUSTRIES
 
 if TYPE_CHECKING:
     from qdsim.model.model import DingxiModel
@@ -34,6 +34,7 @@ class Firms:
     hired: NDArray[np.int64]
     coop: NDArray[np.bool_]
     county: NDArray[np.int64]
+    industry: NDArray[np.int8]  # index in REPORTED_INDUSTRIES of the firm's sector, −1 for other sectors
     n: int  # slots in use
 
     def __init__(self, capacity: int = 1024):
@@ -41,22 +42,24 @@ class Firms:
         self.hired = np.zeros(capacity, dtype=np.int64)
         self.coop = np.zeros(capacity, dtype=bool)
         self.county = np.zeros(capacity, dtype=np.int64)
+        self.industry = np.full(capacity, -1, dtype=np.int8)
         self.n = 0
 
-    def new_slot(self, county: int, coop: bool) -> int:
+    def new_slot(self, county: int, coop: bool, sector: str = "") -> int:
         if self.n == len(self.positions):
-            for name in ("positions", "hired", "coop", "county"):
+            for name in ("positions", "hired", "coop", "county", "industry"):
                 arr = getattr(self, name)
-                setattr(self, name, np.concatenate([arr, np.zeros_like(arr)]))
+                setattr(self, name, np.concatenate([arr, np.full_like(arr, -1 if name == "industry" else 0)]))
         s = self.n
         self.n += 1
         self.county[s] = county
         self.coop[s] = coop
+        self.industry[s] = REPORTED_INDUSTRIES.index(sector) if sector in REPORTED_INDUSTRIES else -1
         return s
 
 
 def create_firm(model: DingxiModel, *, county: int, sector: str, capital: float, coop: bool, village: int = -1) -> Enterprise:
-    slot = model.firms.new_slot(county, coop)
+    slot = model.firms.new_slot(county, coop, sector)
     firm = Enterprise(model, slot=slot, county=county, sector=sector, capital=capital, village=village)
     set_positions(model, firm)
     return firm

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from qdsim.model.accounts import RawKey
 
 CROPS = ("potato", "herbs", "grain", "greenhouse", "forage")
+#: the industries whose income the sources report as a share of farmers' income (figures.yaml's
+#: ``potato_income_share``, ``herbs_income_share``): crops, and sectors of firms
+REPORTED_INDUSTRIES = ("potato", "herbs")
 
 # worker states: at home (farm and casual work), in a local firm, away within Gansu,
 # away in another province, in Qingdao (through the cooperation channel)

@@ -133,6 +133,25 @@ def household_wages(household: Ints, state: Ints, skill: Floats, rates: Floats, 
 
 
 @njit(cache=True, nogil=True)
+def local_wages_by_county(county: Ints, state: Ints, skill: Floats, employer: Ints, firm_industry: Ints,
+                          casual: float, firm: float, n_counties: int) -> Floats:
+    """Local wages by county, one row each: casual work at home (state 0, ``casual × skill``), then firm
+    wages (state 1, ``firm × skill``) by the employer's ``firm_industry`` (rows 1 and 2 for industries 0
+    and 1; firms of other sectors (−1) are not counted): the NumPy sums
+    ``np.bincount(county, weights=where(state == 0, casual × skill, 0), minlength=n_counties)`` and so on."""
+    out = np.zeros((3, n_counties))
+    for i in range(len(county)):
+        s = state[i]
+        if s == 0:
+            out[0, county[i]] += casual * skill[i]
+        elif s == 1:
+            j = firm_industry[employer[i]]
+            if j >= 0:
+                out[1 + j, county[i]] += firm * skill[i]
+    return out
+
+
+@njit(cache=True, nogil=True)
 def logit_choice(gumbel: Floats, reached: Mask, v_home: float, v_gansu: float, v_other: float, help_utility: float,
                  v_qingdao: Floats) -> tuple[Index, Index]:
     """The option of highest utility for each decider, and of highest among the first three.

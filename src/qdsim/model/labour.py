@@ -53,7 +53,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qdsim.model import funds, kernels
-from qdsim.model.households import FIRM, GANSU, HOME, OTHER, QINGDAO, STATE_NAMES
+from qdsim.model.households import CROPS, FIRM, GANSU, HOME, OTHER, QINGDAO, REPORTED_INDUSTRIES, STATE_NAMES, Households
 from qdsim.model.order import smallest
 
 if TYPE_CHECKING:
@@ -84,6 +84,22 @@ class LabourState:
 
     asc_gansu: float  # alternative-specific constants, set from the 2021 shares (structural)
     asc_other: float
+    #: (2, county): the share of the county's farmland in potato and in herbs, where casual work at home is
+    #: taken to be done (:func:`industry_land_shares`); farmland does not change during a run
+    industry_land_share: NDArray[np.float64]
+
+
+#: the year-book keys of the industries' income, in REPORTED_INDUSTRIES order
+INDUSTRY_KEYS: tuple[RawKey, ...] = ("income_potato", "income_herbs")
+
+
+def industry_land_shares(households: Households, n_counties: int) -> NDArray[np.float64]:
+    """(2, county): each county's potato and herb land over all its farmland (0 where it has none)."""
+    area = households.area
+    total = kernels.bincount(households.county, area.sum(axis=1), 1.0, n_counties)
+    crops = np.stack([kernels.bincount(households.county, area[:, CROPS.index(c)], 1.0, n_counties) for c in REPORTED_INDUSTRIES])
+    out: NDArray[np.float64] = np.divide(crops, total, out=np.zeros_like(crops), where=total > 0)
+    return out
 
 
 def wage_indices(model: DingxiModel, t: int) -> tuple[float, float]:
@@ -362,6 +378,19 @@ def accrue_wages(model: DingxiModel, t: int) -> None:
     hh.income[:, 1] += wages_local
     hh.income[:, 2] += wages_migrant
     hh.migrant_earnings += earned
+    book_industry_wages(model, gross)
+
+
+def book_industry_wages(model: DingxiModel, gross: NDArray[np.float64]) -> None:
+    """The potato and herb industries' local wages, booked with the crops' net income (``income_potato``,
+    ``income_herbs``) as the sources count an industry's income (产业收入: growing, seed, processing): the wages
+    of the industry's firms, and casual work at home in the share of the county's farmland the crop has."""
+    w = model.workers
+    by_county = kernels.local_wages_by_county(w.county, w.state, w.skill, w.employer, model.firms.industry,
+                                              float(gross[HOME]), float(gross[FIRM]), model.n_counties)
+    k = model.n_counties
+    for j, key in enumerate(INDUSTRY_KEYS):
+        model.book.data[key][model.book.year, :k] += (by_county[0] * model.labour.industry_land_share[j] + by_county[1 + j]) * model.weight
 
 
 def year_end_stocks(model: DingxiModel) -> None:

@@ -118,7 +118,7 @@ class DingxiModel(mesa.Model):
         self.demo_order = population.demo_order
         self.workers_per_county = np.bincount(self.workers.county, minlength=self.n_counties)  # workers do not move
         asc_gansu, asc_other = labour.away_constants(params, labour.net_earnings(self, 0))
-        self.labour = labour.LabourState(asc_gansu, asc_other)
+        self.labour = labour.LabourState(asc_gansu, asc_other, labour.industry_land_shares(population.households, len(self.counties)))
 
         self.funds = funds.Funds(self.county_weights, self.n_years)
         self.book = YearBook(self.n_years, self.n_counties)
