@@ -137,23 +137,6 @@ def test_household_wages_is_numpys(seed, n, households, sort):
         assert np.array_equal(got[j], np.bincount(household, weights=rates[j][state] * skill, minlength=households))
 
 
-@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 500), counties=st.integers(1, 9), firms=st.integers(1, 20))
-@settings(max_examples=60, deadline=None)
-def test_local_wages_by_county_is_numpys(seed, n, counties, firms):
-    rng = np.random.default_rng(seed)
-    county = np.sort(rng.integers(0, counties, n)).astype(np.int8)
-    state = rng.integers(0, 5, n).astype(np.int8)
-    skill = rng.lognormal(0, 0.3, n)
-    employer = np.where(state == 1, rng.integers(0, firms, n), -1).astype(np.int32)
-    industry = rng.integers(-1, 2, firms).astype(np.int8)
-    casual, firm = rng.random(2) * 3000
-    got = kernels.local_wages_by_county(county, state, skill, employer, industry, casual, firm, counties)
-    assert np.array_equal(got[0], np.bincount(county, weights=np.where(state == 0, casual * skill, 0.0), minlength=counties))
-    of = np.where(state == 1, industry[employer], -1)
-    for j in range(2):
-        assert np.array_equal(got[1 + j], np.bincount(county, weights=np.where(of == j, firm * skill, 0.0), minlength=counties))
-
-
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 500))
 @settings(max_examples=60, deadline=None)
 def test_leave_jobs_is_numpys(seed, n):
@@ -201,9 +184,14 @@ def test_count_months_is_numpys(seed, n, programme):
     counted_job = (state == 1) & job_counted
     want["months"] += want["assisted"] & employed & ~counted_job
     want_reached = np.flatnonzero((want["months"] >= mark) & ~counted & ~counted_job)
+    industry = rng.integers(-1, 2, 32).astype(np.int8)
+    industry_months = rng.integers(0, 11, (2, n)).astype(np.int8)
+    of = np.where(state == 1, industry[np.maximum(employer, 0)], -1)  # a firm worker's industry (−1: neither, or not in a firm)
+    want_industry = industry_months + np.stack([of == 0, of == 1])
     reached = kernels.count_months(state, employer, eligible, coop, programme, assisted, employed_months, assisted_months, counted, job_counted,
-                                   mark, 0, 1)
+                                   mark, 0, 1, industry, industry_months)
     assert np.array_equal(reached, want_reached)
+    assert np.array_equal(industry_months, want_industry)
     assert np.array_equal(assisted, want["assisted"]) and np.array_equal(employed_months, want["employed"])
     assert np.array_equal(assisted_months, want["months"])
 

@@ -448,10 +448,11 @@ def test_industry_land_shares_by_hand(model):
 
 
 def test_industry_wages_are_booked_with_the_crops_income(model):
-    """One month of county 0: every worker at home but three — two in a potato firm, one in a herb firm —
-    and every other county's workers in a livestock firm. The potato industry's income gains the potato firm's
-    wages plus the casual wages at home × county 0's potato land share; the herb industry likewise; other
-    counties gain nothing (livestock is neither industry)."""
+    """County 0: every worker at home but three — two in a potato firm, one in a herb firm — for one month
+    (``count_months``), and every other county's workers in a livestock firm; the year's other eleven months
+    everyone at home. December books, as the potato industry's income, the potato firm's month of wages and
+    the year's casual work at home × the county's potato land share; the herb industry likewise. Livestock
+    is neither industry: other counties get only their casual work's shares."""
     m, w, p = model, model.workers, model.params
     m.book.year = 0
     potato, herbs, other = (m.firms.new_slot(c, coop=False, sector=s) for c, s in ((0, "potato"), (0, "herbs"), (1, "livestock")))
@@ -462,11 +463,22 @@ def test_industry_wages_are_booked_with_the_crops_income(model):
     w.employer[in0] = -1
     w.state[in0[:3]] = FIRM
     w.employer[in0[:3]] = [potato, potato, herbs]
+    w.employed_months[:] = 0
+    w.industry_months[:] = 0
+    labour.count_months(m, 0)
+    assert w.industry_months[0].sum() == 2 and w.industry_months[1].sum() == 1
+    assert w.industry_months[0, in0[:2]].tolist() == [1, 1] and w.industry_months[1, in0[2]] == 1
     d = m.book.data
     d["income_potato"][:] = d["income_herbs"][:] = 0
-    labour.accrue_wages(m, 0)
-    casual = p.casual_work_share * p.wage_local * w.skill[in0[3:]].sum()
-    land = m.labour.industry_land_share[:, 0]
-    assert math.isclose(d["income_potato"][0, 0], (casual * land[0] + p.wage_local * w.skill[in0[:2]].sum()) * m.weight)
-    assert math.isclose(d["income_herbs"][0, 0], (casual * land[1] + p.wage_local * w.skill[in0[2]]) * m.weight)
-    assert (d["income_potato"][0, 1:] == 0).all() and (d["income_herbs"][0, 1:] == 0).all()
+    labour.industry_wages(m, 0)
+    home_wage = p.casual_work_share * p.wage_local
+    casual = home_wage * (12 * w.skill[in0[3:]].sum() + 11 * w.skill[in0[:3]].sum()) * m.weight
+    land = m.labour.industry_land_share
+    assert math.isclose(d["income_potato"][0, 0], casual * land[0, 0] + p.wage_local * w.skill[in0[:2]].sum() * m.weight)
+    assert math.isclose(d["income_herbs"][0, 0], casual * land[1, 0] + p.wage_local * w.skill[in0[2]] * m.weight)
+    for c in range(1, m.n_counties):
+        elsewhere = home_wage * 11 * w.skill[w.county == c].sum() * m.weight
+        assert math.isclose(d["income_potato"][0, c], elsewhere * land[0, c]) and math.isclose(d["income_herbs"][0, c], elsewhere * land[1, c])
+    # a new year starts the months again
+    w.reset_year()
+    assert not w.industry_months.any()

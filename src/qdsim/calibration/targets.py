@@ -158,9 +158,11 @@ TARGETS: tuple[Target, ...] = (
            note="Year-end rural migrants against the year's urban and rural labour transferred (including seasonal trips): the model should be lower.",
            depends_on="set migrant_share_2021 (62.2万 transferred over the working-age rural population)"),
     Target("potato_income_share", ("potato_income_share",), "year", 2024, "behavioural", "holdout", tolerance=0.25,
-           note="The potato industry's share of farmers' income; the model counts the industry as the sources do (net income from growing potato, potato firms' wages and casual work at home in potato's share of farmland)."),
+           note="The potato industry's share of farmers' income; the model counts the industry as the sources do (net income from growing "
+                "potato, potato firms' wages and casual work at home in potato's share of farmland)."),
     Target("herbs_income_share", ("herbs_income_share",), "year", 2022, "behavioural", "holdout", tolerance=0.25,
-           note="The herb industry's share, counted as for potato (net income from growing herbs, herb firms' wages and casual work at home in herbs' share of farmland)."),
+           note="The herb industry's share, counted as for potato (net income from growing herbs, herb firms' wages and casual work at "
+                "home in herbs' share of farmland)."),
     Target("rural_income_growth_2025", ("rural_income_per_capita",), "growth", 2025, "behavioural", "holdout", tolerance=0.02,
            note="Growth of rural income per capita in 2025 (7.4%); the error is in percentage points."),
     Target("rural_income_growth_2018_2022", ("rural_income_per_capita",), "growth", 2022, "behavioural", "holdout", tolerance=0.02,

@@ -86,6 +86,8 @@ class Workers:
     stable_counted: NDArray[np.bool_] = field(default_factory=lambda: _UNSET_BOOL)  # counted as stable this year
     employed_months: NDArray[np.int8] = field(default_factory=lambda: _UNSET_I8)  # months this year away or in a firm
     job_counted: NDArray[np.bool_] = field(default_factory=lambda: _UNSET_BOOL)  # the current firm job was counted as stable (once a job)
+    #: (2, workers): months this year in a firm of each REPORTED_INDUSTRIES industry (their wages are the industry's income)
+    industry_months: NDArray[np.int8] = field(default_factory=lambda: _UNSET_I8)
 
     def __post_init__(self) -> None:
         m = len(self.household)
@@ -99,6 +101,8 @@ class Workers:
             self.employed_months = np.zeros(m, dtype=np.int8)
         if self.job_counted is _UNSET_BOOL:
             self.job_counted = np.zeros(m, dtype=bool)
+        if self.industry_months is _UNSET_I8:
+            self.industry_months = np.zeros((len(REPORTED_INDUSTRIES), m), dtype=np.int8)
 
     @property
     def n(self) -> int:
@@ -109,5 +113,6 @@ class Workers:
         self.assisted &= self.state == QINGDAO
         self.assisted_months[:] = 0
         self.employed_months[:] = 0
+        self.industry_months[:] = 0
         self.subsidised[:] = False
         self.stable_counted[:] = False

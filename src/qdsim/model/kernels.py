@@ -97,18 +97,26 @@ def leave_jobs(state: Ints, subsidised: Mask, assisted: Mask, u: Floats, rates: 
 @njit(cache=True, nogil=True)
 def count_months(state: Ints, employer: Ints, eligible: Mask, coop: Mask, programme: bool,
                  assisted: Mask, employed_months: Ints, assisted_months: Ints, stable_counted: Mask,
-                 job_counted: Mask, mark: int, home: int, firm: int) -> Index:
+                 job_counted: Mask, mark: int, home: int, firm: int, firm_industry: Ints, industry_months: Ints) -> Index:
     """A month employed (not ``home``) and assisted; a firm job is assisted when its firm is a cooperation
     firm, the worker eligible and the ``programme`` running. A month in a firm job already counted
-    (``job_counted``) adds nothing to the months towards the mark: the job counts once. Returns the workers
-    newly at the ``mark`` (not yet counted this year)."""
+    (``job_counted``) adds nothing to the months towards the mark: the job counts once. A month in a firm
+    whose ``firm_industry`` is j ≥ 0 adds one to ``industry_months[j]`` (−1: neither industry). Returns the
+    workers newly at the ``mark`` (not yet counted this year)."""
     reached = np.empty(len(state), np.int64)
     k = 0
     for i in range(len(state)):
         s = state[i]
         employed = s != home
         in_firm = s == firm
-        a = (coop[max(employer[i], 0)] & eligible[i] & programme) if in_firm else assisted[i]
+        if in_firm:
+            e = max(employer[i], 0)
+            a = coop[e] & eligible[i] & programme
+            j = firm_industry[e]
+            if j >= 0:
+                industry_months[j, i] += 1
+        else:
+            a = assisted[i]
         assisted[i] = a
         employed_months[i] += employed
         counted_job = in_firm & job_counted[i]
@@ -129,25 +137,6 @@ def household_wages(household: Ints, state: Ints, skill: Floats, rates: Floats, 
         out[0, h] += rates[0, s] * k
         out[1, h] += rates[1, s] * k
         out[2, h] += rates[2, s] * k
-    return out
-
-
-@njit(cache=True, nogil=True)
-def local_wages_by_county(county: Ints, state: Ints, skill: Floats, employer: Ints, firm_industry: Ints,
-                          casual: float, firm: float, n_counties: int) -> Floats:
-    """Local wages by county, one row each: casual work at home (state 0, ``casual × skill``), then firm
-    wages (state 1, ``firm × skill``) by the employer's ``firm_industry`` (rows 1 and 2 for industries 0
-    and 1; firms of other sectors (−1) are not counted): the NumPy sums
-    ``np.bincount(county, weights=where(state == 0, casual × skill, 0), minlength=n_counties)`` and so on."""
-    out = np.zeros((3, n_counties))
-    for i in range(len(county)):
-        s = state[i]
-        if s == 0:
-            out[0, county[i]] += casual * skill[i]
-        elif s == 1:
-            j = firm_industry[employer[i]]
-            if j >= 0:
-                out[1 + j, county[i]] += firm * skill[i]
     return out
 
 

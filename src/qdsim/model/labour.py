@@ -318,7 +318,8 @@ def count_months(model: DingxiModel, t: int) -> None:
     # the mark in whole months (months are counted as integers)
     programme = runs(model, t)
     reached = kernels.count_months(w.state, w.employer, w.eligible, model.firms.coop, programme, w.assisted, w.employed_months,
-                                   w.assisted_months, w.stable_counted, w.job_counted, math.ceil(p.stable_months), HOME, FIRM)
+                                   w.assisted_months, w.stable_counted, w.job_counted, math.ceil(p.stable_months), HOME, FIRM,
+                                   model.firms.industry, w.industry_months)
     if not programme:  # no programme, no count (workers it placed earlier may still be at work)
         return
     if not len(reached):
@@ -378,19 +379,23 @@ def accrue_wages(model: DingxiModel, t: int) -> None:
     hh.income[:, 1] += wages_local
     hh.income[:, 2] += wages_migrant
     hh.migrant_earnings += earned
-    book_industry_wages(model, gross)
 
 
-def book_industry_wages(model: DingxiModel, gross: NDArray[np.float64]) -> None:
-    """The potato and herb industries' local wages, booked with the crops' net income (``income_potato``,
-    ``income_herbs``) as the sources count an industry's income (产业收入: growing, seed, processing): the wages
-    of the industry's firms, and casual work at home in the share of the county's farmland the crop has."""
-    w = model.workers
-    by_county = kernels.local_wages_by_county(w.county, w.state, w.skill, w.employer, model.firms.industry,
-                                              float(gross[HOME]), float(gross[FIRM]), model.n_counties)
-    k = model.n_counties
+def industry_wages(model: DingxiModel, t: int) -> None:
+    """December: the potato and herb industries' local wages of the year, booked with the crops' net income
+    (``income_potato``, ``income_herbs``), as the sources count an industry's income (产业收入: growing, seed,
+    processing): the wages of the industry's firms, and the industry's share of casual work at home, which is
+    taken to be done on the county's farmland in each crop's share of it (:func:`industry_land_shares`; an
+    assumption). Wages as :func:`accrue_wages` pays them, month by month: a firm's wage × skill for each month
+    in the industry's firms (``industry_months``), the home wage × skill for each month at home
+    (12 − ``employed_months``: every month not away or in a firm)."""
+    w, b, k = model.workers, model.book, model.n_counties
+    gross = gross_wages(model, t) * model.weight
+    home_months = 12 - w.employed_months.astype(np.float64)
+    casual = kernels.bincount(w.county, w.skill * home_months, gross[HOME], k)
     for j, key in enumerate(INDUSTRY_KEYS):
-        model.book.data[key][model.book.year, :k] += (by_county[0] * model.labour.industry_land_share[j] + by_county[1 + j]) * model.weight
+        firms = kernels.bincount(w.county, w.skill * w.industry_months[j], gross[FIRM], k)
+        b.data[key][b.year, :k] += casual * model.labour.industry_land_share[j] + firms
 
 
 def year_end_stocks(model: DingxiModel) -> None:

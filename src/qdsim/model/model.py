@@ -207,6 +207,7 @@ class DingxiModel(mesa.Model):
         shocks.transfers(self, t)
         shocks.assess(self, t)
         labour.year_end_stocks(self)
+        labour.industry_wages(self, t)
         self.record(t)
         self.households.reset_year()
         self.workers.reset_year()
