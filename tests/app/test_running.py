@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import pytest
 
@@ -62,14 +64,20 @@ def test_an_app_run_goes_on_without_its_page_and_is_recorded(monkeypatch, tmp_pa
     monkeypatch.setenv("QDSIM_HOME", str(tmp_path))
     scenario = what_if().with_settings(seed=4242)  # a seed no other test runs: nothing kept in memory
     text = scenario.to_yaml()
+    before = running.under_way()
     job = running.start(text)
     assert running.start(text) is job or job.finished.is_set()  # the reloaded page finds the same run going on
+    assert running.under_way() == before + 1 or job.finished.is_set()  # counted while it computes (the pages' progress cadence)
     store = RunStore(tmp_path / "registry.db")
     run_id = planned_run_id(scenario)
     result = job.outcome()  # nobody waits in a page: it finishes all the same
     assert result.run_id == run_id
     assert store.find(run_id)["status"] == "done"
     assert running.yaml_of(run_id) is not None  # a link naming the run reopens it
+    deadline = time.monotonic() + 10  # the run leaves the list just after it is finished
+    while running.under_way() > before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert running.under_way() <= before
 
 
 def test_a_failed_app_run_is_recorded_as_failed(monkeypatch, tmp_path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from qdsim import api
-from qdsim.app import scenario_builder
+from qdsim.app import scenario_builder, state
 from qdsim.app.state import parse_money
 from tests.app.apptest import go, no_exceptions, open_groups, wk
 from tests.app.test_whatif_page import halve_fiscal_funds
@@ -170,3 +170,10 @@ def test_results_keep_their_places_whether_the_run_was_computed_or_kept(app):
     no_exceptions(app)
     assert any(kind == "success" for _, kind in computed)
     assert results_layout(app) == computed
+
+
+def test_waiting_pages_are_updated_less_often_the_more_runs_are_under_way():
+    """At most once a second for a planner alone; with ten runs under way, every 3 s (all pages together ~3 a second)."""
+    assert state.progress_interval(0) == state.progress_interval(1) == state.PROGRESS_EVERY == 1.0
+    assert state.progress_interval(10) == pytest.approx(3.0)
+    assert state.progress_interval(20) == pytest.approx(6.0)

@@ -292,6 +292,12 @@ class Job:
 _jobs: dict[str, Job] = {}
 
 
+def under_way() -> int:
+    """Runs this server computes now (each has a page, or had one, waiting for it)."""
+    with _lock:
+        return len(_jobs)
+
+
 def start(yaml_text: str) -> Job:
     """The run of ``yaml_text``, started in the background unless it is kept, served or already going on."""
     with _lock:

@@ -49,8 +49,13 @@ RUN_FIELDS = ("w.run.scale", "w.run.replicates", "w.run.seed", "w.run.assumption
 BUDGET_FIELDS = ("w.budget.source", "w.budget.target", "w.budget.amount")
 #: fields whose typed box is a money box (text in 亿元, 万元 or 元)
 MONEY_FIELDS = frozenset({"w.funds.fiscal", "w.funds.donations", "w.budget.amount"})
-#: seconds between two updates of a waiting page's progress bar
+#: seconds between two updates of a waiting page's progress bar: at least PROGRESS_EVERY, and PROGRESS_SHARED
+#: for each run under way on the server, so that all waiting pages together get about three a second. Each
+#: update is a redraw of the page in its planner's browser (~0.1 s of its CPU): with ten planners' browsers on the
+#: server's own two cores, updates every second took ~10 CPU s more of Chromium than every 3 s for the same ten
+#: what-ifs, and the median planner waited 4–8 s longer (docs/performance.md)
 PROGRESS_EVERY = 1.0
+PROGRESS_SHARED = 0.3
 BUDGET_DEFAULTS = {"w.budget.source": "industry", "w.budget.target": "consumption", "w.budget.amount": 0.25}
 
 
@@ -368,6 +373,11 @@ def connected() -> bool:
     return Runtime.instance().is_active_session(ctx.session_id)
 
 
+def progress_interval(runs: int) -> float:
+    """Seconds between two progress updates of a waiting page while ``runs`` runs are under way on the server."""
+    return max(PROGRESS_EVERY, PROGRESS_SHARED * runs)
+
+
 def result_for(yaml_text: str, partial: Callable[[api.RunResult], None] | None = None) -> api.RunResult:
     """The run of a serialised scenario, noted in the session's history.
 
@@ -401,9 +411,8 @@ def result_for(yaml_text: str, partial: Callable[[api.RunResult], None] | None =
                     if place:
                         text += f" · 排队中，第 {place} 位" if lang() == "zh" else f" · queued, place {place}"
                     now = (min(job.done / job.total, 1.0), text)
-                # only what changed goes to the browser, at most every PROGRESS_EVERY seconds: each message is a redraw in the
-                # planner's browser, and ten waiting pages in browsers on the server's own cores took them from the simulations
-                if now != shown and time.monotonic() - sent >= PROGRESS_EVERY:
+                # only what changed goes to the browser, less often the more runs are under way (PROGRESS_SHARED)
+                if now != shown and time.monotonic() - sent >= progress_interval(running.under_way()):
                     shown, sent = now, time.monotonic()
                     bar.progress(shown[0], text=shown[1])
                 if partial is not None and job.partial is not None and job.partial is not drawn:
