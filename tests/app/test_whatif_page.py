@@ -198,7 +198,7 @@ def test_a_what_if_names_the_assumptions_its_answer_rests_on_when_asked(app):
 
     halve_fiscal_funds(app)
     assert any("依据哪些假设" in c.value and "256" in c.value for c in app.caption)
-    next(b for b in app.button if b.key == "w.rests_on").click()
+    next(b for b in app.button if b.key == "rests_on.run").click()
     app.run(timeout=600)
     no_exceptions(app)
     said = [m.value for m in app.markdown if "主要取决于" in m.value or "不能归结为某一个假设" in m.value]

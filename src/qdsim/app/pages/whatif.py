@@ -199,7 +199,7 @@ def rests_on(result: api.RunResult, yaml_text: str) -> None:
     asked = "rests_on:" + running.planned_id(text)
     st.caption(t("res.rests_on_caption", draws=running.ATTRIBUTION_DRAWS, scale=planner_number(running.ATTRIBUTION_SCALE, "share")))
     if not ss.get(asked) and running.kept(text) is None:
-        if not st.button(t("res.rests_on_run"), key="w.rests_on", icon=":material/rule:"):
+        if not st.button(t("res.rests_on_run"), key="rests_on.run", icon=":material/rule:"):
             return
         ss[asked] = True
     try:
@@ -210,6 +210,22 @@ def rests_on(result: api.RunResult, yaml_text: str) -> None:
     results.attribution(drawn)
 
 
+@st.fragment
+def run_and_results(pending, right) -> None:
+    """The Run panel (in ``pending``, in the form's column) and the results (in ``right``): a fragment, so that Run and
+    the results' own controls redraw only these, not the form. In a browser on the server's own cores ten planners'
+    pages each spent ~0.6 s of CPU on a Run's rerun of the whole page (docs/performance.md)."""
+    with pending:
+        what, pressed = pending_panel()
+    with right:
+        if pressed and what is not None:
+            state.set_current(what)
+        elif ss.pop("budget.pressed", False):  # pressed in this (full) run of the page, taken once
+            move_pressed()
+        links.to_url()
+        results_block()
+
+
 st.title(t("page.whatif"))
 st.caption(t("whatif.intro"))
 base = state.base_scenario()
@@ -217,13 +233,8 @@ ranges = calibrated_ranges(state.baseline().to_yaml())
 left, right = st.columns([4, 10], gap="large")
 with left:
     start_from(base)
-    what, pressed = pending_panel()
-    moved = budget_neutral(base)
+    pending = st.container()
+    if budget_neutral(base):
+        ss["budget.pressed"] = True
     form.lever_form(base, ranges)
-with right:
-    if pressed and what is not None:
-        state.set_current(what)
-    elif moved:
-        move_pressed()
-    links.to_url()
-    results_block()
+run_and_results(pending, right)
