@@ -43,6 +43,13 @@ def open_groups(at: AppTest, *groups: str) -> AppTest:
     return at.run()
 
 
+def open_tab(at: AppTest, label: str, key: str = "whatif.tab") -> AppTest:
+    """Choose a results tab (only the open one is drawn: ``qdsim.app.results.show``), as a planner clicking it."""
+    assert label in [tab.label for tab in at.tabs], (label, [tab.label for tab in at.tabs])
+    at.session_state[key] = label
+    return at.run()
+
+
 def settings(at: AppTest) -> dict:
     """The run settings the session's draft asks for (the library's units)."""
     v = at.session_state["draft"]["values"]

@@ -8,7 +8,7 @@ from qdsim import api
 from qdsim.app.results import ARROW, KEY_METRICS, row
 from qdsim.foundation.format import difference, interval, planner_number, verdict, within_chance
 from qdsim.foundation.metrics import catalogue
-from tests.app.apptest import BAD_YAML, ROOT, metrics, no_exceptions, open_groups, wk
+from tests.app.apptest import BAD_YAML, ROOT, metrics, no_exceptions, open_groups, open_tab, wk
 
 SALES = catalogue()["consumption_sales"].zh
 LABEL = {"zh": "在随机波动范围内", "en": "within chance variation"}
@@ -71,6 +71,10 @@ def test_halving_fiscal_funds_shows_each_difference_with_its_interval_and_meanin
         span = interval(r["vs_baseline_p05"], r["vs_baseline_p95"], unit, lang, signed=True)
         assert any(span in c.value for c in app.caption), (metric, span)
     # every metric in the table: its difference, interval and meaning; some are within chance at this tiny scale
+    assert not app.table  # drawn only when its tab is open
+    open_tab(app, "数据表" if lang == "zh" else "Table")
+    no_exceptions(app)
+    assert not app.get("vega_lite_chart")  # the trend's tab is closed now
     table = app.table[0].value
     meaning_col = "判断" if lang == "zh" else "Reading"
     assert len(table) == len(catalogue())
