@@ -213,8 +213,7 @@ def rests_on(result: api.RunResult, yaml_text: str) -> None:
 @st.fragment
 def run_and_results(pending, right) -> None:
     """The Run panel (in ``pending``, in the form's column) and the results (in ``right``): a fragment, so that Run and
-    the results' own controls redraw only these, not the form. In a browser on the server's own cores ten planners'
-    pages each spent ~0.6 s of CPU on a Run's rerun of the whole page (docs/performance.md)."""
+    the results' own controls (year, metric, tabs) redraw only these, and the server does not build the form again."""
     with pending:
         what, pressed = pending_panel()
     with right:
