@@ -192,35 +192,35 @@ def show(result: api.RunResult, baseline: api.RunResult | None, yaml_text: str, 
     year = year_select(c1, result.years, key=f"w.{key}.year")
     metric = metric_select(c2, key=f"w.{key}.metric")
     cards(result, year)
-    tabs = [t("res.tab.trend")] + ([t("res.tab.vs_baseline")] if paired(result) else []) + [t("res.tab.impact"), t("res.tab.table")]
+    def trend() -> None:
+        series = [(t("res.whatif"), result.summary, sid)]
+        if baseline is not None and paired(result):
+            series.append((t("res.baseline"), baseline.summary, baseline.scenario.id))
+        series.append((t("res.counterfactual"), result.summary, f"{sid}-counterfactual"))
+        chart(charts.trend(series, metric, lang=lg), key=f"{key}.trend", file_name=f"{sid}-{metric}-{lg}.png")
+        st.caption(t("res.trend_caption"))
+
+    def difference(of: str) -> None:
+        chart(charts.difference_by_year(result.summary, metric, lang=lg, of=of, scenario=sid), key=f"{key}.{of}",
+              file_name=f"{sid}-{metric}-{of.replace('_', '-')}-{lg}.png")
+        st.caption(t(f"res.{of}_caption"))
+
+    def data_table() -> None:
+        shown_table, numeric = metrics_table(result, year)
+        table(shown_table, key=f"{key}.table")
+        st.download_button(t("dl.csv_table"), data=csv_bytes(numeric), file_name=f"{sid}-{year}.csv", mime="text/csv",
+                           key=f"{key}.csv", icon=":material/table:", on_click="ignore")
+
+    views: list[tuple[str, Callable[[], None]]] = [(t("res.tab.trend"), trend)]
+    if paired(result):
+        views.append((t("res.tab.vs_baseline"), lambda: difference("vs_baseline")))
+    views += [(t("res.tab.impact"), lambda: difference("impact")), (t("res.tab.table"), data_table)]
     # only the open tab is drawn (a tab chosen reruns the page's results): the browser builds one chart, not three charts
     # and the table of every metric, when a run's results arrive (docs/performance.md)
-    shown = dict(zip(tabs, st.tabs(tabs, key=f"{key}.tab", on_change="rerun"), strict=True))
-    with (tab := shown[t("res.tab.trend")]):
-        if tab.open is not False:
-            series = [(t("res.whatif"), result.summary, sid)]
-            if baseline is not None and paired(result):
-                series.append((t("res.baseline"), baseline.summary, baseline.scenario.id))
-            series.append((t("res.counterfactual"), result.summary, f"{sid}-counterfactual"))
-            chart(charts.trend(series, metric, lang=lg), key=f"{key}.trend", file_name=f"{sid}-{metric}-{lg}.png")
-            st.caption(t("res.trend_caption"))
-    if paired(result):
-        with (tab := shown[t("res.tab.vs_baseline")]):
-            if tab.open is not False:
-                chart(charts.difference_by_year(result.summary, metric, lang=lg, of="vs_baseline", scenario=sid), key=f"{key}.vs_baseline",
-                      file_name=f"{sid}-{metric}-vs-baseline-{lg}.png")
-                st.caption(t("res.vs_baseline_caption"))
-    with (tab := shown[t("res.tab.impact")]):
-        if tab.open is not False:
-            chart(charts.difference_by_year(result.summary, metric, lang=lg, of="impact", scenario=sid), key=f"{key}.impact",
-                  file_name=f"{sid}-{metric}-impact-{lg}.png")
-            st.caption(t("res.impact_caption"))
-    with (tab := shown[t("res.tab.table")]):
-        if tab.open is not False:
-            shown_table, numeric = metrics_table(result, year)
-            table(shown_table, key=f"{key}.table")
-            st.download_button(t("dl.csv_table"), data=csv_bytes(numeric), file_name=f"{sid}-{year}.csv", mime="text/csv",
-                               key=f"{key}.csv", icon=":material/table:", on_click="ignore")
+    for (_, draw), tab in zip(views, st.tabs([label for label, _ in views], key=f"{key}.tab", on_change="rerun"), strict=True):
+        with tab:
+            if tab.open is not False:  # None where Streamlit keeps no tab state: every tab is drawn then
+                draw()
     if result.attribution is not None and not result.attribution.empty:
         attribution(result)
     downloads(result, yaml_text, key=key)

@@ -91,6 +91,7 @@ class LabourState:
 
 #: the year-book keys of the industries' income, in REPORTED_INDUSTRIES order
 INDUSTRY_KEYS: tuple[RawKey, ...] = ("income_potato", "income_herbs")
+assert INDUSTRY_KEYS == tuple(f"income_{c}" for c in REPORTED_INDUSTRIES)
 
 
 def industry_land_shares(households: Households, n_counties: int) -> NDArray[np.float64]:
