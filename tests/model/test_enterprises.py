@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from qdsim.model import enterprises
 from qdsim.model.agents import Enterprise
 from qdsim.model.households import FIRM, HOME
 
-from .conftest import make_model, run_months, set_lever
+from .conftest import make_model, peek, run_months, set_lever
 
 
 def test_hiring_fills_positions_with_home_workers_of_the_county(model):
@@ -60,9 +62,52 @@ def test_projects_become_productive_after_their_duration(baseline):
 
 def test_heavy_losses_close_a_firm(model):
     firm = enterprises.create_firm(model, county=0, sector="herbs", capital=1e6, coop=False)
-    firm.cumulative_loss = 1e9
-    firm.step()
-    assert firm not in model.enterprises() and model.firms.positions[firm.slot] == 0
+    model.firms.cumulative_loss[firm.slot] = 1e9
+    enterprises.year_end(model)
+    s = model.firms
+    assert firm not in model.enterprises() and s.positions[firm.slot] == 0 and not s.alive[firm.slot]
+    assert s.ready[firm.slot] == np.inf  # a closed firm's projects never complete
+
+
+def test_year_end_steps_every_firm_in_a_random_order_by_hand(baseline):
+    """The year end on arrays is each firm's accounts in the order Mesa's ``shuffle_do`` would take them:
+    the model's ``random`` shuffles the firms, then each draws one normal from the enterprises stream."""
+    m = make_model(baseline, scale=0.005)
+    run_months(m, 11)
+    s, p = m.firms, m.params
+    s.cumulative_loss[: s.n] = np.linspace(0, 3, s.n) * s.capital[: s.n]  # some firms near their exit
+    rnd, rng = copy.deepcopy(m.random), peek(m, "enterprises")
+    firms = m.enterprises()
+    rnd.shuffle(firms)
+    want = {}
+    for f in firms:  # the former per-agent step, by hand
+        profit = (p.enterprise_return + p.enterprise_return_sd * rng.standard_normal()) * f.capital
+        loss = max(0.0, f.cumulative_loss - profit)
+        want[f.slot] = (profit, loss, f.age + 1, loss <= p.exit_loss_threshold * f.capital)
+    enterprises.year_end(m)
+    assert [(s.profit[k], s.cumulative_loss[k], s.age[k], bool(s.alive[k])) for k in want] == list(want.values())
+    assert 0 < sum(not v[3] for v in want.values()) < len(want)  # some closed, some not
+    assert rng.random() == m.streams["enterprises"].random() and rnd.random() == m.random.random()  # the same draws taken
+
+
+def test_purchases_by_county_add_the_buying_firms_by_hand(baseline):
+    m = make_model(baseline, scale=0.005)
+    run_months(m, 14)
+    p = m.params
+    want = np.zeros(m.n_counties)
+    for f in m.enterprises():
+        if f.sector in enterprises.BUYING_SECTORS:
+            want[f.county] += p.purchase_per_job * f.jobs_target
+    assert (enterprises.purchases_by_county(m) == want).all() and want.sum() > 0
+
+
+def test_a_firms_first_project_under_way_is_its_ready_step(baseline):
+    m = make_model(baseline, scale=0.005)
+    for _ in range(30):
+        m.step()
+        s = m.firms
+        for f in m.enterprises():
+            assert s.ready[f.slot] == (f.pending[0][0] if f.pending else np.inf)
 
 
 def test_the_cooperation_flag_is_one_fact_in_the_firm_arrays(model):

@@ -10,13 +10,14 @@ from .conftest import make_model
 
 
 def test_collective_income_by_hand(model):
-    p = model.params
-    v = model.villages.agents[0]
-    v.assets, v.demo = 1e6, True
-    model.villages.paired[v.index] = True  # one copy of the fact: the agent reads the array
-    assert v.paired
-    v.step()
+    p, vs = model.params, model.villages
+    v, w = vs.agents[0], vs.agents[1]
+    vs.assets[v.index], vs.demo[v.index] = 1e6, True
+    vs.paired[v.index] = True  # one copy of each fact: the agent reads the arrays
+    assert v.paired and v.demo and v.assets == 1e6 and not w.demo
+    villages.year_end(model, 0)
     assert v.collective_income == p.collective_income_base + p.asset_return * 1e6 + p.demo_collective_boost + p.pairing_income
+    assert w.collective_income == p.collective_income_base + p.asset_return * w.assets + (p.pairing_income if w.paired else 0.0)
 
 
 def test_pairing_is_one_fact_in_the_village_arrays(model):

@@ -1,10 +1,11 @@
 """Villages and enterprises: Mesa agents (thousands, not millions).
 
-Their yearly bookkeeping is their own ``step``; what they do to households
-(hiring, buying, paying dividends) goes through the mechanism modules, which
-work on the household arrays. Facts that the mechanisms read as arrays (a
-village's county and pairing, a firm's cooperation flag) are kept once, in
-the mechanism's typed state, and the agents read them from there.
+An agent is an identity: its facts live once, in the typed state of the
+mechanism that works on them (``model.villages``, ``model.firms``: arrays,
+one slot each), and the agent reads and writes them there. What they do —
+a village's collective income, a firm's hiring, buying, yearly accounts and
+exit — is done by the mechanism modules over all agents at once
+(:mod:`qdsim.model.villages`, :mod:`qdsim.model.enterprises`).
 """
 
 from __future__ import annotations
@@ -18,16 +19,13 @@ if TYPE_CHECKING:
 
 
 class Village(mesa.Agent):
-    """An administrative village (行政村); its fixed traits and pairing live in ``model.villages``."""
+    """An administrative village (行政村); its traits, pairing and accounts live in ``model.villages``."""
 
     model: DingxiModel
 
     def __init__(self, model: DingxiModel, *, index: int) -> None:
         super().__init__(model)
         self.index = index
-        self.demo = False  # demonstration village (乡村振兴示范村)
-        self.assets = 0.0  # 元 of funded collective assets (greenhouses, cold storage)
-        self.collective_income = 0.0  # 元 this year
 
     @property
     def county(self) -> int:
@@ -41,35 +39,36 @@ class Village(mesa.Agent):
     def pairing_rank(self) -> int:
         return int(self.model.villages.rank[self.index])
 
-    def step(self) -> None:
-        """Year-end collective income: base, returns on funded assets, demonstration and pairing."""
-        p = self.model.params
-        self.collective_income = (
-            p.collective_income_base
-            + p.asset_return * self.assets
-            + (p.demo_collective_boost if self.demo else 0.0)
-            + (p.pairing_income if self.paired else 0.0)
-        )
+    @property
+    def demo(self) -> bool:
+        """A demonstration village (乡村振兴示范村)."""
+        return bool(self.model.villages.demo[self.index])
+
+    @property
+    def assets(self) -> float:
+        """元 of funded collective assets (greenhouses, cold storage)."""
+        return float(self.model.villages.assets[self.index])
+
+    @property
+    def collective_income(self) -> float:
+        """元 this year (:func:`qdsim.model.villages.year_end`)."""
+        return float(self.model.villages.collective_income[self.index])
 
 
 class Enterprise(mesa.Agent):
-    """A firm, cooperative or aid workshop (帮扶车间) in Dingxi; its positions, hires and cooperation flag live in ``model.firms``."""
+    """A firm, cooperative or aid workshop (帮扶车间) in Dingxi; its capital, jobs and accounts live in ``model.firms``."""
 
     SECTORS = ("potato", "herbs", "livestock", "vegetables", "logistics", "workshop", "tech")
 
     model: DingxiModel
 
-    def __init__(self, model: DingxiModel, *, slot: int, county: int, sector: str, capital: float, village: int = -1) -> None:
+    def __init__(self, model: DingxiModel, *, slot: int, county: int, sector: str, village: int = -1) -> None:
         super().__init__(model)
-        self.slot = slot  # index into the model's firm arrays (positions, hired, coop)
+        self.slot = slot  # index into the model's firm arrays
         self.county = county
         self.sector = sector
-        self.capital = capital  # 元, productive
         self.pending: list[tuple[float, float]] = []  # (step when productive, capital): steps + project_duration_months, a parameter (float) from projects under way
         self.village = village
-        self.profit = 0.0
-        self.cumulative_loss = 0.0
-        self.age = 0
 
     @property
     def coop(self) -> bool:
@@ -77,17 +76,25 @@ class Enterprise(mesa.Agent):
         return bool(self.model.firms.coop[self.slot])
 
     @property
+    def capital(self) -> float:
+        """元, productive."""
+        return float(self.model.firms.capital[self.slot])
+
+    @property
+    def profit(self) -> float:
+        """元, the last year's."""
+        return float(self.model.firms.profit[self.slot])
+
+    @property
+    def cumulative_loss(self) -> float:
+        return float(self.model.firms.cumulative_loss[self.slot])
+
+    @property
+    def age(self) -> int:
+        """Year ends the firm has been through."""
+        return int(self.model.firms.age[self.slot])
+
+    @property
     def jobs_target(self) -> float:
         """Jobs at full scale that the firm's capital supports."""
         return self.capital / self.model.params.capital_per_job * self.model.params.fill_rate
-
-    def step(self) -> None:
-        """Year-end accounts: profit from a stochastic return on capital; exit after heavy losses."""
-        p = self.model.params
-        rng = self.model.streams["enterprises"]
-        r = p.enterprise_return + p.enterprise_return_sd * rng.standard_normal()
-        self.profit = r * self.capital
-        self.cumulative_loss = max(0.0, self.cumulative_loss - self.profit)
-        self.age += 1
-        if self.cumulative_loss > p.exit_loss_threshold * self.capital:
-            self.model.close_firm(self)

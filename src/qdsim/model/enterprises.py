@@ -28,39 +28,59 @@ BUYING_SECTORS = ("potato", "herbs", "livestock", "vegetables")
 
 
 class Firms:
-    """The firms' facts that mechanisms read as arrays, one slot per firm (the ``Enterprise`` agents hold the rest)."""
+    """Every firm's facts as arrays, one slot per firm ever created (a closed firm keeps its slot, not alive).
+
+    The ``Enterprise`` agents read and write them here; the mechanisms work on all firms at once.
+    """
 
     positions: NDArray[np.int64]  # jobs in the simulated sample
     hired: NDArray[np.int64]
     coop: NDArray[np.bool_]
     county: NDArray[np.int64]
     industry: NDArray[np.int8]  # index in REPORTED_INDUSTRIES of the firm's sector, −1 for other sectors
+    buying: NDArray[np.bool_]  # its sector buys farm products under contract (BUYING_SECTORS)
+    capital: NDArray[np.float64]  # 元, productive
+    profit: NDArray[np.float64]  # 元, the last year's
+    cumulative_loss: NDArray[np.float64]  # 元
+    age: NDArray[np.int64]  # year ends gone through
+    alive: NDArray[np.bool_]  # not closed
+    ready: NDArray[np.float64]  # step at which the first of its projects under way becomes productive; inf: none
+    agents: list[Enterprise]  # by slot
     n: int  # slots in use
 
+    #: the arrays and the value a new slot starts from
+    FIELDS: tuple[tuple[str, type, float], ...] = (
+        ("positions", np.int64, 0), ("hired", np.int64, 0), ("coop", np.bool_, False), ("county", np.int64, 0),
+        ("industry", np.int8, -1), ("buying", np.bool_, False), ("capital", np.float64, 0.0), ("profit", np.float64, 0.0),
+        ("cumulative_loss", np.float64, 0.0), ("age", np.int64, 0), ("alive", np.bool_, False), ("ready", np.float64, np.inf),
+    )
+
     def __init__(self, capacity: int = 1024):
-        self.positions = np.zeros(capacity, dtype=np.int64)  # jobs in the simulated sample
-        self.hired = np.zeros(capacity, dtype=np.int64)
-        self.coop = np.zeros(capacity, dtype=bool)
-        self.county = np.zeros(capacity, dtype=np.int64)
-        self.industry = np.full(capacity, -1, dtype=np.int8)
+        for name, dtype, start in self.FIELDS:
+            setattr(self, name, np.full(capacity, start, dtype=dtype))
+        self.agents = []
         self.n = 0
 
-    def new_slot(self, county: int, coop: bool, sector: str = "") -> int:
+    def new_slot(self, county: int, coop: bool, sector: str = "", capital: float = 0.0) -> int:
         if self.n == len(self.positions):
-            for name in ("positions", "hired", "coop", "county", "industry"):
+            for name, _, start in self.FIELDS:
                 arr = getattr(self, name)
-                setattr(self, name, np.concatenate([arr, np.full_like(arr, -1 if name == "industry" else 0)]))
+                setattr(self, name, np.concatenate([arr, np.full_like(arr, start)]))
         s = self.n
         self.n += 1
         self.county[s] = county
         self.coop[s] = coop
         self.industry[s] = REPORTED_INDUSTRIES.index(sector) if sector in REPORTED_INDUSTRIES else -1
+        self.buying[s] = sector in BUYING_SECTORS
+        self.capital[s] = capital
+        self.alive[s] = True
         return s
 
 
 def create_firm(model: DingxiModel, *, county: int, sector: str, capital: float, coop: bool, village: int = -1) -> Enterprise:
-    slot = model.firms.new_slot(county, coop, sector)
-    firm = Enterprise(model, slot=slot, county=county, sector=sector, capital=capital, village=village)
+    slot = model.firms.new_slot(county, coop, sector, capital)
+    firm = Enterprise(model, slot=slot, county=county, sector=sector, village=village)
+    model.firms.agents.append(firm)
     set_positions(model, firm)
     return firm
 
@@ -92,22 +112,22 @@ def fund_industry(model: DingxiModel, t: int) -> None:
         model.funds.spend("industry", c, sum(costs))
         model.book.add("projects_started", c, len(costs))
         u = rng.random((len(costs), 3))
-        firms = [f for f in model.enterprises() if f.county == c]
-        villages = model.villages.by_county[c]
+        s = model.firms
+        firms = np.flatnonzero(s.alive[: s.n] & (s.county[: s.n] == c)).tolist()  # its firms, oldest first
+        villages = model.villages.of_county[c]
         ready = model.steps + p.project_duration_months
         for cost, (u_kind, u_new, u_pick) in zip(costs, u, strict=True):
             if u_kind < p.industry_enterprise_share:
                 invest = cost * (1 + p.investment_leverage)
                 if u_new < p.new_enterprise_share or not firms:
-                    firm = create_firm(model, county=c, sector=Enterprise.SECTORS[int(u_pick * 5)], capital=0.0, coop=True)
-                    firms.append(firm)
+                    slot = create_firm(model, county=c, sector=Enterprise.SECTORS[int(u_pick * 5)], capital=0.0, coop=True).slot
+                    firms.append(slot)
                 else:
-                    firm = firms[int(u_pick * len(firms))]
-                    model.firms.coop[firm.slot] = True
-                firm.pending.append((ready, invest))
+                    slot = firms[int(u_pick * len(firms))]
+                    s.coop[slot] = True
+                add_project(s, slot, ready, invest)
             else:
-                village = villages[int(u_pick * len(villages))]
-                village.assets += cost
+                model.villages.assets[villages[int(u_pick * len(villages))]] += cost
 
 
 def natural_entry(model: DingxiModel, t: int) -> None:
@@ -128,14 +148,24 @@ def incubator_entry(model: DingxiModel, t: int) -> None:
         create_firm(model, county=model.incubator_county, sector="tech", capital=p.incubator_jobs * p.capital_per_job / p.fill_rate, coop=True)
 
 
+def add_project(s: Firms, slot: int, ready: float, invest: float) -> None:
+    """A project under way in the firm: ``invest`` 元 of capital productive from step ``ready`` (projects come in order)."""
+    firm = s.agents[slot]
+    if not firm.pending:
+        s.ready[slot] = ready
+    firm.pending.append((ready, invest))
+
+
 def complete_projects(model: DingxiModel) -> None:
-    """Monthly: capital of finished projects becomes productive."""
-    for firm in model.enterprises():
-        if firm.pending and firm.pending[0][0] <= model.steps:
-            done = [c for m, c in firm.pending if m <= model.steps]
-            firm.pending = [(m, c) for m, c in firm.pending if m > model.steps]
-            firm.capital += sum(done)
-            set_positions(model, firm)
+    """Monthly: capital of finished projects becomes productive (firms in slot order: each draws its rounding)."""
+    s = model.firms
+    for slot in np.flatnonzero(s.ready[: s.n] <= model.steps):
+        firm = s.agents[slot]
+        done = [c for m, c in firm.pending if m <= model.steps]
+        firm.pending = [(m, c) for m, c in firm.pending if m > model.steps]
+        s.ready[slot] = firm.pending[0][0] if firm.pending else np.inf
+        s.capital[slot] += sum(done)
+        set_positions(model, firm)
 
 
 def hire(model: DingxiModel) -> None:
@@ -199,20 +229,34 @@ def shrink(model: DingxiModel) -> None:
 
 
 def close(model: DingxiModel, firm: Enterprise) -> None:
-    model.firms.positions[firm.slot] = 0
+    s = model.firms
+    s.positions[firm.slot] = 0
+    s.alive[firm.slot] = False
+    s.ready[firm.slot] = np.inf
     firm.remove()
 
 
 def purchases_by_county(model: DingxiModel) -> NDArray[np.float64]:
-    """Firms' contract purchases of farm products, 元 a year, full scale."""
+    """Firms' contract purchases of farm products, 元 a year, full scale (added firm by firm, in slot order)."""
     p = model.params
-    out = np.zeros(model.n_counties)
-    for f in model.enterprises():
-        if f.sector in BUYING_SECTORS:
-            out[f.county] += p.purchase_per_job * f.jobs_target
-    return out
+    s = model.firms
+    buying = np.flatnonzero(s.alive[: s.n] & s.buying[: s.n])
+    jobs = s.capital[buying] / p.capital_per_job * p.fill_rate  # each firm's jobs_target
+    return np.bincount(s.county[buying], weights=p.purchase_per_job * jobs, minlength=model.n_counties).astype(np.float64)
 
 
 def year_end(model: DingxiModel) -> None:
-    model.agents_by_type[Enterprise].shuffle_do("step")
+    """Year-end accounts of every firm, in a random order: profit from a stochastic return on capital
+    (one normal draw each, in that order), exit after heavy losses (their workers go home)."""
+    p = model.params
+    s = model.firms
+    order = [f.slot for f in model.enterprises()]
+    model.random.shuffle(order)  # the order Mesa's ``shuffle_do`` would step them in
+    slots = np.array(order, dtype=np.intp)
+    r = p.enterprise_return + p.enterprise_return_sd * model.streams["enterprises"].standard_normal(len(slots))
+    profit = s.profit[slots] = r * s.capital[slots]
+    loss = s.cumulative_loss[slots] = np.maximum(0.0, s.cumulative_loss[slots] - profit)
+    s.age[slots] += 1
+    for slot in slots[loss > p.exit_loss_threshold * s.capital[slots]]:
+        close(model, s.agents[slot])
     shrink(model)

@@ -46,6 +46,7 @@ from the counterfactual, which runs the same workers on the same draws.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -353,7 +354,7 @@ def pay_subsidies(model: DingxiModel, t: int, reached: NDArray[np.integer]) -> N
         idx = reached[counties == c]
         paid_total = 0.0
         n_paid = 0
-        for payer in (c, *(o for o in np.argsort(-funds.available[:, funds.pot("labour")], kind="stable") if o != c)):
+        for payer in _payers(funds, int(c)):
             n = int(min(len(idx) - n_paid, funds.balance("labour", int(payer)) // per))
             if n:
                 paid_total += funds.spend("labour", int(payer), n * per)
@@ -363,6 +364,15 @@ def pay_subsidies(model: DingxiModel, t: int, reached: NDArray[np.integer]) -> N
         if n_paid:
             model.book.add("labour_subsidy_paid", c, paid_total)
             w.subsidised[idx[:n_paid]] = True
+
+
+def _payers(pots: funds.Funds, c: int) -> Iterator[int]:
+    """County ``c``, then the others by their labour pot's balance, largest first (ties in county order).
+
+    The others' order is taken only when ``c``'s pot does not cover its workers, after ``c`` has paid what
+    it could: ``c`` is not among them, and nothing else has changed their balances since."""
+    yield c
+    yield from (int(o) for o in np.argsort(-pots.available[:, pots.pot("labour")], kind="stable") if o != c)
 
 
 def accrue_wages(model: DingxiModel, t: int) -> None:

@@ -143,9 +143,6 @@ class DingxiModel(mesa.Model):
     def release_firm_workers(self, idx: NDArray[np.intp]) -> None:
         enterprises.release(self, idx)
 
-    def close_firm(self, firm: Enterprise) -> None:
-        enterprises.close(self, firm)
-
     def firm_purchases_by_county(self) -> NDArray[np.float64]:
         return enterprises.purchases_by_county(self)
 

@@ -35,8 +35,11 @@ class Villages:
     rank: NDArray[np.int64]  # pairing order (paired when rank < paired-villages lever)
     township: NDArray[np.int64]
     paired: NDArray[np.bool_]  # paired with a Qingdao unit this year
+    demo: NDArray[np.bool_]  # a demonstration village (乡村振兴示范村)
+    assets: NDArray[np.float64]  # 元 of funded collective assets (greenhouses, cold storage)
+    collective_income: NDArray[np.float64]  # 元 this year
     agents: list[Village]  # in index order
-    by_county: list[list[Village]]
+    of_county: list[NDArray[np.intp]]  # each county's village indices, in index order
 
     @property
     def pairing_order(self) -> NDArray[np.intp]:
@@ -45,10 +48,10 @@ class Villages:
 
 
 def build(model: DingxiModel, county: NDArray[np.int64], formerly_poor: NDArray[np.bool_], rank: NDArray[np.int64], township: NDArray[np.int64]) -> Villages:
-    agents = [Village(model, index=i) for i in range(len(county))]
-    by_county = [[agents[i] for i in np.flatnonzero(county == c)] for c in range(model.n_counties)]
     n = len(county)
-    return Villages(county, formerly_poor, rank, township, np.zeros(n, bool), agents, by_county)
+    agents = [Village(model, index=i) for i in range(n)]
+    of_county = [np.flatnonzero(county == c) for c in range(model.n_counties)]
+    return Villages(county, formerly_poor, rank, township, np.zeros(n, bool), np.zeros(n, bool), np.zeros(n), np.zeros(n), agents, of_county)
 
 
 def update_pairing(model: DingxiModel, t: int) -> None:
@@ -63,27 +66,30 @@ def upgrade_demo_villages(model: DingxiModel, t: int) -> None:
     order = np.lexsort((vs.rank, ~vs.paired))  # paired villages first, then by pairing rank (ranks are unique)
     for c in range(model.n_counties):
         costs = p.demo_village_cost * np.clip(rng.normal(1.0, 0.15, COST_DRAWS), 0.5, 1.5)
-        candidates = (vs.agents[i] for i in order[vs.county[order] == c] if not vs.agents[i].demo)
+        candidates = (i for i in order[vs.county[order] == c] if not vs.demo[i])
         for cost, v in zip(costs, candidates, strict=False):
             if model.funds.balance("village", c) < cost:
                 break
             model.funds.spend("village", c, cost)
             model.book.add("projects_started", c, 1)
-            v.demo = True
+            vs.demo[v] = True
             capital = p.demo_jobs * p.capital_per_job / p.fill_rate
-            create_firm(model, county=c, sector="workshop", capital=capital, coop=True, village=v.index)
+            create_firm(model, county=c, sector="workshop", capital=capital, coop=True, village=int(v))
 
 
 def year_end(model: DingxiModel, t: int) -> None:
-    """Collective income for every village; dividends to the village's simulated households."""
+    """Collective income for every village (base, returns on funded assets, demonstration and pairing);
+    dividends to the village's simulated households."""
     p = model.params
     hh = model.households
     vs = model.villages
-    model.agents_by_type[Village].do("step")
-    income = np.array([v.collective_income for v in vs.agents])
+    income = vs.collective_income
+    income[:] = p.collective_income_base + p.asset_return * vs.assets
+    income += np.where(vs.demo, p.demo_collective_boost, 0.0)
+    income += np.where(vs.paired, p.pairing_income, 0.0)
     # by county, village by village: the same sums as adding one village at a time to the year's (empty) row
     model.book.add_by_county("village_collective_income", vs.county, income)
-    model.book.add_by_county("demo_villages_stock", vs.county, np.array([float(v.demo) for v in vs.agents]))
+    model.book.add_by_county("demo_villages_stock", vs.county, vs.demo.astype(np.float64))
     # dividends: a share of collective income, split among the households each simulated one represents
     n_hh_v = np.bincount(hh.village, minlength=len(income)) * hh.weight
     per_household = np.divide(p.dividend_share * income, n_hh_v, out=np.zeros_like(income), where=n_hh_v > 0)
