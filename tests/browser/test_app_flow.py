@@ -141,10 +141,29 @@ def pending(page: Page):
     return page.locator(".st-key-pending")
 
 
+#: CSS transitions running on the page's elements, its tabs and its progress bar: the stale results fading, the bar sliding
+TRANSITIONS_JS = """() => document.getAnimations().filter(a => { const e = a.effect && a.effect.target;
+    return e && (e.matches('[data-testid=stElementContainer]') || e.closest('[data-testid=stTabs], [data-testid=stProgress]')); }).length"""
+
+
+def no_transitions_while_running(page: Page) -> None:
+    """While the run computes, nothing on the page fades or slides: each transition redraws the page for a second or
+    more in the planner's browser, and ten of them on one office machine took ~3 CPU s (docs/performance.md)."""
+    page.wait_for_selector("[data-testid=stProgress]")
+    looks = []
+    for _ in range(6):
+        if not page.locator("[data-testid=stProgress]").count():
+            break
+        looks.append(page.evaluate(TRANSITIONS_JS))
+        page.wait_for_timeout(150)
+    assert looks and not any(looks), looks
+
+
 def run_and_time(page: Page, before_id: str, lang: str) -> float:
     """Press Run; wait for the provisional results, then the final state; seconds from the press to the final results."""
     started = time.perf_counter()
     page.get_by_role("button", name=RUN[lang]).first.click()
+    no_transitions_while_running(page)
     expect(page.get_by_text(PROVISIONAL[lang]).first).to_be_visible()  # the first replicates, while the rest run
     expect(footer(page)).not_to_contain_text(before_id)  # the new run's footer, not the old one still shown
     wait_idle(page)

@@ -20,13 +20,16 @@ PAGES = (
     ("method.py", "page.method", ":material/menu_book:", "method"),
 )
 
-#: small touches: metric values that fit a third of the results column; card titles and table cells wrap instead of being cut
+#: small touches: metric values that fit a third of the results column; card titles and table cells wrap instead of being
+#: cut; what a run changes shows at once instead of fading (results gone stale while it computes) or sliding (the progress
+#: bar): those transitions redraw the page for seconds at each run, in every planner's browser (docs/performance.md)
 STYLE = """<style>
 [data-testid="stMetricValue"] { font-size: %s; }
 [data-testid="stMetricLabel"] p { font-size: 0.95rem; font-weight: 600; white-space: normal; overflow: visible; text-overflow: clip; }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] > div { overflow: visible; height: auto; }
 [data-testid="stTable"] { overflow-x: auto; }
 [data-testid="stTable"] td, [data-testid="stTable"] th { white-space: normal; word-break: break-word; }
+[data-testid="stElementContainer"], [data-testid="stTabs"] *, [data-testid="stProgress"] * { transition: none !important; }
 </style>"""
 #: Streamlit's own words on the Chinese page: the file uploader's "Drag and drop", "Limit 2MB per file" and "Browse files"
 #: are hidden or replaced by Chinese through CSS (Streamlit has no setting for them)

@@ -50,12 +50,13 @@ BUDGET_FIELDS = ("w.budget.source", "w.budget.target", "w.budget.amount")
 #: fields whose typed box is a money box (text in 亿元, 万元 or 元)
 MONEY_FIELDS = frozenset({"w.funds.fiscal", "w.funds.donations", "w.budget.amount"})
 #: seconds between two updates of a waiting page's progress bar: at least PROGRESS_EVERY, and PROGRESS_SHARED
-#: for each run under way on the server, so that all waiting pages together get about three a second. Each
-#: update is a redraw of the page in its planner's browser (~0.1 s of its CPU): with ten planners' browsers on the
-#: server's own two cores, updates every second took ~10 CPU s more of Chromium than every 3 s for the same ten
-#: what-ifs, and the median planner waited 4–8 s longer (docs/performance.md)
+#: for each run under way on the server, so that all waiting pages together get about two a second. Each
+#: update is a redraw of the page in its planner's browser (0.12–0.16 s of its CPU, measured alone): with ten
+#: planners' browsers on the server's own two cores, updates every second took ~10 CPU s more of Chromium than
+#: every 3 s for the same ten what-ifs, and the median planner waited 4–8 s longer; every 6 s instead of 3 s, 5–10%
+#: less of Chromium for each CPU second of the simulations (docs/performance.md)
 PROGRESS_EVERY = 1.0
-PROGRESS_SHARED = 0.3
+PROGRESS_SHARED = 0.5
 BUDGET_DEFAULTS = {"w.budget.source": "industry", "w.budget.target": "consumption", "w.budget.amount": 0.25}
 
 
