@@ -6,7 +6,7 @@ import numpy as np
 
 from qdsim import api
 from qdsim.foundation.catalogue import load_catalogue
-from qdsim.model.households import CROPS, GANSU, HOME, OTHER
+from qdsim.model.households import CROPS, GANSU, HOME, OTHER, county_bounds
 from qdsim.model.model import DingxiModel
 from qdsim.model.population import build_population, largest_remainder, village_counts
 from qdsim.model.streams import replicate_seeds, spawn_streams
@@ -82,3 +82,13 @@ def test_population_copy_is_independent(baseline):
     twin.households.income[:] = 1.0
     twin.demo_order[0][:] = -1
     assert (pop.workers.state != 4).any() and (pop.households.income == 0).all() and (pop.demo_order[0] >= 0).all()
+
+
+def test_county_bounds_of_workers_stored_county_by_county():
+    county = np.array([0, 0, 1, 3, 3, 3], dtype=np.int8)
+    assert county_bounds(county, 4).tolist() == [0, 2, 3, 3, 6]  # county 2 has none: it starts and ends at 3
+    assert county_bounds(np.array([1, 0], dtype=np.int8), 2) is None  # not county by county: no bounds to trust
+    m = make_model(api.baseline())
+    w = m.workers
+    b = m.worker_county_bounds
+    assert b is not None and all((w.county[b[c] : b[c + 1]] == c).all() for c in range(m.n_counties)) and b[-1] == w.n

@@ -182,16 +182,15 @@ def hire(model: DingxiModel) -> None:
         return
     rng = model.streams["hiring"]  # its own stream: how many draws hiring takes depends on labour, and must not re-deal firms' returns
     home = np.flatnonzero(w.state == HOME)
-    if model.n_counties < np.iinfo(w.county.dtype).max and np.all(w.county[1:] >= w.county[:-1]):  # stored county by county
-        counties = np.arange(model.n_counties + 1).astype(w.county.dtype)  # in the array's own type: no converted copy of it
-        first = np.searchsorted(home, np.searchsorted(w.county, counties))
+    if model.worker_county_bounds is not None:  # stored county by county
+        first = np.searchsorted(home, model.worker_county_bounds)
     else:
         home_c = w.county[home]
         home = home[np.argsort(home_c, kind="stable")]
         first = np.concatenate([[0], np.cumsum(np.bincount(home_c, minlength=model.n_counties))])
     open_slots = np.flatnonzero(vac > 0)
     open_county = s.county[open_slots]
-    for c in np.unique(open_county):
+    for c in np.flatnonzero(np.bincount(open_county, minlength=model.n_counties)):  # the counties with vacancies, in order
         slots_c = open_slots[open_county == c]
         seats = np.repeat(slots_c, vac[slots_c])
         pool = home[first[c] : first[c + 1]]

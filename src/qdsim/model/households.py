@@ -116,3 +116,11 @@ class Workers:
         self.industry_months[:] = 0
         self.subsidised[:] = False
         self.stable_counted[:] = False
+
+
+def county_bounds(county: NDArray[np.integer], n_counties: int) -> NDArray[np.intp] | None:
+    """Where each county's rows start in ``county`` (and, last, where the last one ends) when the rows come county by
+    county, as the population builds them; None otherwise."""
+    if n_counties >= np.iinfo(county.dtype).max or not np.all(county[1:] >= county[:-1]):
+        return None
+    return np.searchsorted(county, np.arange(n_counties + 1).astype(county.dtype))  # in the array's own type: no converted copy

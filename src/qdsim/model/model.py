@@ -20,7 +20,7 @@ from qdsim.model import consumption, ecology, enterprises, farming, funds, labou
 from qdsim.model.accounts import YearBook, gini_by_group
 from qdsim.model.agents import Enterprise
 from qdsim.model.enterprises import Firms
-from qdsim.model.households import INCOME_KEYS
+from qdsim.model.households import INCOME_KEYS, county_bounds
 from qdsim.model.population import Population, build_population
 from qdsim.model.streams import spawn_streams
 from qdsim.scenario.levers import LeverTable, resolve
@@ -117,6 +117,7 @@ class DingxiModel(mesa.Model):
         self.workers = population.workers
         self.demo_order = population.demo_order
         self.workers_per_county = np.bincount(self.workers.county, minlength=self.n_counties)  # workers do not move
+        self.worker_county_bounds = county_bounds(self.workers.county, self.n_counties)  # None if not stored county by county
         asc_gansu, asc_other = labour.away_constants(params, labour.net_earnings(self, 0))
         self.labour = labour.LabourState(asc_gansu, asc_other, labour.industry_land_shares(population.households, len(self.counties)))
 
