@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from qdsim import api
-from qdsim.pipeline import VARIANTS, prepare
+from qdsim.pipeline import VARIANTS, planner, prepare
 from qdsim.results.provenance import planned_run_id
+from qdsim.scenario import shipped
 
 from .conftest import TINY, Shelf
 
@@ -30,3 +31,19 @@ def test_a_registry_handed_in_gives_the_finished_baseline_and_its_counterfactual
     np.testing.assert_array_equal(p.known["counterfactual"], done.without)
     assert p.reused_from == folder
     assert [v for v, _, _ in prepare(stop, registry=Shelf({})).tasks] == ["scenario", "counterfactual", "baseline"] * 2  # nothing found
+
+
+def test_the_shipped_baseline_is_parsed_once_and_never_handed_out(monkeypatch, tmp_path):
+    """Each what-if is paired with the shipped baseline: parsed again only when its file changes, and what
+    baseline_for gives is a copy with the what-if's settings (changing it leaves the kept one as it was)."""
+    first = planner.shipped_baseline()
+    assert planner.shipped_baseline() is first
+    stop = api.load_scenario("stop-after-2025").with_settings(replicates=3, scale=0.004, seed=5)
+    base = planner.baseline_for(stop)
+    assert base is not first and (base.replicates, base.scale, base.seed) == (3, 0.004, 5)
+    base.replicates = 7
+    assert first.replicates == planner.shipped_baseline().replicates != 7
+    copy = tmp_path / "baseline.yaml"
+    copy.write_text(shipped.baseline_file().read_text(encoding="utf-8").replace("seed: 20210414", "seed: 11"), encoding="utf-8")
+    monkeypatch.setattr(shipped, "baseline_file", lambda: copy)
+    assert planner.shipped_baseline().seed == 11  # another file: read again

@@ -107,6 +107,22 @@ def prepare(scenario: Scenario, *, counterfactual: bool = True, baseline: Scenar
     return Plan(scenario, tasks, base, known, reused.out_dir if reused is not None else None, counterfactual)
 
 
+_shipped: dict[tuple[str, int, int], Scenario] = {}
+
+
+def shipped_baseline() -> Scenario:
+    """The shipped baseline file, parsed again only when the file changes (every what-if is paired with it; only
+    ``with_settings`` copies of it leave here, so nobody changes the one kept)."""
+    path = shipped.baseline_file()
+    st = path.stat()
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    found = _shipped.get(key)
+    if found is None:
+        _shipped.clear()
+        found = _shipped[key] = load_scenario(path)
+    return found
+
+
 def baseline_for(scenario: Scenario, baseline: Scenario | bool | None = None) -> Scenario | None:
     """The baseline a scenario is paired with, at the scenario's seed, replicates and scale; None when there is none.
 
@@ -115,7 +131,7 @@ def baseline_for(scenario: Scenario, baseline: Scenario | bool | None = None) ->
     """
     if baseline is False:
         return None
-    base = baseline if isinstance(baseline, Scenario) else (scenario._base or load_scenario(shipped.baseline_file()))
+    base = baseline if isinstance(baseline, Scenario) else (scenario._base or shipped_baseline())
     base = base.with_settings(seed=scenario.seed, replicates=scenario.replicates, scale=scenario.scale, assumption_draws=0)
     if base.period != scenario.period or base.region != scenario.region or base.simulation_sha() == scenario.simulation_sha():
         return None
