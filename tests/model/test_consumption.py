@@ -318,3 +318,26 @@ def test_active_buyers_are_those_who_buy(baseline):
     consumption.season(m, 0, m.params.channel_grade_share * m.harvest.marketable)
     assert m.book.data["consumption_sales"][0].sum() == 0  # nobody bought
     assert m.book.data["channel_buyers_active"][0].sum() == 0
+
+
+def test_match_gives_each_buyer_the_weights_of_its_own_row(baseline):
+    """The weights worked out once per (needs certified, county) pair are those of each buyer's own row, as
+    the dense expressions gave them (the former code, here): the same numbers to the last bit, on a channel
+    of hundreds of buyers and suppliers of every kind after two seasons."""
+    m = make_model(baseline, scale=0.005)
+    run_months(m, 24)
+    b, s, p = m.consumption.buyers, m.consumption.suppliers, m.params
+    rng = np.random.default_rng(3)
+    ordered = np.where(rng.random(b.n) < 0.7, rng.lognormal(12, 2, b.n), 0.0)
+    supply = rng.lognormal(16, 1, m.n_counties)
+    accepted, shipped, received, *_ = consumption.match(m, ordered, supply)
+    need_cert = np.isin(b.mode, consumption.NEED_CERTIFIED)
+    rows = np.flatnonzero(ordered > 0)
+    weight = np.where(need_cert[rows, None] & ~s.certified[None, :], 0.0, (s.capacity * s.quality)[None, :])
+    weight *= np.where(b.partner[rows, None] == s.county[None, :], 1 + p.home_bias, 1.0)
+    total = weight.sum(axis=1)
+    alloc = weight * ordered[rows, None]
+    np.divide(alloc, total[:, None], out=alloc, where=total[:, None] > 0)
+    assert b.n > 300 and s.n > 100 and need_cert[rows].any() and not need_cert[rows].all()
+    assert np.array_equal(received, alloc.sum(axis=0))  # every buyer's share of every supplier, summed as before
+    assert shipped.sum() > 0 and (accepted[ordered == 0] == 0).all()

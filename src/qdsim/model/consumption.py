@@ -166,12 +166,16 @@ def match(
         return np.zeros((b.n, s.n)), np.zeros(s.n), np.zeros(s.n), unmet_cert, unmet_any
     # only the buyers who order: the others' rows would be zeros, and adding zeros changes no sum.
     # weight = eligible × capacity × quality × (1 + home_bias × same county), with the products a boolean
-    # factor makes written as choices (x × 1.0 is x, x × 0.0 is 0.0 for the finite, non-negative terms here)
+    # factor makes written as choices (x × 1.0 is x, x × 0.0 is 0.0 for the finite, non-negative terms here).
+    # A buyer's weights depend on it only through whether it needs certified suppliers and its county: they are
+    # worked out once for each such pair (at most 2 × counties rows), and each buyer gets its pair's row and total
+    # (the same numbers: the same products, and the same sum of the same row)
     rows = np.flatnonzero(ordered > 0)
-    weight = np.where(need_cert[rows, None] & ~s.certified[None, :], 0.0, (s.capacity * s.quality)[None, :])
-    weight *= np.where(b.partner[rows, None] == s.county[None, :], 1 + p.home_bias, 1.0)
-    total = weight.sum(axis=1)
-    alloc = weight
+    pairs, pair_of = np.unique(need_cert[rows] * np.int64(n_c) + b.partner[rows], return_inverse=True)
+    weight = np.where((pairs[:, None] >= n_c) & ~s.certified[None, :], 0.0, (s.capacity * s.quality)[None, :])
+    weight *= np.where(pairs[:, None] % n_c == s.county[None, :], 1 + p.home_bias, 1.0)
+    total = weight.sum(axis=1)[pair_of]
+    alloc = weight[pair_of]
     alloc *= ordered[rows, None]  # a row of zero total is all zeros: it stays so
     np.divide(alloc, total[:, None], out=alloc, where=total[:, None] > 0)
     received = alloc.sum(axis=0)
