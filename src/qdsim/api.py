@@ -61,6 +61,7 @@ def run(
     partial: Callable[[RunResult], None] | None = None,
     keep_states: bool = False,
     partial_every: float = 0.0,
+    partial_wanted: Callable[[], bool] | None = None,
 ) -> RunResult:
     """Run a scenario with its no-cooperation counterfactual and its baseline, all on common random numbers.
 
@@ -88,6 +89,9 @@ def run(
         partial_every: at most one ``partial`` call every this many seconds
             (the first at once): a caller that draws at most so often saves
             the summaries it would not show.
+        partial_wanted: asked before each ``partial`` result is made; False
+            skips it (a server whose workers other runs wait for: the summary
+            and its drawing would take their CPU). None: always wanted.
         keep_states: keep, in this process's memory, each replicate's model
             state at the start of the year the scenario first differs from its
             baseline (a baseline: at 2026, where what-ifs start by default), so
@@ -111,7 +115,7 @@ def run(
         main_guard()
     started = time.perf_counter()
     planned = prepare(scenario, counterfactual=counterfactual, baseline=baseline, registry=registry, keep_states=keep_states)
-    values = execute(planned, workers, progress, partial=partial, partial_every=partial_every)
+    values = execute(planned, workers, progress, partial=partial, partial_every=partial_every, partial_wanted=partial_wanted)
     return planned.assemble(values, seconds=time.perf_counter() - started, workers=workers)
 
 

@@ -56,6 +56,34 @@ def test_partial_results_are_the_runs_of_the_first_replicates():
     pd.testing.assert_frame_equal(seen[-1].summary, three.summary)
 
 
+def test_partial_results_are_made_only_while_wanted():
+    """``partial_wanted`` is asked before each partial result: False skips it (the summary is not even made)."""
+    asked: list[int] = []
+    seen: list[api.RunResult] = []
+
+    def wanted() -> bool:
+        asked.append(1)
+        return len(asked) > 1  # not the first time: the first replicates' result is skipped, the next made
+
+    api.run(what_if(), partial=seen.append, partial_wanted=wanted)
+    assert len(asked) == 2 and [r.scenario.replicates for r in seen] == [3]
+    api.run(what_if(), partial=seen.append, partial_wanted=lambda: False)
+    assert [r.scenario.replicates for r in seen] == [3]
+
+
+def test_a_run_shows_partial_results_only_while_no_other_run_is_under_way(monkeypatch):
+    """The first planner to press Run gets provisional results only until the others press it (app.running.alone)."""
+    from qdsim.app import running
+
+    monkeypatch.setattr(running, "_jobs", {"mine": object()})
+    assert running.alone()
+    monkeypatch.setattr(running, "_jobs", {"mine": object(), "another planner's": object()})
+    assert not running.alone()
+    seen: list = []
+    running.run_yaml(what_if().with_settings(seed=4345).to_yaml(), partial=seen.append)
+    assert seen == []
+
+
 def test_an_app_run_goes_on_without_its_page_and_is_recorded(monkeypatch, tmp_path):
     """A reload mid-run: the page that started the run is gone; the run finishes in the background, in the registry."""
     from qdsim.app import running

@@ -27,9 +27,9 @@ it) and it finishes; a run that fails or whose server stops is marked so
 (``failed``, with the reason; :meth:`qdsim.registry.store.RunStore.reap` marks
 a run whose process ended as interrupted).
 
-On a busy server the CPU goes to the runs planners wait for: a run started
-while other runs are on the workers shows no partial results (each is a
-summary of its own), a computed run is shown at once and its files are
+On a busy server the CPU goes to the runs planners wait for: a run shows no
+partial results while other runs are under way (each is a summary of its own,
+and a redraw of its page), a computed run is shown at once and its files are
 written once no run is on the workers (at most WRITE_WAIT_S later; a page
 finds it in memory meanwhile), and a run whose page is closed lets those
 of planners still waiting go first (:func:`qdsim.simulation.runner.watched_by`).
@@ -67,7 +67,7 @@ ATTRIBUTION_DRAWS = 256
 ATTRIBUTION_SCALE = 0.003
 ATTRIBUTION_REPLICATES = 4
 #: seconds between two partial results of a run: each is a summary of the replicates done (0.1–0.3 s of the server's CPU, taken from
-#: the workers), and the first comes at once. A run started while other runs are on the workers has none (:func:`run_yaml`)
+#: the workers), and the first comes at once. None while other runs are under way (:func:`run_yaml`, :func:`alone`)
 PARTIAL_EVERY = 1.0
 #: at most this many seconds a finished run's files wait for the workers to be free of other runs before they are written
 WRITE_WAIT_S = 60.0
@@ -194,7 +194,7 @@ def run_yaml(yaml_text: str, *, progress: Progress | None = None,
         if pool_busy():  # other planners' runs are on the workers: their summaries would take the CPU from them
             partial = None
         result = api.run(scenario, workers=workers, registry=store, progress=progress, partial=partial, keep_states=True,
-                         partial_every=PARTIAL_EVERY)
+                         partial_every=PARTIAL_EVERY, partial_wanted=alone)
         if store is not None:
             stamp_manifest(result)
         _keep(yaml_text, result)
@@ -290,6 +290,14 @@ class Job:
 
 
 _jobs: dict[str, Job] = {}
+
+
+def alone() -> bool:
+    """No other run is under way on this server (a run's partial results are made only then: :func:`run_yaml`).
+
+    The first planner to press Run while nine others press it a second later would otherwise get a summary
+    and a redraw of the page each second during the busiest seconds of the server (docs/performance.md)."""
+    return under_way() <= 1
 
 
 def under_way() -> int:

@@ -23,14 +23,14 @@ from qdsim.simulation.runner import Progress, run_simulations, simulate
 
 
 def execute(plan: Plan, workers: int, progress: Progress | None = None, *, partial: Callable[[RunResult], None] | None = None,
-            partial_every: float = 0.0) -> dict[tuple[str, int], np.ndarray]:
+            partial_every: float = 0.0, partial_wanted: Callable[[], bool] | None = None) -> dict[tuple[str, int], np.ndarray]:
     """The plan's simulations computed: their arrays by ``(variant, index)``.
 
     ``workers``, ``progress``: as :func:`qdsim.simulation.runner.run_simulations`.
-    ``partial``, ``partial_every``: as :func:`qdsim.api.run` (results of the
+    ``partial``, ``partial_every``, ``partial_wanted``: as :func:`qdsim.api.run` (results of the
     first replicates while the rest still run).
     """
-    watch = _Prefix(plan, partial, partial_every) if partial is not None else None
+    watch = _Prefix(plan, partial, partial_every, partial_wanted) if partial is not None else None
     arrays = run_simulations(plan.simulations, workers, progress, finished=watch)
     return {(v, i): a for (v, i, _), a in zip(plan.tasks, arrays, strict=True)}
 
@@ -47,9 +47,9 @@ def simulate_at(scenario, values: Mapping[str, float], seq: np.random.SeedSequen
 class _Prefix:
     """Hands ``partial`` the run of the first k replicates each time k grows (2 ≤ k < n) as simulations finish."""
 
-    def __init__(self, plan: Plan, partial: Callable[[RunResult], None], every: float = 0.0):
+    def __init__(self, plan: Plan, partial: Callable[[RunResult], None], every: float = 0.0, wanted: Callable[[], bool] | None = None):
         self.scenario, self.base, self.tasks, self.known, self.partial = plan.scenario, plan.baseline, plan.tasks, plan.known, partial
-        self.every, self.last = every, -float("inf")
+        self.every, self.last, self.wanted = every, -float("inf"), wanted
         self.needed = [v for v in ("scenario", "counterfactual", "baseline") if v != "counterfactual" or plan.counterfactual]
         if self.base is None:
             self.needed.remove("baseline")
@@ -69,7 +69,7 @@ class _Prefix:
         if k == self.k:
             return
         self.k = k
-        if 2 <= k < n and time.perf_counter() - self.last >= self.every:
+        if 2 <= k < n and time.perf_counter() - self.last >= self.every and (self.wanted is None or self.wanted()):
             self.last = time.perf_counter()
             self.partial(self._result(k))
 
