@@ -13,8 +13,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
+from numpy.typing import NDArray
 
 if TYPE_CHECKING:
+    from qdsim.foundation.catalogue import ParameterSet
     from qdsim.model.model import DingxiModel
 
 
@@ -62,13 +65,16 @@ class Enterprise(mesa.Agent):
 
     model: DingxiModel
 
-    def __init__(self, model: DingxiModel, *, slot: int, county: int, sector: str, village: int = -1) -> None:
+    def __init__(self, model: DingxiModel, *, slot: int, sector: str, village: int = -1) -> None:
         super().__init__(model)
         self.slot = slot  # index into the model's firm arrays
-        self.county = county
         self.sector = sector
         self.pending: list[tuple[float, float]] = []  # (step when productive, capital): steps + project_duration_months, a parameter (float) from projects under way
         self.village = village
+
+    @property
+    def county(self) -> int:
+        return int(self.model.firms.county[self.slot])
 
     @property
     def coop(self) -> bool:
@@ -97,4 +103,9 @@ class Enterprise(mesa.Agent):
     @property
     def jobs_target(self) -> float:
         """Jobs at full scale that the firm's capital supports."""
-        return self.capital / self.model.params.capital_per_job * self.model.params.fill_rate
+        return float(jobs_supported(self.model.firms.capital[self.slot], self.model.params))
+
+
+def jobs_supported[F: (float, NDArray[np.float64])](capital: F, p: ParameterSet) -> F:
+    """Jobs at full scale that ``capital`` (元, a firm's or an array of firms') supports."""
+    return capital / p.capital_per_job * p.fill_rate

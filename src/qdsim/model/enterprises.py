@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from qdsim.model.agents import Enterprise
+from qdsim.model.agents import Enterprise, jobs_supported
 from qdsim.model.funds import draw_project_costs, mean_project_cost
 from qdsim.model.households import FIRM, HOME, REPORTED_INDUSTRIES
 
@@ -79,7 +79,7 @@ class Firms:
 
 def create_firm(model: DingxiModel, *, county: int, sector: str, capital: float, coop: bool, village: int = -1) -> Enterprise:
     slot = model.firms.new_slot(county, coop, sector, capital)
-    firm = Enterprise(model, slot=slot, county=county, sector=sector, village=village)
+    firm = Enterprise(model, slot=slot, sector=sector, village=village)
     model.firms.agents.append(firm)
     set_positions(model, firm)
     return firm
@@ -240,8 +240,7 @@ def purchases_by_county(model: DingxiModel) -> NDArray[np.float64]:
     p = model.params
     s = model.firms
     buying = np.flatnonzero(s.alive[: s.n] & s.buying[: s.n])
-    jobs = s.capital[buying] / p.capital_per_job * p.fill_rate  # each firm's jobs_target
-    return np.bincount(s.county[buying], weights=p.purchase_per_job * jobs, minlength=model.n_counties).astype(np.float64)
+    return np.bincount(s.county[buying], weights=p.purchase_per_job * jobs_supported(s.capital[buying], p), minlength=model.n_counties).astype(np.float64)
 
 
 def year_end(model: DingxiModel) -> None:
